@@ -1,0 +1,46 @@
+package io.paywire.ledger;
+
+/**
+ * The rules for account names. A name is shown as registered, but compared case-insensitively so
+ * that look-alikes such as {@code Alice} and {@code alice} cannot both exist.
+ */
+public final class AccountName {
+
+  public static final int MAX_LENGTH = 32;
+
+  /** The issuer funds every registration; it is account 0 and no user can take its name. */
+  public static final String ISSUER = "issuer";
+
+  private AccountName() {}
+
+  /** True for 1 to {@value #MAX_LENGTH} characters of ASCII letters, digits, '_', '-' and '.'. */
+  public static boolean isValid(String name) {
+    if (name == null || name.isEmpty() || name.length() > MAX_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean allowed =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '_'
+              || c == '-'
+              || c == '.';
+      if (!allowed) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The key names are compared by. Only ASCII is allowed, so this is locale-independent. */
+  public static String key(String name) {
+    StringBuilder key = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      key.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+    }
+    return key.toString();
+  }
+}

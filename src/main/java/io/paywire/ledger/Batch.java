@@ -1,0 +1,86 @@
+package io.paywire.ledger;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The commands of one group commit. Each {@link #execute} applies a command to the in-memory state
+ * at once (so later commands in the batch see it) and appends its record; {@link Ledger#write}
+ * then makes the whole batch durable with one write and one fsync. The caller must not acknowledge
+ * any outcome of the batch before that write returns.
+ */
+public final class Batch {
+  private final LedgerState state;
+  private final LedgerOptions options;
+  final long timeMillis;
+  private ByteBuffer records = ByteBuffer.allocate(16 << 10);
+  int recordCount;
+  private int commandCount;
+
+  Batch(LedgerState state, LedgerOptions options, long timeMillis) {
+    this.state = state;
+    this.options = options;
+    this.timeMillis = timeMillis;
+  }
+
+  public Outcome execute(Command command) {
+    if (isFull()) {
+      throw new IllegalStateException("batch is full; start another");
+    }
+    commandCount++;
+    if (!RecordCodec.fits(command)) {
+      return new Outcome.Rejected(RejectCode.MALFORMED, "a field is too long");
+    }
+    Outcome outcome = state.execute(command, timeMillis);
+    if (outcome instanceof Outcome.Accepted accepted && !accepted.duplicate()) {
+      append(canonical(command, accepted.transfer()));
+    }
+    return outcome;
+  }
+
+  /** Journals names as registered, so the journal reads the same whatever case a client used. */
+  private static Command canonical(Command command, TransferView applied) {
+    if (command instanceof Command.Transfer t) {
+      return new Command.Transfer(t.id(), applied.payer(), applied.payee(), t.amount(),
+          t.payerSignature(), t.payeeSignature());
+    }
+    return command;
+  }
+
+  private void append(Command command) {
+    int length = RecordCodec.encodedLength(command);
+    if (records.remaining() < JournalFormat.RECORD_OVERHEAD_BYTES + length) {
+      ByteBuffer bigger = ByteBuffer.allocate(
+          Math.max(records.capacity() * 2, records.position() + LedgerOptions.MAX_RECORD_BYTES));
+      records.flip();
+      records = bigger.put(records);
+    }
+    int start = records.position();
+    records.position(start + JournalFormat.RECORD_OVERHEAD_BYTES);
+    RecordCodec.encode(command, records);
+    int end = records.position();
+    assert end - start - JournalFormat.RECORD_OVERHEAD_BYTES == length;
+    records.putInt(start, length);
+    records.putInt(start + 4, JournalFormat.crc(records.array(),
+        start + JournalFormat.RECORD_OVERHEAD_BYTES, length));
+    recordCount++;
+  }
+
+  /** True when one more command might not fit the configured batch limits. */
+  public boolean isFull() {
+    return commandCount >= options.maxBatchCommands()
+        || records.position() + LedgerOptions.MAX_RECORD_BYTES > options.maxBatchBytes();
+  }
+
+  /** Whether the batch changed anything, that is, whether it needs a write before replies. */
+  public boolean hasRecords() {
+    return recordCount > 0;
+  }
+
+  public int commandCount() {
+    return commandCount;
+  }
+
+  ByteBuffer encodedRecords() {
+    return records.duplicate().flip();
+  }
+}

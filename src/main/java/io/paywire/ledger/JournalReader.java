@@ -1,0 +1,250 @@
+package io.paywire.ledger;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Reads the journal from a position to its end, checking every frame (checksums, hash chain,
+ * sequence numbers) before handing its commands to a visitor. A frame cut short at the very end of
+ * the last segment is a torn write from a crash: reported, never applied. Anything else that does
+ * not check out is corruption: {@link JournalCorruptException} names file and offset.
+ */
+final class JournalReader {
+
+  /** Receives each command of each valid batch, in order. */
+  interface RecordVisitor {
+    /** Throws IllegalStateException if the command cannot be applied. */
+    void apply(Command command, long batchTimeMillis);
+  }
+
+  /**
+   * Where reading stopped.
+   *
+   * @param end the position after the last valid batch
+   * @param tornFile the segment holding a torn tail at {@code end}, or null if the end is clean
+   * @param tornBytes how many bytes of a torn tail follow {@code end}
+   */
+  record Tail(JournalPosition end, Path tornFile, long tornBytes, long batchesRead,
+      long recordsRead) {
+    boolean torn() {
+      return tornFile != null;
+    }
+  }
+
+  private JournalReader() {}
+
+  static List<Long> segmentIds(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.map(JournalFormat::segmentId).filter(id -> id >= 0).sorted().toList();
+    }
+  }
+
+  static Tail read(Path directory, JournalPosition from, RecordVisitor visitor)
+      throws IOException {
+    List<Long> ids = segmentIds(directory);
+    if (ids.isEmpty()) {
+      if (from.offset() != 0 || from.nextBatchSequence() != 0) {
+        throw new JournalCorruptException(directory, 0,
+            "no journal segments, but batches up to " + from.nextBatchSequence() + " are expected");
+      }
+      return new Tail(from, null, 0, 0, 0);
+    }
+    int first = ids.indexOf(from.segmentId());
+    if (first < 0) {
+      throw new JournalCorruptException(
+          directory.resolve(JournalFormat.segmentName(from.segmentId())), from.offset(),
+          "segment is missing");
+    }
+    Cursor cursor = new Cursor(from, visitor);
+    for (int i = first; i < ids.size(); i++) {
+      long id = ids.get(i);
+      Path file = directory.resolve(JournalFormat.segmentName(id));
+      if (i > first && id != cursor.nextSequence) {
+        throw new JournalCorruptException(file, 0,
+            "segment starts at batch " + id + " but batch " + cursor.nextSequence + " is next");
+      }
+      byte[] data = Files.readAllBytes(file);
+      long start = i == first ? from.offset() : 0;
+      if (start > data.length) {
+        throw new JournalCorruptException(file, data.length, "segment shorter than expected");
+      }
+      boolean lastSegment = i == ids.size() - 1;
+      long tornAt = cursor.readSegment(file, id, data, (int) start, lastSegment);
+      if (tornAt >= 0) {
+        return cursor.tail(file, data.length - tornAt);
+      }
+    }
+    return cursor.tail(null, 0);
+  }
+
+  /** The running state of one read: what must come next. */
+  private static final class Cursor {
+    private final RecordVisitor visitor;
+    private final MessageDigest sha256 = Fingerprint.sha256();
+    private long segmentId;
+    private long offset;
+    private long nextSequence;
+    private byte[] previousHash;
+    private long batches;
+    private long records;
+
+    Cursor(JournalPosition from, RecordVisitor visitor) {
+      this.visitor = visitor;
+      this.segmentId = from.segmentId();
+      this.offset = from.offset();
+      this.nextSequence = from.nextBatchSequence();
+      this.previousHash = from.headHash().clone();
+    }
+
+    Tail tail(Path tornFile, long tornBytes) {
+      return new Tail(new JournalPosition(segmentId, offset, nextSequence, previousHash),
+          tornFile, tornBytes, batches, records);
+    }
+
+    /** Reads every frame of one segment; returns the offset of a torn tail, or -1. */
+    long readSegment(Path file, long id, byte[] data, int start, boolean lastSegment)
+        throws JournalCorruptException {
+      segmentId = id;
+      offset = start;
+      int pos = start;
+      while (pos < data.length) {
+        int remaining = data.length - pos;
+        if (remaining < JournalFormat.HEADER_BYTES) {
+          return tornOrCorrupt(file, pos, lastSegment, "incomplete frame header");
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(data);
+        int magic = buffer.getInt(pos);
+        int bodyLength = buffer.getInt(pos + 4);
+        if (magic != JournalFormat.MAGIC
+            || buffer.getInt(pos + 8) != JournalFormat.headerCrc(magic, bodyLength)) {
+          if (lastSegment && allZero(data, pos)) {
+            return pos; // space the file system extended but the crash left unwritten
+          }
+          throw new JournalCorruptException(file, pos, "bad frame header");
+        }
+        if (bodyLength < JournalFormat.BODY_FIXED_BYTES) {
+          throw new JournalCorruptException(file, pos, "frame body too short");
+        }
+        long frameEnd = (long) pos + JournalFormat.HEADER_BYTES + bodyLength
+            + JournalFormat.HASH_BYTES;
+        if (frameEnd > data.length) {
+          return tornOrCorrupt(file, pos, lastSegment, "frame extends past the segment's end");
+        }
+        readFrame(file, data, pos, bodyLength);
+        pos = (int) frameEnd;
+        offset = pos;
+      }
+      return -1;
+    }
+
+    private long tornOrCorrupt(Path file, int pos, boolean lastSegment, String reason)
+        throws JournalCorruptException {
+      if (lastSegment) {
+        return pos;
+      }
+      throw new JournalCorruptException(file, pos, reason + " in a segment that is not the last");
+    }
+
+    private void readFrame(Path file, byte[] data, int pos, int bodyLength)
+        throws JournalCorruptException {
+      int bodyStart = pos + JournalFormat.HEADER_BYTES;
+      int bodyEnd = bodyStart + bodyLength;
+      ByteBuffer buffer = ByteBuffer.wrap(data);
+      if (buffer.getInt(pos + 12)
+          != JournalFormat.crc(data, bodyStart, bodyLength + JournalFormat.HASH_BYTES)) {
+        throw firstBadRecord(file, data, pos, bodyStart, bodyEnd);
+      }
+      sha256.update(data, bodyStart, bodyLength);
+      byte[] hash = sha256.digest();
+      if (!Arrays.equals(data, bodyEnd, bodyEnd + JournalFormat.HASH_BYTES, hash, 0, hash.length)) {
+        throw new JournalCorruptException(file, pos, "batch hash does not match its body");
+      }
+      buffer.position(bodyStart);
+      long sequence = buffer.getLong();
+      long timeMillis = buffer.getLong();
+      int recordCount = buffer.getInt();
+      if (sequence != nextSequence) {
+        throw new JournalCorruptException(file, pos,
+            "batch " + sequence + " where batch " + nextSequence + " was expected");
+      }
+      byte[] previous = new byte[JournalFormat.HASH_BYTES];
+      buffer.get(previous);
+      if (!Arrays.equals(previous, previousHash)) {
+        throw new JournalCorruptException(file, pos,
+            "batch " + sequence + " does not chain to the previous batch's hash");
+      }
+      for (int r = 0; r < recordCount; r++) {
+        int recordOffset = buffer.position();
+        if (bodyEnd - recordOffset < JournalFormat.RECORD_OVERHEAD_BYTES) {
+          throw new JournalCorruptException(file, recordOffset, "record " + r + " is missing");
+        }
+        int length = buffer.getInt();
+        buffer.getInt(); // the frame checksum already covered this record
+        if (length < 1 || length > bodyEnd - buffer.position()) {
+          throw new JournalCorruptException(file, recordOffset, "record " + r + " has bad length");
+        }
+        try {
+          Command command = RecordCodec.decode(buffer.slice(buffer.position(), length));
+          visitor.apply(command, timeMillis);
+        } catch (IllegalArgumentException | IllegalStateException invalid) {
+          throw new JournalCorruptException(file, recordOffset,
+              "record " + r + " of batch " + sequence + ": " + invalid.getMessage());
+        }
+        buffer.position(buffer.position() + length);
+        records++;
+      }
+      if (buffer.position() != bodyEnd) {
+        throw new JournalCorruptException(file, buffer.position(), "bytes after the last record");
+      }
+      previousHash = hash;
+      nextSequence++;
+      batches++;
+    }
+
+    /** Names the first record whose own checksum fails, or the frame if the records check out. */
+    private static JournalCorruptException firstBadRecord(
+        Path file, byte[] data, int framePos, int bodyStart, int bodyEnd) {
+      ByteBuffer buffer = ByteBuffer.wrap(data);
+      int recordCount = buffer.getInt(bodyStart + 16);
+      int pos = bodyStart + JournalFormat.BODY_FIXED_BYTES;
+      for (int r = 0; r < recordCount && pos + JournalFormat.RECORD_OVERHEAD_BYTES <= bodyEnd; r++) {
+        int length = buffer.getInt(pos);
+        if (length < 1 || length > bodyEnd - pos - JournalFormat.RECORD_OVERHEAD_BYTES
+            || buffer.getInt(pos + 4)
+                != JournalFormat.crc(data, pos + JournalFormat.RECORD_OVERHEAD_BYTES, length)) {
+          return new JournalCorruptException(file, pos, "record " + r + " fails its checksum");
+        }
+        pos += JournalFormat.RECORD_OVERHEAD_BYTES + length;
+      }
+      return new JournalCorruptException(file, framePos, "batch frame fails its checksum");
+    }
+
+    private static boolean allZero(byte[] data, int from) {
+      for (int i = from; i < data.length; i++) {
+        if (data[i] != 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** Lists segment files for tools and tests. */
+  static List<Path> segmentFiles(Path directory) throws IOException {
+    List<Path> files = new ArrayList<>();
+    for (long id : segmentIds(directory)) {
+      files.add(directory.resolve(JournalFormat.segmentName(id)));
+    }
+    return files;
+  }
+}

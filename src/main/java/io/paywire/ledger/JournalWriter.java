@@ -1,0 +1,104 @@
+package io.paywire.ledger;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+
+/**
+ * Appends batch frames to the journal: one write and one fsync per batch. Not thread-safe: one
+ * caller at a time, and the ledger never has two batches in flight.
+ */
+final class JournalWriter implements AutoCloseable {
+
+  private final Path directory;
+  private final long segmentBytes;
+  private final MessageDigest sha256 = Fingerprint.sha256();
+  private FileChannel channel;
+  private JournalPosition position;
+
+  private JournalWriter(Path directory, long segmentBytes, JournalPosition position)
+      throws IOException {
+    this.directory = directory;
+    this.segmentBytes = segmentBytes;
+    this.position = position;
+    boolean created = !java.nio.file.Files.exists(
+        directory.resolve(JournalFormat.segmentName(position.segmentId())));
+    this.channel = openSegment(position.segmentId());
+    if (created) {
+      Durable.syncDirectory(directory);
+    }
+    if (channel.size() != position.offset()) {
+      throw new IllegalStateException("segment " + position.segmentId() + " has " + channel.size()
+          + " bytes but the journal ends at " + position.offset() + "; recovery must run first");
+    }
+  }
+
+  /** Opens the journal for appending at a position recovery found to be the valid end. */
+  static JournalWriter open(Path directory, JournalPosition end, long segmentBytes)
+      throws IOException {
+    return new JournalWriter(directory, segmentBytes, end);
+  }
+
+  JournalPosition position() {
+    return position;
+  }
+
+  /**
+   * Writes one batch and forces it to disk. Only when this returns are the batch's commands
+   * durable. On an exception nothing may be acknowledged and the writer must not be used again.
+   *
+   * @param records the encoded records, from position 0 to the limit
+   */
+  JournalPosition append(long timeMillis, int recordCount, ByteBuffer records) throws IOException {
+    int bodyLength = JournalFormat.BODY_FIXED_BYTES + records.remaining();
+    int frameLength = JournalFormat.HEADER_BYTES + bodyLength + JournalFormat.HASH_BYTES;
+    if (position.offset() > 0 && position.offset() + frameLength > segmentBytes) {
+      rollSegment();
+    }
+    ByteBuffer frame = ByteBuffer.allocate(frameLength);
+    frame.position(JournalFormat.HEADER_BYTES);
+    frame.putLong(position.nextBatchSequence()).putLong(timeMillis).putInt(recordCount)
+        .put(position.headHash()).put(records);
+    byte[] array = frame.array();
+    sha256.update(array, JournalFormat.HEADER_BYTES, bodyLength);
+    byte[] hash = sha256.digest();
+    frame.put(hash);
+    frame.putInt(0, JournalFormat.MAGIC)
+        .putInt(4, bodyLength)
+        .putInt(8, JournalFormat.headerCrc(JournalFormat.MAGIC, bodyLength))
+        .putInt(12, JournalFormat.crc(array, JournalFormat.HEADER_BYTES,
+            bodyLength + JournalFormat.HASH_BYTES));
+    frame.flip();
+    while (frame.hasRemaining()) {
+      channel.write(frame);
+    }
+    channel.force(false);
+    position = new JournalPosition(position.segmentId(), position.offset() + frameLength,
+        position.nextBatchSequence() + 1, hash);
+    return position;
+  }
+
+  private void rollSegment() throws IOException {
+    channel.close();
+    long segmentId = position.nextBatchSequence();
+    channel = openSegment(segmentId);
+    Durable.syncDirectory(directory);
+    position = new JournalPosition(segmentId, 0, position.nextBatchSequence(), position.headHash());
+  }
+
+  private FileChannel openSegment(long segmentId) throws IOException {
+    FileChannel opened = FileChannel.open(directory.resolve(JournalFormat.segmentName(segmentId)),
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    opened.position(opened.size());
+    return opened;
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.force(true);
+    channel.close();
+  }
+}

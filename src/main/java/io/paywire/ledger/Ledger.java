@@ -1,0 +1,207 @@
+package io.paywire.ledger;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One ledger: its state, its journal and its snapshots, all under one data directory. Any number
+ * of ledgers can live in one process, each in its own directory; a lock file keeps two processes
+ * from opening the same one.
+ *
+ * <p>Threading: one owner thread calls {@link #newBatch}, {@link Batch#execute}, the reads on
+ * {@link #state()} and {@link #captureSnapshot}. {@link #write} and {@link #writeSnapshot} block
+ * on I/O and may run on other threads, one call at a time each, as long as the owner waits for
+ * {@link #write} to return before it starts the next batch.
+ */
+public final class Ledger implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(Ledger.class.getName());
+
+  /** What recovery found; logged at start and reported by the benchmark. */
+  public record Recovery(
+      Optional<Path> snapshot,
+      long batchesReplayed,
+      long recordsReplayed,
+      long tornBytesTruncated,
+      long millis) {}
+
+  private final Path directory;
+  private final LedgerOptions options;
+  private final LedgerState state;
+  private final JournalWriter writer;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final Recovery recovery;
+  private volatile boolean failed;
+  private long transfersAtLastSnapshot;
+
+  private Ledger(Path directory, LedgerOptions options, LedgerState state, JournalWriter writer,
+      FileChannel lockChannel, FileLock lock, Recovery recovery) {
+    this.directory = directory;
+    this.options = options;
+    this.state = state;
+    this.writer = writer;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.recovery = recovery;
+    this.transfersAtLastSnapshot = state.transferCount() - recovery.recordsReplayed();
+  }
+
+  static Path journalDirectory(Path dataDirectory) {
+    return dataDirectory.resolve("journal");
+  }
+
+  static Path snapshotDirectory(Path dataDirectory) {
+    return dataDirectory.resolve("snapshots");
+  }
+
+  /**
+   * Opens the ledger in {@code directory}, creating it if needed: loads the newest valid snapshot,
+   * replays the journal after it, truncates a torn last batch, and checks every invariant.
+   *
+   * @throws JournalCorruptException if the journal is damaged anywhere but a torn tail
+   * @throws IOException if the directory cannot be used or is locked by another process
+   */
+  public static Ledger open(Path directory, LedgerOptions options) throws IOException {
+    long started = System.nanoTime();
+    Files.createDirectories(journalDirectory(directory));
+    FileChannel lockChannel = FileChannel.open(directory.resolve("LOCK"),
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock = lockChannel.tryLock();
+    if (lock == null) {
+      lockChannel.close();
+      throw new IOException("data directory " + directory + " is in use by another process");
+    }
+    try {
+      LedgerState state = new LedgerState(options.rules());
+      JournalPosition from = JournalPosition.START;
+      Optional<Path> used = Optional.empty();
+      List<Path> snapshots = Snapshot.list(snapshotDirectory(directory));
+      for (int i = snapshots.size() - 1; i >= 0; i--) {
+        Optional<Snapshot.Image> image = Snapshot.read(snapshots.get(i));
+        if (image.isPresent()) {
+          state = LedgerState.restore(options.rules(), image.get());
+          from = image.get().position();
+          used = Optional.of(snapshots.get(i));
+          break;
+        }
+        LOG.log(Level.WARNING, "event=snapshot_skipped file={0} reason=damaged", snapshots.get(i));
+      }
+      LedgerState replayInto = state;
+      JournalReader.Tail tail =
+          JournalReader.read(journalDirectory(directory), from, replayInto::replay);
+      if (tail.torn()) {
+        Durable.truncate(tail.tornFile(), tail.end().offset());
+        LOG.log(Level.WARNING, "event=journal_torn_tail_truncated file={0} offset={1} bytes={2}",
+            tail.tornFile(), tail.end().offset(), tail.tornBytes());
+      }
+      state.checkInvariants();
+      JournalWriter writer =
+          JournalWriter.open(journalDirectory(directory), tail.end(), options.segmentBytes());
+      Recovery recovery = new Recovery(used, tail.batchesRead(), tail.recordsRead(),
+          tail.tornBytes(), (System.nanoTime() - started) / 1_000_000);
+      LOG.log(Level.INFO, "event=ledger_recovered dir={0} snapshot={1} batches={2} records={3}"
+              + " torn_bytes={4} accounts={5} transfers={6} millis={7}", directory,
+          used.map(Path::getFileName).map(Path::toString).orElse("none"),
+          recovery.batchesReplayed(), recovery.recordsReplayed(), recovery.tornBytesTruncated(),
+          state.accountCount(), state.transferCount(), recovery.millis());
+      return new Ledger(directory, options, state, writer, lockChannel, lock, recovery);
+    } catch (IOException | RuntimeException e) {
+      lock.release();
+      lockChannel.close();
+      throw e;
+    }
+  }
+
+  /** The state, for reads from the owner thread. */
+  public LedgerState state() {
+    return state;
+  }
+
+  public LedgerOptions options() {
+    return options;
+  }
+
+  public Recovery recovery() {
+    return recovery;
+  }
+
+  public JournalPosition position() {
+    return writer.position();
+  }
+
+  /** True after a failed write: the ledger refuses all further batches until it is reopened. */
+  public boolean failed() {
+    return failed;
+  }
+
+  /** Starts a batch whose transfers carry {@code timeMillis}. */
+  public Batch newBatch(long timeMillis) {
+    if (failed) {
+      throw new IllegalStateException("ledger failed closed after a journal write error");
+    }
+    return new Batch(state, options, timeMillis);
+  }
+
+  /**
+   * Appends the batch to the journal and forces it to disk. If this throws, the in-memory state
+   * is ahead of the disk, so the ledger fails closed: no further batch is accepted and nothing of
+   * this batch may be acknowledged. Reopening the directory recovers what is durable.
+   */
+  public void write(Batch batch) throws IOException {
+    if (failed) {
+      throw new IOException("ledger failed closed after a journal write error");
+    }
+    if (!batch.hasRecords()) {
+      return;
+    }
+    try {
+      writer.append(batch.timeMillis, batch.recordCount, batch.encodedRecords());
+    } catch (IOException | RuntimeException e) {
+      failed = true;
+      LOG.log(Level.ERROR, "event=journal_write_failed dir={0} error={1}", directory,
+          e.toString());
+      throw e instanceof IOException io ? io : new IOException(e);
+    }
+  }
+
+  /** Whether enough transfers were added since the last snapshot to write a new one. */
+  public boolean snapshotDue() {
+    return options.snapshotEveryTransfers() > 0
+        && state.transferCount() - transfersAtLastSnapshot >= options.snapshotEveryTransfers();
+  }
+
+  /** Copies the state as of the last written batch. Call between batches, on the owner thread. */
+  public Snapshot.Image captureSnapshot() {
+    transfersAtLastSnapshot = state.transferCount();
+    return Snapshot.capture(state, writer.position());
+  }
+
+  /** Writes a captured image to disk; blocking, safe to run while batches continue. */
+  public Path writeSnapshot(Snapshot.Image image) throws IOException {
+    long started = System.nanoTime();
+    Path file = Snapshot.write(snapshotDirectory(directory), image, options.snapshotsKept());
+    LOG.log(Level.INFO, "event=snapshot_written file={0} transfers={1} millis={2}",
+        file.getFileName(), image.transferCount(), (System.nanoTime() - started) / 1_000_000);
+    return file;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      if (!failed) {
+        writer.close();
+      }
+    } finally {
+      lock.release();
+      lockChannel.close();
+    }
+  }
+}

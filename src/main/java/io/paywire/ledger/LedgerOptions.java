@@ -1,0 +1,44 @@
+package io.paywire.ledger;
+
+/**
+ * How a ledger instance runs: its rules, its journal batching and its snapshots. Every bound is
+ * named here with its unit; {@code io.paywire.config} reads them from {@code conf/paywire.json}.
+ *
+ * @param maxBatchCommands most commands in one journal batch (one write, one fsync)
+ * @param maxBatchBytes most record bytes in one batch
+ * @param segmentBytes a journal segment file is closed and a new one started past this size
+ * @param snapshotEveryTransfers a snapshot is written after this many new transfers (0: never)
+ * @param snapshotsKept how many snapshot files stay on disk
+ */
+public record LedgerOptions(
+    LedgerRules rules,
+    int maxBatchCommands,
+    int maxBatchBytes,
+    long segmentBytes,
+    long snapshotEveryTransfers,
+    int snapshotsKept) {
+
+  /** The largest record: a transfer with two 255-character names and two maximal signatures. */
+  static final int MAX_RECORD_BYTES = JournalFormat.RECORD_OVERHEAD_BYTES
+      + 1 + 16 + 8 + 2 * (1 + 255) + 2 * (2 + RecordCodec.MAX_SIGNATURE_BYTES);
+
+  public static final LedgerOptions DEFAULTS =
+      new LedgerOptions(LedgerRules.DEFAULTS, 8_192, 4 << 20, 64L << 20, 1_000_000, 2);
+
+  public LedgerOptions {
+    require(maxBatchCommands >= 1 && maxBatchCommands <= 1_000_000,
+        "maxBatchCommands must be 1 to 1000000");
+    require(maxBatchBytes >= 64 << 10 && maxBatchBytes <= 256 << 20,
+        "maxBatchBytes must be 65536 to 268435456");
+    require(segmentBytes >= maxBatchBytes + 1024 && segmentBytes <= 1L << 30,
+        "segmentBytes must exceed maxBatchBytes and be at most 1073741824");
+    require(snapshotEveryTransfers >= 0, "snapshotEveryTransfers must be 0 or more");
+    require(snapshotsKept >= 1 && snapshotsKept <= 100, "snapshotsKept must be 1 to 100");
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

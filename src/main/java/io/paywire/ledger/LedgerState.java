@@ -1,0 +1,282 @@
+package io.paywire.ledger;
+
+import io.paywire.crypto.PublicKeys;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The ledger's state machine: accounts, balances and every transfer, in memory. It has no thread,
+ * clock or I/O of its own; the caller passes each batch's time. Two entry points change it:
+ * {@link #execute} for new commands (checks every rule, returns a value for expected failures) and
+ * {@link #replay} for commands read back from the journal (trusts the configurable rules that were
+ * in force when they were accepted, but still refuses anything that would break an invariant).
+ *
+ * <p>Invariants, checked in full by {@link #checkInvariants}: the sum of all balances, issuer
+ * included, is zero; no user balance is negative; every balance equals what its transfers add up
+ * to; every transfer id is unique.
+ */
+public final class LedgerState {
+
+  public static final int ISSUER_NUMBER = 0;
+
+  /** Bounds a history page, so one query cannot copy an account's whole past. */
+  public static final int MAX_HISTORY_PAGE = 1_000;
+
+  private final LedgerRules rules;
+  final List<Account> accounts = new ArrayList<>();
+  private final Map<String, Account> accountsByKey = new HashMap<>();
+  final TransferTable transfers = new TransferTable();
+
+  public LedgerState(LedgerRules rules) {
+    this.rules = rules;
+    addAccount(AccountName.ISSUER, new byte[0], 0L);
+  }
+
+  /** Rebuilds the state a snapshot captured, then checks every invariant. */
+  static LedgerState restore(LedgerRules rules, Snapshot.Image image) {
+    LedgerState state = new LedgerState(rules);
+    if (image.names().length < 1 || !AccountName.ISSUER.equals(image.names()[ISSUER_NUMBER])) {
+      throw new IllegalStateException("snapshot does not start with the issuer account");
+    }
+    for (int i = 1; i < image.names().length; i++) {
+      state.addAccount(image.names()[i], image.keys()[i], image.created()[i]);
+    }
+    for (int i = 0; i < image.names().length; i++) {
+      state.accounts.get(i).balance = image.balances()[i];
+    }
+    int n = image.transferCount();
+    state.transfers.load(image.idHigh(), image.idLow(), image.payer(), image.payee(),
+        image.amount(), image.time(), n);
+    for (int sequence = 0; sequence < n; sequence++) {
+      state.accounts.get(image.payer()[sequence]).history.add(sequence);
+      state.accounts.get(image.payee()[sequence]).history.add(sequence);
+    }
+    state.checkInvariants();
+    return state;
+  }
+
+  // ---- changes ---------------------------------------------------------------------------------
+
+  /** Checks a new command against every rule and applies it if it passes. */
+  public Outcome execute(Command command, long timeMillis) {
+    return evaluate(command, timeMillis, true);
+  }
+
+  /**
+   * Applies a command read back from the journal. Throws {@link IllegalStateException} if it
+   * cannot be applied, which means the journal does not describe a valid history.
+   */
+  public void replay(Command command, long timeMillis) {
+    Outcome outcome = evaluate(command, timeMillis, false);
+    if (!(outcome instanceof Outcome.Accepted accepted) || accepted.duplicate()) {
+      throw new IllegalStateException("journaled command does not apply: " + outcome);
+    }
+  }
+
+  private Outcome evaluate(Command command, long timeMillis, boolean checkRules) {
+    int existing = transfers.find(command.id().high(), command.id().low());
+    if (existing >= 0) {
+      return sameContent(existing, command)
+          ? new Outcome.Accepted(transferView(existing), true)
+          : reject(RejectCode.ID_REUSED, "id " + command.id() + " was used for another transfer");
+    }
+    if (command instanceof Command.OpenAccount open) {
+      return openAccount(open, timeMillis, checkRules);
+    }
+    return transfer((Command.Transfer) command, timeMillis, checkRules);
+  }
+
+  private Outcome openAccount(Command.OpenAccount open, long timeMillis, boolean checkRules) {
+    if (!AccountName.isValid(open.name())) {
+      return reject(RejectCode.BAD_NAME, "names are 1 to " + AccountName.MAX_LENGTH
+          + " letters, digits, '_', '-' or '.'");
+    }
+    if (accountsByKey.containsKey(AccountName.key(open.name()))) {
+      return reject(RejectCode.NAME_TAKEN, "name " + open.name() + " is taken");
+    }
+    if (open.deposit() < 1 || (checkRules && open.deposit() > rules.maxDepositMinor())) {
+      return reject(RejectCode.DEPOSIT_OUT_OF_RANGE,
+          "deposit must be 1 to " + rules.maxDepositMinor());
+    }
+    if (checkRules && open.publicKey().length > 0) {
+      Optional<String> problem = PublicKeys.problemWith(open.publicKey());
+      if (problem.isPresent()) {
+        return reject(RejectCode.BAD_PUBLIC_KEY, problem.get());
+      }
+    }
+    Account issuer = accounts.get(ISSUER_NUMBER);
+    long issuerBalance;
+    try {
+      issuerBalance = Math.subtractExact(issuer.balance, open.deposit());
+    } catch (ArithmeticException overflow) {
+      return reject(RejectCode.SUPPLY_EXHAUSTED, "the issuer cannot issue that much more");
+    }
+    Account account = addAccount(open.name(), open.publicKey().clone(), timeMillis);
+    issuer.balance = issuerBalance;
+    account.balance = open.deposit();
+    return new Outcome.Accepted(record(open.id(), issuer, account, open.deposit(), timeMillis), false);
+  }
+
+  private Outcome transfer(Command.Transfer transfer, long timeMillis, boolean checkRules) {
+    if (transfer.amount() <= 0) {
+      return reject(RejectCode.AMOUNT_NOT_POSITIVE, "amount must be positive");
+    }
+    if (checkRules && transfer.amount() > rules.maxTransferMinor()) {
+      return reject(RejectCode.AMOUNT_ABOVE_MAXIMUM,
+          "amount above the maximum of " + rules.maxTransferMinor());
+    }
+    Account payer = user(transfer.payer());
+    Account payee = user(transfer.payee());
+    if (payer == null || payee == null) {
+      return reject(RejectCode.UNKNOWN_ACCOUNT,
+          "no account " + (payer == null ? transfer.payer() : transfer.payee()));
+    }
+    if (payer == payee) {
+      return reject(RejectCode.SELF_TRANSFER, "payer and payee are the same account");
+    }
+    if (payer.balance < transfer.amount()) {
+      return reject(RejectCode.INSUFFICIENT_FUNDS, "balance too low");
+    }
+    payer.balance = Math.subtractExact(payer.balance, transfer.amount());
+    // Cannot overflow: no balance exceeds the total issued, which fits in a long.
+    payee.balance = Math.addExact(payee.balance, transfer.amount());
+    return new Outcome.Accepted(
+        record(transfer.id(), payer, payee, transfer.amount(), timeMillis), false);
+  }
+
+  private TransferView record(TransferId id, Account payer, Account payee, long amount, long time) {
+    int sequence = transfers.append(id.high(), id.low(), payer.number, payee.number, amount, time);
+    payer.history.add(sequence);
+    payee.history.add(sequence);
+    return transferView(sequence);
+  }
+
+  /** A retry counts as the same transfer if it moves the same amount between the same accounts. */
+  private boolean sameContent(int sequence, Command command) {
+    Account payer = accounts.get(transfers.payer[sequence]);
+    Account payee = accounts.get(transfers.payee[sequence]);
+    long amount = transfers.amount[sequence];
+    if (command instanceof Command.OpenAccount open) {
+      return payer.number == ISSUER_NUMBER
+          && payee.name.equals(open.name())
+          && amount == open.deposit()
+          && java.util.Arrays.equals(payee.publicKey, open.publicKey());
+    }
+    Command.Transfer transfer = (Command.Transfer) command;
+    return payer.number != ISSUER_NUMBER
+        && AccountName.key(transfer.payer()).equals(AccountName.key(payer.name))
+        && AccountName.key(transfer.payee()).equals(AccountName.key(payee.name))
+        && amount == transfer.amount();
+  }
+
+  private Account addAccount(String name, byte[] publicKey, long timeMillis) {
+    Account account = new Account(accounts.size(), name, publicKey, timeMillis);
+    accounts.add(account);
+    accountsByKey.put(AccountName.key(name), account);
+    return account;
+  }
+
+  /** A user account by name, or null: the issuer takes part in deposits only. */
+  private Account user(String name) {
+    if (name == null) {
+      return null;
+    }
+    Account account = accountsByKey.get(AccountName.key(name));
+    return account == null || account.number == ISSUER_NUMBER ? null : account;
+  }
+
+  private static Outcome.Rejected reject(RejectCode code, String reason) {
+    return new Outcome.Rejected(code, reason);
+  }
+
+  // ---- reads -----------------------------------------------------------------------------------
+
+  public Optional<AccountView> account(String name) {
+    Account account = name == null ? null : accountsByKey.get(AccountName.key(name));
+    return Optional.ofNullable(account).map(Account::view);
+  }
+
+  public Optional<TransferView> transfer(TransferId id) {
+    int sequence = transfers.find(id.high(), id.low());
+    return sequence < 0 ? Optional.empty() : Optional.of(transferView(sequence));
+  }
+
+  /**
+   * One page of an account's transfers, most recent first. {@code offset} counts from the most
+   * recent; {@code limit} is capped at {@link #MAX_HISTORY_PAGE}.
+   */
+  public List<TransferView> history(String name, int offset, int limit) {
+    Account account = name == null ? null : accountsByKey.get(AccountName.key(name));
+    if (account == null || offset < 0 || limit <= 0) {
+      return List.of();
+    }
+    int count = account.history.size();
+    int end = (int) Math.min(count, (long) offset + Math.min(limit, MAX_HISTORY_PAGE));
+    List<TransferView> page = new ArrayList<>(Math.max(0, end - offset));
+    for (int i = offset; i < end; i++) {
+      page.add(transferView(account.history.get(count - 1 - i)));
+    }
+    return page;
+  }
+
+  /** The number of accounts, the issuer included. */
+  public int accountCount() {
+    return accounts.size();
+  }
+
+  public long transferCount() {
+    return transfers.size();
+  }
+
+  private TransferView transferView(int sequence) {
+    return new TransferView(
+        sequence,
+        new TransferId(transfers.idHigh[sequence], transfers.idLow[sequence]),
+        accounts.get(transfers.payer[sequence]).name,
+        accounts.get(transfers.payee[sequence]).name,
+        transfers.amount[sequence],
+        transfers.timeMillis[sequence]);
+  }
+
+  // ---- invariants ------------------------------------------------------------------------------
+
+  /**
+   * Recomputes every balance from the transfers and checks all invariants. O(transfers): for
+   * recovery, verification and tests, not for every command.
+   *
+   * @throws IllegalStateException naming the first invariant that does not hold
+   */
+  public void checkInvariants() {
+    long[] computed = new long[accounts.size()];
+    for (int sequence = 0; sequence < transfers.size(); sequence++) {
+      int from = transfers.payer[sequence];
+      int to = transfers.payee[sequence];
+      long amount = transfers.amount[sequence];
+      if (amount <= 0 || from == to || (to == ISSUER_NUMBER)) {
+        throw new IllegalStateException("transfer " + sequence + " is malformed");
+      }
+      computed[from] = Math.subtractExact(computed[from], amount);
+      computed[to] = Math.addExact(computed[to], amount);
+      if (transfers.find(transfers.idHigh[sequence], transfers.idLow[sequence]) != sequence) {
+        throw new IllegalStateException("transfer " + sequence + " is not found by its id");
+      }
+    }
+    long sum = 0;
+    for (Account account : accounts) {
+      if (account.balance != computed[account.number]) {
+        throw new IllegalStateException("balance of " + account.name + " is " + account.balance
+            + " but its transfers add up to " + computed[account.number]);
+      }
+      if (account.number != ISSUER_NUMBER && account.balance < 0) {
+        throw new IllegalStateException("balance of " + account.name + " is negative");
+      }
+      sum = Math.addExact(sum, account.balance);
+    }
+    if (sum != 0) {
+      throw new IllegalStateException("balances sum to " + sum + ", not zero");
+    }
+  }
+}

@@ -1,0 +1,365 @@
+package io.paywire.ledger;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * A copy of the whole ledger state as of one journal position, so recovery replays only the
+ * journal after it. Snapshots are a cache: the journal stays the source of truth, and a snapshot
+ * that fails its checksum is passed over for an older one (or none).
+ *
+ * <pre>
+ * "PWS1" 4 | version 4 | segmentId 8 | offset 8 | nextBatchSequence 8 | headHash 32
+ * | accountCount 4 | per account: nameLength 1 | name | keyLength 2 | key | balance 8 | created 8
+ * | transferCount 4 | idHigh 8*n | idLow 8*n | payer 4*n | payee 4*n | amount 8*n | time 8*n
+ * | CRC32C 4 of everything before it
+ * </pre>
+ */
+public final class Snapshot {
+
+  static final int MAGIC = 0x50575331; // "PWS1"
+  static final int VERSION = 1;
+  private static final String PREFIX = "snapshot-";
+  private static final String SUFFIX = ".bin";
+  private static final int BUFFER_BYTES = 1 << 20;
+
+  /** The state copied on the ledger's thread; written to disk on another. */
+  public record Image(
+      JournalPosition position,
+      String[] names,
+      byte[][] keys,
+      long[] balances,
+      long[] created,
+      int transferCount,
+      long[] idHigh,
+      long[] idLow,
+      int[] payer,
+      int[] payee,
+      long[] amount,
+      long[] time) {}
+
+  private Snapshot() {}
+
+  /** Copies the state: a few array copies, fast enough for the ledger thread. */
+  static Image capture(LedgerState state, JournalPosition position) {
+    int accounts = state.accounts.size();
+    String[] names = new String[accounts];
+    byte[][] keys = new byte[accounts][];
+    long[] balances = new long[accounts];
+    long[] created = new long[accounts];
+    for (int i = 0; i < accounts; i++) {
+      Account account = state.accounts.get(i);
+      names[i] = account.name;
+      keys[i] = account.publicKey; // never mutated after creation
+      balances[i] = account.balance;
+      created[i] = account.createdMillis;
+    }
+    TransferTable t = state.transfers;
+    int n = t.size();
+    return new Image(position, names, keys, balances, created, n,
+        Arrays.copyOf(t.idHigh, n), Arrays.copyOf(t.idLow, n), Arrays.copyOf(t.payer, n),
+        Arrays.copyOf(t.payee, n), Arrays.copyOf(t.amount, n), Arrays.copyOf(t.timeMillis, n));
+  }
+
+  static Path fileFor(Path directory, JournalPosition position) {
+    return directory.resolve(String.format("%s%020d%s", PREFIX, position.nextBatchSequence(),
+        SUFFIX));
+  }
+
+  /** Writes atomically: temporary file, fsync, rename, fsync the directory. Keeps the newest few. */
+  static Path write(Path directory, Image image, int keep) throws IOException {
+    Files.createDirectories(directory);
+    Path target = fileFor(directory, image.position());
+    Path temporary = directory.resolve(target.getFileName() + ".tmp");
+    try (Output out = new Output(FileChannel.open(temporary, StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))) {
+      out.putInt(MAGIC).putInt(VERSION);
+      JournalPosition p = image.position();
+      out.putLong(p.segmentId()).putLong(p.offset()).putLong(p.nextBatchSequence())
+          .put(p.headHash());
+      out.putInt(image.names().length);
+      for (int i = 0; i < image.names().length; i++) {
+        byte[] name = image.names()[i].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        out.putByte((byte) name.length).put(name);
+        out.putShort((short) image.keys()[i].length).put(image.keys()[i]);
+        out.putLong(image.balances()[i]).putLong(image.created()[i]);
+      }
+      int n = image.transferCount();
+      out.putInt(n);
+      out.putLongs(image.idHigh(), n).putLongs(image.idLow(), n).putInts(image.payer(), n)
+          .putInts(image.payee(), n).putLongs(image.amount(), n).putLongs(image.time(), n);
+      out.finish();
+    }
+    Durable.atomicReplace(temporary, target);
+    List<Path> all = list(directory);
+    for (int i = 0; i < all.size() - keep; i++) {
+      Files.deleteIfExists(all.get(i));
+    }
+    return target;
+  }
+
+  /** Snapshot files, oldest first. */
+  static List<Path> list(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.filter(f -> {
+        String name = f.getFileName().toString();
+        return name.startsWith(PREFIX) && name.endsWith(SUFFIX);
+      }).sorted(Comparator.comparing(Path::getFileName)).toList();
+    }
+  }
+
+  /** Reads and checks one snapshot; empty if it is damaged or of another format. */
+  static Optional<Image> read(Path file) throws IOException {
+    try (Input in = new Input(FileChannel.open(file, StandardOpenOption.READ))) {
+      if (in.getInt() != MAGIC || in.getInt() != VERSION) {
+        return Optional.empty();
+      }
+      long segmentId = in.getLong();
+      long offset = in.getLong();
+      long nextBatch = in.getLong();
+      byte[] head = in.getBytes(JournalFormat.HASH_BYTES);
+      int accounts = in.getInt();
+      if (accounts < 1) {
+        return Optional.empty();
+      }
+      String[] names = new String[accounts];
+      byte[][] keys = new byte[accounts][];
+      long[] balances = new long[accounts];
+      long[] created = new long[accounts];
+      for (int i = 0; i < accounts; i++) {
+        names[i] = new String(in.getBytes(Byte.toUnsignedInt(in.getByte())),
+            java.nio.charset.StandardCharsets.ISO_8859_1);
+        keys[i] = in.getBytes(Short.toUnsignedInt(in.getShort()));
+        balances[i] = in.getLong();
+        created[i] = in.getLong();
+      }
+      int n = in.getInt();
+      if (n < 0 || n > TransferTable.MAX_TRANSFERS) {
+        return Optional.empty();
+      }
+      Image image = new Image(new JournalPosition(segmentId, offset, nextBatch, head), names,
+          keys, balances, created, n, in.getLongs(n), in.getLongs(n), in.getInts(n),
+          in.getInts(n), in.getLongs(n), in.getLongs(n));
+      return in.checksumMatches() ? Optional.of(image) : Optional.empty();
+    } catch (java.io.EOFException | IllegalArgumentException truncated) {
+      return Optional.empty();
+    }
+  }
+
+  /** Buffered writes to a channel, with a running CRC32C. */
+  private static final class Output implements AutoCloseable {
+    private final FileChannel channel;
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+    private final CRC32C crc = new CRC32C();
+
+    Output(FileChannel channel) {
+      this.channel = channel;
+    }
+
+    private Output room(int bytes) throws IOException {
+      if (buffer.remaining() < bytes) {
+        flush();
+      }
+      return this;
+    }
+
+    Output putByte(byte v) throws IOException {
+      room(1).buffer.put(v);
+      return this;
+    }
+
+    Output putShort(short v) throws IOException {
+      room(2).buffer.putShort(v);
+      return this;
+    }
+
+    Output putInt(int v) throws IOException {
+      room(4).buffer.putInt(v);
+      return this;
+    }
+
+    Output putLong(long v) throws IOException {
+      room(8).buffer.putLong(v);
+      return this;
+    }
+
+    Output put(byte[] v) throws IOException {
+      room(v.length).buffer.put(v);
+      return this;
+    }
+
+    Output putLongs(long[] values, int count) throws IOException {
+      for (int done = 0; done < count; ) {
+        room(8);
+        int chunk = Math.min(count - done, buffer.remaining() / 8);
+        buffer.asLongBuffer().put(values, done, chunk);
+        buffer.position(buffer.position() + chunk * 8);
+        done += chunk;
+      }
+      return this;
+    }
+
+    Output putInts(int[] values, int count) throws IOException {
+      for (int done = 0; done < count; ) {
+        room(4);
+        int chunk = Math.min(count - done, buffer.remaining() / 4);
+        buffer.asIntBuffer().put(values, done, chunk);
+        buffer.position(buffer.position() + chunk * 4);
+        done += chunk;
+      }
+      return this;
+    }
+
+    private void flush() throws IOException {
+      buffer.flip();
+      crc.update(buffer.duplicate());
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      buffer.clear();
+    }
+
+    void finish() throws IOException {
+      flush();
+      buffer.putInt((int) crc.getValue()).flip();
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      buffer.clear();
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+
+  /** Buffered reads from a channel, with a running CRC32C over what was consumed. */
+  private static final class Input implements AutoCloseable {
+    private final FileChannel channel;
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+    private final CRC32C crc = new CRC32C();
+
+    Input(FileChannel channel) {
+      this.channel = channel;
+      buffer.limit(0);
+    }
+
+    /** Makes at least {@code bytes} (at most the buffer size) readable. */
+    private ByteBuffer need(int bytes) throws IOException {
+      if (buffer.remaining() < bytes) {
+        buffer.compact();
+        while (buffer.position() < bytes) {
+          if (channel.read(buffer) < 0) {
+            throw new java.io.EOFException();
+          }
+        }
+        buffer.flip();
+      }
+      return buffer;
+    }
+
+    /** CRC is taken over bytes as they are consumed. */
+    private void consumed(ByteBuffer from, int start) {
+      crc.update(from.duplicate().position(start).limit(from.position()));
+    }
+
+    byte getByte() throws IOException {
+      ByteBuffer b = need(1);
+      int start = b.position();
+      byte v = b.get();
+      consumed(b, start);
+      return v;
+    }
+
+    short getShort() throws IOException {
+      ByteBuffer b = need(2);
+      int start = b.position();
+      short v = b.getShort();
+      consumed(b, start);
+      return v;
+    }
+
+    int getInt() throws IOException {
+      ByteBuffer b = need(4);
+      int start = b.position();
+      int v = b.getInt();
+      consumed(b, start);
+      return v;
+    }
+
+    long getLong() throws IOException {
+      ByteBuffer b = need(8);
+      int start = b.position();
+      long v = b.getLong();
+      consumed(b, start);
+      return v;
+    }
+
+    byte[] getBytes(int length) throws IOException {
+      byte[] v = new byte[length];
+      for (int done = 0; done < length; ) {
+        ByteBuffer b = need(1);
+        int start = b.position();
+        int chunk = Math.min(length - done, b.remaining());
+        b.get(v, done, chunk);
+        consumed(b, start);
+        done += chunk;
+      }
+      return v;
+    }
+
+    long[] getLongs(int count) throws IOException {
+      long[] v = new long[Math.max(count, 1)];
+      for (int done = 0; done < count; ) {
+        ByteBuffer b = need(8);
+        int start = b.position();
+        int chunk = Math.min(count - done, b.remaining() / 8);
+        b.asLongBuffer().get(v, done, chunk);
+        b.position(start + chunk * 8);
+        consumed(b, start);
+        done += chunk;
+      }
+      return v;
+    }
+
+    int[] getInts(int count) throws IOException {
+      int[] v = new int[Math.max(count, 1)];
+      for (int done = 0; done < count; ) {
+        ByteBuffer b = need(4);
+        int start = b.position();
+        int chunk = Math.min(count - done, b.remaining() / 4);
+        b.asIntBuffer().get(v, done, chunk);
+        b.position(start + chunk * 4);
+        consumed(b, start);
+        done += chunk;
+      }
+      return v;
+    }
+
+    boolean checksumMatches() throws IOException {
+      int expected = (int) crc.getValue();
+      ByteBuffer b = need(4);
+      int stored = b.getInt();
+      return stored == expected && b.remaining() == 0 && channel.position() == channel.size();
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+}
