@@ -36,11 +36,22 @@ public final class AccountName {
 
   /** The key names are compared by. Only ASCII is allowed, so this is locale-independent. */
   public static String key(String name) {
+    int firstUpper = 0;
+    while (firstUpper < name.length() && !isAsciiUpper(name.charAt(firstUpper))) {
+      firstUpper++;
+    }
+    if (firstUpper == name.length()) {
+      return name; // already a key: the common case costs no allocation
+    }
     StringBuilder key = new StringBuilder(name.length());
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      key.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+      key.append(isAsciiUpper(c) ? (char) (c + ('a' - 'A')) : c);
     }
     return key.toString();
+  }
+
+  private static boolean isAsciiUpper(char c) {
+    return c >= 'A' && c <= 'Z';
   }
 }

@@ -6,6 +6,9 @@ package io.paywire.ledger;
  */
 public sealed interface Command permits Command.OpenAccount, Command.Transfer {
 
+  /** Shared by every command without a key or signature; never written to. */
+  byte[] NONE = new byte[0];
+
   /** The id of the transfer this command creates (a registration's deposit is a transfer too). */
   TransferId id();
 
@@ -17,7 +20,7 @@ public sealed interface Command permits Command.OpenAccount, Command.Transfer {
   record OpenAccount(TransferId id, String name, byte[] publicKey, long deposit)
       implements Command {
     public OpenAccount {
-      publicKey = publicKey == null ? new byte[0] : publicKey;
+      publicKey = publicKey == null || publicKey.length == 0 ? NONE : publicKey;
     }
   }
 
@@ -36,8 +39,8 @@ public sealed interface Command permits Command.OpenAccount, Command.Transfer {
       byte[] payeeSignature)
       implements Command {
     public Transfer {
-      payerSignature = payerSignature == null ? new byte[0] : payerSignature;
-      payeeSignature = payeeSignature == null ? new byte[0] : payeeSignature;
+      payerSignature = payerSignature == null || payerSignature.length == 0 ? NONE : payerSignature;
+      payeeSignature = payeeSignature == null || payeeSignature.length == 0 ? NONE : payeeSignature;
     }
 
     public static Transfer unsigned(TransferId id, String payer, String payee, long amount) {

@@ -199,6 +199,13 @@ public final class LedgerState {
     return Optional.ofNullable(account).map(Account::view);
   }
 
+  /** The balance of an account, without copying the rest of it. */
+  public java.util.OptionalLong balance(String name) {
+    Account account = name == null ? null : accountsByKey.get(AccountName.key(name));
+    return account == null ? java.util.OptionalLong.empty()
+        : java.util.OptionalLong.of(account.balance);
+  }
+
   public Optional<TransferView> transfer(TransferId id) {
     int sequence = transfers.find(id.high(), id.low());
     return sequence < 0 ? Optional.empty() : Optional.of(transferView(sequence));

@@ -111,7 +111,11 @@ final class RecordCodec {
   }
 
   private static byte[] getBytes(ByteBuffer in) {
-    byte[] bytes = new byte[Short.toUnsignedInt(in.getShort())];
+    int length = Short.toUnsignedInt(in.getShort());
+    if (length == 0) {
+      return Command.NONE;
+    }
+    byte[] bytes = new byte[length];
     in.get(bytes);
     return bytes;
   }

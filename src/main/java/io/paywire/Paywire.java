@@ -1,0 +1,30 @@
+package io.paywire;
+
+import io.paywire.cli.BenchCommand;
+import io.paywire.cli.ServerCommand;
+import io.paywire.cli.VerifyCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one entry point of {@code paywire.jar}: a subcommand per task. */
+@Command(
+    name = "paywire",
+    mixinStandardHelpOptions = true,
+    version = "Paywire 0.1.0",
+    description = "Secure person-to-person micropayments.",
+    subcommands = {ServerCommand.class, VerifyCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
+public final class Paywire implements Runnable {
+
+  public static void main(String[] args) {
+    // One line per log event, key=value in the message; set before anything logs.
+    System.setProperty("java.util.logging.SimpleFormatter.format",
+        "%1$tFT%1$tT.%1$tLZ %4$s %3$s %5$s%6$s%n");
+    System.exit(new CommandLine(new Paywire()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+}

@@ -1,0 +1,222 @@
+package io.paywire.cli;
+
+import io.paywire.config.PaywireConfig;
+import io.paywire.ledger.Ledger;
+import io.paywire.ledger.LedgerOptions;
+import io.paywire.ledger.LedgerRules;
+import io.paywire.ledger.LedgerState;
+import io.paywire.ledger.Outcome;
+import io.paywire.ledger.TransferId;
+import io.paywire.ledger.Verifier;
+import io.paywire.node.LedgerApi;
+import io.paywire.node.LedgerVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Option;
+
+/**
+ * The ledger benchmark behind docs/benchmarks.md: in-memory apply rate, durable transfers per
+ * second through {@link LedgerVerticle} with many concurrent requesters, and replay rate.
+ */
+@picocli.CommandLine.Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measure the ledger: in-memory applies/s, durable transfers/s through the "
+        + "event bus (fsync on), and journal replay records/s.")
+public final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--accounts", defaultValue = "1000", description = "Accounts. Default: 1000")
+  int accounts;
+
+  @Option(names = "--in-memory-transfers", defaultValue = "5000000",
+      description = "Transfers for the in-memory apply run. Default: ${DEFAULT-VALUE}")
+  int inMemoryTransfers;
+
+  @Option(names = "--seconds", defaultValue = "20",
+      description = "Length of the durable run. Default: ${DEFAULT-VALUE}")
+  int seconds;
+
+  @Option(names = "--concurrency", defaultValue = "4000",
+      description = "Requests kept in flight in the durable run. Default: ${DEFAULT-VALUE}")
+  int concurrency;
+
+  @Option(names = "--data-dir", description = "Directory for the durable run (must not exist). "
+      + "Default: a new temporary directory, deleted afterwards.")
+  Path dataDir;
+
+  @Override
+  public Integer call() throws Exception {
+    System.out.printf("machine: %d cores, java %s%n", Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"));
+    inMemory();
+    Path dir = dataDir != null ? dataDir : Files.createTempDirectory("paywire-bench");
+    try {
+      durable(dir);
+      replay(dir);
+    } finally {
+      if (dataDir == null) {
+        deleteRecursively(dir);
+      }
+    }
+    return 0;
+  }
+
+  private void inMemory() {
+    LedgerState state = new LedgerState(LedgerRules.DEFAULTS);
+    SplittableRandom random = new SplittableRandom(1);
+    for (int i = 0; i < accounts; i++) {
+      state.execute(new io.paywire.ledger.Command.OpenAccount(new TransferId(0, i), "user" + i, null, 1_000_000_000),
+          0);
+    }
+    String[] names = new String[accounts];
+    for (int i = 0; i < accounts; i++) {
+      names[i] = "user" + i;
+    }
+    for (int round = 0; round < 2; round++) { // the first round warms up the JIT
+      long accepted = 0;
+      long started = System.nanoTime();
+      for (int i = 0; i < inMemoryTransfers; i++) {
+        int payer = random.nextInt(accounts);
+        int payee = (payer + 1 + random.nextInt(accounts - 1)) % accounts;
+        Outcome outcome = state.execute(io.paywire.ledger.Command.Transfer.unsigned(
+            new TransferId(round + 1, i), names[payer], names[payee], 1 + random.nextInt(100)),
+            i);
+        if (outcome instanceof Outcome.Accepted) {
+          accepted++;
+        }
+      }
+      double secondsTaken = (System.nanoTime() - started) / 1e9;
+      if (round == 1) {
+        System.out.printf("in-memory: %d transfers (%d accepted) in %.2f s = %,.0f applies/s%n",
+            inMemoryTransfers, accepted, secondsTaken, inMemoryTransfers / secondsTaken);
+      }
+    }
+    state.checkInvariants();
+  }
+
+  private void durable(Path dir) throws Exception {
+    PaywireConfig defaults = PaywireConfig.defaults();
+    LedgerVerticle.Settings settings = new LedgerVerticle.Settings(dir,
+        defaults.ledger().options(), 10_000, Math.max(concurrency * 2, 100_000));
+    Vertx vertx = Vertx.vertx();
+    try {
+      await(vertx.deployVerticle(new LedgerVerticle(settings, Clock.systemUTC())));
+      for (int i = 0; i < accounts; i++) {
+        await(vertx.eventBus().request(LedgerApi.OPEN_ACCOUNT,
+            new JsonObject().put("name", "user" + i).put("deposit", 1_000_000_000)));
+      }
+      JsonObject before = status(vertx);
+      Load load = new Load(concurrency, accounts, seconds);
+      await(vertx.deployVerticle(load));
+      long[] result = await(load.done.future());
+      JsonObject after = status(vertx);
+      long batches = after.getLong("nextBatchSequence") - before.getLong("nextBatchSequence");
+      double secondsTaken = result[2] / 1e9;
+      System.out.printf("durable: %d transfers acknowledged (%d rejected, %d failed) in %.2f s"
+              + " = %,.0f transfers/s, %d batches (%.0f per fsync), concurrency %d%n",
+          result[0], result[1], result[3], secondsTaken, result[0] / secondsTaken, batches,
+          (double) result[0] / Math.max(1, batches), concurrency);
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  private void replay(Path dir) throws Exception {
+    long started = System.nanoTime();
+    Verifier.Report report = Verifier.verify(dir);
+    double secondsTaken = (System.nanoTime() - started) / 1e9;
+    System.out.printf("replay (full journal, no snapshot): %d records in %.2f s = %,.0f records/s"
+            + " (%d batches)%n", report.transfers(), secondsTaken,
+        report.transfers() / secondsTaken, report.batches());
+    try (Ledger ledger = Ledger.open(dir, LedgerOptions.DEFAULTS)) {
+      Ledger.Recovery recovery = ledger.recovery();
+      System.out.printf("recovery (newest snapshot + journal tail): %d ms, snapshot %s,"
+              + " %d records replayed%n", recovery.millis(),
+          recovery.snapshot().map(p -> p.getFileName().toString()).orElse("none"),
+          recovery.recordsReplayed());
+    }
+  }
+
+  private static JsonObject status(Vertx vertx) throws Exception {
+    return await(vertx.eventBus().<JsonObject>request(LedgerApi.STATUS, new JsonObject()))
+        .body();
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get();
+  }
+
+  /** Keeps {@code concurrency} transfer requests in flight for a fixed time, on its own loop. */
+  private static final class Load extends VerticleBase {
+    final Promise<long[]> done = Promise.promise();
+    private final int concurrency;
+    private final int accounts;
+    private final long endNanos;
+    private final SplittableRandom random = new SplittableRandom(7);
+    private final AtomicLong sequence = new AtomicLong();
+    private long accepted;
+    private long rejected;
+    private long failed;
+    private int inFlight;
+    private long startNanos;
+
+    Load(int concurrency, int accounts, int seconds) {
+      this.concurrency = concurrency;
+      this.accounts = accounts;
+      this.endNanos = seconds * 1_000_000_000L;
+    }
+
+    @Override
+    public Future<?> start() {
+      startNanos = System.nanoTime();
+      for (int i = 0; i < concurrency; i++) {
+        send();
+      }
+      return Future.succeededFuture();
+    }
+
+    private void send() {
+      if (System.nanoTime() - startNanos >= endNanos) {
+        if (inFlight == 0) {
+          done.tryComplete(new long[] {accepted, rejected, System.nanoTime() - startNanos,
+              failed});
+        }
+        return;
+      }
+      int payer = random.nextInt(accounts);
+      int payee = (payer + 1 + random.nextInt(accounts - 1)) % accounts;
+      JsonObject body = new JsonObject()
+          .put("id", new TransferId(0x5eed, sequence.incrementAndGet()).toString())
+          .put("payer", "user" + payer)
+          .put("payee", "user" + payee)
+          .put("amount", 1 + random.nextInt(100));
+      inFlight++;
+      vertx.eventBus().<JsonObject>request(LedgerApi.TRANSFER, body).onComplete(reply -> {
+        inFlight--;
+        if (reply.failed()) {
+          failed++;
+        } else if (reply.result().body().getBoolean("ok")) {
+          accepted++;
+        } else {
+          rejected++;
+        }
+        send();
+      });
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws java.io.IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package io.paywire.config;
+
+import io.paywire.ledger.LedgerOptions;
+import io.paywire.ledger.LedgerRules;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Everything tunable about a node, read from {@code conf/paywire.json}. Every key has a default
+ * here, a unit in its name where it has one, and a row in docs/configuration.md. Unknown keys are
+ * refused, so a typo cannot silently leave a limit at its default.
+ */
+public record PaywireConfig(Node node, Ledger ledger) {
+
+  /**
+   * @param host the address every listener binds to
+   * @param tlsPort the TLS text protocol's port (0 picks a free port)
+   * @param httpPort the HTTP port (0 picks a free port)
+   */
+  public record Node(String host, int tlsPort, int httpPort) {}
+
+  /**
+   * @param defaultDepositMinor the deposit of a registration that names none
+   * @param maxPendingRequests requests queued at the ledger beyond this are refused as overloaded
+   */
+  public record Ledger(LedgerOptions options, long defaultDepositMinor, int maxPendingRequests) {}
+
+  public static final long DEFAULT_DEPOSIT_MINOR = 10_000;
+
+  public static PaywireConfig defaults() {
+    try {
+      return fromJson(new JsonObject());
+    } catch (ConfigException e) {
+      throw new IllegalStateException("defaults must be valid", e);
+    }
+  }
+
+  /** Reads a file; a missing file means all defaults. */
+  public static PaywireConfig load(Path file) throws ConfigException {
+    if (!Files.exists(file)) {
+      return defaults();
+    }
+    try {
+      return fromJson(new JsonObject(Files.readString(file)));
+    } catch (DecodeException e) {
+      throw new ConfigException(file + " is not valid JSON: " + e.getMessage());
+    } catch (IOException e) {
+      throw new ConfigException(file + " cannot be read: " + e.getMessage());
+    }
+  }
+
+  public static PaywireConfig fromJson(JsonObject json) throws ConfigException {
+    Section root = new Section("", json);
+    Section node = root.section("node");
+    Section ledger = root.section("ledger");
+    root.finish();
+
+    Node nodeConfig = new Node(
+        node.string("host", "127.0.0.1"),
+        (int) node.number("tlsPort", 16000, 0, 65535),
+        (int) node.number("httpPort", 8080, 0, 65535));
+    node.finish();
+
+    long maxDeposit = ledger.number("maxDepositMinor", 1_000_000_000L, 1, Long.MAX_VALUE);
+    long defaultDeposit =
+        ledger.number("defaultDepositMinor", DEFAULT_DEPOSIT_MINOR, 1, Long.MAX_VALUE);
+    if (defaultDeposit > maxDeposit) {
+      throw new ConfigException("ledger.defaultDepositMinor must not exceed "
+          + "ledger.maxDepositMinor (" + maxDeposit + ")");
+    }
+    LedgerRules rules = new LedgerRules(maxDeposit,
+        ledger.number("maxTransferMinor", 1_000_000_000L, 1, Long.MAX_VALUE));
+    int maxBatchBytes = (int) ledger.number("maxBatchBytes", 4 << 20, 64 << 10, 256 << 20);
+    LedgerOptions options = new LedgerOptions(
+        rules,
+        (int) ledger.number("maxBatchCommands", 8_192, 1, 1_000_000),
+        maxBatchBytes,
+        ledger.number("segmentBytes", 64L << 20, maxBatchBytes + 1024L, 1L << 30),
+        ledger.number("snapshotEveryTransfers", 1_000_000, 0, Long.MAX_VALUE),
+        (int) ledger.number("snapshotsKept", 2, 1, 100));
+    Ledger ledgerConfig = new Ledger(options, defaultDeposit,
+        (int) ledger.number("maxPendingRequests", 100_000, 1, 10_000_000));
+    ledger.finish();
+    return new PaywireConfig(nodeConfig, ledgerConfig);
+  }
+
+  public PaywireConfig withPorts(Integer tlsPort, Integer httpPort) throws ConfigException {
+    checkPort("tls-port", tlsPort);
+    checkPort("http-port", httpPort);
+    return new PaywireConfig(new Node(node.host(),
+        tlsPort != null ? tlsPort : node.tlsPort(),
+        httpPort != null ? httpPort : node.httpPort()), ledger);
+  }
+
+  private static void checkPort(String name, Integer port) throws ConfigException {
+    if (port != null && (port < 0 || port > 65535)) {
+      throw new ConfigException(name + " must be 0 to 65535, not " + port);
+    }
+  }
+
+  /** One JSON object of the configuration; remembers which keys were read. */
+  private static final class Section {
+    private final String path;
+    private final JsonObject json;
+    private final Set<String> read = new HashSet<>();
+
+    Section(String path, JsonObject json) {
+      this.path = path;
+      this.json = json;
+    }
+
+    private String key(String name) {
+      return path.isEmpty() ? name : path + "." + name;
+    }
+
+    Section section(String name) throws ConfigException {
+      read.add(name);
+      Object value = json.getValue(name);
+      if (value == null) {
+        return new Section(key(name), new JsonObject());
+      }
+      if (!(value instanceof JsonObject object)) {
+        throw new ConfigException(key(name) + " must be an object");
+      }
+      return new Section(key(name), object);
+    }
+
+    String string(String name, String fallback) throws ConfigException {
+      read.add(name);
+      Object value = json.getValue(name);
+      if (value == null) {
+        return fallback;
+      }
+      if (!(value instanceof String s) || s.isBlank()) {
+        throw new ConfigException(key(name) + " must be a non-empty string");
+      }
+      return s;
+    }
+
+    long number(String name, long fallback, long min, long max) throws ConfigException {
+      read.add(name);
+      Object value = json.getValue(name);
+      if (value == null) {
+        return fallback;
+      }
+      if (!(value instanceof Integer || value instanceof Long)) {
+        throw new ConfigException(key(name) + " must be an integer from " + min + " to " + max);
+      }
+      long number = ((Number) value).longValue();
+      if (number < min || number > max) {
+        throw new ConfigException(key(name) + " must be from " + min + " to " + max
+            + ", not " + number);
+      }
+      return number;
+    }
+
+    void finish() throws ConfigException {
+      for (String name : json.fieldNames()) {
+        if (!read.contains(name) && !name.startsWith("_")) {
+          throw new ConfigException(key(name) + " is not a known setting");
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,8 @@
+package io.paywire.node;
+
+/** A request body the ledger cannot read; answered with {@link LedgerApi#FAILURE_BAD_REQUEST}. */
+final class BadRequest extends RuntimeException {
+  BadRequest(String message) {
+    super(message, null, false, false);
+  }
+}

@@ -1,0 +1,272 @@
+package io.paywire.node;
+
+import io.paywire.ledger.Batch;
+import io.paywire.ledger.Command;
+import io.paywire.ledger.Ledger;
+import io.paywire.ledger.LedgerOptions;
+import io.paywire.ledger.LedgerState;
+import io.paywire.ledger.Outcome;
+import io.paywire.ledger.Snapshot;
+import io.paywire.ledger.TransferId;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * The only writer of ledger state, reached through the addresses in {@link LedgerApi}.
+ *
+ * <p>Group commit: requests queue up while a journal write is in flight; when it returns, every
+ * queued request (up to the batch limits) is applied in order to the in-memory state and the
+ * changes go to disk in one write and one fsync. Replies leave only after that fsync, so nothing
+ * is acknowledged before it is durable. Reads queue with the writes and are answered in order with
+ * them, so a read never shows a change that is not yet durable to anyone who could act on it.
+ *
+ * <p>All state is touched on this verticle's event loop; the journal write and the snapshot write
+ * run on their own single-thread worker pools.
+ */
+public final class LedgerVerticle extends VerticleBase {
+
+  private static final System.Logger LOG = System.getLogger(LedgerVerticle.class.getName());
+
+  /**
+   * @param defaultDepositMinor the deposit of a registration that names none
+   * @param maxPendingRequests requests queued beyond this are refused as overloaded
+   */
+  public record Settings(
+      Path dataDirectory, LedgerOptions options, long defaultDepositMinor,
+      int maxPendingRequests) {}
+
+  /** One queued request: evaluated in batch order against the state, replied after the write. */
+  private record Pending(Message<Object> message, BiFunction<Batch, LedgerState, JsonObject> run) {}
+
+  private record Reply(Message<Object> message, JsonObject body) {}
+
+  private final Settings settings;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+  private WorkerExecutor journalWorker;
+  private WorkerExecutor snapshotWorker;
+  private Ledger ledger;
+  private boolean writing;
+  private Future<?> snapshotInFlight = Future.succeededFuture();
+  private Promise<Void> drained;
+
+  public LedgerVerticle(Settings settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    journalWorker = vertx.createSharedWorkerExecutor("paywire-journal-" + deploymentID(), 1);
+    snapshotWorker = vertx.createSharedWorkerExecutor("paywire-snapshot-" + deploymentID(), 1);
+    return journalWorker
+        .executeBlocking(() -> Ledger.open(settings.dataDirectory(), settings.options()))
+        .compose(opened -> {
+          ledger = opened;
+          register(LedgerApi.OPEN_ACCOUNT, this::openAccount);
+          register(LedgerApi.TRANSFER, this::transfer);
+          register(LedgerApi.ACCOUNT, this::account);
+          register(LedgerApi.HISTORY, this::history);
+          register(LedgerApi.FIND_TRANSFER, this::findTransfer);
+          register(LedgerApi.STATUS, body -> (batch, state) -> status(state));
+          return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+        });
+  }
+
+  /**
+   * Stops taking requests, finishes every request already queued, waits for the journal and any
+   * snapshot write, then closes the journal (fsync) and releases the data directory.
+   */
+  @Override
+  public Future<?> stop() {
+    Future<?> unregistered =
+        Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+    drained = Promise.promise();
+    checkDrained();
+    return unregistered
+        .compose(v -> drained.future())
+        .compose(v -> snapshotInFlight.otherwiseEmpty())
+        .compose(v -> ledger == null ? Future.succeededFuture()
+            : journalWorker.executeBlocking(() -> {
+              ledger.close();
+              return null;
+            }))
+        .onComplete(v -> {
+          journalWorker.close();
+          snapshotWorker.close();
+        });
+  }
+
+  // ---- requests --------------------------------------------------------------------------------
+
+  private interface Parser {
+    BiFunction<Batch, LedgerState, JsonObject> parse(RequestReader body);
+  }
+
+  private void register(String address, Parser parser) {
+    consumers.add(vertx.eventBus().consumer(address, message -> {
+      BiFunction<Batch, LedgerState, JsonObject> run;
+      try {
+        run = parser.parse(new RequestReader(message.body()));
+      } catch (BadRequest bad) {
+        message.fail(LedgerApi.FAILURE_BAD_REQUEST, bad.getMessage());
+        return;
+      }
+      enqueue(new Pending(message, run));
+    }));
+  }
+
+  private BiFunction<Batch, LedgerState, JsonObject> openAccount(RequestReader body) {
+    TransferId given = body.optionalId("id");
+    Command command = new Command.OpenAccount(
+        given != null ? given : TransferId.random(random),
+        body.string("name"),
+        body.base64("publicKey"),
+        body.longValue("deposit", settings.defaultDepositMinor()));
+    return (batch, state) -> {
+      Outcome outcome = batch.execute(command);
+      JsonObject reply = LedgerApi.outcome(outcome);
+      if (outcome instanceof Outcome.Accepted) {
+        state.account(((Command.OpenAccount) command).name())
+            .ifPresent(a -> reply.put("account", LedgerApi.account(a)));
+      }
+      return reply;
+    };
+  }
+
+  private BiFunction<Batch, LedgerState, JsonObject> transfer(RequestReader body) {
+    Command.Transfer command = new Command.Transfer(
+        body.id("id"),
+        body.string("payer"),
+        body.string("payee"),
+        body.longValue("amount", 0),
+        body.base64("payerSignature"),
+        body.base64("payeeSignature"));
+    return (batch, state) -> {
+      Outcome outcome = batch.execute(command);
+      JsonObject reply = LedgerApi.outcome(outcome);
+      if (outcome instanceof Outcome.Accepted) {
+        state.balance(command.payer()).ifPresent(b -> reply.put("payerBalance", b));
+      }
+      return reply;
+    };
+  }
+
+  private BiFunction<Batch, LedgerState, JsonObject> account(RequestReader body) {
+    String name = body.string("name");
+    return (batch, state) -> state.account(name)
+        .map(a -> new JsonObject().put("ok", true).put("account", LedgerApi.account(a)))
+        .orElseGet(() -> LedgerApi.rejection("UNKNOWN_ACCOUNT", "no account " + name));
+  }
+
+  private BiFunction<Batch, LedgerState, JsonObject> history(RequestReader body) {
+    String name = body.string("name");
+    int offset = body.intValue("offset", 0, 0, Integer.MAX_VALUE);
+    int limit = body.intValue("limit", 20, 1, LedgerState.MAX_HISTORY_PAGE);
+    return (batch, state) -> state.account(name)
+        .map(a -> new JsonObject().put("ok", true).put("total", a.transferCount())
+            .put("transfers", LedgerApi.transfers(state.history(name, offset, limit))))
+        .orElseGet(() -> LedgerApi.rejection("UNKNOWN_ACCOUNT", "no account " + name));
+  }
+
+  private BiFunction<Batch, LedgerState, JsonObject> findTransfer(RequestReader body) {
+    TransferId id = body.id("id");
+    return (batch, state) -> state.transfer(id)
+        .map(t -> new JsonObject().put("ok", true).put("transfer", LedgerApi.transfer(t)))
+        .orElseGet(() -> LedgerApi.rejection("UNKNOWN_TRANSFER", "no transfer " + id));
+  }
+
+  private JsonObject status(LedgerState state) {
+    return new JsonObject()
+        .put("ok", true)
+        .put("accounts", state.accountCount())
+        .put("transfers", state.transferCount())
+        .put("nextBatchSequence", ledger.position().nextBatchSequence())
+        .put("headHash", ledger.position().headHashHex())
+        .put("failed", ledger.failed());
+  }
+
+  // ---- group commit ----------------------------------------------------------------------------
+
+  private void enqueue(Pending pending) {
+    if (ledger.failed()) {
+      pending.message().fail(LedgerApi.FAILURE_UNAVAILABLE, "ledger failed closed");
+      return;
+    }
+    if (queue.size() >= settings.maxPendingRequests()) {
+      pending.message().fail(LedgerApi.FAILURE_OVERLOADED, "ledger overloaded, retry later");
+      return;
+    }
+    queue.add(pending);
+    drain();
+  }
+
+  /** Forms and writes batches until the queue is empty or a write is in flight. */
+  private void drain() {
+    while (!writing && !queue.isEmpty()) {
+      if (ledger.failed()) {
+        queue.forEach(p -> p.message().fail(LedgerApi.FAILURE_UNAVAILABLE,
+            "ledger failed closed"));
+        queue.clear();
+        break;
+      }
+      Batch batch = ledger.newBatch(clock.millis());
+      LedgerState state = ledger.state();
+      List<Reply> replies = new ArrayList<>(Math.min(queue.size(), 1024));
+      while (!queue.isEmpty() && !batch.isFull()) {
+        Pending pending = queue.poll();
+        replies.add(new Reply(pending.message(), pending.run().apply(batch, state)));
+      }
+      if (!batch.hasRecords()) {
+        replies.forEach(r -> r.message().reply(r.body()));
+        continue;
+      }
+      writing = true;
+      journalWorker.executeBlocking(() -> {
+        ledger.write(batch);
+        return null;
+      }).onComplete(written -> {
+        writing = false;
+        if (written.succeeded()) {
+          replies.forEach(r -> r.message().reply(r.body()));
+          maybeSnapshot();
+        } else {
+          replies.forEach(r -> r.message().fail(LedgerApi.FAILURE_UNAVAILABLE,
+              "journal write failed; nothing in this batch was applied"));
+        }
+        drain();
+      });
+    }
+    checkDrained();
+  }
+
+  private void checkDrained() {
+    if (drained != null && !writing && queue.isEmpty()) {
+      drained.tryComplete();
+    }
+  }
+
+  private void maybeSnapshot() {
+    if (!snapshotInFlight.isComplete() || !ledger.snapshotDue()) {
+      return;
+    }
+    Snapshot.Image image = ledger.captureSnapshot();
+    snapshotInFlight = snapshotWorker.executeBlocking(() -> ledger.writeSnapshot(image))
+        .onFailure(e -> LOG.log(Level.ERROR, "event=snapshot_failed error={0}", e.toString()));
+  }
+}

@@ -1,0 +1,71 @@
+package io.paywire.node;
+
+import io.paywire.ledger.TransferId;
+import io.vertx.core.json.JsonObject;
+import java.util.Base64;
+
+/** Typed reads of request fields; each failure names the field, as {@link BadRequest}. */
+final class RequestReader {
+  private final JsonObject body;
+
+  RequestReader(Object body) {
+    if (!(body instanceof JsonObject json)) {
+      throw new BadRequest("body must be a JSON object");
+    }
+    this.body = json;
+  }
+
+  String string(String field) {
+    Object value = body.getValue(field);
+    if (!(value instanceof String s)) {
+      throw new BadRequest(field + " must be a string");
+    }
+    return s;
+  }
+
+  long longValue(String field, long fallback) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Integer || value instanceof Long)) {
+      throw new BadRequest(field + " must be an integer");
+    }
+    return ((Number) value).longValue();
+  }
+
+  int intValue(String field, int fallback, int min, int max) {
+    long value = longValue(field, fallback);
+    if (value < min || value > max) {
+      throw new BadRequest(field + " must be " + min + " to " + max);
+    }
+    return (int) value;
+  }
+
+  TransferId id(String field) {
+    TransferId id = TransferId.parseOrNull(string(field));
+    if (id == null) {
+      throw new BadRequest(field + " must be 32 hex characters");
+    }
+    return id;
+  }
+
+  TransferId optionalId(String field) {
+    return body.getValue(field) == null ? null : id(field);
+  }
+
+  byte[] base64(String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return new byte[0];
+    }
+    if (!(value instanceof String s)) {
+      throw new BadRequest(field + " must be a base64 string");
+    }
+    try {
+      return Base64.getDecoder().decode(s);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(field + " is not valid base64");
+    }
+  }
+}
