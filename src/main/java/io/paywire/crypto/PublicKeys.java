@@ -32,7 +32,10 @@ public final class PublicKeys {
 
   private PublicKeys() {}
 
-  /** The key's type, or empty if it is not one Paywire accepts. */
+  /**
+   * The key's family, or empty if it is not an RSA, EC P-256 or Ed25519 key at all. The size of
+   * an RSA key is checked by {@link #problemWith}, not here.
+   */
   public static Optional<Type> typeOf(byte[] subjectPublicKeyInfo) {
     return Optional.ofNullable(parse(subjectPublicKeyInfo)).map(Parsed::type);
   }

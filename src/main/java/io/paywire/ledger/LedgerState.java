@@ -77,6 +77,12 @@ public final class LedgerState {
   }
 
   private Outcome evaluate(Command command, long timeMillis, boolean checkRules) {
+    if (command instanceof Command.OpenAccount open && open.name() == null) {
+      return reject(RejectCode.BAD_NAME, "no name");
+    }
+    if (command instanceof Command.Transfer t && (t.payer() == null || t.payee() == null)) {
+      return reject(RejectCode.UNKNOWN_ACCOUNT, "payer and payee must be named");
+    }
     int existing = transfers.find(command.id().high(), command.id().low());
     if (existing >= 0) {
       return sameContent(existing, command)
@@ -112,6 +118,10 @@ public final class LedgerState {
     try {
       issuerBalance = Math.subtractExact(issuer.balance, open.deposit());
     } catch (ArithmeticException overflow) {
+      issuerBalance = Long.MIN_VALUE;
+    }
+    // The total issued must fit in a long, so that no single balance can overflow later.
+    if (issuerBalance == Long.MIN_VALUE) {
       return reject(RejectCode.SUPPLY_EXHAUSTED, "the issuer cannot issue that much more");
     }
     Account account = addAccount(open.name(), open.publicKey().clone(), timeMillis);

@@ -75,15 +75,16 @@ final class RecordCodec {
     }
   }
 
-  /** Whether the command's variable parts fit the record format (callers validate first). */
+  /**
+   * Whether the command's variable parts fit the record format. Names need no check here: only
+   * accepted commands are journaled, and an accepted name has at most 32 characters.
+   */
   static boolean fits(Command command) {
     if (command instanceof Command.OpenAccount open) {
-      return open.name().length() <= AccountName.MAX_LENGTH && open.publicKey().length <= 0xFFFF;
+      return open.publicKey().length <= 0xFFFF;
     }
     Command.Transfer t = (Command.Transfer) command;
-    return t.payer() != null && t.payee() != null
-        && t.payer().length() <= 0xFF && t.payee().length() <= 0xFF
-        && t.payerSignature().length <= MAX_SIGNATURE_BYTES
+    return t.payerSignature().length <= MAX_SIGNATURE_BYTES
         && t.payeeSignature().length <= MAX_SIGNATURE_BYTES;
   }
 

@@ -54,7 +54,11 @@ public final class PaywireNode {
           endpoints.add(new Endpoint("http", config.node().host(), http.actualPort()));
           return new PaywireNode(vertx, List.copyOf(endpoints), deployments);
         })
-        .recover(e -> vertx.close().transform(closed -> Future.failedFuture(e)));
+        .recover(e -> {
+          // Report the cause now; the close finishes (or not) in the background as we exit.
+          vertx.close();
+          return Future.failedFuture(e);
+        });
   }
 
   public List<Endpoint> endpoints() {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Random;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,7 +61,9 @@ class JournalTornTailTest {
     Written written = writeUntilTheLastBatchStartsASegment();
     assertThat(written.frameStart()).isZero();
 
-    for (long cut = 0; cut < written.fileEnd(); cut++) {
+    // Every cut through the header, then a sample of the rest: each open replays a full segment.
+    for (long cut = 0; cut < written.fileEnd();
+        cut += cut <= JournalFormat.HEADER_BYTES ? 1 : 7) {
       Path copy = copyDirectory(written.data(), dir.resolve("cut-" + cut));
       truncate(written.segmentIn(copy), cut);
 
@@ -93,11 +96,10 @@ class JournalTornTailTest {
 
     // The header made it to disk, the rest of the frame did not, and the file grew by less than
     // the frame's length: the frame still reads as cut short.
-    for (long kept : List.of(16L, 40L, frameLength / 2, frameLength - 1)) {
-      for (long zeros : List.of(1L, frameLength - kept - 1)) {
-        if (zeros < 1 || kept + zeros >= frameLength) {
-          continue; // a frame of full length is no longer cut short: see JournalCorruptionTest
-        }
+    // (Zeros up to the frame's full length make a complete frame that fails its checksum: that
+    // is corruption, see JournalCorruptionTest.)
+    for (long kept : List.of(16L, 40L, frameLength / 2, frameLength - 2)) {
+      for (long zeros : new TreeSet<>(List.of(1L, frameLength - kept - 1))) {
         Path copy = copyDirectory(written.data(), dir.resolve("kept-" + kept + "-zeros-" + zeros));
         Path segment = written.segmentIn(copy);
         truncate(segment, written.frameStart() + kept);

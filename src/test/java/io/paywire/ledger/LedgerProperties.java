@@ -145,8 +145,8 @@ class LedgerProperties {
             "e_1-x", "karl")),
         Tuple.of(1, Arbitraries.of("issuer", "Issuer", "", "Jöanne", "a b", "\u212Aarl",
             "abcdefghijklmnopqrstuvwxyz0123456")));
-    Arbitrary<byte[]> keys =
-        Arbitraries.frequency(Tuple.of(8, new byte[0]), Tuple.of(1, GOOD_KEY), Tuple.of(1, BAD_KEY));
+    Arbitrary<byte[]> keys = Arbitraries.frequency(
+        Tuple.of(8, new byte[0]), Tuple.of(1, GOOD_KEY), Tuple.of(1, BAD_KEY));
     Arbitrary<Long> deposits = Arbitraries.frequencyOf(
         Tuple.of(6, Arbitraries.longs().between(1, RULES.maxDepositMinor())),
         Tuple.of(1, Arbitraries.of(0L, -5L, RULES.maxDepositMinor() + 1, Long.MAX_VALUE,
@@ -202,8 +202,10 @@ class LedgerProperties {
             && earlier.amount() == open.deposit() && Arrays.equals(earlier.key(), open.publicKey());
       }
       Command.Transfer transfer = (Command.Transfer) command;
-      return !earlier.open() && earlier.payer().equals(lower(transfer.payer()))
-          && earlier.payee().equals(lower(transfer.payee())) && earlier.amount() == transfer.amount();
+      return !earlier.open()
+          && earlier.payer().equals(lower(transfer.payer()))
+          && earlier.payee().equals(lower(transfer.payee()))
+          && earlier.amount() == transfer.amount();
     }
 
     private String open(Command.OpenAccount open) {
