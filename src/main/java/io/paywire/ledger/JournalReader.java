@@ -89,6 +89,8 @@ final class JournalReader {
 
   /** The running state of one read: what must come next. */
   private static final class Cursor {
+    private static final int MIN_UNWRITTEN_ZEROS = 8;
+
     private final RecordVisitor visitor;
     private final MessageDigest sha256 = Fingerprint.sha256();
     private long segmentId;
@@ -127,7 +129,8 @@ final class JournalReader {
         int bodyLength = buffer.getInt(pos + 4);
         if (magic != JournalFormat.MAGIC
             || buffer.getInt(pos + 8) != JournalFormat.headerCrc(magic, bodyLength)) {
-          if (lastSegment && allZero(data, pos)) {
+          if (lastSegment && (zerosFrom(data, pos, data.length)
+              || unwrittenTail(data, pos, pos + JournalFormat.HEADER_BYTES))) {
             return pos; // space the file system extended but the crash left unwritten
           }
           throw new JournalCorruptException(file, pos, "bad frame header");
@@ -139,6 +142,15 @@ final class JournalReader {
             + JournalFormat.HASH_BYTES;
         if (frameEnd > data.length) {
           return tornOrCorrupt(file, pos, lastSegment, "frame extends past the segment's end");
+        }
+        int bodyStart = pos + JournalFormat.HEADER_BYTES;
+        if (buffer.getInt(pos + 12)
+            != JournalFormat.crc(data, bodyStart, bodyLength + JournalFormat.HASH_BYTES)) {
+          if (lastSegment && frameEnd == data.length
+              && unwrittenTail(data, bodyStart, data.length)) {
+            return pos;
+          }
+          throw firstBadRecord(file, data, pos, bodyStart, bodyStart + bodyLength);
         }
         readFrame(file, data, pos, bodyLength);
         pos = (int) frameEnd;
@@ -160,10 +172,6 @@ final class JournalReader {
       int bodyStart = pos + JournalFormat.HEADER_BYTES;
       int bodyEnd = bodyStart + bodyLength;
       ByteBuffer buffer = ByteBuffer.wrap(data);
-      if (buffer.getInt(pos + 12)
-          != JournalFormat.crc(data, bodyStart, bodyLength + JournalFormat.HASH_BYTES)) {
-        throw firstBadRecord(file, data, pos, bodyStart, bodyEnd);
-      }
       sha256.update(data, bodyStart, bodyLength);
       byte[] hash = sha256.digest();
       if (!Arrays.equals(data, bodyEnd, bodyEnd + JournalFormat.HASH_BYTES, hash, 0, hash.length)) {
@@ -229,8 +237,22 @@ final class JournalReader {
       return new JournalCorruptException(file, framePos, "batch frame fails its checksum");
     }
 
-    private static boolean allZero(byte[] data, int from) {
-      for (int i = from; i < data.length; i++) {
+    /**
+     * Whether a failed check of the last frame is explained by a crash: the file ends in a run of
+     * at least {@link #MIN_UNWRITTEN_ZEROS} zero bytes that starts before {@code startsBefore},
+     * as when a file system extended the file before the data reached the disk. A complete frame
+     * ends in a SHA-256 hash, which ends in that many zeros with probability 2^-64.
+     */
+    private static boolean unwrittenTail(byte[] data, int from, int startsBefore) {
+      int zeros = data.length;
+      while (zeros > from && data[zeros - 1] == 0) {
+        zeros--;
+      }
+      return zeros < startsBefore && data.length - zeros >= MIN_UNWRITTEN_ZEROS;
+    }
+
+    private static boolean zerosFrom(byte[] data, int from, int to) {
+      for (int i = from; i < to; i++) {
         if (data[i] != 0) {
           return false;
         }

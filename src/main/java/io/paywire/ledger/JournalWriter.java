@@ -98,7 +98,17 @@ final class JournalWriter implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    channel.force(true);
-    channel.close();
+    close(true);
+  }
+
+  /** Closes the segment, forcing it to disk first if {@code sync}. */
+  void close(boolean sync) throws IOException {
+    try {
+      if (sync) {
+        channel.force(true);
+      }
+    } finally {
+      channel.close();
+    }
   }
 }

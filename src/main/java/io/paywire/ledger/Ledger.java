@@ -3,12 +3,13 @@ package io.paywire.ledger;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One ledger: its state, its journal and its snapshots, all under one data directory. Any number
@@ -32,24 +33,27 @@ public final class Ledger implements AutoCloseable {
       long tornBytesTruncated,
       long millis) {}
 
+  /** Real paths of the data directories open in this process. */
+  private static final Set<Path> OPEN_DIRECTORIES = ConcurrentHashMap.newKeySet();
+
   private final Path directory;
+  private final Path key;
   private final LedgerOptions options;
   private final LedgerState state;
   private final JournalWriter writer;
   private final FileChannel lockChannel;
-  private final FileLock lock;
   private final Recovery recovery;
   private volatile boolean failed;
   private long transfersAtLastSnapshot;
 
-  private Ledger(Path directory, LedgerOptions options, LedgerState state, JournalWriter writer,
-      FileChannel lockChannel, FileLock lock, Recovery recovery) {
+  private Ledger(Path directory, Path key, LedgerOptions options, LedgerState state,
+      JournalWriter writer, FileChannel lockChannel, Recovery recovery) {
     this.directory = directory;
+    this.key = key;
     this.options = options;
     this.state = state;
     this.writer = writer;
     this.lockChannel = lockChannel;
-    this.lock = lock;
     this.recovery = recovery;
     this.transfersAtLastSnapshot = state.transferCount() - recovery.recordsReplayed();
   }
@@ -72,52 +76,69 @@ public final class Ledger implements AutoCloseable {
   public static Ledger open(Path directory, LedgerOptions options) throws IOException {
     long started = System.nanoTime();
     Files.createDirectories(journalDirectory(directory));
-    FileChannel lockChannel = FileChannel.open(directory.resolve("LOCK"),
-        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock = lockChannel.tryLock();
-    if (lock == null) {
-      lockChannel.close();
-      throw new IOException("data directory " + directory + " is in use by another process");
+    // File locks guard against other processes only; within this process a set of open
+    // directories does. It is checked before the LOCK file is even opened, because closing any
+    // descriptor of a locked file drops this process's lock on it.
+    Path key = directory.toRealPath();
+    if (!OPEN_DIRECTORIES.add(key)) {
+      throw new IOException("data directory " + directory + " is already open in this process");
     }
+    FileChannel lockChannel = null;
     try {
-      LedgerState state = new LedgerState(options.rules());
-      JournalPosition from = JournalPosition.START;
-      Optional<Path> used = Optional.empty();
-      List<Path> snapshots = Snapshot.list(snapshotDirectory(directory));
-      for (int i = snapshots.size() - 1; i >= 0; i--) {
-        Optional<Snapshot.Image> image = Snapshot.read(snapshots.get(i));
-        if (image.isPresent()) {
-          state = LedgerState.restore(options.rules(), image.get());
-          from = image.get().position();
-          used = Optional.of(snapshots.get(i));
-          break;
-        }
-        LOG.log(Level.WARNING, "event=snapshot_skipped file={0} reason=damaged", snapshots.get(i));
+      lockChannel = FileChannel.open(directory.resolve("LOCK"),
+          StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      if (lockChannel.tryLock() == null) {
+        throw new IOException("data directory " + directory + " is in use by another process");
       }
-      LedgerState replayInto = state;
-      JournalReader.Tail tail =
-          JournalReader.read(journalDirectory(directory), from, replayInto::replay);
-      if (tail.torn()) {
-        Durable.truncate(tail.tornFile(), tail.end().offset());
-        LOG.log(Level.WARNING, "event=journal_torn_tail_truncated file={0} offset={1} bytes={2}",
-            tail.tornFile(), tail.end().offset(), tail.tornBytes());
+      return recover(directory, key, options, lockChannel, started);
+    } catch (Throwable e) {
+      if (lockChannel != null) {
+        lockChannel.close(); // also releases the lock
       }
-      state.checkInvariants();
-      JournalWriter writer =
-          JournalWriter.open(journalDirectory(directory), tail.end(), options.segmentBytes());
-      Recovery recovery = new Recovery(used, tail.batchesRead(), tail.recordsRead(),
-          tail.tornBytes(), (System.nanoTime() - started) / 1_000_000);
-      LOG.log(Level.INFO, "event=ledger_recovered dir={0} snapshot={1} batches={2} records={3}"
-              + " torn_bytes={4} accounts={5} transfers={6} millis={7}", directory,
-          used.map(Path::getFileName).map(Path::toString).orElse("none"),
-          recovery.batchesReplayed(), recovery.recordsReplayed(), recovery.tornBytesTruncated(),
-          state.accountCount(), state.transferCount(), recovery.millis());
-      return new Ledger(directory, options, state, writer, lockChannel, lock, recovery);
-    } catch (IOException | RuntimeException e) {
-      lock.release();
-      lockChannel.close();
+      OPEN_DIRECTORIES.remove(key);
       throw e;
     }
+  }
+
+  private static Ledger recover(Path directory, Path key, LedgerOptions options,
+      FileChannel lockChannel, long started) throws IOException {
+    LedgerState state = new LedgerState(options.rules());
+    JournalPosition from = JournalPosition.START;
+    Optional<Path> used = Optional.empty();
+    int temporaries = Snapshot.deleteTemporaries(snapshotDirectory(directory));
+    if (temporaries > 0) {
+      LOG.log(Level.INFO, "event=snapshot_temporaries_deleted count={0}", temporaries);
+    }
+    List<Path> snapshots = Snapshot.list(snapshotDirectory(directory));
+    for (int i = snapshots.size() - 1; i >= 0; i--) {
+      Optional<Snapshot.Image> image = Snapshot.read(snapshots.get(i));
+      if (image.isPresent()) {
+        state = LedgerState.restore(options.rules(), image.get());
+        from = image.get().position();
+        used = Optional.of(snapshots.get(i));
+        break;
+      }
+      LOG.log(Level.WARNING, "event=snapshot_skipped file={0} reason=damaged", snapshots.get(i));
+    }
+    LedgerState replayInto = state;
+    JournalReader.Tail tail =
+        JournalReader.read(journalDirectory(directory), from, replayInto::replay);
+    if (tail.torn()) {
+      Durable.truncate(tail.tornFile(), tail.end().offset());
+      LOG.log(Level.WARNING, "event=journal_torn_tail_truncated file={0} offset={1} bytes={2}",
+          tail.tornFile(), tail.end().offset(), tail.tornBytes());
+    }
+    state.checkInvariants();
+    JournalWriter writer =
+        JournalWriter.open(journalDirectory(directory), tail.end(), options.segmentBytes());
+    Recovery recovery = new Recovery(used, tail.batchesRead(), tail.recordsRead(),
+        tail.tornBytes(), (System.nanoTime() - started) / 1_000_000);
+    LOG.log(Level.INFO, "event=ledger_recovered dir={0} snapshot={1} batches={2} records={3}"
+            + " torn_bytes={4} accounts={5} transfers={6} millis={7}", directory,
+        used.map(Path::getFileName).map(Path::toString).orElse("none"),
+        recovery.batchesReplayed(), recovery.recordsReplayed(), recovery.tornBytesTruncated(),
+        state.accountCount(), state.transferCount(), recovery.millis());
+    return new Ledger(directory, key, options, state, writer, lockChannel, recovery);
   }
 
   /** The state, for reads from the owner thread. */
@@ -174,18 +195,25 @@ public final class Ledger implements AutoCloseable {
 
   /** Whether enough transfers were added since the last snapshot to write a new one. */
   public boolean snapshotDue() {
-    return options.snapshotEveryTransfers() > 0
+    return !failed && options.snapshotEveryTransfers() > 0
         && state.transferCount() - transfersAtLastSnapshot >= options.snapshotEveryTransfers();
   }
 
   /** Copies the state as of the last written batch. Call between batches, on the owner thread. */
   public Snapshot.Image captureSnapshot() {
+    if (failed) {
+      // The state holds the failed batch, which is not durable: it must never reach a snapshot.
+      throw new IllegalStateException("ledger failed closed; no snapshot of its state");
+    }
     transfersAtLastSnapshot = state.transferCount();
     return Snapshot.capture(state, writer.position());
   }
 
   /** Writes a captured image to disk; blocking, safe to run while batches continue. */
   public Path writeSnapshot(Snapshot.Image image) throws IOException {
+    if (failed) {
+      throw new IOException("ledger failed closed; snapshot not written");
+    }
     long started = System.nanoTime();
     Path file = Snapshot.write(snapshotDirectory(directory), image, options.snapshotsKept());
     LOG.log(Level.INFO, "event=snapshot_written file={0} transfers={1} millis={2}",
@@ -196,12 +224,13 @@ public final class Ledger implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
-      if (!failed) {
-        writer.close();
-      }
+      writer.close(!failed); // after a failure there is nothing trustworthy to sync
     } finally {
-      lock.release();
-      lockChannel.close();
+      try {
+        lockChannel.close(); // releases the lock
+      } finally {
+        OPEN_DIRECTORIES.remove(key);
+      }
     }
   }
 }

@@ -32,6 +32,10 @@ public final class Snapshot {
   private static final String PREFIX = "snapshot-";
   private static final String SUFFIX = ".bin";
   private static final int BUFFER_BYTES = 1 << 20;
+  /** nameLength 1, keyLength 2, balance 8, created 8 (a name has at least one byte, not counted). */
+  private static final int MIN_ACCOUNT_BYTES = 19;
+  /** idHigh, idLow, payer, payee, amount, time. */
+  private static final int TRANSFER_BYTES = 8 + 8 + 4 + 4 + 8 + 8;
 
   /** The state copied on the ledger's thread; written to disk on another. */
   public record Image(
@@ -108,6 +112,24 @@ public final class Snapshot {
     return target;
   }
 
+  /**
+   * Removes temporary files of snapshot writes a crash interrupted. Their names are never reused,
+   * so nothing else would ever delete them. Call only while holding the data directory's lock.
+   */
+  static int deleteTemporaries(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      return 0;
+    }
+    int deleted = 0;
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList()) {
+        Files.deleteIfExists(file);
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
   /** Snapshot files, oldest first. */
   static List<Path> list(Path directory) throws IOException {
     if (!Files.isDirectory(directory)) {
@@ -132,7 +154,9 @@ public final class Snapshot {
       long nextBatch = in.getLong();
       byte[] head = in.getBytes(JournalFormat.HASH_BYTES);
       int accounts = in.getInt();
-      if (accounts < 1) {
+      // Counts are checked against the bytes left before anything is sized by them: a damaged
+      // count must make the snapshot unusable, not exhaust memory.
+      if (accounts < 1 || accounts > in.remaining() / MIN_ACCOUNT_BYTES) {
         return Optional.empty();
       }
       String[] names = new String[accounts];
@@ -147,7 +171,7 @@ public final class Snapshot {
         created[i] = in.getLong();
       }
       int n = in.getInt();
-      if (n < 0 || n > TransferTable.MAX_TRANSFERS) {
+      if (n < 0 || n > TransferTable.MAX_TRANSFERS || n > in.remaining() / TRANSFER_BYTES) {
         return Optional.empty();
       }
       Image image = new Image(new JournalPosition(segmentId, offset, nextBatch, head), names,
@@ -348,6 +372,11 @@ public final class Snapshot {
         done += chunk;
       }
       return v;
+    }
+
+    /** Bytes of the file not yet consumed. */
+    long remaining() throws IOException {
+      return channel.size() - channel.position() + buffer.remaining();
     }
 
     boolean checksumMatches() throws IOException {

@@ -96,8 +96,6 @@ class JournalTornTailTest {
 
     // The header made it to disk, the rest of the frame did not, and the file grew by less than
     // the frame's length: the frame still reads as cut short.
-    // (Zeros up to the frame's full length make a complete frame that fails its checksum: that
-    // is corruption, see JournalCorruptionTest.)
     for (long kept : List.of(16L, 40L, frameLength / 2, frameLength - 2)) {
       for (long zeros : new TreeSet<>(List.of(1L, frameLength - kept - 1))) {
         Path copy = copyDirectory(written.data(), dir.resolve("kept-" + kept + "-zeros-" + zeros));
@@ -107,6 +105,23 @@ class JournalTornTailTest {
 
         assertRecoversBeforeLast(written, copy, kept + zeros);
       }
+    }
+  }
+
+  @Test
+  void aFullLengthLastFrameEndingInUnwrittenZerosIsATornTail() throws IOException {
+    Written written = writeBatches(LedgerOptions.DEFAULTS, 3);
+    long frameLength = written.fileEnd() - written.frameStart();
+
+    // The file system extended the file to the frame's full length, but only a prefix of the
+    // frame (part of its header, or all of it and part of the body) reached the disk.
+    for (long kept : List.of(0L, 5L, 12L, 16L, 40L, frameLength / 2, frameLength - 8)) {
+      Path copy = copyDirectory(written.data(), dir.resolve("full-kept-" + kept));
+      Path segment = written.segmentIn(copy);
+      truncate(segment, written.frameStart() + kept);
+      Files.write(segment, new byte[(int) (frameLength - kept)], StandardOpenOption.APPEND);
+
+      assertRecoversBeforeLast(written, copy, frameLength);
     }
   }
 

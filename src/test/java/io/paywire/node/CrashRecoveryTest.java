@@ -125,6 +125,9 @@ class CrashRecoveryTest {
         assertThat(transfers).isGreaterThanOrEqualTo(acknowledged.size() + CrashChild.ACCOUNTS);
       }
       long checkMillis = (System.nanoTime() - checkStarted) / 1_000_000;
+      assertThat(countFiles(data.resolve("snapshots"), ".tmp"))
+          .as("round %d: temporaries of interrupted snapshot writes are removed at open", round)
+          .isZero();
 
       long verifyStarted = System.nanoTime();
       verifyWithTheRealCommand(data, round, transfers);
