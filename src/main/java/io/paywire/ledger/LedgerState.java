@@ -89,6 +89,10 @@ public final class LedgerState {
           ? new Outcome.Accepted(transferView(existing), true)
           : reject(RejectCode.ID_REUSED, "id " + command.id() + " was used for another transfer");
     }
+    if (transfers.size() >= TransferTable.MAX_TRANSFERS) {
+      return reject(RejectCode.LEDGER_FULL,
+          "this ledger holds its maximum of " + TransferTable.MAX_TRANSFERS + " transfers");
+    }
     if (command instanceof Command.OpenAccount open) {
       return openAccount(open, timeMillis, checkRules);
     }

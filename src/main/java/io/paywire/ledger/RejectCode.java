@@ -15,5 +15,7 @@ public enum RejectCode {
   /** Issuing the deposit would overflow the issuer's 64-bit balance. */
   SUPPLY_EXHAUSTED,
   /** A field is longer than the journal's record format holds (a signature over 1,024 bytes). */
-  MALFORMED
+  MALFORMED,
+  /** The ledger holds as many transfers as its tables can index. */
+  LEDGER_FULL
 }

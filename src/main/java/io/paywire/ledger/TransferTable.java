@@ -10,10 +10,14 @@ import java.util.Arrays;
  */
 final class TransferTable {
 
-  /** Arrays are indexed by int; stay clear of the JVM's array size limit. */
-  static final int MAX_TRANSFERS = Integer.MAX_VALUE - 64;
+  /**
+   * The index keeps its load at most one half in an array indexed by int, so 2^30 slots and
+   * 2^29 transfers (about 537 million, some 26 GB of columns) bound one ledger.
+   */
+  static final int MAX_TRANSFERS = 1 << 29;
 
   private static final int INITIAL_CAPACITY = 1 << 10;
+  private static final long TAG_MASK = 0xFFFF_FFFF_0000_0000L;
 
   long[] idHigh = new long[INITIAL_CAPACITY];
   long[] idLow = new long[INITIAL_CAPACITY];
@@ -23,10 +27,22 @@ final class TransferTable {
   long[] timeMillis = new long[INITIAL_CAPACITY];
   int size;
 
-  /** Open addressing, load at most one half; a slot holds sequence + 1, and 0 marks it empty. */
-  private int[] slots = new int[INITIAL_CAPACITY * 2];
+  /**
+   * Open addressing, load at most one half. A slot holds sequence + 1 in its low 32 bits (0 marks
+   * it empty) and the upper 32 bits of the id's hash in its high bits. A probe compares hashes
+   * inside this one array and reads the id columns only on a likely match, so a lookup of a new
+   * id, the common case, costs one cache miss. The home slot comes from the same upper bits, so
+   * growing the table can move entries from the slots alone, in nearly sequential order.
+   */
+  private long[] slots = new long[INITIAL_CAPACITY * 2];
 
   private final long seed = new SecureRandom().nextLong();
+
+  /** The empty slot the last unsuccessful {@link #find} ended on, or -1 once it is stale. */
+  private int missSlot = -1;
+  private long missHigh;
+  private long missLow;
+  private long missHash;
 
   int size() {
     return size;
@@ -34,15 +50,25 @@ final class TransferTable {
 
   /** The sequence number of the transfer with this id, or -1. */
   int find(long high, long low) {
+    long hash = hash(high, low);
+    long tag = hash & TAG_MASK;
     int mask = slots.length - 1;
-    for (int i = hash(high, low) & mask; ; i = (i + 1) & mask) {
-      int slot = slots[i];
+    for (int i = home(hash, mask); ; i = (i + 1) & mask) {
+      long slot = slots[i];
       if (slot == 0) {
+        // Remember where this id would go: the ledger appends right after a miss, and then
+        // need not hash and probe again.
+        missHigh = high;
+        missLow = low;
+        missHash = hash;
+        missSlot = i;
         return -1;
       }
-      int sequence = slot - 1;
-      if (idHigh[sequence] == high && idLow[sequence] == low) {
-        return sequence;
+      if ((slot & TAG_MASK) == tag) {
+        int sequence = (int) slot - 1;
+        if (idHigh[sequence] == high && idLow[sequence] == low) {
+          return sequence;
+        }
       }
     }
   }
@@ -63,10 +89,13 @@ final class TransferTable {
     amount[sequence] = amountMinor;
     timeMillis[sequence] = time;
     if ((long) size * 2 > slots.length) {
-      rebuildIndex(slots.length * 2);
+      growIndex(sequence);
+    } else if (missSlot >= 0 && missHigh == high && missLow == low) {
+      slots[missSlot] = (missHash & TAG_MASK) | (sequence + 1L);
     } else {
       insertIntoIndex(sequence);
     }
+    missSlot = -1;
     return sequence;
   }
 
@@ -80,7 +109,7 @@ final class TransferTable {
     amount = amounts;
     timeMillis = times;
     size = count;
-    rebuildIndex(Integer.highestOneBit(Math.max(INITIAL_CAPACITY, count) * 2) * 2);
+    rebuildIndex(Integer.highestOneBit(Math.max(INITIAL_CAPACITY, count)) * 4);
   }
 
   private void growColumns(int capacity) {
@@ -93,19 +122,44 @@ final class TransferTable {
   }
 
   private void rebuildIndex(int capacity) {
-    slots = new int[capacity];
+    missSlot = -1;
+    slots = new long[capacity];
     for (int sequence = 0; sequence < size; sequence++) {
       insertIntoIndex(sequence);
     }
   }
 
-  private void insertIntoIndex(int sequence) {
+  /** Doubles the index, moving every entry by its stored hash bits, then adds {@code sequence}. */
+  private void growIndex(int sequence) {
+    missSlot = -1;
+    long[] old = slots;
+    slots = new long[old.length * 2];
     int mask = slots.length - 1;
-    int i = hash(idHigh[sequence], idLow[sequence]) & mask;
+    for (long slot : old) {
+      if (slot != 0) {
+        int i = home(slot, mask);
+        while (slots[i] != 0) {
+          i = (i + 1) & mask;
+        }
+        slots[i] = slot;
+      }
+    }
+    insertIntoIndex(sequence);
+  }
+
+  private void insertIntoIndex(int sequence) {
+    long hash = hash(idHigh[sequence], idLow[sequence]);
+    int mask = slots.length - 1;
+    int i = home(hash, mask);
     while (slots[i] != 0) {
       i = (i + 1) & mask;
     }
-    slots[i] = sequence + 1;
+    slots[i] = (hash & TAG_MASK) | (sequence + 1L);
+  }
+
+  /** The slot a hash (or a stored slot, which keeps the hash's upper bits) starts probing at. */
+  private static int home(long hashOrSlot, int mask) {
+    return (int) (hashOrSlot >>> 32) & mask;
   }
 
   /**
@@ -113,13 +167,13 @@ final class TransferTable {
    * nobody can precompute ids that pile up in one run of slots. The seed changes where ids sit in
    * memory, never what the ledger answers.
    */
-  private int hash(long high, long low) {
+  private long hash(long high, long low) {
     long h = (high ^ seed) * 0x9E3779B97F4A7C15L ^ low;
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
     h ^= h >>> 33;
     h *= 0xc4ceb9fe1a85ec53L;
     h ^= h >>> 33;
-    return (int) h;
+    return h;
   }
 }
