@@ -58,7 +58,8 @@ class LedgerProperties {
       coverage.check("accepted").count(n -> n > 500);
       coverage.check("duplicate").count(n -> n > 50);
       for (RejectCode code : RejectCode.values()) {
-        if (code != RejectCode.MALFORMED && code != RejectCode.SUPPLY_EXHAUSTED) {
+        if (code != RejectCode.MALFORMED && code != RejectCode.SUPPLY_EXHAUSTED
+            && code != RejectCode.LEDGER_FULL) {
           coverage.check(code.name()).count(n -> n > 20);
         }
       }
