@@ -54,6 +54,9 @@ public final class ServerCommand implements Callable<Integer> {
       node = PaywireNode.start(config, dataDir).toCompletionStage().toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {
       System.err.println("paywire: cannot start: " + e.getCause().getMessage());
+      if (!(e.getCause() instanceof java.io.IOException)) {
+        e.getCause().printStackTrace(); // not an operator's mistake: show where it broke
+      }
       return 1;
     }
     CompletableFuture<Integer> exit = new CompletableFuture<>();
@@ -66,6 +69,9 @@ public final class ServerCommand implements Callable<Integer> {
     Signal.handle(new Signal("TERM"), stop);
     Signal.handle(new Signal("INT"), stop);
     node.endpoints().forEach(System.out::println);
+    System.out.println("tls-fingerprint sha256 " + node.identity().fingerprint()
+        + (node.identity().generated() ? " (generated now in " + node.identity().certificate()
+            .getParent() + ")" : ""));
     System.out.println("ready");
     System.out.flush();
     int code = exit.get();

@@ -15,7 +15,7 @@ import java.util.Set;
  * here, a unit in its name where it has one, and a row in docs/configuration.md. Unknown keys are
  * refused, so a typo cannot silently leave a limit at its default.
  */
-public record PaywireConfig(Node node, Ledger ledger) {
+public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text) {
 
   /**
    * @param host the address every listener binds to
@@ -23,6 +23,31 @@ public record PaywireConfig(Node node, Ledger ledger) {
    * @param httpPort the HTTP port (0 picks a free port)
    */
   public record Node(String host, int tlsPort, int httpPort) {}
+
+  /**
+   * The server's TLS identity.
+   *
+   * @param certificateFile PEM certificate (chain) of the server, or null to use (and on first
+   *     start generate) a local CA and server certificate in {@code certsDirectory}
+   * @param privateKeyFile PEM private key of that certificate, or null likewise
+   * @param certsDirectory where generated keys and certificates live
+   */
+  public record Tls(String certificateFile, String privateKeyFile, String certsDirectory) {}
+
+  /**
+   * Limits of the TLS text protocol listener; every one applies per node.
+   *
+   * @param maxLineBytes a longer line gets an error reply and the connection is closed
+   * @param idleTimeoutSeconds a connection with no traffic for this long is closed
+   * @param handshakeTimeoutSeconds a TLS handshake that takes longer is abandoned
+   * @param maxConnections connections beyond this are refused at once
+   * @param maxCommandsPerSecond per connection; commands beyond it get an error and are dropped
+   * @param maxFailedLoginsPerMinute per client address; further logins fail alike until then
+   * @param maxHistoryLines the largest n of HISTORY#n
+   */
+  public record Text(int maxLineBytes, int idleTimeoutSeconds, int handshakeTimeoutSeconds,
+      int maxConnections, int maxCommandsPerSecond, int maxFailedLoginsPerMinute,
+      int maxHistoryLines) {}
 
   /**
    * @param defaultDepositMinor the deposit of a registration that names none
@@ -58,6 +83,8 @@ public record PaywireConfig(Node node, Ledger ledger) {
     Section root = new Section("", json);
     Section node = root.section("node");
     Section ledger = root.section("ledger");
+    Section tls = root.section("tls");
+    Section text = root.section("text");
     root.finish();
 
     Node nodeConfig = new Node(
@@ -86,7 +113,24 @@ public record PaywireConfig(Node node, Ledger ledger) {
     Ledger ledgerConfig = new Ledger(options, defaultDeposit,
         (int) ledger.number("maxPendingRequests", 100_000, 1, 10_000_000));
     ledger.finish();
-    return new PaywireConfig(nodeConfig, ledgerConfig);
+
+    Tls tlsConfig = new Tls(tls.string("certificateFile", null),
+        tls.string("privateKeyFile", null), tls.string("certsDirectory", "certs"));
+    if ((tlsConfig.certificateFile() == null) != (tlsConfig.privateKeyFile() == null)) {
+      throw new ConfigException("tls.certificateFile and tls.privateKeyFile go together");
+    }
+    tls.finish();
+
+    Text textConfig = new Text(
+        (int) text.number("maxLineBytes", 8192, 256, 1 << 20),
+        (int) text.number("idleTimeoutSeconds", 300, 1, 86_400),
+        (int) text.number("handshakeTimeoutSeconds", 10, 1, 300),
+        (int) text.number("maxConnections", 10_000, 1, 1_000_000),
+        (int) text.number("maxCommandsPerSecond", 50, 1, 100_000),
+        (int) text.number("maxFailedLoginsPerMinute", 10, 1, 10_000),
+        (int) text.number("maxHistoryLines", 100, 1, 1_000));
+    text.finish();
+    return new PaywireConfig(nodeConfig, ledgerConfig, tlsConfig, textConfig);
   }
 
   public PaywireConfig withPorts(Integer tlsPort, Integer httpPort) throws ConfigException {
@@ -94,7 +138,7 @@ public record PaywireConfig(Node node, Ledger ledger) {
     checkPort("http-port", httpPort);
     return new PaywireConfig(new Node(node.host(),
         tlsPort != null ? tlsPort : node.tlsPort(),
-        httpPort != null ? httpPort : node.httpPort()), ledger);
+        httpPort != null ? httpPort : node.httpPort()), ledger, tls, text);
   }
 
   private static void checkPort(String name, Integer port) throws ConfigException {

@@ -11,6 +11,13 @@ public final class AccountName {
   /** The issuer funds every registration; it is account 0 and no user can take its name. */
   public static final String ISSUER = "issuer";
 
+  /**
+   * Command words of the text protocols. A user named like one could never log in there (the
+   * line would read as the command), so no account may take these names, whatever the case.
+   */
+  public static final java.util.Set<String> RESERVED = java.util.Set.of(
+      ISSUER, "register", "list", "key", "pay", "trans", "history", "help", "exit");
+
   private AccountName() {}
 
   /** True for 1 to {@value #MAX_LENGTH} characters of ASCII letters, digits, '_', '-' and '.'. */

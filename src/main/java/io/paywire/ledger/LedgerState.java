@@ -107,6 +107,9 @@ public final class LedgerState {
     if (accountsByKey.containsKey(AccountName.key(open.name()))) {
       return reject(RejectCode.NAME_TAKEN, "name " + open.name() + " is taken");
     }
+    if (checkRules && AccountName.RESERVED.contains(AccountName.key(open.name()))) {
+      return reject(RejectCode.BAD_NAME, open.name() + " is a reserved word");
+    }
     if (open.deposit() < 1 || (checkRules && open.deposit() > rules.maxDepositMinor())) {
       return reject(RejectCode.DEPOSIT_OUT_OF_RANGE,
           "deposit must be 1 to " + rules.maxDepositMinor());

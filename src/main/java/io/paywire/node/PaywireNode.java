@@ -1,12 +1,15 @@
 package io.paywire.node;
 
 import io.paywire.config.PaywireConfig;
+import io.paywire.protocol.LoginThrottle;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * One running node: a Vert.x instance with the ledger writer and the listeners deployed. The
@@ -28,9 +31,15 @@ public final class PaywireNode {
   /** Deployment ids, in deployment order. */
   private final List<String> deployments;
   private Future<Void> closing;
+  private final ServerIdentity identity;
 
-  private PaywireNode(Vertx vertx, List<Endpoint> endpoints, List<String> deployments) {
+  /** Vert.x's default event-loop count: two per core. */
+  private static final int EVENT_LOOPS = 2 * Runtime.getRuntime().availableProcessors();
+
+  private PaywireNode(Vertx vertx, List<Endpoint> endpoints, List<String> deployments,
+      ServerIdentity identity) {
     this.vertx = vertx;
+    this.identity = identity;
     this.endpoints = endpoints;
     this.deployments = deployments;
   }
@@ -40,25 +49,68 @@ public final class PaywireNode {
     LedgerVerticle.Settings settings = new LedgerVerticle.Settings(dataDirectory,
         config.ledger().options(), config.ledger().defaultDepositMinor(),
         config.ledger().maxPendingRequests());
-    StatusHttpVerticle http =
-        new StatusHttpVerticle(config.node().host(), config.node().httpPort());
+    String nodeName = "node-" + UUID.randomUUID().toString().substring(0, 8);
     List<Endpoint> endpoints = new ArrayList<>();
     List<String> deployments = new ArrayList<>();
-    return vertx.deployVerticle(new LedgerVerticle(settings, Clock.systemUTC()))
+    Future<ServerIdentity> identity = vertx.executeBlocking(() -> ServerIdentity.load(config.tls()));
+    return identity
+        .compose(id -> vertx.deployVerticle(new LedgerVerticle(settings, Clock.systemUTC())))
         .compose(id -> {
           deployments.add(id);
-          return vertx.deployVerticle(http);
+          return deployTextListeners(vertx, config, identity.result(), nodeName, deployments);
         })
-        .map(id -> {
-          deployments.add(id);
-          endpoints.add(new Endpoint("http", config.node().host(), http.actualPort()));
-          return new PaywireNode(vertx, List.copyOf(endpoints), deployments);
+        .compose(tlsPort -> {
+          endpoints.add(new Endpoint("tls", config.node().host(), tlsPort));
+          StatusHttpVerticle http =
+              new StatusHttpVerticle(config.node().host(), config.node().httpPort());
+          return vertx.deployVerticle(http).map(id -> {
+            deployments.add(id);
+            endpoints.add(new Endpoint("http", config.node().host(), http.actualPort()));
+            return new PaywireNode(vertx, List.copyOf(endpoints), deployments,
+                identity.result());
+          });
         })
         .recover(e -> {
           // Report the cause now; the close finishes (or not) in the background as we exit.
           vertx.close();
           return Future.failedFuture(e);
         });
+  }
+
+  /**
+   * One listener instance per event loop. The first binds (port 0 picks a free one); the rest
+   * then bind the same port, which Vert.x shares among them.
+   */
+  private static Future<Integer> deployTextListeners(Vertx vertx, PaywireConfig config,
+      ServerIdentity identity, String nodeName, List<String> deployments) {
+    PaywireConfig.Text limits = config.text();
+    ConnectionGate gate = new ConnectionGate(limits.maxConnections());
+    LoginThrottle throttle = new LoginThrottle(limits.maxFailedLoginsPerMinute(), 60_000,
+        100_000, System::currentTimeMillis);
+    TextListenerVerticle first = new TextListenerVerticle(new TextListenerVerticle.Settings(
+        config.node().host(), config.node().tlsPort(), limits, identity, gate, throttle,
+        nodeName));
+    return vertx.deployVerticle(first).compose(id -> {
+      deployments.add(id);
+      int port = first.actualPort();
+      int others = EVENT_LOOPS - 1;
+      if (others == 0) {
+        return Future.succeededFuture(port);
+      }
+      return vertx.deployVerticle(() -> new TextListenerVerticle(
+              new TextListenerVerticle.Settings(config.node().host(), port, limits, identity,
+                  gate, throttle, nodeName)),
+              new DeploymentOptions().setInstances(others))
+          .map(more -> {
+            deployments.add(more);
+            return port;
+          });
+    });
+  }
+
+  /** The TLS certificate's SHA-256 fingerprint, for clients to pin. */
+  public ServerIdentity identity() {
+    return identity;
   }
 
   public List<Endpoint> endpoints() {

@@ -56,6 +56,17 @@ public final class Presence {
     return map.compose(m -> m.removeIfPresent(AccountName.key(entry.name()), entry.toJson()));
   }
 
+  /** Removes the account's entry if, and only if, it belongs to {@code session}. */
+  public Future<Boolean> logoutSession(String name, String session) {
+    String key = AccountName.key(name);
+    return map.compose(m -> m.get(key).compose(current -> {
+      if (current == null || !session.equals(current.getString("session"))) {
+        return Future.succeededFuture(false);
+      }
+      return m.removeIfPresent(key, current);
+    }));
+  }
+
   /** Everyone online, in the order they logged in. */
   public Future<List<Entry>> online() {
     return map.compose(AsyncMap::entries).map(entries -> entries.values().stream()

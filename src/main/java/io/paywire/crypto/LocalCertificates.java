@@ -1,0 +1,125 @@
+package io.paywire.crypto;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The TLS identity of a node that was given no certificate: a local CA and a server certificate it
+ * signed, kept in a directory so that the fingerprint clients pin survives restarts.
+ *
+ * <p>Layout: {@code ca.key} (0600), {@code ca.crt}, {@code server.key} (0600), {@code server.crt}.
+ * An operator may instead put their own {@code server.key} and {@code server.crt} there. Blocking
+ * file I/O and key generation: call it at start-up, off any event loop.
+ */
+public final class LocalCertificates {
+
+  public static final String CA_KEY = "ca.key";
+  public static final String CA_CERTIFICATE = "ca.crt";
+  public static final String SERVER_KEY = "server.key";
+  public static final String SERVER_CERTIFICATE = "server.crt";
+
+  public static final String CA_COMMON_NAME = "Paywire local CA";
+  public static final Duration CA_VALIDITY = Duration.ofDays(3650);
+  /** The longest validity that browsers and Apple's TLS clients accept for a server certificate. */
+  public static final Duration SERVER_VALIDITY = Duration.ofDays(825);
+  public static final List<String> SERVER_DNS_NAMES = List.of("localhost");
+  public static final List<String> SERVER_IP_ADDRESSES = List.of("127.0.0.1", "::1");
+
+  /**
+   * @param caCertificate what clients should trust to reach this node by name: {@code ca.crt}, or the
+   *     server certificate itself when the operator supplied one without a CA
+   * @param fingerprint the SHA-256 fingerprint of the server certificate, for clients that pin it
+   * @param generated whether this call created the server key and certificate
+   */
+  public record Identity(
+      Path certificate, Path privateKey, Path caCertificate, String fingerprint, boolean generated) {}
+
+  private LocalCertificates() {}
+
+  /**
+   * Loads the server identity from {@code certsDirectory}, or generates one there if it has none.
+   *
+   * <p>An existing local CA ({@code ca.key} and {@code ca.crt}) is reused to sign a new server
+   * certificate, so deleting the server files renews the server certificate without breaking
+   * clients that trust the CA. A server key without its certificate, or the reverse, is an error
+   * rather than something to overwrite: it may be the operator's.
+   */
+  public static Identity ensure(Path certsDirectory) throws IOException {
+    Path serverCertificate = certsDirectory.resolve(SERVER_CERTIFICATE);
+    Path serverKey = certsDirectory.resolve(SERVER_KEY);
+    Path caCertificate = certsDirectory.resolve(CA_CERTIFICATE);
+    if (bothExist(serverCertificate, serverKey)) {
+      X509Certificate certificate = Pem.readCertificate(serverCertificate);
+      requireMatch(Pem.readPrivateKey(serverKey), certificate.getPublicKey(), serverKey, serverCertificate);
+      Path trusted = Files.exists(caCertificate) ? caCertificate : serverCertificate;
+      return new Identity(serverCertificate, serverKey, trusted,
+          Certificates.sha256Fingerprint(certificate), false);
+    }
+
+    Files.createDirectories(certsDirectory);
+    Ca ca = loadOrCreateCa(certsDirectory);
+    KeyPair server = KeyType.EC.generate();
+    X509Certificate certificate = Certificates.serverCertificate(
+        ca.keys, ca.certificate, server.getPublic(), SERVER_DNS_NAMES, SERVER_IP_ADDRESSES, SERVER_VALIDITY);
+    // The key first: server.crt appearing is what marks the identity complete.
+    Pem.writePrivateKey(serverKey, server.getPrivate());
+    Pem.writeCertificate(serverCertificate, certificate);
+    return new Identity(serverCertificate, serverKey, caCertificate,
+        Certificates.sha256Fingerprint(certificate), true);
+  }
+
+  private record Ca(KeyPair keys, X509Certificate certificate) {}
+
+  private static Ca loadOrCreateCa(Path directory) throws IOException {
+    Path key = directory.resolve(CA_KEY);
+    Path certificate = directory.resolve(CA_CERTIFICATE);
+    if (bothExist(certificate, key)) {
+      X509Certificate existing = Pem.readCertificate(certificate);
+      PrivateKey privateKey = Pem.readPrivateKey(key);
+      requireMatch(privateKey, existing.getPublicKey(), key, certificate);
+      return new Ca(new KeyPair(existing.getPublicKey(), privateKey), existing);
+    }
+    KeyPair keys = KeyType.EC.generate();
+    X509Certificate created = Certificates.certificateAuthority(keys, CA_COMMON_NAME, CA_VALIDITY);
+    Pem.writePrivateKey(key, keys.getPrivate());
+    Pem.writeCertificate(certificate, created);
+    return new Ca(keys, created);
+  }
+
+  /** True if both files exist, false if neither does; an IOException if only one does. */
+  private static boolean bothExist(Path certificate, Path key) throws IOException {
+    boolean hasCertificate = Files.exists(certificate);
+    boolean hasKey = Files.exists(key);
+    if (hasCertificate != hasKey) {
+      Path present = hasCertificate ? certificate : key;
+      Path missing = hasCertificate ? key : certificate;
+      throw new IOException(present + " exists but " + missing + " does not;"
+          + " supply both, or remove " + present + " to have them generated");
+    }
+    return hasCertificate;
+  }
+
+  /** Proves the private key belongs to the certificate by signing a random challenge with it. */
+  private static void requireMatch(PrivateKey privateKey, PublicKey publicKey, Path keyFile, Path certificateFile)
+      throws IOException {
+    byte[] challenge = new byte[32];
+    new SecureRandom().nextBytes(challenge);
+    boolean matches;
+    try {
+      matches = Signatures.verify(publicKey, challenge, Signatures.sign(privateKey, challenge));
+    } catch (IllegalArgumentException unsupported) {
+      throw new IOException(keyFile + ": unsupported key type for " + certificateFile, unsupported);
+    }
+    if (!matches) {
+      throw new IOException(keyFile + " does not match the public key of " + certificateFile);
+    }
+  }
+}

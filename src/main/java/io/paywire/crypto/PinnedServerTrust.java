@@ -1,0 +1,212 @@
+package io.paywire.crypto;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.bouncycastle.util.IPAddress;
+
+/**
+ * The client's trust manager for a Paywire server, in one of two modes.
+ *
+ * <p>{@link #fingerprint}: trusts exactly the server whose leaf certificate has the pinned SHA-256
+ * fingerprint, like an SSH known host. Nothing else is checked, not the dates, not the name: the
+ * pin is the identity, and the user chose it.
+ *
+ * <p>{@link #authority}: validates the chain against the given CAs with the JDK's PKIX trust
+ * manager (signatures, dates, key usage, serverAuth), then checks the server's host name or IP
+ * address against the leaf's SubjectAlternativeName itself, so callers need not remember to set
+ * the endpoint identification algorithm. The host is the peer host of the SSLEngine, or of the
+ * SSLSocket's handshake session (falling back to the socket's remote IP address). The variants
+ * without a socket or engine have no host to check, and an engine created without a peer host
+ * neither; create engines with {@code createSSLEngine(host, port)}.
+ *
+ * <p>Clients never present certificates to be checked by it: checkClientTrusted always throws.
+ */
+public final class PinnedServerTrust extends X509ExtendedTrustManager {
+
+  private static final int SAN_DNS = 2;
+  private static final int SAN_IP = 7;
+
+  /** Set in fingerprint mode, null in authority mode. */
+  private final byte[] pinnedFingerprint;
+  /** Set in authority mode, null in fingerprint mode. */
+  private final X509ExtendedTrustManager pkix;
+  private final X509Certificate[] authorities;
+
+  private PinnedServerTrust(byte[] pinnedFingerprint, X509ExtendedTrustManager pkix, X509Certificate[] authorities) {
+    this.pinnedFingerprint = pinnedFingerprint;
+    this.pkix = pkix;
+    this.authorities = authorities;
+  }
+
+  /** Trusts the server whose certificate has this SHA-256 fingerprint (hex, ':' and case optional). */
+  public static PinnedServerTrust fingerprint(String hex) {
+    String normalized = Certificates.normalizeFingerprint(hex);
+    return new PinnedServerTrust(normalized.getBytes(US_ASCII), null, new X509Certificate[0]);
+  }
+
+  /** Trusts servers whose chain leads to one of these CAs and whose certificate names the host. */
+  public static PinnedServerTrust authority(List<X509Certificate> cas) {
+    if (cas == null || cas.isEmpty()) {
+      throw new IllegalArgumentException("no CA certificate to trust");
+    }
+    try {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      for (int i = 0; i < cas.size(); i++) {
+        store.setCertificateEntry("ca-" + i, cas.get(i));
+      }
+      TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+      factory.init(store);
+      for (TrustManager manager : factory.getTrustManagers()) {
+        if (manager instanceof X509ExtendedTrustManager extended) {
+          return new PinnedServerTrust(null, extended, cas.toArray(X509Certificate[]::new));
+        }
+      }
+      throw new IllegalStateException("the JDK's PKIX TrustManagerFactory gave no X509ExtendedTrustManager");
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot build a PKIX trust manager", e);
+    }
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    requireLeaf(chain);
+    if (pkix == null) {
+      checkPin(chain[0]);
+    } else {
+      pkix.checkServerTrusted(chain, authType);
+    }
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
+    requireLeaf(chain);
+    if (pkix == null) {
+      checkPin(chain[0]);
+    } else {
+      pkix.checkServerTrusted(chain, authType, socket);
+      checkHost(chain[0], peerHost(socket));
+    }
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
+    requireLeaf(chain);
+    if (pkix == null) {
+      checkPin(chain[0]);
+    } else {
+      pkix.checkServerTrusted(chain, authType, engine);
+      checkHost(chain[0], engine == null ? null : engine.getPeerHost());
+    }
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    throw new CertificateException("PinnedServerTrust is for clients; it trusts no client");
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
+    checkClientTrusted(chain, authType);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
+    checkClientTrusted(chain, authType);
+  }
+
+  @Override
+  public X509Certificate[] getAcceptedIssuers() {
+    return authorities.clone();
+  }
+
+  private static void requireLeaf(X509Certificate[] chain) throws CertificateException {
+    if (chain == null || chain.length == 0 || chain[0] == null) {
+      throw new CertificateException("server sent no certificate");
+    }
+  }
+
+  private void checkPin(X509Certificate leaf) throws CertificateException {
+    byte[] actual = Certificates.sha256Fingerprint(leaf).getBytes(US_ASCII);
+    if (!MessageDigest.isEqual(actual, pinnedFingerprint)) {
+      throw new CertificateException(
+          "server certificate fingerprint " + new String(actual, US_ASCII) + " is not the pinned one");
+    }
+  }
+
+  private static String peerHost(Socket socket) {
+    if (socket instanceof SSLSocket ssl) {
+      SSLSession session = ssl.getHandshakeSession();
+      if (session != null && session.getPeerHost() != null) {
+        return session.getPeerHost();
+      }
+    }
+    InetAddress address = socket == null ? null : socket.getInetAddress();
+    return address == null ? null : address.getHostAddress();
+  }
+
+  /** RFC 6125 matching against the SubjectAlternativeName only (the CN fallback is obsolete). */
+  static void checkHost(X509Certificate leaf, String host) throws CertificateException {
+    if (host == null || host.isEmpty()) {
+      return;
+    }
+    String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    Collection<List<?>> alternativeNames = leaf.getSubjectAlternativeNames();
+    if (alternativeNames != null) {
+      boolean isIp = IPAddress.isValid(name);
+      for (List<?> entry : alternativeNames) {
+        int type = (Integer) entry.get(0);
+        String value = (String) entry.get(1);
+        if (isIp ? type == SAN_IP && sameAddress(name, value) : type == SAN_DNS && dnsMatches(value, name)) {
+          return;
+        }
+      }
+    }
+    throw new CertificateException("server certificate does not name " + host);
+  }
+
+  private static boolean sameAddress(String literal, String other) {
+    try {
+      // Both are literals (IPAddress.isValid, and the JDK's rendering of a SAN), so no DNS lookup.
+      return IPAddress.isValid(other) && InetAddress.getByName(literal).equals(InetAddress.getByName(other));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Exact match, or a leftmost "*" label standing for exactly one label. */
+  private static boolean dnsMatches(String pattern, String host) {
+    String p = withoutTrailingDot(pattern).toLowerCase(Locale.ROOT);
+    String h = withoutTrailingDot(host).toLowerCase(Locale.ROOT);
+    if (p.startsWith("*.")) {
+      String suffix = p.substring(1);
+      return h.endsWith(suffix) && h.length() > suffix.length() && h.indexOf('.') == h.length() - suffix.length();
+    }
+    return p.equals(h);
+  }
+
+  private static String withoutTrailingDot(String name) {
+    return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+  }
+}

@@ -1,0 +1,192 @@
+package io.paywire.node;
+
+import io.paywire.config.PaywireConfig;
+import io.paywire.crypto.SingleTrustManagerFactory;
+import io.paywire.crypto.TrustAnyClientCertificate;
+import io.paywire.protocol.LoginThrottle;
+import io.paywire.protocol.Replies;
+import io.paywire.protocol.SessionBackend;
+import io.paywire.protocol.TextParser;
+import io.paywire.protocol.TextSession;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.TrustOptions;
+import io.vertx.core.parsetools.RecordParser;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * The TLS text protocol listener: framing, limits and TLS; each connection's commands go to its
+ * {@link TextSession}. Deploy one instance per event loop; instances share the node's
+ * {@link ConnectionGate} and {@link LoginThrottle}.
+ */
+public final class TextListenerVerticle extends VerticleBase {
+
+  private static final System.Logger LOG = System.getLogger(TextListenerVerticle.class.getName());
+
+  /** TLS 1.2 and 1.3 only. */
+  static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+
+  /**
+   * Mozilla's "intermediate" list in IANA names, less its finite-field DHE suites: BoringSSL has
+   * none, and every client that can do DHE can do ECDHE.
+   */
+  static final List<String> CIPHER_SUITES = List.of(
+      "TLS_AES_128_GCM_SHA256",
+      "TLS_AES_256_GCM_SHA384",
+      "TLS_CHACHA20_POLY1305_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+      "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+      "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+  /** What a listener instance needs; shared objects are shared by all instances of a node. */
+  public record Settings(String host, int port, PaywireConfig.Text limits,
+      ServerIdentity identity, ConnectionGate gate, LoginThrottle throttle, String nodeName) {}
+
+  private final Settings settings;
+  private NetServer server;
+  private SessionBackend backend;
+  private TextParser parser;
+
+  public TextListenerVerticle(Settings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public Future<?> start() {
+    backend = new NodeSessionBackend(vertx, settings.nodeName(), "tls");
+    parser = new TextParser(settings.limits().maxHistoryLines());
+    server = vertx.createNetServer(serverOptions(settings)).connectHandler(this::connected);
+    return server.listen();
+  }
+
+  /** The port actually bound (differs from the configured one when that was 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  static NetServerOptions serverOptions(Settings settings) {
+    PaywireConfig.Text limits = settings.limits();
+    NetServerOptions options = new NetServerOptions()
+        .setHost(settings.host())
+        .setPort(settings.port())
+        .setSsl(true)
+        .setSslEngineOptions(settings.identity().engine())
+        .setKeyCertOptions(new PemKeyCertOptions()
+            .setCertPath(settings.identity().certificate().toString())
+            .setKeyPath(settings.identity().privateKey().toString()))
+        // A certificate is asked for, not required; any will do, because what identifies a
+        // user is the public key in it, which sessions compare with the registered one.
+        .setClientAuth(ClientAuth.REQUEST)
+        .setTrustOptions(TrustOptions.wrap(
+            new SingleTrustManagerFactory(new TrustAnyClientCertificate())))
+        .setEnabledSecureTransportProtocols(PROTOCOLS)
+        .setSslHandshakeTimeout(limits.handshakeTimeoutSeconds())
+        .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
+        .setIdleTimeout(limits.idleTimeoutSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
+    return options;
+  }
+
+  private void connected(NetSocket socket) {
+    if (!settings.gate().tryEnter()) {
+      LOG.log(Level.WARNING, "event=connection_refused reason=max_connections remote={0}",
+          socket.remoteAddress());
+      socket.end(Buffer.buffer(Replies.withReason(Replies.INVALID,
+          "server full, try again later") + "\n"));
+      return;
+    }
+    String ip = socket.remoteAddress().hostAddress();
+    TextSession session = new TextSession(backend, parser, settings.throttle(),
+        new TextSession.Peer(ip, clientKey(socket), UUID.randomUUID().toString()));
+    socket.closeHandler(closed -> {
+      settings.gate().leave();
+      session.close().onFailure(e ->
+          LOG.log(Level.WARNING, "event=presence_cleanup_failed error={0}", e.toString()));
+    });
+    socket.exceptionHandler(e -> LOG.log(Level.DEBUG, "event=connection_error remote={0} "
+        + "error={1}", socket.remoteAddress(), e.toString()));
+    socket.write(Replies.GREETING + "\n");
+
+    CommandRate rate = new CommandRate(settings.limits().maxCommandsPerSecond(),
+        System.nanoTime());
+    RecordParser lines = RecordParser.newDelimited("\n", socket)
+        .maxRecordSize(settings.limits().maxLineBytes());
+    lines.exceptionHandler(tooLong -> socket.end(Buffer.buffer(Replies.withReason(
+        Replies.INVALID, "line longer than " + settings.limits().maxLineBytes() + " bytes")
+        + "\n")));
+    lines.handler(record -> {
+      if (!rate.tryTake(System.nanoTime())) {
+        socket.write(Replies.withReason(Replies.INVALID, "more than "
+            + settings.limits().maxCommandsPerSecond() + " commands a second") + "\n");
+        return;
+      }
+      String line = decode(record);
+      if (line == null) {
+        socket.write(Replies.withReason(Replies.INVALID, "line is not UTF-8") + "\n");
+        return;
+      }
+      // One command at a time: replies go out in order and a session never runs two commands.
+      lines.pause();
+      session.handle(line).onComplete(done -> {
+        TextSession.Reply reply = done.succeeded() ? done.result()
+            : new TextSession.Reply(List.of(Replies.withReason(Replies.INVALID,
+                "internal error")), false);
+        if (done.failed()) {
+          LOG.log(Level.ERROR, "event=command_failed error={0}", done.cause().toString());
+        }
+        Buffer out = Buffer.buffer(String.join("\n", reply.lines()) + "\n");
+        if (reply.close()) {
+          socket.end(out);
+        } else {
+          socket.write(out);
+          lines.resume();
+        }
+      });
+    });
+  }
+
+  /** The line without its '\r', or null if it is not valid UTF-8. */
+  private static String decode(Buffer record) {
+    byte[] bytes = record.getBytes();
+    int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1
+        : bytes.length;
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes, 0, length)).toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  /** The SubjectPublicKeyInfo of the client certificate, or null if the client showed none. */
+  private static byte[] clientKey(NetSocket socket) {
+    try {
+      List<Certificate> chain = socket.peerCertificates();
+      return chain == null || chain.isEmpty() ? null : chain.get(0).getPublicKey().getEncoded();
+    } catch (SSLPeerUnverifiedException none) {
+      return null;
+    }
+  }
+}

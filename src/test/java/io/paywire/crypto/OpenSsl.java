@@ -1,0 +1,55 @@
+package io.paywire.crypto;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the openssl command line, for interoperability tests; skips them where it is missing. */
+final class OpenSsl {
+
+  static final Path BINARY = Path.of("/usr/bin/openssl");
+
+  record Result(int exitCode, String output) {}
+
+  private OpenSsl() {}
+
+  static void assumeInstalled() {
+    assumeTrue(Files.isExecutable(BINARY), "openssl is not installed at " + BINARY);
+  }
+
+  /** Runs openssl in {@code directory}, failing the test unless it exits 0; returns its output. */
+  static String run(Path directory, String... arguments) throws IOException, InterruptedException {
+    Result result = attempt(directory, arguments);
+    if (result.exitCode != 0) {
+      throw new AssertionError("openssl " + String.join(" ", arguments) + " exited with "
+          + result.exitCode + ":\n" + result.output);
+    }
+    return result.output;
+  }
+
+  /** Runs openssl in {@code directory} and returns its exit code and output, whatever they are. */
+  static Result attempt(Path directory, String... arguments) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(BINARY.toString());
+    command.addAll(List.of(arguments));
+    Process process = new ProcessBuilder(command)
+        .directory(directory.toFile())
+        .redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+        .start();
+    // Read to the end before waiting, so a chatty process cannot block on a full pipe; with stdin
+    // at /dev/null openssl never waits for input.
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("openssl " + String.join(" ", arguments) + " did not finish in 30 s");
+    }
+    return new Result(process.exitValue(), output);
+  }
+}
