@@ -8,6 +8,9 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.UUID;
 
@@ -78,8 +81,9 @@ public final class PaywireNode {
   }
 
   /**
-   * One listener instance per event loop. The first binds (port 0 picks a free one); the rest
-   * then bind the same port, which Vert.x shares among them.
+   * One listener instance per event loop, all bound to one port, which Vert.x shares among them.
+   * Port 0 is resolved to a free port first: Vert.x shares a server by the port it was asked
+   * for, so instances that all asked for 0 would each get a different one.
    */
   private static Future<Integer> deployTextListeners(Vertx vertx, PaywireConfig config,
       ServerIdentity identity, String nodeName, List<String> deployments) {
@@ -87,25 +91,27 @@ public final class PaywireNode {
     ConnectionGate gate = new ConnectionGate(limits.maxConnections());
     LoginThrottle throttle = new LoginThrottle(limits.maxFailedLoginsPerMinute(), 60_000,
         100_000, System::currentTimeMillis);
-    TextListenerVerticle first = new TextListenerVerticle(new TextListenerVerticle.Settings(
-        config.node().host(), config.node().tlsPort(), limits, identity, gate, throttle,
-        nodeName));
-    return vertx.deployVerticle(first).compose(id -> {
-      deployments.add(id);
-      int port = first.actualPort();
-      int others = EVENT_LOOPS - 1;
-      if (others == 0) {
-        return Future.succeededFuture(port);
-      }
-      return vertx.deployVerticle(() -> new TextListenerVerticle(
-              new TextListenerVerticle.Settings(config.node().host(), port, limits, identity,
-                  gate, throttle, nodeName)),
-              new DeploymentOptions().setInstances(others))
-          .map(more -> {
-            deployments.add(more);
-            return port;
-          });
-    });
+    int port;
+    try {
+      port = config.node().tlsPort() != 0 ? config.node().tlsPort()
+          : freePort(config.node().host());
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+    return vertx.deployVerticle(() -> new TextListenerVerticle(
+            new TextListenerVerticle.Settings(config.node().host(), port, limits, identity,
+                gate, throttle, nodeName, config.tls().engine())),
+            new DeploymentOptions().setInstances(EVENT_LOOPS))
+        .map(id -> {
+          deployments.add(id);
+          return port;
+        });
+  }
+
+  private static int freePort(String host) throws IOException {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return probe.getLocalPort();
+    }
   }
 
   /** The TLS certificate's SHA-256 fingerprint, for clients to pin. */

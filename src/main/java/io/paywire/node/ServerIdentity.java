@@ -4,9 +4,6 @@ import io.paywire.config.PaywireConfig;
 import io.paywire.crypto.Certificates;
 import io.paywire.crypto.LocalCertificates;
 import io.paywire.crypto.Pem;
-import io.vertx.core.net.JdkSSLEngineOptions;
-import io.vertx.core.net.OpenSSLEngineOptions;
-import io.vertx.core.net.SSLEngineOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,11 +34,5 @@ public record ServerIdentity(Path certificate, Path privateKey, Path caCertifica
     LocalCertificates.Identity local = LocalCertificates.ensure(Path.of(tls.certsDirectory()));
     return new ServerIdentity(local.certificate(), local.privateKey(), local.caCertificate(),
         local.fingerprint(), local.generated());
-  }
-
-  /** BoringSSL when its native library loads here (less memory a session, faster handshakes). */
-  SSLEngineOptions engine() {
-    return OpenSSLEngineOptions.isAvailable() ? new OpenSSLEngineOptions()
-        : new JdkSSLEngineOptions();
   }
 }

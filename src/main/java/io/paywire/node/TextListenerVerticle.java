@@ -14,7 +14,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.TrustOptions;
 import io.vertx.core.parsetools.RecordParser;
@@ -59,7 +62,18 @@ public final class TextListenerVerticle extends VerticleBase {
 
   /** What a listener instance needs; shared objects are shared by all instances of a node. */
   public record Settings(String host, int port, PaywireConfig.Text limits,
-      ServerIdentity identity, ConnectionGate gate, LoginThrottle throttle, String nodeName) {}
+      ServerIdentity identity, ConnectionGate gate, LoginThrottle throttle, String nodeName,
+      String engine) {
+
+    /**
+     * The JDK's TLS by default: it takes Ed25519 client certificates, which BoringSSL does not
+     * ask for. "openssl" trades that for less memory a session and faster handshakes.
+     */
+    SSLEngineOptions engine() {
+      return "openssl".equals(engine) && OpenSSLEngineOptions.isAvailable()
+          ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions();
+    }
+  }
 
   private final Settings settings;
   private NetServer server;
@@ -89,7 +103,7 @@ public final class TextListenerVerticle extends VerticleBase {
         .setHost(settings.host())
         .setPort(settings.port())
         .setSsl(true)
-        .setSslEngineOptions(settings.identity().engine())
+        .setSslEngineOptions(settings.engine())
         .setKeyCertOptions(new PemKeyCertOptions()
             .setCertPath(settings.identity().certificate().toString())
             .setKeyPath(settings.identity().privateKey().toString()))
@@ -131,10 +145,17 @@ public final class TextListenerVerticle extends VerticleBase {
         System.nanoTime());
     RecordParser lines = RecordParser.newDelimited("\n", socket)
         .maxRecordSize(settings.limits().maxLineBytes());
-    lines.exceptionHandler(tooLong -> socket.end(Buffer.buffer(Replies.withReason(
-        Replies.INVALID, "line longer than " + settings.limits().maxLineBytes() + " bytes")
-        + "\n")));
+    Buffer tooLong = Buffer.buffer(Replies.withReason(Replies.INVALID,
+        "line longer than " + settings.limits().maxLineBytes() + " bytes") + "\n");
+    // The parser stops a line that outgrows the limit before its newline; a complete line that
+    // arrived in one read is measured here.
+    lines.exceptionHandler(e -> socket.end(tooLong));
     lines.handler(record -> {
+      if (record.length() > settings.limits().maxLineBytes()) {
+        lines.pause();
+        socket.end(tooLong);
+        return;
+      }
       if (!rate.tryTake(System.nanoTime())) {
         socket.write(Replies.withReason(Replies.INVALID, "more than "
             + settings.limits().maxCommandsPerSecond() + " commands a second") + "\n");

@@ -1,0 +1,59 @@
+package io.paywire.testing;
+
+import io.paywire.config.PaywireConfig;
+import io.paywire.node.PaywireNode;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real node in this JVM for tests: every listener on 127.0.0.1 and a free port, data and
+ * certificates in a temporary directory. Close it to stop everything it started.
+ */
+public final class TestNode implements AutoCloseable {
+
+  private final PaywireNode node;
+
+  private TestNode(PaywireNode node) {
+    this.node = node;
+  }
+
+  /** Starts with the defaults, changed by {@code text} (the "text" section of the config). */
+  public static TestNode start(Path directory, JsonObject text) throws Exception {
+    JsonObject json = new JsonObject()
+        .put("node", new JsonObject().put("host", "127.0.0.1").put("tlsPort", 0)
+            .put("httpPort", 0))
+        .put("ledger", new JsonObject().put("defaultDepositMinor", 10_000))
+        .put("tls", new JsonObject().put("certsDirectory", directory.resolve("certs").toString()))
+        .put("text", text);
+    PaywireNode node = PaywireNode.start(PaywireConfig.fromJson(json), directory.resolve("data"))
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return new TestNode(node);
+  }
+
+  public static TestNode start(Path directory) throws Exception {
+    return start(directory, new JsonObject());
+  }
+
+  public int port(String endpoint) {
+    return node.endpoints().stream().filter(e -> e.name().equals(endpoint)).findFirst()
+        .orElseThrow().port();
+  }
+
+  public int tlsPort() {
+    return port("tls");
+  }
+
+  public String fingerprint() {
+    return node.identity().fingerprint();
+  }
+
+  public PaywireNode node() {
+    return node;
+  }
+
+  @Override
+  public void close() throws Exception {
+    node.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}
