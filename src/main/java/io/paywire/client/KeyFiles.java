@@ -4,7 +4,6 @@ import io.paywire.crypto.Certificates;
 import io.paywire.crypto.KeyType;
 import io.paywire.crypto.Pem;
 import io.paywire.ledger.AccountName;
-import io.paywire.ledger.Fingerprint;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -60,10 +59,5 @@ public record KeyFiles(Path privateKey, Path certificate) {
 
   public ClientIdentity load() throws IOException {
     return ClientIdentity.load(privateKey, certificate);
-  }
-
-  /** The fingerprint of a public key as the ledger computes it. */
-  static String fingerprintOf(byte[] subjectPublicKeyInfo) {
-    return Fingerprint.of(subjectPublicKeyInfo);
   }
 }

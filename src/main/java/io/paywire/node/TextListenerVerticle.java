@@ -69,7 +69,7 @@ public final class TextListenerVerticle extends VerticleBase {
      * The JDK's TLS by default: it takes Ed25519 client certificates, which BoringSSL does not
      * ask for. "openssl" trades that for less memory a session and faster handshakes.
      */
-    SSLEngineOptions engine() {
+    SSLEngineOptions sslEngine() {
       return "openssl".equals(engine) && OpenSSLEngineOptions.isAvailable()
           ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions();
     }
@@ -103,7 +103,7 @@ public final class TextListenerVerticle extends VerticleBase {
         .setHost(settings.host())
         .setPort(settings.port())
         .setSsl(true)
-        .setSslEngineOptions(settings.engine())
+        .setSslEngineOptions(settings.sslEngine())
         .setKeyCertOptions(new PemKeyCertOptions()
             .setCertPath(settings.identity().certificate().toString())
             .setKeyPath(settings.identity().privateKey().toString()))
