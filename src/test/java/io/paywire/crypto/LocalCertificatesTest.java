@@ -132,7 +132,8 @@ class LocalCertificatesTest {
     SSLContext client = Tls.context(null, null, PinnedServerTrust.fingerprint(other));
 
     assertThatThrownBy(() -> Tls.handshake(serverContext(identity), false, client, "localhost"))
-        .isInstanceOf(SSLException.class);
+        .isInstanceOf(SSLException.class)
+        .hasStackTraceContaining("is not the pinned one");
   }
 
   @Test
