@@ -28,6 +28,7 @@ public final class LedgerState {
   private final LedgerRules rules;
   final List<Account> accounts = new ArrayList<>();
   private final Map<String, Account> accountsByKey = new HashMap<>();
+  private final Map<String, Account> accountsByFingerprint = new HashMap<>();
   final TransferTable transfers = new TransferTable();
 
   public LedgerState(LedgerRules rules) {
@@ -120,6 +121,11 @@ public final class LedgerState {
         return reject(RejectCode.BAD_PUBLIC_KEY, problem.get());
       }
     }
+    if (open.publicKey().length > 0
+        && accountsByFingerprint.containsKey(Fingerprint.of(open.publicKey()))) {
+      // A key's fingerprint is an address: one key, one account.
+      return reject(RejectCode.KEY_TAKEN, "this key already belongs to an account");
+    }
     Account issuer = accounts.get(ISSUER_NUMBER);
     long issuerBalance;
     try {
@@ -193,6 +199,9 @@ public final class LedgerState {
     Account account = new Account(accounts.size(), name, publicKey, timeMillis);
     accounts.add(account);
     accountsByKey.put(AccountName.key(name), account);
+    if (!account.fingerprint.isEmpty()) {
+      accountsByFingerprint.put(account.fingerprint, account);
+    }
     return account;
   }
 
@@ -217,6 +226,11 @@ public final class LedgerState {
   }
 
   /** The balance of an account, without copying the rest of it. */
+  /** The account holding the key with this fingerprint (lowercase hex SHA-256), if any. */
+  public Optional<AccountView> accountByFingerprint(String fingerprint) {
+    return Optional.ofNullable(accountsByFingerprint.get(fingerprint)).map(Account::view);
+  }
+
   public java.util.OptionalLong balance(String name) {
     Account account = name == null ? null : accountsByKey.get(AccountName.key(name));
     return account == null ? java.util.OptionalLong.empty()

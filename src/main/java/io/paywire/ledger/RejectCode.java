@@ -12,6 +12,8 @@ public enum RejectCode {
   BAD_NAME,
   DEPOSIT_OUT_OF_RANGE,
   BAD_PUBLIC_KEY,
+  /** The key already belongs to another account: a key's fingerprint is an address. */
+  KEY_TAKEN,
   /** Issuing the deposit would overflow the issuer's 64-bit balance. */
   SUPPLY_EXHAUSTED,
   /** A field is longer than the journal's record format holds (a signature over 1,024 bytes). */

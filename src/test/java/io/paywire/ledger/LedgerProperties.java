@@ -59,7 +59,7 @@ class LedgerProperties {
       coverage.check("duplicate").count(n -> n > 50);
       for (RejectCode code : RejectCode.values()) {
         if (code != RejectCode.MALFORMED && code != RejectCode.SUPPLY_EXHAUSTED
-            && code != RejectCode.LEDGER_FULL) {
+            && code != RejectCode.LEDGER_FULL && code != RejectCode.KEY_TAKEN) {
           coverage.check(code.name()).count(n -> n > 20);
         }
       }

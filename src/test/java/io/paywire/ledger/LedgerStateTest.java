@@ -109,6 +109,15 @@ class LedgerStateTest {
   }
 
   @Test
+  void aKeyBelongsToOneAccountAndIsFoundByItsFingerprint() {
+    accepted(execute(new Command.OpenAccount(id(nextId++), "Alice", EC_P256, 10)));
+    rejects(new Command.OpenAccount(id(nextId++), "Bob", EC_P256, 10), RejectCode.KEY_TAKEN);
+    String fingerprint = state.account("Alice").orElseThrow().fingerprint();
+    assertThat(state.accountByFingerprint(fingerprint).orElseThrow().name()).isEqualTo("Alice");
+    assertThat(state.accountByFingerprint("0".repeat(64))).isEmpty();
+  }
+
+  @Test
   void fingerprintIsLowercaseHexSha256OfTheKey() throws Exception {
     accepted(execute(new Command.OpenAccount(id(nextId++), "Alice", ED25519, 10)));
     accepted(open("Bob", 10));
