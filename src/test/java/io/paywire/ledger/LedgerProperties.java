@@ -59,7 +59,7 @@ class LedgerProperties {
       coverage.check("duplicate").count(n -> n > 50);
       for (RejectCode code : RejectCode.values()) {
         if (code != RejectCode.MALFORMED && code != RejectCode.SUPPLY_EXHAUSTED
-            && code != RejectCode.LEDGER_FULL && code != RejectCode.KEY_TAKEN) {
+            && code != RejectCode.LEDGER_FULL) {
           coverage.check(code.name()).count(n -> n > 20);
         }
       }
@@ -147,7 +147,7 @@ class LedgerProperties {
         Tuple.of(1, Arbitraries.of("issuer", "Issuer", "", "Jöanne", "a b", "\u212Aarl",
             "abcdefghijklmnopqrstuvwxyz0123456")));
     Arbitrary<byte[]> keys = Arbitraries.frequency(
-        Tuple.of(8, new byte[0]), Tuple.of(1, GOOD_KEY), Tuple.of(1, BAD_KEY));
+        Tuple.of(8, new byte[0]), Tuple.of(3, GOOD_KEY), Tuple.of(1, BAD_KEY));
     Arbitrary<Long> deposits = Arbitraries.frequencyOf(
         Tuple.of(6, Arbitraries.longs().between(1, RULES.maxDepositMinor())),
         Tuple.of(1, Arbitraries.of(0L, -5L, RULES.maxDepositMinor() + 1, Long.MAX_VALUE,
@@ -186,6 +186,8 @@ class LedgerProperties {
 
     final Map<String, Long> balances = new HashMap<>(Map.of(AccountName.ISSUER, 0L));
     final Map<TransferId, Moved> transfers = new HashMap<>();
+    /** One key, one account: the pool has a single valid key. */
+    boolean goodKeyTaken;
 
     String execute(Command command) {
       Moved earlier = transfers.get(command.id());
@@ -223,6 +225,10 @@ class LedgerProperties {
       if (open.publicKey().length > 0 && !Arrays.equals(open.publicKey(), GOOD_KEY)) {
         return RejectCode.BAD_PUBLIC_KEY.name();
       }
+      if (open.publicKey().length > 0 && goodKeyTaken) {
+        return RejectCode.KEY_TAKEN.name();
+      }
+      goodKeyTaken |= open.publicKey().length > 0;
       balances.put(name, open.deposit());
       balances.merge(AccountName.ISSUER, -open.deposit(), Long::sum);
       transfers.put(open.id(), new Moved(true, AccountName.ISSUER, name, open.deposit(),
