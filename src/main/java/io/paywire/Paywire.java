@@ -1,6 +1,9 @@
 package io.paywire;
 
+import io.paywire.cli.BenchClientCommand;
 import io.paywire.cli.BenchCommand;
+import io.paywire.cli.ClientCommand;
+import io.paywire.cli.KeygenCommand;
 import io.paywire.cli.ServerCommand;
 import io.paywire.cli.VerifyCommand;
 import picocli.CommandLine;
@@ -13,6 +16,7 @@ import picocli.CommandLine.Command;
     version = "Paywire 0.1.0",
     description = "Secure person-to-person micropayments.",
     subcommands = {ServerCommand.class, VerifyCommand.class, BenchCommand.class,
+        KeygenCommand.class, ClientCommand.class, BenchClientCommand.class,
         CommandLine.HelpCommand.class})
 public final class Paywire implements Runnable {
 

@@ -132,9 +132,13 @@ public final class ClientCommand implements Callable<Integer> {
       if (identity != null) {
         out.println("Your key: sha256 " + identity.fingerprint());
       }
+      if (interactive) {
+        out.println("-> Connected to " + host + ":" + port + ", trusting the "
+            + serverTrust.description());
+      }
       return interactive ? interactive(client, in) : exec(client);
     } catch (IOException e) {
-      err.println("client: connection to " + host + ":" + port + " failed: " + rootMessage(e));
+      err.println("client: connection to " + host + ":" + port + " failed: " + e.getMessage());
       return 1;
     }
   }
@@ -290,7 +294,7 @@ public final class ClientCommand implements Callable<Integer> {
       out.println("-> Transaction message sent to the payee!");
     } else {
       reply = client.pay(payee, amount);
-      out.println("-> " + payee + " takes no peer payments now: paid through the server.");
+      out.println("-> " + payee + " is not taking peer payments now: paid through the server.");
     }
     out.println("-> Response: " + reply);
     if (PaywireClient.isPaymentOk(reply)) {

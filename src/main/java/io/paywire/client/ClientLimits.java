@@ -29,8 +29,16 @@ public final class ClientLimits {
   public static final int MAX_REPLY_LINES = 1_000_002;
   /** Peer connections handled at once by a {@link PeerListener}; more are closed at once. */
   public static final int MAX_PEER_CONNECTIONS = 16;
+  /** How long closing a peer listener waits for its accepting thread to end. */
+  public static final long CLOSE_WAIT_MILLIS = 5_000;
   /** Backlog of the peer listener's server socket. */
   public static final int PEER_BACKLOG = 50;
+  /**
+   * While a peer listener runs, a connection idle this long sends a harmless KEY#<self>: the
+   * server closes connections idle for its text.idleTimeoutSeconds (300 by default), which would
+   * log out a payee who is only waiting for payments. Well below any sensible server setting.
+   */
+  public static final long KEEPALIVE_IDLE_MILLIS = 60_000;
   /** What a `wait` in a script may ask for at most. */
   public static final int MAX_WAIT_SECONDS = 24 * 3600;
   /** TLS 1.2 and 1.3 only, as the server. */

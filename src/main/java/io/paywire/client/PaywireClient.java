@@ -15,6 +15,9 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
@@ -38,6 +41,8 @@ public final class PaywireClient implements AutoCloseable {
   private String user;
   /** Running while logged in with a port other than 0. Guarded by this. */
   private PeerListener listener;
+  /** Keeps the connection of a waiting payee from timing out; runs with the listener. */
+  private ScheduledExecutorService keepAlive;
 
   private PaywireClient(PaywireConnection connection, ClientIdentity identity, String listenHost,
       Consumer<PeerListener.Event> peerEvents) {
@@ -245,11 +250,39 @@ public final class PaywireClient implements AutoCloseable {
     }
     user = listing.get().find(name).map(Listing.Online::name).orElse(name);
     listener = started;
+    if (started != null) {
+      startKeepAlive(user);
+    }
     return reply;
+  }
+
+  private void startKeepAlive(String self) {
+    keepAlive = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, "keepalive-" + self);
+      thread.setDaemon(true);
+      return thread;
+    });
+    long period = ClientLimits.KEEPALIVE_IDLE_MILLIS / 4;
+    keepAlive.scheduleWithFixedDelay(() -> {
+      if (connection.idleNanos() < TimeUnit.MILLISECONDS.toNanos(
+          ClientLimits.KEEPALIVE_IDLE_MILLIS)) {
+        return;
+      }
+      try {
+        connection.command("KEY#" + self);
+      } catch (IOException | RuntimeException broken) {
+        // The next real command reports the broken connection; nothing to keep alive now.
+        throw new IllegalStateException(broken);
+      }
+    }, period, period, TimeUnit.MILLISECONDS);
   }
 
   private synchronized void loggedOut() {
     user = null;
+    if (keepAlive != null) {
+      keepAlive.shutdownNow();
+      keepAlive = null;
+    }
     if (listener != null) {
       listener.close();
       listener = null;

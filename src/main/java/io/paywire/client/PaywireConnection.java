@@ -30,6 +30,8 @@ public final class PaywireConnection implements AutoCloseable {
   private final ReentrantLock turn = new ReentrantLock();
   /** Set when a reply could not be read whole: later replies would be out of step. */
   private volatile String broken;
+  /** When the last command was sent, for keep-alives. */
+  private volatile long lastCommandNanos = System.nanoTime();
 
   private PaywireConnection(SSLSocket socket, String remote) throws IOException {
     this.socket = socket;
@@ -81,6 +83,7 @@ public final class PaywireConnection implements AutoCloseable {
         throw new IOException("connection to " + remote + " is unusable: " + broken);
       }
       try {
+        lastCommandNanos = System.nanoTime();
         LineIo.writeLine(out, line);
         ReplyAssembler reply = new ReplyAssembler(line);
         while (true) {
@@ -108,6 +111,11 @@ public final class PaywireConnection implements AutoCloseable {
   /** The first line of the reply, for commands that answer one line. */
   public String commandLine(String line) throws IOException {
     return command(line).get(0);
+  }
+
+  /** Nanoseconds since the last command was sent (or since connecting). */
+  public long idleNanos() {
+    return System.nanoTime() - lastCommandNanos;
   }
 
   public String remote() {

@@ -196,6 +196,15 @@ public final class PeerListener implements AutoCloseable {
   public void close() {
     closeQuietly(serverSocket);
     handlers.shutdownNow();
+    // The socket is released only once the thread blocked in accept() has noticed the close;
+    // waiting for it means the port is free when close() returns.
+    if (Thread.currentThread() != acceptor) {
+      try {
+        acceptor.join(ClientLimits.CLOSE_WAIT_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private static void closeQuietly(java.io.Closeable closeable) {
