@@ -519,15 +519,18 @@ public final class BenchClientCommand implements Callable<Integer> {
       final String[] commands;
       final long[] latencies;
       final Map<String, Long> failures = new HashMap<>();
+      /** Paced sessions start spread over one interval, so they do not all send at once. */
+      final long phaseNanos;
       int sent;
       int answered;
       long ok;
       long failed;
 
-      Worker(Session session, String[] commands) {
+      Worker(Session session, String[] commands, long phaseNanos) {
         this.session = session;
         this.commands = commands;
         this.latencies = new long[commands.length];
+        this.phaseNanos = phaseNanos;
       }
     }
 
@@ -538,7 +541,7 @@ public final class BenchClientCommand implements Callable<Integer> {
     Result execute() throws InterruptedException, ExecutionException {
       Worker[] workers = new Worker[sessions.length];
       for (int i = 0; i < sessions.length; i++) {
-        workers[i] = new Worker(sessions[i], lines[i]);
+        workers[i] = new Worker(sessions[i], lines[i], intervalNanos * i / sessions.length);
       }
       running.set(workers.length);
       startNanos = System.nanoTime();
@@ -582,7 +585,7 @@ public final class BenchClientCommand implements Callable<Integer> {
         return;
       }
       if (intervalNanos > 0) {
-        long due = startNanos + w.sent * intervalNanos;
+        long due = startNanos + w.phaseNanos + w.sent * intervalNanos;
         if (due - now >= 1_000_000) {
           w.session.context.owner()
               .setTimer((due - now) / 1_000_000, id -> next(w));

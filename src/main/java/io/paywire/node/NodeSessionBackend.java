@@ -2,6 +2,7 @@ package io.paywire.node;
 
 import io.paywire.crypto.PublicKeys;
 import io.paywire.crypto.Signatures;
+import io.paywire.ledger.AccountName;
 import io.paywire.ledger.TransferId;
 import io.paywire.protocol.SessionBackend;
 import io.vertx.core.Future;
@@ -9,7 +10,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The text sessions' view of a node: the ledger over the event bus, presence in shared data, and
@@ -24,6 +29,17 @@ public final class NodeSessionBackend implements SessionBackend {
   private final String node;
   private final String via;
   private final SecureRandom random = new SecureRandom();
+  /** Registered keys by account key; a key never changes once registered. Bounded. */
+  private final Map<String, PublicKey> keys = Collections.synchronizedMap(
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PublicKey> eldest) {
+          return size() > MAX_CACHED_KEYS;
+        }
+      });
+
+  /** About 100 MB at most for RSA-8192 keys; far less for the usual ones. */
+  static final int MAX_CACHED_KEYS = 100_000;
 
   public NodeSessionBackend(Vertx vertx, String node, String via) {
     this.vertx = vertx;
@@ -71,16 +87,27 @@ public final class NodeSessionBackend implements SessionBackend {
   }
 
   @Override
-  public Future<Boolean> verify(byte[] subjectPublicKeyInfo, byte[] data, byte[] signature) {
-    return vertx.executeBlocking(() -> {
-      PublicKey key;
-      try {
-        key = PublicKeys.decode(subjectPublicKeyInfo);
-      } catch (IllegalArgumentException unusable) {
-        return false;
+  public Future<PublicKey> publicKey(String name) {
+    String key = AccountName.key(name);
+    PublicKey cached = keys.get(key);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    return ledger.account(name).map(reply -> {
+      String encoded = reply.getBoolean("ok", false)
+          ? reply.getJsonObject("account").getString("publicKey") : null;
+      if (encoded == null) {
+        return null; // not cached: the account may be registered later
       }
-      return Signatures.verify(key, data, signature);
-    }, false);
+      PublicKey decoded = PublicKeys.decode(Base64.getDecoder().decode(encoded));
+      keys.put(key, decoded);
+      return decoded;
+    });
+  }
+
+  @Override
+  public Future<Boolean> verify(PublicKey key, byte[] data, byte[] signature) {
+    return vertx.executeBlocking(() -> Signatures.verify(key, data, signature), false);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.paywire.protocol;
 import io.paywire.ledger.TransferId;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.security.PublicKey;
 import java.util.List;
 
 /**
@@ -32,8 +33,14 @@ public interface SessionBackend {
 
   Future<List<Online>> online();
 
+  /**
+   * The account's public key, or null if there is no such account or it has no key. Keys never
+   * change once registered, so implementations may cache them.
+   */
+  Future<PublicKey> publicKey(String name);
+
   /** Checks a signature off the event loop; false for any malformed input. */
-  Future<Boolean> verify(byte[] subjectPublicKeyInfo, byte[] data, byte[] signature);
+  Future<Boolean> verify(PublicKey key, byte[] data, byte[] signature);
 
   TransferId newTransferId();
 }

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.security.MessageDigest;
+import java.security.PublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -187,19 +188,17 @@ public final class TextSession {
     if (!keyProven) {
       return transFailed("TRANS needs a login proven by the payee's key");
     }
-    Future<JsonObject> payer = backend.account(c.payer());
-    Future<JsonObject> payee = backend.account(c.payee());
+    Future<PublicKey> payer = backend.publicKey(c.payer());
+    Future<PublicKey> payee = backend.publicKey(c.payee());
     return Future.all(payer, payee).compose(both -> {
-      byte[] payerKey = keyOf(payer.result());
-      byte[] payeeKey = keyOf(payee.result());
-      if (payerKey == null || payeeKey == null) {
+      if (payer.result() == null || payee.result() == null) {
         return transFailed("UNKNOWN_ACCOUNT: payer and payee must be accounts with keys");
       }
       byte[] payerText = SignedText.signedByPayer(c.payer(), c.amount(), c.payee(), c.id());
       byte[] payeeText = SignedText.signedByPayee(c.payer(), c.amount(), c.payee(), c.id(),
           c.payerSignatureText());
-      Future<Boolean> payerValid = backend.verify(payerKey, payerText, c.payerSignature());
-      Future<Boolean> payeeValid = backend.verify(payeeKey, payeeText, c.payeeSignature());
+      Future<Boolean> payerValid = backend.verify(payer.result(), payerText, c.payerSignature());
+      Future<Boolean> payeeValid = backend.verify(payee.result(), payeeText, c.payeeSignature());
       return Future.all(payerValid, payeeValid).compose(checked -> {
         if (!payerValid.result() || !payeeValid.result()) {
           return transFailed("BAD_SIGNATURE: a signature does not verify");
@@ -250,10 +249,6 @@ public final class TextSession {
 
   private static String failure(String code, JsonObject reply) {
     return Replies.withReason(code, reason(reply));
-  }
-
-  private static byte[] keyOf(JsonObject reply) {
-    return ok(reply) ? decode(reply.getJsonObject("account").getString("publicKey")) : null;
   }
 
   private static byte[] decode(String base64) {
