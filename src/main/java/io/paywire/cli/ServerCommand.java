@@ -40,11 +40,17 @@ public final class ServerCommand implements Callable<Integer> {
           + "Default: node.httpPort from the configuration.")
   Integer httpPort;
 
+  @Option(names = "--compat-port", paramLabel = "N", defaultValue = "${env:PAYWIRE_COMPAT_PORT}",
+      description = "Port of the compatibility listener for the original C++ client, 0 for any "
+          + "free port, -1 to turn it off. Env PAYWIRE_COMPAT_PORT. Default: node.compatPort "
+          + "from the configuration.")
+  Integer compatPort;
+
   @Override
   public Integer call() throws Exception {
     PaywireConfig config;
     try {
-      config = PaywireConfig.load(conf).withPorts(tlsPort, httpPort);
+      config = PaywireConfig.load(conf).withPorts(tlsPort, httpPort, compatPort);
     } catch (ConfigException e) {
       System.err.println("paywire: configuration: " + e.getMessage());
       return 2;

@@ -15,14 +15,25 @@ import java.util.Set;
  * here, a unit in its name where it has one, and a row in docs/configuration.md. Unknown keys are
  * refused, so a typo cannot silently leave a limit at its default.
  */
-public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text) {
+public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat compat) {
 
   /**
    * @param host the address every listener binds to
    * @param tlsPort the TLS text protocol's port (0 picks a free port)
    * @param httpPort the HTTP port (0 picks a free port)
+   * @param compatPort the compatibility listener's port (0 picks a free port, -1 turns it off)
    */
-  public record Node(String host, int tlsPort, int httpPort) {}
+  public record Node(String host, int tlsPort, int httpPort, int compatPort) {}
+
+  /**
+   * The compatibility listener for the original C++ client (docs/protocol.md, compatibility).
+   *
+   * @param replayWindowSeconds an identical payment forward within this window is refused as a
+   *     replay (0: no replay check)
+   * @param replayMemoryEntries at most this many recent forwards are remembered
+   * @param maxMessageBytes a message that outgrows this without completing is refused
+   */
+  public record Compat(int replayWindowSeconds, int replayMemoryEntries, int maxMessageBytes) {}
 
   /**
    * The server's TLS identity.
@@ -88,12 +99,14 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text) {
     Section ledger = root.section("ledger");
     Section tls = root.section("tls");
     Section text = root.section("text");
+    Section compat = root.section("compat");
     root.finish();
 
     Node nodeConfig = new Node(
         node.string("host", "127.0.0.1"),
         (int) node.number("tlsPort", 16000, 0, 65535),
-        (int) node.number("httpPort", 8080, 0, 65535));
+        (int) node.number("httpPort", 8080, 0, 65535),
+        (int) node.number("compatPort", 16001, -1, 65535));
     node.finish();
 
     long maxDeposit = ledger.number("maxDepositMinor", 1_000_000_000L, 1, Long.MAX_VALUE);
@@ -137,20 +150,29 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text) {
         (int) text.number("maxFailedLoginsPerMinute", 10, 1, 10_000),
         (int) text.number("maxHistoryLines", 100, 1, 1_000));
     text.finish();
-    return new PaywireConfig(nodeConfig, ledgerConfig, tlsConfig, textConfig);
+
+    Compat compatConfig = new Compat(
+        (int) compat.number("replayWindowSeconds", 600, 0, 31_536_000),
+        (int) compat.number("replayMemoryEntries", 1_000_000, 1, 100_000_000),
+        (int) compat.number("maxMessageBytes", 4096, 1024, 1 << 20));
+    compat.finish();
+    return new PaywireConfig(nodeConfig, ledgerConfig, tlsConfig, textConfig, compatConfig);
   }
 
-  public PaywireConfig withPorts(Integer tlsPort, Integer httpPort) throws ConfigException {
-    checkPort("tls-port", tlsPort);
-    checkPort("http-port", httpPort);
+  public PaywireConfig withPorts(Integer tlsPort, Integer httpPort, Integer compatPort)
+      throws ConfigException {
+    checkPort("tls-port", tlsPort, 0);
+    checkPort("http-port", httpPort, 0);
+    checkPort("compat-port", compatPort, -1);
     return new PaywireConfig(new Node(node.host(),
         tlsPort != null ? tlsPort : node.tlsPort(),
-        httpPort != null ? httpPort : node.httpPort()), ledger, tls, text);
+        httpPort != null ? httpPort : node.httpPort(),
+        compatPort != null ? compatPort : node.compatPort()), ledger, tls, text, compat);
   }
 
-  private static void checkPort(String name, Integer port) throws ConfigException {
-    if (port != null && (port < 0 || port > 65535)) {
-      throw new ConfigException(name + " must be 0 to 65535, not " + port);
+  private static void checkPort(String name, Integer port, int min) throws ConfigException {
+    if (port != null && (port < min || port > 65535)) {
+      throw new ConfigException(name + " must be " + min + " to 65535, not " + port);
     }
   }
 

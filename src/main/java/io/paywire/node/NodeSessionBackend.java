@@ -111,6 +111,11 @@ public final class NodeSessionBackend implements SessionBackend {
   }
 
   @Override
+  public Future<Boolean> verifyWith(java.util.concurrent.Callable<Boolean> check) {
+    return vertx.executeBlocking(check, false);
+  }
+
+  @Override
   public TransferId newTransferId() {
     return TransferId.random(random);
   }

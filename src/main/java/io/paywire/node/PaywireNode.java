@@ -1,5 +1,6 @@
 package io.paywire.node;
 
+import io.paywire.compat.CompatListenerVerticle;
 import io.paywire.config.PaywireConfig;
 import io.paywire.protocol.LoginThrottle;
 import io.vertx.core.DeploymentOptions;
@@ -60,10 +61,10 @@ public final class PaywireNode {
         .compose(id -> vertx.deployVerticle(new LedgerVerticle(settings, Clock.systemUTC())))
         .compose(id -> {
           deployments.add(id);
-          return deployTextListeners(vertx, config, identity.result(), nodeName, deployments);
+          return deployTextListeners(vertx, config, identity.result(), nodeName, deployments,
+              endpoints);
         })
         .compose(tlsPort -> {
-          endpoints.add(new Endpoint("tls", config.node().host(), tlsPort));
           StatusHttpVerticle http =
               new StatusHttpVerticle(config.node().host(), config.node().httpPort());
           return vertx.deployVerticle(http).map(id -> {
@@ -86,26 +87,49 @@ public final class PaywireNode {
    * for, so instances that all asked for 0 would each get a different one.
    */
   private static Future<Integer> deployTextListeners(Vertx vertx, PaywireConfig config,
-      ServerIdentity identity, String nodeName, List<String> deployments) {
+      ServerIdentity identity, String nodeName, List<String> deployments,
+      List<Endpoint> endpoints) {
     PaywireConfig.Text limits = config.text();
     ConnectionGate gate = new ConnectionGate(limits.maxConnections());
     LoginThrottle throttle = new LoginThrottle(limits.maxFailedLoginsPerMinute(), 60_000,
         100_000, System::currentTimeMillis);
     int port;
+    int compatPort;
     try {
-      port = config.node().tlsPort() != 0 ? config.node().tlsPort()
-          : freePort(config.node().host());
+      port = resolvePort(config.node().host(), config.node().tlsPort());
+      compatPort = config.node().compatPort() < 0 ? -1
+          : resolvePort(config.node().host(), config.node().compatPort());
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
-    return vertx.deployVerticle(() -> new TextListenerVerticle(
-            new TextListenerVerticle.Settings(config.node().host(), port, limits, identity,
-                gate, throttle, nodeName, config.tls().engine())),
-            new DeploymentOptions().setInstances(EVENT_LOOPS))
+    TextListenerVerticle.Settings text = new TextListenerVerticle.Settings(config.node().host(),
+        port, limits, identity, gate, throttle, nodeName, config.tls().engine());
+    Future<String> deployed = vertx.deployVerticle(() -> new TextListenerVerticle(text),
+        new DeploymentOptions().setInstances(EVENT_LOOPS)).map(id -> {
+          deployments.add(id);
+          endpoints.add(new Endpoint("tls", config.node().host(), port));
+          return id;
+        });
+    if (compatPort < 0) {
+      return deployed.map(id -> port);
+    }
+    CompatListenerVerticle.ReplayGuardHolder replays =
+        new CompatListenerVerticle.ReplayGuardHolder(
+            config.compat().replayWindowSeconds() * 1000L, config.compat().replayMemoryEntries());
+    CompatListenerVerticle.Settings compat = new CompatListenerVerticle.Settings(compatPort,
+        text, config.compat().maxMessageBytes(), replays);
+    return deployed
+        .compose(id -> vertx.deployVerticle(() -> new CompatListenerVerticle(compat),
+            new DeploymentOptions().setInstances(EVENT_LOOPS)))
         .map(id -> {
           deployments.add(id);
+          endpoints.add(new Endpoint("compat", config.node().host(), compatPort));
           return port;
         });
+  }
+
+  private static int resolvePort(String host, int configured) throws IOException {
+    return configured != 0 ? configured : freePort(host);
   }
 
   private static int freePort(String host) throws IOException {

@@ -42,24 +42,6 @@ public final class TextListenerVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(TextListenerVerticle.class.getName());
 
-  /** TLS 1.2 and 1.3 only. */
-  static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
-
-  /**
-   * Mozilla's "intermediate" list in IANA names, less its finite-field DHE suites: BoringSSL has
-   * none, and every client that can do DHE can do ECDHE.
-   */
-  static final List<String> CIPHER_SUITES = List.of(
-      "TLS_AES_128_GCM_SHA256",
-      "TLS_AES_256_GCM_SHA384",
-      "TLS_CHACHA20_POLY1305_SHA256",
-      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-      "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-      "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-      "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
-
   /** What a listener instance needs; shared objects are shared by all instances of a node. */
   public record Settings(String host, int port, PaywireConfig.Text limits,
       ServerIdentity identity, ConnectionGate gate, LoginThrottle throttle, String nodeName,
@@ -69,7 +51,7 @@ public final class TextListenerVerticle extends VerticleBase {
      * The JDK's TLS by default: it takes Ed25519 client certificates, which BoringSSL does not
      * ask for. "openssl" trades that for less memory a session and faster handshakes.
      */
-    SSLEngineOptions sslEngine() {
+    public SSLEngineOptions sslEngine() {
       return "openssl".equals(engine) && OpenSSLEngineOptions.isAvailable()
           ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions();
     }
@@ -88,37 +70,15 @@ public final class TextListenerVerticle extends VerticleBase {
   public Future<?> start() {
     backend = new NodeSessionBackend(vertx, settings.nodeName(), "tls");
     parser = new TextParser(settings.limits().maxHistoryLines());
-    server = vertx.createNetServer(serverOptions(settings)).connectHandler(this::connected);
+    server = vertx.createNetServer(TlsServerOptions.create(settings.host(), settings.port(),
+        settings.limits(), settings.identity(), settings.sslEngine(), ClientAuth.REQUEST))
+        .connectHandler(this::connected);
     return server.listen();
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */
   public int actualPort() {
     return server.actualPort();
-  }
-
-  static NetServerOptions serverOptions(Settings settings) {
-    PaywireConfig.Text limits = settings.limits();
-    NetServerOptions options = new NetServerOptions()
-        .setHost(settings.host())
-        .setPort(settings.port())
-        .setSsl(true)
-        .setSslEngineOptions(settings.sslEngine())
-        .setKeyCertOptions(new PemKeyCertOptions()
-            .setCertPath(settings.identity().certificate().toString())
-            .setKeyPath(settings.identity().privateKey().toString()))
-        // A certificate is asked for, not required; any will do, because what identifies a
-        // user is the public key in it, which sessions compare with the registered one.
-        .setClientAuth(ClientAuth.REQUEST)
-        .setTrustOptions(TrustOptions.wrap(
-            new SingleTrustManagerFactory(new TrustAnyClientCertificate())))
-        .setEnabledSecureTransportProtocols(PROTOCOLS)
-        .setSslHandshakeTimeout(limits.handshakeTimeoutSeconds())
-        .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
-        .setIdleTimeout(limits.idleTimeoutSeconds())
-        .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
-    return options;
   }
 
   private void connected(NetSocket socket) {

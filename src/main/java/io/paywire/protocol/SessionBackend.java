@@ -42,5 +42,8 @@ public interface SessionBackend {
   /** Checks a signature off the event loop; false for any malformed input. */
   Future<Boolean> verify(PublicKey key, byte[] data, byte[] signature);
 
+  /** Runs another kind of signature check off the event loop. */
+  Future<Boolean> verifyWith(java.util.concurrent.Callable<Boolean> check);
+
   TransferId newTransferId();
 }

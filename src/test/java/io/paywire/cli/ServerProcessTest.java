@@ -25,11 +25,15 @@ class ServerProcessTest {
   void serverPrintsEndpointsAndReadyServesHealthAndStopsCleanlyOnSigterm() throws Exception {
     Path data = work.resolve("data");
     try (ChildJvm server = ChildJvm.start(work, "io.paywire.Paywire", "server",
-        "--data-dir", data.toString(), "--http-port", "0", "--conf", "missing.json")) {
+        "--data-dir", data.toString(), "--http-port", "0", "--tls-port", "0", "--compat-port", "0",
+        "--conf", "missing.json")) {
       List<String> lines = server.awaitLine("ready", START_TIMEOUT_MILLIS);
       String endpoint = lines.stream().filter(l -> l.startsWith("endpoint http ")).findFirst()
           .orElseThrow();
       String hostPort = endpoint.substring("endpoint http ".length());
+      assertThat(lines).anyMatch(l -> l.startsWith("endpoint tls 127.0.0.1:"))
+          .anyMatch(l -> l.startsWith("endpoint compat 127.0.0.1:"))
+          .anyMatch(l -> l.matches("tls-fingerprint sha256 [0-9a-f]{64}.*"));
 
       HttpResponse<String> health = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://" + hostPort + "/health")).build(),
@@ -48,10 +52,12 @@ class ServerProcessTest {
   void secondServerOnTheSameDataDirectoryRefusesToStart() throws Exception {
     Path data = work.resolve("data");
     try (ChildJvm first = ChildJvm.start(work, "io.paywire.Paywire", "server",
-        "--data-dir", data.toString(), "--http-port", "0", "--conf", "missing.json")) {
+        "--data-dir", data.toString(), "--http-port", "0", "--tls-port", "0", "--compat-port", "0",
+        "--conf", "missing.json")) {
       first.awaitLine("ready", START_TIMEOUT_MILLIS);
       try (ChildJvm second = ChildJvm.start(work, "io.paywire.Paywire", "server",
-          "--data-dir", data.toString(), "--http-port", "0", "--conf", "missing.json")) {
+          "--data-dir", data.toString(), "--http-port", "0", "--tls-port", "0", "--compat-port", "0",
+        "--conf", "missing.json")) {
         assertThat(second.awaitExit(START_TIMEOUT_MILLIS)).isEqualTo(1);
         assertThat(String.join("\n", second.stderr())).contains("in use by another process");
       }

@@ -20,9 +20,19 @@ public final class TestNode implements AutoCloseable {
 
   /** Starts with the defaults, changed by {@code text} (the "text" section of the config). */
   public static TestNode start(Path directory, JsonObject text) throws Exception {
+    return start(directory, text, null);
+  }
+
+  /**
+   * Also starts the compatibility listener on a free port (endpoint "compat") with
+   * {@code compat} as the "compat" section, unless it is null.
+   */
+  public static TestNode start(Path directory, JsonObject text, JsonObject compat)
+      throws Exception {
     JsonObject json = new JsonObject()
         .put("node", new JsonObject().put("host", "127.0.0.1").put("tlsPort", 0)
-            .put("httpPort", 0))
+            .put("httpPort", 0).put("compatPort", compat == null ? -1 : 0))
+        .put("compat", compat == null ? new JsonObject() : compat)
         .put("ledger", new JsonObject().put("defaultDepositMinor", 10_000))
         .put("tls", new JsonObject().put("certsDirectory", directory.resolve("certs").toString()))
         .put("text", text);

@@ -1,0 +1,64 @@
+package io.paywire.node;
+
+import io.paywire.config.PaywireConfig;
+import io.paywire.crypto.SingleTrustManagerFactory;
+import io.paywire.crypto.TrustAnyClientCertificate;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.SSLEngineOptions;
+import io.vertx.core.net.TrustOptions;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/** TLS server settings shared by every listener of a node. */
+public final class TlsServerOptions {
+
+  /** TLS 1.2 and 1.3 only. */
+  static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+
+  /**
+   * Mozilla's "intermediate" list in IANA names, less its finite-field DHE suites: BoringSSL has
+   * none, and every client that can do DHE can do ECDHE.
+   */
+  static final List<String> CIPHER_SUITES = List.of(
+      "TLS_AES_128_GCM_SHA256",
+      "TLS_AES_256_GCM_SHA384",
+      "TLS_CHACHA20_POLY1305_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+      "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+      "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+  private TlsServerOptions() {}
+
+  /**
+   * A TLS server on the node's certificate. Any client certificate is trusted, self-signed or
+   * expired: what identifies a user is the public key in it, which sessions compare with the
+   * registered one. {@code clientAuth} says whether one is asked for or required.
+   */
+  public static NetServerOptions create(String host, int port, PaywireConfig.Text limits,
+      ServerIdentity identity, SSLEngineOptions engine, ClientAuth clientAuth) {
+    NetServerOptions options = new NetServerOptions()
+        .setHost(host)
+        .setPort(port)
+        .setSsl(true)
+        .setSslEngineOptions(engine)
+        .setKeyCertOptions(new PemKeyCertOptions()
+            .setCertPath(identity.certificate().toString())
+            .setKeyPath(identity.privateKey().toString()))
+        .setClientAuth(clientAuth)
+        .setTrustOptions(TrustOptions.wrap(
+            new SingleTrustManagerFactory(new TrustAnyClientCertificate())))
+        .setEnabledSecureTransportProtocols(PROTOCOLS)
+        .setSslHandshakeTimeout(limits.handshakeTimeoutSeconds())
+        .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
+        .setIdleTimeout(limits.idleTimeoutSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
+    return options;
+  }
+}
