@@ -163,12 +163,18 @@ final class CompatSession {
             return Future.succeededFuture(Reply.of(Replies.TRANS_FAILED));
           }
           byte[] payerBlock = LegacyTrans.payerBlock(forward, payeeKey.result());
-          return backend.transfer(backend.newTransferId(), payer, payee, amount, payerBlock,
-              message.blocks()).map(reply -> {
+          io.paywire.ledger.TransferId id = replays.transferId(message.wholeMessage());
+          return backend.transfer(id, payer, payee, amount, payerBlock, message.blocks())
+              .map(reply -> {
                 if (!ok(reply)) {
                   replays.release(message.wholeMessage()); // nothing moved: it may be retried
+                  return Reply.of(Replies.TRANS_FAILED);
                 }
-                return Reply.of(ok(reply) ? Replies.TRANS_OK : Replies.TRANS_FAILED);
+                if (reply.getBoolean("duplicate", false)) {
+                  replays.refusedByLedger(payee, id);
+                  return Reply.of(Replies.TRANS_FAILED);
+                }
+                return Reply.of(Replies.TRANS_OK);
               });
         });
   }

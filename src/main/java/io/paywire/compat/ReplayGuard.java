@@ -1,6 +1,7 @@
 package io.paywire.compat;
 
 import java.lang.System.Logger.Level;
+import io.paywire.ledger.TransferId;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -19,6 +20,8 @@ import java.util.function.LongSupplier;
 final class ReplayGuard {
 
   private static final System.Logger LOG = System.getLogger(ReplayGuard.class.getName());
+
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   private final long windowMillis;
   private final int maxEntries;
@@ -63,6 +66,34 @@ final class ReplayGuard {
 
   long refusedTotal() {
     return refused.get();
+  }
+
+  /**
+   * The transfer id of a forward: derived from its bytes and the current window, so that a
+   * replay within the same window reaches the ledger with the same id and is not applied again,
+   * even on another node or after a restart, when this guard's memory does not reach.
+   */
+  TransferId transferId(byte[] message) {
+    if (windowMillis == 0) {
+      return TransferId.random(RANDOM); // no replay check: every forward is a new transfer
+    }
+    long bucket = clock.getAsLong() / windowMillis;
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      sha256.update("paywire-compat-forward".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      sha256.update(java.nio.ByteBuffer.allocate(8).putLong(bucket).array());
+      java.nio.ByteBuffer digest = java.nio.ByteBuffer.wrap(sha256.digest(message));
+      return new TransferId(digest.getLong(), digest.getLong());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  /** Counts and logs a replay the ledger caught by its id. */
+  void refusedByLedger(String payee, TransferId id) {
+    long count = refused.incrementAndGet();
+    LOG.log(Level.WARNING, "event=compat_replay_refused payee={0} id={1} refused_total={2}",
+        payee, id, count);
   }
 
   private void expire(long now) {

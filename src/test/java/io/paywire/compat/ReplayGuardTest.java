@@ -42,4 +42,17 @@ class ReplayGuardTest {
     assertThat(guard.reserve(new byte[] {1}, "a")).isTrue(); // forgotten: the oldest went first
     assertThat(guard.reserve(new byte[] {3}, "a")).isFalse();
   }
+
+  @Test
+  void transferIdsRepeatWithinAWindowSoTheLedgerCatchesReplaysItsMemoryMissed() {
+    ReplayGuard guard = new ReplayGuard(600_000, 100, now::get);
+    ReplayGuard afterRestart = new ReplayGuard(600_000, 100, now::get);
+    assertThat(afterRestart.transferId(forward)).isEqualTo(guard.transferId(forward));
+    assertThat(guard.transferId(new byte[] {9})).isNotEqualTo(guard.transferId(forward));
+    io.paywire.ledger.TransferId inThisWindow = guard.transferId(forward);
+    now.addAndGet(600_000);
+    assertThat(guard.transferId(forward)).isNotEqualTo(inThisWindow);
+    ReplayGuard off = new ReplayGuard(0, 100, now::get);
+    assertThat(off.transferId(forward)).isNotEqualTo(off.transferId(forward));
+  }
 }
