@@ -12,10 +12,7 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.lang.System.Logger.Level;
-import java.security.cert.Certificate;
-import java.util.List;
 import java.util.UUID;
-import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * The compatibility listener: serves the original C++ course client byte for byte, against the
@@ -75,7 +72,7 @@ public final class CompatListenerVerticle extends VerticleBase {
 
   private void connected(NetSocket socket) {
     ConnectionGate gate = settings.listener().gate();
-    byte[] clientKey = clientKey(socket);
+    byte[] clientKey = TlsServerOptions.clientKey(socket);
     if (clientKey == null) {
       socket.close(); // a client certificate is required; the handshake should have ensured it
       return;
@@ -123,14 +120,5 @@ public final class CompatListenerVerticle extends VerticleBase {
         }
       });
     });
-  }
-
-  private static byte[] clientKey(NetSocket socket) {
-    try {
-      List<Certificate> chain = socket.peerCertificates();
-      return chain == null || chain.isEmpty() ? null : chain.get(0).getPublicKey().getEncoded();
-    } catch (SSLPeerUnverifiedException none) {
-      return null;
-    }
   }
 }

@@ -26,12 +26,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.Certificate;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * The TLS text protocol listener: framing, limits and TLS; each connection's commands go to its
@@ -91,7 +89,7 @@ public final class TextListenerVerticle extends VerticleBase {
     }
     String ip = socket.remoteAddress().hostAddress();
     TextSession session = new TextSession(backend, parser, settings.throttle(),
-        new TextSession.Peer(ip, clientKey(socket), UUID.randomUUID().toString()));
+        new TextSession.Peer(ip, TlsServerOptions.clientKey(socket), UUID.randomUUID().toString()));
     socket.closeHandler(closed -> {
       settings.gate().leave();
       session.close().onFailure(e ->
@@ -157,16 +155,6 @@ public final class TextListenerVerticle extends VerticleBase {
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes, 0, length)).toString();
     } catch (CharacterCodingException e) {
-      return null;
-    }
-  }
-
-  /** The SubjectPublicKeyInfo of the client certificate, or null if the client showed none. */
-  private static byte[] clientKey(NetSocket socket) {
-    try {
-      List<Certificate> chain = socket.peerCertificates();
-      return chain == null || chain.isEmpty() ? null : chain.get(0).getPublicKey().getEncoded();
-    } catch (SSLPeerUnverifiedException none) {
       return null;
     }
   }

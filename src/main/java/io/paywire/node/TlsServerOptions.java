@@ -5,12 +5,15 @@ import io.paywire.crypto.SingleTrustManagerFactory;
 import io.paywire.crypto.TrustAnyClientCertificate;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.TrustOptions;
+import java.security.cert.Certificate;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /** TLS server settings shared by every listener of a node. */
 public final class TlsServerOptions {
@@ -34,6 +37,16 @@ public final class TlsServerOptions {
       "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
   private TlsServerOptions() {}
+
+  /** The SubjectPublicKeyInfo of a connection's client certificate, or null if it showed none. */
+  public static byte[] clientKey(NetSocket socket) {
+    try {
+      List<Certificate> chain = socket.peerCertificates();
+      return chain == null || chain.isEmpty() ? null : chain.get(0).getPublicKey().getEncoded();
+    } catch (SSLPeerUnverifiedException none) {
+      return null;
+    }
+  }
 
   /**
    * A TLS server on the node's certificate. Any client certificate is trusted, self-signed or
