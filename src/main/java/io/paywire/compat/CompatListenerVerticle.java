@@ -1,5 +1,6 @@
 package io.paywire.compat;
 
+import io.paywire.node.CommandRate;
 import io.paywire.node.ConnectionGate;
 import io.paywire.node.NodeSessionBackend;
 import io.paywire.node.TextListenerVerticle;
@@ -95,6 +96,8 @@ public final class CompatListenerVerticle extends VerticleBase {
         + "remote={0} error={1}", socket.remoteAddress(), e.toString()));
 
     CompatFramer framer = new CompatFramer(settings.maxMessageBytes());
+    CommandRate rate = new CommandRate(settings.listener().limits().maxCommandsPerSecond(),
+        System.nanoTime());
     // Nothing is read before both greetings are out, and one message is handled at a time.
     socket.pause();
     socket.write(Replies.GREETING + "\n")
@@ -103,6 +106,10 @@ public final class CompatListenerVerticle extends VerticleBase {
     socket.handler(chunk -> {
       CompatFramer.Result message = framer.accept(chunk);
       if (message instanceof CompatFramer.Incomplete) {
+        return;
+      }
+      if (!rate.tryTake(System.nanoTime())) {
+        socket.write(CompatSession.INVALID); // over text.maxCommandsPerSecond: dropped
         return;
       }
       socket.pause();
