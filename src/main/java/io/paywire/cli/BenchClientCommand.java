@@ -350,13 +350,9 @@ public final class BenchClientCommand implements Callable<Integer> {
     static Account generate(String name, KeyType type) {
       KeyPair keys = type.generate();
       X509Certificate certificate = Certificates.selfSigned(keys, name, CERTIFICATE_VALIDITY);
-      String key = "-----BEGIN PRIVATE KEY-----\n"
-          + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-              .encodeToString(keys.getPrivate().getEncoded())
-          + "\n-----END PRIVATE KEY-----\n";
       PemKeyCertOptions pem = new PemKeyCertOptions()
           .setCertValue(Buffer.buffer(Pem.toPem(certificate)))
-          .setKeyValue(Buffer.buffer(key));
+          .setKeyValue(Buffer.buffer(Pem.toPem(keys.getPrivate())));
       return new Account(name, keys, pem);
     }
   }

@@ -113,13 +113,21 @@ public final class Pem {
    * {@code file}: a crash leaves the old file or the new one, never half a key.
    */
   public static void writePrivateKey(Path file, PrivateKey key) throws IOException {
-    StringWriter text = new StringWriter();
-    try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
-      // JcaPKCS8Generator, not writeObject(key): the latter writes RSA and EC keys in the
+    writeAtomically(file, toPem(key), OWNER_ONLY);
+  }
+
+  /**
+   * The key as a PKCS#8 "PRIVATE KEY" block, for TLS libraries that take keys as text. Keep the
+   * result in memory only; files go through {@link #writePrivateKey}.
+   */
+  public static String toPem(PrivateKey key) {
+    try {
+      // JcaPKCS8Generator, not the key itself: that would write RSA and EC keys in the
       // traditional formats.
-      writer.writeObject(new JcaPKCS8Generator(key, null));
+      return write(new JcaPKCS8Generator(key, null));
+    } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+      throw new IllegalArgumentException("key cannot be encoded as PKCS#8", e);
     }
-    writeAtomically(file, text.toString(), OWNER_ONLY);
   }
 
   /** Writes the certificate as a "CERTIFICATE" block, mode 0644, with the same atomic rename. */
