@@ -1,11 +1,9 @@
 package io.paywire.client;
 
-import java.net.Socket;
+import io.paywire.crypto.SimpleTrustManager;
 import java.security.MessageDigest;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Trusts a payee's peer listener only if its certificate carries the key the payee registered
@@ -16,9 +14,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * <p>An X509ExtendedTrustManager, so that the JDK uses it as it is instead of adding its own
  * checks around it.
  */
-final class PeerKeyTrust extends X509ExtendedTrustManager {
-
-  private static final X509Certificate[] NONE = new X509Certificate[0];
+final class PeerKeyTrust extends SimpleTrustManager {
 
   private final byte[] expectedKey;
   private final String payee;
@@ -41,37 +37,13 @@ final class PeerKeyTrust extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-      throws CertificateException {
-    checkServerTrusted(chain, authType);
-  }
-
-  @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    checkServerTrusted(chain, authType);
-  }
-
-  @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
     throw new CertificateException("PeerKeyTrust checks payees' listeners, not clients");
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-      throws CertificateException {
-    checkClientTrusted(chain, authType);
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    checkClientTrusted(chain, authType);
-  }
-
-  @Override
   public X509Certificate[] getAcceptedIssuers() {
-    return NONE;
+    return NO_ISSUERS;
   }
 }
