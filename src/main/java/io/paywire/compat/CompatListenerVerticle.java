@@ -43,10 +43,6 @@ public final class CompatListenerVerticle extends VerticleBase {
     public ReplayGuardHolder(long windowMillis, int maxEntries) {
       this.guard = new ReplayGuard(windowMillis, maxEntries, System::currentTimeMillis);
     }
-
-    public long refusedTotal() {
-      return guard.refusedTotal();
-    }
   }
 
   private final Settings settings;

@@ -31,8 +31,4 @@ public final class ConnectionGate {
     int after = open.decrementAndGet();
     assert after >= 0 : "more leaves than entries";
   }
-
-  public int open() {
-    return open.get();
-  }
 }

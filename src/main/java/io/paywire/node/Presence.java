@@ -51,11 +51,6 @@ public final class Presence {
         .map(previous -> previous == null);
   }
 
-  /** Removes the entry if, and only if, it is still the one this session created. */
-  public Future<Boolean> logout(Entry entry) {
-    return map.compose(m -> m.removeIfPresent(AccountName.key(entry.name()), entry.toJson()));
-  }
-
   /** Removes the account's entry if, and only if, it belongs to {@code session}. */
   public Future<Boolean> logoutSession(String name, String session) {
     String key = AccountName.key(name);
@@ -73,9 +68,5 @@ public final class Presence {
         .map(Entry::fromJson)
         .sorted(Comparator.comparingLong(Entry::sinceMillis).thenComparing(Entry::name))
         .toList());
-  }
-
-  public Future<Boolean> isOnline(String name) {
-    return map.compose(m -> m.get(AccountName.key(name))).map(v -> v != null);
   }
 }

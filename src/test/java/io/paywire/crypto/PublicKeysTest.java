@@ -3,10 +3,9 @@ package io.paywire.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.paywire.testing.TestKeys;
 import java.math.BigInteger;
 import java.security.KeyFactory;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.Arrays;
 import java.util.Random;
@@ -14,12 +13,12 @@ import org.junit.jupiter.api.Test;
 
 class PublicKeysTest {
 
-  private static final byte[] RSA_2048 = generate("RSA", 2048);
-  private static final byte[] RSA_1024 = generate("RSA", 1024);
-  private static final byte[] EC_P256 = generateEc("secp256r1");
-  private static final byte[] EC_P384 = generateEc("secp384r1");
-  private static final byte[] ED25519 = generate("Ed25519", 0);
-  private static final byte[] ED448 = generate("Ed448", 0);
+  private static final byte[] RSA_2048 = TestKeys.generate("RSA", 2048);
+  private static final byte[] RSA_1024 = TestKeys.generate("RSA", 1024);
+  private static final byte[] EC_P256 = TestKeys.generateEc("secp256r1");
+  private static final byte[] EC_P384 = TestKeys.generateEc("secp384r1");
+  private static final byte[] ED25519 = TestKeys.generate("Ed25519", 0);
+  private static final byte[] ED448 = TestKeys.generate("Ed448", 0);
 
   @Test
   void typeOfRecognisesEachAcceptedType() {
@@ -90,28 +89,6 @@ class PublicKeysTest {
       return KeyFactory.getInstance("RSA")
           .generatePublic(new RSAPublicKeySpec(modulus, BigInteger.valueOf(65_537)))
           .getEncoded();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static byte[] generate(String algorithm, int bits) {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
-      if (bits > 0) {
-        generator.initialize(bits);
-      }
-      return generator.generateKeyPair().getPublic().getEncoded();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static byte[] generateEc(String curve) {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec(curve));
-      return generator.generateKeyPair().getPublic().getEncoded();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.security.KeyPairGenerator;
+import io.paywire.testing.TestKeys;
 import java.security.MessageDigest;
-import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -26,11 +25,11 @@ class LedgerStateTest {
   private static final long MAX_TRANSFER = 50_000;
   private static final LedgerRules RULES = new LedgerRules(MAX_DEPOSIT, MAX_TRANSFER);
 
-  private static final byte[] RSA_2048 = generate("RSA", 2048);
-  private static final byte[] RSA_1024 = generate("RSA", 1024);
-  private static final byte[] EC_P256 = generateEc("secp256r1");
-  private static final byte[] EC_P384 = generateEc("secp384r1");
-  private static final byte[] ED25519 = generate("Ed25519", 0);
+  private static final byte[] RSA_2048 = TestKeys.generate("RSA", 2048);
+  private static final byte[] RSA_1024 = TestKeys.generate("RSA", 1024);
+  private static final byte[] EC_P256 = TestKeys.generateEc("secp256r1");
+  private static final byte[] EC_P384 = TestKeys.generateEc("secp384r1");
+  private static final byte[] ED25519 = TestKeys.generate("Ed25519", 0);
 
   private LedgerState state = new LedgerState(RULES);
   /** Names of the accounts opened so far, as registered; the issuer is not among them. */
@@ -485,27 +484,5 @@ class LedgerStateTest {
 
   private static List<Long> amounts(List<TransferView> page) {
     return page.stream().map(TransferView::amount).toList();
-  }
-
-  private static byte[] generate(String algorithm, int bits) {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
-      if (bits > 0) {
-        generator.initialize(bits);
-      }
-      return generator.generateKeyPair().getPublic().getEncoded();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static byte[] generateEc(String curve) {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec(curve));
-      return generator.generateKeyPair().getPublic().getEncoded();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
