@@ -1,5 +1,6 @@
 package io.paywire.cli;
 
+import io.paywire.protocol.SignedText;
 import io.paywire.client.ReplyAssembler;
 import io.paywire.crypto.Certificates;
 import io.paywire.crypto.KeyType;
@@ -9,7 +10,6 @@ import io.paywire.crypto.Signatures;
 import io.paywire.crypto.SingleTrustManagerFactory;
 import io.paywire.ledger.TransferId;
 import io.paywire.protocol.Replies;
-import io.paywire.protocol.SignedText;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

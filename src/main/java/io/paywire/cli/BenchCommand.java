@@ -1,5 +1,6 @@
 package io.paywire.cli;
 
+import io.paywire.bus.LedgerApi;
 import io.paywire.config.PaywireConfig;
 import io.paywire.ledger.Ledger;
 import io.paywire.ledger.LedgerOptions;
@@ -8,7 +9,6 @@ import io.paywire.ledger.LedgerState;
 import io.paywire.ledger.Outcome;
 import io.paywire.ledger.TransferId;
 import io.paywire.ledger.Verifier;
-import io.paywire.node.LedgerApi;
 import io.paywire.node.LedgerVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

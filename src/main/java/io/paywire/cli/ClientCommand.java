@@ -1,5 +1,6 @@
 package io.paywire.cli;
 
+import io.paywire.protocol.SignedText;
 import io.paywire.client.ClientException;
 import io.paywire.client.ClientIdentity;
 import io.paywire.client.ClientLimits;
@@ -8,7 +9,6 @@ import io.paywire.client.PaywireClient;
 import io.paywire.client.PeerListener;
 import io.paywire.client.ServerTrust;
 import io.paywire.protocol.Replies;
-import io.paywire.protocol.SignedText;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

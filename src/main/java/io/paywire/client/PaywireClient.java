@@ -1,9 +1,9 @@
 package io.paywire.client;
 
+import io.paywire.protocol.SignedText;
 import io.paywire.crypto.Signatures;
 import io.paywire.ledger.TransferId;
 import io.paywire.protocol.Replies;
-import io.paywire.protocol.SignedText;
 import io.paywire.protocol.TextCommand;
 import io.paywire.protocol.TextParser;
 import java.io.BufferedInputStream;

@@ -1,9 +1,9 @@
 package io.paywire.client;
 
+import io.paywire.protocol.SignedText;
 import io.paywire.crypto.Signatures;
 import io.paywire.ledger.AccountName;
 import io.paywire.protocol.Replies;
-import io.paywire.protocol.SignedText;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,10 +1,10 @@
 package io.paywire.compat;
 
-import io.paywire.node.CommandRate;
-import io.paywire.node.ConnectionGate;
-import io.paywire.node.NodeSessionBackend;
-import io.paywire.node.TextListenerVerticle;
-import io.paywire.node.TlsServerOptions;
+import io.paywire.session.NodeSessionBackend;
+import io.paywire.net.CommandRate;
+import io.paywire.net.ConnectionGate;
+import io.paywire.net.ListenerSettings;
+import io.paywire.net.TlsServerOptions;
 import io.paywire.protocol.Replies;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -33,7 +33,7 @@ public final class CompatListenerVerticle extends VerticleBase {
    *     throttle of the node; its port is not used
    * @param replays shared by all instances of the node
    */
-  public record Settings(int port, TextListenerVerticle.Settings listener, int maxMessageBytes,
+  public record Settings(int port, ListenerSettings listener, int maxMessageBytes,
       ReplayGuardHolder replays) {}
 
   /** The node's replay guard, created once and shared by the listener's instances. */
@@ -55,7 +55,7 @@ public final class CompatListenerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    TextListenerVerticle.Settings l = settings.listener();
+    ListenerSettings l = settings.listener();
     backend = new NodeSessionBackend(vertx, l.nodeName(), "compat");
     server = vertx.createNetServer(TlsServerOptions.create(l.host(), settings.port(), l.limits(),
             l.identity(), l.sslEngine(), ClientAuth.REQUIRED))

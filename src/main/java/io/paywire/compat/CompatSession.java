@@ -1,9 +1,9 @@
 package io.paywire.compat;
 
+import io.paywire.session.SessionBackend;
+import io.paywire.session.LoginThrottle;
 import io.paywire.ledger.AccountName;
-import io.paywire.protocol.LoginThrottle;
 import io.paywire.protocol.Replies;
-import io.paywire.protocol.SessionBackend;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.security.MessageDigest;

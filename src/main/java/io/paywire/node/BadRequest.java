@@ -1,5 +1,7 @@
 package io.paywire.node;
 
+import io.paywire.bus.LedgerApi;
+
 /** A request body the ledger cannot read; answered with {@link LedgerApi#FAILURE_BAD_REQUEST}. */
 final class BadRequest extends RuntimeException {
   BadRequest(String message) {

@@ -1,5 +1,6 @@
 package io.paywire.node;
 
+import io.paywire.bus.LedgerApi;
 import io.paywire.ledger.Batch;
 import io.paywire.ledger.Command;
 import io.paywire.ledger.Ledger;

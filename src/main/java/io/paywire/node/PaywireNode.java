@@ -1,8 +1,11 @@
 package io.paywire.node;
 
+import io.paywire.session.LoginThrottle;
+import io.paywire.net.ConnectionGate;
+import io.paywire.net.ListenerSettings;
+import io.paywire.net.ServerIdentity;
 import io.paywire.compat.CompatListenerVerticle;
 import io.paywire.config.PaywireConfig;
-import io.paywire.protocol.LoginThrottle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -102,7 +105,7 @@ public final class PaywireNode {
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
-    TextListenerVerticle.Settings text = new TextListenerVerticle.Settings(config.node().host(),
+    ListenerSettings text = new ListenerSettings(config.node().host(),
         port, limits, identity, gate, throttle, nodeName, config.tls().engine());
     Future<String> deployed = vertx.deployVerticle(() -> new TextListenerVerticle(text),
         new DeploymentOptions().setInstances(EVENT_LOOPS)).map(id -> {

@@ -1,5 +1,6 @@
 package io.paywire.node;
 
+import io.paywire.bus.LedgerApi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;

@@ -1,11 +1,17 @@
 package io.paywire.node;
 
+import io.paywire.session.SessionBackend;
+import io.paywire.session.LoginThrottle;
+import io.paywire.session.NodeSessionBackend;
+import io.paywire.net.CommandRate;
+import io.paywire.net.ConnectionGate;
+import io.paywire.net.ListenerSettings;
+import io.paywire.net.ServerIdentity;
+import io.paywire.net.TlsServerOptions;
 import io.paywire.config.PaywireConfig;
 import io.paywire.crypto.SingleTrustManagerFactory;
 import io.paywire.crypto.TrustAnyClientCertificate;
-import io.paywire.protocol.LoginThrottle;
 import io.paywire.protocol.Replies;
-import io.paywire.protocol.SessionBackend;
 import io.paywire.protocol.TextParser;
 import io.paywire.protocol.TextSession;
 import io.vertx.core.Future;
@@ -40,27 +46,12 @@ public final class TextListenerVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(TextListenerVerticle.class.getName());
 
-  /** What a listener instance needs; shared objects are shared by all instances of a node. */
-  public record Settings(String host, int port, PaywireConfig.Text limits,
-      ServerIdentity identity, ConnectionGate gate, LoginThrottle throttle, String nodeName,
-      String engine) {
-
-    /**
-     * The JDK's TLS by default: it takes Ed25519 client certificates, which BoringSSL does not
-     * ask for. "openssl" trades that for less memory a session and faster handshakes.
-     */
-    public SSLEngineOptions sslEngine() {
-      return "openssl".equals(engine) && OpenSSLEngineOptions.isAvailable()
-          ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions();
-    }
-  }
-
-  private final Settings settings;
+  private final ListenerSettings settings;
   private NetServer server;
   private SessionBackend backend;
   private TextParser parser;
 
-  public TextListenerVerticle(Settings settings) {
+  public TextListenerVerticle(ListenerSettings settings) {
     this.settings = settings;
   }
 

@@ -1,5 +1,7 @@
 package io.paywire.protocol;
 
+import io.paywire.session.SessionBackend;
+import io.paywire.session.LoginThrottle;
 import io.paywire.ledger.TransferId;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

@@ -1,5 +1,6 @@
 package io.paywire.client;
 
+import io.paywire.protocol.SignedText;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,7 +8,6 @@ import io.paywire.crypto.KeyType;
 import io.paywire.crypto.Signatures;
 import io.paywire.ledger.TransferId;
 import io.paywire.protocol.Replies;
-import io.paywire.protocol.SignedText;
 import io.paywire.testing.TestNode;
 import java.io.BufferedInputStream;
 import java.net.InetSocketAddress;

@@ -1,5 +1,6 @@
 package io.paywire.node;
 
+import io.paywire.bus.LedgerApi;
 import io.paywire.ledger.LedgerOptions;
 import io.paywire.ledger.LedgerRules;
 import io.paywire.ledger.RejectCode;

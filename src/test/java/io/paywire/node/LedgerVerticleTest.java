@@ -1,5 +1,6 @@
 package io.paywire.node;
 
+import io.paywire.bus.LedgerApi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paywire.ledger.LedgerOptions;

@@ -1,11 +1,11 @@
 package io.paywire.node;
 
+import io.paywire.protocol.SignedText;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.paywire.crypto.Pem;
 import io.paywire.ledger.TransferId;
-import io.paywire.protocol.SignedText;
 import io.paywire.testing.TestNode;
 import io.paywire.testing.TlsLineClient;
 import java.nio.charset.StandardCharsets;

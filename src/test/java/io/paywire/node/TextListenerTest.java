@@ -1,12 +1,12 @@
 package io.paywire.node;
 
+import io.paywire.protocol.SignedText;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paywire.crypto.Certificates;
 import io.paywire.crypto.KeyType;
 import io.paywire.crypto.Signatures;
 import io.paywire.ledger.TransferId;
-import io.paywire.protocol.SignedText;
 import io.paywire.testing.TestNode;
 import io.paywire.testing.TlsLineClient;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.paywire.protocol;
+package io.paywire.session;
 
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;

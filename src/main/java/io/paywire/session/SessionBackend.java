@@ -1,4 +1,4 @@
-package io.paywire.protocol;
+package io.paywire.session;
 
 import io.paywire.ledger.TransferId;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package io.paywire.node;
+package io.paywire.net;
 
 import java.util.concurrent.atomic.AtomicInteger;
 

@@ -1,4 +1,4 @@
-package io.paywire.node;
+package io.paywire.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

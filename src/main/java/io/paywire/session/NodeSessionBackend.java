@@ -1,10 +1,10 @@
-package io.paywire.node;
+package io.paywire.session;
 
+import io.paywire.bus.LedgerClient;
 import io.paywire.crypto.PublicKeys;
 import io.paywire.crypto.Signatures;
 import io.paywire.ledger.AccountName;
 import io.paywire.ledger.TransferId;
-import io.paywire.protocol.SessionBackend;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

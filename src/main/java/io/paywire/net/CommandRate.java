@@ -1,4 +1,4 @@
-package io.paywire.node;
+package io.paywire.net;
 
 /**
  * A token bucket for one connection's commands: up to {@code perSecond} at once, refilled at

@@ -1,4 +1,4 @@
-package io.paywire.node;
+package io.paywire.net;
 
 import io.paywire.config.PaywireConfig;
 import io.paywire.crypto.SingleTrustManagerFactory;

@@ -1,4 +1,4 @@
-package io.paywire.node;
+package io.paywire.session;
 
 import io.paywire.ledger.AccountName;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package io.paywire.node;
+package io.paywire.bus;
 
 import io.paywire.ledger.AccountView;
 import io.paywire.ledger.Outcome;
@@ -35,7 +35,7 @@ public final class LedgerApi {
 
   private LedgerApi() {}
 
-  static JsonObject outcome(Outcome outcome) {
+  public static JsonObject outcome(Outcome outcome) {
     if (outcome instanceof Outcome.Accepted accepted) {
       return new JsonObject()
           .put("ok", true)
@@ -46,11 +46,11 @@ public final class LedgerApi {
     return rejection(rejected.code().name(), rejected.reason());
   }
 
-  static JsonObject rejection(String code, String reason) {
+  public static JsonObject rejection(String code, String reason) {
     return new JsonObject().put("ok", false).put("code", code).put("reason", reason);
   }
 
-  static JsonObject transfer(TransferView t) {
+  public static JsonObject transfer(TransferView t) {
     return new JsonObject()
         .put("sequence", t.sequence())
         .put("id", t.id().toString())
@@ -60,13 +60,13 @@ public final class LedgerApi {
         .put("timeMillis", t.timeMillis());
   }
 
-  static JsonArray transfers(List<TransferView> page) {
+  public static JsonArray transfers(List<TransferView> page) {
     JsonArray array = new JsonArray();
     page.forEach(t -> array.add(transfer(t)));
     return array;
   }
 
-  static JsonObject account(AccountView a) {
+  public static JsonObject account(AccountView a) {
     return new JsonObject()
         .put("number", a.number())
         .put("name", a.name())
