@@ -2,27 +2,39 @@ package io.paywire.bus;
 
 import io.paywire.ledger.TransferId;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
+import java.util.function.Function;
 
 /**
- * Calls the ledger over the event bus for the entry points, so none of them builds request JSON
- * by hand. A failed message becomes a reply of the same shape as a rejection ({@code ok: false},
- * with code {@code BAD_REQUEST}, {@code OVERLOADED} or {@code UNAVAILABLE}), so callers handle
- * one kind of answer.
+ * Calls the ledger over the event bus and reads its replies into typed views, so no entry point
+ * builds request JSON or reads reply JSON by hand.
+ *
+ * <p>Every request waits at most {@code requestTimeoutMillis} (the setting
+ * {@code ledger.requestTimeoutMillis}). A request that gets no answer in that time, finds no
+ * ledger, or meets a ledger that failed closed is {@link LedgerReply.Unknown}: it may have been
+ * applied, and only a retry with the same id tells. An overloaded ledger or a malformed request
+ * is {@link LedgerReply.Rejected}: the ledger refused it before applying anything.
  */
 public final class LedgerClient {
 
   private final EventBus bus;
+  private final DeliveryOptions delivery;
 
-  public LedgerClient(EventBus bus) {
+  public LedgerClient(EventBus bus, long requestTimeoutMillis) {
+    if (requestTimeoutMillis <= 0) {
+      throw new IllegalArgumentException("requestTimeoutMillis must be positive");
+    }
     this.bus = bus;
+    this.delivery = new DeliveryOptions().setSendTimeout(requestTimeoutMillis);
   }
 
-  public Future<JsonObject> openAccount(String name, Long deposit, byte[] publicKey) {
+  public Future<LedgerReply<LedgerViews.Registration>> openAccount(String name, Long deposit,
+      byte[] publicKey) {
     JsonObject body = new JsonObject().put("name", name);
     if (deposit != null) {
       body.put("deposit", deposit);
@@ -30,15 +42,16 @@ public final class LedgerClient {
     if (publicKey != null && publicKey.length > 0) {
       body.put("publicKey", Base64.getEncoder().encodeToString(publicKey));
     }
-    return request(LedgerApi.OPEN_ACCOUNT, body);
+    return request(LedgerApi.OPEN_ACCOUNT, body, LedgerViews.Registration::from);
   }
 
-  public Future<JsonObject> account(String name) {
-    return request(LedgerApi.ACCOUNT, new JsonObject().put("name", name));
+  public Future<LedgerReply<LedgerViews.Account>> account(String name) {
+    return request(LedgerApi.ACCOUNT, new JsonObject().put("name", name),
+        json -> LedgerViews.Account.from(json.getJsonObject("account")));
   }
 
-  public Future<JsonObject> transfer(TransferId id, String payer, String payee, long amount,
-      byte[] payerSignature, byte[] payeeSignature) {
+  public Future<LedgerReply<LedgerViews.Receipt>> transfer(TransferId id, String payer,
+      String payee, long amount, byte[] payerSignature, byte[] payeeSignature) {
     JsonObject body = new JsonObject().put("id", id.toString()).put("payer", payer)
         .put("payee", payee).put("amount", amount);
     if (payerSignature != null && payerSignature.length > 0) {
@@ -47,25 +60,41 @@ public final class LedgerClient {
     if (payeeSignature != null && payeeSignature.length > 0) {
       body.put("payeeSignature", Base64.getEncoder().encodeToString(payeeSignature));
     }
-    return request(LedgerApi.TRANSFER, body);
+    return request(LedgerApi.TRANSFER, body, LedgerViews.Receipt::from);
   }
 
-  public Future<JsonObject> history(String name, int offset, int limit) {
+  public Future<LedgerReply<LedgerViews.History>> history(String name, int offset, int limit) {
     return request(LedgerApi.HISTORY,
-        new JsonObject().put("name", name).put("offset", offset).put("limit", limit));
+        new JsonObject().put("name", name).put("offset", offset).put("limit", limit),
+        LedgerViews.History::from);
   }
 
-  private Future<JsonObject> request(String address, JsonObject body) {
-    return bus.<JsonObject>request(address, body).map(Message::body).recover(failure -> {
-      int code = failure instanceof ReplyException reply ? reply.failureCode() : -1;
-      String name = switch (code) {
-        case LedgerApi.FAILURE_BAD_REQUEST -> "BAD_REQUEST";
-        case LedgerApi.FAILURE_OVERLOADED -> "OVERLOADED";
-        default -> "UNAVAILABLE";
-      };
-      String reason = code == LedgerApi.FAILURE_BAD_REQUEST ? failure.getMessage()
-          : "the ledger cannot take requests now; retry later";
-      return Future.succeededFuture(LedgerApi.rejection(name, reason));
-    });
+  public Future<LedgerReply<LedgerViews.Transfer>> findTransfer(TransferId id) {
+    return request(LedgerApi.FIND_TRANSFER, new JsonObject().put("id", id.toString()),
+        json -> LedgerViews.Transfer.from(json.getJsonObject("transfer")));
+  }
+
+  /** The ledger's status reply as it stands (see docs/event-bus.md); for health and metrics. */
+  public Future<LedgerReply<JsonObject>> status() {
+    return request(LedgerApi.STATUS, new JsonObject(), json -> json);
+  }
+
+  private <T> Future<LedgerReply<T>> request(String address, JsonObject body,
+      Function<JsonObject, T> view) {
+    return bus.<JsonObject>request(address, body, delivery).map(Message::body)
+        .map(reply -> reply.getBoolean("ok", false)
+            ? (LedgerReply<T>) new LedgerReply.Ok<>(view.apply(reply))
+            : new LedgerReply.Rejected<T>(reply.getString("code"), reply.getString("reason")))
+        .recover(failure -> {
+          int code = failure instanceof ReplyException reply ? reply.failureCode() : -1;
+          return Future.succeededFuture(switch (code) {
+            case LedgerApi.FAILURE_BAD_REQUEST ->
+                new LedgerReply.Rejected<>("BAD_REQUEST", failure.getMessage());
+            case LedgerApi.FAILURE_OVERLOADED -> new LedgerReply.Rejected<>("OVERLOADED",
+                "the ledger is busy; retry later with the same id");
+            default -> new LedgerReply.Unknown<>(
+                "no answer from the ledger: " + failure.getMessage());
+          });
+        });
   }
 }

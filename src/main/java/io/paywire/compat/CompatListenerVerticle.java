@@ -1,11 +1,11 @@
 package io.paywire.compat;
 
-import io.paywire.session.NodeSessionBackend;
-import io.paywire.net.CommandRate;
-import io.paywire.net.ConnectionGate;
+import io.paywire.net.CommandPipeline;
 import io.paywire.net.ListenerSettings;
 import io.paywire.net.TlsServerOptions;
 import io.paywire.protocol.Replies;
+import io.paywire.session.Peer;
+import io.paywire.session.Sessions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -13,15 +13,16 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.lang.System.Logger.Level;
-import java.util.UUID;
 
 /**
  * The compatibility listener: serves the original C++ course client byte for byte, against the
- * same ledger and presence as every other entry point. A client certificate is required (that
- * client always sends one); its public key is the user's identity.
+ * same session core, ledger and presence as every other entry point. A client certificate is
+ * required (that client always sends one); its public key is the user's identity.
  *
  * <p>The original client reads its two greetings with two reads, so they go out as two TLS
- * records: the second is written only once the first has been flushed.
+ * records: the second is written only once the first has been flushed. It sends one message and
+ * waits for its reply, and reads each reply with one read, so a connection has one command in
+ * flight: the shared {@link CommandPipeline} never joins two of its replies.
  */
 public final class CompatListenerVerticle extends VerticleBase {
 
@@ -29,12 +30,13 @@ public final class CompatListenerVerticle extends VerticleBase {
       System.getLogger(CompatListenerVerticle.class.getName());
 
   /**
-   * @param listener the TLS text listener's settings: host, limits, identity, shared gate and
-   *     throttle of the node; its port is not used
+   * @param listener the node's listener settings: host, limits, identity, shared gate and session
+   *     objects; its port is not used
+   * @param maxListedUsers the most users one list shows (compat.maxListedUsers)
    * @param replays shared by all instances of the node
    */
   public record Settings(int port, ListenerSettings listener, int maxMessageBytes,
-      ReplayGuardHolder replays) {}
+      int maxListedUsers, ReplayGuardHolder replays) {}
 
   /** The node's replay guard, created once and shared by the listener's instances. */
   public static final class ReplayGuardHolder {
@@ -47,7 +49,7 @@ public final class CompatListenerVerticle extends VerticleBase {
 
   private final Settings settings;
   private NetServer server;
-  private NodeSessionBackend backend;
+  private Sessions sessions;
 
   public CompatListenerVerticle(Settings settings) {
     this.settings = settings;
@@ -56,7 +58,7 @@ public final class CompatListenerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ListenerSettings l = settings.listener();
-    backend = new NodeSessionBackend(vertx, l.nodeName(), "compat");
+    sessions = new Sessions(vertx, l.sessions());
     server = vertx.createNetServer(TlsServerOptions.create(l.host(), settings.port(), l.limits(),
             l.identity(), l.sslEngine(), ClientAuth.REQUIRED))
         .connectHandler(this::connected);
@@ -68,23 +70,27 @@ public final class CompatListenerVerticle extends VerticleBase {
   }
 
   private void connected(NetSocket socket) {
-    ConnectionGate gate = settings.listener().gate();
+    ListenerSettings l = settings.listener();
     byte[] clientKey = TlsServerOptions.clientKey(socket);
     if (clientKey == null) {
       socket.close(); // a client certificate is required; the handshake should have ensured it
       return;
     }
-    if (!gate.tryEnter()) {
+    if (!l.gate().tryEnter()) {
       LOG.log(Level.WARNING, "event=connection_refused listener=compat reason=max_connections "
           + "remote={0}", socket.remoteAddress());
       socket.close();
       return;
     }
-    CompatSession session = new CompatSession(backend, settings.listener().throttle(),
-        settings.replays().guard, socket.remoteAddress().hostAddress(), clientKey,
-        UUID.randomUUID().toString());
+    CompatSession session = new CompatSession(
+        sessions.open(new Peer("compat", socket.remoteAddress().hostAddress(), clientKey)),
+        settings.replays().guard, settings.maxListedUsers());
+    CommandPipeline pipeline = new CommandPipeline(vertx, socket, l.pipelineLimits(1),
+        l.newRate(), Buffer.buffer(CompatSession.INVALID), Buffer.buffer(CompatSession.INVALID),
+        "compat");
     socket.closeHandler(closed -> {
-      gate.leave();
+      l.gate().leave();
+      pipeline.closed();
       session.close().onFailure(e ->
           LOG.log(Level.WARNING, "event=presence_cleanup_failed error={0}", e.toString()));
     });
@@ -92,9 +98,7 @@ public final class CompatListenerVerticle extends VerticleBase {
         + "remote={0} error={1}", socket.remoteAddress(), e.toString()));
 
     CompatFramer framer = new CompatFramer(settings.maxMessageBytes());
-    CommandRate rate = new CommandRate(settings.listener().limits().maxCommandsPerSecond(),
-        System.nanoTime());
-    // Nothing is read before both greetings are out, and one message is handled at a time.
+    // Nothing is read before both greetings are out.
     socket.pause();
     socket.write(Replies.GREETING + "\n")
         .compose(v -> socket.write(CompatSession.HANDLER_ASSIGNED + "\n"))
@@ -104,24 +108,8 @@ public final class CompatListenerVerticle extends VerticleBase {
       if (message instanceof CompatFramer.Incomplete) {
         return;
       }
-      if (!rate.tryTake(System.nanoTime())) {
-        socket.write(CompatSession.INVALID); // over text.maxCommandsPerSecond: dropped
-        return;
-      }
-      socket.pause();
-      session.handle(message).onComplete(done -> {
-        CompatSession.Reply reply = done.succeeded() ? done.result()
-            : CompatSession.Reply.of(CompatSession.INVALID);
-        if (done.failed()) {
-          LOG.log(Level.ERROR, "event=command_failed listener=compat error={0}",
-              done.cause().toString());
-        }
-        if (reply.close()) {
-          socket.end(Buffer.buffer(reply.text()));
-        } else {
-          socket.write(reply.text()).onComplete(written -> socket.resume());
-        }
-      });
+      pipeline.submit(CompatSession.changesSession(message), () -> session.handle(message)
+          .map(reply -> new CommandPipeline.Out(Buffer.buffer(reply.text()), reply.close())));
     });
   }
 }

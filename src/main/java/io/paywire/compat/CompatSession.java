@@ -1,19 +1,21 @@
 package io.paywire.compat;
 
-import io.paywire.session.SessionBackend;
-import io.paywire.session.LoginThrottle;
 import io.paywire.ledger.AccountName;
+import io.paywire.ledger.TransferId;
 import io.paywire.protocol.Replies;
+import io.paywire.session.Payment;
+import io.paywire.session.Proof;
+import io.paywire.session.Refusal;
+import io.paywire.session.Result;
+import io.paywire.session.Session;
+import io.paywire.session.Views;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
-import java.security.MessageDigest;
-import java.security.PublicKey;
-import java.util.Base64;
 
 /**
- * One connection of the original C++ client. Same ledger, presence and identity rules as the
- * TLS text protocol, in the original's dialect: replies without a trailing newline, and the
- * payment forward as RSA blocks instead of signatures over a text with an id.
+ * The original C++ client's dialect over the session core: replies without a trailing newline,
+ * the original strings only, and the payment forward as RSA blocks instead of signatures over a
+ * text with an id. No rule lives here except what only this dialect has (the forward's format
+ * and its replay policy).
  */
 final class CompatSession {
 
@@ -27,24 +29,22 @@ final class CompatSession {
     }
   }
 
-  private final SessionBackend backend;
-  private final LoginThrottle throttle;
+  private final Session session;
   private final ReplayGuard replays;
-  private final String ip;
-  /** SubjectPublicKeyInfo of the required client certificate. */
-  private final byte[] clientKey;
-  private final String sessionId;
-  private String user;
-  private boolean keyProven;
+  private final int maxListedUsers;
 
-  CompatSession(SessionBackend backend, LoginThrottle throttle, ReplayGuard replays, String ip,
-      byte[] clientKey, String sessionId) {
-    this.backend = backend;
-    this.throttle = throttle;
+  CompatSession(Session session, ReplayGuard replays, int maxListedUsers) {
+    this.session = session;
     this.replays = replays;
-    this.ip = ip;
-    this.clientKey = clientKey;
-    this.sessionId = sessionId;
+    this.maxListedUsers = maxListedUsers;
+  }
+
+  /** Whether the message changes the session (register, login, exit): ordered alone. */
+  static boolean changesSession(CompatFramer.Result message) {
+    if (!(message instanceof CompatFramer.Text text)) {
+      return false;
+    }
+    return !text.text().equals("LIST");
   }
 
   Future<Reply> handle(CompatFramer.Result message) {
@@ -56,7 +56,7 @@ final class CompatSession {
     }
     String line = text.text();
     if (line.equals("LIST")) {
-      return user == null ? Future.succeededFuture(Reply.of(Replies.LOGIN_FIRST)) : list();
+      return list();
     }
     if (line.equals("EXIT")) {
       return close().map(v -> new Reply(Replies.BYE, true));
@@ -75,66 +75,45 @@ final class CompatSession {
   }
 
   Future<Void> close() {
-    if (user == null) {
-      return Future.succeededFuture();
-    }
-    String leaving = user;
-    user = null;
-    keyProven = false;
-    return backend.goOffline(leaving, sessionId);
+    return session.close();
   }
 
   private Future<Reply> register(String name, String depositText) {
     if (!depositText.matches("-?\\d{1,18}")) {
       return Future.succeededFuture(Reply.of(Replies.REGISTER_FAILED));
     }
-    return backend.openAccount(name, Long.parseLong(depositText), clientKey).map(reply ->
-        Reply.of(ok(reply) ? Replies.REGISTERED : Replies.REGISTER_FAILED));
+    return session.register(name, Long.parseLong(depositText), session.peer().tlsKey())
+        .map(r -> Reply.of(r instanceof Result.Ok<?> ? Replies.REGISTERED
+            : Replies.REGISTER_FAILED));
   }
 
-  /** As in the text protocol: unknown user and wrong key look alike. */
   private Future<Reply> login(String name, int port) {
-    if (user != null) {
-      return Future.succeededFuture(Reply.of(Replies.ONE_LOGIN_PER_CONNECTION));
-    }
-    boolean blocked = throttle.blocked(ip);
-    return backend.account(name).compose(reply -> {
-      JsonObject account = ok(reply) ? reply.getJsonObject("account") : null;
-      String registered = account == null ? null : account.getString("publicKey");
-      byte[] registeredKey = registered == null ? null : Base64.getDecoder().decode(registered);
-      boolean proven = registeredKey != null && MessageDigest.isEqual(registeredKey, clientKey);
-      if (blocked || account == null || (registeredKey != null && !proven)) {
-        if (!blocked) {
-          throttle.failed(ip);
-        }
-        return Future.succeededFuture(Reply.of(Replies.AUTH_FAILED));
-      }
-      String canonical = account.getString("name");
-      return backend.goOnline(canonical, ip, port, sessionId).compose(online -> {
-        if (!online) {
-          return Future.succeededFuture(Reply.of(Replies.ALREADY_ONLINE));
-        }
-        user = canonical;
-        keyProven = proven;
+    return session.login(name, port, new Proof.TlsHandshake()).compose(r -> {
+      if (r instanceof Result.Ok<Views.Login>) {
         return list();
-      });
+      }
+      return Future.succeededFuture(Reply.of(
+          switch (((Result.Refused<?>) r).refusal().code()) {
+            case Refusal.ALREADY_ONLINE -> Replies.ALREADY_ONLINE;
+            case Refusal.ALREADY_LOGGED_IN -> Replies.ONE_LOGIN_PER_CONNECTION;
+            case Refusal.AUTH_FAIL -> Replies.AUTH_FAILED;
+            default -> INVALID;
+          }));
     });
   }
 
-  /** {@code balance\ncount\n} and {@code name#ip#port\n} per user online. */
+  /** {@code balance\ncount\n} and {@code name#ip#port\n} per user online, up to the cap. */
   private Future<Reply> list() {
-    return backend.account(user).compose(reply -> {
-      if (!ok(reply)) {
-        return Future.succeededFuture(Reply.of(INVALID));
+    return session.online(0, maxListedUsers).map(r -> {
+      if (!(r instanceof Result.Ok<Views.OnlinePage> ok)) {
+        return Reply.of(((Result.Refused<?>) r).refusal().code().equals(Refusal.LOGIN_FIRST)
+            ? Replies.LOGIN_FIRST : INVALID);
       }
-      long balance = reply.getJsonObject("account").getLong("balance");
-      return backend.online().map(online -> {
-        StringBuilder text = new StringBuilder().append(balance).append('\n')
-            .append(online.size()).append('\n');
-        online.forEach(o -> text.append(o.name()).append('#').append(o.ip()).append('#')
-            .append(o.port()).append('\n'));
-        return Reply.of(text.toString());
-      });
+      StringBuilder text = new StringBuilder().append(ok.value().balance()).append('\n')
+          .append(ok.value().users().size()).append('\n');
+      ok.value().users().forEach(o -> text.append(o.name()).append('#').append(o.ip())
+          .append('#').append(o.port()).append('\n'));
+      return Reply.of(text.toString());
     });
   }
 
@@ -146,40 +125,35 @@ final class CompatSession {
     String payer = f[1];
     long amount = Long.parseLong(f[2]);
     String payee = f[3];
-    if (user == null || !keyProven || !AccountName.key(user).equals(AccountName.key(payee))) {
+    String user = session.user();
+    if (user == null || !session.keyProven()
+        || !AccountName.key(user).equals(AccountName.key(payee))) {
+      return Future.succeededFuture(Reply.of(Replies.TRANS_FAILED));
+    }
+    if (!replays.reserve(message.wholeMessage(), payee)) {
       return Future.succeededFuture(Reply.of(Replies.TRANS_FAILED));
     }
     LegacyTrans.Forward forward = new LegacyTrans.Forward(payer, amount, payee,
         message.header().substring(CompatFramer.TRANS_PREFIX.length()), message.blocks());
-    Future<PublicKey> payerKey = backend.publicKey(payer);
-    Future<PublicKey> payeeKey = backend.publicKey(payee);
-    return Future.all(payerKey, payeeKey)
-        .compose(keys -> payerKey.result() == null || payeeKey.result() == null
-            ? Future.succeededFuture(false)
-            : backend.verifyWith(() -> LegacyTrans.verify(forward, payerKey.result(),
-                payeeKey.result())))
-        .compose(valid -> {
-          if (!valid || !replays.reserve(message.wholeMessage(), payee)) {
-            return Future.succeededFuture(Reply.of(Replies.TRANS_FAILED));
+    TransferId id = replays.transferId(message.wholeMessage());
+    return session.payCountersigned(new Session.Countersigned(id, payer, payee, amount,
+        (payerKey, payeeKey) -> {
+          byte[] payerBlock = LegacyTrans.verifiedPayerBlock(forward, payerKey, payeeKey);
+          return payerBlock == null ? null : new Session.Proofs(payerBlock, message.blocks());
+        })).map(payment -> {
+          if (payment instanceof Payment.Paid paid) {
+            if (paid.duplicate()) {
+              replays.refusedByLedger(payee, id);
+              return Reply.of(Replies.TRANS_FAILED);
+            }
+            return Reply.of(Replies.TRANS_OK);
           }
-          byte[] payerBlock = LegacyTrans.payerBlock(forward, payeeKey.result());
-          io.paywire.ledger.TransferId id = replays.transferId(message.wholeMessage());
-          return backend.transfer(id, payer, payee, amount, payerBlock, message.blocks())
-              .map(reply -> {
-                if (!ok(reply)) {
-                  replays.release(message.wholeMessage()); // nothing moved: it may be retried
-                  return Reply.of(Replies.TRANS_FAILED);
-                }
-                if (reply.getBoolean("duplicate", false)) {
-                  replays.refusedByLedger(payee, id);
-                  return Reply.of(Replies.TRANS_FAILED);
-                }
-                return Reply.of(Replies.TRANS_OK);
-              });
+          if (payment instanceof Payment.Refused) {
+            replays.release(message.wholeMessage()); // nothing moved: it may be retried
+          }
+          // Unknown: the reservation stays, so a retry of the same bytes is refused here and
+          // the ledger's id check decides the rest.
+          return Reply.of(Replies.TRANS_FAILED);
         });
-  }
-
-  private static boolean ok(JsonObject reply) {
-    return reply.getBoolean("ok", false);
   }
 }

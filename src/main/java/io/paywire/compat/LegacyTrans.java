@@ -26,13 +26,15 @@ final class LegacyTrans {
   private LegacyTrans() {}
 
   /**
-   * Reverses both layers and compares with the header. Never throws: any malformed block, wrong
-   * key or other text is simply not valid.
+   * Reverses both layers and compares with the header; returns the payer's block (the two halves
+   * reversed and joined, kept in the journal as the payer's signature), or null if the forward
+   * is not valid. Never throws: any malformed block, wrong key or other text is simply not valid.
+   * Three RSA public operations: run it off the event loop, once.
    */
-  static boolean verify(Forward forward, PublicKey payerKey, PublicKey payeeKey) {
+  static byte[] verifiedPayerBlock(Forward forward, PublicKey payerKey, PublicKey payeeKey) {
     if (!isRsa2048(payerKey) || !isRsa2048(payeeKey)
         || forward.blocks().length != PAYLOAD_BYTES) {
-      return false;
+      return null;
     }
     try {
       byte[] first = publicDecrypt(payeeKey,
@@ -40,31 +42,16 @@ final class LegacyTrans {
       byte[] second = publicDecrypt(payeeKey,
           Arrays.copyOfRange(forward.blocks(), BLOCK_BYTES, PAYLOAD_BYTES));
       if (first.length != HALF_BYTES || second.length != HALF_BYTES) {
-        return false;
+        return null;
       }
       byte[] inner = new byte[BLOCK_BYTES];
       System.arraycopy(first, 0, inner, 0, HALF_BYTES);
       System.arraycopy(second, 0, inner, HALF_BYTES, HALF_BYTES);
       byte[] text = publicDecrypt(payerKey, inner);
       byte[] expected = (forward.headerText() + "\0").getBytes(StandardCharsets.US_ASCII);
-      return java.security.MessageDigest.isEqual(text, expected);
+      return java.security.MessageDigest.isEqual(text, expected) ? inner : null;
     } catch (Exception invalid) {
-      return false;
-    }
-  }
-
-  /** The payer's block: the two halves reversed and joined, kept as the payer's signature. */
-  static byte[] payerBlock(Forward forward, PublicKey payeeKey) {
-    try {
-      byte[] first = publicDecrypt(payeeKey,
-          Arrays.copyOfRange(forward.blocks(), 0, BLOCK_BYTES));
-      byte[] second = publicDecrypt(payeeKey,
-          Arrays.copyOfRange(forward.blocks(), BLOCK_BYTES, PAYLOAD_BYTES));
-      byte[] inner = Arrays.copyOf(first, BLOCK_BYTES);
-      System.arraycopy(second, 0, inner, HALF_BYTES, HALF_BYTES);
-      return inner;
-    } catch (Exception e) {
-      throw new IllegalStateException("call only after verify succeeded", e);
+      return null;
     }
   }
 

@@ -15,7 +15,8 @@ import java.util.Set;
  * here, a unit in its name where it has one, and a row in docs/configuration.md. Unknown keys are
  * refused, so a typo cannot silently leave a limit at its default.
  */
-public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat compat) {
+public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat compat,
+    Session session) {
 
   /**
    * @param host the address every listener binds to
@@ -32,8 +33,20 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
    *     replay (0: no replay check)
    * @param replayMemoryEntries at most this many recent forwards are remembered
    * @param maxMessageBytes a message that outgrows this without completing is refused
+   * @param maxListedUsers the most users one list shows (the original client reads them all)
    */
-  public record Compat(int replayWindowSeconds, int replayMemoryEntries, int maxMessageBytes) {}
+  public record Compat(int replayWindowSeconds, int replayMemoryEntries, int maxMessageBytes,
+      int maxListedUsers) {}
+
+  /**
+   * The session core, shared by every entry point.
+   *
+   * @param challengeTtlSeconds how long a login nonce (proof of key by signature) stays valid
+   * @param maxOutstandingChallenges nonces kept at most; the oldest go first
+   * @param maxCachedKeys registered public keys kept decoded in memory
+   */
+  public record Session(int challengeTtlSeconds, int maxOutstandingChallenges,
+      int maxCachedKeys) {}
 
   /**
    * The server's TLS identity.
@@ -55,19 +68,29 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
    * @param idleTimeoutSeconds a connection with no traffic for this long is closed
    * @param handshakeTimeoutSeconds a TLS handshake that takes longer is abandoned
    * @param maxConnections connections beyond this are refused at once
-   * @param maxCommandsPerSecond per connection; commands beyond it get an error and are dropped
+   * @param maxCommandsPerSecond per connection; a faster client is paced: reading stops until
+   *     the rate allows the next command
+   * @param commandBurst commands a connection may send at once before pacing starts
+   * @param maxInFlightCommands commands of one connection running at once (pipelining)
+   * @param maxListedUsers users shown by one LIST; LIST#offset pages through the rest
+   * @param maxBufferedReplyBytes replies queued for a connection before reading from it stops
+   * @param writeStallTimeoutSeconds a connection whose replies stay unread this long is closed
    * @param maxFailedLoginsPerMinute per client address; further logins fail alike until then
    * @param maxHistoryLines the largest n of HISTORY#n
    */
   public record Text(int maxLineBytes, int idleTimeoutSeconds, int handshakeTimeoutSeconds,
-      int maxConnections, int maxCommandsPerSecond, int maxFailedLoginsPerMinute,
-      int maxHistoryLines) {}
+      int maxConnections, int maxCommandsPerSecond, int commandBurst, int maxInFlightCommands,
+      int maxListedUsers, int maxBufferedReplyBytes, int writeStallTimeoutSeconds,
+      int maxFailedLoginsPerMinute, int maxHistoryLines) {}
 
   /**
    * @param defaultDepositMinor the deposit of a registration that names none
    * @param maxPendingRequests requests queued at the ledger beyond this are refused as overloaded
+   * @param requestTimeoutMillis how long an entry point waits for the ledger's answer; past it
+   *     the outcome is reported unknown, with its id
    */
-  public record Ledger(LedgerOptions options, long defaultDepositMinor, int maxPendingRequests) {}
+  public record Ledger(LedgerOptions options, long defaultDepositMinor, int maxPendingRequests,
+      long requestTimeoutMillis) {}
 
   public static final long DEFAULT_DEPOSIT_MINOR = 10_000;
 
@@ -100,6 +123,7 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
     Section tls = root.section("tls");
     Section text = root.section("text");
     Section compat = root.section("compat");
+    Section session = root.section("session");
     root.finish();
 
     Node nodeConfig = new Node(
@@ -127,7 +151,8 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         ledger.number("snapshotEveryTransfers", 1_000_000, 0, Long.MAX_VALUE),
         (int) ledger.number("snapshotsKept", 2, 1, 100));
     Ledger ledgerConfig = new Ledger(options, defaultDeposit,
-        (int) ledger.number("maxPendingRequests", 100_000, 1, 10_000_000));
+        (int) ledger.number("maxPendingRequests", 100_000, 1, 10_000_000),
+        ledger.number("requestTimeoutMillis", 5_000, 100, 600_000));
     ledger.finish();
 
     Tls tlsConfig = new Tls(tls.string("certificateFile", null),
@@ -146,7 +171,12 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         (int) text.number("idleTimeoutSeconds", 300, 1, 86_400),
         (int) text.number("handshakeTimeoutSeconds", 10, 1, 300),
         (int) text.number("maxConnections", 10_000, 1, 1_000_000),
-        (int) text.number("maxCommandsPerSecond", 50, 1, 100_000),
+        (int) text.number("maxCommandsPerSecond", 5_000, 1, 1_000_000),
+        (int) text.number("commandBurst", 500, 1, 1_000_000),
+        (int) text.number("maxInFlightCommands", 64, 1, 4_096),
+        (int) text.number("maxListedUsers", 100, 1, 100_000),
+        (int) text.number("maxBufferedReplyBytes", 256 << 10, 4 << 10, 64 << 20),
+        (int) text.number("writeStallTimeoutSeconds", 30, 1, 3_600),
         (int) text.number("maxFailedLoginsPerMinute", 10, 1, 10_000),
         (int) text.number("maxHistoryLines", 100, 1, 1_000));
     text.finish();
@@ -154,9 +184,17 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
     Compat compatConfig = new Compat(
         (int) compat.number("replayWindowSeconds", 600, 0, 31_536_000),
         (int) compat.number("replayMemoryEntries", 1_000_000, 1, 100_000_000),
-        (int) compat.number("maxMessageBytes", 4096, 1024, 1 << 20));
+        (int) compat.number("maxMessageBytes", 4096, 1024, 1 << 20),
+        (int) compat.number("maxListedUsers", 1_000, 1, 100_000));
     compat.finish();
-    return new PaywireConfig(nodeConfig, ledgerConfig, tlsConfig, textConfig, compatConfig);
+
+    Session sessionConfig = new Session(
+        (int) session.number("challengeTtlSeconds", 60, 5, 3_600),
+        (int) session.number("maxOutstandingChallenges", 100_000, 100, 10_000_000),
+        (int) session.number("maxCachedKeys", 100_000, 100, 10_000_000));
+    session.finish();
+    return new PaywireConfig(nodeConfig, ledgerConfig, tlsConfig, textConfig, compatConfig,
+        sessionConfig);
   }
 
   public PaywireConfig withPorts(Integer tlsPort, Integer httpPort, Integer compatPort)
@@ -167,7 +205,7 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
     return new PaywireConfig(new Node(node.host(),
         tlsPort != null ? tlsPort : node.tlsPort(),
         httpPort != null ? httpPort : node.httpPort(),
-        compatPort != null ? compatPort : node.compatPort()), ledger, tls, text, compat);
+        compatPort != null ? compatPort : node.compatPort()), ledger, tls, text, compat, session);
   }
 
   private static void checkPort(String name, Integer port, int min) throws ConfigException {

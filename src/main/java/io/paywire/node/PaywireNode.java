@@ -1,6 +1,10 @@
 package io.paywire.node;
 
+import io.paywire.session.Challenges;
+import io.paywire.session.KeyCache;
 import io.paywire.session.LoginThrottle;
+import io.paywire.session.PresenceView;
+import io.paywire.session.Sessions;
 import io.paywire.net.ConnectionGate;
 import io.paywire.net.ListenerSettings;
 import io.paywire.net.ServerIdentity;
@@ -59,12 +63,13 @@ public final class PaywireNode {
     String nodeName = "node-" + UUID.randomUUID().toString().substring(0, 8);
     List<Endpoint> endpoints = new ArrayList<>();
     List<String> deployments = new ArrayList<>();
+    Sessions.Shared sessions = sessionsShared(vertx, config, nodeName);
     Future<ServerIdentity> identity = vertx.executeBlocking(() -> ServerIdentity.load(config.tls()));
     return identity
         .compose(id -> vertx.deployVerticle(new LedgerVerticle(settings, Clock.systemUTC())))
         .compose(id -> {
           deployments.add(id);
-          return deployTextListeners(vertx, config, identity.result(), nodeName, deployments,
+          return deployTextListeners(vertx, config, identity.result(), sessions, deployments,
               endpoints);
         })
         .compose(tlsPort -> {
@@ -90,12 +95,10 @@ public final class PaywireNode {
    * for, so instances that all asked for 0 would each get a different one.
    */
   private static Future<Integer> deployTextListeners(Vertx vertx, PaywireConfig config,
-      ServerIdentity identity, String nodeName, List<String> deployments,
+      ServerIdentity identity, Sessions.Shared sessions, List<String> deployments,
       List<Endpoint> endpoints) {
     PaywireConfig.Text limits = config.text();
     ConnectionGate gate = new ConnectionGate(limits.maxConnections());
-    LoginThrottle throttle = new LoginThrottle(limits.maxFailedLoginsPerMinute(), 60_000,
-        100_000, System::currentTimeMillis);
     int port;
     int compatPort;
     try {
@@ -106,7 +109,7 @@ public final class PaywireNode {
       return Future.failedFuture(e);
     }
     ListenerSettings text = new ListenerSettings(config.node().host(),
-        port, limits, identity, gate, throttle, nodeName, config.tls().engine());
+        port, limits, identity, gate, sessions, config.tls().engine());
     Future<String> deployed = vertx.deployVerticle(() -> new TextListenerVerticle(text),
         new DeploymentOptions().setInstances(EVENT_LOOPS)).map(id -> {
           deployments.add(id);
@@ -120,7 +123,7 @@ public final class PaywireNode {
         new CompatListenerVerticle.ReplayGuardHolder(
             config.compat().replayWindowSeconds() * 1000L, config.compat().replayMemoryEntries());
     CompatListenerVerticle.Settings compat = new CompatListenerVerticle.Settings(compatPort,
-        text, config.compat().maxMessageBytes(), replays);
+        text, config.compat().maxMessageBytes(), config.compat().maxListedUsers(), replays);
     return deployed
         .compose(id -> vertx.deployVerticle(() -> new CompatListenerVerticle(compat),
             new DeploymentOptions().setInstances(EVENT_LOOPS)))
@@ -129,6 +132,23 @@ public final class PaywireNode {
           endpoints.add(new Endpoint("compat", config.node().host(), compatPort));
           return port;
         });
+  }
+
+  /**
+   * The node-wide objects every session shares: login throttle, presence view (following other
+   * nodes' presence events), key cache and login challenges.
+   */
+  private static Sessions.Shared sessionsShared(Vertx vertx, PaywireConfig config,
+      String nodeName) {
+    PresenceView presence = new PresenceView();
+    presence.follow(vertx);
+    PaywireConfig.Session s = config.session();
+    return new Sessions.Shared(nodeName, config.ledger().requestTimeoutMillis(),
+        new LoginThrottle(config.text().maxFailedLoginsPerMinute(), 60_000, 100_000,
+            System::currentTimeMillis),
+        presence, new KeyCache(s.maxCachedKeys()),
+        new Challenges(s.challengeTtlSeconds() * 1000L, s.maxOutstandingChallenges(),
+            System::currentTimeMillis));
   }
 
   private static int resolvePort(String host, int configured) throws IOException {

@@ -1,7 +1,9 @@
 package io.paywire.protocol;
 
+import io.paywire.crypto.Signatures;
 import io.paywire.ledger.TransferId;
 import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
 
 /**
  * The exact texts a payment's two signatures cover, and the peer message that carries the first
@@ -25,6 +27,14 @@ public final class SignedText {
       String payerSignatureBase64) {
     return (payer + "#" + amount + "#" + payee + "#" + id + "#" + payerSignatureBase64)
         .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Both signatures of a TRANS line, checked against the payer's and the payee's keys. */
+  public static boolean verifyBoth(PublicKey payerKey, PublicKey payeeKey, TextCommand.Trans t) {
+    return Signatures.verify(payerKey, signedByPayer(t.payer(), t.amount(), t.payee(), t.id()),
+            t.payerSignature())
+        && Signatures.verify(payeeKey, signedByPayee(t.payer(), t.amount(), t.payee(), t.id(),
+            t.payerSignatureText()), t.payeeSignature());
   }
 
   /** The line a payer's client sends to the payee's client (without the newline). */

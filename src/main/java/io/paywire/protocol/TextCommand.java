@@ -8,13 +8,22 @@ import io.paywire.ledger.TransferId;
  */
 public sealed interface TextCommand {
 
+  /**
+   * Whether the command changes the session (who is logged in, or whether it stays open): such a
+   * command waits for every command before it, and every command after it waits for it.
+   */
+  static boolean changesSession(TextCommand command) {
+    return command instanceof Register || command instanceof Login || command instanceof Exit;
+  }
+
   /** {@code REGISTER#name#deposit} or {@code REGISTER#name}: deposit null means the default. */
   record Register(String name, Long deposit) implements TextCommand {}
 
   /** {@code name#port}: port 0 means the client takes no peer payments. */
   record Login(String name, int port) implements TextCommand {}
 
-  record ListOnline() implements TextCommand {}
+  /** {@code LIST} or {@code LIST#offset}: who is online, a page from {@code offset}. */
+  record ListOnline(int offset) implements TextCommand {}
 
   record Key(String name) implements TextCommand {}
 

@@ -32,7 +32,7 @@ public final class TextParser {
       case "REGISTER":
         return register(f);
       case "LIST":
-        return f.length == 1 ? new TextCommand.ListOnline() : invalid("LIST takes no fields");
+        return list(f);
       case "KEY":
         return f.length == 2 && !f[1].isEmpty() ? new TextCommand.Key(f[1])
             : invalid("usage: KEY#<name>");
@@ -61,6 +61,15 @@ public final class TextParser {
     Long deposit = amountOrNull(f[2]);
     return deposit == null ? invalid("deposit must be a whole number")
         : new TextCommand.Register(f[1], deposit);
+  }
+
+  private static TextCommand list(String[] f) {
+    if (f.length == 1) {
+      return new TextCommand.ListOnline(0);
+    }
+    Long offset = f.length == 2 ? amountOrNull(f[1]) : null;
+    return offset == null || offset > Integer.MAX_VALUE ? invalid("usage: LIST or LIST#<offset>")
+        : new TextCommand.ListOnline(offset.intValue());
   }
 
   private static TextCommand login(String[] f) {

@@ -1,32 +1,26 @@
 package io.paywire.protocol;
 
-import io.paywire.session.SessionBackend;
-import io.paywire.session.LoginThrottle;
+import io.paywire.bus.LedgerViews;
 import io.paywire.ledger.TransferId;
+import io.paywire.session.Payment;
+import io.paywire.session.Proof;
+import io.paywire.session.Refusal;
+import io.paywire.session.Result;
+import io.paywire.session.Session;
+import io.paywire.session.Views;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.security.MessageDigest;
-import java.security.PublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
 /**
- * One connection's state in the TLS text protocol: who is logged in, and whether that login was
- * proven by the connection's key. Lines go in, reply lines come out; the listener owns the
- * socket, framing and limits. The listener hands over one line at a time and waits for its
- * reply, so no two commands of a session ever run at once.
+ * The TLS text protocol's codec over the session core: a parsed line becomes a call on the
+ * connection's {@link Session}, and its typed answer becomes reply lines in the protocol's
+ * dialect (docs/protocol.md). No rule lives here; the listener owns the socket, framing, ordering
+ * and limits.
  */
 public final class TextSession {
-
-  /**
-   * The connection as the listener saw it.
-   *
-   * @param clientKey SubjectPublicKeyInfo of the client certificate, or null if none was shown
-   */
-  public record Peer(String ip, byte[] clientKey, String sessionId) {}
 
   /** Reply lines, and whether the listener closes the connection after sending them. */
   public record Reply(List<String> lines, boolean close) {
@@ -35,204 +29,132 @@ public final class TextSession {
     }
   }
 
-  private final SessionBackend backend;
+  private final Session session;
   private final TextParser parser;
-  private final LoginThrottle throttle;
-  private final Peer peer;
-  /** The logged-in account's name as registered, or null. */
-  private String user;
-  /** True when the login was proven by the client certificate's key. */
-  private boolean keyProven;
+  private final int maxListedUsers;
 
-  public TextSession(SessionBackend backend, TextParser parser, LoginThrottle throttle,
-      Peer peer) {
-    this.backend = backend;
+  /** @param maxListedUsers users shown by one LIST (text.maxListedUsers) */
+  public TextSession(Session session, TextParser parser, int maxListedUsers) {
+    this.session = session;
     this.parser = parser;
-    this.throttle = throttle;
-    this.peer = peer;
+    this.maxListedUsers = maxListedUsers;
   }
 
   public String user() {
-    return user;
+    return session.user();
+  }
+
+  public TextCommand parse(String line) {
+    return parser.parse(line);
   }
 
   public Future<Reply> handle(String line) {
-    TextCommand command = parser.parse(line);
+    return handle(parser.parse(line));
+  }
+
+  public Future<Reply> handle(TextCommand command) {
     if (command instanceof TextCommand.Register c) {
-      return register(c);
+      byte[] key = session.peer().tlsKey();
+      return session.register(c.name(), c.deposit(), key).map(r -> Reply.of(
+          r instanceof Result.Refused<?> no ? failure(Replies.REGISTER_FAILED, no.refusal())
+              : Replies.REGISTERED));
     } else if (command instanceof TextCommand.Login c) {
       return login(c);
-    } else if (command instanceof TextCommand.ListOnline) {
-      return user == null ? Future.succeededFuture(Reply.of(Replies.LOGIN_FIRST)) : list();
+    } else if (command instanceof TextCommand.ListOnline c) {
+      return list(c.offset());
     } else if (command instanceof TextCommand.Key c) {
-      return key(c);
+      return session.key(c.name()).map(r -> r instanceof Result.Ok<Views.Key> ok
+          ? Reply.of("KEY " + ok.value().name() + " "
+              + Base64.getEncoder().encodeToString(ok.value().publicKey()) + " "
+              + ok.value().fingerprint())
+          : invalid(((Result.Refused<?>) r).refusal()));
     } else if (command instanceof TextCommand.Pay c) {
-      return pay(c);
+      return session.pay(c.id(), c.payee(), c.amount()).map(p -> payment(p, true));
     } else if (command instanceof TextCommand.Trans c) {
-      return trans(c);
+      return session.payCountersigned(new Session.Countersigned(c.id(), c.payer(), c.payee(),
+          c.amount(), (payerKey, payeeKey) -> SignedText.verifyBoth(payerKey, payeeKey, c)
+              ? new Session.Proofs(c.payerSignature(), c.payeeSignature()) : null))
+          .map(p -> payment(p, false));
     } else if (command instanceof TextCommand.History c) {
       return history(c);
     } else if (command instanceof TextCommand.Help) {
       return Future.succeededFuture(counted(Replies.HELP));
     } else if (command instanceof TextCommand.Exit) {
-      return close().map(v -> new Reply(List.of(Replies.BYE), true));
+      return session.close().map(v -> new Reply(List.of(Replies.BYE), true));
     }
-    return invalid(((TextCommand.Invalid) command).reason());
+    return Future.succeededFuture(Reply.of(
+        Replies.withReason(Replies.INVALID, ((TextCommand.Invalid) command).reason())));
   }
 
   /** Ends the session: its presence goes. Safe to call more than once. */
   public Future<Void> close() {
-    if (user == null) {
-      return Future.succeededFuture();
-    }
-    String leaving = user;
-    user = null;
-    keyProven = false;
-    return backend.goOffline(leaving, peer.sessionId());
+    return session.close();
   }
 
-  // ---- commands --------------------------------------------------------------------------------
+  // ---- replies ---------------------------------------------------------------------------------
 
-  private Future<Reply> register(TextCommand.Register c) {
-    byte[] key = peer.clientKey() == null ? new byte[0] : peer.clientKey();
-    return backend.openAccount(c.name(), c.deposit(), key).map(reply -> Reply.of(
-        ok(reply) ? Replies.REGISTERED : failure(Replies.REGISTER_FAILED, reply)));
-  }
-
-  /**
-   * "No such user" and "wrong key" must look alike: both wait for the account look-up and both
-   * answer the same line, and a failure counts against the address either way.
-   */
   private Future<Reply> login(TextCommand.Login c) {
-    if (user != null) {
-      return Future.succeededFuture(Reply.of(Replies.ONE_LOGIN_PER_CONNECTION));
-    }
-    if (throttle.blocked(peer.ip())) {
-      return backend.account(c.name()).map(ignored -> Reply.of(Replies.AUTH_FAILED));
-    }
-    return backend.account(c.name()).compose(reply -> {
-      JsonObject account = ok(reply) ? reply.getJsonObject("account") : null;
-      byte[] registeredKey = account == null ? null : decode(account.getString("publicKey"));
-      boolean proven = registeredKey != null && peer.clientKey() != null
-          && MessageDigest.isEqual(registeredKey, peer.clientKey());
-      if (account == null || (registeredKey != null && !proven)) {
-        throttle.failed(peer.ip());
-        return Future.succeededFuture(Reply.of(Replies.AUTH_FAILED));
+    return session.login(c.name(), c.port(), new Proof.TlsHandshake()).compose(r -> {
+      if (r instanceof Result.Ok<Views.Login>) {
+        return list(0);
       }
-      String name = account.getString("name");
-      return backend.goOnline(name, peer.ip(), c.port(), peer.sessionId()).compose(online -> {
-        if (!online) {
-          return Future.succeededFuture(Reply.of(Replies.ALREADY_ONLINE));
-        }
-        user = name;
-        keyProven = proven;
-        return list();
-      });
+      Refusal refusal = ((Result.Refused<?>) r).refusal();
+      return Future.succeededFuture(Reply.of(switch (refusal.code()) {
+        case Refusal.AUTH_FAIL -> Replies.AUTH_FAILED;
+        case Refusal.ALREADY_ONLINE -> Replies.ALREADY_ONLINE;
+        case Refusal.ALREADY_LOGGED_IN -> Replies.ONE_LOGIN_PER_CONNECTION;
+        default -> failure(Replies.INVALID, refusal);
+      }));
     });
   }
 
-  /** Balance, number online, then one {@code name#ip#port} line each. */
-  private Future<Reply> list() {
-    String me = user;
-    return backend.account(me).compose(reply -> {
-      if (!ok(reply)) {
-        return invalid(reason(reply));
+  /** Balance, the number of lines that follow, then one {@code name#ip#port} line each. */
+  private Future<Reply> list(int offset) {
+    return session.online(offset, maxListedUsers).map(r -> {
+      if (!(r instanceof Result.Ok<Views.OnlinePage> ok)) {
+        Refusal refusal = ((Result.Refused<?>) r).refusal();
+        return Reply.of(refusal.code().equals(Refusal.LOGIN_FIRST) ? Replies.LOGIN_FIRST
+            : failure(Replies.INVALID, refusal));
       }
-      long balance = reply.getJsonObject("account").getLong("balance");
-      return backend.online().map(online -> {
-        List<String> lines = new ArrayList<>(online.size() + 2);
-        lines.add(Long.toString(balance));
-        lines.add(Integer.toString(online.size()));
-        online.forEach(o -> lines.add(o.name() + "#" + o.ip() + "#" + o.port()));
-        return new Reply(lines, false);
-      });
-    });
-  }
-
-  private Future<Reply> key(TextCommand.Key c) {
-    return backend.account(c.name()).compose(reply -> {
-      if (!ok(reply)) {
-        return invalid("no such account");
-      }
-      JsonObject account = reply.getJsonObject("account");
-      if (account.getString("publicKey") == null) {
-        return invalid(account.getString("name") + " has no key");
-      }
-      return Future.succeededFuture(Reply.of("KEY " + account.getString("name") + " "
-          + account.getString("publicKey") + " " + account.getString("fingerprint")));
-    });
-  }
-
-  /** A direct payment: the TLS handshake proved the payer's key, so no signature is needed. */
-  private Future<Reply> pay(TextCommand.Pay c) {
-    if (user == null || !keyProven) {
-      return transFailed(user == null ? "log in first"
-          : "PAY needs a login proven by the account's key (connect with its certificate)");
-    }
-    TransferId id = c.id() != null ? c.id() : backend.newTransferId();
-    return backend.transfer(id, user, c.payee(), c.amount(), null, null).map(reply -> ok(reply)
-        ? Reply.of(Replies.TRANS_OK + " " + reply.getJsonObject("transfer").getString("id")
-            + " " + reply.getLong("payerBalance"))
-        : Reply.of(failure(Replies.TRANS_FAILED, reply)));
-  }
-
-  /**
-   * A peer payment forwarded by its payee. Both signatures are checked against the registered
-   * keys before the ledger sees the transfer.
-   */
-  private Future<Reply> trans(TextCommand.Trans c) {
-    if (user == null) {
-      return transFailed("log in first");
-    }
-    if (!user.equalsIgnoreCase(c.payee())) {
-      return transFailed("only the payee may submit this payment");
-    }
-    if (!keyProven) {
-      return transFailed("TRANS needs a login proven by the payee's key");
-    }
-    Future<PublicKey> payer = backend.publicKey(c.payer());
-    Future<PublicKey> payee = backend.publicKey(c.payee());
-    return Future.all(payer, payee).compose(both -> {
-      if (payer.result() == null || payee.result() == null) {
-        return transFailed("UNKNOWN_ACCOUNT: payer and payee must be accounts with keys");
-      }
-      byte[] payerText = SignedText.signedByPayer(c.payer(), c.amount(), c.payee(), c.id());
-      byte[] payeeText = SignedText.signedByPayee(c.payer(), c.amount(), c.payee(), c.id(),
-          c.payerSignatureText());
-      Future<Boolean> payerValid = backend.verify(payer.result(), payerText, c.payerSignature());
-      Future<Boolean> payeeValid = backend.verify(payee.result(), payeeText, c.payeeSignature());
-      return Future.all(payerValid, payeeValid).compose(checked -> {
-        if (!payerValid.result() || !payeeValid.result()) {
-          return transFailed("BAD_SIGNATURE: a signature does not verify");
-        }
-        return backend.transfer(c.id(), c.payer(), c.payee(), c.amount(), c.payerSignature(),
-            c.payeeSignature()).map(reply -> Reply.of(ok(reply)
-                ? Replies.TRANS_OK + " " + reply.getJsonObject("transfer").getString("id")
-                : failure(Replies.TRANS_FAILED, reply)));
-      });
+      Views.OnlinePage page = ok.value();
+      List<String> lines = new ArrayList<>(page.users().size() + 2);
+      lines.add(Long.toString(page.balance()));
+      lines.add(Integer.toString(page.users().size()));
+      page.users().forEach(o -> lines.add(o.name() + "#" + o.ip() + "#" + o.port()));
+      return new Reply(lines, false);
     });
   }
 
   private Future<Reply> history(TextCommand.History c) {
-    if (user == null) {
-      return invalid("log in first");
-    }
-    return backend.history(user, c.count()).compose(reply -> {
-      if (!ok(reply)) {
-        return invalid(reason(reply));
+    return session.history(0, c.count()).map(r -> {
+      if (!(r instanceof Result.Ok<LedgerViews.History> ok)) {
+        return invalid(((Result.Refused<?>) r).refusal());
       }
-      JsonArray transfers = reply.getJsonArray("transfers");
-      List<String> lines = new ArrayList<>(transfers.size());
-      for (int i = 0; i < transfers.size(); i++) {
-        JsonObject t = transfers.getJsonObject(i);
-        lines.add(Instant.ofEpochMilli(t.getLong("timeMillis")) + "#" + t.getString("id") + "#"
-            + t.getString("payer") + "#" + t.getString("payee") + "#" + t.getLong("amount"));
+      List<String> lines = new ArrayList<>(ok.value().transfers().size());
+      for (LedgerViews.Transfer t : ok.value().transfers()) {
+        lines.add(Instant.ofEpochMilli(t.timeMillis()) + "#" + t.id() + "#" + t.payer() + "#"
+            + t.payee() + "#" + t.amount());
       }
-      return Future.succeededFuture(counted(lines));
+      return counted(lines);
     });
   }
 
-  // ---- helpers ---------------------------------------------------------------------------------
+  /**
+   * {@code TRANS OK <id> <payer balance>} for a direct payment, {@code TRANS OK <id>} for a
+   * countersigned one; {@code TRANS FAIL <CODE> <id>: <reason>} when refused, and
+   * {@code TRANS FAIL UNKNOWN <id>: retry with the same id} when the node does not know.
+   */
+  static Reply payment(Payment payment, boolean withBalance) {
+    TransferId id = payment.id();
+    if (payment instanceof Payment.Paid paid) {
+      return Reply.of(Replies.TRANS_OK + " " + id + (withBalance ? " " + paid.payerBalance() : ""));
+    }
+    if (payment instanceof Payment.Refused refused) {
+      return Reply.of(Replies.TRANS_FAILED + " " + refused.refusal().code() + " " + id + ": "
+          + refused.refusal().reason());
+    }
+    return Reply.of(Replies.TRANS_FAILED + " UNKNOWN " + id + ": retry with the same id");
+  }
 
   private static Reply counted(List<String> lines) {
     List<String> all = new ArrayList<>(lines.size() + 1);
@@ -241,27 +163,11 @@ public final class TextSession {
     return new Reply(all, false);
   }
 
-  private static boolean ok(JsonObject reply) {
-    return reply.getBoolean("ok", false);
+  private static String failure(String code, Refusal refusal) {
+    return Replies.withReason(code, refusal.code() + ": " + refusal.reason());
   }
 
-  private static String reason(JsonObject reply) {
-    return reply.getString("code") + ": " + reply.getString("reason");
-  }
-
-  private static String failure(String code, JsonObject reply) {
-    return Replies.withReason(code, reason(reply));
-  }
-
-  private static byte[] decode(String base64) {
-    return base64 == null ? null : Base64.getDecoder().decode(base64);
-  }
-
-  private static Future<Reply> invalid(String reason) {
-    return Future.succeededFuture(Reply.of(Replies.withReason(Replies.INVALID, reason)));
-  }
-
-  private static Future<Reply> transFailed(String reason) {
-    return Future.succeededFuture(Reply.of(Replies.withReason(Replies.TRANS_FAILED, reason)));
+  private static Reply invalid(Refusal refusal) {
+    return Reply.of(failure(Replies.INVALID, refusal));
   }
 }

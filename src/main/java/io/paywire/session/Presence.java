@@ -5,50 +5,67 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
-import java.util.Comparator;
 import java.util.List;
 
 /**
- * Who is online, from where, on which node: one entry per logged-in account in a SharedData async
- * map. On a single node the map is local; on a clustered Vert.x the same calls reach the
- * cluster-wide map, so entry points never need to know which node a user is on.
+ * Who is online, from where, on which node: one entry per logged-in account.
  *
- * <p>Entries are JsonObjects (cluster-serializable). A session owns its entry through its
- * {@code session} id, so a stale logout never removes someone else's newer login.
+ * <p>The SharedData async map {@value #MAP_NAME} decides who holds an account's presence
+ * ({@code putIfAbsent}): on a single node it is local, on a clustered Vert.x the same calls reach
+ * the cluster-wide map. Every change is also published on {@link #EVENTS} and kept in the node's
+ * {@link PresenceView}, from which lists are read in pages: a login or a {@code LIST} costs the
+ * page it shows, not the number of users online.
+ *
+ * <p>A session owns its entry through its {@code session} id, so a stale logout never removes
+ * someone else's newer login; the entry names its node, so a node's entries can be removed when
+ * it leaves a cluster.
  */
 public final class Presence {
 
   public static final String MAP_NAME = "paywire.presence";
+  /** Published on every change: {@code {"op": "online"|"offline", "entry": {...}}}. */
+  public static final String EVENTS = "paywire.presence.events";
 
   /**
-   * @param via the entry point: "tls", "compat", "console" ...
-   * @param session unique per connection, so only the owning session removes the entry
+   * @param via the entry point: "tls", "compat", "http", "console"
+   * @param session unique per session, so only the owning session removes the entry
    */
   public record Entry(String name, String ip, int port, String node, String via, String session,
       long sinceMillis) {
 
-    JsonObject toJson() {
+    public JsonObject toJson() {
       return new JsonObject().put("name", name).put("ip", ip).put("port", port).put("node", node)
           .put("via", via).put("session", session).put("sinceMillis", sinceMillis);
     }
 
-    static Entry fromJson(JsonObject json) {
+    public static Entry fromJson(JsonObject json) {
       return new Entry(json.getString("name"), json.getString("ip"), json.getInteger("port"),
           json.getString("node"), json.getString("via"), json.getString("session"),
           json.getLong("sinceMillis"));
     }
   }
 
+  private final Vertx vertx;
+  private final PresenceView view;
   private final Future<AsyncMap<String, JsonObject>> map;
 
-  public Presence(Vertx vertx) {
+  public Presence(Vertx vertx, PresenceView view) {
+    this.vertx = vertx;
+    this.view = view;
     this.map = vertx.sharedData().getAsyncMap(MAP_NAME);
   }
 
   /** Records a login; false if the account is already online somewhere. */
   public Future<Boolean> login(Entry entry) {
     return map.compose(m -> m.putIfAbsent(AccountName.key(entry.name()), entry.toJson()))
-        .map(previous -> previous == null);
+        .map(previous -> {
+          if (previous != null) {
+            return false;
+          }
+          view.add(entry);
+          publish("online", entry);
+          return true;
+        });
   }
 
   /** Removes the account's entry if, and only if, it belongs to {@code session}. */
@@ -58,15 +75,27 @@ public final class Presence {
       if (current == null || !session.equals(current.getString("session"))) {
         return Future.succeededFuture(false);
       }
-      return m.removeIfPresent(key, current);
+      return m.removeIfPresent(key, current).map(removed -> {
+        if (removed) {
+          Entry entry = Entry.fromJson(current);
+          view.remove(entry);
+          publish("offline", entry);
+        }
+        return removed;
+      });
     }));
   }
 
-  /** Everyone online, in the order they logged in. */
+  /** Everyone online, in the order they logged in (tests and small lists only). */
   public Future<List<Entry>> online() {
-    return map.compose(AsyncMap::entries).map(entries -> entries.values().stream()
-        .map(Entry::fromJson)
-        .sorted(Comparator.comparingLong(Entry::sinceMillis).thenComparing(Entry::name))
-        .toList());
+    return Future.succeededFuture(view.page(0, Integer.MAX_VALUE));
+  }
+
+  public PresenceView view() {
+    return view;
+  }
+
+  private void publish(String op, Entry entry) {
+    vertx.eventBus().publish(EVENTS, new JsonObject().put("op", op).put("entry", entry.toJson()));
   }
 }

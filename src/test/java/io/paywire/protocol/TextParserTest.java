@@ -19,7 +19,7 @@ class TextParserTest {
     assertThat(parser.parse("register#Joanne")).isEqualTo(new TextCommand.Register("Joanne", null));
     assertThat(parser.parse("Joanne#2000")).isEqualTo(new TextCommand.Login("Joanne", 2000));
     assertThat(parser.parse("Joanne#0")).isEqualTo(new TextCommand.Login("Joanne", 0));
-    assertThat(parser.parse("List")).isEqualTo(new TextCommand.ListOnline());
+    assertThat(parser.parse("List")).isEqualTo(new TextCommand.ListOnline(0));
     assertThat(parser.parse("KEY#Lily")).isEqualTo(new TextCommand.Key("Lily"));
     assertThat(parser.parse("pay#Lily#5")).isEqualTo(new TextCommand.Pay("Lily", 5, null));
     assertThat(parser.parse("PAY#Lily#5#" + ID))

@@ -17,7 +17,7 @@ class PresenceTest {
 
   @Test
   void secondLoginOfTheSameAccountIsRefusedWhateverTheCase(Vertx vertx, VertxTestContext context) {
-    Presence presence = new Presence(vertx);
+    Presence presence = new Presence(vertx, new PresenceView());
     presence.login(entry("Joanne", "s1", 1))
         .compose(first -> presence.login(entry("JOANNE", "s2", 2)).map(second -> {
           context.verify(() -> {
@@ -36,7 +36,7 @@ class PresenceTest {
   @Test
   void listsOnlineUsersInLoginOrderAndOnlyTheOwningSessionLogsOutWhateverTheCase(Vertx vertx,
       VertxTestContext context) {
-    Presence presence = new Presence(vertx);
+    Presence presence = new Presence(vertx, new PresenceView());
     Presence.Entry joanne = entry("Joanne", "s1", 1);
     presence.login(entry("Lily", "s2", 2))
         .compose(v -> presence.login(joanne))

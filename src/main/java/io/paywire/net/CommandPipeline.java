@@ -1,0 +1,269 @@
+package io.paywire.net;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.function.Supplier;
+
+/**
+ * Ordering and backpressure for one connection of a line (or message) protocol, shared by every
+ * such listener.
+ *
+ * <ul>
+ *   <li>Up to {@code maxInFlight} commands run at once; replies leave in the order of the
+ *       commands. A command that changes the session waits for every command before it, and the
+ *       commands after it wait for it; others run concurrently.
+ *   <li>Replies that are ready in one event-loop turn leave in one write.
+ *   <li>Reading stops while {@code maxInFlight} commands are queued, while the rate bucket is empty
+ *       (the client is paced, never refused), and while the socket's write queue is full. A
+ *       client that leaves the write queue full for {@code writeStallMillis} (it sends but does
+ *       not read) is cut off with {@code stallLine}.
+ * </ul>
+ *
+ * <p>So a connection holds at most the socket's write queue ({@code maxBufferedReplyBytes}) plus
+ * the replies of {@code maxInFlight} commands plus the commands of one read. Used from the
+ * connection's event loop only.
+ */
+public final class CommandPipeline {
+
+  private static final System.Logger LOG = System.getLogger(CommandPipeline.class.getName());
+
+  /** A reply's bytes, and whether the connection ends after them. */
+  public record Out(Buffer bytes, boolean close) {}
+
+  public record Limits(int maxInFlight, int maxBufferedReplyBytes, long writeStallMillis) {}
+
+  private static final class Slot {
+    final boolean changesSession;
+    final Supplier<Future<Out>> command;
+    boolean started;
+    Out result;
+
+    Slot(boolean changesSession, Supplier<Future<Out>> command) {
+      this.changesSession = changesSession;
+      this.command = command;
+    }
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final NetSocket socket;
+  private final Limits limits;
+  private final TokenBucket rate;
+  private final Buffer stallLine;
+  private final Buffer failureLine;
+  private final String listener;
+  private final ArrayDeque<Slot> slots = new ArrayDeque<>();
+  private int running;
+  private Buffer out;
+  private boolean flushScheduled;
+  private boolean ending;
+  private boolean closed;
+  private boolean pumping;
+  private boolean pumpAgain;
+  private long rateTimer = -1;
+  private long stallTimer = -1;
+  private boolean paused;
+
+  /**
+   * @param stallLine the last words to a client cut off for not reading
+   * @param failureLine the last words when a command failed unexpectedly (a bug, not a refusal):
+   *     the connection ends rather than answer something made up
+   */
+  public CommandPipeline(Vertx vertx, NetSocket socket, Limits limits, TokenBucket rate,
+      Buffer stallLine, Buffer failureLine, String listener) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.socket = socket;
+    this.limits = limits;
+    this.rate = rate;
+    this.stallLine = stallLine;
+    this.failureLine = failureLine;
+    this.listener = listener;
+    socket.setWriteQueueMaxSize(limits.maxBufferedReplyBytes());
+    socket.drainHandler(v -> {
+      cancelStallTimer();
+      updateReading();
+    });
+  }
+
+  /** The connection closed: nothing more is written; commands in flight finish unseen. */
+  public void closed() {
+    closed = true;
+    slots.clear();
+    cancelStallTimer();
+    if (rateTimer >= 0) {
+      vertx.cancelTimer(rateTimer);
+    }
+  }
+
+  /** Queues a command in arrival order; it runs when the ordering rules and the rate allow. */
+  public void submit(boolean changesSession, Supplier<Future<Out>> command) {
+    if (closed || ending) {
+      return;
+    }
+    slots.addLast(new Slot(changesSession, command));
+    pump();
+  }
+
+  /** Queues a reply that needs no work (an error about the line itself), in order. */
+  public void reply(Out reply) {
+    submit(false, () -> Future.succeededFuture(reply));
+  }
+
+  private void pump() {
+    if (pumping) {
+      pumpAgain = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        pumpAgain = false;
+        startWhatMayStart();
+        writeWhatIsDone();
+      } while (pumpAgain);
+    } finally {
+      pumping = false;
+    }
+    updateReading();
+  }
+
+  private void startWhatMayStart() {
+    boolean earlierUnfinished = false;
+    boolean earlierSessionChangeUnfinished = false;
+    for (Iterator<Slot> it = slots.iterator(); it.hasNext(); ) {
+      Slot slot = it.next();
+      boolean unfinished = slot.result == null;
+      if (!slot.started) {
+        if (earlierSessionChangeUnfinished || (slot.changesSession && earlierUnfinished)
+            || running >= limits.maxInFlight() || !takeToken()) {
+          return;
+        }
+        start(slot);
+        unfinished = slot.result == null;
+      }
+      earlierUnfinished |= unfinished;
+      earlierSessionChangeUnfinished |= unfinished && slot.changesSession;
+    }
+  }
+
+  private boolean takeToken() {
+    long now = System.nanoTime();
+    if (rate.tryTake(now)) {
+      return true;
+    }
+    if (rateTimer < 0) {
+      long waitMillis = Math.max(1, rate.nanosUntilToken(now) / 1_000_000);
+      rateTimer = vertx.setTimer(waitMillis, id -> {
+        rateTimer = -1;
+        pump();
+      });
+    }
+    return false;
+  }
+
+  private void start(Slot slot) {
+    slot.started = true;
+    running++;
+    Future<Out> reply;
+    try {
+      reply = slot.command.get();
+    } catch (RuntimeException e) {
+      reply = Future.failedFuture(e);
+    }
+    reply.onComplete(done -> {
+      running--;
+      if (done.succeeded()) {
+        slot.result = done.result();
+      } else {
+        LOG.log(Level.ERROR, "event=command_failed listener={0} error={1}", listener,
+            done.cause().toString());
+        slot.result = new Out(failureLine, true);
+      }
+      if (!pumping) {
+        pump();
+      } else {
+        pumpAgain = true;
+      }
+    });
+  }
+
+  private void writeWhatIsDone() {
+    while (!slots.isEmpty() && slots.peekFirst().result != null && !ending) {
+      Out done = slots.pollFirst().result;
+      if (out == null) {
+        out = Buffer.buffer();
+      }
+      out.appendBuffer(done.bytes());
+      if (done.close()) {
+        ending = true;
+        slots.clear();
+      }
+      scheduleFlush();
+    }
+  }
+
+  /** Replies ready in this turn leave together, at its end. */
+  private void scheduleFlush() {
+    if (flushScheduled) {
+      return;
+    }
+    flushScheduled = true;
+    context.runOnContext(v -> {
+      flushScheduled = false;
+      if (closed) {
+        return;
+      }
+      Buffer bytes = out == null ? Buffer.buffer() : out;
+      out = null;
+      if (ending) {
+        socket.end(bytes);
+        return;
+      }
+      if (bytes.length() > 0) {
+        socket.write(bytes);
+      }
+      updateReading();
+    });
+  }
+
+  private void updateReading() {
+    if (closed || ending) {
+      return;
+    }
+    boolean writeFull = socket.writeQueueFull();
+    if (writeFull && stallTimer < 0) {
+      stallTimer = vertx.setTimer(limits.writeStallMillis(), id -> {
+        stallTimer = -1;
+        if (!closed && socket.writeQueueFull()) {
+          LOG.log(Level.WARNING, "event=connection_cut listener={0} reason=not_reading "
+              + "remote={1}", listener, socket.remoteAddress());
+          ending = true;
+          socket.end(stallLine);
+        }
+      });
+    }
+    boolean pause = writeFull || rateTimer >= 0 || slots.size() >= limits.maxInFlight();
+    if (pause != paused) {
+      paused = pause;
+      if (pause) {
+        socket.pause();
+      } else {
+        socket.resume();
+      }
+    }
+  }
+
+  private void cancelStallTimer() {
+    if (stallTimer >= 0) {
+      vertx.cancelTimer(stallTimer);
+      stallTimer = -1;
+    }
+  }
+}

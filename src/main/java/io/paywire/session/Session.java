@@ -1,0 +1,347 @@
+package io.paywire.session;
+
+import io.paywire.bus.LedgerReply;
+import io.paywire.bus.LedgerViews;
+import io.paywire.crypto.EcdsaFormats;
+import io.paywire.ledger.AccountName;
+import io.paywire.ledger.TransferId;
+import io.vertx.core.Future;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.util.List;
+
+/**
+ * One client's session: at most one login, owned presence, and the rules of who may do what.
+ * Used from one Vert.x context (the connection's). Commands that change the session (register,
+ * login, logout, close) should not overlap with others of the same session; entry points order
+ * them (docs/protocol.md, pipelining), and the session refuses a second login while one is in
+ * flight. Payments and reads may run concurrently.
+ */
+public final class Session {
+
+  /** The two signatures of a countersigned payment, as the journal keeps them for proof. */
+  public record Proofs(byte[] payerSignature, byte[] payeeSignature) {}
+
+  /**
+   * Checks both signatures of a countersigned payment against the registered keys, in the
+   * dialect's own format, and returns what the journal keeps as proof, or null when they do not
+   * verify. Runs on a worker thread, once.
+   */
+  @FunctionalInterface
+  public interface Countersignatures {
+    Proofs verify(PublicKey payerKey, PublicKey payeeKey) throws Exception;
+  }
+
+  /**
+   * A payment signed by its payer and submitted by its payee (the peer-to-peer payment of the
+   * original program).
+   */
+  public record Countersigned(TransferId id, String payer, String payee, long amount,
+      Countersignatures check) {}
+
+  /**
+   * A payment authorised by the payer's signature alone (HTTP API, browser console): the entry
+   * point makes sure {@code signedBytes} bind payer, payee, amount and id in its format.
+   */
+  public record PayerSigned(TransferId id, String payer, String payee, long amount,
+      byte[] signedBytes, byte[] signature) {}
+
+  private final Sessions sessions;
+  private final Peer peer;
+  private final String id;
+  /** The logged-in account's name as registered, or null. */
+  private String user;
+  private boolean keyProven;
+  private boolean loginInFlight;
+  private boolean closed;
+
+  Session(Sessions sessions, Peer peer, String id) {
+    this.sessions = sessions;
+    this.peer = peer;
+    this.id = id;
+  }
+
+  /** Unique per session: the owner of its presence entry. */
+  public String id() {
+    return id;
+  }
+
+  public Peer peer() {
+    return peer;
+  }
+
+  /** The logged-in account as registered, or null. */
+  public String user() {
+    return user;
+  }
+
+  public boolean keyProven() {
+    return keyProven;
+  }
+
+  // ---- accounts and login ----------------------------------------------------------------------
+
+  /**
+   * Opens an account bound to {@code publicKey} (SubjectPublicKeyInfo, or null for an account
+   * without a key). {@code deposit} null means the node's default.
+   */
+  public Future<Result<LedgerViews.Registration>> register(String name, Long deposit,
+      byte[] publicKey) {
+    return sessions.ledger().openAccount(name, deposit, publicKey).map(reply -> {
+      if (reply instanceof LedgerReply.Ok<LedgerViews.Registration> ok) {
+        return Result.ok(ok.value());
+      }
+      return refusedRead(reply);
+    });
+  }
+
+  /**
+   * Logs in. Unknown account, wrong key, bad or stale proof, and an address over its failed-login
+   * limit all answer {@link Refusal#AUTH_FAIL} after the same account look-up.
+   *
+   * @param port where the client takes peer payments, or 0
+   */
+  public Future<Result<Views.Login>> login(String name, int port, Proof proof) {
+    if (closed) {
+      return refused(Refusal.CLOSED, "session closed");
+    }
+    if (user != null || loginInFlight) {
+      return refused(Refusal.ALREADY_LOGGED_IN, "this session is logged in already");
+    }
+    loginInFlight = true;
+    LoginThrottle throttle = sessions.shared().throttle();
+    boolean blocked = throttle.blocked(peer.ip());
+    return sessions.ledger().account(name)
+        .compose(reply -> {
+          if (reply instanceof LedgerReply.Unknown<LedgerViews.Account> unknown) {
+            return refused(Refusal.UNAVAILABLE, unknown.reason());
+          }
+          LedgerViews.Account account = reply instanceof LedgerReply.Ok<LedgerViews.Account> ok
+              ? ok.value() : null;
+          return proven(account, name, proof).compose(proof2 -> {
+            if (blocked || account == null || proof2 == ProofCheck.FAILED) {
+              if (!blocked) {
+                throttle.failed(peer.ip());
+              }
+              return refused(Refusal.AUTH_FAIL, "unknown account or wrong key");
+            }
+            return goOnline(account.name(), port, proof2 == ProofCheck.PROVEN);
+          });
+        })
+        .onComplete(done -> loginInFlight = false);
+  }
+
+  private enum ProofCheck { PROVEN, NOT_NEEDED, FAILED }
+
+  private Future<ProofCheck> proven(LedgerViews.Account account, String name, Proof proof) {
+    if (proof instanceof Proof.SignedChallenge signed) {
+      // The nonce is used up even for an unknown account, so each costs one attempt.
+      boolean live = sessions.shared().challenges().consume(name, signed.nonce());
+      if (account == null || !account.hasKey() || !live) {
+        return Future.succeededFuture(ProofCheck.FAILED);
+      }
+      return sessions.publicKey(account.name()).compose(key -> key == null
+          ? Future.succeededFuture(ProofCheck.FAILED)
+          : sessions.check(() -> EcdsaFormats.verifyAnyEncoding(key, signed.nonce(),
+              signed.signature())).map(ok -> Boolean.TRUE.equals(ok) ? ProofCheck.PROVEN
+              : ProofCheck.FAILED));
+    }
+    if (account == null) {
+      return Future.succeededFuture(ProofCheck.FAILED);
+    }
+    if (!account.hasKey()) {
+      return Future.succeededFuture(ProofCheck.NOT_NEEDED); // as in the original program
+    }
+    boolean same = peer.tlsKey() != null
+        && MessageDigest.isEqual(account.publicKey(), peer.tlsKey());
+    return Future.succeededFuture(same ? ProofCheck.PROVEN : ProofCheck.FAILED);
+  }
+
+  private Future<Result<Views.Login>> goOnline(String name, int port, boolean proven) {
+    Presence presence = sessions.presenceWriter();
+    Presence.Entry entry = new Presence.Entry(name, peer.ip(), port, sessions.shared().node(),
+        peer.via(), id, System.currentTimeMillis());
+    return presence.login(entry).compose(online -> {
+      if (!online) {
+        return refused(Refusal.ALREADY_ONLINE, "the account is logged in elsewhere");
+      }
+      if (closed) {
+        // Closed while the login was in flight: the entry must not outlive the session.
+        return presence.logoutSession(name, id)
+            .transform(v -> refused(Refusal.CLOSED, "session closed"));
+      }
+      user = name;
+      keyProven = proven;
+      return Future.succeededFuture(Result.ok(new Views.Login(name, proven)));
+    });
+  }
+
+  /** Logs out, keeping the session open; nothing happens if no one is logged in. */
+  public Future<Void> logout() {
+    if (user == null) {
+      return Future.succeededFuture();
+    }
+    String leaving = user;
+    user = null;
+    keyProven = false;
+    return sessions.presenceWriter().logoutSession(leaving, id).mapEmpty();
+  }
+
+  /**
+   * Ends the session: its presence goes, now or, for a login still in flight, when that login
+   * returns. Safe to call more than once.
+   */
+  public Future<Void> close() {
+    closed = true;
+    return logout();
+  }
+
+  // ---- reads -----------------------------------------------------------------------------------
+
+  /** The caller's balance and who is online, {@code limit} from {@code offset}. */
+  public Future<Result<Views.OnlinePage>> online(int offset, int limit) {
+    if (user == null) {
+      return refused(Refusal.LOGIN_FIRST, "log in first");
+    }
+    return sessions.ledger().account(user).map(reply -> {
+      if (!(reply instanceof LedgerReply.Ok<LedgerViews.Account> ok)) {
+        return refusedRead(reply);
+      }
+      PresenceView view = sessions.presence();
+      int total = view.count();
+      List<Views.Online> users = view.page(offset, limit).stream()
+          .map(e -> new Views.Online(e.name(), e.ip(), e.port(), e.via())).toList();
+      return Result.ok(new Views.OnlinePage(ok.value().balance(), total, offset, users));
+    });
+  }
+
+  /**
+   * An account's registered key. Needs a login, and answers "no such account" and "no key"
+   * alike, so it cannot be used to probe for accounts.
+   */
+  public Future<Result<Views.Key>> key(String name) {
+    if (user == null) {
+      return refused(Refusal.LOGIN_FIRST, "log in first");
+    }
+    return sessions.ledger().account(name).map(reply -> {
+      if (reply instanceof LedgerReply.Ok<LedgerViews.Account> ok && ok.value().hasKey()) {
+        LedgerViews.Account a = ok.value();
+        return Result.ok(new Views.Key(a.name(), a.publicKey(), a.fingerprint()));
+      }
+      if (reply instanceof LedgerReply.Unknown<LedgerViews.Account> unknown) {
+        return Result.refused(Refusal.UNAVAILABLE, unknown.reason());
+      }
+      return Result.refused(Refusal.NO_KEY, "no account of that name with a key");
+    });
+  }
+
+  /** The logged-in account's transfers, most recent first. */
+  public Future<Result<LedgerViews.History>> history(int offset, int limit) {
+    if (user == null) {
+      return refused(Refusal.LOGIN_FIRST, "log in first");
+    }
+    return sessions.ledger().history(user, offset, limit).map(reply ->
+        reply instanceof LedgerReply.Ok<LedgerViews.History> ok ? Result.ok(ok.value())
+            : refusedRead(reply));
+  }
+
+  // ---- payments --------------------------------------------------------------------------------
+
+  /**
+   * A direct payment by the logged-in account, which must have proven its key. {@code id} null
+   * means a fresh one, named in the answer.
+   */
+  public Future<Payment> pay(TransferId id, String payee, long amount) {
+    TransferId transferId = id != null ? id : sessions.newTransferId();
+    if (user == null) {
+      return refusedPayment(transferId, Refusal.LOGIN_FIRST, "log in first");
+    }
+    if (!keyProven) {
+      return refusedPayment(transferId, Refusal.KEY_PROOF_REQUIRED,
+          "paying needs a login proven by the account's key");
+    }
+    return transfer(transferId, user, payee, amount, null, null);
+  }
+
+  /**
+   * A countersigned payment: only the logged-in payee, with a key-proven login, may submit it,
+   * and both signatures are verified against the registered keys before the ledger sees it.
+   */
+  public Future<Payment> payCountersigned(Countersigned p) {
+    if (user == null) {
+      return refusedPayment(p.id(), Refusal.LOGIN_FIRST, "log in first");
+    }
+    if (!AccountName.key(user).equals(AccountName.key(p.payee()))) {
+      return refusedPayment(p.id(), Refusal.NOT_PAYEE, "only the payee may submit this payment");
+    }
+    if (!keyProven) {
+      return refusedPayment(p.id(), Refusal.KEY_PROOF_REQUIRED,
+          "submitting needs a login proven by the payee's key");
+    }
+    Future<PublicKey> payerKey = sessions.publicKey(p.payer());
+    Future<PublicKey> payeeKey = sessions.publicKey(p.payee());
+    return Future.all(payerKey, payeeKey).compose(keys -> {
+      if (payerKey.result() == null || payeeKey.result() == null) {
+        return refusedPayment(p.id(), "UNKNOWN_ACCOUNT",
+            "payer and payee must be accounts with keys");
+      }
+      return sessions.check(() -> p.check().verify(payerKey.result(), payeeKey.result()))
+          .compose(proofs -> proofs != null
+              ? transfer(p.id(), p.payer(), p.payee(), p.amount(), proofs.payerSignature(),
+                  proofs.payeeSignature())
+              : refusedPayment(p.id(), Refusal.BAD_SIGNATURE, "a signature does not verify"));
+    }, noAnswer -> Future.succeededFuture(
+        new Payment.Refused(p.id(), Refusal.of(Refusal.UNAVAILABLE, noAnswer.getMessage()))));
+  }
+
+  /**
+   * A payment authorised by the payer's own signature, verified against the payer's registered
+   * key before the ledger sees it. Needs no login.
+   */
+  public Future<Payment> paySigned(PayerSigned p) {
+    return sessions.publicKey(p.payer()).compose(key -> {
+      if (key == null) {
+        return refusedPayment(p.id(), "UNKNOWN_ACCOUNT", "the payer must be an account with a key");
+      }
+      return sessions.check(() -> EcdsaFormats.verifyAnyEncoding(key, p.signedBytes(),
+              p.signature()))
+          .compose(valid -> Boolean.TRUE.equals(valid)
+              ? transfer(p.id(), p.payer(), p.payee(), p.amount(), p.signature(), null)
+              : refusedPayment(p.id(), Refusal.BAD_SIGNATURE, "the signature does not verify"));
+    }, noAnswer -> Future.succeededFuture(
+        new Payment.Refused(p.id(), Refusal.of(Refusal.UNAVAILABLE, noAnswer.getMessage()))));
+  }
+
+  private Future<Payment> transfer(TransferId id, String payer, String payee, long amount,
+      byte[] payerSignature, byte[] payeeSignature) {
+    return sessions.ledger().transfer(id, payer, payee, amount, payerSignature, payeeSignature)
+        .map(reply -> {
+          if (reply instanceof LedgerReply.Ok<LedgerViews.Receipt> ok) {
+            LedgerViews.Receipt r = ok.value();
+            return new Payment.Paid(id, r.transfer(), r.payerBalance(), r.duplicate());
+          }
+          if (reply instanceof LedgerReply.Rejected<LedgerViews.Receipt> rejected) {
+            return new Payment.Refused(id, Refusal.of(rejected.code(), rejected.reason()));
+          }
+          return new Payment.Unknown(id, ((LedgerReply.Unknown<?>) reply).reason());
+        });
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private static <T> Future<Result<T>> refused(String code, String reason) {
+    return Future.succeededFuture(Result.refused(code, reason));
+  }
+
+  private static Future<Payment> refusedPayment(TransferId id, String code, String reason) {
+    return Future.succeededFuture(new Payment.Refused(id, Refusal.of(code, reason)));
+  }
+
+  /** A read or registration that was not Ok: the ledger's refusal, or unavailable. */
+  private static <T> Result<T> refusedRead(LedgerReply<?> reply) {
+    if (reply instanceof LedgerReply.Rejected<?> rejected) {
+      return Result.refused(rejected.code(), rejected.reason());
+    }
+    return Result.refused(Refusal.UNAVAILABLE, ((LedgerReply.Unknown<?>) reply).reason());
+  }
+}
