@@ -39,6 +39,13 @@ public final class ClientLimits {
    * log out a payee who is only waiting for payments. Well below any sensible server setting.
    */
   public static final long KEEPALIVE_IDLE_MILLIS = 60_000;
+  /**
+   * A payment whose outcome the server reports unknown ({@code TRANS FAIL UNKNOWN <id>}) is sent
+   * again with the same id this many times at most: the id makes every retry safe.
+   */
+  public static final int MAX_PAY_RETRIES = 3;
+  /** The wait before the first such retry; it doubles for each further one. */
+  public static final long PAY_RETRY_BACKOFF_MILLIS = 200;
   /** What a `wait` in a script may ask for at most. */
   public static final int MAX_WAIT_SECONDS = 24 * 3600;
   /** TLS 1.2 and 1.3 only, as the server. */

@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
@@ -20,9 +21,10 @@ import java.util.function.Supplier;
  *       commands after it wait for it; others run concurrently.
  *   <li>Replies that are ready in one event-loop turn leave in one write.
  *   <li>Reading stops while {@code maxInFlight} commands are queued, while the rate bucket is empty
- *       (the client is paced, never refused), and while the socket's write queue is full. A
- *       client that leaves the write queue full for {@code writeStallMillis} (it sends but does
- *       not read) is cut off with {@code stallLine}.
+ *       (the client is paced, never refused), and while the socket's write queue is full; no
+ *       command starts while that queue is full either. A client that leaves the write queue
+ *       full for {@code writeStallMillis} (it sends but does not read) is cut off with
+ *       {@code stallLine}.
  * </ul>
  *
  * <p>So a connection holds at most the socket's write queue ({@code maxBufferedReplyBytes}) plus
@@ -75,6 +77,12 @@ public final class CommandPipeline {
    * @param failureLine the last words when a command failed unexpectedly (a bug, not a refusal):
    *     the connection ends rather than answer something made up
    */
+  /**
+   * The socket is paused and resumed directly, so whatever feeds {@link #submit} from its
+   * handler must not manage the socket's demand itself (Vert.x's RecordParser resumes its
+   * upstream whenever it runs out of records, which would undo every pause; see
+   * {@link LineSplitter}).
+   */
   public CommandPipeline(Vertx vertx, NetSocket socket, Limits limits, TokenBucket rate,
       Buffer stallLine, Buffer failureLine, String listener) {
     this.vertx = vertx;
@@ -88,7 +96,7 @@ public final class CommandPipeline {
     socket.setWriteQueueMaxSize(limits.maxBufferedReplyBytes());
     socket.drainHandler(v -> {
       cancelStallTimer();
-      updateReading();
+      pump();
     });
   }
 
@@ -135,6 +143,9 @@ public final class CommandPipeline {
   }
 
   private void startWhatMayStart() {
+    if (closed || ending || socket.writeQueueFull()) {
+      return; // nothing new is computed while its reply could not be written
+    }
     boolean earlierUnfinished = false;
     boolean earlierSessionChangeUnfinished = false;
     for (Iterator<Slot> it = slots.iterator(); it.hasNext(); ) {
@@ -245,7 +256,9 @@ public final class CommandPipeline {
           LOG.log(Level.WARNING, "event=connection_cut listener={0} reason=not_reading "
               + "remote={1}", listener, socket.remoteAddress());
           ending = true;
-          socket.end(stallLine);
+          slots.clear();
+          socket.write(stallLine);
+          closeNow();
         }
       });
     }
@@ -257,6 +270,21 @@ public final class CommandPipeline {
       } else {
         socket.resume();
       }
+    }
+  }
+
+  /**
+   * Closes without waiting for queued replies. NetSocket's end() and close() wait for the write
+   * queue to drain, which a client that never reads never lets happen, and a close that passes
+   * Netty's TLS handler waits (minutes) to flush its close_notify behind that queue. So the close
+   * starts at the front of the channel's pipeline, after every handler, and what is queued is
+   * discarded.
+   */
+  private void closeNow() {
+    if (socket instanceof NetSocketInternal internal) {
+      internal.channelHandlerContext().pipeline().firstContext().close();
+    } else {
+      socket.close();
     }
   }
 

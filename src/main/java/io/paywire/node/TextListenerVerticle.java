@@ -1,6 +1,7 @@
 package io.paywire.node;
 
 import io.paywire.net.CommandPipeline;
+import io.paywire.net.LineSplitter;
 import io.paywire.net.ListenerSettings;
 import io.paywire.net.TlsServerOptions;
 import io.paywire.protocol.Replies;
@@ -15,7 +16,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -91,17 +91,9 @@ public final class TextListenerVerticle extends VerticleBase {
         + "error={1}", socket.remoteAddress(), e.toString()));
     socket.write(line(Replies.GREETING));
 
-    // The parser is never paused: the pipeline pauses the socket instead, so the parser only
-    // ever holds one unfinished line, and the line limit measures that line alone.
-    RecordParser lines = RecordParser.newDelimited("\n", socket).maxRecordSize(maxLine);
     CommandPipeline.Out tooLong =
         new CommandPipeline.Out(invalid("line longer than " + maxLine + " bytes"), true);
-    lines.exceptionHandler(e -> pipeline.reply(tooLong));
-    lines.handler(record -> {
-      if (record.length() > maxLine) {
-        pipeline.reply(tooLong);
-        return;
-      }
+    socket.handler(new LineSplitter(maxLine, record -> {
       String text = decode(record);
       if (text == null) {
         pipeline.reply(new CommandPipeline.Out(invalid("line is not UTF-8"), false));
@@ -111,7 +103,7 @@ public final class TextListenerVerticle extends VerticleBase {
       pipeline.submit(TextCommand.changesSession(command), () -> session.handle(command)
           .map(reply -> new CommandPipeline.Out(
               Buffer.buffer(String.join("\n", reply.lines()) + "\n"), reply.close())));
-    });
+    }, () -> pipeline.reply(tooLong)));
   }
 
   /** The line without its '\r', or null if it is not valid UTF-8. */

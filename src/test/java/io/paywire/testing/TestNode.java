@@ -29,11 +29,17 @@ public final class TestNode implements AutoCloseable {
    */
   public static TestNode start(Path directory, JsonObject text, JsonObject compat)
       throws Exception {
+    return start(directory, text, compat, new JsonObject());
+  }
+
+  /** As above, with {@code ledger} merged into the "ledger" section. */
+  public static TestNode start(Path directory, JsonObject text, JsonObject compat,
+      JsonObject ledger) throws Exception {
     JsonObject json = new JsonObject()
         .put("node", new JsonObject().put("host", "127.0.0.1").put("tlsPort", 0)
             .put("httpPort", 0).put("compatPort", compat == null ? -1 : 0))
         .put("compat", compat == null ? new JsonObject() : compat)
-        .put("ledger", new JsonObject().put("defaultDepositMinor", 10_000))
+        .put("ledger", new JsonObject().put("defaultDepositMinor", 10_000).mergeIn(ledger))
         .put("tls", new JsonObject().put("certsDirectory", directory.resolve("certs").toString()))
         .put("text", text);
     PaywireNode node = PaywireNode.start(PaywireConfig.fromJson(json), directory.resolve("data"))
