@@ -1,5 +1,6 @@
 package io.paywire;
 
+import io.paywire.crypto.TlsPolicy;
 import io.paywire.cli.BenchClientCommand;
 import io.paywire.cli.BenchCommand;
 import io.paywire.cli.ClientCommand;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
 public final class Paywire implements Runnable {
 
   public static void main(String[] args) {
+    TlsPolicy.refuseClientRenegotiation();
     // One line per log event, key=value in the message; set before anything logs.
     System.setProperty("java.util.logging.SimpleFormatter.format",
         "%1$tFT%1$tT.%1$tLZ %4$s %3$s %5$s%6$s%n");

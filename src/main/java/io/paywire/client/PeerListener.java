@@ -1,5 +1,6 @@
 package io.paywire.client;
 
+import io.paywire.crypto.TlsPolicy;
 import io.paywire.protocol.SignedText;
 import io.paywire.crypto.Signatures;
 import io.paywire.ledger.AccountName;
@@ -32,6 +33,10 @@ import javax.net.ssl.SSLSocket;
  * for the payer, is what authorizes a payment, and the server checks it again.
  */
 public final class PeerListener implements AutoCloseable {
+
+  static {
+    TlsPolicy.refuseClientRenegotiation(); // before any server handshake
+  }
 
   /**
    * One peer connection's outcome, for the user to see.

@@ -1,6 +1,7 @@
 package io.paywire.compat;
 
 import io.paywire.net.CommandPipeline;
+import io.paywire.net.ConnectionGate;
 import io.paywire.net.ListenerSettings;
 import io.paywire.net.TlsServerOptions;
 import io.paywire.protocol.Replies;
@@ -76,20 +77,24 @@ public final class CompatListenerVerticle extends VerticleBase {
       socket.close(); // a client certificate is required; the handshake should have ensured it
       return;
     }
-    if (!l.gate().tryEnter()) {
-      LOG.log(Level.WARNING, "event=connection_refused listener=compat reason=max_connections "
-          + "remote={0}", socket.remoteAddress());
+    String ip = socket.remoteAddress().hostAddress();
+    ConnectionGate.Admission admission = l.gate().tryEnter(ip);
+    if (admission != ConnectionGate.Admission.ADMITTED) {
+      // The original client has no line for this: the connection just closes.
+      LOG.log(Level.WARNING, "event=connection_refused listener=compat reason={0} remote={1}",
+          admission == ConnectionGate.Admission.NODE_FULL ? "max_connections"
+              : "max_connections_per_address", socket.remoteAddress());
       socket.close();
       return;
     }
     CompatSession session = new CompatSession(
-        sessions.open(new Peer("compat", socket.remoteAddress().hostAddress(), clientKey)),
+        sessions.open(new Peer("compat", ip, clientKey)),
         settings.replays().guard, settings.maxListedUsers());
     CommandPipeline pipeline = new CommandPipeline(vertx, socket, l.pipelineLimits(1),
         l.newRate(), Buffer.buffer(CompatSession.INVALID), Buffer.buffer(CompatSession.INVALID),
         "compat");
     socket.closeHandler(closed -> {
-      l.gate().leave();
+      l.gate().leave(ip);
       pipeline.closed();
       session.close().onFailure(e ->
           LOG.log(Level.WARNING, "event=presence_cleanup_failed error={0}", e.toString()));

@@ -44,9 +44,11 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
    * @param challengeTtlSeconds how long a login nonce (proof of key by signature) stays valid
    * @param maxOutstandingChallenges nonces kept at most; the oldest go first
    * @param maxCachedKeys registered public keys kept decoded in memory
+   * @param maxThrottledAddresses client addresses whose failed logins are remembered (for
+   *     {@code text.maxFailedLoginsPerMinute}); beyond it the oldest are forgotten
    */
   public record Session(int challengeTtlSeconds, int maxOutstandingChallenges,
-      int maxCachedKeys) {}
+      int maxCachedKeys, int maxThrottledAddresses) {}
 
   /**
    * The server's TLS identity.
@@ -68,6 +70,8 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
    * @param idleTimeoutSeconds a connection with no traffic for this long is closed
    * @param handshakeTimeoutSeconds a TLS handshake that takes longer is abandoned
    * @param maxConnections connections beyond this are refused at once
+   * @param maxConnectionsPerAddress connections from one client address beyond this are refused
+   *     at once (text and compatibility listeners together)
    * @param maxCommandsPerSecond per connection; a faster client is paced: reading stops until
    *     the rate allows the next command
    * @param commandBurst commands a connection may send at once before pacing starts
@@ -79,7 +83,7 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
    * @param maxHistoryLines the largest n of HISTORY#n
    */
   public record Text(int maxLineBytes, int idleTimeoutSeconds, int handshakeTimeoutSeconds,
-      int maxConnections, int maxCommandsPerSecond, int commandBurst, int maxInFlightCommands,
+      int maxConnections, int maxConnectionsPerAddress, int maxCommandsPerSecond, int commandBurst, int maxInFlightCommands,
       int maxListedUsers, int maxBufferedReplyBytes, int writeStallTimeoutSeconds,
       int maxFailedLoginsPerMinute, int maxHistoryLines) {}
 
@@ -171,6 +175,7 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         (int) text.number("idleTimeoutSeconds", 300, 1, 86_400),
         (int) text.number("handshakeTimeoutSeconds", 10, 1, 300),
         (int) text.number("maxConnections", 10_000, 1, 1_000_000),
+        (int) text.number("maxConnectionsPerAddress", 200, 1, 1_000_000),
         (int) text.number("maxCommandsPerSecond", 5_000, 1, 1_000_000),
         (int) text.number("commandBurst", 500, 1, 1_000_000),
         (int) text.number("maxInFlightCommands", 64, 1, 4_096),
@@ -191,7 +196,8 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
     Session sessionConfig = new Session(
         (int) session.number("challengeTtlSeconds", 60, 5, 3_600),
         (int) session.number("maxOutstandingChallenges", 100_000, 100, 10_000_000),
-        (int) session.number("maxCachedKeys", 100_000, 100, 10_000_000));
+        (int) session.number("maxCachedKeys", 100_000, 100, 10_000_000),
+        (int) session.number("maxThrottledAddresses", 100_000, 100, 10_000_000));
     session.finish();
     return new PaywireConfig(nodeConfig, ledgerConfig, tlsConfig, textConfig, compatConfig,
         sessionConfig);

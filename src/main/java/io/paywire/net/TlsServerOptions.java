@@ -1,5 +1,6 @@
 package io.paywire.net;
 
+import io.paywire.crypto.TlsPolicy;
 import io.paywire.config.PaywireConfig;
 import io.paywire.crypto.SingleTrustManagerFactory;
 import io.paywire.crypto.TrustAnyClientCertificate;
@@ -17,6 +18,10 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 
 /** TLS server settings shared by every listener of a node. */
 public final class TlsServerOptions {
+
+  static {
+    TlsPolicy.refuseClientRenegotiation(); // before any server handshake
+  }
 
   /** TLS 1.2 and 1.3 only. */
   static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");

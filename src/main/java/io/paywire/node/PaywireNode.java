@@ -46,6 +46,8 @@ public final class PaywireNode {
 
   /** Vert.x's default event-loop count: two per core. */
   private static final int EVENT_LOOPS = 2 * Runtime.getRuntime().availableProcessors();
+  /** The window of {@code text.maxFailedLoginsPerMinute}. */
+  private static final long LOGIN_THROTTLE_WINDOW_MILLIS = 60_000;
 
   private PaywireNode(Vertx vertx, List<Endpoint> endpoints, List<String> deployments,
       ServerIdentity identity) {
@@ -98,7 +100,8 @@ public final class PaywireNode {
       ServerIdentity identity, Sessions.Shared sessions, List<String> deployments,
       List<Endpoint> endpoints) {
     PaywireConfig.Text limits = config.text();
-    ConnectionGate gate = new ConnectionGate(limits.maxConnections());
+    ConnectionGate gate =
+        new ConnectionGate(limits.maxConnections(), limits.maxConnectionsPerAddress());
     int port;
     int compatPort;
     try {
@@ -144,8 +147,8 @@ public final class PaywireNode {
     presence.follow(vertx);
     PaywireConfig.Session s = config.session();
     return new Sessions.Shared(nodeName, config.ledger().requestTimeoutMillis(),
-        new LoginThrottle(config.text().maxFailedLoginsPerMinute(), 60_000, 100_000,
-            System::currentTimeMillis),
+        new LoginThrottle(config.text().maxFailedLoginsPerMinute(), LOGIN_THROTTLE_WINDOW_MILLIS,
+            s.maxThrottledAddresses(), System::currentTimeMillis),
         presence, new KeyCache(s.maxCachedKeys()),
         new Challenges(s.challengeTtlSeconds() * 1000L, s.maxOutstandingChallenges(),
             System::currentTimeMillis));

@@ -1,6 +1,7 @@
 package io.paywire.node;
 
 import io.paywire.net.CommandPipeline;
+import io.paywire.net.ConnectionGate;
 import io.paywire.net.LineSplitter;
 import io.paywire.net.ListenerSettings;
 import io.paywire.net.TlsServerOptions;
@@ -65,13 +66,16 @@ public final class TextListenerVerticle extends VerticleBase {
   }
 
   private void connected(NetSocket socket) {
-    if (!settings.gate().tryEnter()) {
-      LOG.log(Level.WARNING, "event=connection_refused reason=max_connections remote={0}",
-          socket.remoteAddress());
-      socket.end(invalid("server full, try again later"));
+    String ip = socket.remoteAddress().hostAddress();
+    ConnectionGate.Admission admission = settings.gate().tryEnter(ip);
+    if (admission != ConnectionGate.Admission.ADMITTED) {
+      boolean nodeFull = admission == ConnectionGate.Admission.NODE_FULL;
+      LOG.log(Level.WARNING, "event=connection_refused reason={0} remote={1}",
+          nodeFull ? "max_connections" : "max_connections_per_address", socket.remoteAddress());
+      socket.end(invalid(nodeFull ? "server full, try again later"
+          : "too many connections from your address"));
       return;
     }
-    String ip = socket.remoteAddress().hostAddress();
     TextSession session = new TextSession(
         sessions.open(new Peer("tls", ip, TlsServerOptions.clientKey(socket))), parser,
         settings.limits().maxListedUsers());
@@ -82,7 +86,7 @@ public final class TextListenerVerticle extends VerticleBase {
             + " s; closing"),
         invalid("internal error; closing"), "tls");
     socket.closeHandler(closed -> {
-      settings.gate().leave();
+      settings.gate().leave(ip);
       pipeline.closed();
       session.close().onFailure(e ->
           LOG.log(Level.WARNING, "event=presence_cleanup_failed error={0}", e.toString()));

@@ -146,7 +146,7 @@ class CertificatesTest {
 
   @Test
   void fingerprintsMatchOpenssl() throws Exception {
-    OpenSsl.assumeInstalled();
+    OpenSsl.requireInstalled();
     X509Certificate certificate = Certificates.selfSigned(KeyType.RSA.generate(), "x", Duration.ofDays(1));
     Pem.writeCertificate(directory.resolve("cert.pem"), certificate);
 

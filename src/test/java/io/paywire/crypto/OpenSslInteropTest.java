@@ -47,7 +47,7 @@ class OpenSslInteropTest {
 
   @BeforeAll
   static void requireOpenssl() {
-    OpenSsl.assumeInstalled();
+    OpenSsl.requireInstalled();
   }
 
   @ParameterizedTest

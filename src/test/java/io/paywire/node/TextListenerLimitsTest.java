@@ -46,6 +46,51 @@ class TextListenerLimitsTest {
   }
 
   @Test
+  void connectionsFromOneAddressBeyondItsLimitAreRefusedWhileOtherAddressesGetIn()
+      throws Exception {
+    try (TestNode node = TestNode.start(directory,
+        new JsonObject().put("maxConnectionsPerAddress", 2))) {
+      java.net.InetAddress busy = java.net.InetAddress.getByName("127.0.0.1");
+      java.net.InetAddress other = java.net.InetAddress.getByName("127.0.0.2");
+      try (TlsLineClient a = TlsLineClient.open(busy, node.tlsPort(), node.fingerprint(), null,
+              null);
+          TlsLineClient b = TlsLineClient.open(busy, node.tlsPort(), node.fingerprint(), null,
+              null);
+          TlsLineClient c = TlsLineClient.open(busy, node.tlsPort(), node.fingerprint(), null,
+              null);
+          TlsLineClient d = TlsLineClient.open(other, node.tlsPort(), node.fingerprint(), null,
+              null)) {
+        assertThat(a.readLine()).isEqualTo("Connection accepted!");
+        assertThat(b.readLine()).isEqualTo("Connection accepted!");
+        assertThat(c.readLine()).isEqualTo("230 INVALID too many connections from your address");
+        assertThat(c.closedByServer()).isTrue();
+        assertThat(d.readLine()).isEqualTo("Connection accepted!");
+        a.close();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+            .untilAsserted(() -> {
+              try (TlsLineClient again = TlsLineClient.open(busy, node.tlsPort(),
+                  node.fingerprint(), null, null)) {
+                assertThat(again.readLine()).isEqualTo("Connection accepted!");
+              }
+            });
+      }
+    }
+  }
+
+  @Test
+  void aClientThatNeverFinishesItsHandshakeIsClosedByTheHandshakeTimeout() throws Exception {
+    // The idle timeout is far away, so only the handshake timeout can close this connection
+    // before the client's own read timeout gives up.
+    try (TestNode node = TestNode.start(directory, new JsonObject()
+            .put("handshakeTimeoutSeconds", 1).put("idleTimeoutSeconds", 3_600));
+        java.net.Socket raw = new java.net.Socket("127.0.0.1", node.tlsPort())) {
+      raw.setSoTimeout(TlsLineClient.READ_TIMEOUT_MILLIS);
+      raw.getOutputStream().write(new byte[] {0x16, 0x03, 0x01}); // a TLS record, never finished
+      assertThat(raw.getInputStream().read()).isEqualTo(-1);
+    }
+  }
+
+  @Test
   void aClientFasterThanTheRateIsPacedNotRefused() throws Exception {
     try (TestNode node = TestNode.start(directory,
             new JsonObject().put("maxCommandsPerSecond", 4).put("commandBurst", 2));

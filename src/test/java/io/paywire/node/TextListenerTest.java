@@ -291,15 +291,6 @@ class TextListenerTest {
   }
 
   @Test
-  void aClientThatNeverFinishesItsHandshakeIsClosed() throws Exception {
-    try (java.net.Socket raw = new java.net.Socket("127.0.0.1", node.tlsPort())) {
-      raw.setSoTimeout(TlsLineClient.READ_TIMEOUT_MILLIS);
-      raw.getOutputStream().write(new byte[] {0x16, 0x03, 0x01}); // a TLS record, never finished
-      assertThat(raw.getInputStream().read()).isEqualTo(-1); // closed after 2 s
-    }
-  }
-
-  @Test
   void exitSaysByeAndClosesAndTheUserGoesOffline() throws Exception {
     User leaving = User.create("leaving", KeyType.EC);
     User watcher = User.create("watcher", KeyType.EC);

@@ -53,6 +53,15 @@ public final class TlsLineClient implements AutoCloseable {
   /** Connects and completes the handshake, reading nothing. */
   public static TlsLineClient open(int port, String serverFingerprint, KeyPair keys,
       X509Certificate certificate) throws Exception {
+    return open(null, port, serverFingerprint, keys, certificate);
+  }
+
+  /**
+   * Connects from {@code local} (any 127.x.y.z address works on Linux loopback, so tests can be
+   * several clients), completes the handshake and reads nothing.
+   */
+  public static TlsLineClient open(java.net.InetAddress local, int port, String serverFingerprint,
+      KeyPair keys, X509Certificate certificate) throws Exception {
     SSLContext context = SSLContext.getInstance("TLS");
     KeyManager[] keyManagers = null;
     if (keys != null) {
@@ -67,7 +76,10 @@ public final class TlsLineClient implements AutoCloseable {
     context.init(keyManagers,
         new TrustManager[] {PinnedServerTrust.fingerprint(serverFingerprint)},
         new SecureRandom());
-    SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+    SSLSocket socket = (SSLSocket) (local == null
+        ? context.getSocketFactory().createSocket("127.0.0.1", port)
+        : context.getSocketFactory().createSocket(java.net.InetAddress.getLoopbackAddress(), port,
+            local, 0));
     socket.setSoTimeout(READ_TIMEOUT_MILLIS);
     socket.startHandshake();
     return new TlsLineClient(socket);
