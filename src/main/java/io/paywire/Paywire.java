@@ -3,6 +3,7 @@ package io.paywire;
 import io.paywire.crypto.TlsPolicy;
 import io.paywire.cli.BenchClientCommand;
 import io.paywire.cli.BenchCommand;
+import io.paywire.cli.BenchServerCommand;
 import io.paywire.cli.ClientCommand;
 import io.paywire.cli.KeygenCommand;
 import io.paywire.cli.ServerCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
     description = "Secure person-to-person micropayments.",
     subcommands = {ServerCommand.class, VerifyCommand.class, BenchCommand.class,
         KeygenCommand.class, ClientCommand.class, BenchClientCommand.class,
-        CommandLine.HelpCommand.class})
+        BenchServerCommand.class, CommandLine.HelpCommand.class})
 public final class Paywire implements Runnable {
 
   public static void main(String[] args) {
