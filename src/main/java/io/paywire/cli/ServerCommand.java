@@ -2,7 +2,7 @@ package io.paywire.cli;
 
 import io.paywire.config.ConfigException;
 import io.paywire.config.PaywireConfig;
-import io.paywire.node.PaywireNode;
+import io.paywire.server.PaywireNode;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;

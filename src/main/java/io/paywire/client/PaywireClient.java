@@ -131,25 +131,7 @@ public final class PaywireClient implements AutoCloseable {
 
   /** {@link #pay(String, long)} with the caller's id. */
   public String pay(String payee, long amount, TransferId id) throws IOException {
-    String line = "PAY#" + payee + "#" + amount + "#" + id;
-    String reply = connection.commandLine(line);
-    long backoff = ClientLimits.PAY_RETRY_BACKOFF_MILLIS;
-    for (int retry = 0; retry < ClientLimits.MAX_PAY_RETRIES && isUnknown(reply); retry++) {
-      try {
-        Thread.sleep(backoff);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return reply;
-      }
-      backoff *= 2;
-      reply = connection.commandLine(line);
-    }
-    return reply;
-  }
-
-  /** {@code TRANS FAIL UNKNOWN <id>: ...}: the server does not know whether it was applied. */
-  static boolean isUnknown(String reply) {
-    return reply != null && reply.startsWith(Replies.TRANS_FAILED + " UNKNOWN ");
+    return connection.paymentLine("PAY#" + payee + "#" + amount + "#" + id);
   }
 
   /**

@@ -113,6 +113,33 @@ public final class PaywireConnection implements AutoCloseable {
     return command(line).get(0);
   }
 
+  /**
+   * A payment line ({@code PAY} or {@code TRANS}, which carries its transfer id): its reply line.
+   * An unknown outcome ({@code TRANS FAIL UNKNOWN <id>: ...}) is sent again, the same line with
+   * the same id, at most {@link ClientLimits#MAX_PAY_RETRIES} times with doubling pauses: the
+   * server applies an id at most once, so a retry never pays twice.
+   */
+  public String paymentLine(String line) throws IOException {
+    String reply = commandLine(line);
+    long backoff = ClientLimits.PAY_RETRY_BACKOFF_MILLIS;
+    for (int retry = 0; retry < ClientLimits.MAX_PAY_RETRIES && isUnknown(reply); retry++) {
+      try {
+        Thread.sleep(backoff);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return reply;
+      }
+      backoff *= 2;
+      reply = commandLine(line);
+    }
+    return reply;
+  }
+
+  /** {@code TRANS FAIL UNKNOWN <id>: ...}: the server does not know whether it was applied. */
+  static boolean isUnknown(String reply) {
+    return reply != null && reply.startsWith(Replies.TRANS_FAILED + " UNKNOWN ");
+  }
+
   /** Nanoseconds since the last command was sent (or since connecting). */
   public long idleNanos() {
     return System.nanoTime() - lastCommandNanos;

@@ -188,7 +188,7 @@ public final class PeerListener implements AutoCloseable {
     String trans = SignedText.transLine(p.payer(), p.amount(), p.payee(), p.id(),
         p.payerSignatureBase64(), payeeSignature);
     try {
-      return new Outcome(server.commandLine(trans), true);
+      return new Outcome(server.paymentLine(trans), true);
     } catch (IOException e) {
       // Sent or not, the reply is lost: the payer can look the id up in HISTORY later.
       return new Outcome(Replies.withReason(Replies.TRANS_FAILED, "payee lost its server "

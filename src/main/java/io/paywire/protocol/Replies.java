@@ -25,7 +25,7 @@ public final class Replies {
   public static final List<String> HELP = List.of(
       "REGISTER#<name>#<deposit> | REGISTER#<name>  open an account (your certificate's key is bound to it)",
       "<name>#<port>  log in; port where you take peer payments, or 0",
-      "LIST  your balance, then who is online: <name>#<ip>#<port>",
+      "LIST[#<offset>]  your balance, then who is online: <name>#<ip>#<port>, a page at a time",
       "KEY#<name>  an account's public key (base64 SubjectPublicKeyInfo) and fingerprint",
       "PAY#<payee>#<amount>[#<id>]  pay directly (needs a login proven by your key)",
       "TRANS#<payer>#<amount>#<payee>#<id>#<sigPayer>#<sigPayee>  submit a peer payment (payee only)",

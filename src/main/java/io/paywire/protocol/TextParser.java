@@ -68,7 +68,8 @@ public final class TextParser {
       return new TextCommand.ListOnline(0);
     }
     Long offset = f.length == 2 ? amountOrNull(f[1]) : null;
-    return offset == null || offset > Integer.MAX_VALUE ? invalid("usage: LIST or LIST#<offset>")
+    return offset == null || offset < 0 || offset > Integer.MAX_VALUE
+        ? invalid("usage: LIST or LIST#<offset>")
         : new TextCommand.ListOnline(offset.intValue());
   }
 

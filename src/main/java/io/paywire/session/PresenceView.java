@@ -58,11 +58,18 @@ public final class PresenceView {
     return page;
   }
 
-  /** Follows other nodes' changes; one consumer per node. */
-  public MessageConsumer<JsonObject> follow(Vertx vertx) {
+  /**
+   * Follows other nodes' changes; one consumer per node. This node's own events are skipped: its
+   * logins and logouts are in the view already, and replaying an "online" event that arrives
+   * after the logout it preceded would show a user who has left.
+   */
+  public MessageConsumer<JsonObject> follow(Vertx vertx, String ownNode) {
     return vertx.eventBus().<JsonObject>consumer(Presence.EVENTS, message -> {
       JsonObject body = message.body();
       Presence.Entry entry = Presence.Entry.fromJson(body.getJsonObject("entry"));
+      if (ownNode.equals(entry.node())) {
+        return;
+      }
       if ("online".equals(body.getString("op"))) {
         add(entry);
       } else {

@@ -57,7 +57,7 @@ class TextParserTest {
       "PAY#Lily# 5", "PAY##5", "PAY#Lily#5#xyz", "PAY#Lily#5#" + ID + "#extra",
       "PAY#Lily#5#0123456789ABCDEF0123456789ABCDEF", "TRANS#a#1#b#" + ID + "#AA==",
       "TRANS#a#1#b#" + ID + "#***#AA==", "TRANS#a#1#b#" + ID + "##AA==", "TRANS##1#b#" + ID
-          + "#AA==#AA==", "LIST#x", "HELP#x", "EXIT#now", "KEY", "KEY#", "HISTORY#0",
+          + "#AA==#AA==", "LIST#x", "LIST#-1", "LIST#1#2", "HELP#x", "EXIT#now", "KEY", "KEY#", "HISTORY#0",
       "HISTORY#101", "HISTORY#x", "Joanne#80", "Joanne#65536", "Joanne#port", "#2000",
       "Joanne#2000#extra", "hello", "GET / HTTP/1.1"})
   void malformedLinesAreInvalidWithAReason(String line) {

@@ -3,6 +3,7 @@ package io.paywire.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
@@ -58,5 +59,27 @@ class PresenceTest {
           assertThat(online).extracting(Presence.Entry::name).containsExactly("Lily");
           context.completeNow();
         })));
+  }
+
+  @Test
+  void aViewAppliesOtherNodesEventsButNotItsOwnLateOnes(Vertx vertx, VertxTestContext context) {
+    PresenceView view = new PresenceView();
+    view.follow(vertx, "node-1");
+    // This node's own "online" event, arriving after the logout it preceded (the logout has
+    // already taken the entry out of the view), then another node's login.
+    Presence.Entry late = entry("Joanne", "s1", 1);
+    Presence.Entry remote = new Presence.Entry("Lily", "127.0.0.2", 0, "node-2", "tls", "s2", 2);
+    vertx.eventBus().publish(Presence.EVENTS, new JsonObject().put("op", "online")
+        .put("entry", late.toJson()));
+    vertx.eventBus().publish(Presence.EVENTS, new JsonObject().put("op", "online")
+        .put("entry", remote.toJson()));
+    vertx.setPeriodic(10, timer -> {
+      if (view.page(0, 10).stream().anyMatch(e -> e.name().equals("Lily"))) {
+        vertx.cancelTimer(timer);
+        context.verify(() -> assertThat(view.page(0, 10))
+            .extracting(Presence.Entry::name).containsExactly("Lily"));
+        context.completeNow();
+      }
+    });
   }
 }

@@ -1,7 +1,7 @@
 package io.paywire.testing;
 
 import io.paywire.config.PaywireConfig;
-import io.paywire.node.PaywireNode;
+import io.paywire.server.PaywireNode;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;

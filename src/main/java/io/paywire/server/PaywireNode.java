@@ -1,4 +1,4 @@
-package io.paywire.node;
+package io.paywire.server;
 
 import io.paywire.session.Challenges;
 import io.paywire.session.KeyCache;
@@ -9,6 +9,9 @@ import io.paywire.net.ConnectionGate;
 import io.paywire.net.ListenerSettings;
 import io.paywire.net.ServerIdentity;
 import io.paywire.compat.CompatListenerVerticle;
+import io.paywire.node.LedgerVerticle;
+import io.paywire.node.StatusHttpVerticle;
+import io.paywire.node.TextListenerVerticle;
 import io.paywire.config.PaywireConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -144,7 +147,7 @@ public final class PaywireNode {
   private static Sessions.Shared sessionsShared(Vertx vertx, PaywireConfig config,
       String nodeName) {
     PresenceView presence = new PresenceView();
-    presence.follow(vertx);
+    presence.follow(vertx, nodeName);
     PaywireConfig.Session s = config.session();
     return new Sessions.Shared(nodeName, config.ledger().requestTimeoutMillis(),
         new LoginThrottle(config.text().maxFailedLoginsPerMinute(), LOGIN_THROTTLE_WINDOW_MILLIS,
