@@ -34,19 +34,9 @@ public final class CompatListenerVerticle extends VerticleBase {
    * @param listener the node's listener settings: host, limits, identity, shared gate and session
    *     objects; its port is not used
    * @param maxListedUsers the most users one list shows (compat.maxListedUsers)
-   * @param replays shared by all instances of the node
    */
   public record Settings(int port, ListenerSettings listener, int maxMessageBytes,
-      int maxListedUsers, ReplayGuardHolder replays) {}
-
-  /** The node's replay guard, created once and shared by the listener's instances. */
-  public static final class ReplayGuardHolder {
-    final ReplayGuard guard;
-
-    public ReplayGuardHolder(long windowMillis, int maxEntries) {
-      this.guard = new ReplayGuard(windowMillis, maxEntries, System::currentTimeMillis);
-    }
-  }
+      int maxListedUsers) {}
 
   private final Settings settings;
   private NetServer server;
@@ -89,7 +79,7 @@ public final class CompatListenerVerticle extends VerticleBase {
     }
     CompatSession session = new CompatSession(
         sessions.open(new Peer("compat", ip, clientKey)),
-        settings.replays().guard, settings.maxListedUsers());
+        settings.maxListedUsers());
     CommandPipeline pipeline = new CommandPipeline(vertx, socket, l.pipelineLimits(1),
         l.newRate(), Buffer.buffer(CompatSession.INVALID), Buffer.buffer(CompatSession.INVALID),
         "compat");

@@ -10,12 +10,18 @@ import io.paywire.session.Result;
 import io.paywire.session.Session;
 import io.paywire.session.Views;
 import io.vertx.core.Future;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /**
  * The original C++ client's dialect over the session core: replies without a trailing newline,
  * the original strings only, and the payment forward as RSA blocks instead of signatures over a
- * text with an id. No rule lives here except what only this dialect has (the forward's format
- * and its replay policy).
+ * text with an id. No rule lives here except what only this dialect has: the forward's format
+ * and its replay policy (docs/protocol.md): a forward is accepted only while its payer is logged
+ * in, at most once per login of the payer.
  */
 final class CompatSession {
 
@@ -29,13 +35,15 @@ final class CompatSession {
     }
   }
 
+  private static final System.Logger LOG = System.getLogger(CompatSession.class.getName());
+  private static final byte[] FORWARD_ID_DOMAIN =
+      "paywire-compat-forward-v2".getBytes(StandardCharsets.US_ASCII);
+
   private final Session session;
-  private final ReplayGuard replays;
   private final int maxListedUsers;
 
-  CompatSession(Session session, ReplayGuard replays, int maxListedUsers) {
+  CompatSession(Session session, int maxListedUsers) {
     this.session = session;
-    this.replays = replays;
     this.maxListedUsers = maxListedUsers;
   }
 
@@ -120,40 +128,72 @@ final class CompatSession {
   private Future<Reply> trans(CompatFramer.Trans message) {
     String[] f = message.header().split("#", -1);
     if (f.length != 4 || !f[2].matches("\\d{1,18}") || f[1].isEmpty() || f[3].isEmpty()) {
-      return Future.succeededFuture(Reply.of(Replies.TRANS_FAILED));
+      return refused("malformed", null, null, null);
     }
     String payer = f[1];
     long amount = Long.parseLong(f[2]);
     String payee = f[3];
     String user = session.user();
-    if (user == null || !session.keyProven()
-        || !AccountName.key(user).equals(AccountName.key(payee))) {
-      return Future.succeededFuture(Reply.of(Replies.TRANS_FAILED));
+    if (user == null) {
+      return refused("not_logged_in", payer, payee, null);
     }
-    if (!replays.reserve(message.wholeMessage(), payee)) {
-      return Future.succeededFuture(Reply.of(Replies.TRANS_FAILED));
+    if (!AccountName.key(user).equals(AccountName.key(payee))) {
+      return refused("not_payee", payer, payee, null);
     }
-    LegacyTrans.Forward forward = new LegacyTrans.Forward(payer, amount, payee,
-        message.header().substring(CompatFramer.TRANS_PREFIX.length()), message.blocks());
-    TransferId id = replays.transferId(message.wholeMessage());
-    return session.payCountersigned(new Session.Countersigned(id, payer, payee, amount,
-        (payerKey, payeeKey) -> {
-          byte[] payerBlock = LegacyTrans.verifiedPayerBlock(forward, payerKey, payeeKey);
-          return payerBlock == null ? null : new Session.Proofs(payerBlock, message.blocks());
-        })).map(payment -> {
-          if (payment instanceof Payment.Paid paid) {
-            if (paid.duplicate()) {
-              replays.refusedByLedger(payee, id);
-              return Reply.of(Replies.TRANS_FAILED);
+    if (!session.keyProven()) {
+      return refused("key_not_proven", payer, payee, null);
+    }
+    // The forward has no id and its bytes never change: the payer's current login gives it one.
+    return session.loginTokenOf(payer).compose(login -> {
+      if (login == null) {
+        return refused("payer_offline", payer, payee, null);
+      }
+      TransferId id = forwardId(login, message.wholeMessage());
+      LegacyTrans.Forward forward = new LegacyTrans.Forward(payer, amount, payee,
+          message.header().substring(CompatFramer.TRANS_PREFIX.length()), message.blocks());
+      return session.payCountersigned(new Session.Countersigned(id, payer, payee, amount,
+          (payerKey, payeeKey) -> {
+            byte[] payerBlock = LegacyTrans.verifiedPayerBlock(forward, payerKey, payeeKey);
+            return payerBlock == null ? null : new Session.Proofs(payerBlock, message.blocks());
+          })).compose(payment -> {
+            if (payment instanceof Payment.Paid paid) {
+              return paid.duplicate() ? refused("replay", payer, payee, id)
+                  : Future.succeededFuture(Reply.of(Replies.TRANS_OK));
             }
-            return Reply.of(Replies.TRANS_OK);
-          }
-          if (payment instanceof Payment.Refused) {
-            replays.release(message.wholeMessage()); // nothing moved: it may be retried
-          }
-          // Unknown: the reservation stays, so a retry of the same bytes is refused here and
-          // the ledger's id check decides the rest.
-          return Reply.of(Replies.TRANS_FAILED);
-        });
+            if (payment instanceof Payment.Refused r) {
+              return refused(r.refusal().code().toLowerCase(java.util.Locale.ROOT), payer, payee,
+                  id);
+            }
+            // The original has no line for "unknown": TRANS FAIL, logged with the id. A resend
+            // of the same bytes in the same login gets the same id: never applied twice.
+            return refused("unknown", payer, payee, id);
+          });
+    });
+  }
+
+  /**
+   * The transfer id of a forward within one login of its payer: the same bytes in the same login
+   * always get the same id (so the ledger applies them at most once, on any node, after any
+   * restart), and a new login gives them a new one.
+   */
+  static TransferId forwardId(String payerLogin, byte[] message) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      sha256.update(FORWARD_ID_DOMAIN);
+      byte[] login = payerLogin.getBytes(StandardCharsets.UTF_8);
+      sha256.update(ByteBuffer.allocate(4).putInt(login.length).array());
+      sha256.update(login);
+      ByteBuffer digest = ByteBuffer.wrap(sha256.digest(message));
+      return new TransferId(digest.getLong(), digest.getLong());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  private static Future<Reply> refused(String reason, String payer, String payee,
+      TransferId id) {
+    LOG.log(Level.WARNING, "event=compat_transfer_refused reason={0} payer={1} payee={2} id={3}",
+        reason, payer, payee, id);
+    return Future.succeededFuture(Reply.of(Replies.TRANS_FAILED));
   }
 }

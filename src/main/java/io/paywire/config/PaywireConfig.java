@@ -29,13 +29,10 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
   /**
    * The compatibility listener for the original C++ client (docs/protocol.md, compatibility).
    *
-   * @param replayWindowSeconds an identical payment forward within this window is refused as a
-   *     replay (0: no replay check)
-   * @param replayMemoryEntries at most this many recent forwards are remembered
    * @param maxMessageBytes a message that outgrows this without completing is refused
    * @param maxListedUsers the most users one list shows (the original client reads them all)
    */
-  public record Compat(int replayWindowSeconds, int replayMemoryEntries, int maxMessageBytes,
+  public record Compat(int maxMessageBytes,
       int maxListedUsers) {}
 
   /**
@@ -186,9 +183,9 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         (int) text.number("maxHistoryLines", 100, 1, 1_000));
     text.finish();
 
+    compat.retired("replayWindowSeconds", "forwards are bound to the payer's login instead");
+    compat.retired("replayMemoryEntries", "forwards are bound to the payer's login instead");
     Compat compatConfig = new Compat(
-        (int) compat.number("replayWindowSeconds", 600, 0, 31_536_000),
-        (int) compat.number("replayMemoryEntries", 1_000_000, 1, 100_000_000),
         (int) compat.number("maxMessageBytes", 4096, 1024, 1 << 20),
         (int) compat.number("maxListedUsers", 1_000, 1, 100_000));
     compat.finish();
@@ -257,6 +254,15 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         throw new ConfigException(key(name) + " must be a non-empty string");
       }
       return s;
+    }
+
+    /** A setting that no longer does anything: accepted, with a warning, so old files still load. */
+    void retired(String name, String why) {
+      read.add(name);
+      if (json.containsKey(name)) {
+        System.getLogger(PaywireConfig.class.getName()).log(System.Logger.Level.WARNING,
+            "event=config_setting_retired key={0} reason={1}", key(name), why);
+      }
     }
 
     long number(String name, long fallback, long min, long max) throws ConfigException {

@@ -125,11 +125,8 @@ public final class PaywireNode {
     if (compatPort < 0) {
       return deployed.map(id -> port);
     }
-    CompatListenerVerticle.ReplayGuardHolder replays =
-        new CompatListenerVerticle.ReplayGuardHolder(
-            config.compat().replayWindowSeconds() * 1000L, config.compat().replayMemoryEntries());
     CompatListenerVerticle.Settings compat = new CompatListenerVerticle.Settings(compatPort,
-        text, config.compat().maxMessageBytes(), config.compat().maxListedUsers(), replays);
+        text, config.compat().maxMessageBytes(), config.compat().maxListedUsers());
     return deployed
         .compose(id -> vertx.deployVerticle(() -> new CompatListenerVerticle(compat),
             new DeploymentOptions().setInstances(EVENT_LOOPS)))

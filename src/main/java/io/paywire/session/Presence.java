@@ -86,6 +86,12 @@ public final class Presence {
     }));
   }
 
+  /** The account's entry, wherever it logged in, or null when it is not online. */
+  public Future<Entry> entry(String name) {
+    return map.compose(m -> m.get(AccountName.key(name)))
+        .map(json -> json == null ? null : Entry.fromJson(json));
+  }
+
   /** Everyone online, in the order they logged in (tests and small lists only). */
   public Future<List<Entry>> online() {
     return Future.succeededFuture(view.page(0, Integer.MAX_VALUE));

@@ -198,6 +198,15 @@ public final class Session {
 
   // ---- reads -----------------------------------------------------------------------------------
 
+  /**
+   * An opaque token of {@code name}'s current login, wherever it is, or null when the account is
+   * not logged in. Every login gets a new one, and no client ever sees it. It lets a dialect whose
+   * signed payments carry no id bind one to the payer's login (the compatibility listener).
+   */
+  public Future<String> loginTokenOf(String name) {
+    return sessions.presenceWriter().entry(name).map(e -> e == null ? null : e.session());
+  }
+
   /** The caller's balance and who is online, {@code limit} from {@code offset}. */
   public Future<Result<Views.OnlinePage>> online(int offset, int limit) {
     if (user == null) {

@@ -12,11 +12,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * compat.replayWindowSeconds reaches the listener: an identical forward is refused inside the
- * window, accepted again after it, and always accepted when the window is 0 (the original's
- * behaviour, for operators who choose it).
+ * A captured payment forward never charges its payer again because time passed: it is accepted
+ * only while its payer is logged in, at most once per login of the payer. The rule has no clock:
+ * there is no window after which the same bytes become new, which the replays below, spread over
+ * the payer's whole login and after it, show.
  */
-class CompatReplayWindowTest {
+class CompatForwardReplayTest {
 
   @TempDir Path directory;
   private TestNode node;
@@ -29,30 +30,45 @@ class CompatReplayWindowTest {
   }
 
   @Test
-  void anIdenticalForwardIsAcceptedAgainOnceTheWindowHasPassed() throws Exception {
-    node = TestNode.start(directory, new JsonObject(),
-        new JsonObject().put("replayWindowSeconds", 1));
+  void aForwardIsAppliedOnceWhateverItsReplaysAndOnlyWhileItsPayerIsLoggedIn() throws Exception {
+    node = TestNode.start(directory, new JsonObject(), new JsonObject());
     Pair pair = Pair.open(node);
-    try (pair.payer; pair.payee) {
+    try (pair.payee) {
       byte[] message = pair.trans(100);
       assertThat(pair.payee.ask(message)).isEqualTo("TRANS OK");
+      for (int replay = 1; replay <= 3; replay++) {
+        assertThat(pair.payee.ask(message)).as("replay %d", replay).isEqualTo("TRANS FAIL");
+      }
+      assertThat(Listing.parse(pair.payer.list()).balance()).isEqualTo(1000 - 100);
+
+      // The payer leaves: the forward is refused, whatever time passes.
+      assertThat(pair.payer.exit()).isEqualTo("Bye");
+      pair.payer.close();
       assertThat(pair.payee.ask(message)).isEqualTo("TRANS FAIL");
-      Thread.sleep(1_500);
-      assertThat(pair.payee.ask(message)).isEqualTo("TRANS OK");
-      assertThat(Listing.parse(pair.payee.list()).balance()).isEqualTo(10 + 200);
+      assertThat(Listing.parse(pair.payee.list()).balance()).isEqualTo(10 + 100);
+
+      // The trade-off: after the payer logs in again, the same bytes (the same payment made
+      // again, or a capture) are taken once more, once.
+      try (OriginalClient again =
+          OriginalClient.connect(node.port("compat"), node.fingerprint(), pair.payerId)) {
+        assertThat(Listing.parse(again.login("payer", 0)).balance()).isEqualTo(900);
+        assertThat(pair.payee.ask(message)).isEqualTo("TRANS OK");
+        assertThat(pair.payee.ask(message)).isEqualTo("TRANS FAIL");
+        assertThat(Listing.parse(again.list()).balance()).isEqualTo(800);
+      }
     }
   }
 
   @Test
-  void aWindowOfZeroAcceptsEveryIdenticalForward() throws Exception {
-    node = TestNode.start(directory, new JsonObject(),
-        new JsonObject().put("replayWindowSeconds", 0));
+  void aForwardWhosePayerIsNotLoggedInIsRefusedAndMovesNothing() throws Exception {
+    node = TestNode.start(directory, new JsonObject(), new JsonObject());
     Pair pair = Pair.open(node);
-    try (pair.payer; pair.payee) {
+    try (pair.payee) {
       byte[] message = pair.trans(100);
-      assertThat(pair.payee.ask(message)).isEqualTo("TRANS OK");
-      assertThat(pair.payee.ask(message)).isEqualTo("TRANS OK");
-      assertThat(Listing.parse(pair.payer.list()).balance()).isEqualTo(1000 - 200);
+      assertThat(pair.payer.exit()).isEqualTo("Bye");
+      pair.payer.close();
+      assertThat(pair.payee.ask(message)).isEqualTo("TRANS FAIL");
+      assertThat(Listing.parse(pair.payee.list()).balance()).isEqualTo(10);
     }
   }
 
