@@ -62,6 +62,16 @@ final class CompatFramer {
     return new Trans(header, blocks, whole);
   }
 
+  /** Whether bytes of an unfinished message are held. */
+  boolean holdsPartialMessage() {
+    return pending.length() > 0;
+  }
+
+  /** Drops the bytes of an unfinished message. */
+  void discardPartialMessage() {
+    pending = Buffer.buffer();
+  }
+
   private Result reset(Result result) {
     pending = Buffer.buffer();
     return result;

@@ -34,9 +34,11 @@ public final class CompatListenerVerticle extends VerticleBase {
    * @param listener the node's listener settings: host, limits, identity, shared gate and session
    *     objects; its port is not used
    * @param maxListedUsers the most users one list shows (compat.maxListedUsers)
+   * @param partialMessageTimeoutMillis how long the rest of a started payment forward is awaited
+   *     before it is answered {@code TRANS FAIL} (compat.partialMessageTimeoutMillis)
    */
   public record Settings(int port, ListenerSettings listener, int maxMessageBytes,
-      int maxListedUsers) {}
+      int maxListedUsers, long partialMessageTimeoutMillis) {}
 
   private final Settings settings;
   private NetServer server;
@@ -98,9 +100,26 @@ public final class CompatListenerVerticle extends VerticleBase {
     socket.write(Replies.GREETING + "\n")
         .compose(v -> socket.write(CompatSession.HANDLER_ASSIGNED + "\n"))
         .onComplete(v -> socket.resume());
+    long[] partialTimer = {-1};
     socket.handler(chunk -> {
+      if (partialTimer[0] >= 0) {
+        vertx.cancelTimer(partialTimer[0]);
+        partialTimer[0] = -1;
+      }
       CompatFramer.Result message = framer.accept(chunk);
       if (message instanceof CompatFramer.Incomplete) {
+        // The original client sends a forward in one write; its bytes may come in a few reads,
+        // but a header that promises more than ever arrives (typed by hand, say) is answered as
+        // the original answers it, and the connection goes on.
+        partialTimer[0] = vertx.setTimer(settings.partialMessageTimeoutMillis(), id -> {
+          partialTimer[0] = -1;
+          if (framer.holdsPartialMessage()) {
+            framer.discardPartialMessage();
+            LOG.log(Level.WARNING, "event=compat_transfer_refused reason=incomplete remote={0}",
+                socket.remoteAddress());
+            pipeline.reply(new CommandPipeline.Out(Buffer.buffer(Replies.TRANS_FAILED), false));
+          }
+        });
         return;
       }
       pipeline.submit(CompatSession.changesSession(message), () -> session.handle(message)

@@ -1,5 +1,6 @@
 package io.paywire.compat;
 
+import io.paywire.crypto.PublicKeys;
 import io.paywire.ledger.AccountName;
 import io.paywire.ledger.TransferId;
 import io.paywire.protocol.Replies;
@@ -27,6 +28,7 @@ final class CompatSession {
 
   static final String HANDLER_ASSIGNED = "Handler assigned!";
   static final String INVALID = "The message is invalid, try again!";
+  static final int MAX_PORT = 65_535;
 
   /** A reply and whether the listener closes the connection after it. */
   record Reply(String text, boolean close) {
@@ -75,7 +77,9 @@ final class CompatSession {
     }
     if (f.length == 2 && !f[0].isEmpty() && f[1].matches("\\d{1,5}")) {
       int port = Integer.parseInt(f[1]);
-      if (port == 0 || (port >= 1024 && port <= 65535)) {
+      // Any port, as the original server: it logged users in with ports below 1024 too, and
+      // its client reads any other answer as a list and believes it is logged in.
+      if (port <= MAX_PORT) {
         return login(f[0], port);
       }
     }
@@ -88,6 +92,11 @@ final class CompatSession {
 
   private Future<Reply> register(String name, String depositText) {
     if (!depositText.matches("-?\\d{1,18}")) {
+      return Future.succeededFuture(Reply.of(Replies.REGISTER_FAILED));
+    }
+    // The forward is RSA only: an account bound to another key could never pay from here.
+    byte[] key = session.peer().tlsKey();
+    if (key == null || PublicKeys.typeOf(key).orElse(null) != PublicKeys.Type.RSA) {
       return Future.succeededFuture(Reply.of(Replies.REGISTER_FAILED));
     }
     return session.register(name, Long.parseLong(depositText), session.peer().tlsKey())
@@ -103,7 +112,8 @@ final class CompatSession {
       return Future.succeededFuture(Reply.of(
           switch (((Result.Refused<?>) r).refusal().code()) {
             case Refusal.ALREADY_ONLINE -> Replies.ALREADY_ONLINE;
-            case Refusal.ALREADY_LOGGED_IN -> Replies.ONE_LOGIN_PER_CONNECTION;
+            // The original answers a second login on the same connection like one elsewhere.
+            case Refusal.ALREADY_LOGGED_IN -> Replies.ALREADY_ONLINE;
             case Refusal.AUTH_FAIL -> Replies.AUTH_FAILED;
             default -> INVALID;
           }));

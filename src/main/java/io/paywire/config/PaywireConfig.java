@@ -31,9 +31,11 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
    *
    * @param maxMessageBytes a message that outgrows this without completing is refused
    * @param maxListedUsers the most users one list shows (the original client reads them all)
+   * @param partialMessageTimeoutMillis a payment forward whose bytes stop coming for this long
+   *     is answered {@code TRANS FAIL} and dropped
    */
-  public record Compat(int maxMessageBytes,
-      int maxListedUsers) {}
+  public record Compat(int maxMessageBytes, int maxListedUsers,
+      long partialMessageTimeoutMillis) {}
 
   /**
    * The session core, shared by every entry point.
@@ -187,7 +189,8 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
     compat.retired("replayMemoryEntries", "forwards are bound to the payer's login instead");
     Compat compatConfig = new Compat(
         (int) compat.number("maxMessageBytes", 4096, 1024, 1 << 20),
-        (int) compat.number("maxListedUsers", 1_000, 1, 100_000));
+        (int) compat.number("maxListedUsers", 1_000, 1, 100_000),
+        compat.number("partialMessageTimeoutMillis", 2_000, 100, 60_000));
     compat.finish();
 
     Session sessionConfig = new Session(

@@ -126,7 +126,8 @@ public final class PaywireNode {
       return deployed.map(id -> port);
     }
     CompatListenerVerticle.Settings compat = new CompatListenerVerticle.Settings(compatPort,
-        text, config.compat().maxMessageBytes(), config.compat().maxListedUsers());
+        text, config.compat().maxMessageBytes(), config.compat().maxListedUsers(),
+        config.compat().partialMessageTimeoutMillis());
     return deployed
         .compose(id -> vertx.deployVerticle(() -> new CompatListenerVerticle(compat),
             new DeploymentOptions().setInstances(EVENT_LOOPS)))

@@ -109,6 +109,25 @@ class CompatScenarioTest {
   }
 
   @Test
+  void aPeerPortBelow1024LogsInAsOnTheOriginalServer() throws Exception {
+    try (OriginalClient low = connect(Identity.fresh("Low"))) {
+      assertThat(low.register("Low", 5)).isEqualTo("100 OK");
+      assertThat(low.login("Low", 80)).isEqualTo("5\n1\nLow#127.0.0.1#80\n");
+    }
+  }
+
+  @Test
+  void aKeyThatCannotMakeTheRsaForwardCannotRegisterHere() throws Exception {
+    java.security.KeyPair ec = io.paywire.crypto.KeyType.EC.generate();
+    Identity ecIdentity = new Identity(ec,
+        io.paywire.crypto.Certificates.selfSigned(ec, "Curvy", Duration.ofDays(1)));
+    try (OriginalClient curvy = connect(ecIdentity)) {
+      assertThat(curvy.register("Curvy", 5)).isEqualTo("210 FAIL");
+      assertThat(curvy.login("Curvy", 0)).isEqualTo("220 AUTH_FAIL");
+    }
+  }
+
+  @Test
   void loginRepliesAreTheOriginalStrings() throws Exception {
     Identity owner = Identity.fresh("Owner");
     try (OriginalClient first = connect(owner)) {
@@ -116,7 +135,8 @@ class CompatScenarioTest {
       assertThat(first.login("Nobody", 2000)).isEqualTo("220 AUTH_FAIL");
       assertThat(first.register("Owner", 100)).isEqualTo("100 OK");
       assertThat(first.login("Owner", 2000)).isEqualTo("100\n1\nOwner#127.0.0.1#2000\n");
-      assertThat(first.login("Owner", 2000)).isEqualTo("Only one account can log in once!");
+      // On the same connection too, the original's answer.
+      assertThat(first.login("Owner", 2000)).isEqualTo("User already logged in!");
       try (OriginalClient second = connect(owner)) {
         assertThat(second.login("Owner", 3000)).isEqualTo("User already logged in!");
       }
