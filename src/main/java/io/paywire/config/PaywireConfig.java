@@ -43,8 +43,8 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
    * @param challengeTtlSeconds how long a login nonce (proof of key by signature) stays valid
    * @param maxOutstandingChallenges nonces kept at most; the oldest go first
    * @param maxCachedKeys registered public keys kept decoded in memory
-   * @param maxThrottledAddresses client addresses whose failed logins are remembered (for
-   *     {@code text.maxFailedLoginsPerMinute}); beyond it the oldest are forgotten
+   * @param maxThrottledAddresses client addresses (and address-name pairs) whose failed logins
+   *     are remembered, each; beyond it the least recently failing are forgotten
    */
   public record Session(int challengeTtlSeconds, int maxOutstandingChallenges,
       int maxCachedKeys, int maxThrottledAddresses) {}
@@ -78,13 +78,17 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
    * @param maxListedUsers users shown by one LIST; LIST#offset pages through the rest
    * @param maxBufferedReplyBytes replies queued for a connection before reading from it stops
    * @param writeStallTimeoutSeconds a connection whose replies stay unread this long is closed
-   * @param maxFailedLoginsPerMinute per client address; further logins fail alike until then
+   * @param maxFailedLoginsPerMinute per client address and account name; further logins to that
+   *     name from that address fail alike until old failures age out
+   * @param maxFailedLoginsPerAddressPerMinute per client address, whatever the names; further
+   *     logins from that address fail alike until old failures age out
    * @param maxHistoryLines the largest n of HISTORY#n
    */
   public record Text(int maxLineBytes, int idleTimeoutSeconds, int handshakeTimeoutSeconds,
       int maxConnections, int maxConnectionsPerAddress, int maxCommandsPerSecond, int commandBurst, int maxInFlightCommands,
       int maxListedUsers, int maxBufferedReplyBytes, int writeStallTimeoutSeconds,
-      int maxFailedLoginsPerMinute, int maxHistoryLines) {}
+      int maxFailedLoginsPerMinute, int maxFailedLoginsPerAddressPerMinute,
+      int maxHistoryLines) {}
 
   /**
    * @param defaultDepositMinor the deposit of a registration that names none
@@ -182,6 +186,7 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         (int) text.number("maxBufferedReplyBytes", 256 << 10, 4 << 10, 64 << 20),
         (int) text.number("writeStallTimeoutSeconds", 30, 1, 3_600),
         (int) text.number("maxFailedLoginsPerMinute", 10, 1, 10_000),
+        (int) text.number("maxFailedLoginsPerAddressPerMinute", 100, 1, 1_000_000),
         (int) text.number("maxHistoryLines", 100, 1, 1_000));
     text.finish();
 

@@ -148,7 +148,8 @@ public final class PaywireNode {
     presence.follow(vertx, nodeName);
     PaywireConfig.Session s = config.session();
     return new Sessions.Shared(nodeName, config.ledger().requestTimeoutMillis(),
-        new LoginThrottle(config.text().maxFailedLoginsPerMinute(), LOGIN_THROTTLE_WINDOW_MILLIS,
+        new LoginThrottle(config.text().maxFailedLoginsPerMinute(),
+            config.text().maxFailedLoginsPerAddressPerMinute(), LOGIN_THROTTLE_WINDOW_MILLIS,
             s.maxThrottledAddresses(), System::currentTimeMillis),
         presence, new KeyCache(s.maxCachedKeys()),
         new Challenges(s.challengeTtlSeconds() * 1000L, s.maxOutstandingChallenges(),

@@ -1,56 +1,89 @@
 package io.paywire.session;
 
+import io.paywire.ledger.AccountName;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Bounds failed logins per client address: more than {@code maxFailures} within
- * {@code windowMillis} and every further login from that address fails the same way a wrong one
- * does, until old failures age out. Remembers at most {@code maxAddresses} addresses (the least
- * recently failing are forgotten first), so a flood of addresses cannot exhaust memory.
- * Thread-safe; one per node.
+ * Bounds failed logins. Two limits, each over a sliding {@code windowMillis}: per client address
+ * and account name ({@code maxPerAddressAndName}), so one user's typos or a guesser aimed at one
+ * account do not lock out everyone else behind the same address (a classroom behind one NAT);
+ * and a higher one per address alone ({@code maxPerAddress}), which bounds guessing across many
+ * names. Past either, every further login of that kind fails the same way a wrong one does,
+ * until old failures age out.
+ *
+ * <p>Remembers at most {@code maxTracked} keys of each kind (the least recently failing are
+ * forgotten first), so a flood of addresses or names cannot exhaust memory. Thread-safe; one
+ * per node.
  */
 public final class LoginThrottle {
 
-  private final int maxFailures;
-  private final long windowMillis;
-  private final int maxAddresses;
+  private final Window perAddressAndName;
+  private final Window perAddress;
   private final LongSupplier clock;
-  private final Map<String, ArrayDeque<Long>> failures;
 
-  public LoginThrottle(int maxFailures, long windowMillis, int maxAddresses, LongSupplier clock) {
-    this.maxFailures = maxFailures;
-    this.windowMillis = windowMillis;
-    this.maxAddresses = maxAddresses;
+  public LoginThrottle(int maxPerAddressAndName, int maxPerAddress, long windowMillis,
+      int maxTracked, LongSupplier clock) {
+    if (maxPerAddressAndName < 1 || maxPerAddress < 1 || windowMillis < 1 || maxTracked < 1) {
+      throw new IllegalArgumentException("login throttle limits must be positive");
+    }
+    this.perAddressAndName = new Window(maxPerAddressAndName, windowMillis, maxTracked);
+    this.perAddress = new Window(maxPerAddress, windowMillis, maxTracked);
     this.clock = clock;
-    this.failures = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, ArrayDeque<Long>> eldest) {
-        return size() > LoginThrottle.this.maxAddresses;
-      }
-    };
   }
 
-  /** True while the address has used up its failed logins. */
-  public synchronized boolean blocked(String address) {
-    ArrayDeque<Long> times = failures.get(address);
-    if (times == null) {
-      return false;
-    }
+  /** True while logins to {@code name} from {@code address} are used up, by either limit. */
+  public synchronized boolean blocked(String address, String name) {
     long now = clock.getAsLong();
-    while (!times.isEmpty() && now - times.peekFirst() >= windowMillis) {
-      times.pollFirst();
-    }
-    return times.size() >= maxFailures;
+    return perAddress.full(address, now) || perAddressAndName.full(key(address, name), now);
   }
 
-  public synchronized void failed(String address) {
-    ArrayDeque<Long> times = failures.computeIfAbsent(address, a -> new ArrayDeque<>());
-    times.addLast(clock.getAsLong());
-    while (times.size() > maxFailures) {
-      times.pollFirst();
+  public synchronized void failed(String address, String name) {
+    long now = clock.getAsLong();
+    perAddress.add(address, now);
+    perAddressAndName.add(key(address, name), now);
+  }
+
+  private static String key(String address, String name) {
+    return address + '\n' + AccountName.key(name);
+  }
+
+  /** Failure times per key within the window, least recently failing key first. */
+  private static final class Window {
+    private final int max;
+    private final long windowMillis;
+    private final Map<String, ArrayDeque<Long>> failures;
+
+    Window(int max, long windowMillis, int maxTracked) {
+      this.max = max;
+      this.windowMillis = windowMillis;
+      this.failures = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ArrayDeque<Long>> eldest) {
+          return size() > maxTracked;
+        }
+      };
+    }
+
+    boolean full(String key, long now) {
+      ArrayDeque<Long> times = failures.get(key);
+      if (times == null) {
+        return false;
+      }
+      while (!times.isEmpty() && now - times.peekFirst() >= windowMillis) {
+        times.pollFirst();
+      }
+      return times.size() >= max;
+    }
+
+    void add(String key, long now) {
+      ArrayDeque<Long> times = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
+      times.addLast(now);
+      while (times.size() > max) {
+        times.pollFirst();
+      }
     }
   }
 }

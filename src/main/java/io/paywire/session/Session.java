@@ -110,7 +110,7 @@ public final class Session {
     }
     loginInFlight = true;
     LoginThrottle throttle = sessions.shared().throttle();
-    boolean blocked = throttle.blocked(peer.ip());
+    boolean blocked = throttle.blocked(peer.ip(), name);
     return sessions.ledger().account(name)
         .compose(reply -> {
           if (reply instanceof LedgerReply.Unknown<LedgerViews.Account> unknown) {
@@ -121,7 +121,7 @@ public final class Session {
           return proven(account, name, proof).compose(proof2 -> {
             if (blocked || account == null || proof2 == ProofCheck.FAILED) {
               if (!blocked) {
-                throttle.failed(peer.ip());
+                throttle.failed(peer.ip(), name);
               }
               return refused(Refusal.AUTH_FAIL, "unknown account or wrong key");
             }

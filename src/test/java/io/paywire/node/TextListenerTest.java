@@ -155,6 +155,25 @@ class TextListenerTest {
     }
   }
 
+  @Test
+  void oneUsersFailedLoginsDoNotLockOutAnotherUserAtTheSameAddress() throws Exception {
+    User careless = User.create("careless", KeyType.EC);
+    User classmate = User.create("classmate", KeyType.EC);
+    try (TlsLineClient a = registeredAndLoggedIn(careless, 10);
+        TlsLineClient b = registeredAndLoggedIn(classmate, 20)) {
+      a.ask("EXIT");
+      b.ask("EXIT");
+    }
+    try (TlsLineClient typo = anonymous()) {
+      for (int i = 0; i < 6; i++) {
+        assertThat(typo.askList(careless.name() + "#0")).containsExactly("220 AUTH_FAIL");
+      }
+    }
+    try (TlsLineClient c = classmate.connect()) {
+      assertThat(c.askList(classmate.name() + "#0").get(0)).isEqualTo("20");
+    }
+  }
+
   // ---- payments --------------------------------------------------------------------------------
 
   @Test

@@ -166,7 +166,7 @@ class SessionCoreProperties {
       model.keys[u] = u == KEYLESS ? null : ecKeys();
     }
     Sessions sessions = new Sessions(vertx, new Sessions.Shared("test-node", 5_000,
-        new LoginThrottle(1_000_000, 60_000, 1_000, System::currentTimeMillis),
+        new LoginThrottle(1_000_000, 1_000_000, 60_000, 1_000, System::currentTimeMillis),
         presenceView(), new KeyCache(1_000), new Challenges(60_000, 1_000,
             System::currentTimeMillis)));
     Context context = vertx.getOrCreateContext();
