@@ -1,5 +1,6 @@
 package io.paywire.cli;
 
+import io.paywire.crypto.LocalCertificates;
 import io.paywire.client.KeyFiles;
 import io.paywire.crypto.KeyType;
 import java.io.IOException;
@@ -16,7 +17,12 @@ import picocli.CommandLine.Option;
         + "using them binds the key to the account. Existing files are never overwritten.",
         "Prints the key's fingerprint: the lowercase hex SHA-256 of its SubjectPublicKeyInfo, as "
             + "KEY#NAME shows it. Exit 0 on success, 1 if a file exists or cannot be written, 2 "
-            + "for a bad option."})
+            + "for a bad option.",
+        "--original-client: credentials for the original C++ client instead: client.key (RSA "
+            + "2048) and client.crt (the user's certificate, issued by the deployment's "
+            + "'original clients' CA in --certs, made there the first time, followed by that CA's "
+            + "certificate), so that any two users given credentials this way can pay each other "
+            + "peer to peer. Copy both into the user's client directory."})
 public final class KeygenCommand implements Callable<Integer> {
 
   @Option(names = "--name", required = true, paramLabel = "NAME",
@@ -31,8 +37,20 @@ public final class KeygenCommand implements Callable<Integer> {
       description = "Directory to write into (created if missing). Default: ${DEFAULT-VALUE}")
   Path out;
 
+  @Option(names = "--original-client",
+      description = "Write client.key and client.crt for the original C++ client (RSA).")
+  boolean originalClient;
+
+  @Option(names = "--certs", paramLabel = "DIR", defaultValue = "certs",
+      description = "With --original-client: the node's certificate directory, where the "
+          + "original clients CA is kept (never in git). Default: ${DEFAULT-VALUE}")
+  Path certs;
+
   @Override
   public Integer call() {
+    if (originalClient) {
+      return originalClient();
+    }
     KeyType keyType;
     KeyFiles files;
     try {
@@ -50,13 +68,42 @@ public final class KeygenCommand implements Callable<Integer> {
           + KeyFiles.CERTIFICATE_VALIDITY.toDays() + " days)");
       System.out.println("fingerprint sha256 " + created.fingerprint());
       return 0;
-    } catch (FileAlreadyExistsException e) {
-      System.err.println("keygen: " + e.getFile() + " already exists; refusing to overwrite it "
-          + "(remove it or choose another --out)");
-      return 1;
     } catch (IOException e) {
-      System.err.println("keygen: cannot write the key files: " + e.getMessage());
-      return 1;
+      return writeFailed(e);
     }
+  }
+
+  private Integer originalClient() {
+    try {
+      if (KeyType.parse(type) != KeyType.RSA) {
+        System.err.println("keygen: the original client signs with RSA only; leave out --type");
+        return 2;
+      }
+      LocalCertificates.Ca ca = LocalCertificates.originalClientsCa(certs);
+      KeyFiles.Created created = KeyFiles.createOriginalClient(out, name, ca);
+      System.out.println("private key " + created.files().privateKey()
+          + " (rsa, PKCS#8, mode 0600: keep it secret)");
+      System.out.println("certificate " + created.files().certificate() + " (CN=" + name
+          + ", issued by " + LocalCertificates.ORIGINAL_CLIENTS_CA_COMMON_NAME + ", valid "
+          + KeyFiles.CERTIFICATE_VALIDITY.toDays() + " days, followed by the CA certificate)");
+      System.out.println("fingerprint sha256 " + created.fingerprint());
+      return 0;
+    } catch (IllegalArgumentException e) {
+      System.err.println("keygen: " + e.getMessage());
+      return 2;
+    } catch (IOException e) {
+      return writeFailed(e);
+    }
+  }
+
+  /** Exit 1, saying why: an existing file is never overwritten. */
+  private static int writeFailed(IOException e) {
+    if (e instanceof FileAlreadyExistsException exists) {
+      System.err.println("keygen: " + exists.getFile() + " already exists; refusing to overwrite "
+          + "it (remove it or choose another --out)");
+    } else {
+      System.err.println("keygen: cannot write the key files: " + e.getMessage());
+    }
+    return 1;
   }
 }

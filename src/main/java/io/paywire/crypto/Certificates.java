@@ -105,9 +105,6 @@ public final class Certificates {
       List<String> dnsNames,
       List<String> ipAddresses,
       Duration validity) {
-    if (!Arrays.equals(ca.getPublicKey().getEncoded(), caKeys.getPublic().getEncoded())) {
-      throw new IllegalArgumentException("the CA keys do not belong to the CA certificate");
-    }
     List<GeneralName> names = new ArrayList<>();
     for (String dns : dnsNames) {
       if (dns == null || dns.isBlank()) {
@@ -125,26 +122,58 @@ public final class Certificates {
       throw new IllegalArgumentException("a server certificate needs at least one DNS name or IP address");
     }
     String commonName = dnsNames.isEmpty() ? ipAddresses.get(0) : dnsNames.get(0);
-    Instant now = Instant.now();
-    JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-        ca, serial(), Date.from(now.minus(CLOCK_SKEW)), Date.from(now.plus(positive(validity))),
-        name(commonName), serverKey);
-    JcaX509ExtensionUtils extensions = extensionUtils();
-    addExtension(builder, Extension.basicConstraints, true, new BasicConstraints(false));
+    JcaX509v3CertificateBuilder builder =
+        issuedBuilder(caKeys, ca, serverKey, commonName, validity);
     addExtension(builder, Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
     addExtension(builder, Extension.extendedKeyUsage, false,
         new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
     addExtension(builder, Extension.subjectAlternativeName, false,
         new GeneralNames(names.toArray(GeneralName[]::new)));
+    return sign(builder, caKeys);
+  }
+
+  /**
+   * A certificate for a user of the original client, signed by a CA: the same certificate
+   * authenticates the user to the node, the payer to the payee, and the payee as the TLS server
+   * of a peer payment, so it is good for both client and server authentication. It names the
+   * user in its CN only: peers check the issuer, not a host name.
+   */
+  public static X509Certificate peerCertificate(KeyPair caKeys, X509Certificate ca,
+      PublicKey userKey, String commonName, Duration validity) {
+    JcaX509v3CertificateBuilder builder =
+        issuedBuilder(caKeys, ca, userKey, commonName, validity);
+    addExtension(builder, Extension.keyUsage, true,
+        new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+    addExtension(builder, Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+        new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth}));
+    return sign(builder, caKeys);
+  }
+
+  /**
+   * An end-entity certificate issued by {@code ca}, valid from a minute ago for
+   * {@code validity}, with the extensions every such certificate has (not a CA, subject and
+   * authority key identifiers); the caller adds its usages.
+   */
+  private static JcaX509v3CertificateBuilder issuedBuilder(KeyPair caKeys, X509Certificate ca,
+      PublicKey subjectKey, String commonName, Duration validity) {
+    if (!Arrays.equals(ca.getPublicKey().getEncoded(), caKeys.getPublic().getEncoded())) {
+      throw new IllegalArgumentException("the CA keys do not belong to the CA certificate");
+    }
+    Instant now = Instant.now();
+    JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+        ca, serial(), Date.from(now.minus(CLOCK_SKEW)), Date.from(now.plus(positive(validity))),
+        name(commonName), subjectKey);
+    JcaX509ExtensionUtils extensions = extensionUtils();
+    addExtension(builder, Extension.basicConstraints, true, new BasicConstraints(false));
     addExtension(builder, Extension.subjectKeyIdentifier, false,
-        extensions.createSubjectKeyIdentifier(serverKey));
+        extensions.createSubjectKeyIdentifier(subjectKey));
     try {
       addExtension(builder, Extension.authorityKeyIdentifier, false,
           extensions.createAuthorityKeyIdentifier(ca));
     } catch (CertificateEncodingException e) {
       throw new IllegalArgumentException("unencodable CA certificate", e);
     }
-    return sign(builder, caKeys);
+    return builder;
   }
 
   /** Lowercase hex of the SHA-256 of the certificate's DER encoding: 64 characters, no colons. */

@@ -27,6 +27,10 @@ public final class LocalCertificates {
   public static final String SERVER_CERTIFICATE = "server.crt";
 
   public static final String CA_COMMON_NAME = "Paywire local CA";
+  /** Issues the credentials of original-client users ({@code keygen --original-client}). */
+  public static final String ORIGINAL_CLIENTS_CA_KEY = "original-clients-ca.key";
+  public static final String ORIGINAL_CLIENTS_CA_CERTIFICATE = "original-clients-ca.crt";
+  public static final String ORIGINAL_CLIENTS_CA_COMMON_NAME = "Paywire original clients CA";
   public static final Duration CA_VALIDITY = Duration.ofDays(3650);
   /** The longest validity that browsers and Apple's TLS clients accept for a server certificate. */
   public static final Duration SERVER_VALIDITY = Duration.ofDays(825);
@@ -76,11 +80,28 @@ public final class LocalCertificates {
         Certificates.sha256Fingerprint(certificate), true);
   }
 
-  private record Ca(KeyPair keys, X509Certificate certificate) {}
+  /** A certificate authority's keys and certificate. */
+  public record Ca(KeyPair keys, X509Certificate certificate) {}
+
+  /**
+   * The CA that issues original-client credentials, from {@code certsDirectory}, made there the
+   * first time. One per deployment: any two users it certified verify each other in a peer
+   * payment. Like the node's own CA, its key never leaves that directory (never in git).
+   */
+  public static Ca originalClientsCa(Path certsDirectory) throws IOException {
+    Files.createDirectories(certsDirectory);
+    return loadOrCreateCa(certsDirectory, ORIGINAL_CLIENTS_CA_KEY,
+        ORIGINAL_CLIENTS_CA_CERTIFICATE, ORIGINAL_CLIENTS_CA_COMMON_NAME);
+  }
 
   private static Ca loadOrCreateCa(Path directory) throws IOException {
-    Path key = directory.resolve(CA_KEY);
-    Path certificate = directory.resolve(CA_CERTIFICATE);
+    return loadOrCreateCa(directory, CA_KEY, CA_CERTIFICATE, CA_COMMON_NAME);
+  }
+
+  private static Ca loadOrCreateCa(Path directory, String keyFile, String certificateFile,
+      String commonName) throws IOException {
+    Path key = directory.resolve(keyFile);
+    Path certificate = directory.resolve(certificateFile);
     if (bothExist(certificate, key)) {
       X509Certificate existing = Pem.readCertificate(certificate);
       PrivateKey privateKey = Pem.readPrivateKey(key);
@@ -88,7 +109,7 @@ public final class LocalCertificates {
       return new Ca(new KeyPair(existing.getPublicKey(), privateKey), existing);
     }
     KeyPair keys = KeyType.EC.generate();
-    X509Certificate created = Certificates.certificateAuthority(keys, CA_COMMON_NAME, CA_VALIDITY);
+    X509Certificate created = Certificates.certificateAuthority(keys, commonName, CA_VALIDITY);
     Pem.writePrivateKey(key, keys.getPrivate());
     Pem.writeCertificate(certificate, created);
     return new Ca(keys, created);

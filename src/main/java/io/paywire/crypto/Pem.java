@@ -135,6 +135,17 @@ public final class Pem {
     writeAtomically(file, toPem(certificate), WORLD_READABLE);
   }
 
+  /**
+   * Writes the certificates one after another, first to last, mode 0644, with the same atomic
+   * rename: a leaf followed by its issuer, as TLS libraries read a chain file.
+   */
+  public static void writeCertificates(Path file, List<X509Certificate> certificates)
+      throws IOException {
+    StringBuilder text = new StringBuilder();
+    certificates.forEach(c -> text.append(toPem(c)));
+    writeAtomically(file, text.toString(), WORLD_READABLE);
+  }
+
   public static String toPem(X509Certificate certificate) {
     return write(certificate);
   }

@@ -45,10 +45,44 @@ class CompatScenarioTest {
     return OriginalClient.connect(node.port("compat"), node.fingerprint(), identity);
   }
 
+  /**
+   * Credentials as a course hands them out: {@code paywire keygen --original-client}, run by the
+   * operator against the node's certificate directory, one directory per user.
+   */
+  private Identity credentials(String name) throws Exception {
+    Path out = directory.resolve("users").resolve(name);
+    int exit = new picocli.CommandLine(new io.paywire.cli.KeygenCommand()).execute(
+        "--original-client", "--name", name, "--out", out.toString(),
+        "--certs", directory.resolve("certs").toString());
+    assertThat(exit).isZero();
+    return Identity.fromFiles(out);
+  }
+
+  @Test
+  void usersWithHandMadeSelfSignedCertificatesCannotPayEachOtherPeerToPeer() throws Exception {
+    try (OriginalClient joanne = connect(Identity.fresh("Selfie"));
+        OriginalClient lily = connect(Identity.fresh("Other"));
+        PeerServer lilyPeer = lily.peerServer()) {
+      assertThat(joanne.register("Selfie", 100)).isEqualTo("100 OK");
+      assertThat(lily.register("Other", 100)).isEqualTo("100 OK");
+      Listing.parse(joanne.login("Selfie", 0));
+      Listing.parse(lily.login("Other", lilyPeer.port()));
+      // Lily's client trusts only her own certificate: the payer's is from an unknown CA.
+      try {
+        joanne.payPeer("127.0.0.1", lilyPeer.port(), "Other", 10);
+      } catch (java.io.IOException refused) {
+        // TLS 1.2 fails the payer's handshake; in TLS 1.3 the payer may finish writing first.
+      }
+      assertThat(lilyPeer.nextFailure(PEER_WAIT))
+          .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+      assertThat(Listing.parse(lily.list()).balance()).isEqualTo(100);
+    }
+  }
+
   @Test
   void joanneRegistersLogsInAndPaysLilyPeerToPeerExactlyAsTheOriginal() throws Exception {
-    try (OriginalClient joanne = connect(Identity.fresh("Joanne"));
-        OriginalClient lily = connect(Identity.fresh("Lily"));
+    try (OriginalClient joanne = connect(credentials("Joanne"));
+        OriginalClient lily = connect(credentials("Lily"));
         PeerServer joannePeer = joanne.peerServer();
         PeerServer lilyPeer = lily.peerServer()) {
       assertThat(joanne.register("Joanne", 2000)).isEqualTo("100 OK");

@@ -1,9 +1,11 @@
 package io.paywire.compat;
 
+import java.nio.file.Path;
+import javax.net.ssl.TrustManagerFactory;
 import io.paywire.crypto.Certificates;
 import io.paywire.crypto.KeyType;
 import io.paywire.crypto.PinnedServerTrust;
-import io.paywire.crypto.TrustAnyClientCertificate;
+import io.paywire.crypto.Pem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -50,7 +52,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * {@code TRANS#<payer>#<amount>#<payee>&} and two 256-byte blocks in one write.
  *
  * <p>The server is pinned by fingerprint (the original verified nothing; pinning only makes the
- * tests stricter). Peer hops trust any certificate, as the original did.
+ * tests stricter). On a peer hop the payer trusts any payee, and the payee's listener lets in
+ * only a payer whose certificate the payee's {@code client.crt} vouches for, as the original.
  */
 final class OriginalClient implements AutoCloseable {
 
@@ -66,8 +69,40 @@ final class OriginalClient implements AutoCloseable {
   private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** A user of the original client: an RSA 2048 key and a self-signed certificate for it. */
-  record Identity(KeyPair keys, X509Certificate certificate) {
+  /**
+   * A user of the original client: an RSA key, the certificate it presents, and what its
+   * {@code client.crt} holds: the original presents the first certificate of that file and trusts
+   * every certificate in it (and nothing else) when a payer connects to its peer listener.
+   */
+  record Identity(KeyPair keys, X509Certificate certificate, List<X509Certificate> trusted) {
+
+    /** A hand-made {@code client.crt} holding just this certificate. */
+    Identity(KeyPair keys, X509Certificate certificate) {
+      this(keys, certificate, List.of(certificate));
+    }
+
+    /** {@code client.key} and {@code client.crt} from a directory, as the original loads them. */
+    static Identity fromFiles(Path directory) throws IOException {
+      List<X509Certificate> chain = Pem.readCertificates(directory.resolve("client.crt"));
+      PrivateKey key = Pem.readPrivateKey(directory.resolve("client.key"));
+      return new Identity(new KeyPair(chain.get(0).getPublicKey(), key), chain.get(0), chain);
+    }
+
+    /** Trusts exactly the certificates of {@code client.crt}, with full path validation. */
+    TrustManager peerTrust() {
+      try {
+        KeyStore anchors = KeyStore.getInstance("PKCS12");
+        anchors.load(null, null);
+        for (int i = 0; i < trusted.size(); i++) {
+          anchors.setCertificateEntry("trusted" + i, trusted.get(i));
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+        factory.init(anchors);
+        return factory.getTrustManagers()[0];
+      } catch (GeneralSecurityException | IOException e) {
+        throw new IllegalStateException("cannot build the peer trust", e);
+      }
+    }
 
     /** A fresh RSA 2048 key with a certificate valid for a day. */
     static Identity fresh(String commonName) {
@@ -352,7 +387,8 @@ final class OriginalClient implements AutoCloseable {
 
     private PeerServer(OriginalClient payee) throws IOException {
       this.payee = payee;
-      SSLContext context = context(payee.identity.keyManagers(), new TrustAnyClientCertificate());
+      // As the original: a payer is let in only if client.crt vouches for its certificate.
+      SSLContext context = context(payee.identity.keyManagers(), payee.identity.peerTrust());
       this.server = (SSLServerSocket) context.getServerSocketFactory()
           .createServerSocket(0, 8, InetAddress.getLoopbackAddress());
       server.setEnabledProtocols(PROTOCOLS);
@@ -374,6 +410,15 @@ final class OriginalClient implements AutoCloseable {
         throw new AssertionError("the peer server forwarded nothing within " + timeout, failure);
       }
       return forward;
+    }
+
+    /** The next payer connection that failed here, waiting at most {@code timeout}. */
+    Throwable nextFailure(Duration timeout) throws InterruptedException {
+      Throwable failure = failures.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (failure == null) {
+        throw new AssertionError("no payer connection failed within " + timeout);
+      }
+      return failure;
     }
 
     private void serve() {
