@@ -11,8 +11,8 @@ import javax.net.ssl.X509TrustManager;
  * How the client decides the server is the right one: by the SHA-256 fingerprint of its
  * certificate (like an SSH known host), or by a CA plus the host name in the certificate.
  *
- * @param checkHost true in CA mode: the JDK's HTTPS endpoint identification is switched on as
- *     well as {@link PinnedServerTrust}'s own host check
+ * @param checkHost true in CA mode: the JDK's HTTPS endpoint identification is switched on,
+ *     without which {@link PinnedServerTrust} refuses the server
  */
 public record ServerTrust(X509TrustManager trustManager, boolean checkHost, String description) {
 

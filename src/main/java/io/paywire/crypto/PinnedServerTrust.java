@@ -28,13 +28,12 @@ import org.bouncycastle.util.IPAddress;
  * fingerprint, like an SSH known host. Nothing else is checked, not the dates, not the name: the
  * pin is the identity, and the user chose it.
  *
- * <p>{@link #authority}: validates the chain against the given CAs with the JDK's PKIX trust
- * manager (signatures, dates, key usage, serverAuth), then checks the server's host name or IP
- * address against the leaf's SubjectAlternativeName itself, so callers need not remember to set
- * the endpoint identification algorithm. The host is the peer host of the SSLEngine, or of the
- * SSLSocket's handshake session (falling back to the socket's remote IP address). The variants
- * without a socket or engine have no host to check, and an engine created without a peer host
- * neither; create engines with {@code createSSLEngine(host, port)}.
+ * <p>{@link #authority}: the JDK's PKIX trust manager validates the chain against the given CAs
+ * (signatures, dates, key usage, serverAuth) and, through the JDK's endpoint identification, that
+ * the certificate names the host the client meant. It fails closed: a socket or engine whose
+ * endpoint identification is off (set {@code SSLParameters.setEndpointIdentificationAlgorithm(
+ * "HTTPS")}), and the variant that has no socket or engine at all, are refused rather than
+ * accepted without a host check.
  *
  * <p>Clients never present certificates to be checked by it: checkClientTrusted always throws.
  */
@@ -91,7 +90,8 @@ public final class PinnedServerTrust extends X509ExtendedTrustManager {
     if (pkix == null) {
       checkPin(chain[0]);
     } else {
-      pkix.checkServerTrusted(chain, authType);
+      throw new CertificateException("a CA-trusted server needs its host checked: use a "
+          + "socket or engine with endpoint identification");
     }
   }
 
@@ -102,8 +102,12 @@ public final class PinnedServerTrust extends X509ExtendedTrustManager {
     if (pkix == null) {
       checkPin(chain[0]);
     } else {
+      if (!(socket instanceof SSLSocket ssl)
+          || ssl.getSSLParameters().getEndpointIdentificationAlgorithm() == null) {
+        throw new CertificateException("endpoint identification is off on this socket; "
+            + "refusing to trust a CA-signed server without checking its host");
+      }
       pkix.checkServerTrusted(chain, authType, socket);
-      checkHost(chain[0], peerHost(socket));
     }
   }
 
@@ -114,8 +118,11 @@ public final class PinnedServerTrust extends X509ExtendedTrustManager {
     if (pkix == null) {
       checkPin(chain[0]);
     } else {
+      if (engine == null || engine.getSSLParameters().getEndpointIdentificationAlgorithm() == null) {
+        throw new CertificateException("endpoint identification is off on this engine; "
+            + "refusing to trust a CA-signed server without checking its host");
+      }
       pkix.checkServerTrusted(chain, authType, engine);
-      checkHost(chain[0], engine == null ? null : engine.getPeerHost());
     }
   }
 
@@ -153,60 +160,5 @@ public final class PinnedServerTrust extends X509ExtendedTrustManager {
       throw new CertificateException(
           "server certificate fingerprint " + new String(actual, US_ASCII) + " is not the pinned one");
     }
-  }
-
-  private static String peerHost(Socket socket) {
-    if (socket instanceof SSLSocket ssl) {
-      SSLSession session = ssl.getHandshakeSession();
-      if (session != null && session.getPeerHost() != null) {
-        return session.getPeerHost();
-      }
-    }
-    InetAddress address = socket == null ? null : socket.getInetAddress();
-    return address == null ? null : address.getHostAddress();
-  }
-
-  /** RFC 6125 matching against the SubjectAlternativeName only (the CN fallback is obsolete). */
-  static void checkHost(X509Certificate leaf, String host) throws CertificateException {
-    if (host == null || host.isEmpty()) {
-      return;
-    }
-    String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    Collection<List<?>> alternativeNames = leaf.getSubjectAlternativeNames();
-    if (alternativeNames != null) {
-      boolean isIp = IPAddress.isValid(name);
-      for (List<?> entry : alternativeNames) {
-        int type = (Integer) entry.get(0);
-        String value = (String) entry.get(1);
-        if (isIp ? type == SAN_IP && sameAddress(name, value) : type == SAN_DNS && dnsMatches(value, name)) {
-          return;
-        }
-      }
-    }
-    throw new CertificateException("server certificate does not name " + host);
-  }
-
-  private static boolean sameAddress(String literal, String other) {
-    try {
-      // Both are literals (IPAddress.isValid, and the JDK's rendering of a SAN), so no DNS lookup.
-      return IPAddress.isValid(other) && InetAddress.getByName(literal).equals(InetAddress.getByName(other));
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /** Exact match, or a leftmost "*" label standing for exactly one label. */
-  private static boolean dnsMatches(String pattern, String host) {
-    String p = withoutTrailingDot(pattern).toLowerCase(Locale.ROOT);
-    String h = withoutTrailingDot(host).toLowerCase(Locale.ROOT);
-    if (p.startsWith("*.")) {
-      String suffix = p.substring(1);
-      return h.endsWith(suffix) && h.length() > suffix.length() && h.indexOf('.') == h.length() - suffix.length();
-    }
-    return p.equals(h);
-  }
-
-  private static String withoutTrailingDot(String name) {
-    return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
   }
 }

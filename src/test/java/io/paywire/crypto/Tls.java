@@ -55,6 +55,12 @@ final class Tls {
    */
   static Certificate[] handshake(SSLContext server, boolean needClientAuth, SSLContext client, String host)
       throws Exception {
+    return handshake(server, needClientAuth, client, host, true);
+  }
+
+  /** As above; {@code identifyEndpoint} false leaves the JDK's host check off on the client. */
+  static Certificate[] handshake(SSLContext server, boolean needClientAuth, SSLContext client,
+      String host, boolean identifyEndpoint) throws Exception {
     InetAddress loopback = InetAddress.getByName("127.0.0.1");
     ExecutorService executor = Executors.newSingleThreadExecutor();
     try (SSLServerSocket listener =
@@ -76,6 +82,11 @@ final class Tls {
         // Layered over a connected socket so the peer host is exactly `host`, whatever it resolves to.
         try (SSLSocket socket = (SSLSocket) client.getSocketFactory()
             .createSocket(plain, host, listener.getLocalPort(), true)) {
+          if (identifyEndpoint) {
+            javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+          }
           socket.getOutputStream().write(42);
           socket.getOutputStream().flush();
           if (socket.getInputStream().read() != 42) {
@@ -96,6 +107,9 @@ final class Tls {
   static void engineHandshake(SSLContext server, SSLContext client, String host) throws Exception {
     SSLEngine clientEngine = client.createSSLEngine(host, 443);
     clientEngine.setUseClientMode(true);
+    javax.net.ssl.SSLParameters parameters = clientEngine.getSSLParameters();
+    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    clientEngine.setSSLParameters(parameters);
     SSLEngine serverEngine = server.createSSLEngine();
     serverEngine.setUseClientMode(false);
     int packet = Math.max(clientEngine.getSession().getPacketBufferSize(),
