@@ -141,8 +141,16 @@ public final class Ledger implements AutoCloseable {
     return new Ledger(directory, key, options, state, writer, lockChannel, recovery);
   }
 
-  /** The state, for reads from the owner thread. */
-  public LedgerState state() {
+  /**
+   * The state, read-only, for reads from the owner thread. Changes go through {@link #newBatch}
+   * only, so that nothing reaches memory without reaching the journal.
+   */
+  public LedgerView state() {
+    return state;
+  }
+
+  /** The mutable engine, for this package's own tools and tests. */
+  LedgerState engine() {
     return state;
   }
 

@@ -17,13 +17,13 @@ import java.util.Optional;
  * <p>Invariants, checked in full by {@link #checkInvariants}: the sum of all balances, issuer
  * included, is zero; no user balance is negative; every balance equals what its transfers add up
  * to; every transfer id is unique.
+ *
+ * <p>Package-private: outside this package the state is read through {@link LedgerView} and
+ * changed only through a {@link Batch}.
  */
-public final class LedgerState {
+final class LedgerState implements LedgerView {
 
-  public static final int ISSUER_NUMBER = 0;
-
-  /** Bounds a history page, so one query cannot copy an account's whole past. */
-  public static final int MAX_HISTORY_PAGE = 1_000;
+  static final int ISSUER_NUMBER = 0;
 
   private final LedgerRules rules;
   final List<Account> accounts = new ArrayList<>();
@@ -31,7 +31,7 @@ public final class LedgerState {
   private final Map<String, Account> accountsByFingerprint = new HashMap<>();
   final TransferTable transfers = new TransferTable();
 
-  public LedgerState(LedgerRules rules) {
+  LedgerState(LedgerRules rules) {
     this.rules = rules;
     addAccount(AccountName.ISSUER, new byte[0], 0L);
   }
@@ -62,7 +62,7 @@ public final class LedgerState {
   // ---- changes ---------------------------------------------------------------------------------
 
   /** Checks a new command against every rule and applies it if it passes. */
-  public Outcome execute(Command command, long timeMillis) {
+  Outcome execute(Command command, long timeMillis) {
     return evaluate(command, timeMillis, true);
   }
 
@@ -70,7 +70,7 @@ public final class LedgerState {
    * Applies a command read back from the journal. Throws {@link IllegalStateException} if it
    * cannot be applied, which means the journal does not describe a valid history.
    */
-  public void replay(Command command, long timeMillis) {
+  void replay(Command command, long timeMillis) {
     Outcome outcome = evaluate(command, timeMillis, false);
     if (!(outcome instanceof Outcome.Accepted accepted) || accepted.duplicate()) {
       throw new IllegalStateException("journaled command does not apply: " + outcome);
@@ -220,32 +220,31 @@ public final class LedgerState {
 
   // ---- reads -----------------------------------------------------------------------------------
 
+  @Override
   public Optional<AccountView> account(String name) {
     Account account = name == null ? null : accountsByKey.get(AccountName.key(name));
     return Optional.ofNullable(account).map(Account::view);
   }
 
-  /** The balance of an account, without copying the rest of it. */
-  /** The account holding the key with this fingerprint (lowercase hex SHA-256), if any. */
+  @Override
   public Optional<AccountView> accountByFingerprint(String fingerprint) {
     return Optional.ofNullable(accountsByFingerprint.get(fingerprint)).map(Account::view);
   }
 
+  @Override
   public java.util.OptionalLong balance(String name) {
     Account account = name == null ? null : accountsByKey.get(AccountName.key(name));
     return account == null ? java.util.OptionalLong.empty()
         : java.util.OptionalLong.of(account.balance);
   }
 
+  @Override
   public Optional<TransferView> transfer(TransferId id) {
     int sequence = transfers.find(id.high(), id.low());
     return sequence < 0 ? Optional.empty() : Optional.of(transferView(sequence));
   }
 
-  /**
-   * One page of an account's transfers, most recent first. {@code offset} counts from the most
-   * recent; {@code limit} is capped at {@link #MAX_HISTORY_PAGE}.
-   */
+  @Override
   public List<TransferView> history(String name, int offset, int limit) {
     Account account = name == null ? null : accountsByKey.get(AccountName.key(name));
     if (account == null || offset < 0 || limit <= 0) {
@@ -260,11 +259,12 @@ public final class LedgerState {
     return page;
   }
 
-  /** The number of accounts, the issuer included. */
+  @Override
   public int accountCount() {
     return accounts.size();
   }
 
+  @Override
   public long transferCount() {
     return transfers.size();
   }
@@ -281,12 +281,7 @@ public final class LedgerState {
 
   // ---- invariants ------------------------------------------------------------------------------
 
-  /**
-   * Recomputes every balance from the transfers and checks all invariants. O(transfers): for
-   * recovery, verification and tests, not for every command.
-   *
-   * @throws IllegalStateException naming the first invariant that does not hold
-   */
+  @Override
   public void checkInvariants() {
     long[] computed = new long[accounts.size()];
     for (int sequence = 0; sequence < transfers.size(); sequence++) {

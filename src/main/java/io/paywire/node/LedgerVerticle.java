@@ -5,7 +5,7 @@ import io.paywire.ledger.Batch;
 import io.paywire.ledger.Command;
 import io.paywire.ledger.Ledger;
 import io.paywire.ledger.LedgerOptions;
-import io.paywire.ledger.LedgerState;
+import io.paywire.ledger.LedgerView;
 import io.paywire.ledger.Outcome;
 import io.paywire.ledger.Snapshot;
 import io.paywire.ledger.TransferId;
@@ -50,7 +50,7 @@ public final class LedgerVerticle extends VerticleBase {
       int maxPendingRequests) {}
 
   /** One queued request: evaluated in batch order against the state, replied after the write. */
-  private record Pending(Message<Object> message, BiFunction<Batch, LedgerState, JsonObject> run) {}
+  private record Pending(Message<Object> message, BiFunction<Batch, LedgerView, JsonObject> run) {}
 
   private record Reply(Message<Object> message, JsonObject body) {}
 
@@ -116,12 +116,12 @@ public final class LedgerVerticle extends VerticleBase {
   // ---- requests --------------------------------------------------------------------------------
 
   private interface Parser {
-    BiFunction<Batch, LedgerState, JsonObject> parse(RequestReader body);
+    BiFunction<Batch, LedgerView, JsonObject> parse(RequestReader body);
   }
 
   private void register(String address, Parser parser) {
     consumers.add(vertx.eventBus().consumer(address, message -> {
-      BiFunction<Batch, LedgerState, JsonObject> run;
+      BiFunction<Batch, LedgerView, JsonObject> run;
       try {
         run = parser.parse(new RequestReader(message.body()));
       } catch (BadRequest bad) {
@@ -132,7 +132,7 @@ public final class LedgerVerticle extends VerticleBase {
     }));
   }
 
-  private BiFunction<Batch, LedgerState, JsonObject> openAccount(RequestReader body) {
+  private BiFunction<Batch, LedgerView, JsonObject> openAccount(RequestReader body) {
     TransferId given = body.optionalId("id");
     Command command = new Command.OpenAccount(
         given != null ? given : TransferId.random(random),
@@ -150,7 +150,7 @@ public final class LedgerVerticle extends VerticleBase {
     };
   }
 
-  private BiFunction<Batch, LedgerState, JsonObject> transfer(RequestReader body) {
+  private BiFunction<Batch, LedgerView, JsonObject> transfer(RequestReader body) {
     Command.Transfer command = new Command.Transfer(
         body.id("id"),
         body.string("payer"),
@@ -168,31 +168,31 @@ public final class LedgerVerticle extends VerticleBase {
     };
   }
 
-  private BiFunction<Batch, LedgerState, JsonObject> account(RequestReader body) {
+  private BiFunction<Batch, LedgerView, JsonObject> account(RequestReader body) {
     String name = body.string("name");
     return (batch, state) -> state.account(name)
         .map(a -> new JsonObject().put("ok", true).put("account", LedgerApi.account(a)))
         .orElseGet(() -> LedgerApi.rejection("UNKNOWN_ACCOUNT", "no account " + name));
   }
 
-  private BiFunction<Batch, LedgerState, JsonObject> history(RequestReader body) {
+  private BiFunction<Batch, LedgerView, JsonObject> history(RequestReader body) {
     String name = body.string("name");
     int offset = body.intValue("offset", 0, 0, Integer.MAX_VALUE);
-    int limit = body.intValue("limit", 20, 1, LedgerState.MAX_HISTORY_PAGE);
+    int limit = body.intValue("limit", 20, 1, LedgerView.MAX_HISTORY_PAGE);
     return (batch, state) -> state.account(name)
         .map(a -> new JsonObject().put("ok", true).put("total", a.transferCount())
             .put("transfers", LedgerApi.transfers(state.history(name, offset, limit))))
         .orElseGet(() -> LedgerApi.rejection("UNKNOWN_ACCOUNT", "no account " + name));
   }
 
-  private BiFunction<Batch, LedgerState, JsonObject> findTransfer(RequestReader body) {
+  private BiFunction<Batch, LedgerView, JsonObject> findTransfer(RequestReader body) {
     TransferId id = body.id("id");
     return (batch, state) -> state.transfer(id)
         .map(t -> new JsonObject().put("ok", true).put("transfer", LedgerApi.transfer(t)))
         .orElseGet(() -> LedgerApi.rejection("UNKNOWN_TRANSFER", "no transfer " + id));
   }
 
-  private JsonObject status(LedgerState state) {
+  private JsonObject status(LedgerView state) {
     return new JsonObject()
         .put("ok", true)
         .put("accounts", state.accountCount())
@@ -227,7 +227,7 @@ public final class LedgerVerticle extends VerticleBase {
         break;
       }
       Batch batch = ledger.newBatch(clock.millis());
-      LedgerState state = ledger.state();
+      LedgerView state = ledger.state();
       List<Reply> replies = new ArrayList<>(Math.min(queue.size(), 1024));
       while (!queue.isEmpty() && !batch.isFull()) {
         Pending pending = queue.poll();
