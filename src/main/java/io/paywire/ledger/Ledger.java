@@ -44,6 +44,7 @@ public final class Ledger implements AutoCloseable {
   private final FileChannel lockChannel;
   private final Recovery recovery;
   private volatile boolean failed;
+  private volatile String failure;
   private long transfersAtLastSnapshot;
 
   private Ledger(Path directory, Path key, LedgerOptions options, LedgerState state,
@@ -149,6 +150,11 @@ public final class Ledger implements AutoCloseable {
     return state;
   }
 
+  /** Test seam: growing the transfer columns past {@code rows} fails as if memory ran out. */
+  void limitTransferColumns(int rows) {
+    state.transfers.columnCapacityLimit = rows;
+  }
+
   /** The mutable engine, for this package's own tools and tests. */
   LedgerState engine() {
     return state;
@@ -166,37 +172,73 @@ public final class Ledger implements AutoCloseable {
     return writer.position();
   }
 
-  /** True after a failed write: the ledger refuses all further batches until it is reopened. */
+  /**
+   * True after a batch failed to apply, to pass its checks or to reach the journal: the ledger
+   * refuses all further batches until it is reopened.
+   */
   public boolean failed() {
     return failed;
   }
 
+  /** Why the ledger failed closed, or null while it has not. */
+  public String failure() {
+    return failure;
+  }
+
   /** Starts a batch whose transfers carry {@code timeMillis}. */
   public Batch newBatch(long timeMillis) {
+    requireOpen();
+    return new Batch(this, state, options, timeMillis);
+  }
+
+  void requireOpen() {
     if (failed) {
-      throw new IllegalStateException("ledger failed closed after a journal write error");
+      throw new LedgerFailedException("ledger failed closed: " + failure);
     }
-    return new Batch(state, options, timeMillis);
   }
 
   /**
-   * Appends the batch to the journal and forces it to disk. If this throws, the in-memory state
-   * is ahead of the disk, so the ledger fails closed: no further batch is accepted and nothing of
-   * this batch may be acknowledged. Reopening the directory recovers what is durable.
+   * Fails the ledger closed because of something that went wrong inside {@code batch} (the caller
+   * may report its own errors here too, such as one building a reply): marks the ledger failed
+   * first, then undoes the batch in memory so the state again equals the journal. Nothing of the
+   * batch may be acknowledged. Safe to call more than once.
+   *
+   * @return the exception to throw
+   */
+  public LedgerFailedException fail(Batch batch, String stage, Throwable cause) {
+    long sequence = writer.position().nextBatchSequence();
+    if (!failed) {
+      failure = "batch " + sequence + " failed in " + stage + ": " + cause;
+      failed = true;
+      LOG.log(Level.ERROR, "event=ledger_failed_closed dir={0} batch={1} stage={2} error={3}",
+          directory, sequence, stage, cause.toString());
+      try {
+        state.rollBack(batch.start);
+      } catch (RuntimeException | Error undo) {
+        // The ledger is failed either way and serves nothing more; a restart recovers.
+        LOG.log(Level.ERROR, "event=ledger_rollback_failed dir={0} error={1}", directory,
+            undo.toString());
+      }
+    }
+    return new LedgerFailedException("ledger failed closed: " + failure, cause);
+  }
+
+  /**
+   * Appends the batch to the journal and forces it to disk. If this throws, the ledger has failed
+   * closed: nothing of this batch may be acknowledged and no further batch is accepted; memory is
+   * rolled back to before the batch. Reopening the directory recovers what is durable.
    */
   public void write(Batch batch) throws IOException {
     if (failed) {
-      throw new IOException("ledger failed closed after a journal write error");
+      throw new IOException("ledger failed closed: " + failure);
     }
     if (!batch.hasRecords()) {
       return;
     }
     try {
       writer.append(batch.timeMillis, batch.recordCount, batch.encodedRecords());
-    } catch (IOException | RuntimeException e) {
-      failed = true;
-      LOG.log(Level.ERROR, "event=journal_write_failed dir={0} error={1}", directory,
-          e.toString());
+    } catch (IOException | RuntimeException | Error e) {
+      fail(batch, "journal write", e);
       throw e instanceof IOException io ? io : new IOException(e);
     }
   }

@@ -137,10 +137,17 @@ final class LedgerState implements LedgerView {
     if (issuerBalance == Long.MIN_VALUE) {
       return reject(RejectCode.SUPPLY_EXHAUSTED, "the issuer cannot issue that much more");
     }
-    Account account = addAccount(open.name(), open.publicKey().clone(), timeMillis);
+    // Everything that can fail (allocation included) happens before the first change, so a
+    // command either applies whole or leaves the state as it was.
+    Account account = new Account(accounts.size(), open.name(), open.publicKey().clone(),
+        timeMillis);
+    transfers.reserveOne();
+    issuer.history.reserveOne();
+    addAccount(account);
+    TransferView applied = record(open.id(), issuer, account, open.deposit(), timeMillis);
     issuer.balance = issuerBalance;
     account.balance = open.deposit();
-    return new Outcome.Accepted(record(open.id(), issuer, account, open.deposit(), timeMillis), false);
+    return new Outcome.Accepted(applied, false);
   }
 
   private Outcome transfer(Command.Transfer transfer, long timeMillis, boolean checkRules) {
@@ -163,11 +170,16 @@ final class LedgerState implements LedgerView {
     if (payer.balance < transfer.amount()) {
       return reject(RejectCode.INSUFFICIENT_FUNDS, "balance too low");
     }
-    payer.balance = Math.subtractExact(payer.balance, transfer.amount());
+    long payerBalance = Math.subtractExact(payer.balance, transfer.amount());
     // Cannot overflow: no balance exceeds the total issued, which fits in a long.
-    payee.balance = Math.addExact(payee.balance, transfer.amount());
-    return new Outcome.Accepted(
-        record(transfer.id(), payer, payee, transfer.amount(), timeMillis), false);
+    long payeeBalance = Math.addExact(payee.balance, transfer.amount());
+    transfers.reserveOne();
+    payer.history.reserveOne();
+    payee.history.reserveOne();
+    TransferView applied = record(transfer.id(), payer, payee, transfer.amount(), timeMillis);
+    payer.balance = payerBalance;
+    payee.balance = payeeBalance;
+    return new Outcome.Accepted(applied, false);
   }
 
   private TransferView record(TransferId id, Account payer, Account payee, long amount, long time) {
@@ -196,13 +208,52 @@ final class LedgerState implements LedgerView {
   }
 
   private Account addAccount(String name, byte[] publicKey, long timeMillis) {
-    Account account = new Account(accounts.size(), name, publicKey, timeMillis);
+    return addAccount(new Account(accounts.size(), name, publicKey, timeMillis));
+  }
+
+  private Account addAccount(Account account) {
     accounts.add(account);
-    accountsByKey.put(AccountName.key(name), account);
+    accountsByKey.put(AccountName.key(account.name), account);
     if (!account.fingerprint.isEmpty()) {
       accountsByFingerprint.put(account.fingerprint, account);
     }
     return account;
+  }
+
+  // ---- undo ------------------------------------------------------------------------------------
+
+  /** How far the state went before a batch: what {@link #rollBack} returns to. */
+  record Mark(int transfers, int accounts) {}
+
+  Mark mark() {
+    return new Mark(transfers.size(), accounts.size());
+  }
+
+  /**
+   * Undoes every change since {@code mark}: for a batch that failed to apply or to reach the
+   * journal, so that memory again equals what the journal holds. Works from a state a command
+   * left half-applied too (an account added without its deposit), since every command records
+   * its transfer before it changes any balance.
+   */
+  void rollBack(Mark mark) {
+    for (int sequence = transfers.size() - 1; sequence >= mark.transfers(); sequence--) {
+      Account payer = accounts.get(transfers.payer[sequence]);
+      Account payee = accounts.get(transfers.payee[sequence]);
+      long amount = transfers.amount[sequence];
+      payer.balance = Math.addExact(payer.balance, amount);
+      payee.balance = Math.subtractExact(payee.balance, amount);
+    }
+    for (Account account : accounts) {
+      account.history.removeLastFrom(mark.transfers());
+    }
+    transfers.truncate(mark.transfers());
+    while (accounts.size() > mark.accounts()) {
+      Account removed = accounts.remove(accounts.size() - 1);
+      accountsByKey.remove(AccountName.key(removed.name), removed);
+      if (!removed.fingerprint.isEmpty()) {
+        accountsByFingerprint.remove(removed.fingerprint, removed);
+      }
+    }
   }
 
   /** A user account by name, or null: the issuer takes part in deposits only. */

@@ -16,6 +16,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -66,9 +67,21 @@ public final class LedgerVerticle extends VerticleBase {
   private Future<?> snapshotInFlight = Future.succeededFuture();
   private Promise<Void> drained;
 
+  /** Opens the ledger at start; a seam for tests that need a fault injected into it. */
+  interface Opener {
+    Ledger open(Path dataDirectory, LedgerOptions options) throws IOException;
+  }
+
+  private final Opener opener;
+
   public LedgerVerticle(Settings settings, Clock clock) {
+    this(settings, clock, Ledger::open);
+  }
+
+  LedgerVerticle(Settings settings, Clock clock, Opener opener) {
     this.settings = settings;
     this.clock = clock;
+    this.opener = opener;
   }
 
   @Override
@@ -76,7 +89,7 @@ public final class LedgerVerticle extends VerticleBase {
     journalWorker = vertx.createSharedWorkerExecutor("paywire-journal-" + deploymentID(), 1);
     snapshotWorker = vertx.createSharedWorkerExecutor("paywire-snapshot-" + deploymentID(), 1);
     return journalWorker
-        .executeBlocking(() -> Ledger.open(settings.dataDirectory(), settings.options()))
+        .executeBlocking(() -> opener.open(settings.dataDirectory(), settings.options()))
         .compose(opened -> {
           ledger = opened;
           register(LedgerApi.OPEN_ACCOUNT, this::openAccount);
@@ -84,7 +97,7 @@ public final class LedgerVerticle extends VerticleBase {
           register(LedgerApi.ACCOUNT, this::account);
           register(LedgerApi.HISTORY, this::history);
           register(LedgerApi.FIND_TRANSFER, this::findTransfer);
-          register(LedgerApi.STATUS, body -> (batch, state) -> status(state));
+          registerStatus();
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         });
   }
@@ -129,6 +142,20 @@ public final class LedgerVerticle extends VerticleBase {
         return;
       }
       enqueue(new Pending(message, run));
+    }));
+  }
+
+  /**
+   * Status is answered even after the ledger failed closed, so that {@code GET /health} can say
+   * it failed (and why) instead of only that no answer came.
+   */
+  private void registerStatus() {
+    consumers.add(vertx.eventBus().consumer(LedgerApi.STATUS, message -> {
+      if (ledger.failed()) {
+        message.reply(status(ledger.state()));
+      } else {
+        enqueue(new Pending(message, (batch, state) -> status(state)));
+      }
     }));
   }
 
@@ -193,13 +220,17 @@ public final class LedgerVerticle extends VerticleBase {
   }
 
   private JsonObject status(LedgerView state) {
-    return new JsonObject()
+    JsonObject status = new JsonObject()
         .put("ok", true)
         .put("accounts", state.accountCount())
         .put("transfers", state.transferCount())
         .put("nextBatchSequence", ledger.position().nextBatchSequence())
         .put("headHash", ledger.position().headHashHex())
         .put("failed", ledger.failed());
+    if (ledger.failed()) {
+      status.put("failure", ledger.failure());
+    }
+    return status;
   }
 
   // ---- group commit ----------------------------------------------------------------------------
@@ -229,9 +260,21 @@ public final class LedgerVerticle extends VerticleBase {
       Batch batch = ledger.newBatch(clock.millis());
       LedgerView state = ledger.state();
       List<Reply> replies = new ArrayList<>(Math.min(queue.size(), 1024));
-      while (!queue.isEmpty() && !batch.isFull()) {
-        Pending pending = queue.poll();
-        replies.add(new Reply(pending.message(), pending.run().apply(batch, state)));
+      Pending pending = null;
+      try {
+        while (!queue.isEmpty() && !batch.isFull()) {
+          pending = queue.poll();
+          replies.add(new Reply(pending.message(), pending.run().apply(batch, state)));
+        }
+      } catch (RuntimeException e) {
+        // Fail closed: the ledger undoes the batch, and no request of it gets an answer that
+        // could pass for an acknowledgement; the loop then refuses everything still queued.
+        ledger.fail(batch, "apply", e);
+        replies.forEach(r -> r.message().fail(LedgerApi.FAILURE_UNAVAILABLE,
+            "ledger failed closed; nothing in this batch was applied"));
+        pending.message().fail(LedgerApi.FAILURE_UNAVAILABLE,
+            "ledger failed closed; nothing in this batch was applied");
+        continue;
       }
       if (!batch.hasRecords()) {
         replies.forEach(r -> r.message().reply(r.body()));
