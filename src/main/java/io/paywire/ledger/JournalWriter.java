@@ -50,9 +50,13 @@ final class JournalWriter implements AutoCloseable {
    * Writes one batch and forces it to disk. Only when this returns are the batch's commands
    * durable. On an exception nothing may be acknowledged and the writer must not be used again.
    *
+   * @param previous where the caller's last batch ended: the new frame must carry the next
+   *     sequence number and chain to that batch's hash, or nothing is written
    * @param records the encoded records, from position 0 to the limit
+   * @throws IllegalStateException if the frame would not continue the sequence and hash chain
    */
-  JournalPosition append(long timeMillis, int recordCount, ByteBuffer records) throws IOException {
+  JournalPosition append(JournalPosition previous, long timeMillis, int recordCount,
+      ByteBuffer records) throws IOException {
     int bodyLength = JournalFormat.BODY_FIXED_BYTES + records.remaining();
     int frameLength = JournalFormat.HEADER_BYTES + bodyLength + JournalFormat.HASH_BYTES;
     if (position.offset() > 0 && position.offset() + frameLength > segmentBytes) {
@@ -71,6 +75,7 @@ final class JournalWriter implements AutoCloseable {
         .putInt(8, JournalFormat.headerCrc(JournalFormat.MAGIC, bodyLength))
         .putInt(12, JournalFormat.crc(array, JournalFormat.HEADER_BYTES,
             bodyLength + JournalFormat.HASH_BYTES));
+    requireContinues(previous, frame);
     frame.flip();
     while (frame.hasRemaining()) {
       channel.write(frame);
@@ -79,6 +84,27 @@ final class JournalWriter implements AutoCloseable {
     position = new JournalPosition(position.segmentId(), position.offset() + frameLength,
         position.nextBatchSequence() + 1, hash);
     return position;
+  }
+
+  /** Checks the frame as built, from its bytes: sequence and previous hash follow the caller's. */
+  private static void requireContinues(JournalPosition previous, ByteBuffer frame) {
+    long expected = previous.nextBatchSequence();
+    long sequence = frame.getLong(JournalFormat.HEADER_BYTES);
+    if (sequence != expected) {
+      throw new IllegalStateException("batch " + expected + ": frame carries sequence " + sequence
+          + ", which does not follow batch " + (expected - 1));
+    }
+    int hashAt = JournalFormat.HEADER_BYTES + 8 + 8 + 4;
+    if (!java.util.Arrays.equals(frame.array(), hashAt, hashAt + JournalFormat.HASH_BYTES,
+        previous.headHash(), 0, JournalFormat.HASH_BYTES)) {
+      throw new IllegalStateException("batch " + expected
+          + ": frame does not chain to the hash of batch " + (expected - 1));
+    }
+  }
+
+  /** Test seam: makes the writer's bookkeeping wrong, as a bug in it would. */
+  void setPositionForTest(JournalPosition wrong) {
+    position = wrong;
   }
 
   private void rollSegment() throws IOException {

@@ -46,6 +46,11 @@ public final class Ledger implements AutoCloseable {
   private volatile boolean failed;
   private volatile String failure;
   private long transfersAtLastSnapshot;
+  /**
+   * The end of the last batch this ledger wrote, kept apart from the writer's own position: each
+   * new frame must carry the next sequence and this head hash, or nothing is written.
+   */
+  private JournalPosition lastWritten;
 
   private Ledger(Path directory, Path key, LedgerOptions options, LedgerState state,
       JournalWriter writer, FileChannel lockChannel, Recovery recovery) {
@@ -57,6 +62,7 @@ public final class Ledger implements AutoCloseable {
     this.lockChannel = lockChannel;
     this.recovery = recovery;
     this.transfersAtLastSnapshot = state.transferCount() - recovery.recordsReplayed();
+    this.lastWritten = writer.position();
   }
 
   static Path journalDirectory(Path dataDirectory) {
@@ -155,6 +161,11 @@ public final class Ledger implements AutoCloseable {
     state.transfers.columnCapacityLimit = rows;
   }
 
+  /** Test seam: the journal writer, whose bookkeeping a test may break. */
+  JournalWriter writer() {
+    return writer;
+  }
+
   /** The mutable engine, for this package's own tools and tests. */
   LedgerState engine() {
     return state;
@@ -232,14 +243,23 @@ public final class Ledger implements AutoCloseable {
     if (failed) {
       throw new IOException("ledger failed closed: " + failure);
     }
+    long sequence = writer.position().nextBatchSequence();
+    try {
+      state.checkBatch(batch.start, sequence);
+    } catch (RuntimeException e) {
+      fail(batch, "invariant check", e);
+      throw new IOException(e.getMessage(), e);
+    }
     if (!batch.hasRecords()) {
       return;
     }
     try {
-      writer.append(batch.timeMillis, batch.recordCount, batch.encodedRecords());
+      JournalPosition written = writer.append(lastWritten, batch.timeMillis, batch.recordCount,
+          batch.encodedRecords());
+      lastWritten = written;
     } catch (IOException | RuntimeException | Error e) {
       fail(batch, "journal write", e);
-      throw e instanceof IOException io ? io : new IOException(e);
+      throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
     }
   }
 

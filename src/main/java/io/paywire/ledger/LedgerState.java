@@ -30,6 +30,12 @@ final class LedgerState implements LedgerView {
   private final Map<String, Account> accountsByKey = new HashMap<>();
   private final Map<String, Account> accountsByFingerprint = new HashMap<>();
   final TransferTable transfers = new TransferTable();
+  /**
+   * The sum of all balances, issuer included, kept up to date by every balance change, so the
+   * check after each batch costs nothing. Plain (wrapping) arithmetic: updating it cannot fail,
+   * and no true sum of balances that fit in longs can wrap around to zero.
+   */
+  private long balanceSum;
 
   LedgerState(LedgerRules rules) {
     this.rules = rules;
@@ -46,7 +52,7 @@ final class LedgerState implements LedgerView {
       state.addAccount(image.names()[i], image.keys()[i], image.created()[i]);
     }
     for (int i = 0; i < image.names().length; i++) {
-      state.accounts.get(i).balance = image.balances()[i];
+      state.setBalance(state.accounts.get(i), image.balances()[i]);
     }
     int n = image.transferCount();
     state.transfers.load(image.idHigh(), image.idLow(), image.payer(), image.payee(),
@@ -145,8 +151,8 @@ final class LedgerState implements LedgerView {
     issuer.history.reserveOne();
     addAccount(account);
     TransferView applied = record(open.id(), issuer, account, open.deposit(), timeMillis);
-    issuer.balance = issuerBalance;
-    account.balance = open.deposit();
+    setBalance(issuer, issuerBalance);
+    setBalance(account, open.deposit());
     return new Outcome.Accepted(applied, false);
   }
 
@@ -177,8 +183,8 @@ final class LedgerState implements LedgerView {
     payer.history.reserveOne();
     payee.history.reserveOne();
     TransferView applied = record(transfer.id(), payer, payee, transfer.amount(), timeMillis);
-    payer.balance = payerBalance;
-    payee.balance = payeeBalance;
+    setBalance(payer, payerBalance);
+    setBalance(payee, payeeBalance);
     return new Outcome.Accepted(applied, false);
   }
 
@@ -207,6 +213,49 @@ final class LedgerState implements LedgerView {
         && amount == transfer.amount();
   }
 
+  /** The only way a balance changes: keeps {@link #balanceSum} true. Cannot fail. */
+  private void setBalance(Account account, long balance) {
+    balanceSum += balance - account.balance;
+    account.balance = balance;
+  }
+
+  /**
+   * Test seam: changes a balance with no transfer behind it, as a broken rule would; the running
+   * sum sees the change as it would see any other.
+   */
+  void adjustBalanceForTest(String name, long delta) {
+    Account account = accountsByKey.get(AccountName.key(name));
+    setBalance(account, account.balance + delta);
+  }
+
+  // ---- invariants of one batch -----------------------------------------------------------------
+
+  /**
+   * The cheap invariants, checked after every batch before it is written: the running sum of all
+   * balances is zero, and no account a transfer of this batch touched has a negative balance.
+   * O(transfers of the batch).
+   *
+   * @throws IllegalStateException naming the batch and what does not hold
+   */
+  void checkBatch(Mark start, long batchSequence) {
+    if (balanceSum != 0) {
+      throw new IllegalStateException("batch " + batchSequence + ": balances sum to "
+          + balanceSum + ", not zero");
+    }
+    for (int sequence = start.transfers(); sequence < transfers.size(); sequence++) {
+      requireNotNegative(transfers.payer[sequence], batchSequence);
+      requireNotNegative(transfers.payee[sequence], batchSequence);
+    }
+  }
+
+  private void requireNotNegative(int number, long batchSequence) {
+    Account account = accounts.get(number);
+    if (number != ISSUER_NUMBER && account.balance < 0) {
+      throw new IllegalStateException("batch " + batchSequence + ": balance of " + account.name
+          + " is " + account.balance + ", below zero");
+    }
+  }
+
   private Account addAccount(String name, byte[] publicKey, long timeMillis) {
     return addAccount(new Account(accounts.size(), name, publicKey, timeMillis));
   }
@@ -232,16 +281,16 @@ final class LedgerState implements LedgerView {
   /**
    * Undoes every change since {@code mark}: for a batch that failed to apply or to reach the
    * journal, so that memory again equals what the journal holds. Works from a state a command
-   * left half-applied too (an account added without its deposit), since every command records
-   * its transfer before it changes any balance.
+   * left half-applied too (an account added, its deposit not recorded): a command changes
+   * balances last, after recording its transfer, with plain writes that cannot fail.
    */
   void rollBack(Mark mark) {
     for (int sequence = transfers.size() - 1; sequence >= mark.transfers(); sequence--) {
       Account payer = accounts.get(transfers.payer[sequence]);
       Account payee = accounts.get(transfers.payee[sequence]);
       long amount = transfers.amount[sequence];
-      payer.balance = Math.addExact(payer.balance, amount);
-      payee.balance = Math.subtractExact(payee.balance, amount);
+      setBalance(payer, payer.balance + amount);
+      setBalance(payee, payee.balance - amount);
     }
     for (Account account : accounts) {
       account.history.removeLastFrom(mark.transfers());
@@ -361,6 +410,10 @@ final class LedgerState implements LedgerView {
     }
     if (sum != 0) {
       throw new IllegalStateException("balances sum to " + sum + ", not zero");
+    }
+    if (sum != balanceSum) {
+      throw new IllegalStateException("running sum of balances is " + balanceSum
+          + " but the balances sum to " + sum);
     }
   }
 }
