@@ -2,9 +2,7 @@ package io.paywire.ledger;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 
 /**
@@ -13,22 +11,24 @@ import java.security.MessageDigest;
  */
 final class JournalWriter implements AutoCloseable {
 
+  private final Storage storage;
   private final Path directory;
   private final long segmentBytes;
   private final MessageDigest sha256 = Fingerprint.sha256();
-  private FileChannel channel;
+  private Storage.AppendFile channel;
   private JournalPosition position;
 
-  private JournalWriter(Path directory, long segmentBytes, JournalPosition position)
-      throws IOException {
+  private JournalWriter(Storage storage, Path directory, long segmentBytes,
+      JournalPosition position) throws IOException {
+    this.storage = storage;
     this.directory = directory;
     this.segmentBytes = segmentBytes;
     this.position = position;
-    boolean created = !java.nio.file.Files.exists(
+    boolean created = !storage.exists(
         directory.resolve(JournalFormat.segmentName(position.segmentId())));
     this.channel = openSegment(position.segmentId());
     if (created) {
-      Durable.syncDirectory(directory);
+      storage.syncDirectory(directory);
     }
     if (channel.size() != position.offset()) {
       throw new IllegalStateException("segment " + position.segmentId() + " has " + channel.size()
@@ -37,9 +37,9 @@ final class JournalWriter implements AutoCloseable {
   }
 
   /** Opens the journal for appending at a position recovery found to be the valid end. */
-  static JournalWriter open(Path directory, JournalPosition end, long segmentBytes)
-      throws IOException {
-    return new JournalWriter(directory, segmentBytes, end);
+  static JournalWriter open(Storage storage, Path directory, JournalPosition end,
+      long segmentBytes) throws IOException {
+    return new JournalWriter(storage, directory, segmentBytes, end);
   }
 
   JournalPosition position() {
@@ -77,10 +77,8 @@ final class JournalWriter implements AutoCloseable {
             bodyLength + JournalFormat.HASH_BYTES));
     requireContinues(previous, frame);
     frame.flip();
-    while (frame.hasRemaining()) {
-      channel.write(frame);
-    }
-    channel.force(false);
+    channel.write(frame);
+    channel.force();
     position = new JournalPosition(position.segmentId(), position.offset() + frameLength,
         position.nextBatchSequence() + 1, hash);
     return position;
@@ -111,15 +109,12 @@ final class JournalWriter implements AutoCloseable {
     channel.close();
     long segmentId = position.nextBatchSequence();
     channel = openSegment(segmentId);
-    Durable.syncDirectory(directory);
+    storage.syncDirectory(directory);
     position = new JournalPosition(segmentId, 0, position.nextBatchSequence(), position.headHash());
   }
 
-  private FileChannel openSegment(long segmentId) throws IOException {
-    FileChannel opened = FileChannel.open(directory.resolve(JournalFormat.segmentName(segmentId)),
-        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    opened.position(opened.size());
-    return opened;
+  private Storage.AppendFile openSegment(long segmentId) throws IOException {
+    return storage.openAppend(directory.resolve(JournalFormat.segmentName(segmentId)));
   }
 
   @Override
@@ -131,7 +126,7 @@ final class JournalWriter implements AutoCloseable {
   void close(boolean sync) throws IOException {
     try {
       if (sync) {
-        channel.force(true);
+        channel.force();
       }
     } finally {
       channel.close();
