@@ -2,10 +2,10 @@ package io.paywire.cli;
 
 import io.paywire.bus.LedgerApi;
 import io.paywire.config.PaywireConfig;
+import io.paywire.ledger.InMemoryLedger;
 import io.paywire.ledger.Ledger;
 import io.paywire.ledger.LedgerOptions;
 import io.paywire.ledger.LedgerRules;
-import io.paywire.ledger.LedgerState;
 import io.paywire.ledger.Outcome;
 import io.paywire.ledger.TransferId;
 import io.paywire.ledger.Verifier;
@@ -69,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private void inMemory() {
-    LedgerState state = new LedgerState(LedgerRules.DEFAULTS);
+    InMemoryLedger state = new InMemoryLedger(LedgerRules.DEFAULTS);
     SplittableRandom random = new SplittableRandom(1);
     for (int i = 0; i < accounts; i++) {
       state.execute(new io.paywire.ledger.Command.OpenAccount(new TransferId(0, i), "user" + i, null, 1_000_000_000),
@@ -109,7 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
             inMemoryTransfers, accepted, secondsTaken, inMemoryTransfers / secondsTaken);
       }
     }
-    state.checkInvariants();
+    state.view().checkInvariants();
   }
 
   private void durable(Path dir) throws Exception {

@@ -9,32 +9,56 @@ import java.nio.ByteBuffer;
  * any outcome of the batch before that write returns.
  */
 public final class Batch {
+  /** The ledger this batch goes to; null for a batch on a bare state (tests of the rules). */
+  private final Ledger ledger;
   private final LedgerState state;
   private final LedgerOptions options;
+  /** The state before this batch: where a failure rolls back to. */
+  final LedgerState.Mark start;
   final long timeMillis;
   private ByteBuffer records = ByteBuffer.allocate(16 << 10);
   int recordCount;
   private int commandCount;
 
-  Batch(LedgerState state, LedgerOptions options, long timeMillis) {
+  Batch(Ledger ledger, LedgerState state, LedgerOptions options, long timeMillis) {
+    this.ledger = ledger;
     this.state = state;
     this.options = options;
+    this.start = state.mark();
     this.timeMillis = timeMillis;
   }
 
+  /**
+   * Applies one command. An expected failure is a {@link Outcome.Rejected} value; anything else
+   * that goes wrong (an allocation that fails, a broken invariant) fails the ledger closed: the
+   * whole batch is undone in memory, nothing of it may be acknowledged, and this throws.
+   *
+   * @throws LedgerFailedException if the ledger failed, now or before
+   */
   public Outcome execute(Command command) {
     if (isFull()) {
       throw new IllegalStateException("batch is full; start another");
+    }
+    if (ledger != null) {
+      ledger.requireOpen();
     }
     commandCount++;
     if (!RecordCodec.fits(command)) {
       return new Outcome.Rejected(RejectCode.MALFORMED, "a field is too long");
     }
-    Outcome outcome = state.execute(command, timeMillis);
-    if (outcome instanceof Outcome.Accepted accepted && !accepted.duplicate()) {
-      append(canonical(command, accepted.transfer()));
+    try {
+      Outcome outcome = state.execute(command, timeMillis);
+      if (outcome instanceof Outcome.Accepted accepted && !accepted.duplicate()) {
+        append(canonical(command, accepted.transfer()));
+      }
+      return outcome;
+    } catch (RuntimeException | Error e) {
+      if (ledger == null) {
+        state.rollBack(start);
+        throw new LedgerFailedException("batch failed in apply: " + e, e);
+      }
+      throw ledger.fail(this, "apply", e);
     }
-    return outcome;
   }
 
   /** Journals names as registered, so the journal reads the same whatever case a client used. */

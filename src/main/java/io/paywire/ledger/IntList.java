@@ -8,10 +8,22 @@ final class IntList {
   private int size;
 
   void add(int value) {
+    reserveOne();
+    items[size++] = value;
+  }
+
+  /** Makes room for one more {@link #add}, so that the add itself cannot fail. */
+  void reserveOne() {
     if (size == items.length) {
       items = Arrays.copyOf(items, size * 2);
     }
-    items[size++] = value;
+  }
+
+  /** Removes the last value if it is at least {@code from}; for undoing a failed batch. */
+  void removeLastFrom(int from) {
+    while (size > 0 && items[size - 1] >= from) {
+      size--;
+    }
   }
 
   int get(int index) {

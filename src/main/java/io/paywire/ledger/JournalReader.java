@@ -2,13 +2,11 @@ package io.paywire.ledger;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Reads the journal from a position to its end, checking every frame (checksums, hash chain,
@@ -40,18 +38,14 @@ final class JournalReader {
 
   private JournalReader() {}
 
-  static List<Long> segmentIds(Path directory) throws IOException {
-    if (!Files.isDirectory(directory)) {
-      return List.of();
-    }
-    try (Stream<Path> files = Files.list(directory)) {
-      return files.map(JournalFormat::segmentId).filter(id -> id >= 0).sorted().toList();
-    }
+  static List<Long> segmentIds(Storage storage, Path directory) throws IOException {
+    return storage.list(directory).stream().map(JournalFormat::segmentId).filter(id -> id >= 0)
+        .sorted().toList();
   }
 
-  static Tail read(Path directory, JournalPosition from, RecordVisitor visitor)
+  static Tail read(Storage storage, Path directory, JournalPosition from, RecordVisitor visitor)
       throws IOException {
-    List<Long> ids = segmentIds(directory);
+    List<Long> ids = segmentIds(storage, directory);
     if (ids.isEmpty()) {
       if (from.offset() != 0 || from.nextBatchSequence() != 0) {
         throw new JournalCorruptException(directory, 0,
@@ -73,7 +67,7 @@ final class JournalReader {
         throw new JournalCorruptException(file, 0,
             "segment starts at batch " + id + " but batch " + cursor.nextSequence + " is next");
       }
-      byte[] data = Files.readAllBytes(file);
+      byte[] data = storage.readAll(file);
       long start = i == first ? from.offset() : 0;
       if (start > data.length) {
         throw new JournalCorruptException(file, data.length, "segment shorter than expected");
@@ -264,7 +258,7 @@ final class JournalReader {
   /** Lists segment files for tools and tests. */
   static List<Path> segmentFiles(Path directory) throws IOException {
     List<Path> files = new ArrayList<>();
-    for (long id : segmentIds(directory)) {
+    for (long id : segmentIds(FileStorage.INSTANCE, directory)) {
       files.add(directory.resolve(JournalFormat.segmentName(id)));
     }
     return files;

@@ -2,9 +2,7 @@ package io.paywire.ledger;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 
 /**
@@ -13,22 +11,24 @@ import java.security.MessageDigest;
  */
 final class JournalWriter implements AutoCloseable {
 
+  private final Storage storage;
   private final Path directory;
   private final long segmentBytes;
   private final MessageDigest sha256 = Fingerprint.sha256();
-  private FileChannel channel;
+  private Storage.AppendFile channel;
   private JournalPosition position;
 
-  private JournalWriter(Path directory, long segmentBytes, JournalPosition position)
-      throws IOException {
+  private JournalWriter(Storage storage, Path directory, long segmentBytes,
+      JournalPosition position) throws IOException {
+    this.storage = storage;
     this.directory = directory;
     this.segmentBytes = segmentBytes;
     this.position = position;
-    boolean created = !java.nio.file.Files.exists(
+    boolean created = !storage.exists(
         directory.resolve(JournalFormat.segmentName(position.segmentId())));
     this.channel = openSegment(position.segmentId());
     if (created) {
-      Durable.syncDirectory(directory);
+      storage.syncDirectory(directory);
     }
     if (channel.size() != position.offset()) {
       throw new IllegalStateException("segment " + position.segmentId() + " has " + channel.size()
@@ -37,9 +37,9 @@ final class JournalWriter implements AutoCloseable {
   }
 
   /** Opens the journal for appending at a position recovery found to be the valid end. */
-  static JournalWriter open(Path directory, JournalPosition end, long segmentBytes)
-      throws IOException {
-    return new JournalWriter(directory, segmentBytes, end);
+  static JournalWriter open(Storage storage, Path directory, JournalPosition end,
+      long segmentBytes) throws IOException {
+    return new JournalWriter(storage, directory, segmentBytes, end);
   }
 
   JournalPosition position() {
@@ -50,9 +50,13 @@ final class JournalWriter implements AutoCloseable {
    * Writes one batch and forces it to disk. Only when this returns are the batch's commands
    * durable. On an exception nothing may be acknowledged and the writer must not be used again.
    *
+   * @param previous where the caller's last batch ended: the new frame must carry the next
+   *     sequence number and chain to that batch's hash, or nothing is written
    * @param records the encoded records, from position 0 to the limit
+   * @throws IllegalStateException if the frame would not continue the sequence and hash chain
    */
-  JournalPosition append(long timeMillis, int recordCount, ByteBuffer records) throws IOException {
+  JournalPosition append(JournalPosition previous, long timeMillis, int recordCount,
+      ByteBuffer records) throws IOException {
     int bodyLength = JournalFormat.BODY_FIXED_BYTES + records.remaining();
     int frameLength = JournalFormat.HEADER_BYTES + bodyLength + JournalFormat.HASH_BYTES;
     if (position.offset() > 0 && position.offset() + frameLength > segmentBytes) {
@@ -71,29 +75,46 @@ final class JournalWriter implements AutoCloseable {
         .putInt(8, JournalFormat.headerCrc(JournalFormat.MAGIC, bodyLength))
         .putInt(12, JournalFormat.crc(array, JournalFormat.HEADER_BYTES,
             bodyLength + JournalFormat.HASH_BYTES));
+    requireContinues(previous, frame);
     frame.flip();
-    while (frame.hasRemaining()) {
-      channel.write(frame);
-    }
-    channel.force(false);
+    channel.write(frame);
+    channel.force();
     position = new JournalPosition(position.segmentId(), position.offset() + frameLength,
         position.nextBatchSequence() + 1, hash);
     return position;
+  }
+
+  /** Checks the frame as built, from its bytes: sequence and previous hash follow the caller's. */
+  private static void requireContinues(JournalPosition previous, ByteBuffer frame) {
+    long expected = previous.nextBatchSequence();
+    long sequence = frame.getLong(JournalFormat.HEADER_BYTES);
+    if (sequence != expected) {
+      throw new IllegalStateException("batch " + expected + ": frame carries sequence " + sequence
+          + ", which does not follow batch " + (expected - 1));
+    }
+    int hashAt = JournalFormat.HEADER_BYTES + 8 + 8 + 4;
+    if (!java.util.Arrays.equals(frame.array(), hashAt, hashAt + JournalFormat.HASH_BYTES,
+        previous.headHash(), 0, JournalFormat.HASH_BYTES)) {
+      throw new IllegalStateException("batch " + expected
+          + ": frame does not chain to the hash of batch " + (expected - 1));
+    }
+  }
+
+  /** Test seam: makes the writer's bookkeeping wrong, as a bug in it would. */
+  void setPositionForTest(JournalPosition wrong) {
+    position = wrong;
   }
 
   private void rollSegment() throws IOException {
     channel.close();
     long segmentId = position.nextBatchSequence();
     channel = openSegment(segmentId);
-    Durable.syncDirectory(directory);
+    storage.syncDirectory(directory);
     position = new JournalPosition(segmentId, 0, position.nextBatchSequence(), position.headHash());
   }
 
-  private FileChannel openSegment(long segmentId) throws IOException {
-    FileChannel opened = FileChannel.open(directory.resolve(JournalFormat.segmentName(segmentId)),
-        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    opened.position(opened.size());
-    return opened;
+  private Storage.AppendFile openSegment(long segmentId) throws IOException {
+    return storage.openAppend(directory.resolve(JournalFormat.segmentName(segmentId)));
   }
 
   @Override
@@ -105,7 +126,7 @@ final class JournalWriter implements AutoCloseable {
   void close(boolean sync) throws IOException {
     try {
       if (sync) {
-        channel.force(true);
+        channel.force();
       }
     } finally {
       channel.close();

@@ -1,15 +1,11 @@
 package io.paywire.ledger;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One ledger: its state, its journal and its snapshots, all under one data directory. Any number
@@ -33,29 +29,33 @@ public final class Ledger implements AutoCloseable {
       long tornBytesTruncated,
       long millis) {}
 
-  /** Real paths of the data directories open in this process. */
-  private static final Set<Path> OPEN_DIRECTORIES = ConcurrentHashMap.newKeySet();
-
   private final Path directory;
-  private final Path key;
+  private final Storage storage;
   private final LedgerOptions options;
   private final LedgerState state;
   private final JournalWriter writer;
-  private final FileChannel lockChannel;
+  private final Closeable lock;
   private final Recovery recovery;
   private volatile boolean failed;
+  private volatile String failure;
   private long transfersAtLastSnapshot;
+  /**
+   * The end of the last batch this ledger wrote, kept apart from the writer's own position: each
+   * new frame must carry the next sequence and this head hash, or nothing is written.
+   */
+  private JournalPosition lastWritten;
 
-  private Ledger(Path directory, Path key, LedgerOptions options, LedgerState state,
-      JournalWriter writer, FileChannel lockChannel, Recovery recovery) {
+  private Ledger(Path directory, Storage storage, LedgerOptions options, LedgerState state,
+      JournalWriter writer, Closeable lock, Recovery recovery) {
     this.directory = directory;
-    this.key = key;
+    this.storage = storage;
     this.options = options;
     this.state = state;
     this.writer = writer;
-    this.lockChannel = lockChannel;
+    this.lock = lock;
     this.recovery = recovery;
     this.transfersAtLastSnapshot = state.transferCount() - recovery.recordsReplayed();
+    this.lastWritten = writer.position();
   }
 
   static Path journalDirectory(Path dataDirectory) {
@@ -74,44 +74,34 @@ public final class Ledger implements AutoCloseable {
    * @throws IOException if the directory cannot be used or is locked by another process
    */
   public static Ledger open(Path directory, LedgerOptions options) throws IOException {
+    return open(directory, options, FileStorage.INSTANCE);
+  }
+
+  /** Opens the ledger on {@code storage}: the real file system, or a simulated disk in tests. */
+  static Ledger open(Path directory, LedgerOptions options, Storage storage) throws IOException {
     long started = System.nanoTime();
-    Files.createDirectories(journalDirectory(directory));
-    // File locks guard against other processes only; within this process a set of open
-    // directories does. It is checked before the LOCK file is even opened, because closing any
-    // descriptor of a locked file drops this process's lock on it.
-    Path key = directory.toRealPath();
-    if (!OPEN_DIRECTORIES.add(key)) {
-      throw new IOException("data directory " + directory + " is already open in this process");
-    }
-    FileChannel lockChannel = null;
+    storage.createDirectories(journalDirectory(directory));
+    Closeable lock = storage.lock(directory);
     try {
-      lockChannel = FileChannel.open(directory.resolve("LOCK"),
-          StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      if (lockChannel.tryLock() == null) {
-        throw new IOException("data directory " + directory + " is in use by another process");
-      }
-      return recover(directory, key, options, lockChannel, started);
+      return recover(directory, storage, options, lock, started);
     } catch (Throwable e) {
-      if (lockChannel != null) {
-        lockChannel.close(); // also releases the lock
-      }
-      OPEN_DIRECTORIES.remove(key);
+      lock.close();
       throw e;
     }
   }
 
-  private static Ledger recover(Path directory, Path key, LedgerOptions options,
-      FileChannel lockChannel, long started) throws IOException {
+  private static Ledger recover(Path directory, Storage storage, LedgerOptions options,
+      Closeable lock, long started) throws IOException {
     LedgerState state = new LedgerState(options.rules());
     JournalPosition from = JournalPosition.START;
     Optional<Path> used = Optional.empty();
-    int temporaries = Snapshot.deleteTemporaries(snapshotDirectory(directory));
+    int temporaries = Snapshot.deleteTemporaries(storage, snapshotDirectory(directory));
     if (temporaries > 0) {
       LOG.log(Level.INFO, "event=snapshot_temporaries_deleted count={0}", temporaries);
     }
-    List<Path> snapshots = Snapshot.list(snapshotDirectory(directory));
+    List<Path> snapshots = Snapshot.list(storage, snapshotDirectory(directory));
     for (int i = snapshots.size() - 1; i >= 0; i--) {
-      Optional<Snapshot.Image> image = Snapshot.read(snapshots.get(i));
+      Optional<Snapshot.Image> image = Snapshot.read(storage, snapshots.get(i));
       if (image.isPresent()) {
         state = LedgerState.restore(options.rules(), image.get());
         from = image.get().position();
@@ -122,15 +112,16 @@ public final class Ledger implements AutoCloseable {
     }
     LedgerState replayInto = state;
     JournalReader.Tail tail =
-        JournalReader.read(journalDirectory(directory), from, replayInto::replay);
+        JournalReader.read(storage, journalDirectory(directory), from, replayInto::replay);
     if (tail.torn()) {
-      Durable.truncate(tail.tornFile(), tail.end().offset());
+      storage.truncate(tail.tornFile(), tail.end().offset());
       LOG.log(Level.WARNING, "event=journal_torn_tail_truncated file={0} offset={1} bytes={2}",
           tail.tornFile(), tail.end().offset(), tail.tornBytes());
     }
     state.checkInvariants();
     JournalWriter writer =
-        JournalWriter.open(journalDirectory(directory), tail.end(), options.segmentBytes());
+        JournalWriter.open(storage, journalDirectory(directory), tail.end(),
+            options.segmentBytes());
     Recovery recovery = new Recovery(used, tail.batchesRead(), tail.recordsRead(),
         tail.tornBytes(), (System.nanoTime() - started) / 1_000_000);
     LOG.log(Level.INFO, "event=ledger_recovered dir={0} snapshot={1} batches={2} records={3}"
@@ -138,11 +129,29 @@ public final class Ledger implements AutoCloseable {
         used.map(Path::getFileName).map(Path::toString).orElse("none"),
         recovery.batchesReplayed(), recovery.recordsReplayed(), recovery.tornBytesTruncated(),
         state.accountCount(), state.transferCount(), recovery.millis());
-    return new Ledger(directory, key, options, state, writer, lockChannel, recovery);
+    return new Ledger(directory, storage, options, state, writer, lock, recovery);
   }
 
-  /** The state, for reads from the owner thread. */
-  public LedgerState state() {
+  /**
+   * The state, read-only, for reads from the owner thread. Changes go through {@link #newBatch}
+   * only, so that nothing reaches memory without reaching the journal.
+   */
+  public LedgerView state() {
+    return state;
+  }
+
+  /** Test seam: growing the transfer columns past {@code rows} fails as if memory ran out. */
+  void limitTransferColumns(int rows) {
+    state.transfers.columnCapacityLimit = rows;
+  }
+
+  /** Test seam: the journal writer, whose bookkeeping a test may break. */
+  JournalWriter writer() {
+    return writer;
+  }
+
+  /** The mutable engine, for this package's own tools and tests. */
+  LedgerState engine() {
     return state;
   }
 
@@ -158,38 +167,83 @@ public final class Ledger implements AutoCloseable {
     return writer.position();
   }
 
-  /** True after a failed write: the ledger refuses all further batches until it is reopened. */
+  /**
+   * True after a batch failed to apply, to pass its checks or to reach the journal: the ledger
+   * refuses all further batches until it is reopened.
+   */
   public boolean failed() {
     return failed;
   }
 
+  /** Why the ledger failed closed, or null while it has not. */
+  public String failure() {
+    return failure;
+  }
+
   /** Starts a batch whose transfers carry {@code timeMillis}. */
   public Batch newBatch(long timeMillis) {
+    requireOpen();
+    return new Batch(this, state, options, timeMillis);
+  }
+
+  void requireOpen() {
     if (failed) {
-      throw new IllegalStateException("ledger failed closed after a journal write error");
+      throw new LedgerFailedException("ledger failed closed: " + failure);
     }
-    return new Batch(state, options, timeMillis);
   }
 
   /**
-   * Appends the batch to the journal and forces it to disk. If this throws, the in-memory state
-   * is ahead of the disk, so the ledger fails closed: no further batch is accepted and nothing of
-   * this batch may be acknowledged. Reopening the directory recovers what is durable.
+   * Fails the ledger closed because of something that went wrong inside {@code batch} (the caller
+   * may report its own errors here too, such as one building a reply): marks the ledger failed
+   * first, then undoes the batch in memory so the state again equals the journal. Nothing of the
+   * batch may be acknowledged. Safe to call more than once.
+   *
+   * @return the exception to throw
+   */
+  public LedgerFailedException fail(Batch batch, String stage, Throwable cause) {
+    long sequence = writer.position().nextBatchSequence();
+    if (!failed) {
+      failure = "batch " + sequence + " failed in " + stage + ": " + cause;
+      failed = true;
+      LOG.log(Level.ERROR, "event=ledger_failed_closed dir={0} batch={1} stage={2} error={3}",
+          directory, sequence, stage, cause.toString());
+      try {
+        state.rollBack(batch.start);
+      } catch (RuntimeException | Error undo) {
+        // The ledger is failed either way and serves nothing more; a restart recovers.
+        LOG.log(Level.ERROR, "event=ledger_rollback_failed dir={0} error={1}", directory,
+            undo.toString());
+      }
+    }
+    return new LedgerFailedException("ledger failed closed: " + failure, cause);
+  }
+
+  /**
+   * Appends the batch to the journal and forces it to disk. If this throws, the ledger has failed
+   * closed: nothing of this batch may be acknowledged and no further batch is accepted; memory is
+   * rolled back to before the batch. Reopening the directory recovers what is durable.
    */
   public void write(Batch batch) throws IOException {
     if (failed) {
-      throw new IOException("ledger failed closed after a journal write error");
+      throw new IOException("ledger failed closed: " + failure);
+    }
+    long sequence = writer.position().nextBatchSequence();
+    try {
+      state.checkBatch(batch.start, sequence);
+    } catch (RuntimeException e) {
+      fail(batch, "invariant check", e);
+      throw new IOException(e.getMessage(), e);
     }
     if (!batch.hasRecords()) {
       return;
     }
     try {
-      writer.append(batch.timeMillis, batch.recordCount, batch.encodedRecords());
-    } catch (IOException | RuntimeException e) {
-      failed = true;
-      LOG.log(Level.ERROR, "event=journal_write_failed dir={0} error={1}", directory,
-          e.toString());
-      throw e instanceof IOException io ? io : new IOException(e);
+      JournalPosition written = writer.append(lastWritten, batch.timeMillis, batch.recordCount,
+          batch.encodedRecords());
+      lastWritten = written;
+    } catch (IOException | RuntimeException | Error e) {
+      fail(batch, "journal write", e);
+      throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
     }
   }
 
@@ -215,7 +269,8 @@ public final class Ledger implements AutoCloseable {
       throw new IOException("ledger failed closed; snapshot not written");
     }
     long started = System.nanoTime();
-    Path file = Snapshot.write(snapshotDirectory(directory), image, options.snapshotsKept());
+    Path file = Snapshot.write(storage, snapshotDirectory(directory), image,
+        options.snapshotsKept());
     LOG.log(Level.INFO, "event=snapshot_written file={0} transfers={1} millis={2}",
         file.getFileName(), image.transferCount(), (System.nanoTime() - started) / 1_000_000);
     return file;
@@ -226,11 +281,7 @@ public final class Ledger implements AutoCloseable {
     try {
       writer.close(!failed); // after a failure there is nothing trustworthy to sync
     } finally {
-      try {
-        lockChannel.close(); // releases the lock
-      } finally {
-        OPEN_DIRECTORIES.remove(key);
-      }
+      lock.close();
     }
   }
 }

@@ -17,21 +17,27 @@ import java.util.Optional;
  * <p>Invariants, checked in full by {@link #checkInvariants}: the sum of all balances, issuer
  * included, is zero; no user balance is negative; every balance equals what its transfers add up
  * to; every transfer id is unique.
+ *
+ * <p>Package-private: outside this package the state is read through {@link LedgerView} and
+ * changed only through a {@link Batch}.
  */
-public final class LedgerState {
+final class LedgerState implements LedgerView {
 
-  public static final int ISSUER_NUMBER = 0;
-
-  /** Bounds a history page, so one query cannot copy an account's whole past. */
-  public static final int MAX_HISTORY_PAGE = 1_000;
+  static final int ISSUER_NUMBER = 0;
 
   private final LedgerRules rules;
   final List<Account> accounts = new ArrayList<>();
   private final Map<String, Account> accountsByKey = new HashMap<>();
   private final Map<String, Account> accountsByFingerprint = new HashMap<>();
   final TransferTable transfers = new TransferTable();
+  /**
+   * The sum of all balances, issuer included, kept up to date by every balance change, so the
+   * check after each batch costs nothing. Plain (wrapping) arithmetic: updating it cannot fail,
+   * and no true sum of balances that fit in longs can wrap around to zero.
+   */
+  private long balanceSum;
 
-  public LedgerState(LedgerRules rules) {
+  LedgerState(LedgerRules rules) {
     this.rules = rules;
     addAccount(AccountName.ISSUER, new byte[0], 0L);
   }
@@ -46,7 +52,7 @@ public final class LedgerState {
       state.addAccount(image.names()[i], image.keys()[i], image.created()[i]);
     }
     for (int i = 0; i < image.names().length; i++) {
-      state.accounts.get(i).balance = image.balances()[i];
+      state.setBalance(state.accounts.get(i), image.balances()[i]);
     }
     int n = image.transferCount();
     state.transfers.load(image.idHigh(), image.idLow(), image.payer(), image.payee(),
@@ -62,7 +68,7 @@ public final class LedgerState {
   // ---- changes ---------------------------------------------------------------------------------
 
   /** Checks a new command against every rule and applies it if it passes. */
-  public Outcome execute(Command command, long timeMillis) {
+  Outcome execute(Command command, long timeMillis) {
     return evaluate(command, timeMillis, true);
   }
 
@@ -70,7 +76,7 @@ public final class LedgerState {
    * Applies a command read back from the journal. Throws {@link IllegalStateException} if it
    * cannot be applied, which means the journal does not describe a valid history.
    */
-  public void replay(Command command, long timeMillis) {
+  void replay(Command command, long timeMillis) {
     Outcome outcome = evaluate(command, timeMillis, false);
     if (!(outcome instanceof Outcome.Accepted accepted) || accepted.duplicate()) {
       throw new IllegalStateException("journaled command does not apply: " + outcome);
@@ -137,10 +143,17 @@ public final class LedgerState {
     if (issuerBalance == Long.MIN_VALUE) {
       return reject(RejectCode.SUPPLY_EXHAUSTED, "the issuer cannot issue that much more");
     }
-    Account account = addAccount(open.name(), open.publicKey().clone(), timeMillis);
-    issuer.balance = issuerBalance;
-    account.balance = open.deposit();
-    return new Outcome.Accepted(record(open.id(), issuer, account, open.deposit(), timeMillis), false);
+    // Everything that can fail (allocation included) happens before the first change, so a
+    // command either applies whole or leaves the state as it was.
+    Account account = new Account(accounts.size(), open.name(), open.publicKey().clone(),
+        timeMillis);
+    transfers.reserveOne();
+    issuer.history.reserveOne();
+    addAccount(account);
+    TransferView applied = record(open.id(), issuer, account, open.deposit(), timeMillis);
+    setBalance(issuer, issuerBalance);
+    setBalance(account, open.deposit());
+    return new Outcome.Accepted(applied, false);
   }
 
   private Outcome transfer(Command.Transfer transfer, long timeMillis, boolean checkRules) {
@@ -163,11 +176,16 @@ public final class LedgerState {
     if (payer.balance < transfer.amount()) {
       return reject(RejectCode.INSUFFICIENT_FUNDS, "balance too low");
     }
-    payer.balance = Math.subtractExact(payer.balance, transfer.amount());
+    long payerBalance = Math.subtractExact(payer.balance, transfer.amount());
     // Cannot overflow: no balance exceeds the total issued, which fits in a long.
-    payee.balance = Math.addExact(payee.balance, transfer.amount());
-    return new Outcome.Accepted(
-        record(transfer.id(), payer, payee, transfer.amount(), timeMillis), false);
+    long payeeBalance = Math.addExact(payee.balance, transfer.amount());
+    transfers.reserveOne();
+    payer.history.reserveOne();
+    payee.history.reserveOne();
+    TransferView applied = record(transfer.id(), payer, payee, transfer.amount(), timeMillis);
+    setBalance(payer, payerBalance);
+    setBalance(payee, payeeBalance);
+    return new Outcome.Accepted(applied, false);
   }
 
   private TransferView record(TransferId id, Account payer, Account payee, long amount, long time) {
@@ -195,14 +213,96 @@ public final class LedgerState {
         && amount == transfer.amount();
   }
 
+  /** The only way a balance changes: keeps {@link #balanceSum} true. Cannot fail. */
+  private void setBalance(Account account, long balance) {
+    balanceSum += balance - account.balance;
+    account.balance = balance;
+  }
+
+  /**
+   * Test seam: changes a balance with no transfer behind it, as a broken rule would; the running
+   * sum sees the change as it would see any other.
+   */
+  void adjustBalanceForTest(String name, long delta) {
+    Account account = accountsByKey.get(AccountName.key(name));
+    setBalance(account, account.balance + delta);
+  }
+
+  // ---- invariants of one batch -----------------------------------------------------------------
+
+  /**
+   * The cheap invariants, checked after every batch before it is written: the running sum of all
+   * balances is zero, and no account a transfer of this batch touched has a negative balance.
+   * O(transfers of the batch).
+   *
+   * @throws IllegalStateException naming the batch and what does not hold
+   */
+  void checkBatch(Mark start, long batchSequence) {
+    if (balanceSum != 0) {
+      throw new IllegalStateException("batch " + batchSequence + ": balances sum to "
+          + balanceSum + ", not zero");
+    }
+    for (int sequence = start.transfers(); sequence < transfers.size(); sequence++) {
+      requireNotNegative(transfers.payer[sequence], batchSequence);
+      requireNotNegative(transfers.payee[sequence], batchSequence);
+    }
+  }
+
+  private void requireNotNegative(int number, long batchSequence) {
+    Account account = accounts.get(number);
+    if (number != ISSUER_NUMBER && account.balance < 0) {
+      throw new IllegalStateException("batch " + batchSequence + ": balance of " + account.name
+          + " is " + account.balance + ", below zero");
+    }
+  }
+
   private Account addAccount(String name, byte[] publicKey, long timeMillis) {
-    Account account = new Account(accounts.size(), name, publicKey, timeMillis);
+    return addAccount(new Account(accounts.size(), name, publicKey, timeMillis));
+  }
+
+  private Account addAccount(Account account) {
     accounts.add(account);
-    accountsByKey.put(AccountName.key(name), account);
+    accountsByKey.put(AccountName.key(account.name), account);
     if (!account.fingerprint.isEmpty()) {
       accountsByFingerprint.put(account.fingerprint, account);
     }
     return account;
+  }
+
+  // ---- undo ------------------------------------------------------------------------------------
+
+  /** How far the state went before a batch: what {@link #rollBack} returns to. */
+  record Mark(int transfers, int accounts) {}
+
+  Mark mark() {
+    return new Mark(transfers.size(), accounts.size());
+  }
+
+  /**
+   * Undoes every change since {@code mark}: for a batch that failed to apply or to reach the
+   * journal, so that memory again equals what the journal holds. Works from a state a command
+   * left half-applied too (an account added, its deposit not recorded): a command changes
+   * balances last, after recording its transfer, with plain writes that cannot fail.
+   */
+  void rollBack(Mark mark) {
+    for (int sequence = transfers.size() - 1; sequence >= mark.transfers(); sequence--) {
+      Account payer = accounts.get(transfers.payer[sequence]);
+      Account payee = accounts.get(transfers.payee[sequence]);
+      long amount = transfers.amount[sequence];
+      setBalance(payer, payer.balance + amount);
+      setBalance(payee, payee.balance - amount);
+    }
+    for (Account account : accounts) {
+      account.history.removeLastFrom(mark.transfers());
+    }
+    transfers.truncate(mark.transfers());
+    while (accounts.size() > mark.accounts()) {
+      Account removed = accounts.remove(accounts.size() - 1);
+      accountsByKey.remove(AccountName.key(removed.name), removed);
+      if (!removed.fingerprint.isEmpty()) {
+        accountsByFingerprint.remove(removed.fingerprint, removed);
+      }
+    }
   }
 
   /** A user account by name, or null: the issuer takes part in deposits only. */
@@ -220,32 +320,31 @@ public final class LedgerState {
 
   // ---- reads -----------------------------------------------------------------------------------
 
+  @Override
   public Optional<AccountView> account(String name) {
     Account account = name == null ? null : accountsByKey.get(AccountName.key(name));
     return Optional.ofNullable(account).map(Account::view);
   }
 
-  /** The balance of an account, without copying the rest of it. */
-  /** The account holding the key with this fingerprint (lowercase hex SHA-256), if any. */
+  @Override
   public Optional<AccountView> accountByFingerprint(String fingerprint) {
     return Optional.ofNullable(accountsByFingerprint.get(fingerprint)).map(Account::view);
   }
 
+  @Override
   public java.util.OptionalLong balance(String name) {
     Account account = name == null ? null : accountsByKey.get(AccountName.key(name));
     return account == null ? java.util.OptionalLong.empty()
         : java.util.OptionalLong.of(account.balance);
   }
 
+  @Override
   public Optional<TransferView> transfer(TransferId id) {
     int sequence = transfers.find(id.high(), id.low());
     return sequence < 0 ? Optional.empty() : Optional.of(transferView(sequence));
   }
 
-  /**
-   * One page of an account's transfers, most recent first. {@code offset} counts from the most
-   * recent; {@code limit} is capped at {@link #MAX_HISTORY_PAGE}.
-   */
+  @Override
   public List<TransferView> history(String name, int offset, int limit) {
     Account account = name == null ? null : accountsByKey.get(AccountName.key(name));
     if (account == null || offset < 0 || limit <= 0) {
@@ -260,11 +359,12 @@ public final class LedgerState {
     return page;
   }
 
-  /** The number of accounts, the issuer included. */
+  @Override
   public int accountCount() {
     return accounts.size();
   }
 
+  @Override
   public long transferCount() {
     return transfers.size();
   }
@@ -281,12 +381,7 @@ public final class LedgerState {
 
   // ---- invariants ------------------------------------------------------------------------------
 
-  /**
-   * Recomputes every balance from the transfers and checks all invariants. O(transfers): for
-   * recovery, verification and tests, not for every command.
-   *
-   * @throws IllegalStateException naming the first invariant that does not hold
-   */
+  @Override
   public void checkInvariants() {
     long[] computed = new long[accounts.size()];
     for (int sequence = 0; sequence < transfers.size(); sequence++) {
@@ -315,6 +410,10 @@ public final class LedgerState {
     }
     if (sum != 0) {
       throw new IllegalStateException("balances sum to " + sum + ", not zero");
+    }
+    if (sum != balanceSum) {
+      throw new IllegalStateException("running sum of balances is " + balanceSum
+          + " but the balances sum to " + sum);
     }
   }
 }

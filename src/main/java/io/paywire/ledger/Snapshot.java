@@ -2,15 +2,12 @@ package io.paywire.ledger;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
@@ -80,13 +77,15 @@ public final class Snapshot {
         SUFFIX));
   }
 
-  /** Writes atomically: temporary file, fsync, rename, fsync the directory. Keeps the newest few. */
-  static Path write(Path directory, Image image, int keep) throws IOException {
-    Files.createDirectories(directory);
+  /**
+   * Writes atomically: temporary file, fsync, rename, fsync of the directory. Keeps the newest
+   * few. When this returns, the snapshot survives a power cut.
+   */
+  static Path write(Storage storage, Path directory, Image image, int keep) throws IOException {
+    storage.createDirectories(directory);
     Path target = fileFor(directory, image.position());
     Path temporary = directory.resolve(target.getFileName() + ".tmp");
-    try (Output out = new Output(FileChannel.open(temporary, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))) {
+    try (Output out = new Output(storage.create(temporary))) {
       out.putInt(MAGIC).putInt(VERSION);
       JournalPosition p = image.position();
       out.putLong(p.segmentId()).putLong(p.offset()).putLong(p.nextBatchSequence())
@@ -104,10 +103,12 @@ public final class Snapshot {
           .putInts(image.payee(), n).putLongs(image.amount(), n).putLongs(image.time(), n);
       out.finish();
     }
-    Durable.atomicReplace(temporary, target);
-    List<Path> all = list(directory);
+    // The content is durable before the name points to it, and the name before this returns.
+    storage.rename(temporary, target);
+    storage.syncDirectory(directory);
+    List<Path> all = list(storage, directory);
     for (int i = 0; i < all.size() - keep; i++) {
-      Files.deleteIfExists(all.get(i));
+      storage.delete(all.get(i));
     }
     return target;
   }
@@ -116,14 +117,11 @@ public final class Snapshot {
    * Removes temporary files of snapshot writes a crash interrupted. Their names are never reused,
    * so nothing else would ever delete them. Call only while holding the data directory's lock.
    */
-  static int deleteTemporaries(Path directory) throws IOException {
-    if (!Files.isDirectory(directory)) {
-      return 0;
-    }
+  static int deleteTemporaries(Storage storage, Path directory) throws IOException {
     int deleted = 0;
-    try (Stream<Path> files = Files.list(directory)) {
-      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList()) {
-        Files.deleteIfExists(file);
+    for (Path file : storage.list(directory)) {
+      if (file.getFileName().toString().endsWith(".tmp")) {
+        storage.delete(file);
         deleted++;
       }
     }
@@ -131,21 +129,16 @@ public final class Snapshot {
   }
 
   /** Snapshot files, oldest first. */
-  static List<Path> list(Path directory) throws IOException {
-    if (!Files.isDirectory(directory)) {
-      return List.of();
-    }
-    try (Stream<Path> files = Files.list(directory)) {
-      return files.filter(f -> {
-        String name = f.getFileName().toString();
-        return name.startsWith(PREFIX) && name.endsWith(SUFFIX);
-      }).sorted(Comparator.comparing(Path::getFileName)).toList();
-    }
+  static List<Path> list(Storage storage, Path directory) throws IOException {
+    return storage.list(directory).stream().filter(f -> {
+      String name = f.getFileName().toString();
+      return name.startsWith(PREFIX) && name.endsWith(SUFFIX);
+    }).sorted(Comparator.comparing(Path::getFileName)).toList();
   }
 
   /** Reads and checks one snapshot; empty if it is damaged or of another format. */
-  static Optional<Image> read(Path file) throws IOException {
-    try (Input in = new Input(FileChannel.open(file, StandardOpenOption.READ))) {
+  static Optional<Image> read(Storage storage, Path file) throws IOException {
+    try (Input in = new Input(storage.openRead(file))) {
       if (in.getInt() != MAGIC || in.getInt() != VERSION) {
         return Optional.empty();
       }
@@ -185,12 +178,12 @@ public final class Snapshot {
 
   /** Buffered writes to a channel, with a running CRC32C. */
   private static final class Output implements AutoCloseable {
-    private final FileChannel channel;
+    private final Storage.AppendFile file;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
     private final CRC32C crc = new CRC32C();
 
-    Output(FileChannel channel) {
-      this.channel = channel;
+    Output(Storage.AppendFile file) {
+      this.file = file;
     }
 
     private Output room(int bytes) throws IOException {
@@ -250,34 +243,32 @@ public final class Snapshot {
     private void flush() throws IOException {
       buffer.flip();
       crc.update(buffer.duplicate());
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
+      file.write(buffer);
       buffer.clear();
     }
 
+    /** Writes the checksum and forces the file to disk. */
     void finish() throws IOException {
       flush();
       buffer.putInt((int) crc.getValue()).flip();
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
+      file.write(buffer);
       buffer.clear();
+      file.force();
     }
 
     @Override
     public void close() throws IOException {
-      channel.close();
+      file.close();
     }
   }
 
   /** Buffered reads from a channel, with a running CRC32C over what was consumed. */
   private static final class Input implements AutoCloseable {
-    private final FileChannel channel;
+    private final SeekableByteChannel channel;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
     private final CRC32C crc = new CRC32C();
 
-    Input(FileChannel channel) {
+    Input(SeekableByteChannel channel) {
       this.channel = channel;
       buffer.limit(0);
     }

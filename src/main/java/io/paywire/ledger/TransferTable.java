@@ -16,7 +16,7 @@ final class TransferTable {
    */
   static final int MAX_TRANSFERS = 1 << 29;
 
-  private static final int INITIAL_CAPACITY = 1 << 10;
+  static final int INITIAL_CAPACITY = 1 << 10;
   private static final long TAG_MASK = 0xFFFF_FFFF_0000_0000L;
 
   long[] idHigh = new long[INITIAL_CAPACITY];
@@ -37,6 +37,12 @@ final class TransferTable {
   private long[] slots = new long[INITIAL_CAPACITY * 2];
 
   private final long seed = new SecureRandom().nextLong();
+
+  /**
+   * Test seam: growing the columns past this many rows fails as if memory ran out, so tests can
+   * make an apply fail where a real one would (a growth that cannot allocate).
+   */
+  int columnCapacityLimit = MAX_TRANSFERS;
 
   /** The empty slot the last unsuccessful {@link #find} ended on, or -1 once it is stale. */
   private int missSlot = -1;
@@ -73,13 +79,30 @@ final class TransferTable {
     }
   }
 
-  /** Appends a transfer whose id the caller has checked is new; returns its sequence number. */
-  int append(long high, long low, int payerNumber, int payeeNumber, long amountMinor, long time) {
+  /**
+   * Makes room for one more {@link #append}, growing columns and index now if needed. This is the
+   * part of an append that can fail (it allocates), so the ledger calls it before it changes
+   * anything; the append that follows allocates nothing.
+   */
+  void reserveOne() {
     if (size == MAX_TRANSFERS) {
       throw new IllegalStateException("transfer table is full at " + MAX_TRANSFERS);
     }
     if (size == idHigh.length) {
       growColumns(Math.min(MAX_TRANSFERS, size * 2));
+    }
+    if ((long) (size + 1) * 2 > slots.length) {
+      growIndex();
+    }
+  }
+
+  /**
+   * Appends a transfer whose id the caller has checked is new, after {@link #reserveOne}; returns
+   * its sequence number.
+   */
+  int append(long high, long low, int payerNumber, int payeeNumber, long amountMinor, long time) {
+    if (size == idHigh.length || (long) (size + 1) * 2 > slots.length) {
+      throw new IllegalStateException("append without reserveOne");
     }
     int sequence = size++;
     idHigh[sequence] = high;
@@ -88,9 +111,7 @@ final class TransferTable {
     payee[sequence] = payeeNumber;
     amount[sequence] = amountMinor;
     timeMillis[sequence] = time;
-    if ((long) size * 2 > slots.length) {
-      growIndex(sequence);
-    } else if (missSlot >= 0 && missHigh == high && missLow == low) {
+    if (missSlot >= 0 && missHigh == high && missLow == low) {
       slots[missSlot] = (missHash & TAG_MASK) | (sequence + 1L);
     } else {
       insertIntoIndex(sequence);
@@ -112,7 +133,23 @@ final class TransferTable {
     rebuildIndex(Integer.highestOneBit(Math.max(INITIAL_CAPACITY, count)) * 4);
   }
 
+  /**
+   * Forgets every transfer from {@code sequence} on: a batch that failed to apply is undone. Only
+   * on that failure path, so rebuilding the index (O(transfers)) is acceptable.
+   */
+  void truncate(int sequence) {
+    if (sequence < 0 || sequence > size) {
+      throw new IllegalArgumentException("cannot truncate " + size + " transfers to " + sequence);
+    }
+    size = sequence;
+    rebuildIndex(slots.length);
+  }
+
   private void growColumns(int capacity) {
+    if (capacity > columnCapacityLimit) {
+      throw new OutOfMemoryError("transfer columns may not grow past " + columnCapacityLimit
+          + " rows (test limit)");
+    }
     idHigh = Arrays.copyOf(idHigh, capacity);
     idLow = Arrays.copyOf(idLow, capacity);
     payer = Arrays.copyOf(payer, capacity);
@@ -129,8 +166,8 @@ final class TransferTable {
     }
   }
 
-  /** Doubles the index, moving every entry by its stored hash bits, then adds {@code sequence}. */
-  private void growIndex(int sequence) {
+  /** Doubles the index, moving every entry by its stored hash bits. */
+  private void growIndex() {
     missSlot = -1;
     long[] old = slots;
     slots = new long[old.length * 2];
@@ -144,7 +181,6 @@ final class TransferTable {
         slots[i] = slot;
       }
     }
-    insertIntoIndex(sequence);
   }
 
   private void insertIntoIndex(int sequence) {

@@ -21,8 +21,12 @@ public final class Verifier {
    * @throws IllegalStateException if the replayed state breaks an invariant
    */
   public static Report verify(Path dataDirectory) throws IOException {
+    return verify(dataDirectory, FileStorage.INSTANCE);
+  }
+
+  static Report verify(Path dataDirectory, Storage storage) throws IOException {
     LedgerState state = new LedgerState(LedgerRules.DEFAULTS);
-    JournalReader.Tail tail = JournalReader.read(
+    JournalReader.Tail tail = JournalReader.read(storage,
         Ledger.journalDirectory(dataDirectory), JournalPosition.START, state::replay);
     if (tail.torn()) {
       throw new JournalCorruptException(tail.tornFile(), tail.end().offset(),

@@ -5,7 +5,7 @@ import io.paywire.ledger.Batch;
 import io.paywire.ledger.Command;
 import io.paywire.ledger.Ledger;
 import io.paywire.ledger.LedgerOptions;
-import io.paywire.ledger.LedgerState;
+import io.paywire.ledger.LedgerView;
 import io.paywire.ledger.Outcome;
 import io.paywire.ledger.Snapshot;
 import io.paywire.ledger.TransferId;
@@ -16,6 +16,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -50,7 +51,7 @@ public final class LedgerVerticle extends VerticleBase {
       int maxPendingRequests) {}
 
   /** One queued request: evaluated in batch order against the state, replied after the write. */
-  private record Pending(Message<Object> message, BiFunction<Batch, LedgerState, JsonObject> run) {}
+  private record Pending(Message<Object> message, BiFunction<Batch, LedgerView, JsonObject> run) {}
 
   private record Reply(Message<Object> message, JsonObject body) {}
 
@@ -66,9 +67,21 @@ public final class LedgerVerticle extends VerticleBase {
   private Future<?> snapshotInFlight = Future.succeededFuture();
   private Promise<Void> drained;
 
+  /** Opens the ledger at start; a seam for tests that need a fault injected into it. */
+  interface Opener {
+    Ledger open(Path dataDirectory, LedgerOptions options) throws IOException;
+  }
+
+  private final Opener opener;
+
   public LedgerVerticle(Settings settings, Clock clock) {
+    this(settings, clock, Ledger::open);
+  }
+
+  LedgerVerticle(Settings settings, Clock clock, Opener opener) {
     this.settings = settings;
     this.clock = clock;
+    this.opener = opener;
   }
 
   @Override
@@ -76,7 +89,7 @@ public final class LedgerVerticle extends VerticleBase {
     journalWorker = vertx.createSharedWorkerExecutor("paywire-journal-" + deploymentID(), 1);
     snapshotWorker = vertx.createSharedWorkerExecutor("paywire-snapshot-" + deploymentID(), 1);
     return journalWorker
-        .executeBlocking(() -> Ledger.open(settings.dataDirectory(), settings.options()))
+        .executeBlocking(() -> opener.open(settings.dataDirectory(), settings.options()))
         .compose(opened -> {
           ledger = opened;
           register(LedgerApi.OPEN_ACCOUNT, this::openAccount);
@@ -84,7 +97,7 @@ public final class LedgerVerticle extends VerticleBase {
           register(LedgerApi.ACCOUNT, this::account);
           register(LedgerApi.HISTORY, this::history);
           register(LedgerApi.FIND_TRANSFER, this::findTransfer);
-          register(LedgerApi.STATUS, body -> (batch, state) -> status(state));
+          registerStatus();
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         });
   }
@@ -116,12 +129,12 @@ public final class LedgerVerticle extends VerticleBase {
   // ---- requests --------------------------------------------------------------------------------
 
   private interface Parser {
-    BiFunction<Batch, LedgerState, JsonObject> parse(RequestReader body);
+    BiFunction<Batch, LedgerView, JsonObject> parse(RequestReader body);
   }
 
   private void register(String address, Parser parser) {
     consumers.add(vertx.eventBus().consumer(address, message -> {
-      BiFunction<Batch, LedgerState, JsonObject> run;
+      BiFunction<Batch, LedgerView, JsonObject> run;
       try {
         run = parser.parse(new RequestReader(message.body()));
       } catch (BadRequest bad) {
@@ -132,7 +145,21 @@ public final class LedgerVerticle extends VerticleBase {
     }));
   }
 
-  private BiFunction<Batch, LedgerState, JsonObject> openAccount(RequestReader body) {
+  /**
+   * Status is answered even after the ledger failed closed, so that {@code GET /health} can say
+   * it failed (and why) instead of only that no answer came.
+   */
+  private void registerStatus() {
+    consumers.add(vertx.eventBus().consumer(LedgerApi.STATUS, message -> {
+      if (ledger.failed()) {
+        message.reply(status(ledger.state()));
+      } else {
+        enqueue(new Pending(message, (batch, state) -> status(state)));
+      }
+    }));
+  }
+
+  private BiFunction<Batch, LedgerView, JsonObject> openAccount(RequestReader body) {
     TransferId given = body.optionalId("id");
     Command command = new Command.OpenAccount(
         given != null ? given : TransferId.random(random),
@@ -150,7 +177,7 @@ public final class LedgerVerticle extends VerticleBase {
     };
   }
 
-  private BiFunction<Batch, LedgerState, JsonObject> transfer(RequestReader body) {
+  private BiFunction<Batch, LedgerView, JsonObject> transfer(RequestReader body) {
     Command.Transfer command = new Command.Transfer(
         body.id("id"),
         body.string("payer"),
@@ -168,38 +195,42 @@ public final class LedgerVerticle extends VerticleBase {
     };
   }
 
-  private BiFunction<Batch, LedgerState, JsonObject> account(RequestReader body) {
+  private BiFunction<Batch, LedgerView, JsonObject> account(RequestReader body) {
     String name = body.string("name");
     return (batch, state) -> state.account(name)
         .map(a -> new JsonObject().put("ok", true).put("account", LedgerApi.account(a)))
         .orElseGet(() -> LedgerApi.rejection("UNKNOWN_ACCOUNT", "no account " + name));
   }
 
-  private BiFunction<Batch, LedgerState, JsonObject> history(RequestReader body) {
+  private BiFunction<Batch, LedgerView, JsonObject> history(RequestReader body) {
     String name = body.string("name");
     int offset = body.intValue("offset", 0, 0, Integer.MAX_VALUE);
-    int limit = body.intValue("limit", 20, 1, LedgerState.MAX_HISTORY_PAGE);
+    int limit = body.intValue("limit", 20, 1, LedgerView.MAX_HISTORY_PAGE);
     return (batch, state) -> state.account(name)
         .map(a -> new JsonObject().put("ok", true).put("total", a.transferCount())
             .put("transfers", LedgerApi.transfers(state.history(name, offset, limit))))
         .orElseGet(() -> LedgerApi.rejection("UNKNOWN_ACCOUNT", "no account " + name));
   }
 
-  private BiFunction<Batch, LedgerState, JsonObject> findTransfer(RequestReader body) {
+  private BiFunction<Batch, LedgerView, JsonObject> findTransfer(RequestReader body) {
     TransferId id = body.id("id");
     return (batch, state) -> state.transfer(id)
         .map(t -> new JsonObject().put("ok", true).put("transfer", LedgerApi.transfer(t)))
         .orElseGet(() -> LedgerApi.rejection("UNKNOWN_TRANSFER", "no transfer " + id));
   }
 
-  private JsonObject status(LedgerState state) {
-    return new JsonObject()
+  private JsonObject status(LedgerView state) {
+    JsonObject status = new JsonObject()
         .put("ok", true)
         .put("accounts", state.accountCount())
         .put("transfers", state.transferCount())
         .put("nextBatchSequence", ledger.position().nextBatchSequence())
         .put("headHash", ledger.position().headHashHex())
         .put("failed", ledger.failed());
+    if (ledger.failed()) {
+      status.put("failure", ledger.failure());
+    }
+    return status;
   }
 
   // ---- group commit ----------------------------------------------------------------------------
@@ -227,11 +258,23 @@ public final class LedgerVerticle extends VerticleBase {
         break;
       }
       Batch batch = ledger.newBatch(clock.millis());
-      LedgerState state = ledger.state();
+      LedgerView state = ledger.state();
       List<Reply> replies = new ArrayList<>(Math.min(queue.size(), 1024));
-      while (!queue.isEmpty() && !batch.isFull()) {
-        Pending pending = queue.poll();
-        replies.add(new Reply(pending.message(), pending.run().apply(batch, state)));
+      Pending pending = null;
+      try {
+        while (!queue.isEmpty() && !batch.isFull()) {
+          pending = queue.poll();
+          replies.add(new Reply(pending.message(), pending.run().apply(batch, state)));
+        }
+      } catch (RuntimeException e) {
+        // Fail closed: the ledger undoes the batch, and no request of it gets an answer that
+        // could pass for an acknowledgement; the loop then refuses everything still queued.
+        ledger.fail(batch, "apply", e);
+        replies.forEach(r -> r.message().fail(LedgerApi.FAILURE_UNAVAILABLE,
+            "ledger failed closed; nothing in this batch was applied"));
+        pending.message().fail(LedgerApi.FAILURE_UNAVAILABLE,
+            "ledger failed closed; nothing in this batch was applied");
+        continue;
       }
       if (!batch.hasRecords()) {
         replies.forEach(r -> r.message().reply(r.body()));

@@ -254,7 +254,7 @@ class JournalRoundTripTest {
       List<List<TransferView>> histories) {
 
     static Picture of(Ledger ledger) {
-      LedgerState state = ledger.state();
+      LedgerState state = ledger.engine();
       List<String> accounts = new ArrayList<>();
       List<List<TransferView>> histories = new ArrayList<>();
       for (Account account : state.accounts) {
@@ -274,7 +274,7 @@ class JournalRoundTripTest {
           accounts, transfers, histories);
     }
 
-    private static List<TransferView> history(LedgerState state, String name) {
+    private static List<TransferView> history(LedgerView state, String name) {
       List<TransferView> all = new ArrayList<>();
       while (true) {
         List<TransferView> page = state.history(name, all.size(), LedgerState.MAX_HISTORY_PAGE);

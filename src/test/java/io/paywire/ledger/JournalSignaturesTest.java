@@ -29,7 +29,7 @@ class JournalSignaturesTest {
     }
 
     List<Command> journaled = new ArrayList<>();
-    JournalReader.read(Ledger.journalDirectory(data), JournalPosition.START,
+    JournalReader.read(FileStorage.INSTANCE, Ledger.journalDirectory(data), JournalPosition.START,
         (command, time) -> journaled.add(command));
 
     Command.Transfer transfer = (Command.Transfer) journaled.get(2);

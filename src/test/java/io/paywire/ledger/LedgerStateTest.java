@@ -385,7 +385,7 @@ class LedgerStateTest {
   void batchRejectsSignatureLongerThan1024BytesAsMalformed() {
     accepted(open("Alice", 500));
     accepted(open("Bob", 100));
-    Batch batch = new Batch(state, LedgerOptions.DEFAULTS, now);
+    Batch batch = new Batch(null, state, LedgerOptions.DEFAULTS, now);
 
     Outcome longPayer = batch.execute(
         new Command.Transfer(id(10), "Alice", "Bob", 1, new byte[1025], new byte[64]));
@@ -406,7 +406,7 @@ class LedgerStateTest {
 
   @Test
   void batchRejectsRegistrationWithoutNameInsteadOfThrowing() {
-    Batch batch = new Batch(state, LedgerOptions.DEFAULTS, now);
+    Batch batch = new Batch(null, state, LedgerOptions.DEFAULTS, now);
 
     assertThat(batch.execute(openCommand(null, 10))).isInstanceOf(Outcome.Rejected.class);
   }

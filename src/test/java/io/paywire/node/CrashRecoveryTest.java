@@ -3,7 +3,7 @@ package io.paywire.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paywire.ledger.Ledger;
-import io.paywire.ledger.LedgerState;
+import io.paywire.ledger.LedgerView;
 import io.paywire.ledger.TransferId;
 import io.paywire.ledger.TransferView;
 import java.io.File;
@@ -113,7 +113,7 @@ class CrashRecoveryTest {
       Ledger.Recovery recovery;
       try (Ledger ledger = Ledger.open(data, CrashChild.OPTIONS)) {
         recovery = ledger.recovery();
-        LedgerState state = ledger.state();
+        LedgerView state = ledger.state();
         assertEveryAcknowledgedTransferIsHeld(round, state, acknowledged);
         for (int i = 0; i < CrashChild.ACCOUNTS; i++) {
           assertThat(state.account(CrashChild.accountName(i)))
@@ -147,7 +147,7 @@ class CrashRecoveryTest {
   }
 
   private static void assertEveryAcknowledgedTransferIsHeld(
-      int round, LedgerState state, Map<TransferId, Ack> acknowledged) {
+      int round, LedgerView state, Map<TransferId, Ack> acknowledged) {
     List<String> mismatches = new ArrayList<>();
     long wrong = 0;
     for (Ack ack : acknowledged.values()) {
