@@ -11,7 +11,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * is also written in docs/storage.md.
  *
  * <p>A deliberate format change means new vectors (and a new format version): run
- * {@code mvn test -Dtest=GoldenVectorsTest -Dgolden.write=true}, then update {@link #HEAD_HASH}
- * and docs/storage.md.
+ * {@code mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt} and
+ * {@code java -cp target/classes:target/test-classes:$(cat target/cp.txt)
+ * io.paywire.ledger.GoldenVectorsTest}, then update {@link #HEAD_HASH} and docs/storage.md.
  */
 class GoldenVectorsTest {
 
@@ -93,11 +93,12 @@ class GoldenVectorsTest {
         .contains(HEAD_HASH);
   }
 
-  /** Writes the vectors into the source tree; only when asked to (see the class comment). */
-  @Test
-  @EnabledIfSystemProperty(named = "golden.write", matches = "true")
-  void writeGoldenVectors() throws IOException {
-    Path made = dir.resolve("made");
+  /**
+   * Writes the vectors into the source tree, run by hand (see the class comment); not a test, so
+   * the suite never skips anything.
+   */
+  public static void main(String[] args) throws IOException {
+    Path made = Files.createTempDirectory("golden").resolve("made");
     write(made);
     for (Path file : files(made)) {
       Path target = SOURCE.resolve(file);

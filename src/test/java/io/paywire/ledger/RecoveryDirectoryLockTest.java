@@ -74,15 +74,27 @@ class RecoveryDirectoryLockTest {
       } catch (IOException | RuntimeException refused) {
         // refused as it must be
       }
-      // Let the collector and the cleaner close whatever channel the refused open left behind.
-      for (int i = 0; i < 3; i++) {
-        System.gc();
-        Thread.sleep(100);
-      }
+      // The refused open left no descriptor of its own on the lock file behind: exactly one,
+      // the first ledger's, is open (closing a second one would drop the process's lock).
+      assertThat(descriptorsOn(dir.resolve("LOCK").toRealPath())).as("descriptors on LOCK")
+          .isEqualTo(1);
 
       assertThat(openInChildProcess(dir)).as("a second process opening the same directory")
           .startsWith("refused java.io.IOException");
       assertThat(first.failed()).isFalse();
+    }
+  }
+
+  /** How many of this process's open descriptors (Linux /proc/self/fd) point at {@code file}. */
+  private static long descriptorsOn(Path file) throws IOException {
+    try (java.util.stream.Stream<Path> fds = java.nio.file.Files.list(Paths.get("/proc/self/fd"))) {
+      return fds.filter(fd -> {
+        try {
+          return java.nio.file.Files.readSymbolicLink(fd).equals(file);
+        } catch (IOException gone) {
+          return false; // closed while listing
+        }
+      }).count();
     }
   }
 
