@@ -208,6 +208,22 @@ class TextListenerTest {
   }
 
   @Test
+  void keyNeedsALoginAndAnswersNoSuchAccountAndNoKeyAlike() throws Exception {
+    String keyless = "nokey" + names.incrementAndGet();
+    User asker = User.create("asker", KeyType.EC);
+    try (TlsLineClient k = anonymous()) {
+      assertThat(k.ask("REGISTER#" + keyless + "#5")).isEqualTo("100 OK");
+      assertThat(k.ask("KEY#" + asker.name())).isEqualTo("230 INVALID LOGIN_FIRST: log in first");
+    }
+    try (TlsLineClient a = registeredAndLoggedIn(asker, 5)) {
+      String noKey = a.ask("KEY#" + keyless);
+      String noAccount = a.ask("KEY#nobody" + names.incrementAndGet());
+      assertThat(noKey).startsWith("230 INVALID NO_KEY").isEqualTo(noAccount);
+      assertThat(a.ask("KEY#" + asker.name())).startsWith("KEY " + asker.name() + " ");
+    }
+  }
+
+  @Test
   void signedTransFromThePayeeIsAppliedOnceWithEveryKeyType() throws Exception {
     for (KeyType type : KeyType.values()) {
       User payer = User.create("payer", type);
