@@ -6,6 +6,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -16,11 +17,14 @@ public final class StatusHttpVerticle extends VerticleBase {
 
   private final String host;
   private final int port;
+  private final long requestTimeoutMillis;
   private HttpServer server;
 
-  public StatusHttpVerticle(String host, int port) {
+  /** @param requestTimeoutMillis how long to wait for the ledger (ledger.requestTimeoutMillis) */
+  public StatusHttpVerticle(String host, int port, long requestTimeoutMillis) {
     this.host = host;
     this.port = port;
+    this.requestTimeoutMillis = requestTimeoutMillis;
   }
 
   @Override
@@ -39,7 +43,8 @@ public final class StatusHttpVerticle extends VerticleBase {
       request.response().setStatusCode(404).end("not found\n");
       return;
     }
-    vertx.eventBus().<JsonObject>request(LedgerApi.STATUS, new JsonObject())
+    vertx.eventBus().<JsonObject>request(LedgerApi.STATUS, new JsonObject(),
+            new DeliveryOptions().setSendTimeout(requestTimeoutMillis))
         .onSuccess(reply -> {
           JsonObject body = reply.body();
           boolean healthy = !body.getBoolean("failed", true);

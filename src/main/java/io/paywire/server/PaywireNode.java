@@ -79,7 +79,8 @@ public final class PaywireNode {
         })
         .compose(tlsPort -> {
           StatusHttpVerticle http =
-              new StatusHttpVerticle(config.node().host(), config.node().httpPort());
+              new StatusHttpVerticle(config.node().host(), config.node().httpPort(),
+                  config.ledger().requestTimeoutMillis());
           return vertx.deployVerticle(http).map(id -> {
             deployments.add(id);
             endpoints.add(new Endpoint("http", config.node().host(), http.actualPort()));

@@ -54,7 +54,7 @@ class LedgerVerticleFailClosedTest {
     LedgerVerticle faulty = new LedgerVerticle(settings, clock, (dir, options) ->
         LedgerFaults.refuseColumnGrowthPast(Ledger.open(dir, options),
             LedgerFaults.INITIAL_TRANSFER_ROWS));
-    StatusHttpVerticle http = new StatusHttpVerticle("127.0.0.1", 0);
+    StatusHttpVerticle http = new StatusHttpVerticle("127.0.0.1", 0, 5_000);
     List<Future<JsonObject>> payments = new ArrayList<>();
 
     vertx.deployVerticle(faulty)
