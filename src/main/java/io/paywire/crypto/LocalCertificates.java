@@ -31,6 +31,11 @@ public final class LocalCertificates {
   public static final String ORIGINAL_CLIENTS_CA_KEY = "original-clients-ca.key";
   public static final String ORIGINAL_CLIENTS_CA_CERTIFICATE = "original-clients-ca.crt";
   public static final String ORIGINAL_CLIENTS_CA_COMMON_NAME = "Paywire original clients CA";
+  /** The key encrypted registrations are sealed to (HTTP API), and its public half. */
+  public static final String REGISTRATION_KEY = "registration.key";
+  public static final String REGISTRATION_PUBLIC_KEY = "registration.pem";
+  /** RSA-OAEP with SHA-256 under a key of this size seals the registration's AES key. */
+  public static final int REGISTRATION_RSA_BITS = 3072;
   public static final Duration CA_VALIDITY = Duration.ofDays(3650);
   /** The longest validity that browsers and Apple's TLS clients accept for a server certificate. */
   public static final Duration SERVER_VALIDITY = Duration.ofDays(825);
@@ -92,6 +97,36 @@ public final class LocalCertificates {
     Files.createDirectories(certsDirectory);
     return loadOrCreateCa(certsDirectory, ORIGINAL_CLIENTS_CA_KEY,
         ORIGINAL_CLIENTS_CA_CERTIFICATE, ORIGINAL_CLIENTS_CA_COMMON_NAME);
+  }
+
+  /**
+   * The registration key pair from {@code certsDirectory}, made there the first time (RSA
+   * {@value #REGISTRATION_RSA_BITS}): clients fetch the public half and seal their registration
+   * to it. A private key without its public file, or the reverse, is an error, as for the server
+   * identity.
+   */
+  public static KeyPair registrationKeys(Path certsDirectory) throws IOException {
+    Path privateFile = certsDirectory.resolve(REGISTRATION_KEY);
+    Path publicFile = certsDirectory.resolve(REGISTRATION_PUBLIC_KEY);
+    if (bothExist(publicFile, privateFile)) {
+      PrivateKey privateKey = Pem.readPrivateKey(privateFile);
+      PublicKey publicKey = Pem.readPublicKey(publicFile);
+      requireMatch(privateKey, publicKey, privateFile, publicFile);
+      return new KeyPair(publicKey, privateKey);
+    }
+    Files.createDirectories(certsDirectory);
+    KeyPair keys;
+    try {
+      java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+      generator.initialize(REGISTRATION_RSA_BITS);
+      keys = generator.generateKeyPair();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has RSA", e);
+    }
+    // The private key first: the public file appearing marks the pair complete.
+    Pem.writePrivateKey(privateFile, keys.getPrivate());
+    Pem.writePublicKey(publicFile, keys.getPublic());
+    return keys;
   }
 
   private static Ca loadOrCreateCa(Path directory) throws IOException {

@@ -146,6 +146,11 @@ public final class Pem {
     writeAtomically(file, text.toString(), WORLD_READABLE);
   }
 
+  /** Writes the key as a "PUBLIC KEY" block, mode 0644, with the same atomic rename. */
+  public static void writePublicKey(Path file, PublicKey key) throws IOException {
+    writeAtomically(file, toPem(key), WORLD_READABLE);
+  }
+
   public static String toPem(X509Certificate certificate) {
     return write(certificate);
   }

@@ -152,4 +152,26 @@ class LocalCertificatesTest {
     X509Certificate ca = Pem.readCertificate(identity.caCertificate());
     return Tls.context(Pem.readPrivateKey(identity.privateKey()), new X509Certificate[] {server, ca}, null);
   }
+
+  @Test
+  void theRegistrationKeyIsMadeOnceKeptPrivateAndReloaded() throws Exception {
+    java.security.KeyPair made = LocalCertificates.registrationKeys(directory);
+    java.security.KeyPair again = LocalCertificates.registrationKeys(directory);
+    assertThat(again.getPublic().getEncoded()).isEqualTo(made.getPublic().getEncoded());
+    assertThat(((java.security.interfaces.RSAKey) made.getPublic()).getModulus().bitLength())
+        .isEqualTo(LocalCertificates.REGISTRATION_RSA_BITS);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        directory.resolve(LocalCertificates.REGISTRATION_KEY)))).isEqualTo("rw-------");
+    byte[] sealed = RegistrationCipher.open(again.getPrivate(), RegistrationCipher.seal(
+        made.getPublic(), new byte[] {1, 2, 3}, RegistrationCipher.Mode.GCM));
+    assertThat(sealed).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void aRegistrationKeyWithoutItsPublicHalfIsAnErrorNotReplaced() throws Exception {
+    LocalCertificates.registrationKeys(directory);
+    Files.delete(directory.resolve(LocalCertificates.REGISTRATION_PUBLIC_KEY));
+    assertThatThrownBy(() -> LocalCertificates.registrationKeys(directory))
+        .isInstanceOf(IOException.class).hasMessageContaining("does not");
+  }
 }
