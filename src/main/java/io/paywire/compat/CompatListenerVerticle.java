@@ -2,6 +2,7 @@ package io.paywire.compat;
 
 import io.paywire.net.CommandPipeline;
 import io.paywire.net.ConnectionGate;
+import io.paywire.session.ClientAddress;
 import io.paywire.net.ListenerSettings;
 import io.paywire.net.TlsServerOptions;
 import io.paywire.protocol.Replies;
@@ -70,7 +71,8 @@ public final class CompatListenerVerticle extends VerticleBase {
       return;
     }
     String ip = socket.remoteAddress().hostAddress();
-    ConnectionGate.Admission admission = l.gate().tryEnter(ip);
+    String counted = ClientAddress.key(ip);
+    ConnectionGate.Admission admission = l.gate().tryEnter(counted);
     if (admission != ConnectionGate.Admission.ADMITTED) {
       // The original client has no line for this: the connection just closes.
       LOG.log(Level.WARNING, "event=connection_refused listener=compat reason={0} remote={1}",
@@ -86,10 +88,10 @@ public final class CompatListenerVerticle extends VerticleBase {
         l.newRate(), Buffer.buffer(CompatSession.INVALID), Buffer.buffer(CompatSession.INVALID),
         "compat");
     socket.closeHandler(closed -> {
-      l.gate().leave(ip);
       pipeline.closed();
       session.close().onFailure(e ->
           LOG.log(Level.WARNING, "event=presence_cleanup_failed error={0}", e.toString()));
+      l.gate().leave(counted); // last: nothing above may be skipped if it throws
     });
     socket.exceptionHandler(e -> LOG.log(Level.DEBUG, "event=connection_error listener=compat "
         + "remote={0} error={1}", socket.remoteAddress(), e.toString()));

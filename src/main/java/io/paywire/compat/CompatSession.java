@@ -137,8 +137,9 @@ final class CompatSession {
 
   private Future<Reply> trans(CompatFramer.Trans message) {
     String[] f = message.header().split("#", -1);
-    if (f.length != 4 || !f[2].matches("\\d{1,18}") || f[1].isEmpty() || f[3].isEmpty()) {
-      return refused("malformed", null, null, null);
+    if (f.length != 4 || !f[2].matches("\\d{1,18}") || !AccountName.isValid(f[1])
+        || !AccountName.isValid(f[3])) {
+      return refused("malformed", null, null, null); // nothing of it logged: unchecked bytes
     }
     String payer = f[1];
     long amount = Long.parseLong(f[2]);

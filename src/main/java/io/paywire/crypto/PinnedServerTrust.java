@@ -103,7 +103,7 @@ public final class PinnedServerTrust extends X509ExtendedTrustManager {
       checkPin(chain[0]);
     } else {
       if (!(socket instanceof SSLSocket ssl)
-          || ssl.getSSLParameters().getEndpointIdentificationAlgorithm() == null) {
+          || !identifiesHost(ssl.getSSLParameters().getEndpointIdentificationAlgorithm())) {
         throw new CertificateException("endpoint identification is off on this socket; "
             + "refusing to trust a CA-signed server without checking its host");
       }
@@ -118,7 +118,8 @@ public final class PinnedServerTrust extends X509ExtendedTrustManager {
     if (pkix == null) {
       checkPin(chain[0]);
     } else {
-      if (engine == null || engine.getSSLParameters().getEndpointIdentificationAlgorithm() == null) {
+      if (engine == null
+          || !identifiesHost(engine.getSSLParameters().getEndpointIdentificationAlgorithm())) {
         throw new CertificateException("endpoint identification is off on this engine; "
             + "refusing to trust a CA-signed server without checking its host");
       }
@@ -146,6 +147,11 @@ public final class PinnedServerTrust extends X509ExtendedTrustManager {
   @Override
   public X509Certificate[] getAcceptedIssuers() {
     return authorities.clone();
+  }
+
+  /** Only "HTTPS" identification checks the host the way a client here needs; "" checks none. */
+  private static boolean identifiesHost(String algorithm) {
+    return "HTTPS".equalsIgnoreCase(algorithm);
   }
 
   private static void requireLeaf(X509Certificate[] chain) throws CertificateException {

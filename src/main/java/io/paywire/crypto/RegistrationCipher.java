@@ -22,9 +22,14 @@ import javax.crypto.spec.SecretKeySpec;
  * {@link OAEPParameterSpec}: the JCA's {@code OAEPWithSHA-256AndMGF1Padding} alone would use
  * MGF1 with SHA-1 and fail against every other implementation.
  *
- * <p>{@link #open} is no oracle: whatever is wrong (the RSA block, the key length, the IV, the
- * padding, the GCM tag) it throws the same {@link Refused} after the same work, an AES
- * decryption with a random key standing in when the RSA block does not decrypt.
+ * <p>{@link #open} is no oracle by itself: whatever is wrong (the RSA block, the key length, the
+ * IV, the padding, the GCM tag) it throws the same {@link Refused} after the same work, an AES
+ * decryption with a random key standing in when the RSA block does not decrypt. But CBC is not
+ * authenticated: a tampered ciphertext whose padding happens to be valid decrypts to garbage and
+ * is returned, so the caller must answer every later failure (not JSON, a missing field, a
+ * refused enrollment) exactly as it answers {@link Refused}, after the same work, or the padding
+ * check leaks through it. GCM has no such gap; prefer it. The mode is not bound to the
+ * envelope either: it is whatever the caller says it is.
  */
 public final class RegistrationCipher {
 

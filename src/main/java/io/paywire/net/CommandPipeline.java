@@ -71,6 +71,7 @@ public final class CommandPipeline {
   private long rateTimer = -1;
   private long stallTimer = -1;
   private boolean paused;
+  private boolean endTimerSet;
 
   /**
    * @param stallLine the last words to a client cut off for not reading
@@ -235,6 +236,7 @@ public final class CommandPipeline {
       out = null;
       if (ending) {
         socket.end(bytes);
+        endWithin(limits.writeStallMillis());
         return;
       }
       if (bytes.length() > 0) {
@@ -271,6 +273,28 @@ public final class CommandPipeline {
         socket.resume();
       }
     }
+  }
+
+  /**
+   * The last reply is queued and the connection should end once it is written; a client that
+   * stops reading would keep it (and its queue) forever, since end() waits for the queue. So
+   * reading stops, and after {@code millis} a connection still open is closed at once.
+   */
+  private void endWithin(long millis) {
+    if (endTimerSet) {
+      return;
+    }
+    endTimerSet = true;
+    cancelStallTimer();
+    socket.pause();
+    paused = true;
+    vertx.setTimer(millis, id -> {
+      if (!closed) {
+        LOG.log(Level.WARNING, "event=connection_cut listener={0} reason=not_reading_last_reply "
+            + "remote={1}", listener, socket.remoteAddress());
+        closeNow();
+      }
+    });
   }
 
   /**

@@ -3,6 +3,7 @@ package io.paywire.node;
 import io.paywire.net.CommandPipeline;
 import io.paywire.net.ConnectionGate;
 import io.paywire.net.LineSplitter;
+import io.paywire.session.ClientAddress;
 import io.paywire.net.ListenerSettings;
 import io.paywire.net.TlsServerOptions;
 import io.paywire.protocol.Replies;
@@ -67,7 +68,8 @@ public final class TextListenerVerticle extends VerticleBase {
 
   private void connected(NetSocket socket) {
     String ip = socket.remoteAddress().hostAddress();
-    ConnectionGate.Admission admission = settings.gate().tryEnter(ip);
+    String counted = ClientAddress.key(ip);
+    ConnectionGate.Admission admission = settings.gate().tryEnter(counted);
     if (admission != ConnectionGate.Admission.ADMITTED) {
       boolean nodeFull = admission == ConnectionGate.Admission.NODE_FULL;
       LOG.log(Level.WARNING, "event=connection_refused reason={0} remote={1}",
@@ -86,10 +88,10 @@ public final class TextListenerVerticle extends VerticleBase {
             + " s; closing"),
         invalid("internal error; closing"), "tls");
     socket.closeHandler(closed -> {
-      settings.gate().leave(ip);
       pipeline.closed();
       session.close().onFailure(e ->
           LOG.log(Level.WARNING, "event=presence_cleanup_failed error={0}", e.toString()));
+      settings.gate().leave(counted); // last: nothing above may be skipped if it throws
     });
     socket.exceptionHandler(e -> LOG.log(Level.DEBUG, "event=connection_error remote={0} "
         + "error={1}", socket.remoteAddress(), e.toString()));

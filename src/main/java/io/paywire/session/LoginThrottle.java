@@ -34,16 +34,27 @@ public final class LoginThrottle {
     this.clock = clock;
   }
 
-  /** True while logins to {@code name} from {@code address} are used up, by either limit. */
-  public synchronized boolean blocked(String address, String name) {
+  /**
+   * Takes one attempt for a login to {@code name} from {@code address}, counted as a failure
+   * from now on: false (and nothing taken) while either limit is used up. Checking and counting
+   * in one step means logins sent at once on many connections cannot all pass the check before
+   * any failure is counted. A login that succeeds gives its attempt back with {@link #refund}.
+   */
+  public synchronized boolean tryAttempt(String address, String name) {
     long now = clock.getAsLong();
-    return perAddress.full(address, now) || perAddressAndName.full(key(address, name), now);
+    String pair = key(address, name);
+    if (perAddress.full(address, now) || perAddressAndName.full(pair, now)) {
+      return false;
+    }
+    perAddress.add(address, now);
+    perAddressAndName.add(pair, now);
+    return true;
   }
 
-  public synchronized void failed(String address, String name) {
-    long now = clock.getAsLong();
-    perAddress.add(address, now);
-    perAddressAndName.add(key(address, name), now);
+  /** Gives back the attempt of a login that succeeded. */
+  public synchronized void refund(String address, String name) {
+    perAddress.removeNewest(address);
+    perAddressAndName.removeNewest(key(address, name));
   }
 
   private static String key(String address, String name) {
@@ -76,6 +87,13 @@ public final class LoginThrottle {
         times.pollFirst();
       }
       return times.size() >= max;
+    }
+
+    void removeNewest(String key) {
+      ArrayDeque<Long> times = failures.get(key);
+      if (times != null) {
+        times.pollLast();
+      }
     }
 
     void add(String key, long now) {

@@ -1,5 +1,6 @@
 package io.paywire.session;
 
+import java.util.UUID;
 import io.paywire.bus.LedgerReply;
 import io.paywire.bus.LedgerViews;
 import io.paywire.crypto.EcdsaFormats;
@@ -48,7 +49,8 @@ public final class Session {
 
   private final Sessions sessions;
   private final Peer peer;
-  private final String id;
+  /** The owner of this session's presence entry: new at every login. */
+  private String id;
   /** The logged-in account's name as registered, or null. */
   private String user;
   private boolean keyProven;
@@ -61,7 +63,10 @@ public final class Session {
     this.id = id;
   }
 
-  /** Unique per session: the owner of its presence entry. */
+  /**
+   * Unique per login of this session (and per session before any login): the owner of its
+   * presence entry, so a stale logout never removes a newer login's entry.
+   */
   public String id() {
     return id;
   }
@@ -110,21 +115,23 @@ public final class Session {
     }
     loginInFlight = true;
     LoginThrottle throttle = sessions.shared().throttle();
-    boolean blocked = throttle.blocked(peer.ip(), name);
+    String throttled = ClientAddress.key(peer.ip());
+    boolean blocked = !throttle.tryAttempt(throttled, name);
     return sessions.ledger().account(name)
         .compose(reply -> {
           if (reply instanceof LedgerReply.Unknown<LedgerViews.Account> unknown) {
+            if (!blocked) {
+              throttle.refund(throttled, name); // the node's failure, not the user's
+            }
             return refused(Refusal.UNAVAILABLE, unknown.reason());
           }
           LedgerViews.Account account = reply instanceof LedgerReply.Ok<LedgerViews.Account> ok
               ? ok.value() : null;
           return proven(account, name, proof).compose(proof2 -> {
             if (blocked || account == null || proof2 == ProofCheck.FAILED) {
-              if (!blocked) {
-                throttle.failed(peer.ip(), name);
-              }
               return refused(Refusal.AUTH_FAIL, "unknown account or wrong key");
             }
+            throttle.refund(throttled, name);
             return goOnline(account.name(), port, proof2 == ProofCheck.PROVEN);
           });
         })
@@ -159,6 +166,7 @@ public final class Session {
 
   private Future<Result<Views.Login>> goOnline(String name, int port, boolean proven) {
     Presence presence = sessions.presenceWriter();
+    id = UUID.randomUUID().toString(); // a new login token, never shown to a client
     Presence.Entry entry = new Presence.Entry(name, peer.ip(), port, sessions.shared().node(),
         peer.via(), id, System.currentTimeMillis());
     return presence.login(entry).compose(online -> {

@@ -10,36 +10,51 @@ class LoginThrottleTest {
   private final AtomicLong now = new AtomicLong(1_000_000);
   private final LoginThrottle throttle = new LoginThrottle(3, 5, 60_000, 100, now::get);
 
+  private void fail(String address, String name, int times) {
+    for (int i = 0; i < times; i++) {
+      assertThat(throttle.tryAttempt(address, name)).as("attempt %d", i + 1).isTrue();
+    }
+  }
+
   @Test
   void failuresForOneNameBlockThatNameFromThatAddressOnly() {
-    for (int i = 0; i < 3; i++) {
-      throttle.failed("10.0.0.1", "Joanne");
-    }
-    assertThat(throttle.blocked("10.0.0.1", "Joanne")).isTrue();
-    assertThat(throttle.blocked("10.0.0.1", "JOANNE")).as("names ignore case").isTrue();
-    assertThat(throttle.blocked("10.0.0.1", "Lily")).isFalse();
-    assertThat(throttle.blocked("10.0.0.2", "Joanne")).isFalse();
+    fail("10.0.0.1", "Joanne", 3);
+    assertThat(throttle.tryAttempt("10.0.0.1", "Joanne")).isFalse();
+    assertThat(throttle.tryAttempt("10.0.0.1", "JOANNE")).as("names ignore case").isFalse();
+    assertThat(throttle.tryAttempt("10.0.0.1", "Lily")).isTrue();
+    assertThat(throttle.tryAttempt("10.0.0.2", "Joanne")).isTrue();
   }
 
   @Test
   void failuresAcrossNamesBlockTheWholeAddressAtTheHigherLimit() {
-    for (int i = 0; i < 4; i++) {
-      throttle.failed("10.0.0.1", "name" + i);
+    for (int i = 0; i < 5; i++) {
+      fail("10.0.0.1", "name" + i, 1);
     }
-    assertThat(throttle.blocked("10.0.0.1", "Lily")).isFalse();
-    throttle.failed("10.0.0.1", "name4");
-    assertThat(throttle.blocked("10.0.0.1", "Lily")).isTrue();
-    assertThat(throttle.blocked("10.0.0.2", "Lily")).isFalse();
+    assertThat(throttle.tryAttempt("10.0.0.1", "Lily")).isFalse();
+    assertThat(throttle.tryAttempt("10.0.0.2", "Lily")).isTrue();
+  }
+
+  @Test
+  void attemptsAreCountedWhenTakenSoConcurrentLoginsCannotAllPass() {
+    // Three logins in flight at once, none finished: the fourth is already refused.
+    fail("10.0.0.1", "Joanne", 3);
+    assertThat(throttle.tryAttempt("10.0.0.1", "Joanne")).isFalse();
+  }
+
+  @Test
+  void aSuccessfulLoginGivesItsAttemptBack() {
+    fail("10.0.0.1", "Joanne", 3);
+    throttle.refund("10.0.0.1", "Joanne");
+    assertThat(throttle.tryAttempt("10.0.0.1", "Joanne")).isTrue();
+    assertThat(throttle.tryAttempt("10.0.0.1", "Joanne")).isFalse();
   }
 
   @Test
   void failuresAgeOutAfterTheWindow() {
-    for (int i = 0; i < 3; i++) {
-      throttle.failed("10.0.0.1", "Joanne");
-    }
+    fail("10.0.0.1", "Joanne", 3);
     now.addAndGet(59_999);
-    assertThat(throttle.blocked("10.0.0.1", "Joanne")).isTrue();
+    assertThat(throttle.tryAttempt("10.0.0.1", "Joanne")).isFalse();
     now.addAndGet(1);
-    assertThat(throttle.blocked("10.0.0.1", "Joanne")).isFalse();
+    assertThat(throttle.tryAttempt("10.0.0.1", "Joanne")).isTrue();
   }
 }
