@@ -91,6 +91,23 @@ final class TransferTable {
    */
   private long[] slots = new long[INITIAL_CAPACITY * 2];
 
+  /**
+   * While the index grows: the previous slots, half as many, whose entries move into
+   * {@link #slots} a few per append instead of all at once (at 8 million transfers, moving all
+   * would hold the ledger's thread for a rehash of 16 million slots). Never written: entries at
+   * positions below {@link #moved} are in {@link #slots} too, the others only here, and every
+   * probe chain stays intact. Null when no growth is under way.
+   */
+  private long[] oldSlots;
+  private int moved;
+
+  /**
+   * Old slots moved per reserved append. Any value of 2 or more finishes a move before the next
+   * growth (which comes after as many appends as the old index has slots, over two); 8 finishes
+   * it in a quarter of that, for one or two extra cache lines per append.
+   */
+  static final int SLOTS_MOVED_PER_APPEND = 8;
+
   private final long seed = new SecureRandom().nextLong();
 
   /**
@@ -167,6 +184,12 @@ final class TransferTable {
     for (int i = home(hash, slotMask); ; i = (i + 1) & slotMask) {
       long slot = slots[i];
       if (slot == 0) {
+        if (oldSlots != null) {
+          int unmoved = findUnmoved(hash, tag, high, low);
+          if (unmoved >= 0) {
+            return unmoved;
+          }
+        }
         // Remember where this id would go: the ledger appends right after a miss, and then
         // need not hash and probe again.
         missHigh = high;
@@ -176,6 +199,23 @@ final class TransferTable {
         return -1;
       }
       if ((slot & TAG_MASK) == tag) {
+        int sequence = (int) slot - 1;
+        if (idHigh(sequence) == high && idLow(sequence) == low) {
+          return sequence;
+        }
+      }
+    }
+  }
+
+  /** Looks in the old slots not yet moved, while the index grows. */
+  private int findUnmoved(long hash, long tag, long high, long low) {
+    int oldMask = oldSlots.length - 1;
+    for (int j = home(hash, oldMask); ; j = (j + 1) & oldMask) {
+      long slot = oldSlots[j];
+      if (slot == 0) {
+        return -1;
+      }
+      if (j >= moved && (slot & TAG_MASK) == tag) {
         int sequence = (int) slot - 1;
         if (idHigh(sequence) == high && idLow(sequence) == low) {
           return sequence;
@@ -199,6 +239,9 @@ final class TransferTable {
     if ((long) (size + 1) * 2 > slots.length) {
       growIndex();
     }
+    if (oldSlots != null) {
+      moveSlots(SLOTS_MOVED_PER_APPEND);
+    }
   }
 
   /**
@@ -221,7 +264,8 @@ final class TransferTable {
     payee[chunk][row] = payeeNumber;
     amount[chunk][row] = amountMinor;
     timeMillis[chunk][row] = time;
-    if (missSlot >= 0 && missHigh == high && missLow == low) {
+    // Moving old slots since the miss may have filled the remembered one; then probe again.
+    if (missSlot >= 0 && missHigh == high && missLow == low && slots[missSlot] == 0) {
       slots[missSlot] = (missHash & TAG_MASK) | (sequence + 1L);
     } else {
       insertIntoIndex(sequence);
@@ -396,21 +440,37 @@ final class TransferTable {
     return (int) (((long) rows + (1L << shift) - 1) >>> shift);
   }
 
-  private void rebuildIndex(int capacity) {
+  private void rebuildIndex(int slotCount) {
     missSlot = -1;
-    slots = new long[capacity];
+    oldSlots = null;
+    moved = 0;
+    slots = new long[slotCount];
     for (int sequence = 0; sequence < size; sequence++) {
       insertIntoIndex(sequence);
     }
   }
 
-  /** Doubles the index, moving every entry by its stored hash bits. */
+  /**
+   * Doubles the index. Only the allocation happens now; the entries move over the next appends
+   * ({@link #moveSlots}), by their stored hash bits.
+   */
   private void growIndex() {
+    if (oldSlots != null) {
+      moveSlots(oldSlots.length); // cannot happen with SLOTS_MOVED_PER_APPEND >= 2; stay safe
+    }
+    long[] grown = new long[slots.length * 2]; // before any change: this is what can fail
     missSlot = -1;
-    long[] old = slots;
-    slots = new long[old.length * 2];
+    oldSlots = slots;
+    moved = 0;
+    slots = grown;
+  }
+
+  /** Moves up to {@code count} old slots into the grown index; drops the old one when done. */
+  private void moveSlots(int count) {
+    int end = (int) Math.min(oldSlots.length, (long) moved + count);
     int slotMask = slots.length - 1;
-    for (long slot : old) {
+    for (; moved < end; moved++) {
+      long slot = oldSlots[moved];
       if (slot != 0) {
         int i = home(slot, slotMask);
         while (slots[i] != 0) {
@@ -418,6 +478,10 @@ final class TransferTable {
         }
         slots[i] = slot;
       }
+    }
+    if (moved == oldSlots.length) {
+      oldSlots = null;
+      moved = 0;
     }
   }
 

@@ -66,6 +66,51 @@ class TransferChunksTest {
     }
   }
 
+  /**
+   * The index grows by moving its entries a few per append: every id must be found at every step
+   * of a move, in the moved part or the old one, and an undo in the middle of a move still leaves
+   * a complete index.
+   */
+  @Test
+  void indexFindsEveryIdWhileItGrowsStepByStep() {
+    TransferTable table = new TransferTable(SMALL_SHIFT);
+    Random random = new Random(11);
+    int rows = 20_000;
+    long[] high = new long[rows];
+    long[] low = new long[rows];
+    for (int i = 0; i < rows; i++) {
+      high[i] = random.nextLong();
+      low[i] = random.nextLong();
+      assertThat(table.find(high[i], low[i])).isEqualTo(-1);
+      table.reserveOne();
+      table.append(high[i], low[i], 1, 2, 1, 0);
+      for (int k = 0; k < 8; k++) {
+        int earlier = random.nextInt(i + 1);
+        assertThat(table.find(high[earlier], low[earlier])).isEqualTo(earlier);
+      }
+      if (i % 1_009 == 0 || i == 16_384 + 100) {
+        for (int j = 0; j <= i; j++) {
+          assertThat(table.find(high[j], low[j])).as("id %d after %d appends", j, i + 1)
+              .isEqualTo(j);
+        }
+      }
+    }
+    // 16,384 rows grew the index to 65,536 slots; 2,000 appends later it is still moving.
+    int cut = 16_384 + 2_000;
+    for (int i = cut; i < rows; i++) {
+      high[i] = random.nextLong();
+    }
+    table.truncate(cut - 500);
+    for (int i = cut - 500; i < cut; i++) {
+      assertThat(table.find(high[i], low[i])).isEqualTo(-1);
+      table.reserveOne();
+      table.append(high[i], low[i], 1, 2, 1, 0);
+    }
+    for (int j = 0; j < cut; j++) {
+      assertThat(table.find(high[j], low[j])).isEqualTo(j);
+    }
+  }
+
   @Test
   void columnGrowthPastTheSeamLimitFailsWithoutChangingAnything() {
     TransferTable table = new TransferTable(SMALL_SHIFT);
