@@ -17,6 +17,11 @@ import java.util.Arrays;
  * <p>A full chunk a snapshot shares is never written again. Rows are only ever written at the
  * end, so the only way back into such a chunk is {@link #truncate} (a failed batch undone), and
  * truncating into a shared chunk first replaces it with a private copy.
+ *
+ * <p>The index doubles when half full, but only its allocation happens at once: its entries move
+ * into the new slots a few per append (see {@link #oldSlots}). So no append, growth or capture
+ * does work in proportion to the history on the ledger's thread; only {@link #truncate} and
+ * {@link #load}, on the failure and recovery paths, rebuild the index whole.
  */
 final class TransferTable {
 
@@ -49,14 +54,6 @@ final class TransferTable {
     /** Rows of {@code chunk} that belong to the {@code count} rows. */
     int rowsIn(int chunk) {
       return Math.min(1 << shift, count - (chunk << shift));
-    }
-
-    int payer(int sequence) {
-      return payer[sequence >>> shift][sequence & ((1 << shift) - 1)];
-    }
-
-    int payee(int sequence) {
-      return payee[sequence >>> shift][sequence & ((1 << shift) - 1)];
     }
   }
 
