@@ -253,7 +253,11 @@ public final class Ledger implements AutoCloseable {
         && state.transferCount() - transfersAtLastSnapshot >= options.snapshotEveryTransfers();
   }
 
-  /** Copies the state as of the last written batch. Call between batches, on the owner thread. */
+  /**
+   * Captures the state as of the last written batch: copies the accounts and shares the transfer
+   * columns' full chunks (see {@link Snapshot#capture}), so its cost does not grow with the
+   * history. Call between batches, on the owner thread.
+   */
   public Snapshot.Image captureSnapshot() {
     if (failed) {
       // The state holds the failed batch, which is not durable: it must never reach a snapshot.
