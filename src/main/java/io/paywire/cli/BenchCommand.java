@@ -320,6 +320,12 @@ public final class BenchCommand implements Callable<Integer> {
       Promise<String> report = Promise.promise();
       context.runOnContext(v -> {
         context.owner().cancelTimer(timer);
+        StringBuilder inOrder = new StringBuilder(String.format(
+            "%nevery pause >= %d ms, in order (ms @ transfers acknowledged):",
+            LISTED_NANOS / 1_000_000));
+        for (long[] pause : listed) {
+          inOrder.append(String.format(" %.0f@%d", pause[0] / 1e6, pause[1]));
+        }
         listed.sort(Comparator.comparingLong((long[] p) -> p[0]).reversed());
         StringBuilder text = new StringBuilder(String.format(
             "ledger event loop (1 ms timer on its context, %,d ticks): longest pause %.1f ms",
@@ -332,7 +338,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < Math.min(15, listed.size()); i++) {
           text.append(String.format(" %.0f@%,d", listed.get(i)[0] / 1e6, listed.get(i)[1]));
         }
-        report.complete(text.toString());
+        report.complete(text.append(inOrder).toString());
       });
       return report.future();
     }
