@@ -264,7 +264,11 @@ public final class Ledger implements AutoCloseable {
       throw new IllegalStateException("ledger failed closed; no snapshot of its state");
     }
     transfersAtLastSnapshot = state.transferCount();
-    return Snapshot.capture(state, writer.position());
+    long started = System.nanoTime();
+    Snapshot.Image image = Snapshot.capture(state, writer.position());
+    LOG.log(Level.INFO, "event=snapshot_captured transfers={0} micros={1}",
+        image.transferCount(), (System.nanoTime() - started) / 1_000);
+    return image;
   }
 
   /** Writes a captured image to disk; blocking, safe to run while batches continue. */
