@@ -10,6 +10,7 @@ import io.paywire.ledger.Outcome;
 import io.paywire.ledger.TransferId;
 import io.paywire.ledger.Verifier;
 import io.paywire.node.LedgerVerticle;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -18,6 +19,9 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,7 +29,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The ledger benchmark behind docs/benchmarks.md: in-memory apply rate, durable transfers per
- * second through {@link LedgerVerticle} with many concurrent requesters, and replay rate.
+ * second through {@link LedgerVerticle} with many concurrent requesters (and the longest pauses of
+ * the ledger's event loop meanwhile), and replay rate.
  */
 @picocli.CommandLine.Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measure the ledger: in-memory applies/s, durable transfers/s through the "
@@ -47,6 +52,16 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Requests kept in flight in the durable run. Default: ${DEFAULT-VALUE}")
   int concurrency;
 
+  @Option(names = "--durable-transfers", defaultValue = "0",
+      description = "End the durable run after this many transfer requests, or after --seconds,"
+          + " whichever comes first (0: --seconds only). Default: ${DEFAULT-VALUE}")
+  long durableTransfers;
+
+  @Option(names = "--parts", split = ",", defaultValue = "in-memory,durable,replay",
+      description = "Parts to run: in-memory, durable, replay (replay needs durable)."
+          + " Default: ${DEFAULT-VALUE}")
+  List<String> parts;
+
   @Option(names = "--data-dir", description = "Directory for the durable run (must not exist). "
       + "Default: a new temporary directory, deleted afterwards.")
   Path dataDir;
@@ -55,11 +70,24 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     System.out.printf("machine: %d cores, java %s%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
-    inMemory();
+    for (String part : parts) {
+      if (!List.of("in-memory", "durable", "replay").contains(part)) {
+        throw new picocli.CommandLine.ParameterException(
+            new picocli.CommandLine(this), "unknown part " + part);
+      }
+    }
+    if (parts.contains("in-memory")) {
+      inMemory();
+    }
+    if (!parts.contains("durable")) {
+      return 0;
+    }
     Path dir = dataDir != null ? dataDir : Files.createTempDirectory("paywire-bench");
     try {
       durable(dir);
-      replay(dir);
+      if (parts.contains("replay")) {
+        replay(dir);
+      }
     } finally {
       if (dataDir == null) {
         deleteRecursively(dir);
@@ -118,15 +146,19 @@ public final class BenchCommand implements Callable<Integer> {
         defaults.ledger().options(), 10_000, Math.max(concurrency * 2, 100_000));
     Vertx vertx = Vertx.vertx();
     try {
-      await(vertx.deployVerticle(new LedgerVerticle(settings, Clock.systemUTC())));
+      LedgerVerticle ledger = new LedgerVerticle(settings, Clock.systemUTC());
+      await(vertx.deployVerticle(ledger));
       for (int i = 0; i < accounts; i++) {
         await(vertx.eventBus().request(LedgerApi.OPEN_ACCOUNT,
             new JsonObject().put("name", "user" + i).put("deposit", 1_000_000_000)));
       }
       JsonObject before = status(vertx);
-      Load load = new Load(concurrency, accounts, seconds);
+      Load load = new Load(concurrency, accounts, seconds, durableTransfers);
+      PauseProbe probe = new PauseProbe(ledger.ledgerContext(), load.acknowledged);
+      await(probe.start());
       await(vertx.deployVerticle(load));
       long[] result = await(load.done.future());
+      String pauses = await(probe.stop());
       JsonObject after = status(vertx);
       long batches = after.getLong("nextBatchSequence") - before.getLong("nextBatchSequence");
       double secondsTaken = result[2] / 1e9;
@@ -134,6 +166,7 @@ public final class BenchCommand implements Callable<Integer> {
               + " = %,.0f transfers/s, %d batches (%.0f per fsync), concurrency %d%n",
           result[0], result[1], result[3], secondsTaken, result[0] / secondsTaken, batches,
           (double) result[0] / Math.max(1, batches), concurrency);
+      System.out.println(pauses);
     } finally {
       await(vertx.close());
     }
@@ -172,14 +205,18 @@ public final class BenchCommand implements Callable<Integer> {
     private final long endNanos;
     private final SplittableRandom random = new SplittableRandom(7);
     private final AtomicLong sequence = new AtomicLong();
+    /** Read by the pause probe on another thread, to say when a pause happened. */
+    final AtomicLong acknowledged = new AtomicLong();
+    private final long maxRequests;
     private long accepted;
     private long rejected;
     private long failed;
     private int inFlight;
     private long startNanos;
 
-    Load(int concurrency, int accounts, int seconds) {
+    Load(int concurrency, int accounts, int seconds, long maxRequests) {
       this.concurrency = concurrency;
+      this.maxRequests = maxRequests > 0 ? maxRequests : Long.MAX_VALUE;
       this.accounts = accounts;
       this.endNanos = seconds * 1_000_000_000L;
     }
@@ -194,7 +231,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void send() {
-      if (System.nanoTime() - startNanos >= endNanos) {
+      if (System.nanoTime() - startNanos >= endNanos || sequence.get() >= maxRequests) {
         if (inFlight == 0) {
           done.tryComplete(new long[] {accepted, rejected, System.nanoTime() - startNanos,
               failed});
@@ -215,11 +252,95 @@ public final class BenchCommand implements Callable<Integer> {
           failed++;
         } else if (reply.result().body().getBoolean("ok")) {
           accepted++;
+          acknowledged.incrementAndGet();
         } else {
           rejected++;
         }
         send();
       });
+    }
+  }
+
+  /**
+   * Watches the ledger's event loop: a 1 ms periodic timer on the ledger verticle's own context
+   * records the gap between consecutive ticks. A tick runs only when the loop is free, so a gap
+   * beyond the period is how long the loop was held by other work: a ledger handler (applying a
+   * batch, growing the columns or the index, capturing a snapshot, sending replies), the
+   * event-bus deliveries queued ahead of the tick, a garbage-collection pause, or the operating
+   * system running other threads on the two cores. All fields are touched on that context only.
+   */
+  private static final class PauseProbe {
+    private static final long PERIOD_NANOS = 1_000_000;
+    /** Pauses at least this long are kept, with when they happened, to be listed. */
+    private static final long LISTED_NANOS = 20_000_000;
+    private static final long[] THRESHOLDS_MILLIS = {10, 50, 100, 250, 500, 1000};
+    private final Context context;
+    private final AtomicLong transfers;
+    private final long[] counts = new long[THRESHOLDS_MILLIS.length];
+    /** Pauses of at least {@link #LISTED_NANOS}: {nanos, acknowledged transfers at the time}. */
+    private final List<long[]> listed = new ArrayList<>();
+    private long timer;
+    private long last;
+    private long ticks;
+    private long longest;
+
+    PauseProbe(Context context, AtomicLong transfers) {
+      this.context = context;
+      this.transfers = transfers;
+    }
+
+    Future<Void> start() {
+      Promise<Void> started = Promise.promise();
+      context.runOnContext(v -> {
+        last = System.nanoTime();
+        timer = context.owner().setPeriodic(1, id -> tick());
+        started.complete();
+      });
+      return started.future();
+    }
+
+    private void tick() {
+      long now = System.nanoTime();
+      long pause = now - last - PERIOD_NANOS;
+      last = now;
+      ticks++;
+      longest = Math.max(longest, pause);
+      for (int i = 0; i < THRESHOLDS_MILLIS.length; i++) {
+        if (pause >= THRESHOLDS_MILLIS[i] * 1_000_000) {
+          counts[i]++;
+        }
+      }
+      if (pause >= LISTED_NANOS) {
+        listed.add(new long[] {pause, transfers.get()});
+      }
+    }
+
+    /** Stops the timer and describes what it saw. */
+    Future<String> stop() {
+      Promise<String> report = Promise.promise();
+      context.runOnContext(v -> {
+        context.owner().cancelTimer(timer);
+        StringBuilder inOrder = new StringBuilder(String.format(
+            "%nevery pause >= %d ms, in order (ms @ transfers acknowledged):",
+            LISTED_NANOS / 1_000_000));
+        for (long[] pause : listed) {
+          inOrder.append(String.format(" %.0f@%d", pause[0] / 1e6, pause[1]));
+        }
+        listed.sort(Comparator.comparingLong((long[] p) -> p[0]).reversed());
+        StringBuilder text = new StringBuilder(String.format(
+            "ledger event loop (1 ms timer on its context, %,d ticks): longest pause %.1f ms",
+            ticks, longest / 1e6));
+        text.append("; pauses");
+        for (int i = 0; i < THRESHOLDS_MILLIS.length; i++) {
+          text.append(String.format(" >=%d ms: %d", THRESHOLDS_MILLIS[i], counts[i]));
+        }
+        text.append(String.format("%nlongest pauses (ms @ transfers acknowledged):"));
+        for (int i = 0; i < Math.min(15, listed.size()); i++) {
+          text.append(String.format(" %.0f@%,d", listed.get(i)[0] / 1e6, listed.get(i)[1]));
+        }
+        report.complete(text.append(inOrder).toString());
+      });
+      return report.future();
     }
   }
 

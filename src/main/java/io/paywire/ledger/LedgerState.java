@@ -29,7 +29,7 @@ final class LedgerState implements LedgerView {
   final List<Account> accounts = new ArrayList<>();
   private final Map<String, Account> accountsByKey = new HashMap<>();
   private final Map<String, Account> accountsByFingerprint = new HashMap<>();
-  final TransferTable transfers = new TransferTable();
+  final TransferTable transfers;
   /**
    * The sum of all balances, issuer included, kept up to date by every balance change, so the
    * check after each batch costs nothing. Plain (wrapping) arithmetic: updating it cannot fail,
@@ -38,13 +38,20 @@ final class LedgerState implements LedgerView {
   private long balanceSum;
 
   LedgerState(LedgerRules rules) {
+    this(rules, TransferTable.CHUNK_SHIFT);
+  }
+
+  /** A state whose transfer columns use chunks of {@code 1 << chunkShift} rows (tests: small). */
+  LedgerState(LedgerRules rules, int chunkShift) {
     this.rules = rules;
+    this.transfers = new TransferTable(chunkShift);
     addAccount(AccountName.ISSUER, new byte[0], 0L);
   }
 
   /** Rebuilds the state a snapshot captured, then checks every invariant. */
   static LedgerState restore(LedgerRules rules, Snapshot.Image image) {
-    LedgerState state = new LedgerState(rules);
+    TransferTable.Columns columns = image.transfers();
+    LedgerState state = new LedgerState(rules, columns.shift());
     if (image.names().length < 1 || !AccountName.ISSUER.equals(image.names()[ISSUER_NUMBER])) {
       throw new IllegalStateException("snapshot does not start with the issuer account");
     }
@@ -54,12 +61,10 @@ final class LedgerState implements LedgerView {
     for (int i = 0; i < image.names().length; i++) {
       state.setBalance(state.accounts.get(i), image.balances()[i]);
     }
-    int n = image.transferCount();
-    state.transfers.load(image.idHigh(), image.idLow(), image.payer(), image.payee(),
-        image.amount(), image.time(), n);
-    for (int sequence = 0; sequence < n; sequence++) {
-      state.accounts.get(image.payer()[sequence]).history.add(sequence);
-      state.accounts.get(image.payee()[sequence]).history.add(sequence);
+    state.transfers.load(columns);
+    for (int sequence = 0; sequence < columns.count(); sequence++) {
+      state.accounts.get(state.transfers.payer(sequence)).history.add(sequence);
+      state.accounts.get(state.transfers.payee(sequence)).history.add(sequence);
     }
     state.checkInvariants();
     return state;
@@ -197,9 +202,9 @@ final class LedgerState implements LedgerView {
 
   /** A retry counts as the same transfer if it moves the same amount between the same accounts. */
   private boolean sameContent(int sequence, Command command) {
-    Account payer = accounts.get(transfers.payer[sequence]);
-    Account payee = accounts.get(transfers.payee[sequence]);
-    long amount = transfers.amount[sequence];
+    Account payer = accounts.get(transfers.payer(sequence));
+    Account payee = accounts.get(transfers.payee(sequence));
+    long amount = transfers.amount(sequence);
     if (command instanceof Command.OpenAccount open) {
       return payer.number == ISSUER_NUMBER
           && payee.name.equals(open.name())
@@ -243,8 +248,8 @@ final class LedgerState implements LedgerView {
           + balanceSum + ", not zero");
     }
     for (int sequence = start.transfers(); sequence < transfers.size(); sequence++) {
-      requireNotNegative(transfers.payer[sequence], batchSequence);
-      requireNotNegative(transfers.payee[sequence], batchSequence);
+      requireNotNegative(transfers.payer(sequence), batchSequence);
+      requireNotNegative(transfers.payee(sequence), batchSequence);
     }
   }
 
@@ -286,9 +291,9 @@ final class LedgerState implements LedgerView {
    */
   void rollBack(Mark mark) {
     for (int sequence = transfers.size() - 1; sequence >= mark.transfers(); sequence--) {
-      Account payer = accounts.get(transfers.payer[sequence]);
-      Account payee = accounts.get(transfers.payee[sequence]);
-      long amount = transfers.amount[sequence];
+      Account payer = accounts.get(transfers.payer(sequence));
+      Account payee = accounts.get(transfers.payee(sequence));
+      long amount = transfers.amount(sequence);
       setBalance(payer, payer.balance + amount);
       setBalance(payee, payee.balance - amount);
     }
@@ -372,11 +377,11 @@ final class LedgerState implements LedgerView {
   private TransferView transferView(int sequence) {
     return new TransferView(
         sequence,
-        new TransferId(transfers.idHigh[sequence], transfers.idLow[sequence]),
-        accounts.get(transfers.payer[sequence]).name,
-        accounts.get(transfers.payee[sequence]).name,
-        transfers.amount[sequence],
-        transfers.timeMillis[sequence]);
+        new TransferId(transfers.idHigh(sequence), transfers.idLow(sequence)),
+        accounts.get(transfers.payer(sequence)).name,
+        accounts.get(transfers.payee(sequence)).name,
+        transfers.amount(sequence),
+        transfers.timeMillis(sequence));
   }
 
   // ---- invariants ------------------------------------------------------------------------------
@@ -385,15 +390,15 @@ final class LedgerState implements LedgerView {
   public void checkInvariants() {
     long[] computed = new long[accounts.size()];
     for (int sequence = 0; sequence < transfers.size(); sequence++) {
-      int from = transfers.payer[sequence];
-      int to = transfers.payee[sequence];
-      long amount = transfers.amount[sequence];
+      int from = transfers.payer(sequence);
+      int to = transfers.payee(sequence);
+      long amount = transfers.amount(sequence);
       if (amount <= 0 || from == to || (to == ISSUER_NUMBER)) {
         throw new IllegalStateException("transfer " + sequence + " is malformed");
       }
       computed[from] = Math.subtractExact(computed[from], amount);
       computed[to] = Math.addExact(computed[to], amount);
-      if (transfers.find(transfers.idHigh[sequence], transfers.idLow[sequence]) != sequence) {
+      if (transfers.find(transfers.idHigh(sequence), transfers.idLow(sequence)) != sequence) {
         throw new IllegalStateException("transfer " + sequence + " is not found by its id");
       }
     }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -34,24 +33,30 @@ public final class Snapshot {
   /** idHigh, idLow, payer, payee, amount, time. */
   private static final int TRANSFER_BYTES = 8 + 8 + 4 + 4 + 8 + 8;
 
-  /** The state copied on the ledger's thread; written to disk on another. */
+  /**
+   * The state captured on the ledger's thread; written to disk on another. The transfer columns
+   * share the ledger's full chunks, which never change again (see {@link TransferTable}).
+   */
   public record Image(
       JournalPosition position,
       String[] names,
       byte[][] keys,
       long[] balances,
       long[] created,
-      int transferCount,
-      long[] idHigh,
-      long[] idLow,
-      int[] payer,
-      int[] payee,
-      long[] amount,
-      long[] time) {}
+      TransferTable.Columns transfers) {
+
+    public int transferCount() {
+      return transfers.count();
+    }
+  }
 
   private Snapshot() {}
 
-  /** Copies the state: a few array copies, fast enough for the ledger thread. */
+  /**
+   * Captures the state: copies the accounts (names and keys by reference, both immutable) and
+   * shares the transfer columns' full chunks, copying only the last, partial one. What the ledger
+   * thread pays grows with the accounts, not with the transfers.
+   */
   static Image capture(LedgerState state, JournalPosition position) {
     int accounts = state.accounts.size();
     String[] names = new String[accounts];
@@ -65,11 +70,7 @@ public final class Snapshot {
       balances[i] = account.balance;
       created[i] = account.createdMillis;
     }
-    TransferTable t = state.transfers;
-    int n = t.size();
-    return new Image(position, names, keys, balances, created, n,
-        Arrays.copyOf(t.idHigh, n), Arrays.copyOf(t.idLow, n), Arrays.copyOf(t.payer, n),
-        Arrays.copyOf(t.payee, n), Arrays.copyOf(t.amount, n), Arrays.copyOf(t.timeMillis, n));
+    return new Image(position, names, keys, balances, created, state.transfers.capture());
   }
 
   static Path fileFor(Path directory, JournalPosition position) {
@@ -97,10 +98,11 @@ public final class Snapshot {
         out.putShort((short) image.keys()[i].length).put(image.keys()[i]);
         out.putLong(image.balances()[i]).putLong(image.created()[i]);
       }
-      int n = image.transferCount();
-      out.putInt(n);
-      out.putLongs(image.idHigh(), n).putLongs(image.idLow(), n).putInts(image.payer(), n)
-          .putInts(image.payee(), n).putLongs(image.amount(), n).putLongs(image.time(), n);
+      TransferTable.Columns t = image.transfers();
+      out.putInt(t.count());
+      // Column after column, each the concatenation of its chunks: the same bytes as one array.
+      out.putLongs(t, t.idHigh()).putLongs(t, t.idLow()).putInts(t, t.payer())
+          .putInts(t, t.payee()).putLongs(t, t.amount()).putLongs(t, t.time());
       out.finish();
     }
     // The content is durable before the name points to it, and the name before this returns.
@@ -167,9 +169,12 @@ public final class Snapshot {
       if (n < 0 || n > TransferTable.MAX_TRANSFERS || n > in.remaining() / TRANSFER_BYTES) {
         return Optional.empty();
       }
+      int shift = TransferTable.CHUNK_SHIFT;
+      TransferTable.Columns columns = new TransferTable.Columns(n, shift,
+          in.getLongs(n, shift), in.getLongs(n, shift), in.getInts(n, shift),
+          in.getInts(n, shift), in.getLongs(n, shift), in.getLongs(n, shift));
       Image image = new Image(new JournalPosition(segmentId, offset, nextBatch, head), names,
-          keys, balances, created, n, in.getLongs(n), in.getLongs(n), in.getInts(n),
-          in.getInts(n), in.getLongs(n), in.getLongs(n));
+          keys, balances, created, columns);
       return in.checksumMatches() ? Optional.of(image) : Optional.empty();
     } catch (java.io.EOFException | IllegalArgumentException truncated) {
       return Optional.empty();
@@ -215,6 +220,20 @@ public final class Snapshot {
 
     Output put(byte[] v) throws IOException {
       room(v.length).buffer.put(v);
+      return this;
+    }
+
+    Output putLongs(TransferTable.Columns columns, long[][] chunks) throws IOException {
+      for (int c = 0; c < columns.chunkCount(); c++) {
+        putLongs(chunks[c], columns.rowsIn(c));
+      }
+      return this;
+    }
+
+    Output putInts(TransferTable.Columns columns, int[][] chunks) throws IOException {
+      for (int c = 0; c < columns.chunkCount(); c++) {
+        putInts(chunks[c], columns.rowsIn(c));
+      }
       return this;
     }
 
@@ -337,8 +356,30 @@ public final class Snapshot {
       return v;
     }
 
-    long[] getLongs(int count) throws IOException {
-      long[] v = new long[Math.max(count, 1)];
+    /** {@code count} longs in chunks of {@code 1 << shift}, the last one only as long as needed. */
+    long[][] getLongs(int count, int shift) throws IOException {
+      long[][] chunks = new long[TransferTable.chunksFor(count, shift)][];
+      for (int c = 0, done = 0; c < chunks.length; c++) {
+        int rows = Math.min(1 << shift, count - done);
+        chunks[c] = new long[rows];
+        getLongs(chunks[c], rows);
+        done += rows;
+      }
+      return chunks;
+    }
+
+    int[][] getInts(int count, int shift) throws IOException {
+      int[][] chunks = new int[TransferTable.chunksFor(count, shift)][];
+      for (int c = 0, done = 0; c < chunks.length; c++) {
+        int rows = Math.min(1 << shift, count - done);
+        chunks[c] = new int[rows];
+        getInts(chunks[c], rows);
+        done += rows;
+      }
+      return chunks;
+    }
+
+    private void getLongs(long[] v, int count) throws IOException {
       for (int done = 0; done < count; ) {
         ByteBuffer b = need(8);
         int start = b.position();
@@ -348,11 +389,9 @@ public final class Snapshot {
         consumed(b, start);
         done += chunk;
       }
-      return v;
     }
 
-    int[] getInts(int count) throws IOException {
-      int[] v = new int[Math.max(count, 1)];
+    private void getInts(int[] v, int count) throws IOException {
       for (int done = 0; done < count; ) {
         ByteBuffer b = need(4);
         int start = b.position();
@@ -362,7 +401,6 @@ public final class Snapshot {
         consumed(b, start);
         done += chunk;
       }
-      return v;
     }
 
     /** Bytes of the file not yet consumed. */

@@ -9,6 +9,7 @@ import io.paywire.ledger.LedgerView;
 import io.paywire.ledger.Outcome;
 import io.paywire.ledger.Snapshot;
 import io.paywire.ledger.TransferId;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -82,6 +83,14 @@ public final class LedgerVerticle extends VerticleBase {
     this.settings = settings;
     this.clock = clock;
     this.opener = opener;
+  }
+
+  /**
+   * The context every ledger handler runs on, once deployed: the benchmark puts a timer on it to
+   * measure how long the ledger keeps its event loop busy. Nothing else may run work there.
+   */
+  public Context ledgerContext() {
+    return context;
   }
 
   @Override

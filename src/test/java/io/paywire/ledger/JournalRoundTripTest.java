@@ -267,7 +267,7 @@ class JournalRoundTripTest {
       List<TransferView> transfers = new ArrayList<>();
       TransferTable table = state.transfers;
       for (int sequence = 0; sequence < table.size(); sequence++) {
-        TransferId id = new TransferId(table.idHigh[sequence], table.idLow[sequence]);
+        TransferId id = new TransferId(table.idHigh(sequence), table.idLow(sequence));
         transfers.add(state.transfer(id).orElseThrow());
       }
       return new Picture(ledger.position().nextBatchSequence(), ledger.position().headHashHex(),
