@@ -3,23 +3,18 @@ package io.paywire.crypto;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
-import org.bouncycastle.util.IPAddress;
 
 /**
  * The client's trust manager for a Paywire server, in one of two modes.
@@ -38,9 +33,6 @@ import org.bouncycastle.util.IPAddress;
  * <p>Clients never present certificates to be checked by it: checkClientTrusted always throws.
  */
 public final class PinnedServerTrust extends X509ExtendedTrustManager {
-
-  private static final int SAN_DNS = 2;
-  private static final int SAN_IP = 7;
 
   /** Set in fingerprint mode, null in authority mode. */
   private final byte[] pinnedFingerprint;

@@ -1,7 +1,6 @@
 package io.paywire.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.paywire.compat.OriginalClient.Identity;
 import io.paywire.compat.OriginalClient.Listing;

@@ -10,8 +10,6 @@ import io.paywire.testing.TestNode;
 import io.paywire.testing.TlsLineClient;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
