@@ -10,6 +10,7 @@ import io.paywire.crypto.SingleTrustManagerFactory;
 import io.paywire.ledger.TransferId;
 import io.paywire.protocol.Replies;
 import io.paywire.protocol.SignedText;
+import io.paywire.net.TlsServerOptions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -18,11 +19,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.ConnectOptions;
-import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.TrustOptions;
 import io.vertx.core.parsetools.RecordParser;
@@ -262,8 +261,7 @@ public final class BenchClientCommand implements Callable<Integer> {
     client = vertx.createNetClient(new NetClientOptions()
         .setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
         .setTcpNoDelay(true)
-        .setSslEngineOptions(sslEngine.equals("openssl") && OpenSSLEngineOptions.isAvailable()
-            ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions()));
+        .setSslEngineOptions(TlsServerOptions.engine(sslEngine)));
     System.out.printf("bench-client: %s:%d, machine %d cores, java %s%n", host, port,
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     try {
@@ -919,7 +917,7 @@ public final class BenchClientCommand implements Callable<Integer> {
       String code = token(line, FAIL_PREFIX.length());
       int idAt = FAIL_PREFIX.length() + code.length() + 1;
       if (!code.isEmpty() && idAt < line.length()) {
-        return new Answer(code.equals("UNKNOWN") ? Answer.Kind.UNKNOWN : Answer.Kind.FAIL,
+        return new Answer(code.equals(Replies.UNKNOWN_OUTCOME) ? Answer.Kind.UNKNOWN : Answer.Kind.FAIL,
             token(line, idAt), FAIL_PREFIX + code);
       }
     }

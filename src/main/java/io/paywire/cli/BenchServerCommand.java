@@ -11,16 +11,12 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
-import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.parsetools.RecordParser;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -115,18 +111,13 @@ public final class BenchServerCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * Starts {@code instances} listeners sharing one port. Port 0 is resolved to a free port first:
-   * Vert.x shares a server by the port asked for, so instances asking for 0 would each get one.
-   */
+  /** Starts {@code instances} listeners sharing one port (0: a free one). */
   static Future<Running> start(PaywireConfig config, String host, int port, int instances) {
     Vertx vertx = Vertx.vertx();
-    // As the node's ListenerSettings chooses, so handshakes and records cost the same.
-    SSLEngineOptions engine = "openssl".equals(config.tls().engine())
-        && OpenSSLEngineOptions.isAvailable() ? new OpenSSLEngineOptions()
-        : new JdkSSLEngineOptions();
+    // As the node chooses, so handshakes and records cost the same.
+    SSLEngineOptions engine = TlsServerOptions.engine(config.tls().engine());
     return vertx.executeBlocking(() -> new Place(ServerIdentity.load(config.tls()),
-            port != 0 ? port : freePort(host)))
+            TlsServerOptions.resolvePort(host, port)))
         .compose(place -> vertx.deployVerticle(() -> new LineServer(TlsServerOptions.create(
                     host, place.port(), config.text(), place.identity(), engine,
                     ClientAuth.REQUEST), config.text().maxLineBytes()),
@@ -138,12 +129,6 @@ public final class BenchServerCommand implements Callable<Integer> {
 
   /** The certificate to serve and the port to bind, found off the event loop. */
   private record Place(ServerIdentity identity, int port) {}
-
-  private static int freePort(String host) throws IOException {
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-      return probe.getLocalPort();
-    }
-  }
 
   /**
    * One listener instance. The replies to the lines of one read leave in one write, as the node

@@ -137,7 +137,7 @@ public final class PaywireConnection implements AutoCloseable {
 
   /** {@code TRANS FAIL UNKNOWN <id>: ...}: the server does not know whether it was applied. */
   static boolean isUnknown(String reply) {
-    return reply != null && reply.startsWith(Replies.TRANS_FAILED + " UNKNOWN ");
+    return reply != null && reply.startsWith(Replies.TRANS_FAILED + " " + Replies.UNKNOWN_OUTCOME + " ");
   }
 
   /** Nanoseconds since the last command was sent (or since connecting). */

@@ -2,8 +2,6 @@ package io.paywire.net;
 
 import io.paywire.config.PaywireConfig;
 import io.paywire.session.Sessions;
-import io.vertx.core.net.JdkSSLEngineOptions;
-import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.SSLEngineOptions;
 
 /**
@@ -13,13 +11,9 @@ import io.vertx.core.net.SSLEngineOptions;
 public record ListenerSettings(String host, int port, PaywireConfig.Text limits,
     ServerIdentity identity, ConnectionGate gate, Sessions.Shared sessions, String engine) {
 
-  /**
-   * The JDK's TLS by default: it takes Ed25519 client certificates, which BoringSSL does not
-   * ask for. "openssl" trades that for less memory a session and faster handshakes.
-   */
+  /** The configured TLS engine ({@link TlsServerOptions#engine}). */
   public SSLEngineOptions sslEngine() {
-    return "openssl".equals(engine) && OpenSSLEngineOptions.isAvailable()
-        ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions();
+    return TlsServerOptions.engine(engine);
   }
 
   /** The pipeline limits of a connection, from the text limits. */

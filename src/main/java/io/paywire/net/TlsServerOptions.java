@@ -5,11 +5,16 @@ import io.paywire.config.PaywireConfig;
 import io.paywire.crypto.SingleTrustManagerFactory;
 import io.paywire.crypto.TrustAnyClientCertificate;
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.TrustOptions;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.security.cert.Certificate;
 import java.util.List;
 import java.util.Set;
@@ -58,6 +63,29 @@ public final class TlsServerOptions {
    * expired: what identifies a user is the public key in it, which sessions compare with the
    * registered one. {@code clientAuth} says whether one is asked for or required.
    */
+  /**
+   * The TLS engine by its configured name: the JDK's by default (it takes Ed25519 client
+   * certificates, which BoringSSL does not ask for); "openssl" (BoringSSL, where it loads) trades
+   * that for less memory a session and faster handshakes. Clients of the same name get the same.
+   */
+  public static SSLEngineOptions engine(String name) {
+    return "openssl".equals(name) && OpenSSLEngineOptions.isAvailable()
+        ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions();
+  }
+
+  /**
+   * {@code configured}, or a free port when it is 0. Vert.x shares a server among instances by
+   * the port they ask for, so instances that all asked for 0 would each get a different one.
+   */
+  public static int resolvePort(String host, int configured) throws IOException {
+    if (configured != 0) {
+      return configured;
+    }
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return probe.getLocalPort();
+    }
+  }
+
   public static NetServerOptions create(String host, int port, PaywireConfig.Text limits,
       ServerIdentity identity, SSLEngineOptions engine, ClientAuth clientAuth) {
     NetServerOptions options = new NetServerOptions()

@@ -19,6 +19,8 @@ public final class Replies {
   public static final String LOGIN_FIRST = "Please login to access the list!";
   public static final String TRANS_OK = "TRANS OK";
   public static final String TRANS_FAILED = "TRANS FAIL";
+  /** The code of a payment whose outcome the node does not know. */
+  public static final String UNKNOWN_OUTCOME = "UNKNOWN";
   public static final String BYE = "Bye";
 
   /** One line per command for HELP, in the order shown. */

@@ -153,7 +153,7 @@ public final class TextSession {
       return Reply.of(Replies.TRANS_FAILED + " " + refused.refusal().code() + " " + id + ": "
           + refused.refusal().reason());
     }
-    return Reply.of(Replies.TRANS_FAILED + " UNKNOWN " + id + ": retry with the same id");
+    return Reply.of(Replies.TRANS_FAILED + " " + Replies.UNKNOWN_OUTCOME + " " + id + ": retry with the same id");
   }
 
   private static Reply counted(List<String> lines) {

@@ -8,6 +8,7 @@ import io.paywire.session.Sessions;
 import io.paywire.net.ConnectionGate;
 import io.paywire.net.ListenerSettings;
 import io.paywire.net.ServerIdentity;
+import io.paywire.net.TlsServerOptions;
 import io.paywire.compat.CompatListenerVerticle;
 import io.paywire.node.LedgerVerticle;
 import io.paywire.node.StatusHttpVerticle;
@@ -20,8 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.UUID;
 
@@ -109,9 +108,9 @@ public final class PaywireNode {
     int port;
     int compatPort;
     try {
-      port = resolvePort(config.node().host(), config.node().tlsPort());
+      port = TlsServerOptions.resolvePort(config.node().host(), config.node().tlsPort());
       compatPort = config.node().compatPort() < 0 ? -1
-          : resolvePort(config.node().host(), config.node().compatPort());
+          : TlsServerOptions.resolvePort(config.node().host(), config.node().compatPort());
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
@@ -155,16 +154,6 @@ public final class PaywireNode {
         presence, new KeyCache(s.maxCachedKeys()),
         new Challenges(s.challengeTtlSeconds() * 1000L, s.maxOutstandingChallenges(),
             System::currentTimeMillis));
-  }
-
-  private static int resolvePort(String host, int configured) throws IOException {
-    return configured != 0 ? configured : freePort(host);
-  }
-
-  private static int freePort(String host) throws IOException {
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-      return probe.getLocalPort();
-    }
   }
 
   /** The TLS certificate's SHA-256 fingerprint, for clients to pin. */

@@ -5,6 +5,7 @@ import io.paywire.bus.LedgerReply;
 import io.paywire.bus.LedgerViews;
 import io.paywire.crypto.EcdsaFormats;
 import io.paywire.ledger.AccountName;
+import io.paywire.ledger.RejectCode;
 import io.paywire.ledger.TransferId;
 import io.vertx.core.Future;
 import java.security.MessageDigest;
@@ -299,7 +300,7 @@ public final class Session {
     Future<PublicKey> payeeKey = sessions.publicKey(p.payee());
     return Future.all(payerKey, payeeKey).compose(keys -> {
       if (payerKey.result() == null || payeeKey.result() == null) {
-        return refusedPayment(p.id(), "UNKNOWN_ACCOUNT",
+        return refusedPayment(p.id(), RejectCode.UNKNOWN_ACCOUNT.name(),
             "payer and payee must be accounts with keys");
       }
       return sessions.check(() -> p.check().verify(payerKey.result(), payeeKey.result()))
@@ -318,7 +319,8 @@ public final class Session {
   public Future<Payment> paySigned(PayerSigned p) {
     return sessions.publicKey(p.payer()).compose(key -> {
       if (key == null) {
-        return refusedPayment(p.id(), "UNKNOWN_ACCOUNT", "the payer must be an account with a key");
+        return refusedPayment(p.id(), RejectCode.UNKNOWN_ACCOUNT.name(),
+            "the payer must be an account with a key");
       }
       return sessions.check(() -> EcdsaFormats.verifyAnyEncoding(key, p.signedBytes(),
               p.signature()))
