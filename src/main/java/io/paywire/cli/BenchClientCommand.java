@@ -309,7 +309,7 @@ public final class BenchClientCommand implements Callable<Integer> {
     System.out.printf("setup: %d %s commands prepared in %.1f s%n", payments,
         mode == Mode.pay ? "PAY" : "signed TRANS", (t3 - t2) / 1e9);
 
-    String status = statusUrl != null ? statusUrl : "http://" + host + ":8080/health";
+    String status = statusUrl != null ? statusUrl : NO_STATUS;
     NodeStatus before = nodeStatus(status);
     Run.Result run = new Run(logged, lines, window, seconds, ratePerSession).execute();
     NodeStatus after = before == null ? null : nodeStatus(status);
@@ -414,7 +414,7 @@ public final class BenchClientCommand implements Callable<Integer> {
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
               .timeout(Duration.ofSeconds(STATUS_TIMEOUT_SECONDS)).build(),
           HttpResponse.BodyHandlers.ofString());
-      JsonObject body = new JsonObject(response.body());
+      JsonObject body = ledgerStatus(new JsonObject(response.body()));
       Long transfers = body.getLong("transfers");
       Long batches = body.getLong("nextBatchSequence");
       if (transfers == null || batches == null) {
@@ -431,6 +431,18 @@ public final class BenchClientCommand implements Callable<Integer> {
           e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
       return null;
     }
+  }
+
+  /** The ledger's status in a health reply: the data of its "ledger" check. */
+  private static JsonObject ledgerStatus(JsonObject health) {
+    io.vertx.core.json.JsonArray checks = health.getJsonArray("checks");
+    for (int i = 0; checks != null && i < checks.size(); i++) {
+      JsonObject check = checks.getJsonObject(i);
+      if ("ledger".equals(check.getString("id")) && check.getJsonObject("data") != null) {
+        return check.getJsonObject("data");
+      }
+    }
+    return new JsonObject();
   }
 
   private static long percentile(long[] sorted, double p) {

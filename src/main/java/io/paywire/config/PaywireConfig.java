@@ -16,15 +16,35 @@ import java.util.Set;
  * refused, so a typo cannot silently leave a limit at its default.
  */
 public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat compat,
-    Session session) {
+    Session session, Http http) {
 
   /**
    * @param host the address every listener binds to
    * @param tlsPort the TLS text protocol's port (0 picks a free port)
-   * @param httpPort the HTTP port (0 picks a free port)
+   * @param httpPort the HTTPS API's port (0 picks a free port)
    * @param compatPort the compatibility listener's port (0 picks a free port, -1 turns it off)
+   * @param managementPort a plain-HTTP port on 127.0.0.1 serving only {@code /health} and
+   *     {@code /metrics}, for probes and scrapers (0 picks a free port, -1, the default, is off)
    */
-  public record Node(String host, int tlsPort, int httpPort, int compatPort) {}
+  public record Node(String host, int tlsPort, int httpPort, int compatPort,
+      int managementPort) {}
+
+  /**
+   * The HTTPS API (docs/api.md). Rates are per client address (IPv6 by /64) and per minute.
+   *
+   * @param maxBodyBytes a larger request body is refused with 413
+   * @param registrationsPerMinute {@code POST /register} requests an address may make
+   * @param challengesPerMinute {@code POST /auth/challenge} requests an address may make
+   * @param loginsPerMinute {@code POST /auth/login} requests an address may make
+   * @param sessionTokenSeconds lifetime of a session token (at most 900)
+   * @param maxSessionTokens live session tokens per node; a login beyond it is refused (503)
+   * @param clockSkewSeconds how far a signed request's {@code iat} may lie in the future
+   * @param maxPageSize the largest {@code limit} of a paged read
+   * @param idleTimeoutSeconds a connection with no traffic for this long is closed
+   */
+  public record Http(int maxBodyBytes, int registrationsPerMinute, int challengesPerMinute,
+      int loginsPerMinute, int sessionTokenSeconds, int maxSessionTokens, int clockSkewSeconds,
+      int maxPageSize, int idleTimeoutSeconds) {}
 
   /**
    * The compatibility listener for the original C++ client (docs/protocol.md, compatibility).
@@ -95,9 +115,11 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
    * @param maxPendingRequests requests queued at the ledger beyond this are refused as overloaded
    * @param requestTimeoutMillis how long an entry point waits for the ledger's answer; past it
    *     the outcome is reported unknown, with its id
+   * @param enrollmentFile {@code id,one-time password} lines: when set, only listed pairs may
+   *     register over the HTTPS API, each once; null lets anyone register
    */
   public record Ledger(LedgerOptions options, long defaultDepositMinor, int maxPendingRequests,
-      long requestTimeoutMillis) {}
+      long requestTimeoutMillis, String enrollmentFile) {}
 
   public static final long DEFAULT_DEPOSIT_MINOR = 10_000;
 
@@ -131,13 +153,15 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
     Section text = root.section("text");
     Section compat = root.section("compat");
     Section session = root.section("session");
+    Section http = root.section("http");
     root.finish();
 
     Node nodeConfig = new Node(
         node.string("host", "127.0.0.1"),
         (int) node.number("tlsPort", 16000, 0, 65535),
-        (int) node.number("httpPort", 8080, 0, 65535),
-        (int) node.number("compatPort", 16001, -1, 65535));
+        (int) node.number("httpPort", 8443, 0, 65535),
+        (int) node.number("compatPort", 16001, -1, 65535),
+        (int) node.number("managementPort", -1, -1, 65535));
     node.finish();
 
     long maxDeposit = ledger.number("maxDepositMinor", 1_000_000_000L, 1, Long.MAX_VALUE);
@@ -159,7 +183,8 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         (int) ledger.number("snapshotsKept", 2, 1, 100));
     Ledger ledgerConfig = new Ledger(options, defaultDeposit,
         (int) ledger.number("maxPendingRequests", 100_000, 1, 10_000_000),
-        ledger.number("requestTimeoutMillis", 5_000, 100, 600_000));
+        ledger.number("requestTimeoutMillis", 5_000, 100, 600_000),
+        ledger.string("enrollmentFile", null));
     ledger.finish();
 
     Tls tlsConfig = new Tls(tls.string("certificateFile", null),
@@ -204,8 +229,20 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         (int) session.number("maxCachedKeys", 100_000, 100, 10_000_000),
         (int) session.number("maxThrottledAddresses", 100_000, 100, 10_000_000));
     session.finish();
+
+    Http httpConfig = new Http(
+        (int) http.number("maxBodyBytes", 16_384, 1_024, 1 << 20),
+        (int) http.number("registrationsPerMinute", 30, 1, 1_000_000),
+        (int) http.number("challengesPerMinute", 120, 1, 1_000_000),
+        (int) http.number("loginsPerMinute", 60, 1, 1_000_000),
+        (int) http.number("sessionTokenSeconds", 900, 30, 900),
+        (int) http.number("maxSessionTokens", 100_000, 1, 10_000_000),
+        (int) http.number("clockSkewSeconds", 60, 0, 600),
+        (int) http.number("maxPageSize", 100, 1, 10_000),
+        (int) http.number("idleTimeoutSeconds", 300, 1, 86_400));
+    http.finish();
     return new PaywireConfig(nodeConfig, ledgerConfig, tlsConfig, textConfig, compatConfig,
-        sessionConfig);
+        sessionConfig, httpConfig);
   }
 
   public PaywireConfig withPorts(Integer tlsPort, Integer httpPort, Integer compatPort)
@@ -216,7 +253,8 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
     return new PaywireConfig(new Node(node.host(),
         tlsPort != null ? tlsPort : node.tlsPort(),
         httpPort != null ? httpPort : node.httpPort(),
-        compatPort != null ? compatPort : node.compatPort()), ledger, tls, text, compat, session);
+        compatPort != null ? compatPort : node.compatPort(), node.managementPort()), ledger, tls,
+        text, compat, session, http);
   }
 
   private static void checkPort(String name, Integer port, int min) throws ConfigException {

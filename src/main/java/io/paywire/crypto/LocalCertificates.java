@@ -36,6 +36,9 @@ public final class LocalCertificates {
   public static final String REGISTRATION_PUBLIC_KEY = "registration.pem";
   /** RSA-OAEP with SHA-256 under a key of this size seals the registration's AES key. */
   public static final int REGISTRATION_RSA_BITS = 3072;
+  /** The key the node signs API session tokens with (ES256), and its public half. */
+  public static final String SESSION_TOKEN_KEY = "session-token.key";
+  public static final String SESSION_TOKEN_PUBLIC_KEY = "session-token.pem";
   public static final Duration CA_VALIDITY = Duration.ofDays(3650);
   /** The longest validity that browsers and Apple's TLS clients accept for a server certificate. */
   public static final Duration SERVER_VALIDITY = Duration.ofDays(825);
@@ -106,8 +109,32 @@ public final class LocalCertificates {
    * identity.
    */
   public static KeyPair registrationKeys(Path certsDirectory) throws IOException {
-    Path privateFile = certsDirectory.resolve(REGISTRATION_KEY);
-    Path publicFile = certsDirectory.resolve(REGISTRATION_PUBLIC_KEY);
+    return keyPair(certsDirectory, REGISTRATION_KEY, REGISTRATION_PUBLIC_KEY, () -> {
+      try {
+        java.security.KeyPairGenerator generator =
+            java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(REGISTRATION_RSA_BITS);
+        return generator.generateKeyPair();
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every Java runtime has RSA", e);
+      }
+    });
+  }
+
+  /**
+   * The key pair the node signs its API session tokens with (EC P-256, ES256), from
+   * {@code certsDirectory}, made there the first time. A private key without its public file, or
+   * the reverse, is an error.
+   */
+  public static KeyPair sessionTokenKeys(Path certsDirectory) throws IOException {
+    return keyPair(certsDirectory, SESSION_TOKEN_KEY, SESSION_TOKEN_PUBLIC_KEY,
+        KeyType.EC::generate);
+  }
+
+  private static KeyPair keyPair(Path certsDirectory, String privateName, String publicName,
+      java.util.function.Supplier<KeyPair> generate) throws IOException {
+    Path privateFile = certsDirectory.resolve(privateName);
+    Path publicFile = certsDirectory.resolve(publicName);
     if (bothExist(publicFile, privateFile)) {
       PrivateKey privateKey = Pem.readPrivateKey(privateFile);
       PublicKey publicKey = Pem.readPublicKey(publicFile);
@@ -115,14 +142,7 @@ public final class LocalCertificates {
       return new KeyPair(publicKey, privateKey);
     }
     Files.createDirectories(certsDirectory);
-    KeyPair keys;
-    try {
-      java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
-      generator.initialize(REGISTRATION_RSA_BITS);
-      keys = generator.generateKeyPair();
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has RSA", e);
-    }
+    KeyPair keys = generate.get();
     // The private key first: the public file appearing marks the pair complete.
     Pem.writePrivateKey(privateFile, keys.getPrivate());
     Pem.writePublicKey(publicFile, keys.getPublic());

@@ -156,6 +156,32 @@ public final class Pem {
   }
 
   /** The key as a "PUBLIC KEY" block, the form {@code openssl pkey -pubout} writes. */
+  /**
+   * The SubjectPublicKeyInfo of one {@code PUBLIC KEY} PEM block given as text (a key sent in a
+   * request), or null if the text is not exactly that. The key itself is not checked here.
+   */
+  public static byte[] publicKeyInfo(String pem) {
+    final String begin = "-----BEGIN PUBLIC KEY-----";
+    final String end = "-----END PUBLIC KEY-----";
+    if (pem == null || pem.length() > MAX_PUBLIC_KEY_PEM_CHARS) {
+      return null;
+    }
+    String text = pem.strip();
+    if (!text.startsWith(begin) || !text.endsWith(end) || text.length() < begin.length() + end.length()) {
+      return null;
+    }
+    String body = text.substring(begin.length(), text.length() - end.length());
+    try {
+      byte[] der = java.util.Base64.getMimeDecoder().decode(body);
+      return der.length == 0 ? null : der;
+    } catch (IllegalArgumentException notBase64) {
+      return null;
+    }
+  }
+
+  /** Longer PEM text than an 8192-bit RSA key needs is no public key. */
+  public static final int MAX_PUBLIC_KEY_PEM_CHARS = 4096;
+
   public static String toPem(PublicKey key) {
     return write(key);
   }

@@ -88,22 +88,32 @@ public final class TlsServerOptions {
 
   public static NetServerOptions create(String host, int port, PaywireConfig.Text limits,
       ServerIdentity identity, SSLEngineOptions engine, ClientAuth clientAuth) {
-    NetServerOptions options = new NetServerOptions()
+    NetServerOptions options = secure(new NetServerOptions(), identity, engine,
+        limits.handshakeTimeoutSeconds())
         .setHost(host)
         .setPort(port)
-        .setSsl(true)
+        .setClientAuth(clientAuth)
+        .setTrustOptions(TrustOptions.wrap(
+            new SingleTrustManagerFactory(new TrustAnyClientCertificate())))
+        .setIdleTimeout(limits.idleTimeoutSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    return options;
+  }
+
+  /**
+   * The TLS part every listener shares, the HTTPS API's included: the node's certificate, TLS 1.2
+   * and 1.3 only, these cipher suites, and a bound on the handshake.
+   */
+  public static <T extends NetServerOptions> T secure(T options, ServerIdentity identity,
+      SSLEngineOptions engine, int handshakeTimeoutSeconds) {
+    options.setSsl(true)
         .setSslEngineOptions(engine)
         .setKeyCertOptions(new PemKeyCertOptions()
             .setCertPath(identity.certificate().toString())
             .setKeyPath(identity.privateKey().toString()))
-        .setClientAuth(clientAuth)
-        .setTrustOptions(TrustOptions.wrap(
-            new SingleTrustManagerFactory(new TrustAnyClientCertificate())))
         .setEnabledSecureTransportProtocols(PROTOCOLS)
-        .setSslHandshakeTimeout(limits.handshakeTimeoutSeconds())
-        .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
-        .setIdleTimeout(limits.idleTimeoutSeconds())
-        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+        .setSslHandshakeTimeout(handshakeTimeoutSeconds)
+        .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
     CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
     return options;
   }

@@ -11,7 +11,17 @@ import io.paywire.net.ServerIdentity;
 import io.paywire.net.TlsServerOptions;
 import io.paywire.compat.CompatListenerVerticle;
 import io.paywire.node.LedgerVerticle;
-import io.paywire.node.StatusHttpVerticle;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paywire.crypto.LocalCertificates;
+import io.paywire.http.ApiVerticle;
+import io.paywire.http.ManagementVerticle;
+import io.paywire.http.SessionTokens;
+import io.paywire.session.Enrollment;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.security.KeyPair;
 import io.paywire.node.TextListenerVerticle;
 import io.paywire.config.PaywireConfig;
 import io.vertx.core.DeploymentOptions;
@@ -45,6 +55,8 @@ public final class PaywireNode {
   private final List<String> deployments;
   private Future<Void> closing;
   private final ServerIdentity identity;
+  private final SessionTokens tokens;
+  private final PrometheusMeterRegistry metrics;
 
   /** Vert.x's default event-loop count: two per core. */
   private static final int EVENT_LOOPS = 2 * Runtime.getRuntime().availableProcessors();
@@ -52,15 +64,26 @@ public final class PaywireNode {
   private static final long LOGIN_THROTTLE_WINDOW_MILLIS = 60_000;
 
   private PaywireNode(Vertx vertx, List<Endpoint> endpoints, List<String> deployments,
-      ServerIdentity identity) {
+      ServerIdentity identity, SessionTokens tokens, PrometheusMeterRegistry metrics) {
     this.vertx = vertx;
+    this.tokens = tokens;
+    this.metrics = metrics;
     this.identity = identity;
     this.endpoints = endpoints;
     this.deployments = deployments;
   }
 
+  /** The HTTPS API's keys and enrollment, read (or on first start made) before it starts. */
+  private record ApiKeys(KeyPair registration, KeyPair sessionTokens, Enrollment enrollment) {}
+
   public static Future<PaywireNode> start(PaywireConfig config, Path dataDirectory) {
-    Vertx vertx = Vertx.vertx();
+    // Metrics per node (not a global registry), so several nodes in one JVM stay apart.
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+            .setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(metrics))
+        .build();
     LedgerVerticle.Settings settings = new LedgerVerticle.Settings(dataDirectory,
         config.ledger().options(), config.ledger().defaultDepositMinor(),
         config.ledger().maxPendingRequests());
@@ -69,29 +92,75 @@ public final class PaywireNode {
     List<String> deployments = new ArrayList<>();
     Sessions.Shared sessions = sessionsShared(vertx, config, nodeName);
     Future<ServerIdentity> identity = vertx.executeBlocking(() -> ServerIdentity.load(config.tls()));
-    return identity
-        .compose(id -> vertx.deployVerticle(new LedgerVerticle(settings, Clock.systemUTC())))
+    Future<ApiKeys> apiKeys = identity.compose(id -> vertx.executeBlocking(() -> {
+      Path certs = Path.of(config.tls().certsDirectory());
+      String enrollment = config.ledger().enrollmentFile();
+      return new ApiKeys(LocalCertificates.registrationKeys(certs),
+          LocalCertificates.sessionTokenKeys(certs),
+          enrollment == null ? null : Enrollment.load(Path.of(enrollment)));
+    }));
+    SessionTokens[] tokens = new SessionTokens[1];
+    return apiKeys
+        .compose(keys -> vertx.deployVerticle(new LedgerVerticle(settings, Clock.systemUTC())))
         .compose(id -> {
           deployments.add(id);
           return deployTextListeners(vertx, config, identity.result(), sessions, deployments,
               endpoints);
         })
         .compose(tlsPort -> {
-          StatusHttpVerticle http =
-              new StatusHttpVerticle(config.node().host(), config.node().httpPort(),
-                  config.ledger().requestTimeoutMillis());
-          return vertx.deployVerticle(http).map(id -> {
-            deployments.add(id);
-            endpoints.add(new Endpoint("http", config.node().host(), http.actualPort()));
-            return new PaywireNode(vertx, List.copyOf(endpoints), deployments,
-                identity.result());
-          });
+          tokens[0] = new SessionTokens(vertx, apiKeys.result().sessionTokens(),
+              config.http().sessionTokenSeconds(), config.http().maxSessionTokens());
+          return deployApi(vertx, config, identity.result(), sessions, tokens[0],
+              apiKeys.result(), metrics, deployments, endpoints);
         })
+        .compose(v -> deployManagement(vertx, config, metrics, deployments, endpoints))
+        .map(v -> new PaywireNode(vertx, List.copyOf(endpoints), deployments,
+            identity.result(), tokens[0], metrics))
         .recover(e -> {
           // Report the cause now; the close finishes (or not) in the background as we exit.
           vertx.close();
           return Future.failedFuture(e);
         });
+  }
+
+  /** The HTTPS API, one instance per event loop on one port. */
+  private static Future<Void> deployApi(Vertx vertx, PaywireConfig config,
+      ServerIdentity identity, Sessions.Shared sessions, SessionTokens tokens, ApiKeys keys,
+      PrometheusMeterRegistry metrics, List<String> deployments, List<Endpoint> endpoints) {
+    int port;
+    try {
+      port = TlsServerOptions.resolvePort(config.node().host(), config.node().httpPort());
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+    ApiVerticle.Settings api = new ApiVerticle.Settings(config.node().host(), port,
+        config.http(), config.text().handshakeTimeoutSeconds(), identity,
+        TlsServerOptions.engine(config.tls().engine()), sessions, tokens, keys.registration(),
+        keys.enrollment(), ApiVerticle.Rates.of(config.http(),
+            config.session().maxThrottledAddresses()),
+        metrics, config.ledger().requestTimeoutMillis(), config.session().challengeTtlSeconds());
+    return vertx.deployVerticle(() -> new ApiVerticle(api),
+        new DeploymentOptions().setInstances(EVENT_LOOPS)).map(id -> {
+          deployments.add(id);
+          endpoints.add(new Endpoint("http", config.node().host(), port));
+          return null;
+        });
+  }
+
+  /** The plain-HTTP management port on loopback, when configured. */
+  private static Future<Void> deployManagement(Vertx vertx, PaywireConfig config,
+      PrometheusMeterRegistry metrics, List<String> deployments, List<Endpoint> endpoints) {
+    if (config.node().managementPort() < 0) {
+      return Future.succeededFuture();
+    }
+    ManagementVerticle management = new ManagementVerticle(config.node().managementPort(),
+        config.ledger().requestTimeoutMillis(), metrics);
+    return vertx.deployVerticle(management).map(id -> {
+      deployments.add(id);
+      endpoints.add(new Endpoint("management", ManagementVerticle.HOST,
+          management.actualPort()));
+      return null;
+    });
   }
 
   /**
@@ -169,6 +238,11 @@ public final class PaywireNode {
     return vertx;
   }
 
+  /** This node's meters (Vert.x's and Paywire's), as {@code GET /metrics} shows them. */
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
+  }
+
   /**
    * Stops listeners first, then the ledger (which finishes queued work, syncs and closes the
    * journal), then Vert.x itself.
@@ -177,7 +251,8 @@ public final class PaywireNode {
     if (closing != null) {
       return closing; // a second signal while stopping must not undeploy twice
     }
-    Future<Void> undeployed = Future.succeededFuture();
+    // API logins end first: their accounts go offline while presence is still there.
+    Future<Void> undeployed = tokens.endAll().recover(e -> Future.succeededFuture());
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);
       undeployed = undeployed.compose(v -> vertx.undeploy(id));

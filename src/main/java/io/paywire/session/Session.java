@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * One client's session: at most one login, owned presence, and the rules of who may do what.
@@ -44,9 +45,14 @@ public final class Session {
   /**
    * A payment authorised by the payer's signature alone (HTTP API, browser console): the entry
    * point makes sure {@code signedBytes} bind payer, payee, amount and id in its format.
+   *
+   * @param proof what the journal keeps as the payer's proof (the signature, or a whole signed
+   *     token that lets anyone check it later)
+   * @param keyFits whether the payer's registered key is one this format may be verified with
+   *     (a token naming RS256 must not be checked with an EC key)
    */
   public record PayerSigned(TransferId id, String payer, String payee, long amount,
-      byte[] signedBytes, byte[] signature) {}
+      byte[] signedBytes, byte[] signature, byte[] proof, Predicate<PublicKey> keyFits) {}
 
   private final Sessions sessions;
   private final Peer peer;
@@ -322,10 +328,14 @@ public final class Session {
         return refusedPayment(p.id(), RejectCode.UNKNOWN_ACCOUNT.name(),
             "the payer must be an account with a key");
       }
+      if (!p.keyFits().test(key)) {
+        return refusedPayment(p.id(), Refusal.BAD_SIGNATURE,
+            "the signature's algorithm is not the one of the payer's key");
+      }
       return sessions.check(() -> EcdsaFormats.verifyAnyEncoding(key, p.signedBytes(),
               p.signature()))
           .compose(valid -> Boolean.TRUE.equals(valid)
-              ? transfer(p.id(), p.payer(), p.payee(), p.amount(), p.signature(), null)
+              ? transfer(p.id(), p.payer(), p.payee(), p.amount(), p.proof(), null)
               : refusedPayment(p.id(), Refusal.BAD_SIGNATURE, "the signature does not verify"));
     }, noAnswer -> Future.succeededFuture(
         new Payment.Refused(p.id(), Refusal.of(Refusal.UNAVAILABLE, noAnswer.getMessage()))));

@@ -81,7 +81,7 @@ class BenchToolsTest {
       BenchClientCommand.LoadResult result = client("--port", Integer.toString(node.tlsPort()),
           "--server-fingerprint", node.fingerprint(), "--sessions", "4", "--window", "8",
           "--seconds", "2", "--payments", "100000",
-          "--status-url", "http://127.0.0.1:" + node.port("http") + "/health").runLoad();
+          "--status-url", "http://127.0.0.1:" + node.port("management") + "/health").runLoad();
 
       assertThat(result.ok()).isPositive();
       assertThat(result.peakInFlight()).isEqualTo(8);

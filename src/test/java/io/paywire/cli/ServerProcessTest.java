@@ -2,12 +2,9 @@ package io.paywire.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paywire.testing.ApiClient;
 import io.paywire.testing.ChildJvm;
 import java.io.RandomAccessFile;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,11 +32,11 @@ class ServerProcessTest {
           .anyMatch(l -> l.startsWith("endpoint compat 127.0.0.1:"))
           .anyMatch(l -> l.matches("tls-fingerprint sha256 [0-9a-f]{64}.*"));
 
-      HttpResponse<String> health = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://" + hostPort + "/health")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(health.statusCode()).isEqualTo(200);
-      assertThat(health.body()).contains("\"status\":\"up\"").contains("\"accounts\":1");
+      int port = Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
+      ApiClient.Reply health = new ApiClient(port, work.resolve("certs").resolve("ca.crt"))
+          .get("/health");
+      assertThat(health.status()).isEqualTo(200);
+      assertThat(health.text()).contains("\"outcome\":\"UP\"").contains("\"accounts\":1");
 
       server.sigterm();
       assertThat(server.awaitExit(START_TIMEOUT_MILLIS)).isEqualTo(0);

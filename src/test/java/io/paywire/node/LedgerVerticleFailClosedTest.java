@@ -3,6 +3,8 @@ package io.paywire.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paywire.bus.LedgerApi;
+import io.paywire.http.ManagementVerticle;
+import io.paywire.http.Operations;
 import io.paywire.ledger.Ledger;
 import io.paywire.ledger.LedgerFaults;
 import io.paywire.ledger.LedgerOptions;
@@ -54,7 +56,7 @@ class LedgerVerticleFailClosedTest {
     LedgerVerticle faulty = new LedgerVerticle(settings, clock, (dir, options) ->
         LedgerFaults.refuseColumnGrowthPast(Ledger.open(dir, options),
             LedgerFaults.INITIAL_TRANSFER_ROWS));
-    StatusHttpVerticle http = new StatusHttpVerticle("127.0.0.1", 0, 5_000);
+    ManagementVerticle http = new ManagementVerticle(0, 5_000, null);
     List<Future<JsonObject>> payments = new ArrayList<>();
 
     vertx.deployVerticle(faulty)
@@ -103,7 +105,14 @@ class LedgerVerticleFailClosedTest {
 
           JsonObject health = all.get(1);
           assertThat(health.getInteger("httpStatus")).isEqualTo(503);
-          assertThat(health.getString("body")).contains("\"status\":\"failed\"");
+          JsonObject healthBody = new JsonObject(health.getString("body"));
+          assertThat(healthBody.getString("outcome")).isEqualTo("DOWN");
+          JsonObject journal = healthBody.getJsonArray("checks").stream()
+              .map(JsonObject.class::cast)
+              .filter(c -> c.getString("id").equals(Operations.JOURNAL_CHECK))
+              .findFirst().orElseThrow();
+          assertThat(journal.getString("status")).isEqualTo("DOWN");
+          assertThat(journal.getJsonObject("data").getString("reason")).contains("apply");
 
           JsonObject after = all.get(2);
           assertThat(after.getBoolean("failed")).isFalse();

@@ -37,7 +37,8 @@ public final class TestNode implements AutoCloseable {
       JsonObject ledger) throws Exception {
     JsonObject json = new JsonObject()
         .put("node", new JsonObject().put("host", "127.0.0.1").put("tlsPort", 0)
-            .put("httpPort", 0).put("compatPort", compat == null ? -1 : 0))
+            .put("httpPort", 0).put("managementPort", 0)
+            .put("compatPort", compat == null ? -1 : 0))
         .put("compat", compat == null ? new JsonObject() : compat)
         .put("ledger", new JsonObject().put("defaultDepositMinor", 10_000).mergeIn(ledger))
         .put("tls", new JsonObject().put("certsDirectory", directory.resolve("certs").toString()))

@@ -1,0 +1,628 @@
+package io.paywire.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paywire.bus.LedgerReply;
+import io.paywire.bus.LedgerViews;
+import io.paywire.config.PaywireConfig;
+import io.paywire.crypto.Pem;
+import io.paywire.crypto.PublicKeys;
+import io.paywire.ledger.AccountName;
+import io.paywire.ledger.TransferId;
+import io.paywire.net.ServerIdentity;
+import io.paywire.net.TlsServerOptions;
+import io.paywire.session.Enrollment;
+import io.paywire.session.Payment;
+import io.paywire.session.Peer;
+import io.paywire.session.Proof;
+import io.paywire.session.Refusal;
+import io.paywire.session.Result;
+import io.paywire.session.Session;
+import io.paywire.session.Sessions;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SSLEngineOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.SecurityPolicyHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.SecurityRequirement;
+import io.vertx.openapi.validation.ValidatedRequest;
+import io.vertx.openapi.validation.ValidatorErrorType;
+import io.vertx.openapi.validation.ValidatorException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The HTTPS API (docs/api.md): a codec over the session core, with a router built from
+ * {@code openapi.yaml}, so the contract validates every request before a handler sees it and
+ * cannot drift from the code: starting fails if an operation has no handler here or a handler
+ * no operation. One instance per event loop; what they share (login tokens, rate windows) is
+ * node-wide and thread-safe.
+ */
+public final class ApiVerticle extends VerticleBase {
+
+  private static final System.Logger LOG = System.getLogger(ApiVerticle.class.getName());
+
+  /** The contract, on the class path. */
+  public static final String CONTRACT = "openapi.yaml";
+  /** What every entry in presence made through this API says it came by. */
+  public static final String VIA = "http";
+
+  /**
+   * The Content-Security-Policy of every reply: nothing but this origin's own scripts, styles,
+   * images and connections; no inline script, no plug-ins, no framing.
+   */
+  static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; "
+      + "style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+      + "manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  static final String STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains";
+
+  /** The one reply of every refused registration (docs/api.md: why it never varies). */
+  static final JsonObject REGISTRATION_REFUSED = ApiError.body("REGISTRATION_REFUSED",
+      "the registration could not be decrypted, read or admitted");
+
+  /** Node-wide rate windows per kind of request. */
+  public record Rates(AddressRates register, AddressRates challenge, AddressRates login) {
+
+    public static Rates of(PaywireConfig.Http limits, int maxAddresses) {
+      return new Rates(
+          new AddressRates(limits.registrationsPerMinute(), maxAddresses,
+              System::currentTimeMillis),
+          new AddressRates(limits.challengesPerMinute(), maxAddresses, System::currentTimeMillis),
+          new AddressRates(limits.loginsPerMinute(), maxAddresses, System::currentTimeMillis));
+    }
+  }
+
+  /**
+   * Everything an instance needs; all of it node-wide.
+   *
+   * @param enrollment who may register, or null for anyone
+   * @param challengeTtlSeconds how long a login nonce lives (session.challengeTtlSeconds)
+   */
+  public record Settings(String host, int port, PaywireConfig.Http limits,
+      int handshakeTimeoutSeconds, ServerIdentity identity, SSLEngineOptions engine,
+      Sessions.Shared sessions, SessionTokens tokens, KeyPair registrationKeys,
+      Enrollment enrollment, Rates rates, PrometheusMeterRegistry metrics,
+      long ledgerTimeoutMillis, int challengeTtlSeconds) {}
+
+  private enum Access { OPEN, OPTIONAL_LOGIN, LOGIN }
+
+  private static final String LOGIN_KEY = "paywire.login";
+
+  private final Settings settings;
+  private Sessions sessions;
+  private HttpServer server;
+  private String contractText;
+  private String registrationKeyPem;
+
+  public ApiVerticle(Settings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public Future<?> start() {
+    sessions = new Sessions(vertx, settings.sessions());
+    registrationKeyPem = Pem.toPem(settings.registrationKeys().getPublic());
+    return vertx.fileSystem().readFile(CONTRACT)
+        .compose(text -> {
+          contractText = text.toString(StandardCharsets.UTF_8);
+          return OpenAPIContract.from(vertx, CONTRACT);
+        })
+        .compose(contract -> {
+          Router router = router(contract);
+          HttpServerOptions options = TlsServerOptions.secure(new HttpServerOptions(),
+              settings.identity(), settings.engine(), settings.handshakeTimeoutSeconds());
+          options.setHost(settings.host()).setPort(settings.port())
+              .setIdleTimeout(settings.limits().idleTimeoutSeconds())
+              .setIdleTimeoutUnit(TimeUnit.SECONDS)
+              .setMaxFormAttributeSize(settings.limits().maxBodyBytes());
+          server = vertx.createHttpServer(options).requestHandler(router);
+          return server.listen();
+        });
+  }
+
+  /** The port actually bound. */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  // ---- the router --------------------------------------------------------------------------------
+
+  private Router router(OpenAPIContract contract) {
+    Map<String, Handler<RoutingContext>> handlers = new HashMap<>();
+    handlers.put("getContract", this::getContract);
+    handlers.put("getRegistrationKey", this::getRegistrationKey);
+    handlers.put("register", this::register);
+    handlers.put("challenge", this::challenge);
+    handlers.put("login", this::login);
+    handlers.put("logout", this::logout);
+    handlers.put("createTransaction", this::createTransaction);
+    handlers.put("getAccount", this::getAccount);
+    handlers.put("listOnline", this::listOnline);
+    handlers.put("listTransfers", this::listTransfers);
+    handlers.put("getTransfer", this::getTransfer);
+    handlers.put("listBlocks", this::listBlocks);
+    handlers.put("health", Operations.health(vertx, settings.ledgerTimeoutMillis()));
+    handlers.put("metrics", Operations.metrics(settings.metrics()));
+
+    RouterBuilder builder = RouterBuilder.create(vertx, contract,
+        RequestExtractor.withBodyHandler());
+    // A security-policy handler, so it may run before the body handler (Vert.x orders them).
+    builder.rootHandler((SecurityPolicyHandler) ApiVerticle::securityHeaders);
+    builder.rootHandler(BodyHandler.create(false).setBodyLimit(settings.limits().maxBodyBytes()));
+    Set<String> unused = new HashSet<>(handlers.keySet());
+    for (OpenAPIRoute route : builder.getRoutes()) {
+      Operation operation = route.getOperation();
+      Handler<RoutingContext> handler = handlers.get(operation.getOperationId());
+      if (handler == null) {
+        throw new IllegalStateException(CONTRACT + " has operation "
+            + operation.getOperationId() + " with no handler");
+      }
+      unused.remove(operation.getOperationId());
+      // Session tokens are checked here (below), as the contract's security section says.
+      route.setDoSecurity(false);
+      Access access = access(operation);
+      if (access != Access.OPEN) {
+        route.addHandler(ctx -> authenticate(ctx, access));
+      }
+      route.addHandler(handler);
+    }
+    if (!unused.isEmpty()) {
+      throw new IllegalStateException("handlers for operations not in " + CONTRACT + ": " + unused);
+    }
+    builder.getRoute("register").addFailureHandler(ctx -> {
+      if (ctx.statusCode() == 400 || ctx.failure() instanceof ValidatorException) {
+        ApiError.send(ctx, 400, REGISTRATION_REFUSED); // even the envelope's shape tells nothing
+      } else {
+        ctx.next();
+      }
+    });
+    Router router = builder.createRouter();
+    router.errorHandler(404, ctx -> ApiError.send(ctx, 404, ApiError.NOT_FOUND, "no such route"));
+    router.errorHandler(405, ctx -> ApiError.send(ctx, 405, ApiError.METHOD_NOT_ALLOWED,
+        "method not allowed on this route"));
+    router.errorHandler(413, ctx -> ApiError.send(ctx, 413, ApiError.TOO_LARGE,
+        "the request body is larger than " + settings.limits().maxBodyBytes() + " bytes"));
+    router.errorHandler(400, this::failed);
+    router.errorHandler(500, this::failed);
+    return router;
+  }
+
+  /** What the contract's {@code security} section asks of an operation. */
+  private static Access access(Operation operation) {
+    List<SecurityRequirement> requirements = operation.getSecurityRequirements();
+    boolean login = false;
+    boolean optional = false;
+    for (SecurityRequirement requirement : requirements) {
+      if (requirement.isEmpty()) {
+        optional = true;
+      } else if (requirement.getNames().contains("sessionToken")) {
+        login = true;
+      }
+    }
+    return !login ? Access.OPEN : optional ? Access.OPTIONAL_LOGIN : Access.LOGIN;
+  }
+
+  private static void securityHeaders(RoutingContext ctx) {
+    ctx.response().headers()
+        .set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
+        .set("X-Content-Type-Options", "nosniff")
+        .set("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        .set("X-Frame-Options", "DENY")
+        .set("Referrer-Policy", "no-referrer")
+        .set("Cache-Control", "no-store");
+    ctx.next();
+  }
+
+  /** A failure no handler answered: a contract violation, or a bug (logged, never detailed). */
+  private void failed(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    ValidatorException invalid = failure instanceof ValidatorException v ? v
+        : failure != null && failure.getCause() instanceof ValidatorException v ? v : null;
+    if (invalid != null) {
+      if (invalid.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT) {
+        ApiError.send(ctx, 415, ApiError.UNSUPPORTED_MEDIA_TYPE,
+            "send application/json: " + invalid.getMessage());
+      } else {
+        ApiError.send(ctx, 400, ApiError.BAD_REQUEST, invalid.getMessage());
+      }
+      return;
+    }
+    if (ctx.statusCode() == 400) {
+      ApiError.send(ctx, 400, ApiError.BAD_REQUEST, "malformed request");
+      return;
+    }
+    LOG.log(Level.ERROR, "event=http_request_failed route=" + ctx.normalizedPath(), failure);
+    ApiError.send(ctx, 500, ApiError.INTERNAL, "internal error");
+  }
+
+  private void authenticate(RoutingContext ctx, Access access) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null && access == Access.OPTIONAL_LOGIN) {
+      ctx.next();
+      return;
+    }
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      unauthorized(ctx);
+      return;
+    }
+    settings.tokens().authenticate(header.substring(7).strip()).onComplete(done -> {
+      if (done.succeeded()) {
+        ctx.put(LOGIN_KEY, done.result());
+        ctx.next();
+      } else {
+        unauthorized(ctx);
+      }
+    });
+  }
+
+  private static void unauthorized(RoutingContext ctx) {
+    ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"paywire\"");
+    ApiError.send(ctx, 401, ApiError.UNAUTHORIZED, "a valid session token is required");
+  }
+
+  // ---- registration and login --------------------------------------------------------------------
+
+  private void getContract(RoutingContext ctx) {
+    ctx.response().putHeader("content-type", "text/plain; charset=utf-8").end(contractText);
+  }
+
+  private void getRegistrationKey(RoutingContext ctx) {
+    ctx.response().putHeader("content-type", "text/plain; charset=utf-8").end(registrationKeyPem);
+  }
+
+  private void register(RoutingContext ctx) {
+    String ip = ip(ctx);
+    if (!limited(ctx, settings.rates().register(), ip)) {
+      return;
+    }
+    JsonObject body = body(ctx);
+    vertx.executeBlocking(() -> EncryptedRegistration.open(body,
+            settings.registrationKeys().getPrivate(), settings.enrollment()), false)
+        .onComplete(opened -> {
+          EncryptedRegistration.Request request = opened.succeeded() ? opened.result() : null;
+          if (request == null) {
+            ApiError.send(ctx, 400, REGISTRATION_REFUSED);
+            return;
+          }
+          Session session = sessions.open(new Peer(VIA, ip, null));
+          session.register(request.name(), request.deposit(), request.publicKey())
+              .onComplete(done -> {
+                session.close();
+                if (done.failed()) {
+                  ctx.fail(done.cause());
+                } else if (done.result() instanceof Result.Ok<LedgerViews.Registration> ok) {
+                  LedgerViews.Account account = ok.value().account();
+                  send(ctx, 201, account(account, true));
+                } else {
+                  refused(ctx, ((Result.Refused<?>) done.result()).refusal(), null);
+                }
+              });
+        });
+  }
+
+  private void challenge(RoutingContext ctx) {
+    if (!limited(ctx, settings.rates().challenge(), ip(ctx))) {
+      return;
+    }
+    String name = body(ctx).getString("name");
+    byte[] nonce = sessions.challenge(name);
+    send(ctx, 200, new JsonObject()
+        .put("nonce", Base64.getEncoder().encodeToString(nonce))
+        .put("expiresInSeconds", settings.challengeTtlSeconds()));
+  }
+
+  private void login(RoutingContext ctx) {
+    String ip = ip(ctx);
+    if (!limited(ctx, settings.rates().login(), ip)) {
+      return;
+    }
+    if (settings.tokens().full()) {
+      ApiError.send(ctx, 503, ApiError.UNAVAILABLE, "too many live logins on this node");
+      return;
+    }
+    JsonObject body = body(ctx);
+    byte[] nonce = decodeBase64(body.getString("nonce"));
+    byte[] signature = decodeBase64(body.getString("signature"));
+    if (nonce == null || signature == null) {
+      ApiError.send(ctx, 400, ApiError.BAD_REQUEST, "nonce and signature must be base64");
+      return;
+    }
+    Context owner = vertx.getOrCreateContext();
+    Session session = sessions.open(new Peer(VIA, ip, null));
+    session.login(body.getString("name"), 0, new Proof.SignedChallenge(nonce, signature))
+        .onComplete(done -> {
+          if (done.failed()) {
+            session.close();
+            ctx.fail(done.cause());
+          } else if (done.result() instanceof Result.Ok<io.paywire.session.Views.Login> ok) {
+            SessionTokens.Login login =
+                settings.tokens().issue(ok.value().name(), session, owner);
+            send(ctx, 200, new JsonObject()
+                .put("token", settings.tokens().token(login))
+                .put("expiresAt", login.expiresAtSeconds())
+                .put("name", login.name()));
+          } else {
+            session.close();
+            Refusal refusal = ((Result.Refused<?>) done.result()).refusal();
+            if (Refusal.AUTH_FAIL.equals(refusal.code())) {
+              ApiError.send(ctx, 401, Refusal.AUTH_FAIL,
+                  "unknown account, wrong key, or a used or expired nonce");
+            } else {
+              refused(ctx, refusal, null);
+            }
+          }
+        });
+  }
+
+  private void logout(RoutingContext ctx) {
+    SessionTokens.Login login = ctx.get(LOGIN_KEY);
+    settings.tokens().revoke(login).onComplete(done -> ctx.response().setStatusCode(204).end());
+  }
+
+  // ---- payments ----------------------------------------------------------------------------------
+
+  private void createTransaction(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    byte[] raw = ctx.body().buffer().getBytes();
+    TransferId id = TransferId.parseOrNull(body.getString("id"));
+    Object amount = body.getValue("amount");
+    if (id == null || !(amount instanceof Integer || amount instanceof Long)) {
+      ApiError.send(ctx, 400, ApiError.BAD_REQUEST,
+          "id must be 32 lowercase hex digits and amount a whole number of minor units");
+      return;
+    }
+    RequestToken.Checked token;
+    try {
+      token = RequestToken.check(ctx.request().getHeader("Authorization"), raw,
+          System.currentTimeMillis() / 1000, settings.limits().clockSkewSeconds());
+    } catch (RequestToken.Refused refused) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"paywire\"");
+      send(ctx, 401, ApiError.body(ApiError.UNAUTHORIZED, "the request token is missing, "
+          + "malformed or expired, or does not match the body").put("id", id.toString()));
+      return;
+    }
+    Session session = sessions.open(new Peer(VIA, ip(ctx), null));
+    session.paySigned(new Session.PayerSigned(id, body.getString("source"),
+            body.getString("target"), ((Number) amount).longValue(), token.signingInput(),
+            token.signature(), token.compact(), token::fits))
+        .onComplete(done -> {
+          if (done.failed()) {
+            // No answer we can trust: the outcome is unknown, never a failure.
+            send(ctx, 503, unknown(id, "no answer from the session core"));
+            return;
+          }
+          Payment payment = done.result();
+          if (payment instanceof Payment.Paid paid) {
+            send(ctx, paid.duplicate() ? 200 : 201, new JsonObject()
+                .put("transfer", transfer(paid.transfer()))
+                .put("balance", paid.payerBalance())
+                .put("duplicate", paid.duplicate()));
+          } else if (payment instanceof Payment.Refused refused) {
+            refused(ctx, refused.refusal(), id);
+          } else {
+            send(ctx, 503, unknown(id, ((Payment.Unknown) payment).reason()));
+          }
+        });
+  }
+
+  private static JsonObject unknown(TransferId id, String reason) {
+    return ApiError.body(ApiError.UNKNOWN_OUTCOME,
+            "the outcome is not known (" + reason + "); retry with the same id")
+        .put("id", id.toString());
+  }
+
+  // ---- reads -------------------------------------------------------------------------------------
+
+  private void getAccount(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    SessionTokens.Login login = ctx.get(LOGIN_KEY);
+    sessions.ledger().account(name).onComplete(done -> {
+      LedgerReply<LedgerViews.Account> reply = done.result();
+      if (reply instanceof LedgerReply.Ok<LedgerViews.Account> ok) {
+        boolean owner = login != null
+            && AccountName.key(login.name()).equals(AccountName.key(ok.value().name()));
+        send(ctx, 200, account(ok.value(), owner));
+      } else if (reply instanceof LedgerReply.Rejected<LedgerViews.Account>) {
+        ApiError.send(ctx, 404, ApiError.NOT_FOUND, "no such account");
+      } else {
+        ApiError.send(ctx, 503, ApiError.UNAVAILABLE, "no answer from the ledger");
+      }
+    });
+  }
+
+  private void listOnline(RoutingContext ctx) {
+    SessionTokens.Login login = ctx.get(LOGIN_KEY);
+    int offset = queryInt(ctx, "offset", 0);
+    int limit = pageLimit(ctx);
+    if (limit < 0) {
+      return;
+    }
+    onOwner(login, () -> login.session().online(offset, limit)).onComplete(done -> {
+      if (done.succeeded() && done.result() instanceof Result.Ok<io.paywire.session.Views.OnlinePage> ok) {
+        JsonArray users = new JsonArray();
+        ok.value().users().forEach(u -> users.add(new JsonObject().put("name", u.name())
+            .put("ip", u.ip()).put("port", u.port()).put("via", u.via())));
+        send(ctx, 200, new JsonObject().put("total", ok.value().total())
+            .put("offset", ok.value().offset()).put("users", users));
+      } else {
+        readRefused(ctx, done);
+      }
+    });
+  }
+
+  private void listTransfers(RoutingContext ctx) {
+    SessionTokens.Login login = ctx.get(LOGIN_KEY);
+    String account = queryString(ctx, "account");
+    if (!AccountName.key(login.name()).equals(AccountName.key(account))) {
+      ApiError.send(ctx, 403, ApiError.FORBIDDEN, "only the account's owner may list its transfers");
+      return;
+    }
+    int offset = queryInt(ctx, "offset", 0);
+    int limit = pageLimit(ctx);
+    if (limit < 0) {
+      return;
+    }
+    onOwner(login, () -> login.session().history(offset, limit)).onComplete(done -> {
+      if (done.succeeded() && done.result() instanceof Result.Ok<LedgerViews.History> ok) {
+        JsonArray transfers = new JsonArray();
+        ok.value().transfers().forEach(t -> transfers.add(transfer(t)));
+        send(ctx, 200, new JsonObject().put("total", ok.value().total()).put("offset", offset)
+            .put("transfers", transfers));
+      } else {
+        readRefused(ctx, done);
+      }
+    });
+  }
+
+  private void getTransfer(RoutingContext ctx) {
+    ApiError.send(ctx, 503, ApiError.UNAVAILABLE, "PENDING");
+  }
+
+  private void listBlocks(RoutingContext ctx) {
+    ApiError.send(ctx, 503, ApiError.UNAVAILABLE, "PENDING");
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------------
+
+  private static boolean party(String name, LedgerViews.Transfer t) {
+    String key = AccountName.key(name);
+    return key.equals(AccountName.key(t.payer())) || key.equals(AccountName.key(t.payee()));
+  }
+
+  /** Runs a call on the context that owns the login's session, and answers on this one. */
+  private <T> Future<T> onOwner(SessionTokens.Login login, Supplier<Future<T>> call) {
+    Context here = vertx.getOrCreateContext();
+    Promise<T> answered = Promise.promise();
+    login.owner().runOnContext(v -> call.get().onComplete(done ->
+        here.runOnContext(w -> answered.handle(done))));
+    return answered.future();
+  }
+
+  private boolean limited(RoutingContext ctx, AddressRates rates, String ip) {
+    if (rates.tryAcquire(ip)) {
+      return true;
+    }
+    ctx.response().putHeader("Retry-After", Long.toString(rates.retryAfterSeconds(ip)));
+    ApiError.send(ctx, 429, ApiError.RATE_LIMITED, "too many requests from this address; "
+        + "retry later");
+    return false;
+  }
+
+  private <T> void readRefused(RoutingContext ctx, io.vertx.core.AsyncResult<Result<T>> done) {
+    if (done.failed()) {
+      ApiError.send(ctx, 503, ApiError.UNAVAILABLE, "no answer");
+    } else {
+      refused(ctx, ((Result.Refused<T>) done.result()).refusal(), null);
+    }
+  }
+
+  /** A refusal of the session core or the ledger, with the status that fits its code. */
+  private static void refused(RoutingContext ctx, Refusal refusal, TransferId id) {
+    JsonObject body = ApiError.body(refusal.code(), refusal.reason());
+    if (id != null) {
+      body.put("id", id.toString());
+    }
+    send(ctx, status(refusal.code()), body);
+  }
+
+  static int status(String code) {
+    return switch (code) {
+      case Refusal.AUTH_FAIL, Refusal.BAD_SIGNATURE -> 401;
+      case Refusal.LOGIN_FIRST, Refusal.KEY_PROOF_REQUIRED -> 401;
+      case Refusal.NOT_PAYEE -> 403;
+      case "UNKNOWN_ACCOUNT", "UNKNOWN_TRANSFER" -> 404;
+      case "INSUFFICIENT_FUNDS", "ID_REUSED", "NAME_TAKEN", "KEY_TAKEN",
+          Refusal.ALREADY_ONLINE, Refusal.ALREADY_LOGGED_IN -> 409;
+      case "OVERLOADED" -> 429;
+      case Refusal.UNAVAILABLE, "LEDGER_FULL", "SUPPLY_EXHAUSTED", Refusal.CLOSED -> 503;
+      default -> 400;
+    };
+  }
+
+  private static void send(RoutingContext ctx, int status, JsonObject body) {
+    ApiError.send(ctx, status, body);
+  }
+
+  private static JsonObject body(RoutingContext ctx) {
+    ValidatedRequest validated = ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
+    return validated.getBody().getJsonObject();
+  }
+
+  private static String queryString(RoutingContext ctx, String name) {
+    ValidatedRequest validated = ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
+    var parameter = validated.getQuery().get(name);
+    return parameter == null || parameter.isNull() ? null : parameter.getString();
+  }
+
+  private static long queryLong(RoutingContext ctx, String name, long fallback) {
+    ValidatedRequest validated = ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
+    var parameter = validated.getQuery().get(name);
+    return parameter == null || parameter.isNull() ? fallback : parameter.getLong();
+  }
+
+  private static int queryInt(RoutingContext ctx, String name, int fallback) {
+    return (int) Math.min(Integer.MAX_VALUE, queryLong(ctx, name, fallback));
+  }
+
+  /** The page size asked for, or -1 after a 400 for one above {@code http.maxPageSize}. */
+  private int pageLimit(RoutingContext ctx) {
+    long limit = queryLong(ctx, "limit", Math.min(20, settings.limits().maxPageSize()));
+    if (limit > settings.limits().maxPageSize()) {
+      ApiError.send(ctx, 400, ApiError.BAD_REQUEST,
+          "limit must be at most " + settings.limits().maxPageSize());
+      return -1;
+    }
+    return (int) limit;
+  }
+
+  private static String ip(RoutingContext ctx) {
+    return ctx.request().remoteAddress().hostAddress();
+  }
+
+  private static byte[] decodeBase64(String text) {
+    try {
+      return text == null ? null : Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  static JsonObject transfer(LedgerViews.Transfer t) {
+    return new JsonObject().put("id", t.id().toString()).put("sequence", t.sequence())
+        .put("source", t.payer()).put("target", t.payee()).put("amount", t.amount())
+        .put("timeMillis", t.timeMillis());
+  }
+
+  private static JsonObject account(LedgerViews.Account a, boolean withBalance) {
+    JsonObject json = new JsonObject().put("name", a.name())
+        .put("address", a.fingerprint())
+        .put("publicKey", a.hasKey() ? Pem.toPem(PublicKeys.decode(a.publicKey())) : null)
+        .put("createdMillis", a.createdMillis());
+    if (withBalance) {
+      json.put("balance", a.balance());
+    }
+    return json;
+  }
+}

@@ -1,0 +1,101 @@
+package io.paywire.http;
+
+import io.paywire.crypto.Pem;
+import io.paywire.crypto.PublicKeys;
+import io.paywire.crypto.RegistrationCipher;
+import io.paywire.ledger.AccountName;
+import io.paywire.session.Enrollment;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.util.Base64;
+
+/**
+ * Opens the body of {@code POST /register}: {@code {c, iv, key, alg?}} in base64, sealed as
+ * {@link RegistrationCipher} describes, holding {@code {student_id, passwd, public_key,
+ * deposit?}}.
+ *
+ * <p>One answer for every failure, after the same work: whatever is wrong (base64, the RSA block,
+ * the IV, the padding, the JSON, a field, the key, the enrollment pair), {@link #open} returns
+ * null, having done one RSA decryption, one AES decryption and, when enrollment is on, one
+ * Argon2 hash. That is what keeps CBC's padding check from leaking through later steps.
+ */
+final class EncryptedRegistration {
+
+  /** What a registration asks for, once it opened and (with enrollment on) was admitted. */
+  record Request(String name, Long deposit, byte[] publicKey) {}
+
+  /** Stands in for an RSA block that is not base64: as long as a 3072-bit key's. */
+  private static final byte[] NO_BLOCK = new byte[384];
+  /** Stands in for a ciphertext that is not base64: two AES blocks. */
+  private static final byte[] NO_CIPHERTEXT = new byte[32];
+
+  private EncryptedRegistration() {}
+
+  /**
+   * The request, or null. Blocking and slow (RSA, and Argon2 with enrollment): run on a worker.
+   *
+   * @param enrollment who may register, or null when anyone may
+   */
+  static Request open(JsonObject body, PrivateKey registrationKey, Enrollment enrollment) {
+    boolean good = true;
+    Object alg = body.getValue("alg");
+    RegistrationCipher.Mode mode = RegistrationCipher.Mode.CBC;
+    if ("A128GCM".equals(alg)) {
+      mode = RegistrationCipher.Mode.GCM;
+    } else if (alg != null && !"A128CBC".equals(alg)) {
+      good = false;
+    }
+    byte[] c = base64(body.getValue("c"));
+    byte[] iv = base64(body.getValue("iv"));
+    byte[] key = base64(body.getValue("key"));
+    if (c == null || iv == null || key == null) {
+      good = false;
+    }
+    byte[] plain = null;
+    try {
+      plain = RegistrationCipher.open(registrationKey, new RegistrationCipher.Envelope(mode,
+          c == null ? NO_CIPHERTEXT : c, iv == null ? new byte[0] : iv,
+          key == null ? NO_BLOCK : key));
+    } catch (RegistrationCipher.Refused refused) {
+      good = false;
+    }
+    JsonObject fields = good ? json(plain) : null;
+    String name = fields != null && fields.getValue("student_id") instanceof String s ? s : null;
+    String password = fields != null && fields.getValue("passwd") instanceof String p ? p : null;
+    String pem = fields != null && fields.getValue("public_key") instanceof String k ? k : null;
+    Object deposit = fields == null ? null : fields.getValue("deposit");
+    byte[] publicKey = Pem.publicKeyInfo(pem);
+    good = good && name != null && AccountName.isValid(name)
+        && publicKey != null && PublicKeys.problemWith(publicKey).isEmpty()
+        && (deposit == null || deposit instanceof Integer || deposit instanceof Long)
+        && (enrollment != null || password == null || password.length() <= 1024);
+    if (enrollment != null) {
+      // Always one hash, so an early failure takes as long as a wrong password.
+      good = enrollment.admits(good ? name : null, good ? password : null) && good;
+    }
+    if (!good) {
+      return null;
+    }
+    return new Request(name, deposit == null ? null : ((Number) deposit).longValue(), publicKey);
+  }
+
+  private static byte[] base64(Object value) {
+    if (!(value instanceof String s)) {
+      return null;
+    }
+    try {
+      return Base64.getDecoder().decode(s);
+    } catch (IllegalArgumentException notBase64) {
+      return null;
+    }
+  }
+
+  private static JsonObject json(byte[] plain) {
+    try {
+      return new JsonObject(new String(plain, StandardCharsets.UTF_8));
+    } catch (RuntimeException notJson) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.paywire.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+
+/**
+ * The management port: plain HTTP on the loopback address only, serving {@code GET /health} and
+ * {@code GET /metrics} as the HTTPS API does, for probes and scrapers on the same machine
+ * ({@code node.managementPort}, off by default). Nothing else is served here.
+ */
+public final class ManagementVerticle extends VerticleBase {
+
+  /** The only address the management port binds to. */
+  public static final String HOST = "127.0.0.1";
+
+  private final int port;
+  private final long ledgerTimeoutMillis;
+  private final PrometheusMeterRegistry metrics;
+  private HttpServer server;
+
+  public ManagementVerticle(int port, long ledgerTimeoutMillis, PrometheusMeterRegistry metrics) {
+    this.port = port;
+    this.ledgerTimeoutMillis = ledgerTimeoutMillis;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.get("/health").handler(Operations.health(vertx, ledgerTimeoutMillis));
+    if (metrics != null) {
+      router.get("/metrics").handler(Operations.metrics(metrics));
+    }
+    router.errorHandler(404, ctx -> ApiError.send(ctx, 404, ApiError.NOT_FOUND,
+        "the management port serves /health and /metrics only"));
+    server = vertx.createHttpServer().requestHandler(router);
+    return server.listen(port, HOST);
+  }
+
+  /** The port actually bound (differs from the configured one when that was 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

@@ -1,0 +1,59 @@
+package io.paywire.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paywire.bus.LedgerClient;
+import io.paywire.bus.LedgerReply;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+/**
+ * {@code GET /health} and {@code GET /metrics}, for the HTTPS API and the plain management port
+ * alike.
+ *
+ * <p>Health has two checks: {@code ledger} (the ledger answers its status request within
+ * {@code ledger.requestTimeoutMillis}; its data is that status) and {@code journal} (the ledger
+ * has not failed closed, so its journal takes writes). Either down makes the reply 503.
+ */
+public final class Operations {
+
+  public static final String LEDGER_CHECK = "ledger";
+  public static final String JOURNAL_CHECK = "journal";
+
+  private Operations() {}
+
+  public static Handler<RoutingContext> health(Vertx vertx, long ledgerTimeoutMillis) {
+    LedgerClient ledger = new LedgerClient(vertx.eventBus(), ledgerTimeoutMillis);
+    HealthChecks checks = HealthChecks.create(vertx)
+        .register(LEDGER_CHECK, ledgerTimeoutMillis + 1_000, promise ->
+            ledger.status().onComplete(done -> {
+              LedgerReply<JsonObject> reply = done.result();
+              if (reply instanceof LedgerReply.Ok<JsonObject> ok) {
+                promise.complete(Status.OK(ok.value()));
+              } else {
+                promise.complete(Status.KO(new JsonObject().put("reason", String.valueOf(reply))));
+              }
+            }))
+        .register(JOURNAL_CHECK, ledgerTimeoutMillis + 1_000, promise ->
+            ledger.status().onComplete(done -> {
+              if (done.result() instanceof LedgerReply.Ok<JsonObject> ok
+                  && !ok.value().getBoolean("failed", true)) {
+                promise.complete(Status.OK());
+              } else {
+                String failure = done.result() instanceof LedgerReply.Ok<JsonObject> ok
+                    ? ok.value().getString("failure", "failed") : "no answer from the ledger";
+                promise.complete(Status.KO(new JsonObject().put("reason", failure)));
+              }
+            }));
+    return HealthCheckHandler.createWithHealthChecks(checks);
+  }
+
+  public static Handler<RoutingContext> metrics(PrometheusMeterRegistry registry) {
+    return PrometheusScrapingHandler.create(registry);
+  }
+}

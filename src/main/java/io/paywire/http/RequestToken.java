@@ -1,0 +1,135 @@
+package io.paywire.http;
+
+import io.paywire.crypto.KeyType;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * The bearer JWT of {@code POST /transactions}: a compact JWS that the payer signs with the
+ * account's own key, binding the exact request body by its SHA-256 ({@code tha}) and limited in
+ * time ({@code iat}, {@code exp}, both required). This class checks its form and claims; the
+ * signature itself is checked by the session core against the registered key, by key type,
+ * never by what the header claims.
+ */
+final class RequestToken {
+
+  /** The most seconds between a request token's {@code iat} and {@code exp}. */
+  static final int MAX_LIFETIME_SECONDS = 300;
+  /** A compact JWS longer than this is refused before any decoding. */
+  static final int MAX_TOKEN_CHARS = 4096;
+
+  /** The algorithm a token must name for each key family. */
+  private static final Map<KeyType, String> ALGORITHMS =
+      Map.of(KeyType.RSA, "RS256", KeyType.EC, "ES256", KeyType.ED25519, "EdDSA");
+
+  /**
+   * A token whose form and claims passed.
+   *
+   * @param signingInput the ASCII bytes {@code header.payload} that the signature covers
+   * @param signature the decoded signature (r||s for ES256)
+   * @param compact the whole token, kept in the journal as the payer's proof
+   */
+  record Checked(String algorithm, byte[] signingInput, byte[] signature, byte[] compact) {
+
+    /** Whether the token's algorithm is the one of the key that will verify it. */
+    boolean fits(PublicKey key) {
+      try {
+        return algorithm.equals(ALGORITHMS.get(KeyType.of(key)));
+      } catch (IllegalArgumentException unsupported) {
+        return false;
+      }
+    }
+  }
+
+  /** Why a token was refused; told to nobody but the log-free 401 reply. */
+  static final class Refused extends Exception {
+    Refused(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  private RequestToken() {}
+
+  /**
+   * Checks the token in an {@code Authorization} header against the body it came with.
+   *
+   * @param nowSeconds the server's time
+   * @param skewSeconds how far {@code iat} may lie in the future (clients' clocks differ)
+   */
+  static Checked check(String authorization, byte[] body, long nowSeconds, int skewSeconds)
+      throws Refused {
+    if (authorization == null || authorization.length() > MAX_TOKEN_CHARS + 7
+        || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new Refused("no bearer token");
+    }
+    String token = authorization.substring(7).strip();
+    String[] parts = token.split("\\.", -1);
+    if (parts.length != 3) {
+      throw new Refused("not a compact JWS");
+    }
+    JsonObject header = json(parts[0]);
+    JsonObject claims = json(parts[1]);
+    byte[] signature = base64Url(parts[2]);
+    String algorithm = header.getValue("alg") instanceof String alg ? alg : "";
+    if (!ALGORITHMS.containsValue(algorithm) || header.containsKey("crit")) {
+      throw new Refused("algorithm not accepted");
+    }
+    if (!(claims.getValue("tha") instanceof String tha)
+        || !tha.equals(HexFormat.of().formatHex(sha256(body)))) {
+      throw new Refused("tha does not match the body");
+    }
+    if (!(claims.getValue("iat") instanceof Number iat) || !(claims.getValue("exp") instanceof Number exp)
+        || !isWhole(iat) || !isWhole(exp)) {
+      throw new Refused("iat and exp are required");
+    }
+    long issued = iat.longValue();
+    long expires = exp.longValue();
+    if (expires <= issued || expires - issued > MAX_LIFETIME_SECONDS) {
+      throw new Refused("exp must follow iat by at most " + MAX_LIFETIME_SECONDS + " seconds");
+    }
+    if (nowSeconds >= expires || issued > nowSeconds + skewSeconds) {
+      throw new Refused("expired or not yet valid");
+    }
+    byte[] signingInput = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
+    return new Checked(algorithm, signingInput, signature,
+        token.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  private static boolean isWhole(Number n) {
+    return n instanceof Integer || n instanceof Long;
+  }
+
+  private static JsonObject json(String part) throws Refused {
+    try {
+      return new JsonObject(new String(base64Url(part), StandardCharsets.UTF_8));
+    } catch (DecodeException | ClassCastException e) {
+      throw new Refused("not JSON");
+    }
+  }
+
+  private static byte[] base64Url(String part) throws Refused {
+    try {
+      if (part.isEmpty() || part.indexOf('=') >= 0) {
+        throw new Refused("empty or padded part");
+      }
+      return Base64.getUrlDecoder().decode(part);
+    } catch (IllegalArgumentException e) {
+      throw new Refused("not base64url");
+    }
+  }
+}

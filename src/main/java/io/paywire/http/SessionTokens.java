@@ -1,0 +1,142 @@
+package io.paywire.http;
+
+import io.paywire.crypto.Pem;
+import io.paywire.session.Session;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.security.KeyPair;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The API's session tokens: JWTs signed by the node's own ES256 key (Vert.x Auth JWT), audience
+ * {@value #AUDIENCE}, with a unique {@code jti} and a lifetime of at most
+ * {@value #MAX_LIFETIME_SECONDS} seconds.
+ *
+ * <p>A token is accepted only while its login is live here: it verifies, carries {@code exp}
+ * (Vert.x checks {@code exp} only when present, so its absence is refused here), names this
+ * audience, and its {@code jti} is in the live table. Logout and expiry remove the entry, take the
+ * account offline and make the token worthless, whatever its {@code exp} says. Thread-safe; one
+ * per node. Each login's session stays on the Vert.x context that made it.
+ */
+public final class SessionTokens {
+
+  public static final String AUDIENCE = "paywire";
+  public static final String ALGORITHM = "ES256";
+  /** The issue's bound on a session token's lifetime. */
+  public static final int MAX_LIFETIME_SECONDS = 900;
+
+  /** A live login: the account, its session-core session and the context that owns it. */
+  public record Login(String jti, String name, Session session, Context owner,
+      long expiresAtSeconds) {}
+
+  private final Vertx vertx;
+  private final JWTAuth auth;
+  private final int lifetimeSeconds;
+  private final int maxLive;
+  private final Map<String, Login> live = new ConcurrentHashMap<>();
+  private final Map<String, Long> timers = new ConcurrentHashMap<>();
+
+  /**
+   * @param keys the node's token key pair (EC P-256); required: Vert.x's JWTAuth without a key
+   *     would accept unsigned tokens
+   */
+  public SessionTokens(Vertx vertx, KeyPair keys, int lifetimeSeconds, int maxLive) {
+    Objects.requireNonNull(keys, "the node's token keys are required");
+    if (lifetimeSeconds <= 0 || lifetimeSeconds > MAX_LIFETIME_SECONDS) {
+      throw new IllegalArgumentException("a session token lives 1 to " + MAX_LIFETIME_SECONDS
+          + " seconds");
+    }
+    this.vertx = vertx;
+    this.lifetimeSeconds = lifetimeSeconds;
+    this.maxLive = maxLive;
+    this.auth = JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM)
+            .setBuffer(Pem.toPem(keys.getPrivate())))
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM)
+            .setBuffer(Pem.toPem(keys.getPublic())))
+        .setJWTOptions(new JWTOptions().setAudience(List.of(AUDIENCE))));
+  }
+
+  /** Whether another login may be issued now. */
+  public boolean full() {
+    return live.size() >= maxLive;
+  }
+
+  /**
+   * A token for a login that just succeeded on the current context. When it expires the login
+   * ends: the session is closed (the account goes offline) on its own context.
+   */
+  public Login issue(String name, Session session, Context owner) {
+    String jti = UUID.randomUUID().toString();
+    long now = System.currentTimeMillis() / 1000;
+    Login login = new Login(jti, name, session, owner, now + lifetimeSeconds);
+    live.put(jti, login);
+    long timer = vertx.setTimer(lifetimeSeconds * 1000L, t -> end(jti));
+    timers.put(jti, timer);
+    return login;
+  }
+
+  /** The signed token of a login issued here. */
+  public String token(Login login) {
+    return auth.generateToken(new JsonObject().put("sub", login.name()).put("jti", login.jti())
+            .put("exp", login.expiresAtSeconds()),
+        new JWTOptions().setAlgorithm(ALGORITHM).setAudience(List.of(AUDIENCE)));
+  }
+
+  /**
+   * The live login a bearer token stands for; failed (with no detail a client sees) for anything
+   * else: a bad or foreign signature, {@code alg: none}, another algorithm, no or a past
+   * {@code exp}, another audience, a revoked or unknown {@code jti}.
+   */
+  public Future<Login> authenticate(String token) {
+    return auth.authenticate(new TokenCredentials(token)).compose(user -> {
+      JsonObject claims = user.principal();
+      Login login = claims.getValue("jti") instanceof String jti ? live.get(jti) : null;
+      boolean valid = login != null
+          && claims.getValue("exp") instanceof Number exp
+          && exp.longValue() > System.currentTimeMillis() / 1000
+          && login.name().equals(claims.getString("sub"));
+      return valid ? Future.succeededFuture(login)
+          : Future.failedFuture("token not live");
+    });
+  }
+
+  /** Revokes a login (logout): its token is refused from now on and the account goes offline. */
+  public Future<Void> revoke(Login login) {
+    return end(login.jti());
+  }
+
+  /** Ends every login (the node is stopping). */
+  public Future<Void> endAll() {
+    return Future.all(live.keySet().stream().map(this::end).toList()).mapEmpty();
+  }
+
+  public int liveCount() {
+    return live.size();
+  }
+
+  private Future<Void> end(String jti) {
+    Login login = live.remove(jti);
+    Long timer = timers.remove(jti);
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+    }
+    if (login == null) {
+      return Future.succeededFuture();
+    }
+    io.vertx.core.Promise<Void> closed = io.vertx.core.Promise.promise();
+    login.owner().runOnContext(v -> login.session().close().onComplete(closed));
+    return closed.future();
+  }
+}
