@@ -101,7 +101,8 @@ public final class SessionTokens {
    */
   public Future<Login> authenticate(String token) {
     return auth.authenticate(new TokenCredentials(token)).compose(user -> {
-      JsonObject claims = user.principal();
+      // Vert.x keeps the verified claims in the "accessToken" attribute.
+      JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
       Login login = claims.getValue("jti") instanceof String jti ? live.get(jti) : null;
       boolean valid = login != null
           && claims.getValue("exp") instanceof Number exp

@@ -152,7 +152,10 @@ public final class Session {
       // The nonce is used up even for an unknown account, so each costs one attempt.
       boolean live = sessions.shared().challenges().consume(name, signed.nonce());
       if (account == null || !account.hasKey() || !live) {
-        return Future.succeededFuture(ProofCheck.FAILED);
+        // One signature check all the same, so an unknown name answers after the same work as
+        // a wrong signature (HTTP login replies must not tell the two apart, even by time).
+        return sessions.check(() -> EcdsaFormats.verifyAnyEncoding(Sessions.DECOY_KEY,
+            signed.nonce(), signed.signature())).map(ignored -> ProofCheck.FAILED);
       }
       return sessions.publicKey(account.name()).compose(key -> key == null
           ? Future.succeededFuture(ProofCheck.FAILED)

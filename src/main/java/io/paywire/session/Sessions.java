@@ -30,6 +30,9 @@ public final class Sessions {
   public record Shared(String node, long ledgerTimeoutMillis, LoginThrottle throttle,
       PresenceView presence, KeyCache keys, Challenges challenges) {}
 
+  /** A key no account has: checked against when a login names no account with a key. */
+  static final PublicKey DECOY_KEY = io.paywire.crypto.KeyType.EC.generate().getPublic();
+
   private final Vertx vertx;
   private final Shared shared;
   private final LedgerClient ledger;

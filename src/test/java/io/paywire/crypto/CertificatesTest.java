@@ -1,5 +1,6 @@
 package io.paywire.crypto;
 
+import io.paywire.testing.OpenSsl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

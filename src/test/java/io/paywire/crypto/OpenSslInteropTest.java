@@ -2,6 +2,7 @@ package io.paywire.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paywire.testing.OpenSsl;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -35,6 +35,16 @@ public final class TestNode implements AutoCloseable {
   /** As above, with {@code ledger} merged into the "ledger" section. */
   public static TestNode start(Path directory, JsonObject text, JsonObject compat,
       JsonObject ledger) throws Exception {
+    return startWith(directory, text, compat, ledger, new JsonObject());
+  }
+
+  /** As above, with {@code sections} (e.g. {@code {"http": {...}}}) merged in, deeply. */
+  public static TestNode startWith(Path directory, JsonObject sections) throws Exception {
+    return startWith(directory, new JsonObject(), null, new JsonObject(), sections);
+  }
+
+  private static TestNode startWith(Path directory, JsonObject text, JsonObject compat,
+      JsonObject ledger, JsonObject sections) throws Exception {
     JsonObject json = new JsonObject()
         .put("node", new JsonObject().put("host", "127.0.0.1").put("tlsPort", 0)
             .put("httpPort", 0).put("managementPort", 0)
@@ -43,6 +53,7 @@ public final class TestNode implements AutoCloseable {
         .put("ledger", new JsonObject().put("defaultDepositMinor", 10_000).mergeIn(ledger))
         .put("tls", new JsonObject().put("certsDirectory", directory.resolve("certs").toString()))
         .put("text", text);
+    json.mergeIn(sections, true);
     PaywireNode node = PaywireNode.start(PaywireConfig.fromJson(json), directory.resolve("data"))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     return new TestNode(node);

@@ -1,4 +1,4 @@
-package io.paywire.crypto;
+package io.paywire.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,20 +13,20 @@ import java.util.concurrent.TimeUnit;
  * Runs the openssl command line, for interoperability tests. The README's test command installs
  * it; where it is missing the tests fail, they never skip.
  */
-final class OpenSsl {
+public final class OpenSsl {
 
-  static final Path BINARY = Path.of("/usr/bin/openssl");
+  public static final Path BINARY = Path.of("/usr/bin/openssl");
 
-  record Result(int exitCode, String output) {}
+  public record Result(int exitCode, String output) {}
 
   private OpenSsl() {}
 
-  static void requireInstalled() {
+  public static void requireInstalled() {
     assertThat(BINARY).as("openssl is not installed at %s (see README)", BINARY).isExecutable();
   }
 
   /** Runs openssl in {@code directory}, failing the test unless it exits 0; returns its output. */
-  static String run(Path directory, String... arguments) throws IOException, InterruptedException {
+  public static String run(Path directory, String... arguments) throws IOException, InterruptedException {
     Result result = attempt(directory, arguments);
     if (result.exitCode != 0) {
       throw new AssertionError("openssl " + String.join(" ", arguments) + " exited with "
@@ -36,7 +36,7 @@ final class OpenSsl {
   }
 
   /** Runs openssl in {@code directory} and returns its exit code and output, whatever they are. */
-  static Result attempt(Path directory, String... arguments) throws IOException, InterruptedException {
+  public static Result attempt(Path directory, String... arguments) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(BINARY.toString());
     command.addAll(List.of(arguments));

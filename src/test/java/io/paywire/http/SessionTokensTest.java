@@ -1,0 +1,122 @@
+package io.paywire.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paywire.crypto.KeyType;
+import io.paywire.crypto.Pem;
+import io.paywire.testing.ApiUser;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Session tokens against the usual JWT attacks, each forged with the right {@code jti} of a live
+ * login, so only the property under test can make it fail.
+ */
+class SessionTokensTest {
+
+  private Vertx vertx;
+  private KeyPair keys;
+  private SessionTokens tokens;
+  private SessionTokens.Login login;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+    keys = KeyType.EC.generate();
+    tokens = new SessionTokens(vertx, keys, 60, 10);
+    login = tokens.issue("alice", null, vertx.getOrCreateContext());
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void theIssuedTokenIsAccepted() throws Exception {
+    assertThat(accepted(tokens.token(login))).isTrue();
+  }
+
+  @Test
+  void algNoneIsRefused() throws Exception {
+    String header = ApiUser.b64url("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes());
+    String payload = ApiUser.b64url(claims().encode().getBytes());
+    assertThat(accepted(header + "." + payload + ".")).isFalse();
+  }
+
+  @Test
+  void hs256WithThePublicKeyAsSecretIsRefused() throws Exception {
+    String header = ApiUser.b64url("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes());
+    String payload = ApiUser.b64url(claims().encode().getBytes());
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(Pem.toPem(keys.getPublic()).getBytes(StandardCharsets.US_ASCII),
+        "HmacSHA256"));
+    byte[] signature = mac.doFinal((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
+    assertThat(accepted(header + "." + payload + "." + ApiUser.b64url(signature))).isFalse();
+  }
+
+  @Test
+  void expiredTokenIsRefused() throws Exception {
+    long past = System.currentTimeMillis() / 1000 - 120;
+    assertThat(accepted(signed(claims().put("iat", past - 60).put("exp", past)))).isFalse();
+  }
+
+  @Test
+  void tokenWithoutExpIsRefused() throws Exception {
+    JsonObject noExp = claims();
+    noExp.remove("exp");
+    assertThat(accepted(signed(noExp))).isFalse();
+    // The same claims with exp are accepted: exp's absence alone made the difference.
+    assertThat(accepted(signed(claims()))).isTrue();
+  }
+
+  @Test
+  void wrongAudienceIsRefused() throws Exception {
+    assertThat(accepted(signed(claims().put("aud", "someone-else")))).isFalse();
+  }
+
+  @Test
+  void anotherUsersNameOnALiveTokenIsRefused() throws Exception {
+    assertThat(accepted(signed(claims().put("sub", "bob")))).isFalse();
+  }
+
+  @Test
+  void anUnknownJtiIsRefused() throws Exception {
+    assertThat(accepted(signed(claims().put("jti", "not-issued")))).isFalse();
+  }
+
+  @Test
+  void aTokenSignedByAnotherKeyIsRefused() throws Exception {
+    String forged = ApiUser.jws(KeyType.EC.generate().getPrivate(), "ES256", claims());
+    assertThat(accepted(forged)).isFalse();
+  }
+
+  private JsonObject claims() {
+    long now = System.currentTimeMillis() / 1000;
+    return new JsonObject().put("sub", "alice").put("jti", login.jti()).put("aud", "paywire")
+        .put("iat", now).put("exp", now + 60);
+  }
+
+  private String signed(JsonObject claims) throws Exception {
+    return ApiUser.jws(keys.getPrivate(), "ES256", claims);
+  }
+
+  private boolean accepted(String token) throws Exception {
+    Future<SessionTokens.Login> result = tokens.authenticate(token);
+    try {
+      result.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      return true;
+    } catch (java.util.concurrent.ExecutionException refused) {
+      return false;
+    }
+  }
+}
