@@ -1,0 +1,203 @@
+package io.paywire.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paywire.crypto.Certificates;
+import io.paywire.crypto.KeyType;
+import io.paywire.crypto.Pem;
+import io.paywire.testing.ApiClient;
+import io.paywire.testing.ApiUser;
+import io.paywire.testing.TestNode;
+import io.paywire.testing.TlsLineClient;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Payments and reads over the HTTPS API on a real node: signed transactions with each key type,
+ * every attack on the request token, idempotent replays, and an HTTP user and a text-protocol
+ * user paying each other against the same ledger and the same presence.
+ */
+class ApiPaymentsTest {
+
+  @TempDir Path dir;
+  private TestNode node;
+  private ApiClient api;
+
+  @BeforeEach
+  void start() throws Exception {
+    node = TestNode.start(dir);
+    api = ApiClient.of(node, dir);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    node.close();
+  }
+
+  private ApiUser registered(String name, KeyType type) throws Exception {
+    ApiUser user = ApiUser.of(api, name, type);
+    assertThat(user.register(1_000L, null).status()).isEqualTo(201);
+    return user;
+  }
+
+  @Test
+  void eachKeyTypePaysAndAReplayAppliesOnce() throws Exception {
+    ApiUser bob = registered("bob", KeyType.EC);
+    for (KeyType type : KeyType.values()) {
+      ApiUser payer = registered("payer_" + type.name().toLowerCase(), type);
+      String id = id(type.ordinal() + 1);
+      ApiClient.Reply paid = payer.pay("bob", 100, id);
+      assertThat(paid.status()).as("%s: %s", type, paid).isEqualTo(201);
+      assertThat(paid.json().getLong("balance")).isEqualTo(900);
+      assertThat(paid.json().getJsonObject("transfer").getString("id")).isEqualTo(id);
+      ApiClient.Reply replay = payer.pay("bob", 100, id);
+      assertThat(replay.status()).as("replay %s", replay).isEqualTo(200);
+      assertThat(replay.json().getBoolean("duplicate")).isTrue();
+      assertThat(replay.json().getJsonObject("transfer"))
+          .isEqualTo(paid.json().getJsonObject("transfer"));
+      assertThat(replay.json().getLong("balance")).as("moved once").isEqualTo(900);
+    }
+    assertThat(bob.login().status()).isEqualTo(200);
+    assertThat(api.get("/accounts/bob", bob.token()).json().getLong("balance")).isEqualTo(1_300);
+  }
+
+  @Test
+  void everyRequestTokenAttackIsRefusedWith401AndMovesNothing() throws Exception {
+    ApiUser alice = registered("alice", KeyType.RSA);
+    ApiUser mallory = registered("mallory", KeyType.EC);
+    byte[] body = ApiUser.paymentBody("alice", "mallory", 500, id(9));
+    long now = System.currentTimeMillis() / 1000;
+    String tha = ApiUser.sha256Hex(body);
+    JsonObject good = new JsonObject().put("tha", tha).put("iat", now).put("exp", now + 60);
+    KeyPair aliceKeys = alice.keys;
+
+    Map<String, String> attacks = new java.util.LinkedHashMap<>();
+    attacks.put("alg none", ApiUser.b64url("{\"alg\":\"none\"}".getBytes()) + "."
+        + ApiUser.b64url(good.encode().getBytes()) + ".");
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(Pem.toPem(aliceKeys.getPublic()).getBytes(), "HmacSHA256"));
+    String hsInput = ApiUser.b64url("{\"alg\":\"HS256\"}".getBytes()) + "."
+        + ApiUser.b64url(good.encode().getBytes());
+    attacks.put("HS256 keyed with the public key", hsInput + "."
+        + ApiUser.b64url(mac.doFinal(hsInput.getBytes(StandardCharsets.US_ASCII))));
+    attacks.put("expired", ApiUser.jws(aliceKeys.getPrivate(), "RS256",
+        good.copy().put("iat", now - 200).put("exp", now - 100)));
+    JsonObject noExp = good.copy();
+    noExp.remove("exp");
+    attacks.put("no exp", ApiUser.jws(aliceKeys.getPrivate(), "RS256", noExp));
+    JsonObject noIat = good.copy();
+    noIat.remove("iat");
+    attacks.put("no iat", ApiUser.jws(aliceKeys.getPrivate(), "RS256", noIat));
+    attacks.put("lives longer than 5 minutes", ApiUser.jws(aliceKeys.getPrivate(), "RS256",
+        good.copy().put("exp", now + 301)));
+    attacks.put("tha of another body", ApiUser.jws(aliceKeys.getPrivate(), "RS256",
+        good.copy().put("tha", ApiUser.sha256Hex(ApiUser.paymentBody("alice", "mallory", 5,
+            id(9))))));
+    attacks.put("another user's token", ApiUser.jws(mallory.keys.getPrivate(), "ES256", good));
+    attacks.put("RS256 header on an EC-signed token",
+        ApiUser.jws(mallory.keys.getPrivate(), "RS256", good));
+    attacks.put("a session token", sessionToken(mallory));
+
+    for (Map.Entry<String, String> attack : attacks.entrySet()) {
+      ApiClient.Reply reply = api.post("/transactions", body, "Bearer " + attack.getValue(),
+          "application/json");
+      assertThat(reply.status()).as("%s: %s", attack.getKey(), reply).isEqualTo(401);
+      assertThat(reply.json().getString("error")).as(attack.getKey()).isIn("UNAUTHORIZED",
+          "BAD_SIGNATURE");
+    }
+    ApiClient.Reply none = api.post("/transactions", body, null, "application/json");
+    assertThat(none.status()).isEqualTo(401);
+    // Nothing moved: the honest token still pays, once.
+    ApiClient.Reply honest = api.post("/transactions", body,
+        "Bearer " + ApiUser.jws(aliceKeys.getPrivate(), "RS256", good), "application/json");
+    assertThat(honest.status()).as("%s", honest).isEqualTo(201);
+    assertThat(honest.json().getLong("balance")).isEqualTo(500);
+  }
+
+  @Test
+  void refusalsAreClearAndNameTheId() throws Exception {
+    ApiUser alice = registered("alice", KeyType.EC);
+    registered("bob", KeyType.EC);
+    ApiClient.Reply broke = alice.pay("bob", 5_000, id(1));
+    assertThat(broke.status()).isEqualTo(409);
+    assertThat(broke.json().getString("error")).isEqualTo("INSUFFICIENT_FUNDS");
+    assertThat(broke.json().getString("id")).isEqualTo(id(1));
+    ApiClient.Reply nobody = alice.pay("nobody", 5, id(2));
+    assertThat(nobody.status()).isEqualTo(404);
+    assertThat(nobody.json().getString("error")).isEqualTo("UNKNOWN_ACCOUNT");
+    ApiClient.Reply self = alice.pay("alice", 5, id(3));
+    assertThat(self.status()).isEqualTo(400);
+    assertThat(alice.pay("bob", 5, id(4)).status()).isEqualTo(201);
+    ApiClient.Reply reused = alice.pay("bob", 6, id(4));
+    assertThat(reused.status()).isEqualTo(409);
+    assertThat(reused.json().getString("error")).isEqualTo("ID_REUSED");
+    byte[] badId = "{\"source\":\"alice\",\"target\":\"bob\",\"amount\":5,\"id\":\"XYZ\"}"
+        .getBytes(StandardCharsets.UTF_8);
+    ApiClient.Reply invalid = api.post("/transactions", badId,
+        "Bearer " + alice.paymentToken(badId), "application/json");
+    assertThat(invalid.status()).isEqualTo(400);
+    assertThat(invalid.json().getString("error")).isEqualTo("BAD_REQUEST");
+  }
+
+  @Test
+  void httpAndTextProtocolUsersPayEachOtherAndSeeEachOtherOnline() throws Exception {
+    ApiUser web = registered("web", KeyType.EC);
+    assertThat(web.login().status()).isEqualTo(200);
+    KeyPair textKeys = KeyType.EC.generate();
+    try (TlsLineClient text = TlsLineClient.connect(node.tlsPort(), node.fingerprint(),
+        textKeys, Certificates.selfSigned(textKeys, "texter", Duration.ofDays(1)))) {
+      assertThat(text.ask("REGISTER#texter#1000")).isEqualTo("100 OK");
+      List<String> online = text.askList("texter#5555");
+      assertThat(String.join("\n", online)).contains("web#");
+
+      ApiClient.Reply who = api.get("/online", web.token());
+      assertThat(who.status()).isEqualTo(200);
+      assertThat(who.json().getJsonArray("users").stream().map(JsonObject.class::cast)
+          .map(u -> u.getString("name"))).contains("web", "texter");
+
+      ApiClient.Reply paid = web.pay("texter", 250, id(21));
+      assertThat(paid.status()).as("%s", paid).isEqualTo(201);
+      String payBack = text.ask("PAY#web#40#" + id(22));
+      assertThat(payBack).startsWith("TRANS OK " + id(22));
+
+      ApiClient.Reply mine = api.get("/transfers?account=web", web.token());
+      assertThat(mine.status()).isEqualTo(200);
+      assertThat(mine.json().getJsonArray("transfers").stream().map(JsonObject.class::cast)
+          .map(t -> t.getString("id"))).contains(id(21), id(22));
+      assertThat(api.get("/accounts/web", web.token()).json().getLong("balance"))
+          .isEqualTo(1_000 - 250 + 40);
+      assertThat(String.join("\n", text.askCounted("HISTORY"))).contains(id(21));
+
+      // The owner only: another account's transfers are forbidden, anonymous reads refused.
+      assertThat(api.get("/transfers?account=texter", web.token()).status()).isEqualTo(403);
+      assertThat(api.get("/transfers?account=web").status()).isEqualTo(401);
+
+      // Logout revokes the token and takes the account offline for the text user too.
+      ApiClient.Reply out = api.post("/auth/logout", new byte[0], "Bearer " + web.token(), null);
+      assertThat(out.status()).isEqualTo(204);
+      assertThat(api.get("/online", web.token()).status()).isEqualTo(401);
+      assertThat(String.join("\n", text.askList("LIST"))).doesNotContain("web#");
+    }
+  }
+
+  private String sessionToken(ApiUser user) throws Exception {
+    assertThat(user.login().status()).isEqualTo(200);
+    return user.token();
+  }
+
+  private static String id(int n) {
+    return HexFormat.of().formatHex(new byte[15]) + String.format("%02x", n);
+  }
+}
