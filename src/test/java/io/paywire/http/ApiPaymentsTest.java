@@ -117,6 +117,16 @@ class ApiPaymentsTest {
       assertThat(reply.json().getString("error")).as(attack.getKey()).isIn("UNAUTHORIZED",
           "BAD_SIGNATURE");
     }
+    // The payer's own key, but a header naming another key type's algorithm.
+    byte[] mallorys = ApiUser.paymentBody("mallory", "alice", 5, id(10));
+    JsonObject mallorysClaims = good.copy().put("tha", ApiUser.sha256Hex(mallorys));
+    for (String alg : List.of("RS256", "EdDSA")) {
+      ApiClient.Reply mislabelled = api.post("/transactions", mallorys,
+          "Bearer " + ApiUser.jws(mallory.keys.getPrivate(), alg, mallorysClaims),
+          "application/json");
+      assertThat(mislabelled.status()).as("EC key, %s header: %s", alg, mislabelled)
+          .isEqualTo(401);
+    }
     ApiClient.Reply none = api.post("/transactions", body, null, "application/json");
     assertThat(none.status()).isEqualTo(401);
     // Nothing moved: the honest token still pays, once.
