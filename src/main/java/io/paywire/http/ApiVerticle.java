@@ -408,6 +408,7 @@ public final class ApiVerticle extends VerticleBase {
             body.getString("target"), ((Number) amount).longValue(), token.signingInput(),
             token.signature(), token.compact(), token::fits))
         .onComplete(done -> {
+          session.close();
           if (done.failed()) {
             // No answer we can trust: the outcome is unknown, never a failure.
             send(ctx, 503, unknown(id, "no answer from the session core"));

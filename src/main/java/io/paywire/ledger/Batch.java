@@ -100,6 +100,11 @@ public final class Batch {
     return recordCount > 0;
   }
 
+  /** Records (accepted commands) this batch writes to the journal. */
+  public int recordCount() {
+    return recordCount;
+  }
+
   public int commandCount() {
     return commandCount;
   }

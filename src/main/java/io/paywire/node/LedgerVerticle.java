@@ -75,14 +75,34 @@ public final class LedgerVerticle extends VerticleBase {
 
   private final Opener opener;
 
+  /** Told of every batch made durable: its record count and how long write and fsync took. */
+  @FunctionalInterface
+  public interface BatchObserver {
+    BatchObserver NONE = (records, nanos) -> { };
+
+    void written(int records, long nanos);
+  }
+
+  private final BatchObserver observer;
+
   public LedgerVerticle(Settings settings, Clock clock) {
-    this(settings, clock, Ledger::open);
+    this(settings, clock, Ledger::open, BatchObserver.NONE);
+  }
+
+  /** With an observer of batches (the node's metrics); it runs on the journal's worker. */
+  public LedgerVerticle(Settings settings, Clock clock, BatchObserver observer) {
+    this(settings, clock, Ledger::open, observer);
   }
 
   LedgerVerticle(Settings settings, Clock clock, Opener opener) {
+    this(settings, clock, opener, BatchObserver.NONE);
+  }
+
+  private LedgerVerticle(Settings settings, Clock clock, Opener opener, BatchObserver observer) {
     this.settings = settings;
     this.clock = clock;
     this.opener = opener;
+    this.observer = observer;
   }
 
   /**
@@ -291,7 +311,9 @@ public final class LedgerVerticle extends VerticleBase {
       }
       writing = true;
       journalWorker.executeBlocking(() -> {
+        long started = System.nanoTime();
         ledger.write(batch);
+        observer.written(batch.recordCount(), System.nanoTime() - started);
         return null;
       }).onComplete(written -> {
         writing = false;

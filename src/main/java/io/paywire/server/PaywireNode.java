@@ -4,6 +4,7 @@ import io.paywire.session.Challenges;
 import io.paywire.session.KeyCache;
 import io.paywire.session.LoginThrottle;
 import io.paywire.session.PresenceView;
+import io.paywire.session.SessionEvents;
 import io.paywire.session.Sessions;
 import io.paywire.net.ConnectionGate;
 import io.paywire.net.ListenerSettings;
@@ -90,7 +91,8 @@ public final class PaywireNode {
     String nodeName = "node-" + UUID.randomUUID().toString().substring(0, 8);
     List<Endpoint> endpoints = new ArrayList<>();
     List<String> deployments = new ArrayList<>();
-    Sessions.Shared sessions = sessionsShared(vertx, config, nodeName);
+    NodeMetrics meters = new NodeMetrics(metrics);
+    Sessions.Shared sessions = sessionsShared(vertx, config, nodeName, meters);
     Future<ServerIdentity> identity = vertx.executeBlocking(() -> ServerIdentity.load(config.tls()));
     Future<ApiKeys> apiKeys = identity.compose(id -> vertx.executeBlocking(() -> {
       Path certs = Path.of(config.tls().certsDirectory());
@@ -101,7 +103,7 @@ public final class PaywireNode {
     }));
     SessionTokens[] tokens = new SessionTokens[1];
     return apiKeys
-        .compose(keys -> vertx.deployVerticle(new LedgerVerticle(settings, Clock.systemUTC())))
+        .compose(keys -> vertx.deployVerticle(new LedgerVerticle(settings, Clock.systemUTC(), meters)))
         .compose(id -> {
           deployments.add(id);
           return deployTextListeners(vertx, config, identity.result(), sessions, deployments,
@@ -212,7 +214,7 @@ public final class PaywireNode {
    * nodes' presence events), key cache and login challenges.
    */
   private static Sessions.Shared sessionsShared(Vertx vertx, PaywireConfig config,
-      String nodeName) {
+      String nodeName, SessionEvents events) {
     PresenceView presence = new PresenceView();
     presence.follow(vertx, nodeName);
     PaywireConfig.Session s = config.session();
@@ -222,7 +224,7 @@ public final class PaywireNode {
             s.maxThrottledAddresses(), System::currentTimeMillis),
         presence, new KeyCache(s.maxCachedKeys()),
         new Challenges(s.challengeTtlSeconds() * 1000L, s.maxOutstandingChallenges(),
-            System::currentTimeMillis));
+            System::currentTimeMillis), events);
   }
 
   /** The TLS certificate's SHA-256 fingerprint, for clients to pin. */

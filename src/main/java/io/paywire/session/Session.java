@@ -210,7 +210,10 @@ public final class Session {
    * returns. Safe to call more than once.
    */
   public Future<Void> close() {
-    closed = true;
+    if (!closed) {
+      closed = true;
+      sessions.shared().events().closed(peer.via());
+    }
     return logout();
   }
 
@@ -347,16 +350,28 @@ public final class Session {
   private Future<Payment> transfer(TransferId id, String payer, String payee, long amount,
       byte[] payerSignature, byte[] payeeSignature) {
     return sessions.ledger().transfer(id, payer, payee, amount, payerSignature, payeeSignature)
-        .map(reply -> {
-          if (reply instanceof LedgerReply.Ok<LedgerViews.Receipt> ok) {
-            LedgerViews.Receipt r = ok.value();
-            return new Payment.Paid(id, r.transfer(), r.payerBalance(), r.duplicate());
+        .map(reply -> toPayment(id, reply)).andThen(done -> {
+          SessionEvents events = sessions.shared().events();
+          Payment payment = done.result();
+          if (payment instanceof Payment.Paid paid) {
+            events.paid(peer.via(), paid.duplicate());
+          } else if (payment instanceof Payment.Refused refused) {
+            events.refused(peer.via(), refused.refusal().code());
+          } else {
+            events.unknown(peer.via());
           }
-          if (reply instanceof LedgerReply.Rejected<LedgerViews.Receipt> rejected) {
-            return new Payment.Refused(id, Refusal.of(rejected.code(), rejected.reason()));
-          }
-          return new Payment.Unknown(id, ((LedgerReply.Unknown<?>) reply).reason());
         });
+  }
+
+  private static Payment toPayment(TransferId id, LedgerReply<LedgerViews.Receipt> reply) {
+    if (reply instanceof LedgerReply.Ok<LedgerViews.Receipt> ok) {
+      LedgerViews.Receipt r = ok.value();
+      return new Payment.Paid(id, r.transfer(), r.payerBalance(), r.duplicate());
+    }
+    if (reply instanceof LedgerReply.Rejected<LedgerViews.Receipt> rejected) {
+      return new Payment.Refused(id, Refusal.of(rejected.code(), rejected.reason()));
+    }
+    return new Payment.Unknown(id, ((LedgerReply.Unknown<?>) reply).reason());
   }
 
   // ---- helpers ---------------------------------------------------------------------------------

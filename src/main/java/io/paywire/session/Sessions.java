@@ -28,7 +28,7 @@ public final class Sessions {
    * @param ledgerTimeoutMillis how long a ledger request may take before its outcome is unknown
    */
   public record Shared(String node, long ledgerTimeoutMillis, LoginThrottle throttle,
-      PresenceView presence, KeyCache keys, Challenges challenges) {}
+      PresenceView presence, KeyCache keys, Challenges challenges, SessionEvents events) {}
 
   /** A key no account has: checked against when a login names no account with a key. */
   static final PublicKey DECOY_KEY = io.paywire.crypto.KeyType.EC.generate().getPublic();
@@ -48,6 +48,7 @@ public final class Sessions {
 
   /** A new session for a connection (or, for HTTP, a login token or a single request). */
   public Session open(Peer peer) {
+    shared.events().opened(peer.via());
     return new Session(this, peer, UUID.randomUUID().toString());
   }
 

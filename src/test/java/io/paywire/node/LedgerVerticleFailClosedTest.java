@@ -53,8 +53,8 @@ class LedgerVerticleFailClosedTest {
       VertxTestContext context) throws Throwable {
     Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
     LedgerVerticle.Settings settings = new LedgerVerticle.Settings(data, OPTIONS, 1_000, 10_000);
-    LedgerVerticle faulty = new LedgerVerticle(settings, clock, (dir, options) ->
-        LedgerFaults.refuseColumnGrowthPast(Ledger.open(dir, options),
+    LedgerVerticle faulty = new LedgerVerticle(settings, clock,
+        (LedgerVerticle.Opener) (dir, options) -> LedgerFaults.refuseColumnGrowthPast(Ledger.open(dir, options),
             LedgerFaults.INITIAL_TRANSFER_ROWS));
     ManagementVerticle http = new ManagementVerticle(0, 5_000, null);
     List<Future<JsonObject>> payments = new ArrayList<>();

@@ -168,7 +168,7 @@ class SessionCoreProperties {
     Sessions sessions = new Sessions(vertx, new Sessions.Shared("test-node", 5_000,
         new LoginThrottle(1_000_000, 1_000_000, 60_000, 1_000, System::currentTimeMillis),
         presenceView(), new KeyCache(1_000), new Challenges(60_000, 1_000,
-            System::currentTimeMillis)));
+            System::currentTimeMillis), SessionEvents.NONE));
     Context context = vertx.getOrCreateContext();
     for (int s = 0; s < USERS; s++) {
       model.sessions[s] = openSession(sessions, model, s);

@@ -34,7 +34,7 @@ class SignatureChecksOffTheEventLoopTest {
       Sessions sessions = new Sessions(vertx, new Sessions.Shared("test-node", 5_000,
           new LoginThrottle(100, 100, 60_000, 100, System::currentTimeMillis),
           new PresenceView(), new KeyCache(100), new Challenges(60_000, 100,
-              System::currentTimeMillis)));
+              System::currentTimeMillis), SessionEvents.NONE));
       KeyPair payer = KeyType.RSA.generate();
       KeyPair payee = KeyType.RSA.generate();
       Context context = vertx.getOrCreateContext();

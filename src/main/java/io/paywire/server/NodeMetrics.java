@@ -1,0 +1,93 @@
+package io.paywire.server;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.paywire.node.LedgerVerticle;
+import io.paywire.session.SessionEvents;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Paywire's own meters, beside the HTTP and event-bus meters Vert.x records in the same
+ * registry (docs/operations.md lists them):
+ * <ul>
+ *   <li>{@code paywire_payments_accepted_total{via, duplicate}}, {@code
+ *       paywire_payments_refused_total{via, code}}, {@code paywire_payments_unknown_total{via}}
+ *   <li>{@code paywire_sessions_open{via}}: session-core sessions open now, per entry point
+ *   <li>{@code paywire_ledger_batch_transfers}: records per durable batch (group-commit size)
+ *   <li>{@code paywire_ledger_fsync_seconds}: time to write and fsync one batch
+ * </ul>
+ */
+final class NodeMetrics implements SessionEvents, LedgerVerticle.BatchObserver {
+
+  private final MeterRegistry registry;
+  private final Map<String, AtomicLong> open = new ConcurrentHashMap<>();
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final DistributionSummary batchSize;
+  private final Timer fsync;
+
+  NodeMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.batchSize = DistributionSummary.builder("paywire.ledger.batch.transfers")
+        .description("Records in each batch the ledger made durable with one fsync")
+        .publishPercentiles(0.5, 0.99)
+        .register(registry);
+    this.fsync = Timer.builder("paywire.ledger.fsync")
+        .description("Time to write and fsync one batch of the journal")
+        .publishPercentiles(0.5, 0.99)
+        .minimumExpectedValue(Duration.ofNanos(10_000))
+        .register(registry);
+  }
+
+  @Override
+  public void opened(String via) {
+    open.computeIfAbsent(via, v -> registry.gauge("paywire.sessions.open",
+        io.micrometer.core.instrument.Tags.of("via", v), new AtomicLong())).incrementAndGet();
+  }
+
+  @Override
+  public void closed(String via) {
+    AtomicLong count = open.get(via);
+    if (count != null) {
+      count.decrementAndGet();
+    }
+  }
+
+  @Override
+  public void paid(String via, boolean duplicate) {
+    counter("paywire.payments.accepted", "via", via, "duplicate", Boolean.toString(duplicate))
+        .increment();
+  }
+
+  @Override
+  public void refused(String via, String code) {
+    counter("paywire.payments.refused", "via", via, "code", code).increment();
+  }
+
+  @Override
+  public void unknown(String via) {
+    counter("paywire.payments.unknown", "via", via, null, null).increment();
+  }
+
+  @Override
+  public void written(int records, long nanos) {
+    batchSize.record(records);
+    fsync.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private Counter counter(String name, String tag, String value, String tag2, String value2) {
+    String key = name + '|' + value + '|' + value2;
+    return counters.computeIfAbsent(key, k -> {
+      Counter.Builder builder = Counter.builder(name).tag(tag, value);
+      if (tag2 != null) {
+        builder.tag(tag2, value2);
+      }
+      return builder.register(registry);
+    });
+  }
+}
