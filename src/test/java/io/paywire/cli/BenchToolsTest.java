@@ -74,6 +74,31 @@ class BenchToolsTest {
   }
 
   @Test
+  void benchApiSendsSignedTransactionsThatTheNodeAppliesEach() throws Exception {
+    try (TestNode node = TestNode.startWith(directory, new JsonObject().put("http",
+        new JsonObject().put("registrationsPerMinute", 1_000)))) {
+      LedgerClient ledger = new LedgerClient(node.node().vertx().eventBus(), 5_000);
+      long before = transfers(ledger);
+      for (String keyType : List.of("ec", "rsa")) {
+        int exit = new picocli.CommandLine(new BenchApiCommand()).execute(
+            "--port", Integer.toString(node.port("http")),
+            "--ca", directory.resolve("certs").resolve("ca.crt").toString(),
+            "--key-type", keyType, "--accounts", "3", "--connections", "4",
+            "--payments", "60", "--seconds", "60");
+        assertThat(exit).as(keyType).isZero();
+      }
+      // Two runs: three registrations (deposits) and 60 payments each.
+      assertThat(transfers(ledger) - before).isEqualTo(2 * (3 + 60));
+    }
+  }
+
+  private static long transfers(LedgerClient ledger) throws Exception {
+    LedgerReply<JsonObject> status = ledger.status().toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    return ((LedgerReply.Ok<JsonObject>) status).value().getLong("transfers");
+  }
+
+  @Test
   void pipelinedPaymentsThroughARealNodeAreAllAppliedOnceAndKeepTheSum() throws Exception {
     JsonObject text = new JsonObject().put("maxCommandsPerSecond", 1_000_000)
         .put("commandBurst", 100_000);
