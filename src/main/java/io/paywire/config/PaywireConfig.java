@@ -235,7 +235,7 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         (int) http.number("registrationsPerMinute", 30, 1, 1_000_000),
         (int) http.number("challengesPerMinute", 120, 1, 1_000_000),
         (int) http.number("loginsPerMinute", 60, 1, 1_000_000),
-        (int) http.number("sessionTokenSeconds", 900, 30, 900),
+        (int) http.number("sessionTokenSeconds", 900, 5, 900),
         (int) http.number("maxSessionTokens", 100_000, 1, 10_000_000),
         (int) http.number("clockSkewSeconds", 60, 0, 600),
         (int) http.number("maxPageSize", 100, 1, 10_000),
