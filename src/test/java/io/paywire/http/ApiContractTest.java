@@ -6,6 +6,7 @@ import io.paywire.bus.LedgerApi;
 import io.paywire.crypto.KeyType;
 import io.paywire.testing.ApiClient;
 import io.paywire.testing.ApiUser;
+import io.paywire.testing.BusDelay;
 import io.paywire.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,16 +122,7 @@ class ApiContractTest {
       assertThat(payee.register(1L, null).status()).isEqualTo(201);
       assertThat(payer.login().status()).isEqualTo(200);
       // The first transfer reaches the ledger only after the API gave up waiting.
-      AtomicBoolean delayed = new AtomicBoolean();
-      Vertx vertx = node.node().vertx();
-      vertx.eventBus().addInboundInterceptor(delivery -> {
-        if (delivery.message().address().equals(LedgerApi.TRANSFER)
-            && delayed.compareAndSet(false, true)) {
-          vertx.setTimer(1_000, t -> delivery.next());
-        } else {
-          delivery.next();
-        }
-      });
+      BusDelay.first(node.node().vertx(), LedgerApi.TRANSFER, 1_000);
       String id = HexFormat.of().formatHex(new byte[15]) + "77";
       ApiClient.Reply unknown = payer.pay("sure", 100, id);
       assertThat(unknown.status()).isEqualTo(503);

@@ -6,6 +6,7 @@ import io.paywire.bus.LedgerApi;
 import io.paywire.crypto.Certificates;
 import io.paywire.crypto.KeyType;
 import io.paywire.ledger.TransferId;
+import io.paywire.testing.BusDelay;
 import io.paywire.testing.TestNode;
 import io.paywire.testing.TlsLineClient;
 import io.vertx.core.json.JsonObject;
@@ -164,16 +165,7 @@ class PipeliningTest {
       try (TlsLineClient p = payer.loggedIn(node, 1_000);
           TlsLineClient q = payee.loggedIn(node, 1)) {
         // The first transfer request reaches the ledger only after the entry point gave up.
-        AtomicBoolean delayed = new AtomicBoolean();
-        var vertx = node.node().vertx();
-        vertx.eventBus().addInboundInterceptor(delivery -> {
-          if (delivery.message().address().equals(LedgerApi.TRANSFER)
-              && delayed.compareAndSet(false, true)) {
-            vertx.setTimer(1_000, t -> delivery.next());
-          } else {
-            delivery.next();
-          }
-        });
+        BusDelay.first(node.node().vertx(), LedgerApi.TRANSFER, 1_000);
         String id = id();
         String pay = "PAY#" + payee.name() + "#100#" + id;
         assertThat(p.ask(pay))
