@@ -192,7 +192,11 @@ public final class ApiVerticle extends VerticleBase {
       throw new IllegalStateException("handlers for operations not in " + CONTRACT + ": " + unused);
     }
     builder.getRoute("register").addFailureHandler(ctx -> {
-      if (ctx.statusCode() == 400 || ctx.failure() instanceof ValidatorException) {
+      // A wrong media type may say so (it tells nothing about the envelope); everything else
+      // the contract refuses gets the one registration refusal.
+      if (unsupportedMediaType(ctx.failure())) {
+        ctx.next();
+      } else if (ctx.statusCode() == 400 || ctx.failure() instanceof ValidatorException) {
         ApiError.send(ctx, 400, REGISTRATION_REFUSED); // even the envelope's shape tells nothing
       } else {
         ctx.next();
@@ -236,10 +240,19 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   /** A failure no handler answered: a contract violation, or a bug (logged, never detailed). */
+  private static ValidatorException validatorFailure(Throwable failure) {
+    return failure instanceof ValidatorException v ? v
+        : failure != null && failure.getCause() instanceof ValidatorException v ? v : null;
+  }
+
+  private static boolean unsupportedMediaType(Throwable failure) {
+    ValidatorException invalid = validatorFailure(failure);
+    return invalid != null && invalid.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT;
+  }
+
   private void failed(RoutingContext ctx) {
     Throwable failure = ctx.failure();
-    ValidatorException invalid = failure instanceof ValidatorException v ? v
-        : failure != null && failure.getCause() instanceof ValidatorException v ? v : null;
+    ValidatorException invalid = validatorFailure(failure);
     if (invalid != null) {
       if (invalid.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT) {
         ApiError.send(ctx, 415, ApiError.UNSUPPORTED_MEDIA_TYPE,

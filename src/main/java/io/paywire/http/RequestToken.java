@@ -22,6 +22,8 @@ final class RequestToken {
 
   /** The most seconds between a request token's {@code iat} and {@code exp}. */
   static final int MAX_LIFETIME_SECONDS = 300;
+  /** The length of an ES256 (r||s) and of an Ed25519 signature. */
+  static final int FIXED_SIGNATURE_BYTES = 64;
   /** A compact JWS longer than this is refused before any decoding. */
   static final int MAX_TOKEN_CHARS = 4096;
 
@@ -80,6 +82,11 @@ final class RequestToken {
     String algorithm = header.getValue("alg") instanceof String alg ? alg : "";
     if (!ALGORITHMS.containsValue(algorithm) || header.containsKey("crit")) {
       throw new Refused("algorithm not accepted");
+    }
+    if (!algorithm.equals("RS256") && signature.length != FIXED_SIGNATURE_BYTES) {
+      // RFC 7518 and RFC 8037: ES256 is r||s and Ed25519 is 64 bytes; no DER, so that every
+      // proof the journal keeps verifies with any JWS library.
+      throw new Refused("signature of the wrong length");
     }
     if (!(claims.getValue("tha") instanceof String tha)
         || !tha.equals(HexFormat.of().formatHex(sha256(body)))) {

@@ -127,6 +127,14 @@ class ApiPaymentsTest {
       assertThat(mislabelled.status()).as("EC key, %s header: %s", alg, mislabelled)
           .isEqualTo(401);
     }
+    // ES256 in DER rather than r||s: valid ECDSA, but not a JWS (RFC 7518 section 3.4).
+    String p1363 = ApiUser.jws(mallory.keys.getPrivate(), "ES256", mallorysClaims);
+    String[] parts = p1363.split("\\.");
+    byte[] der = io.paywire.crypto.Signatures.sign(mallory.keys.getPrivate(),
+        (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+    ApiClient.Reply derSigned = api.post("/transactions", mallorys, "Bearer " + parts[0] + "."
+        + parts[1] + "." + ApiUser.b64url(der), "application/json");
+    assertThat(derSigned.status()).as("DER ES256: %s", derSigned).isEqualTo(401);
     ApiClient.Reply none = api.post("/transactions", body, null, "application/json");
     assertThat(none.status()).isEqualTo(401);
     // Nothing moved: the honest token still pays, once.

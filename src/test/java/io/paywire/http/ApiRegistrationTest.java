@@ -127,6 +127,11 @@ class ApiRegistrationTest {
           new JsonObject().put("student_id", "e100002").put("passwd", "battery").encode()
               .getBytes(StandardCharsets.UTF_8), RegistrationCipher.Mode.CBC)));
 
+      // A wrong media type is told as such: the envelope's content was never looked at.
+      ApiClient.Reply form = api.post("/register", "c=x".getBytes(StandardCharsets.UTF_8), null,
+          "application/x-www-form-urlencoded");
+      assertThat(form.status()).isEqualTo(415);
+
       ApiClient.Reply reference = refused.get("wrong password");
       assertThat(reference.status()).isEqualTo(400);
       assertThat(reference.json().getString("error")).isEqualTo("REGISTRATION_REFUSED");
