@@ -308,11 +308,7 @@ class JournalBlocksTest {
 
     byte[] rechained = original.clone();
     rechained[frame.start() + JournalFormat.PREVIOUS_HASH_AT] ^= 0x01;
-    java.security.MessageDigest sha256 = Fingerprint.sha256();
-    sha256.update(rechained, frame.start() + JournalFormat.HEADER_BYTES, bodyLength);
-    System.arraycopy(sha256.digest(), 0, rechained,
-        frame.start() + JournalFormat.HEADER_BYTES + bodyLength, JournalFormat.HASH_BYTES);
-    resealChecksum(rechained, frame.start(), bodyLength);
+    reseal(rechained, frame.start(), bodyLength);
     Files.write(segment, rechained);
     assertThat(reader(SMALL_STRIDE).blocks(2, 1, bound)).hasSize(1); // alone, it checks out
     assertThat(catchThrowableOfType(JournalCorruptException.class,
@@ -321,26 +317,89 @@ class JournalBlocksTest {
         .extracting(JournalCorruptException::offset).isEqualTo((long) frame.start());
   }
 
+  @Test
+  void firstBlockMustChainToTheZeroHash() throws IOException {
+    History history = written(13, 1);
+    Path segment = segments().get(0);
+    byte[] data = Files.readAllBytes(segment);
+    JournalCorruptionTest.Frame first = JournalCorruptionTest.frames(data).get(0);
+    int bodyLength = first.end() - first.start() - JournalFormat.HEADER_BYTES
+        - JournalFormat.HASH_BYTES;
+    data[first.start() + JournalFormat.PREVIOUS_HASH_AT] = 1;
+    reseal(data, first.start(), bodyLength);
+    Files.write(segment, data);
+
+    assertThat(catchThrowableOfType(JournalCorruptException.class,
+        () -> reader(SMALL_STRIDE).blocks(0, 1, history.batches.size())))
+        .hasMessageContaining("batch 0 does not chain");
+  }
+
+  /** Makes a changed frame's hash and checksum agree with its body, as a forger would. */
+  private static void reseal(byte[] segment, int frameStart, int bodyLength) {
+    java.security.MessageDigest sha256 = Fingerprint.sha256();
+    sha256.update(segment, frameStart + JournalFormat.HEADER_BYTES, bodyLength);
+    System.arraycopy(sha256.digest(), 0, segment,
+        frameStart + JournalFormat.HEADER_BYTES + bodyLength, JournalFormat.HASH_BYTES);
+    resealChecksum(segment, frameStart, bodyLength);
+  }
+
   private static void resealChecksum(byte[] segment, int frameStart, int bodyLength) {
     java.nio.ByteBuffer.wrap(segment).putInt(frameStart + JournalFormat.BODY_CRC_AT,
         JournalFormat.crc(segment, frameStart + JournalFormat.HEADER_BYTES,
             bodyLength + JournalFormat.HASH_BYTES));
   }
 
+  /**
+   * Only the header of a frame walked over is read, and its body checksum is not: what is read of
+   * it must check out all the same (the body length by the header checksum, the sequence and the
+   * record count by what must come next and what fits).
+   */
   @Test
   void damagedHeaderOfAFrameOnlyWalkedOverIsReported() throws IOException {
     History history = written(9, 2);
     Path segment = segments().get(0);
-    byte[] data = Files.readAllBytes(segment);
-    JournalCorruptionTest.Frame walkedOver = JournalCorruptionTest.frames(data).get(1);
-    data[walkedOver.start() + 5] ^= 0x01; // the body length, covered by the header checksum
-    Files.write(segment, data);
+    byte[] original = Files.readAllBytes(segment);
+    JournalCorruptionTest.Frame walkedOver = JournalCorruptionTest.frames(original).get(1);
+    record Damage(int at, String reported) {}
+    for (Damage damage : List.of(
+        new Damage(5, "bad frame header"), // the body length
+        new Damage(JournalFormat.SEQUENCE_AT + 7, "where batch 1 was expected"),
+        new Damage(JournalFormat.RECORD_COUNT_AT, "does not fit the frame"))) {
+      byte[] data = original.clone();
+      data[walkedOver.start() + damage.at()] ^= 0x01;
+      Files.write(segment, data);
+
+      JournalCorruptException corrupt = catchThrowableOfType(JournalCorruptException.class,
+          () -> reader(JournalBlocks.CHECKPOINT_BATCHES).blocks(3, 1, history.batches.size()));
+      assertThat(corrupt).as(damage.reported()).isNotNull()
+          .hasMessageContaining(damage.reported());
+      assertThat(corrupt.file()).isEqualTo(segment);
+      assertThat(corrupt.offset()).isEqualTo(walkedOver.start());
+      Written later = history.batches.get(3).transfers().get(0);
+      assertThat(catchThrowableOfType(JournalCorruptException.class,
+          () -> reader(JournalBlocks.CHECKPOINT_BATCHES).transfer(later.view().sequence(),
+              later.view().id(), history.batches.size())))
+          .as(damage.reported()).hasMessageContaining(damage.reported());
+    }
+  }
+
+  @Test
+  void bytesAfterTheLastBatchOfASegmentBeforeTheLastAreReported() throws IOException {
+    History history = written(12, 3);
+    Path first = segments().get(0);
+    long length = Files.size(first);
+    long next = JournalFormat.segmentId(segments().get(1));
+    Files.write(first, new byte[64], java.nio.file.StandardOpenOption.APPEND);
 
     JournalCorruptException corrupt = catchThrowableOfType(JournalCorruptException.class,
-        () -> reader(JournalBlocks.CHECKPOINT_BATCHES).blocks(3, 1, history.batches.size()));
-    assertThat(corrupt.file()).isEqualTo(segment);
-    assertThat(corrupt.offset()).isEqualTo(walkedOver.start());
-    assertThat(corrupt).hasMessageContaining("bad frame header");
+        () -> reader(SMALL_STRIDE).blocks(next - 1, 2, history.batches.size()));
+    assertThat(corrupt.file()).isEqualTo(first);
+    assertThat(corrupt.offset()).isEqualTo(length);
+    assertThat(corrupt).hasMessageContaining("64 bytes after the last batch");
+    Written inSecond = history.batches.get((int) next).transfers().get(0);
+    assertThat(catchThrowableOfType(JournalCorruptException.class,
+        () -> reader(SMALL_STRIDE).transfer(inSecond.view().sequence(), inSecond.view().id(),
+            history.batches.size()))).hasMessageContaining("64 bytes after the last batch");
   }
 
   @Test
