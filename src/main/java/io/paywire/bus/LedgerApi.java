@@ -1,11 +1,13 @@
 package io.paywire.bus;
 
 import io.paywire.ledger.AccountView;
+import io.paywire.ledger.JournalBlocks;
 import io.paywire.ledger.Outcome;
 import io.paywire.ledger.TransferView;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -25,6 +27,16 @@ public final class LedgerApi {
   public static final String HISTORY = "paywire.ledger.history";
   public static final String FIND_TRANSFER = "paywire.ledger.find-transfer";
   public static final String STATUS = "paywire.ledger.status";
+  public static final String BLOCKS = "paywire.ledger.blocks";
+  public static final String TRANSFER_PROOF = "paywire.ledger.transfer-proof";
+
+  /** Most blocks one {@link #BLOCKS} request may ask for: the journal reader's own bound. */
+  public static final int MAX_BLOCKS_PER_PAGE = JournalBlocks.MAX_BLOCKS_PER_PAGE;
+  /** The blocks a {@link #BLOCKS} request without a {@code limit} gets. */
+  public static final int DEFAULT_BLOCKS_PER_PAGE = 20;
+
+  /** The code of a read for a transfer id the ledger does not hold. */
+  public static final String UNKNOWN_TRANSFER = "UNKNOWN_TRANSFER";
 
   /** The request body is malformed: a field is missing, of the wrong type or out of its range. */
   public static final int FAILURE_BAD_REQUEST = 400;
@@ -64,6 +76,39 @@ public final class LedgerApi {
     JsonArray array = new JsonArray();
     page.forEach(t -> array.add(transfer(t)));
     return array;
+  }
+
+  /** The reply to {@link #BLOCKS}: a page of blocks, and the head they were read below. */
+  public static JsonObject blocks(List<JournalBlocks.Block> page, long head) {
+    JsonArray blocks = new JsonArray();
+    for (JournalBlocks.Block block : page) {
+      blocks.add(new JsonObject()
+          .put("sequence", block.sequence())
+          .put("previousHash", HexFormat.of().formatHex(block.previousHash()))
+          .put("hash", HexFormat.of().formatHex(block.hash()))
+          .put("timeMillis", block.timeMillis())
+          .put("count", block.recordCount()));
+    }
+    return new JsonObject().put("ok", true).put("blocks", blocks).put("head", head);
+  }
+
+  /**
+   * The reply to {@link #TRANSFER_PROOF}: the transfer, its block, and the signatures journaled
+   * with it; a signature that was not given is left out.
+   */
+  public static JsonObject transferProof(TransferView t, JournalBlocks.JournaledTransfer journaled) {
+    JsonObject reply = new JsonObject()
+        .put("ok", true)
+        .put("transfer", transfer(t))
+        .put("block", journaled.batchSequence())
+        .put("blockHash", HexFormat.of().formatHex(journaled.batchHash()));
+    if (journaled.payerSignature().length > 0) {
+      reply.put("payerSignature", Base64.getEncoder().encodeToString(journaled.payerSignature()));
+    }
+    if (journaled.payeeSignature().length > 0) {
+      reply.put("payeeSignature", Base64.getEncoder().encodeToString(journaled.payeeSignature()));
+    }
+    return reply;
   }
 
   public static JsonObject account(AccountView a) {

@@ -74,6 +74,21 @@ public final class LedgerClient {
         json -> LedgerViews.Transfer.from(json.getJsonObject("transfer")));
   }
 
+  /**
+   * Up to {@code limit} blocks (1 to {@link LedgerApi#MAX_BLOCKS_PER_PAGE}) from block
+   * {@code from} on, oldest first; empty past the head.
+   */
+  public Future<LedgerReply<LedgerViews.Blocks>> blocks(long from, int limit) {
+    return request(LedgerApi.BLOCKS, new JsonObject().put("from", from).put("limit", limit),
+        LedgerViews.Blocks::from);
+  }
+
+  /** A transfer with its block and the signatures journaled with it. */
+  public Future<LedgerReply<LedgerViews.TransferProof>> transferProof(TransferId id) {
+    return request(LedgerApi.TRANSFER_PROOF, new JsonObject().put("id", id.toString()),
+        LedgerViews.TransferProof::from);
+  }
+
   /** The ledger's status reply as it stands (see docs/event-bus.md); for health and metrics. */
   public Future<LedgerReply<JsonObject>> status() {
     return request(LedgerApi.STATUS, new JsonObject(), json -> json);

@@ -27,9 +27,8 @@ public final class LedgerViews {
     }
 
     static Account from(JsonObject json) {
-      String key = json.getString("publicKey");
       return new Account(json.getLong("number"), json.getString("name"),
-          key == null ? null : Base64.getDecoder().decode(key), json.getString("fingerprint"),
+          base64OrNull(json.getString("publicKey")), json.getString("fingerprint"),
           json.getLong("balance"), json.getLong("createdMillis"), json.getLong("transferCount"));
     }
   }
@@ -65,6 +64,61 @@ public final class LedgerViews {
       return new Registration(Account.from(json.getJsonObject("account")),
           Transfer.from(json.getJsonObject("transfer")), json.getBoolean("duplicate", false));
     }
+  }
+
+  /**
+   * One block: a batch of the journal.
+   *
+   * @param previousHash the hash of the block before (64 zeros for block 0), lowercase hex
+   * @param hash SHA-256 of the block, lowercase hex
+   * @param count how many transfers (registrations included) the block holds
+   */
+  public record Block(long sequence, String previousHash, String hash, long timeMillis,
+      int count) {
+
+    static Block from(JsonObject json) {
+      return new Block(json.getLong("sequence"), json.getString("previousHash"),
+          json.getString("hash"), json.getLong("timeMillis"), json.getInteger("count"));
+    }
+  }
+
+  /**
+   * A page of blocks, oldest first.
+   *
+   * @param head the next block sequence as of the read: every block below it is on disk
+   */
+  public record Blocks(List<Block> blocks, long head) {
+
+    static Blocks from(JsonObject json) {
+      JsonArray array = json.getJsonArray("blocks");
+      List<Block> blocks = new ArrayList<>(array.size());
+      for (int i = 0; i < array.size(); i++) {
+        blocks.add(Block.from(array.getJsonObject(i)));
+      }
+      return new Blocks(List.copyOf(blocks), json.getLong("head"));
+    }
+  }
+
+  /**
+   * A transfer with the block that holds it and the signatures journaled with it.
+   *
+   * @param blockHash that block's hash, lowercase hex
+   * @param payerSignature as given with the payment, or null if none was
+   * @param payeeSignature as given with the payment, or null if none was
+   */
+  public record TransferProof(Transfer transfer, long block, String blockHash,
+      byte[] payerSignature, byte[] payeeSignature) {
+
+    static TransferProof from(JsonObject json) {
+      return new TransferProof(Transfer.from(json.getJsonObject("transfer")),
+          json.getLong("block"), json.getString("blockHash"),
+          base64OrNull(json.getString("payerSignature")),
+          base64OrNull(json.getString("payeeSignature")));
+    }
+  }
+
+  private static byte[] base64OrNull(String text) {
+    return text == null ? null : Base64.getDecoder().decode(text);
   }
 
   /** One page of an account's transfers, most recent first, and how many it has in all. */

@@ -119,10 +119,8 @@ final class JournalReader {
           return tornOrCorrupt(file, pos, lastSegment, "incomplete frame header");
         }
         ByteBuffer buffer = ByteBuffer.wrap(data);
-        int magic = buffer.getInt(pos);
         int bodyLength = buffer.getInt(pos + 4);
-        if (magic != JournalFormat.MAGIC
-            || buffer.getInt(pos + 8) != JournalFormat.headerCrc(magic, bodyLength)) {
+        if (!JournalFormat.headerChecks(buffer, pos)) {
           if (lastSegment && (zerosFrom(data, pos, data.length)
               || unwrittenTail(data, pos, pos + JournalFormat.HEADER_BYTES))) {
             return pos; // space the file system extended but the crash left unwritten
@@ -132,14 +130,12 @@ final class JournalReader {
         if (bodyLength < JournalFormat.BODY_FIXED_BYTES) {
           throw new JournalCorruptException(file, pos, "frame body too short");
         }
-        long frameEnd = (long) pos + JournalFormat.HEADER_BYTES + bodyLength
-            + JournalFormat.HASH_BYTES;
+        long frameEnd = pos + JournalFormat.frameBytes(bodyLength);
         if (frameEnd > data.length) {
           return tornOrCorrupt(file, pos, lastSegment, "frame extends past the segment's end");
         }
         int bodyStart = pos + JournalFormat.HEADER_BYTES;
-        if (buffer.getInt(pos + 12)
-            != JournalFormat.crc(data, bodyStart, bodyLength + JournalFormat.HASH_BYTES)) {
+        if (!JournalFormat.bodyChecks(data, pos, bodyLength)) {
           if (lastSegment && frameEnd == data.length
               && unwrittenTail(data, bodyStart, data.length)) {
             return pos;
@@ -163,51 +159,27 @@ final class JournalReader {
 
     private void readFrame(Path file, byte[] data, int pos, int bodyLength)
         throws JournalCorruptException {
-      int bodyStart = pos + JournalFormat.HEADER_BYTES;
-      int bodyEnd = bodyStart + bodyLength;
-      ByteBuffer buffer = ByteBuffer.wrap(data);
-      sha256.update(data, bodyStart, bodyLength);
-      byte[] hash = sha256.digest();
-      if (!Arrays.equals(data, bodyEnd, bodyEnd + JournalFormat.HASH_BYTES, hash, 0, hash.length)) {
+      byte[] hash = JournalFormat.checkedHash(sha256, data, pos, bodyLength);
+      if (hash == null) {
         throw new JournalCorruptException(file, pos, "batch hash does not match its body");
       }
-      buffer.position(bodyStart);
-      long sequence = buffer.getLong();
-      long timeMillis = buffer.getLong();
-      int recordCount = buffer.getInt();
+      ByteBuffer buffer = ByteBuffer.wrap(data);
+      long sequence = buffer.getLong(pos + JournalFormat.SEQUENCE_AT);
+      long timeMillis = buffer.getLong(pos + JournalFormat.TIME_AT);
       if (sequence != nextSequence) {
         throw new JournalCorruptException(file, pos,
             "batch " + sequence + " where batch " + nextSequence + " was expected");
       }
-      byte[] previous = new byte[JournalFormat.HASH_BYTES];
-      buffer.get(previous);
-      if (!Arrays.equals(previous, previousHash)) {
+      int previousAt = pos + JournalFormat.PREVIOUS_HASH_AT;
+      if (!Arrays.equals(data, previousAt, previousAt + JournalFormat.HASH_BYTES,
+          previousHash, 0, JournalFormat.HASH_BYTES)) {
         throw new JournalCorruptException(file, pos,
             "batch " + sequence + " does not chain to the previous batch's hash");
       }
-      for (int r = 0; r < recordCount; r++) {
-        int recordOffset = buffer.position();
-        if (bodyEnd - recordOffset < JournalFormat.RECORD_OVERHEAD_BYTES) {
-          throw new JournalCorruptException(file, recordOffset, "record " + r + " is missing");
-        }
-        int length = buffer.getInt();
-        buffer.getInt(); // the frame checksum already covered this record
-        if (length < 1 || length > bodyEnd - buffer.position()) {
-          throw new JournalCorruptException(file, recordOffset, "record " + r + " has bad length");
-        }
-        try {
-          Command command = RecordCodec.decode(buffer.slice(buffer.position(), length));
-          visitor.apply(command, timeMillis);
-        } catch (IllegalArgumentException | IllegalStateException invalid) {
-          throw new JournalCorruptException(file, recordOffset,
-              "record " + r + " of batch " + sequence + ": " + invalid.getMessage());
-        }
-        buffer.position(buffer.position() + length);
+      JournalFormat.readRecords(file, 0, data, pos, bodyLength, (r, command) -> {
+        visitor.apply(command, timeMillis);
         records++;
-      }
-      if (buffer.position() != bodyEnd) {
-        throw new JournalCorruptException(file, buffer.position(), "bytes after the last record");
-      }
+      });
       previousHash = hash;
       nextSequence++;
       batches++;
@@ -217,8 +189,8 @@ final class JournalReader {
     private static JournalCorruptException firstBadRecord(
         Path file, byte[] data, int framePos, int bodyStart, int bodyEnd) {
       ByteBuffer buffer = ByteBuffer.wrap(data);
-      int recordCount = buffer.getInt(bodyStart + 16);
-      int pos = bodyStart + JournalFormat.BODY_FIXED_BYTES;
+      int recordCount = buffer.getInt(framePos + JournalFormat.RECORD_COUNT_AT);
+      int pos = framePos + JournalFormat.RECORDS_AT;
       for (int r = 0; r < recordCount && pos + JournalFormat.RECORD_OVERHEAD_BYTES <= bodyEnd; r++) {
         int length = buffer.getInt(pos);
         if (length < 1 || length > bodyEnd - pos - JournalFormat.RECORD_OVERHEAD_BYTES

@@ -73,7 +73,7 @@ final class JournalWriter implements AutoCloseable {
     frame.putInt(0, JournalFormat.MAGIC)
         .putInt(4, bodyLength)
         .putInt(8, JournalFormat.headerCrc(JournalFormat.MAGIC, bodyLength))
-        .putInt(12, JournalFormat.crc(array, JournalFormat.HEADER_BYTES,
+        .putInt(JournalFormat.BODY_CRC_AT, JournalFormat.crc(array, JournalFormat.HEADER_BYTES,
             bodyLength + JournalFormat.HASH_BYTES));
     requireContinues(previous, frame);
     frame.flip();
@@ -87,12 +87,12 @@ final class JournalWriter implements AutoCloseable {
   /** Checks the frame as built, from its bytes: sequence and previous hash follow the caller's. */
   private static void requireContinues(JournalPosition previous, ByteBuffer frame) {
     long expected = previous.nextBatchSequence();
-    long sequence = frame.getLong(JournalFormat.HEADER_BYTES);
+    long sequence = frame.getLong(JournalFormat.SEQUENCE_AT);
     if (sequence != expected) {
       throw new IllegalStateException("batch " + expected + ": frame carries sequence " + sequence
           + ", which does not follow batch " + (expected - 1));
     }
-    int hashAt = JournalFormat.HEADER_BYTES + 8 + 8 + 4;
+    int hashAt = JournalFormat.PREVIOUS_HASH_AT;
     if (!java.util.Arrays.equals(frame.array(), hashAt, hashAt + JournalFormat.HASH_BYTES,
         previous.headHash(), 0, JournalFormat.HASH_BYTES)) {
       throw new IllegalStateException("batch " + expected

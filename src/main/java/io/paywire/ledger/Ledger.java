@@ -15,7 +15,8 @@ import java.util.Optional;
  * <p>Threading: one owner thread calls {@link #newBatch}, {@link Batch#execute}, the reads on
  * {@link #state()} and {@link #captureSnapshot}. {@link #write} and {@link #writeSnapshot} block
  * on I/O and may run on other threads, one call at a time each, as long as the owner waits for
- * {@link #write} to return before it starts the next batch.
+ * {@link #write} to return before it starts the next batch. {@link #journalBlocks} may be read
+ * from any thread, with a bound taken from {@link #position()} on the owner thread.
  */
 public final class Ledger implements AutoCloseable {
 
@@ -36,6 +37,7 @@ public final class Ledger implements AutoCloseable {
   private final JournalWriter writer;
   private final Closeable lock;
   private final Recovery recovery;
+  private final JournalBlocks journalBlocks;
   private volatile boolean failed;
   private volatile String failure;
   private long transfersAtLastSnapshot;
@@ -56,6 +58,7 @@ public final class Ledger implements AutoCloseable {
     this.recovery = recovery;
     this.transfersAtLastSnapshot = state.transferCount() - recovery.recordsReplayed();
     this.lastWritten = writer.position();
+    this.journalBlocks = new JournalBlocks(storage, journalDirectory(directory));
   }
 
   static Path journalDirectory(Path dataDirectory) {
@@ -165,6 +168,15 @@ public final class Ledger implements AutoCloseable {
 
   public JournalPosition position() {
     return writer.position();
+  }
+
+  /**
+   * Reads blocks and journaled transfers back from this ledger's journal, from any thread and
+   * while batches are written. Pass as bound the {@code nextBatchSequence()} of a
+   * {@link #position()} taken on the owner thread after the write of the last batch to include.
+   */
+  public JournalBlocks journalBlocks() {
+    return journalBlocks;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.paywire.node;
 import io.paywire.bus.LedgerApi;
 import io.paywire.ledger.Batch;
 import io.paywire.ledger.Command;
+import io.paywire.ledger.JournalBlocks;
 import io.paywire.ledger.Ledger;
 import io.paywire.ledger.LedgerOptions;
 import io.paywire.ledger.LedgerView;
@@ -26,6 +27,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The only writer of ledger state, reached through the addresses in {@link LedgerApi}.
@@ -37,11 +39,17 @@ import java.util.function.BiFunction;
  * them, so a read never shows a change that is not yet durable to anyone who could act on it.
  *
  * <p>All state is touched on this verticle's event loop; the journal write and the snapshot write
- * run on their own single-thread worker pools.
+ * run on their own single-thread worker pools. Reads of the journal itself (blocks, a transfer's
+ * proof) take their turn in the queue too, where they look up what memory holds and note how far
+ * the journal is durable; once their batch is written they read the journal below that bound on a
+ * pool of {@link #JOURNAL_READ_THREADS} workers, in parallel with each other and with the writer.
  */
 public final class LedgerVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(LedgerVerticle.class.getName());
+
+  /** Workers reading the journal for blocks and proofs, beside the single writer. */
+  static final int JOURNAL_READ_THREADS = 2;
 
   /**
    * @param defaultDepositMinor the deposit of a registration that names none
@@ -51,10 +59,28 @@ public final class LedgerVerticle extends VerticleBase {
       Path dataDirectory, LedgerOptions options, long defaultDepositMinor,
       int maxPendingRequests) {}
 
-  /** One queued request: evaluated in batch order against the state, replied after the write. */
-  private record Pending(Message<Object> message, BiFunction<Batch, LedgerView, JsonObject> run) {}
+  /** One queued request: evaluated in batch order against the state, answered after the write. */
+  private record Pending(Message<Object> message, Step step) {}
 
-  private record Reply(Message<Object> message, JsonObject body) {}
+  /** What a request does in its turn of a batch, on the ledger's event loop. */
+  private interface Step {
+    Answer apply(Batch batch, LedgerView state);
+  }
+
+  /** What a request answers once its batch is durable. */
+  private sealed interface Answer {
+    /** A reply body, complete. */
+    record Ready(JsonObject body) implements Answer {}
+
+    /** A read of the journal, to run on a worker with the durable bound as of that moment. */
+    record FromJournal(JournalRead read) implements Answer {}
+  }
+
+  private interface JournalRead {
+    JsonObject read(JournalBlocks journal, long bound) throws IOException;
+  }
+
+  private record Reply(Message<Object> message, Answer answer) {}
 
   private final Settings settings;
   private final Clock clock;
@@ -63,6 +89,9 @@ public final class LedgerVerticle extends VerticleBase {
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private WorkerExecutor journalWorker;
   private WorkerExecutor snapshotWorker;
+  private WorkerExecutor journalReadWorker;
+  /** Journal reads handed to a worker and not answered yet; they count as pending requests. */
+  private int journalReadsInFlight;
   private Ledger ledger;
   private boolean writing;
   private Future<?> snapshotInFlight = Future.succeededFuture();
@@ -117,23 +146,28 @@ public final class LedgerVerticle extends VerticleBase {
   public Future<?> start() {
     journalWorker = vertx.createSharedWorkerExecutor("paywire-journal-" + deploymentID(), 1);
     snapshotWorker = vertx.createSharedWorkerExecutor("paywire-snapshot-" + deploymentID(), 1);
+    journalReadWorker = vertx.createSharedWorkerExecutor(
+        "paywire-journal-read-" + deploymentID(), JOURNAL_READ_THREADS);
     return journalWorker
         .executeBlocking(() -> opener.open(settings.dataDirectory(), settings.options()))
         .compose(opened -> {
           ledger = opened;
-          register(LedgerApi.OPEN_ACCOUNT, this::openAccount);
-          register(LedgerApi.TRANSFER, this::transfer);
-          register(LedgerApi.ACCOUNT, this::account);
-          register(LedgerApi.HISTORY, this::history);
-          register(LedgerApi.FIND_TRANSFER, this::findTransfer);
+          register(LedgerApi.OPEN_ACCOUNT, ready(this::openAccount));
+          register(LedgerApi.TRANSFER, ready(this::transfer));
+          register(LedgerApi.ACCOUNT, ready(this::account));
+          register(LedgerApi.HISTORY, ready(this::history));
+          register(LedgerApi.FIND_TRANSFER, ready(this::findTransfer));
+          register(LedgerApi.BLOCKS, this::blocks);
+          register(LedgerApi.TRANSFER_PROOF, this::transferProof);
           registerStatus();
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         });
   }
 
   /**
-   * Stops taking requests, finishes every request already queued, waits for the journal and any
-   * snapshot write, then closes the journal (fsync) and releases the data directory.
+   * Stops taking requests, finishes every request already queued (journal reads included), waits
+   * for the journal and any snapshot write, then closes the journal (fsync) and releases the data
+   * directory.
    */
   @Override
   public Future<?> stop() {
@@ -152,25 +186,35 @@ public final class LedgerVerticle extends VerticleBase {
         .onComplete(v -> {
           journalWorker.close();
           snapshotWorker.close();
+          journalReadWorker.close();
         });
   }
 
   // ---- requests --------------------------------------------------------------------------------
 
   private interface Parser {
-    BiFunction<Batch, LedgerView, JsonObject> parse(RequestReader body);
+    Step parse(RequestReader body);
+  }
+
+  /** A parser whose step answers at once, from the state alone. */
+  private static Parser ready(
+      Function<RequestReader, BiFunction<Batch, LedgerView, JsonObject>> parser) {
+    return body -> {
+      BiFunction<Batch, LedgerView, JsonObject> run = parser.apply(body);
+      return (batch, state) -> new Answer.Ready(run.apply(batch, state));
+    };
   }
 
   private void register(String address, Parser parser) {
     consumers.add(vertx.eventBus().consumer(address, message -> {
-      BiFunction<Batch, LedgerView, JsonObject> run;
+      Step step;
       try {
-        run = parser.parse(new RequestReader(message.body()));
+        step = parser.parse(new RequestReader(message.body()));
       } catch (BadRequest bad) {
         message.fail(LedgerApi.FAILURE_BAD_REQUEST, bad.getMessage());
         return;
       }
-      enqueue(new Pending(message, run));
+      enqueue(new Pending(message, step));
     }));
   }
 
@@ -183,7 +227,7 @@ public final class LedgerVerticle extends VerticleBase {
       if (ledger.failed()) {
         message.reply(status(ledger.state()));
       } else {
-        enqueue(new Pending(message, (batch, state) -> status(state)));
+        enqueue(new Pending(message, (batch, state) -> new Answer.Ready(status(state))));
       }
     }));
   }
@@ -245,7 +289,30 @@ public final class LedgerVerticle extends VerticleBase {
     TransferId id = body.id("id");
     return (batch, state) -> state.transfer(id)
         .map(t -> new JsonObject().put("ok", true).put("transfer", LedgerApi.transfer(t)))
-        .orElseGet(() -> LedgerApi.rejection("UNKNOWN_TRANSFER", "no transfer " + id));
+        .orElseGet(() -> unknownTransfer(id));
+  }
+
+  private static JsonObject unknownTransfer(TransferId id) {
+    return LedgerApi.rejection(LedgerApi.UNKNOWN_TRANSFER, "no transfer " + id);
+  }
+
+  private Step blocks(RequestReader body) {
+    long from = body.longValue("from", 0, 0, Long.MAX_VALUE);
+    int limit = body.intValue("limit", LedgerApi.DEFAULT_BLOCKS_PER_PAGE, 1,
+        LedgerApi.MAX_BLOCKS_PER_PAGE);
+    return (batch, state) -> new Answer.FromJournal(
+        (journal, bound) -> LedgerApi.blocks(journal.blocks(from, limit, bound), bound));
+  }
+
+  /** The id is looked up in memory in the request's turn; block and signatures on the disk. */
+  private Step transferProof(RequestReader body) {
+    TransferId id = body.id("id");
+    return (batch, state) -> state.transfer(id)
+        .<Answer>map(t -> new Answer.FromJournal((journal, bound) -> LedgerApi.transferProof(t,
+            journal.transfer(t.sequence(), t.id(), bound).orElseThrow(() ->
+                new IllegalStateException("transfer " + t.sequence() + " is in memory but in no "
+                    + "journal batch below " + bound)))))
+        .orElseGet(() -> new Answer.Ready(unknownTransfer(id)));
   }
 
   private JsonObject status(LedgerView state) {
@@ -269,7 +336,7 @@ public final class LedgerVerticle extends VerticleBase {
       pending.message().fail(LedgerApi.FAILURE_UNAVAILABLE, "ledger failed closed");
       return;
     }
-    if (queue.size() >= settings.maxPendingRequests()) {
+    if (queue.size() + journalReadsInFlight >= settings.maxPendingRequests()) {
       pending.message().fail(LedgerApi.FAILURE_OVERLOADED, "ledger overloaded, retry later");
       return;
     }
@@ -293,7 +360,7 @@ public final class LedgerVerticle extends VerticleBase {
       try {
         while (!queue.isEmpty() && !batch.isFull()) {
           pending = queue.poll();
-          replies.add(new Reply(pending.message(), pending.run().apply(batch, state)));
+          replies.add(new Reply(pending.message(), pending.step().apply(batch, state)));
         }
       } catch (RuntimeException e) {
         // Fail closed: the ledger undoes the batch, and no request of it gets an answer that
@@ -306,7 +373,7 @@ public final class LedgerVerticle extends VerticleBase {
         continue;
       }
       if (!batch.hasRecords()) {
-        replies.forEach(r -> r.message().reply(r.body()));
+        answer(replies);
         continue;
       }
       writing = true;
@@ -318,7 +385,7 @@ public final class LedgerVerticle extends VerticleBase {
       }).onComplete(written -> {
         writing = false;
         if (written.succeeded()) {
-          replies.forEach(r -> r.message().reply(r.body()));
+          answer(replies);
           maybeSnapshot();
         } else {
           replies.forEach(r -> r.message().fail(LedgerApi.FAILURE_UNAVAILABLE,
@@ -330,8 +397,45 @@ public final class LedgerVerticle extends VerticleBase {
     checkDrained();
   }
 
+  /**
+   * Answers the requests of a batch that is durable (or changed nothing). Journal reads go to
+   * their workers with the bound as of now: every batch below it is on disk, this one included.
+   */
+  private void answer(List<Reply> replies) {
+    long bound = ledger.position().nextBatchSequence();
+    for (Reply reply : replies) {
+      if (reply.answer() instanceof Answer.Ready ready) {
+        reply.message().reply(ready.body());
+      } else {
+        readJournal(reply.message(), ((Answer.FromJournal) reply.answer()).read(), bound);
+      }
+    }
+  }
+
+  /**
+   * Runs a journal read on a read worker, unordered, so reads run side by side. A read that fails
+   * (a damaged journal, an I/O error) is logged and fails its request as unavailable.
+   */
+  private void readJournal(Message<Object> message, JournalRead read, long bound) {
+    JournalBlocks journal = ledger.journalBlocks();
+    journalReadsInFlight++;
+    journalReadWorker.executeBlocking(() -> read.read(journal, bound), false)
+        .onComplete(done -> {
+          journalReadsInFlight--;
+          if (done.succeeded()) {
+            message.reply(done.result());
+          } else {
+            LOG.log(Level.ERROR, "event=journal_read_failed bound={0} error={1}", bound,
+                done.cause().toString());
+            message.fail(LedgerApi.FAILURE_UNAVAILABLE,
+                "journal read failed: " + done.cause().getMessage());
+          }
+          checkDrained();
+        });
+  }
+
   private void checkDrained() {
-    if (drained != null && !writing && queue.isEmpty()) {
+    if (drained != null && !writing && queue.isEmpty() && journalReadsInFlight == 0) {
       drained.tryComplete();
     }
   }

@@ -35,11 +35,15 @@ final class RequestReader {
   }
 
   int intValue(String field, int fallback, int min, int max) {
+    return (int) longValue(field, fallback, min, max);
+  }
+
+  long longValue(String field, long fallback, long min, long max) {
     long value = longValue(field, fallback);
     if (value < min || value > max) {
       throw new BadRequest(field + " must be " + min + " to " + max);
     }
-    return (int) value;
+    return value;
   }
 
   TransferId id(String field) {
