@@ -238,7 +238,7 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         (int) http.number("sessionTokenSeconds", 900, 5, 900),
         (int) http.number("maxSessionTokens", 100_000, 1, 10_000_000),
         (int) http.number("clockSkewSeconds", 60, 0, 600),
-        (int) http.number("maxPageSize", 100, 1, 10_000),
+        (int) http.number("maxPageSize", 100, 1, 1_000),
         (int) http.number("idleTimeoutSeconds", 300, 1, 86_400));
     http.finish();
     return new PaywireConfig(nodeConfig, ledgerConfig, tlsConfig, textConfig, compatConfig,

@@ -511,11 +511,55 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void getTransfer(RoutingContext ctx) {
-    ApiError.send(ctx, 503, ApiError.UNAVAILABLE, "PENDING");
+    SessionTokens.Login login = ctx.get(LOGIN_KEY);
+    TransferId id = TransferId.parseOrNull(ctx.pathParam("id"));
+    if (id == null) {
+      ApiError.send(ctx, 400, ApiError.BAD_REQUEST, "id must be 32 lowercase hex digits");
+      return;
+    }
+    sessions.ledger().transferProof(id).onComplete(done -> {
+      LedgerReply<LedgerViews.TransferProof> reply = done.result();
+      if (reply instanceof LedgerReply.Ok<LedgerViews.TransferProof> ok
+          && party(login.name(), ok.value().transfer())) {
+        LedgerViews.TransferProof proof = ok.value();
+        JsonObject json = new JsonObject().put("transfer", transfer(proof.transfer()))
+            .put("block", proof.block()).put("blockHash", proof.blockHash());
+        if (proof.payerSignature() != null) {
+          json.put("payerSignature", Base64.getEncoder().encodeToString(proof.payerSignature()));
+        }
+        if (proof.payeeSignature() != null) {
+          json.put("payeeSignature", Base64.getEncoder().encodeToString(proof.payeeSignature()));
+        }
+        send(ctx, 200, json);
+      } else if (reply instanceof LedgerReply.Unknown<?>) {
+        ApiError.send(ctx, 503, ApiError.UNAVAILABLE, "no answer from the ledger");
+      } else {
+        // Someone else's transfer is as absent as one that does not exist.
+        ApiError.send(ctx, 404, ApiError.NOT_FOUND, "no such transfer of yours");
+      }
+    });
   }
 
   private void listBlocks(RoutingContext ctx) {
-    ApiError.send(ctx, 503, ApiError.UNAVAILABLE, "PENDING");
+    long from = queryLong(ctx, "from", 0);
+    int limit = pageLimit(ctx);
+    if (limit < 0) {
+      return;
+    }
+    sessions.ledger().blocks(from, limit).onComplete(done -> {
+      LedgerReply<LedgerViews.Blocks> reply = done.result();
+      if (reply instanceof LedgerReply.Ok<LedgerViews.Blocks> ok) {
+        JsonArray blocks = new JsonArray();
+        ok.value().blocks().forEach(b -> blocks.add(new JsonObject()
+            .put("sequence", b.sequence()).put("previousHash", b.previousHash())
+            .put("hash", b.hash()).put("timeMillis", b.timeMillis()).put("count", b.count())));
+        send(ctx, 200, new JsonObject().put("head", ok.value().head()).put("blocks", blocks));
+      } else if (reply instanceof LedgerReply.Rejected<LedgerViews.Blocks> rejected) {
+        ApiError.send(ctx, 400, ApiError.BAD_REQUEST, rejected.reason());
+      } else {
+        ApiError.send(ctx, 503, ApiError.UNAVAILABLE, "no answer from the ledger");
+      }
+    });
   }
 
   // ---- helpers -----------------------------------------------------------------------------------

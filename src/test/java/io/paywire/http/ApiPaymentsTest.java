@@ -210,6 +210,50 @@ class ApiPaymentsTest {
     }
   }
 
+  @Test
+  void aTransferCarriesItsBlockAndProofAndTheBlocksChain() throws Exception {
+    ApiUser alice = registered("alice", KeyType.EC);
+    ApiUser bob = registered("bob", KeyType.RSA);
+    ApiUser eve = registered("eve", KeyType.EC);
+    byte[] body = ApiUser.paymentBody("alice", "bob", 30, id(31));
+    String token = alice.paymentToken(body);
+    assertThat(api.post("/transactions", body, "Bearer " + token, "application/json").status())
+        .isEqualTo(201);
+    assertThat(bob.login().status()).isEqualTo(200);
+    assertThat(eve.login().status()).isEqualTo(200);
+
+    ApiClient.Reply proof = api.get("/transfers/" + id(31), bob.token());
+    assertThat(proof.status()).as("%s", proof).isEqualTo(200);
+    JsonObject json = proof.json();
+    assertThat(json.getJsonObject("transfer").getString("source")).isEqualTo("alice");
+    assertThat(json.getJsonObject("transfer").getLong("amount")).isEqualTo(30);
+    // The payer's proof is the very token it sent: anyone can check it against its key.
+    assertThat(new String(java.util.Base64.getDecoder().decode(json.getString("payerSignature")),
+        StandardCharsets.US_ASCII)).isEqualTo(token);
+    assertThat(json.containsKey("payeeSignature")).isFalse();
+    // Someone else's transfer is as absent as a missing one; no token, no read.
+    assertThat(api.get("/transfers/" + id(31), eve.token()).status()).isEqualTo(404);
+    assertThat(api.get("/transfers/" + id(99), bob.token()).status()).isEqualTo(404);
+    assertThat(api.get("/transfers/" + id(31)).status()).isEqualTo(401);
+
+    ApiClient.Reply page = api.get("/blocks?from=0&limit=100");
+    assertThat(page.status()).isEqualTo(200);
+    List<JsonObject> blocks = page.json().getJsonArray("blocks").stream()
+        .map(JsonObject.class::cast).toList();
+    assertThat(page.json().getLong("head")).isEqualTo(blocks.size());
+    assertThat(blocks.get(0).getString("previousHash")).isEqualTo("0".repeat(64));
+    for (int i = 1; i < blocks.size(); i++) {
+      assertThat(blocks.get(i).getString("previousHash"))
+          .isEqualTo(blocks.get(i - 1).getString("hash"));
+      assertThat(blocks.get(i).getLong("sequence")).isEqualTo(i);
+    }
+    JsonObject block = blocks.get(json.getInteger("block"));
+    assertThat(block.getString("hash")).isEqualTo(json.getString("blockHash"));
+    assertThat(api.get("/blocks?from=1&limit=1").json().getJsonArray("blocks")).hasSize(1);
+    assertThat(api.get("/blocks?limit=1000").status()).as("above http.maxPageSize")
+        .isEqualTo(400);
+  }
+
   private String sessionToken(ApiUser user) throws Exception {
     assertThat(user.login().status()).isEqualTo(200);
     return user.token();
