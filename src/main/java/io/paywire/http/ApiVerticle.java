@@ -364,7 +364,9 @@ public final class ApiVerticle extends VerticleBase {
     }
     Context owner = vertx.getOrCreateContext();
     Session session = sessions.open(new Peer(VIA, ip, null));
-    session.login(body.getString("name"), 0, new Proof.SignedChallenge(nonce, signature))
+    // A new proof of key replaces the account's earlier API login, on this node or another.
+    session.login(body.getString("name"), 0, new Proof.SignedChallenge(nonce, signature),
+            replaced -> settings.tokens().endSession(replaced))
         .onComplete(done -> {
           if (done.failed()) {
             session.close();

@@ -118,6 +118,18 @@ public final class SessionTokens {
     return end(login.jti());
   }
 
+  /**
+   * Ends the login whose session-core session owns {@code presenceOwner} (its
+   * {@link Session#id()}), if it is one of this node's: a newer login of the same account
+   * replaced it.
+   */
+  public Future<Void> endSession(String presenceOwner) {
+    return live.values().stream()
+        .filter(login -> login.session() != null && presenceOwner.equals(login.session().id()))
+        .map(login -> end(login.jti()))
+        .findFirst().orElse(Future.succeededFuture());
+  }
+
   /** Ends every login (the node is stopping). */
   public Future<Void> endAll() {
     return Future.all(live.keySet().stream().map(this::end).toList()).mapEmpty();

@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -56,8 +57,8 @@ public final class Session {
 
   private final Sessions sessions;
   private final Peer peer;
-  /** The owner of this session's presence entry: new at every login. */
-  private String id;
+  /** The owner of this session's presence entry: new at every login (read by other threads). */
+  private volatile String id;
   /** The logged-in account's name as registered, or null. */
   private String user;
   private boolean keyProven;
@@ -114,6 +115,21 @@ public final class Session {
    * @param port where the client takes peer payments, or 0
    */
   public Future<Result<Views.Login>> login(String name, int port, Proof proof) {
+    return login(name, port, proof, null);
+  }
+
+  /**
+   * Logs in, and when the account is online already through this same entry point, lets a login
+   * proven by the account's key replace that one: the newest proof of key wins. So a client that
+   * crashed, or a browser tab closed without logging out, does not lock its account out until
+   * the old login expires. A login through another entry point is never replaced.
+   *
+   * @param replaced told the presence owner ({@link #id()}) of the login this one replaced, so
+   *     the entry point can end that session; null to refuse as {@link #login(String, int,
+   *     Proof)} does
+   */
+  public Future<Result<Views.Login>> login(String name, int port, Proof proof,
+      Consumer<String> replaced) {
     if (closed) {
       return refused(Refusal.CLOSED, "session closed");
     }
@@ -139,7 +155,7 @@ public final class Session {
               return refused(Refusal.AUTH_FAIL, "unknown account or wrong key");
             }
             throttle.refund(throttled, name);
-            return goOnline(account.name(), port, proof2 == ProofCheck.PROVEN);
+            return goOnline(account.name(), port, proof2 == ProofCheck.PROVEN, replaced);
           });
         })
         .onComplete(done -> loginInFlight = false);
@@ -174,12 +190,29 @@ public final class Session {
     return Future.succeededFuture(same ? ProofCheck.PROVEN : ProofCheck.FAILED);
   }
 
-  private Future<Result<Views.Login>> goOnline(String name, int port, boolean proven) {
+  private Future<Result<Views.Login>> goOnline(String name, int port, boolean proven,
+      Consumer<String> replaced) {
     Presence presence = sessions.presenceWriter();
     id = UUID.randomUUID().toString(); // a new login token, never shown to a client
     Presence.Entry entry = new Presence.Entry(name, peer.ip(), port, sessions.shared().node(),
         peer.via(), id, System.currentTimeMillis());
-    return presence.login(entry).compose(online -> {
+    Future<Boolean> wentOnline = presence.login(entry);
+    if (replaced != null && proven) {
+      wentOnline = wentOnline.compose(online -> online ? Future.succeededFuture(true)
+          : presence.entry(name).compose(existing -> {
+            if (existing == null || !existing.via().equals(peer.via())) {
+              return Future.succeededFuture(false);
+            }
+            return presence.logoutSession(name, existing.session())
+                .compose(removed -> presence.login(entry))
+                .andThen(done -> {
+                  if (Boolean.TRUE.equals(done.result())) {
+                    replaced.accept(existing.session());
+                  }
+                });
+          }));
+    }
+    return wentOnline.compose(online -> {
       if (!online) {
         return refused(Refusal.ALREADY_ONLINE, "the account is logged in elsewhere");
       }

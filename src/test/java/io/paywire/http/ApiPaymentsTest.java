@@ -254,6 +254,39 @@ class ApiPaymentsTest {
         .isEqualTo(400);
   }
 
+  @Test
+  void aNewProofOfKeyReplacesTheEarlierApiLoginButNeverATextLogin() throws Exception {
+    ApiUser web = registered("again", KeyType.EC);
+    assertThat(web.login().status()).isEqualTo(200);
+    String first = web.token();
+    // The client lost its token (a crash, a closed tab): a fresh proof of key logs in again.
+    assertThat(web.login().status()).isEqualTo(200);
+    String second = web.token();
+    assertThat(api.get("/online", first).status()).as("the replaced token").isEqualTo(401);
+    ApiClient.Reply online = api.get("/online", second);
+    assertThat(online.status()).isEqualTo(200);
+    assertThat(online.json().getJsonArray("users").stream().map(JsonObject.class::cast)
+        .filter(u -> u.getString("name").equals("again")).count()).isEqualTo(1);
+    // A wrong key replaces nothing.
+    ApiUser impostor = new ApiUser(api, "again", KeyType.EC.generate());
+    assertThat(impostor.login().status()).isEqualTo(401);
+    assertThat(api.get("/online", second).status()).isEqualTo(200);
+    assertThat(api.post("/auth/logout", new byte[0], "Bearer " + second, null).status())
+        .isEqualTo(204);
+
+    // A text-protocol login is another entry point: the API may not take it over.
+    KeyPair keys = KeyType.EC.generate();
+    try (TlsLineClient text = TlsLineClient.connect(node.tlsPort(), node.fingerprint(), keys,
+        Certificates.selfSigned(keys, "both", Duration.ofDays(1)))) {
+      assertThat(text.ask("REGISTER#both#100")).isEqualTo("100 OK");
+      assertThat(text.askList("both#0").get(0)).isEqualTo("100");
+      ApiClient.Reply taken = new ApiUser(api, "both", keys).login();
+      assertThat(taken.status()).isEqualTo(409);
+      assertThat(taken.json().getString("error")).isEqualTo("ALREADY_ONLINE");
+      assertThat(text.askList("LIST").get(0)).isEqualTo("100"); // still logged in
+    }
+  }
+
   private String sessionToken(ApiUser user) throws Exception {
     assertThat(user.login().status()).isEqualTo(200);
     return user.token();
