@@ -197,7 +197,11 @@ public final class ApiVerticle extends VerticleBase {
       if (unsupportedMediaType(ctx.failure())) {
         ctx.next();
       } else if (ctx.statusCode() == 400 || ctx.failure() instanceof ValidatorException) {
-        ApiError.send(ctx, 400, REGISTRATION_REFUSED); // even the envelope's shape tells nothing
+        // Even the envelope's shape tells nothing: the same reply after the same work (and the
+        // same rate, or malformed bodies would buy that work for free).
+        if (limited(ctx, settings.rates().register(), ip(ctx))) {
+          refuseRegistration(ctx, new JsonObject());
+        }
       } else {
         ctx.next();
       }
@@ -311,9 +315,7 @@ public final class ApiVerticle extends VerticleBase {
       return;
     }
     JsonObject body = body(ctx);
-    vertx.executeBlocking(() -> EncryptedRegistration.open(body,
-            settings.registrationKeys().getPrivate(), settings.enrollment()), false)
-        .onComplete(opened -> {
+    open(body).onComplete(opened -> {
           EncryptedRegistration.Request request = opened.succeeded() ? opened.result() : null;
           if (request == null) {
             ApiError.send(ctx, 400, REGISTRATION_REFUSED);
@@ -333,6 +335,17 @@ public final class ApiVerticle extends VerticleBase {
                 }
               });
         });
+  }
+
+  /** Opens a registration body on a worker: RSA, AES and, with enrollment, Argon2. */
+  private Future<EncryptedRegistration.Request> open(JsonObject body) {
+    return vertx.executeBlocking(() -> EncryptedRegistration.open(body,
+        settings.registrationKeys().getPrivate(), settings.enrollment()), false);
+  }
+
+  /** The one registration refusal, after the work of opening {@code body} (which fails). */
+  private void refuseRegistration(RoutingContext ctx, JsonObject body) {
+    open(body).onComplete(done -> ApiError.send(ctx, 400, REGISTRATION_REFUSED));
   }
 
   private void challenge(RoutingContext ctx) {

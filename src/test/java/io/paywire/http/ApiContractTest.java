@@ -80,7 +80,8 @@ class ApiContractTest {
   @Test
   void limitsAnswerWithTheirStatusAndTheOneErrorShape() throws Exception {
     try (TestNode node = TestNode.startWith(dir, new JsonObject().put("http", new JsonObject()
-        .put("maxBodyBytes", 1024).put("challengesPerMinute", 3)))) {
+        .put("maxBodyBytes", 1024).put("challengesPerMinute", 3)
+        .put("registrationsPerMinute", 2)))) {
       ApiClient api = ApiClient.of(node, dir);
       ApiClient.Reply large = api.post("/auth/challenge",
           ("{\"name\":\"" + "x".repeat(2000) + "\"}").getBytes(), null, "application/json");
@@ -104,6 +105,12 @@ class ApiContractTest {
         assertThat(api.post("/auth/challenge", new JsonObject().put("name", "a")).status())
             .isEqualTo(200);
       }
+      // Registrations are rated even when the contract refuses their envelope: each costs the
+      // server an RSA decryption either way.
+      for (int i = 0; i < 2; i++) {
+        assertThat(api.post("/register", new JsonObject().put("c", 1)).status()).isEqualTo(400);
+      }
+      assertThat(api.post("/register", new JsonObject().put("c", 1)).status()).isEqualTo(429);
       ApiClient.Reply limited = api.post("/auth/challenge", new JsonObject().put("name", "a"));
       assertThat(limited.status()).as("%s", limited).isEqualTo(429);
       assertThat(limited.json().getString("error")).isEqualTo("RATE_LIMITED");
