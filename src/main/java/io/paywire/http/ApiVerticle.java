@@ -21,7 +21,6 @@ import io.paywire.session.Sessions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -571,11 +570,7 @@ public final class ApiVerticle extends VerticleBase {
 
   /** Runs a call on the context that owns the login's session, and answers on this one. */
   private <T> Future<T> onOwner(SessionTokens.Login login, Supplier<Future<T>> call) {
-    Context here = vertx.getOrCreateContext();
-    Promise<T> answered = Promise.promise();
-    login.owner().runOnContext(v -> call.get().onComplete(done ->
-        here.runOnContext(w -> answered.handle(done))));
-    return answered.future();
+    return login.onOwner(vertx.getOrCreateContext(), call);
   }
 
   private boolean limited(RoutingContext ctx, AddressRates rates, String ip) {
