@@ -8,6 +8,7 @@ import io.paywire.crypto.Pem;
 import io.paywire.crypto.PublicKeys;
 import io.paywire.ledger.AccountName;
 import io.paywire.ledger.TransferId;
+import io.paywire.net.ConnectionGate;
 import io.paywire.net.ServerIdentity;
 import io.paywire.net.TlsServerOptions;
 import io.paywire.session.Enrollment;
@@ -98,12 +99,13 @@ public final class ApiVerticle extends VerticleBase {
    *
    * @param enrollment who may register, or null for anyone
    * @param challengeTtlSeconds how long a login nonce lives (session.challengeTtlSeconds)
+   * @param webSockets the live channel's open sockets, bounded by http.maxWebSockets
    */
   public record Settings(String host, int port, PaywireConfig.Http limits,
       int handshakeTimeoutSeconds, ServerIdentity identity, SSLEngineOptions engine,
       Sessions.Shared sessions, SessionTokens tokens, KeyPair registrationKeys,
       Enrollment enrollment, Rates rates, PrometheusMeterRegistry metrics,
-      long ledgerTimeoutMillis, int challengeTtlSeconds) {}
+      long ledgerTimeoutMillis, int challengeTtlSeconds, ConnectionGate webSockets) {}
 
   private enum Access { OPEN, OPTIONAL_LOGIN, LOGIN }
 
@@ -135,8 +137,16 @@ public final class ApiVerticle extends VerticleBase {
           options.setHost(settings.host()).setPort(settings.port())
               .setIdleTimeout(settings.limits().idleTimeoutSeconds())
               .setIdleTimeoutUnit(TimeUnit.SECONDS)
-              .setMaxFormAttributeSize(settings.limits().maxBodyBytes());
-          server = vertx.createHttpServer(options).requestHandler(router);
+              .setMaxFormAttributeSize(settings.limits().maxBodyBytes())
+              .setMaxWebSocketMessageSize(settings.limits().maxWebSocketMessageBytes())
+              .setMaxWebSocketFrameSize(settings.limits().maxWebSocketMessageBytes());
+          LiveChannel live = new LiveChannel(vertx, sessions, settings.tokens(),
+              settings.limits(), LiveChannel.allowedOrigins(settings.limits().allowedOrigins(),
+                  settings.host(), settings.port()), settings.webSockets());
+          server = vertx.createHttpServer(options).requestHandler(router)
+              .webSocketHandshakeHandler(live::handshake)
+              // Accepted sockets are set up by the handshake handler; Vert.x wants this one set.
+              .webSocketHandler(ws -> { });
           return server.listen();
         });
   }
