@@ -10,6 +10,7 @@ import io.paywire.session.Result;
 import io.paywire.session.Sessions;
 import io.paywire.session.TransferEvents;
 import io.paywire.session.Views;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -46,6 +47,7 @@ final class LiveChannel {
   static final String PATH = "/ws";
   /** WebSocket close codes (RFC 6455, 7.4.1). */
   static final short POLICY_VIOLATION = 1008;
+  static final short INTERNAL_ERROR = 1011;
   static final short TRY_AGAIN_LATER = 1013;
 
   private static final System.Logger LOG = System.getLogger(LiveChannel.class.getName());
@@ -164,8 +166,15 @@ final class LiveChannel {
       open.add(this);
       ws.closeHandler(v -> closed());
       ws.exceptionHandler(e -> {
-        LOG.log(Level.DEBUG, "event=live_failed ip={0} error={1}", ip, e.toString());
-        ws.close();
+        if (closed) {
+          return; // the connection went: nothing to say
+        }
+        // A message over http.maxWebSocketMessageBytes, a broken frame: Netty names the code.
+        short code = e instanceof CorruptedWebSocketFrameException corrupted
+            ? (short) corrupted.closeStatus().code() : INTERNAL_ERROR;
+        LOG.log(Level.INFO, "event=live_closed reason=failed code={0} ip={1} error={2}", code, ip,
+            e.getMessage());
+        close(code, "refused");
       });
       ws.textMessageHandler(this::received);
       ws.binaryMessageHandler(b -> refuse(ApiError.BAD_REQUEST, "send text messages only"));
