@@ -54,10 +54,7 @@ class LiveChannelLimitsTest {
   }
 
   private ApiUser loggedIn(String name) throws Exception {
-    ApiUser user = ApiUser.of(api, name, KeyType.EC);
-    assertThat(user.register(1_000L, null).status()).isEqualTo(201);
-    assertThat(user.login().status()).isEqualTo(200);
-    return user;
+    return ApiUser.loggedIn(api, name, 1_000L);
   }
 
   @Test
