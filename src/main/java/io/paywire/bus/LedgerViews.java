@@ -36,7 +36,8 @@ public final class LedgerViews {
   public record Transfer(long sequence, TransferId id, String payer, String payee, long amount,
       long timeMillis) {
 
-    static Transfer from(JsonObject json) {
+    /** Reads a transfer in the ledger's shape (also the body of the transfer events). */
+    public static Transfer from(JsonObject json) {
       return new Transfer(json.getLong("sequence"), TransferId.parseOrNull(json.getString("id")),
           json.getString("payer"), json.getString("payee"), json.getLong("amount"),
           json.getLong("timeMillis"));

@@ -3,12 +3,17 @@ package io.paywire.config;
 import io.paywire.ledger.LedgerOptions;
 import io.paywire.ledger.LedgerRules;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Everything tunable about a node, read from {@code conf/paywire.json}. Every key has a default
@@ -41,10 +46,27 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
    * @param clockSkewSeconds how far a signed request's {@code iat} may lie in the future
    * @param maxPageSize the largest {@code limit} of a paged read
    * @param idleTimeoutSeconds a connection with no traffic for this long is closed
+   * @param allowedOrigins origins ({@code https://host:port}, lower case, no path) whose pages
+   *     may open the live channel ({@code GET /ws}); empty means the node's own,
+   *     {@code https://<node.host>:<port>} and {@code https://localhost:<port>}
+   * @param webSocketAuthTimeoutSeconds a live-channel socket that has not authenticated by then
+   *     is closed
+   * @param maxWebSocketMessageBytes a larger message from a client closes its socket
+   * @param maxWebSockets live-channel sockets open at once per node; more are refused (503)
+   * @param maxWebSocketQueuedEvents events waiting to be written to one socket (before its
+   *     ready message, or behind a balance read); past it, or when the socket's write queue is
+   *     full, the client is not reading and its socket is closed
    */
   public record Http(int maxBodyBytes, int registrationsPerMinute, int challengesPerMinute,
       int loginsPerMinute, int sessionTokenSeconds, int maxSessionTokens, int clockSkewSeconds,
-      int maxPageSize, int idleTimeoutSeconds) {}
+      int maxPageSize, int idleTimeoutSeconds, List<String> allowedOrigins,
+      int webSocketAuthTimeoutSeconds, int maxWebSocketMessageBytes, int maxWebSockets,
+      int maxWebSocketQueuedEvents) {
+
+    public Http {
+      allowedOrigins = List.copyOf(allowedOrigins);
+    }
+  }
 
   /**
    * The compatibility listener for the original C++ client (docs/protocol.md, compatibility).
@@ -239,10 +261,32 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         (int) http.number("maxSessionTokens", 100_000, 1, 10_000_000),
         (int) http.number("clockSkewSeconds", 60, 0, 600),
         (int) http.number("maxPageSize", 100, 1, 1_000),
-        (int) http.number("idleTimeoutSeconds", 300, 1, 86_400));
+        (int) http.number("idleTimeoutSeconds", 300, 1, 86_400),
+        origins(http.strings("allowedOrigins", List.of()), "http.allowedOrigins"),
+        (int) http.number("webSocketAuthTimeoutSeconds", 10, 1, 300),
+        (int) http.number("maxWebSocketMessageBytes", 4_096, 256, 1 << 20),
+        (int) http.number("maxWebSockets", 1_000, 1, 1_000_000),
+        (int) http.number("maxWebSocketQueuedEvents", 256, 1, 100_000));
     http.finish();
     return new PaywireConfig(nodeConfig, ledgerConfig, tlsConfig, textConfig, compatConfig,
         sessionConfig, httpConfig);
+  }
+
+  /** What a browser sends as {@code Origin}: {@code http(s)://host[:port]}, no path. */
+  private static final Pattern ORIGIN =
+      Pattern.compile("https?://(\\[[0-9a-f:.]+\\]|[a-z0-9.-]+)(:[0-9]{1,5})?");
+
+  private static List<String> origins(List<String> origins, String key) throws ConfigException {
+    List<String> normalized = new ArrayList<>();
+    for (String origin : origins) {
+      String lower = origin.toLowerCase(Locale.ROOT);
+      if (!ORIGIN.matcher(lower).matches()) {
+        throw new ConfigException(key + " must hold origins such as \"https://example.com:8443\""
+            + " (scheme, host, optional port, no path), not \"" + origin + "\"");
+      }
+      normalized.add(lower);
+    }
+    return normalized;
   }
 
   public PaywireConfig withPorts(Integer tlsPort, Integer httpPort, Integer compatPort)
@@ -300,6 +344,19 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         throw new ConfigException(key(name) + " must be a non-empty string");
       }
       return s;
+    }
+
+    List<String> strings(String name, List<String> fallback) throws ConfigException {
+      read.add(name);
+      Object value = json.getValue(name);
+      if (value == null) {
+        return fallback;
+      }
+      if (!(value instanceof JsonArray array) || !array.stream().allMatch(
+          item -> item instanceof String s && !s.isBlank())) {
+        throw new ConfigException(key(name) + " must be a list of non-empty strings");
+      }
+      return array.stream().map(String.class::cast).toList();
     }
 
     /** A setting that no longer does anything: accepted, with a warning, so old files still load. */

@@ -8,6 +8,7 @@ import io.paywire.crypto.Pem;
 import io.paywire.crypto.PublicKeys;
 import io.paywire.ledger.AccountName;
 import io.paywire.ledger.TransferId;
+import io.paywire.net.ConnectionGate;
 import io.paywire.net.ServerIdentity;
 import io.paywire.net.TlsServerOptions;
 import io.paywire.session.Enrollment;
@@ -21,7 +22,6 @@ import io.paywire.session.Sessions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -99,12 +99,13 @@ public final class ApiVerticle extends VerticleBase {
    *
    * @param enrollment who may register, or null for anyone
    * @param challengeTtlSeconds how long a login nonce lives (session.challengeTtlSeconds)
+   * @param webSockets the live channel's open sockets, bounded by http.maxWebSockets
    */
   public record Settings(String host, int port, PaywireConfig.Http limits,
       int handshakeTimeoutSeconds, ServerIdentity identity, SSLEngineOptions engine,
       Sessions.Shared sessions, SessionTokens tokens, KeyPair registrationKeys,
       Enrollment enrollment, Rates rates, PrometheusMeterRegistry metrics,
-      long ledgerTimeoutMillis, int challengeTtlSeconds) {}
+      long ledgerTimeoutMillis, int challengeTtlSeconds, ConnectionGate webSockets) {}
 
   private enum Access { OPEN, OPTIONAL_LOGIN, LOGIN }
 
@@ -136,8 +137,16 @@ public final class ApiVerticle extends VerticleBase {
           options.setHost(settings.host()).setPort(settings.port())
               .setIdleTimeout(settings.limits().idleTimeoutSeconds())
               .setIdleTimeoutUnit(TimeUnit.SECONDS)
-              .setMaxFormAttributeSize(settings.limits().maxBodyBytes());
-          server = vertx.createHttpServer(options).requestHandler(router);
+              .setMaxFormAttributeSize(settings.limits().maxBodyBytes())
+              .setMaxWebSocketMessageSize(settings.limits().maxWebSocketMessageBytes())
+              .setMaxWebSocketFrameSize(settings.limits().maxWebSocketMessageBytes());
+          LiveChannel live = new LiveChannel(vertx, sessions, settings.tokens(),
+              settings.limits(), LiveChannel.allowedOrigins(settings.limits().allowedOrigins(),
+                  settings.host(), settings.port()), settings.webSockets());
+          server = vertx.createHttpServer(options).requestHandler(router)
+              .webSocketHandshakeHandler(live::handshake)
+              // Accepted sockets are set up by the handshake handler; Vert.x wants this one set.
+              .webSocketHandler(ws -> { });
           return server.listen();
         });
   }
@@ -586,11 +595,7 @@ public final class ApiVerticle extends VerticleBase {
 
   /** Runs a call on the context that owns the login's session, and answers on this one. */
   private <T> Future<T> onOwner(SessionTokens.Login login, Supplier<Future<T>> call) {
-    Context here = vertx.getOrCreateContext();
-    Promise<T> answered = Promise.promise();
-    login.owner().runOnContext(v -> call.get().onComplete(done ->
-        here.runOnContext(w -> answered.handle(done))));
-    return answered.future();
+    return login.onOwner(vertx.getOrCreateContext(), call);
   }
 
   private boolean limited(RoutingContext ctx, AddressRates rates, String ip) {

@@ -4,6 +4,7 @@ import io.paywire.crypto.Pem;
 import io.paywire.session.Session;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The API's session tokens: JWTs signed by the node's own ES256 key (Vert.x Auth JWT), audience
@@ -36,9 +38,34 @@ public final class SessionTokens {
   /** The bound on a session token's lifetime. */
   public static final int MAX_LIFETIME_SECONDS = 900;
 
+  /**
+   * When a login ends, a message {@code {"jti", "name", "reason"}} is published on
+   * {@code ENDED + "." + jti} ({@link #endedAddress}): one address per login, so whoever follows
+   * a login (a live-channel socket) hears its end only. {@code reason} is one of
+   * {@link #LOGOUT}, {@link #EXPIRED}, {@link #STOPPING}. Node-local, as the logins are.
+   */
+  public static final String ENDED = "paywire.sessions.ended";
+  public static final String LOGOUT = "logout";
+  public static final String EXPIRED = "expired";
+  public static final String STOPPING = "stopping";
+
   /** A live login: the account, its session-core session and the context that owns it. */
   public record Login(String jti, String name, Session session, Context owner,
-      long expiresAtSeconds) {}
+      long expiresAtSeconds) {
+
+    /** Runs a call on the context that owns this login's session, answering on {@code here}. */
+    public <T> Future<T> onOwner(Context here, Supplier<Future<T>> call) {
+      Promise<T> answered = Promise.promise();
+      owner.runOnContext(v -> call.get().onComplete(done ->
+          here.runOnContext(w -> answered.handle(done))));
+      return answered.future();
+    }
+  }
+
+  /** Where the end of the login {@code jti} is published. */
+  public static String endedAddress(String jti) {
+    return ENDED + "." + jti;
+  }
 
   private final Vertx vertx;
   private final JWTAuth auth;
@@ -82,7 +109,7 @@ public final class SessionTokens {
     long now = System.currentTimeMillis() / 1000;
     Login login = new Login(jti, name, session, owner, now + lifetimeSeconds);
     live.put(jti, login);
-    long timer = vertx.setTimer(lifetimeSeconds * 1000L, t -> end(jti));
+    long timer = vertx.setTimer(lifetimeSeconds * 1000L, t -> end(jti, EXPIRED));
     timers.put(jti, timer);
     return login;
   }
@@ -115,7 +142,7 @@ public final class SessionTokens {
 
   /** Revokes a login (logout): its token is refused from now on and the account goes offline. */
   public Future<Void> revoke(Login login) {
-    return end(login.jti());
+    return end(login.jti(), LOGOUT);
   }
 
   /**
@@ -132,14 +159,20 @@ public final class SessionTokens {
 
   /** Ends every login (the node is stopping). */
   public Future<Void> endAll() {
-    return Future.all(live.keySet().stream().map(this::end).toList()).mapEmpty();
+    return Future.all(live.keySet().stream().map(jti -> end(jti, STOPPING)).toList())
+        .mapEmpty();
   }
 
   public int liveCount() {
     return live.size();
   }
 
-  private Future<Void> end(String jti) {
+  /** Whether the login {@code jti} is still live (not logged out, expired or ended). */
+  public boolean isLive(String jti) {
+    return live.containsKey(jti);
+  }
+
+  private Future<Void> end(String jti, String reason) {
     Login login = live.remove(jti);
     Long timer = timers.remove(jti);
     if (timer != null) {
@@ -148,7 +181,9 @@ public final class SessionTokens {
     if (login == null) {
       return Future.succeededFuture();
     }
-    io.vertx.core.Promise<Void> closed = io.vertx.core.Promise.promise();
+    vertx.eventBus().publish(endedAddress(jti), new JsonObject().put("jti", jti)
+        .put("name", login.name()).put("reason", reason));
+    Promise<Void> closed = Promise.promise();
     login.owner().runOnContext(v -> login.session().close().onComplete(closed));
     return closed.future();
   }

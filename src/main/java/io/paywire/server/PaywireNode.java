@@ -140,7 +140,8 @@ public final class PaywireNode {
         TlsServerOptions.engine(config.tls().engine()), sessions, tokens, keys.registration(),
         keys.enrollment(), ApiVerticle.Rates.of(config.http(),
             config.session().maxThrottledAddresses()),
-        metrics, config.ledger().requestTimeoutMillis(), config.session().challengeTtlSeconds());
+        metrics, config.ledger().requestTimeoutMillis(), config.session().challengeTtlSeconds(),
+        new ConnectionGate(config.http().maxWebSockets(), config.http().maxWebSockets()));
     return vertx.deployVerticle(() -> new ApiVerticle(api),
         new DeploymentOptions().setInstances(EVENT_LOOPS)).map(id -> {
           deployments.add(id);

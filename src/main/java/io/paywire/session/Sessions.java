@@ -6,6 +6,7 @@ import io.paywire.crypto.PublicKeys;
 import io.paywire.ledger.TransferId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.util.UUID;
@@ -73,6 +74,10 @@ public final class Sessions {
 
   Shared shared() {
     return shared;
+  }
+
+  EventBus eventBus() {
+    return vertx.eventBus();
   }
 
   Presence presenceWriter() {

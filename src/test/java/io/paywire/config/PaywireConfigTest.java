@@ -45,6 +45,15 @@ class PaywireConfigTest {
   }
 
   @Test
+  void allowedOriginsAreReadInLowerCaseAndEmptyByDefault() throws Exception {
+    assertThat(PaywireConfig.defaults().http().allowedOrigins()).isEmpty();
+    PaywireConfig config = PaywireConfig.fromJson(new JsonObject(
+        "{\"http\": {\"allowedOrigins\": [\"https://Pay.Example:8443\", \"http://[::1]:80\"]}}"));
+    assertThat(config.http().allowedOrigins())
+        .containsExactly("https://pay.example:8443", "http://[::1]:80");
+  }
+
+  @Test
   void errorsNameTheKey() {
     assertRefused("{\"ledger\": {\"maxBatchCommands\": 0}}", "ledger.maxBatchCommands");
     assertRefused("{\"ledger\": {\"maxTransferMinor\": 1.5}}", "ledger.maxTransferMinor");
@@ -56,6 +65,12 @@ class PaywireConfigTest {
     assertRefused("{\"ledger\": {\"maxBatchBytes\": 1000000, \"segmentBytes\": 1000}}",
         "ledger.segmentBytes");
     assertRefused("{\"node\": []}", "node must be an object");
+    assertRefused("{\"http\": {\"allowedOrigins\": \"https://a.example\"}}",
+        "http.allowedOrigins must be a list");
+    assertRefused("{\"http\": {\"allowedOrigins\": [\"https://a.example/console\"]}}",
+        "http.allowedOrigins must hold origins");
+    assertRefused("{\"http\": {\"webSocketAuthTimeoutSeconds\": 0}}",
+        "http.webSocketAuthTimeoutSeconds");
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -44,6 +45,27 @@ class SessionTokensTest {
   @Test
   void theIssuedTokenIsAccepted() throws Exception {
     assertThat(accepted(tokens.token(login))).isTrue();
+  }
+
+  @Test
+  void aRevokedLoginIsAnnouncedOnItsOwnAddressAndIsNoLongerLive() throws Exception {
+    SessionTokens.Login other = tokens.issue("bob", null, vertx.getOrCreateContext());
+    CompletableFuture<JsonObject> heard = new CompletableFuture<>();
+    CompletableFuture<JsonObject> heardOther = new CompletableFuture<>();
+    vertx.eventBus().<JsonObject>localConsumer(SessionTokens.endedAddress(login.jti()),
+        m -> heard.complete(m.body())).completion().toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    vertx.eventBus().<JsonObject>localConsumer(SessionTokens.endedAddress(other.jti()),
+        m -> heardOther.complete(m.body()));
+    assertThat(tokens.isLive(login.jti())).isTrue();
+    tokens.revoke(login);
+    JsonObject ended = heard.get(10, TimeUnit.SECONDS);
+    assertThat(ended.getString("jti")).isEqualTo(login.jti());
+    assertThat(ended.getString("name")).isEqualTo("alice");
+    assertThat(ended.getString("reason")).isEqualTo(SessionTokens.LOGOUT);
+    assertThat(tokens.isLive(login.jti())).isFalse();
+    assertThat(tokens.isLive(other.jti())).as("another login goes on").isTrue();
+    assertThat(heardOther).isNotDone();
   }
 
   @Test

@@ -34,6 +34,17 @@ public final class ApiUser {
     return new ApiUser(api, name, type.generate());
   }
 
+  /** A new user with an EC key, registered with {@code deposit} and logged in. */
+  public static ApiUser loggedIn(ApiClient api, String name, long deposit) throws Exception {
+    ApiUser user = of(api, name, KeyType.EC);
+    ApiClient.Reply registered = user.register(deposit, null);
+    ApiClient.Reply login = registered.status() == 201 ? user.login() : registered;
+    if (login.status() != 200) {
+      throw new AssertionError("registering and logging in " + name + ": " + login);
+    }
+    return user;
+  }
+
   public String token() {
     return token;
   }

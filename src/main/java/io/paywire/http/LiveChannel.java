@@ -1,0 +1,363 @@
+package io.paywire.http;
+
+import io.paywire.bus.LedgerReply;
+import io.paywire.bus.LedgerViews;
+import io.paywire.config.PaywireConfig;
+import io.paywire.ledger.AccountName;
+import io.paywire.net.ConnectionGate;
+import io.paywire.session.Presence;
+import io.paywire.session.Result;
+import io.paywire.session.Sessions;
+import io.paywire.session.TransferEvents;
+import io.paywire.session.Views;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The live channel, {@code GET /ws} on the API's port (docs/api.md, "Live updates"): a WebSocket
+ * that authenticates with a session token in its first message, then pushes who comes online or
+ * goes offline (every entry point, every node) and the account's own payments, in and out, as
+ * they are applied. Events come from the event bus ({@link Presence#EVENTS},
+ * {@link TransferEvents#ADDRESS}), so they reach it from any node of a cluster.
+ *
+ * <p>One per API verticle instance, on its event loop. A handshake is refused unless its
+ * {@code Origin} is allowed; a socket is closed (1008) when it does not authenticate in time, when
+ * its token ends (logout, expiry) and when it sends anything unexpected; it holds three event-bus
+ * consumers, unregistered when it closes.
+ */
+final class LiveChannel {
+
+  static final String PATH = "/ws";
+  /** WebSocket close codes (RFC 6455, 7.4.1). */
+  static final short POLICY_VIOLATION = 1008;
+  static final short INTERNAL_ERROR = 1011;
+  static final short TRY_AGAIN_LATER = 1013;
+
+  private static final System.Logger LOG = System.getLogger(LiveChannel.class.getName());
+  /** Headers every current browser sends with a WebSocket handshake, Origin aside. */
+  private static final List<String> BROWSER_HEADERS =
+      List.of("Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-Dest");
+
+  private final Vertx vertx;
+  private final Sessions sessions;
+  private final SessionTokens tokens;
+  private final PaywireConfig.Http limits;
+  private final Set<String> origins;
+  private final ConnectionGate sockets;
+  /** This instance's open sockets, pinged so that an idle timeout never closes a quiet one. */
+  private final Set<Live> open = new HashSet<>();
+
+  /**
+   * @param origins the allowed origins, from {@link #allowedOrigins}
+   * @param sockets node-wide, bounding open sockets to {@code http.maxWebSockets}
+   */
+  LiveChannel(Vertx vertx, Sessions sessions, SessionTokens tokens, PaywireConfig.Http limits,
+      Set<String> origins, ConnectionGate sockets) {
+    this.vertx = vertx;
+    this.sessions = sessions;
+    this.tokens = tokens;
+    this.limits = limits;
+    this.origins = Set.copyOf(origins);
+    this.sockets = sockets;
+    // Half the idle timeout: a ping is traffic, and the browser's pong too.
+    vertx.setPeriodic(limits.idleTimeoutSeconds() * 500L, t -> open.forEach(Live::ping));
+  }
+
+  /**
+   * {@code http.allowedOrigins}, or when it is empty the node's own origins:
+   * {@code https://<host>:<port>} and {@code https://localhost:<port>}.
+   */
+  static Set<String> allowedOrigins(List<String> configured, String host, int port) {
+    if (!configured.isEmpty()) {
+      return Set.copyOf(configured);
+    }
+    String own = host.contains(":") ? "[" + host + "]" : host;
+    return Set.of(("https://" + own + ":" + port).toLowerCase(Locale.ROOT),
+        "https://localhost:" + port);
+  }
+
+  /**
+   * Whether a handshake may proceed as far as its headers tell: an allowed {@code Origin}, or
+   * none from a client that is not a browser. Browsers send {@code Origin} with every WebSocket
+   * handshake, and {@code Sec-Fetch-*} too; a handshake without {@code Origin} but with those is
+   * a browser's all the same and refused, as is the opaque origin {@code null}.
+   */
+  boolean originAllowed(MultiMap headers) {
+    String origin = headers.get("Origin");
+    if (origin == null) {
+      return BROWSER_HEADERS.stream().noneMatch(headers::contains);
+    }
+    return origins.contains(origin.toLowerCase(Locale.ROOT));
+  }
+
+  /** Vets and accepts (or rejects) a WebSocket handshake on the API's port. */
+  void handshake(ServerWebSocketHandshake handshake) {
+    if (!PATH.equals(handshake.path())) {
+      handshake.reject(404);
+      return;
+    }
+    String ip = handshake.remoteAddress().hostAddress();
+    if (!originAllowed(handshake.headers())) {
+      LOG.log(Level.INFO, "event=live_refused reason=origin ip={0} origin={1}", ip,
+          String.valueOf(handshake.headers().get("Origin")));
+      handshake.reject(403);
+      return;
+    }
+    if (sockets.tryEnter(ip) != ConnectionGate.Admission.ADMITTED) {
+      LOG.log(Level.INFO, "event=live_refused reason=full ip={0}", ip);
+      handshake.reject(503);
+      return;
+    }
+    handshake.accept().onComplete(accepted -> {
+      if (accepted.succeeded()) {
+        new Live(accepted.result(), ip).start();
+      } else {
+        sockets.leave(ip);
+      }
+    });
+  }
+
+  /** Always JSON text messages, {@code type} first. */
+  private static JsonObject message(String type) {
+    return new JsonObject().put("type", type);
+  }
+
+  static JsonObject error(String code, String text) {
+    return message("error").put("error", code).put("message", text);
+  }
+
+  /** One socket, from its handshake to its close. */
+  private final class Live {
+
+    private final ServerWebSocket ws;
+    private final String ip;
+    private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>(3);
+    private long authTimer;
+    private boolean authenticating;
+    private SessionTokens.Login login;
+    private boolean closed;
+    /** Messages go out in this order: the ready message first, then each event. */
+    private Future<Void> tail;
+    private int queued;
+
+    Live(ServerWebSocket ws, String ip) {
+      this.ws = ws;
+      this.ip = ip;
+    }
+
+    void start() {
+      open.add(this);
+      ws.closeHandler(v -> closed());
+      ws.exceptionHandler(e -> {
+        if (closed) {
+          return; // the connection went: nothing to say
+        }
+        // A message over http.maxWebSocketMessageBytes, a broken frame: Netty names the code.
+        short code = e instanceof CorruptedWebSocketFrameException corrupted
+            ? (short) corrupted.closeStatus().code() : INTERNAL_ERROR;
+        LOG.log(Level.INFO, "event=live_closed reason=failed code={0} ip={1} error={2}", code, ip,
+            e.getMessage());
+        close(code, "refused");
+      });
+      ws.textMessageHandler(this::received);
+      ws.binaryMessageHandler(b -> refuse(ApiError.BAD_REQUEST, "send text messages only"));
+      authTimer = vertx.setTimer(limits.webSocketAuthTimeoutSeconds() * 1000L, t -> {
+        if (login == null) {
+          refuse(ApiError.UNAUTHORIZED, "no auth message within "
+              + limits.webSocketAuthTimeoutSeconds() + " s");
+        }
+      });
+    }
+
+    private void received(String text) {
+      if (login != null || authenticating) {
+        refuse(ApiError.BAD_REQUEST, "nothing is expected after the auth message");
+        return;
+      }
+      String token = authToken(text);
+      if (token == null) {
+        refuse(ApiError.UNAUTHORIZED,
+            "the first message must be {\"type\":\"auth\",\"token\":\"<session token>\"}");
+        return;
+      }
+      authenticating = true;
+      tokens.authenticate(token).onComplete(done -> {
+        authenticating = false;
+        if (closed) {
+          return;
+        }
+        if (done.failed()) {
+          refuse(ApiError.UNAUTHORIZED, "the session token is not valid");
+          return;
+        }
+        vertx.cancelTimer(authTimer);
+        login = done.result();
+        subscribe();
+      });
+    }
+
+    private static String authToken(String text) {
+      try {
+        JsonObject json = new JsonObject(text);
+        return "auth".equals(json.getValue("type")) && json.getValue("token") instanceof String t
+            ? t : null;
+      } catch (DecodeException | ClassCastException e) {
+        return null;
+      }
+    }
+
+    /** Follows the login's end, presence and transfers; then the ready message, then events. */
+    private void subscribe() {
+      EventBus bus = vertx.eventBus();
+      consumers.add(bus.<JsonObject>localConsumer(SessionTokens.endedAddress(login.jti()),
+          m -> ended(m.body().getString("reason"))));
+      consumers.add(bus.<JsonObject>consumer(Presence.EVENTS, m -> presence(m.body())));
+      consumers.add(bus.<JsonObject>consumer(TransferEvents.ADDRESS, m -> transfer(m.body())));
+      Future<Void> subscribed = Future.all(consumers.stream().map(MessageConsumer::completion)
+          .toList()).mapEmpty();
+      // Events heard from here on wait behind the ready message, so none is lost or first.
+      tail = subscribed.compose(v -> {
+        if (!tokens.isLive(login.jti())) {
+          ended("ended"); // between authentication and subscription: the end went unheard
+          return Future.succeededFuture();
+        }
+        return login.onOwner(vertx.getOrCreateContext(),
+            () -> login.session().online(0, limits.maxPageSize())).map(this::ready);
+      }).recover(failed -> {
+        unavailable(failed.getMessage());
+        return Future.succeededFuture();
+      });
+    }
+
+    private void unavailable(String reason) {
+      send(error(ApiError.UNAVAILABLE, "cannot start the live channel now: " + reason));
+      close(TRY_AGAIN_LATER, "unavailable");
+    }
+
+    private Void ready(Result<Views.OnlinePage> result) {
+      if (!(result instanceof Result.Ok<Views.OnlinePage> ok)) {
+        unavailable(((Result.Refused<?>) result).refusal().reason());
+        return null;
+      }
+      JsonArray online = new JsonArray();
+      ok.value().users().forEach(u -> online.add(new JsonObject().put("name", u.name())
+          .put("via", u.via())));
+      send(message("ready").put("name", login.name()).put("balance", ok.value().balance())
+          .put("online", online).put("total", ok.value().total()));
+      LOG.log(Level.DEBUG, "event=live_ready name={0} ip={1}", login.name(), ip);
+      return null;
+    }
+
+    private void presence(JsonObject body) {
+      Presence.Entry entry = Presence.Entry.fromJson(body.getJsonObject("entry"));
+      JsonObject event = message("presence").put("op", body.getString("op"))
+          .put("name", entry.name()).put("via", entry.via());
+      enqueue(() -> Future.succeededFuture(event));
+    }
+
+    private void transfer(JsonObject body) {
+      TransferEvents.Event event = TransferEvents.Event.fromJson(body);
+      LedgerViews.Transfer t = event.transfer();
+      String me = AccountName.key(login.name());
+      JsonObject json = message("transfer").put("transfer", ApiVerticle.transfer(t));
+      if (me.equals(AccountName.key(t.payer()))) {
+        enqueue(() -> Future.succeededFuture(json.put("balance", event.payerBalance())));
+      } else if (me.equals(AccountName.key(t.payee()))) {
+        // The event knows the payer's balance only: the payee's is read, after the transfer.
+        enqueue(() -> sessions.ledger().account(login.name()).map(reply ->
+            reply instanceof LedgerReply.Ok<LedgerViews.Account> ok
+                ? json.put("balance", ok.value().balance()) : json));
+      }
+      // Anyone else's payment is not this socket's business.
+    }
+
+    /** Queues an event behind those before it, bounded by http.maxWebSocketQueuedEvents. */
+    private void enqueue(Supplier<Future<JsonObject>> event) {
+      if (closed) {
+        return;
+      }
+      if (++queued > limits.maxWebSocketQueuedEvents()) {
+        overrun();
+        return;
+      }
+      tail = tail.compose(v -> event.get()).transform(done -> {
+        queued--;
+        if (done.succeeded()) {
+          send(done.result());
+        }
+        return Future.succeededFuture();
+      });
+    }
+
+    private void send(JsonObject json) {
+      if (closed) {
+        return;
+      }
+      ws.writeTextMessage(json.encode());
+      if (ws.writeQueueFull()) {
+        overrun();
+      }
+    }
+
+    /** The client does not read what it is sent: it gets no more. */
+    private void overrun() {
+      LOG.log(Level.INFO, "event=live_closed reason=not_reading ip={0}", ip);
+      close(TRY_AGAIN_LATER, "events not read");
+    }
+
+    private void ended(String reason) {
+      send(error(ApiError.UNAUTHORIZED, "the session ended (" + reason + ")")
+          .put("reason", reason));
+      close(POLICY_VIOLATION, "session ended: " + reason);
+    }
+
+    private void refuse(String code, String text) {
+      LOG.log(Level.INFO, "event=live_refused reason={0} ip={1}", code, ip);
+      send(error(code, text));
+      close(POLICY_VIOLATION, code);
+    }
+
+    void ping() {
+      if (!closed) {
+        ws.writePing(Buffer.buffer());
+      }
+    }
+
+    private void close(short code, String reason) {
+      if (!closed) {
+        ws.close(code, reason);
+        closed();
+      }
+    }
+
+    /** Runs once, whoever closes: the consumers, the timer and the slot go with the socket. */
+    private void closed() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      open.remove(this);
+      vertx.cancelTimer(authTimer);
+      consumers.forEach(MessageConsumer::unregister);
+      consumers.clear();
+      sockets.leave(ip);
+    }
+  }
+}
