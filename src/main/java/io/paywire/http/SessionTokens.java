@@ -42,12 +42,15 @@ public final class SessionTokens {
    * When a login ends, a message {@code {"jti", "name", "reason"}} is published on
    * {@code ENDED + "." + jti} ({@link #endedAddress}): one address per login, so whoever follows
    * a login (a live-channel socket) hears its end only. {@code reason} is one of
-   * {@link #LOGOUT}, {@link #EXPIRED}, {@link #STOPPING}. Node-local, as the logins are.
+   * {@link #LOGOUT}, {@link #EXPIRED}, {@link #REPLACED}, {@link #STOPPING}. Node-local, as the
+   * logins are.
    */
   public static final String ENDED = "paywire.sessions.ended";
   public static final String LOGOUT = "logout";
   public static final String EXPIRED = "expired";
   public static final String STOPPING = "stopping";
+  /** A newer API login of the same account, proven by its key, took this one's place. */
+  public static final String REPLACED = "replaced";
 
   /** A live login: the account, its session-core session and the context that owns it. */
   public record Login(String jti, String name, Session session, Context owner,
@@ -153,7 +156,7 @@ public final class SessionTokens {
   public Future<Void> endSession(String presenceOwner) {
     return live.values().stream()
         .filter(login -> login.session() != null && presenceOwner.equals(login.session().id()))
-        .map(login -> end(login.jti()))
+        .map(login -> end(login.jti(), REPLACED))
         .findFirst().orElse(Future.succeededFuture());
   }
 
