@@ -123,6 +123,13 @@ class LiveChannelTest {
     assertThat(alice.login().status()).isEqualTo(200);
     try (LiveClient live = LiveClient.ready(client, dir, port, alice.token())) {
       assertThat(live.closed()).isFalse();
+      // A newer login (another tab, a restarted client) replaces this one and closes its socket.
+      assertThat(alice.login().status()).isEqualTo(200);
+      assertThat(live.awaitClosed()).isEqualTo((short) 1008);
+      assertThat(live.messages("error").get(0).getString("reason")).isEqualTo("replaced");
+    }
+    try (LiveClient live = LiveClient.ready(client, dir, port, alice.token())) {
+      assertThat(live.closed()).isFalse();
     }
   }
 
