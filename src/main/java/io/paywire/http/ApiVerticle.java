@@ -137,7 +137,6 @@ public final class ApiVerticle extends VerticleBase {
           options.setHost(settings.host()).setPort(settings.port())
               .setIdleTimeout(settings.limits().idleTimeoutSeconds())
               .setIdleTimeoutUnit(TimeUnit.SECONDS)
-              .setMaxFormAttributeSize(settings.limits().maxBodyBytes())
               .setMaxWebSocketMessageSize(settings.limits().maxWebSocketMessageBytes())
               .setMaxWebSocketFrameSize(settings.limits().maxWebSocketMessageBytes());
           LiveChannel live = new LiveChannel(vertx, sessions, settings.tokens(),

@@ -166,10 +166,6 @@ public final class SessionTokens {
         .mapEmpty();
   }
 
-  public int liveCount() {
-    return live.size();
-  }
-
   /** Whether the login {@code jti} is still live (not logged out, expired or ended). */
   public boolean isLive(String jti) {
     return live.containsKey(jti);

@@ -101,23 +101,21 @@ public final class PaywireNode {
           LocalCertificates.sessionTokenKeys(certs),
           enrollment == null ? null : Enrollment.load(Path.of(enrollment)));
     }));
-    SessionTokens[] tokens = new SessionTokens[1];
-    return apiKeys
-        .compose(keys -> vertx.deployVerticle(new LedgerVerticle(settings, Clock.systemUTC(), meters)))
+    Future<SessionTokens> tokens = apiKeys.map(keys -> new SessionTokens(vertx,
+        keys.sessionTokens(), config.http().sessionTokenSeconds(),
+        config.http().maxSessionTokens()));
+    return tokens
+        .compose(t -> vertx.deployVerticle(new LedgerVerticle(settings, Clock.systemUTC(), meters)))
         .compose(id -> {
           deployments.add(id);
           return deployTextListeners(vertx, config, identity.result(), sessions, deployments,
               endpoints);
         })
-        .compose(tlsPort -> {
-          tokens[0] = new SessionTokens(vertx, apiKeys.result().sessionTokens(),
-              config.http().sessionTokenSeconds(), config.http().maxSessionTokens());
-          return deployApi(vertx, config, identity.result(), sessions, tokens[0],
-              apiKeys.result(), metrics, deployments, endpoints);
-        })
+        .compose(tlsPort -> deployApi(vertx, config, identity.result(), sessions,
+            tokens.result(), apiKeys.result(), metrics, deployments, endpoints))
         .compose(v -> deployManagement(vertx, config, metrics, deployments, endpoints))
         .map(v -> new PaywireNode(vertx, List.copyOf(endpoints), deployments,
-            identity.result(), tokens[0], metrics))
+            identity.result(), tokens.result(), metrics))
         .recover(e -> {
           // Report the cause now; the close finishes (or not) in the background as we exit.
           vertx.close();
