@@ -1,6 +1,7 @@
 package io.paywire.http;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paywire.bus.LedgerApi;
 import io.paywire.bus.LedgerReply;
 import io.paywire.bus.LedgerViews;
 import io.paywire.config.PaywireConfig;
@@ -629,7 +630,7 @@ public final class ApiVerticle extends VerticleBase {
       case Refusal.AUTH_FAIL, Refusal.BAD_SIGNATURE -> 401;
       case Refusal.LOGIN_FIRST, Refusal.KEY_PROOF_REQUIRED -> 401;
       case Refusal.NOT_PAYEE -> 403;
-      case "UNKNOWN_ACCOUNT", "UNKNOWN_TRANSFER" -> 404;
+      case "UNKNOWN_ACCOUNT", LedgerApi.UNKNOWN_TRANSFER -> 404;
       case "INSUFFICIENT_FUNDS", "ID_REUSED", "NAME_TAKEN", "KEY_TAKEN",
           Refusal.ALREADY_ONLINE, Refusal.ALREADY_LOGGED_IN -> 409;
       case "OVERLOADED" -> 429;

@@ -3,6 +3,7 @@ package io.paywire.server;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.paywire.node.LedgerVerticle;
 import io.paywire.session.SessionEvents;
@@ -47,7 +48,7 @@ final class NodeMetrics implements SessionEvents, LedgerVerticle.BatchObserver {
   @Override
   public void opened(String via) {
     open.computeIfAbsent(via, v -> registry.gauge("paywire.sessions.open",
-        io.micrometer.core.instrument.Tags.of("via", v), new AtomicLong())).incrementAndGet();
+        Tags.of("via", v), new AtomicLong())).incrementAndGet();
   }
 
   @Override

@@ -21,6 +21,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,35 @@ class LedgerVerticleTest {
   private JsonObject pay(String payer, String payee, long amount) {
     return new JsonObject().put("id", TransferId.random(random).toString())
         .put("payer", payer).put("payee", payee).put("amount", amount);
+  }
+
+  @Test
+  void aFailingBatchObserverNeverTurnsADurableBatchIntoAFailure(Vertx vertx,
+      VertxTestContext context) {
+    Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
+    AtomicInteger observed = new AtomicInteger();
+    // The same ledger redeployed with a metrics observer that always throws.
+    vertx.undeploy(deploymentId)
+        .compose(v -> {
+          deploymentId = null;
+          return vertx.deployVerticle(new LedgerVerticle(
+              new LedgerVerticle.Settings(data, OPTIONS, 1_000, 10_000), clock,
+              (LedgerVerticle.BatchObserver) (records, nanos) -> {
+                observed.incrementAndGet();
+                throw new IllegalStateException("metrics broke");
+              }));
+        })
+        .compose(id -> {
+          deploymentId = id;
+          return ask(vertx, LedgerApi.OPEN_ACCOUNT, open("Joanne", 2_000));
+        })
+        .compose(opened -> ask(vertx, LedgerApi.OPEN_ACCOUNT, open("Bob", 10)))
+        .compose(opened -> ask(vertx, LedgerApi.TRANSFER, pay("Joanne", "Bob", 5)))
+        .onComplete(context.succeeding(paid -> context.verify(() -> {
+          assertThat(paid.getBoolean("ok")).isTrue();
+          assertThat(observed.get()).isGreaterThanOrEqualTo(3);
+          context.completeNow();
+        })));
   }
 
   @Test
