@@ -136,8 +136,9 @@ class LedgerVerticleBlocksTest {
   }
 
   /**
-   * A proof asked right behind its payment, while an earlier batch is being written, joins the
-   * payment's batch: it must wait for that batch's write and read below the bound after it.
+   * A proof asked right behind its payment (each sent before the payment's reply) must wait for
+   * the payment's batch to be written and read below the bound after it, finding the very
+   * signature that was sent.
    */
   @Test
   void proofAskedRightBehindItsPaymentIsReadOnceThePaymentIsDurable() throws Exception {
@@ -145,15 +146,18 @@ class LedgerVerticleBlocksTest {
     ok(client.openAccount("Lily", 2_000L, null));
     List<Future<?>> sent = new ArrayList<>();
     List<Future<LedgerReply<LedgerViews.TransferProof>>> proofs = new ArrayList<>();
+    List<byte[]> signatures = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       TransferId id = TransferId.random(random);
-      sent.add(client.transfer(id, "Joanne", "Lily", 1, signature(), null));
+      byte[] signature = signature();
+      signatures.add(signature);
+      sent.add(client.transfer(id, "Joanne", "Lily", 1, signature, null));
       proofs.add(client.transferProof(id));
     }
     await(Future.all(sent));
-    for (Future<LedgerReply<LedgerViews.TransferProof>> proof : proofs) {
-      LedgerViews.TransferProof value = ok(proof);
-      assertThat(value.payerSignature()).hasSize(64);
+    for (int i = 0; i < proofs.size(); i++) {
+      LedgerViews.TransferProof value = ok(proofs.get(i));
+      assertThat(value.payerSignature()).isEqualTo(signatures.get(i));
     }
   }
 
