@@ -56,12 +56,15 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
    * @param maxWebSocketQueuedEvents events waiting to be written to one socket (before its
    *     ready message, or behind a balance read); past it, or when the socket's write queue is
    *     full, the client is not reading and its socket is closed
+   * @param liveGraceSeconds a login that has followed the live channel ends this long after its
+   *     last socket closed, unless a socket authenticates for it again (a page reload): a
+   *     browser user is online while its console is connected
    */
   public record Http(int maxBodyBytes, int registrationsPerMinute, int challengesPerMinute,
       int loginsPerMinute, int sessionTokenSeconds, int maxSessionTokens, int clockSkewSeconds,
       int maxPageSize, int idleTimeoutSeconds, List<String> allowedOrigins,
       int webSocketAuthTimeoutSeconds, int maxWebSocketMessageBytes, int maxWebSockets,
-      int maxWebSocketQueuedEvents) {
+      int maxWebSocketQueuedEvents, int liveGraceSeconds) {
 
     public Http {
       allowedOrigins = List.copyOf(allowedOrigins);
@@ -266,7 +269,8 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         (int) http.number("webSocketAuthTimeoutSeconds", 10, 1, 300),
         (int) http.number("maxWebSocketMessageBytes", 4_096, 256, 1 << 20),
         (int) http.number("maxWebSockets", 1_000, 1, 1_000_000),
-        (int) http.number("maxWebSocketQueuedEvents", 256, 1, 100_000));
+        (int) http.number("maxWebSocketQueuedEvents", 256, 1, 100_000),
+        (int) http.number("liveGraceSeconds", 10, 1, 3_600));
     http.finish();
     return new PaywireConfig(nodeConfig, ledgerConfig, tlsConfig, textConfig, compatConfig,
         sessionConfig, httpConfig);

@@ -5,10 +5,12 @@ import io.paywire.bus.LedgerApi;
 import io.paywire.bus.LedgerReply;
 import io.paywire.bus.LedgerViews;
 import io.paywire.config.PaywireConfig;
+import io.paywire.console.ConsoleRoutes;
 import io.paywire.crypto.Pem;
 import io.paywire.crypto.PublicKeys;
 import io.paywire.ledger.AccountName;
 import io.paywire.ledger.TransferId;
+import io.paywire.protocol.SignedText;
 import io.paywire.net.ConnectionGate;
 import io.paywire.net.ServerIdentity;
 import io.paywire.net.TlsServerOptions;
@@ -167,6 +169,8 @@ public final class ApiVerticle extends VerticleBase {
     handlers.put("login", this::login);
     handlers.put("logout", this::logout);
     handlers.put("createTransaction", this::createTransaction);
+    handlers.put("createSignedTransfer", this::createSignedTransfer);
+    handlers.put("refresh", this::refresh);
     handlers.put("getAccount", this::getAccount);
     handlers.put("listOnline", this::listOnline);
     handlers.put("listTransfers", this::listTransfers);
@@ -216,6 +220,8 @@ public final class ApiVerticle extends VerticleBase {
       }
     });
     Router router = builder.createRouter();
+    ConsoleRoutes.mount(router, new ConsoleRoutes.Settings(settings.enrollment() != null,
+        settings.limits().sessionTokenSeconds(), settings.limits().maxPageSize()));
     router.errorHandler(404, ctx -> ApiError.send(ctx, 404, ApiError.NOT_FOUND, "no such route"));
     router.errorHandler(405, ctx -> ApiError.send(ctx, 405, ApiError.METHOD_NOT_ALLOWED,
         "method not allowed on this route"));
@@ -413,6 +419,16 @@ public final class ApiVerticle extends VerticleBase {
         });
   }
 
+  private void refresh(RoutingContext ctx) {
+    SessionTokens.Login renewed = settings.tokens().refresh(ctx.get(LOGIN_KEY));
+    if (renewed == null) {
+      unauthorized(ctx);
+      return;
+    }
+    send(ctx, 200, new JsonObject().put("token", settings.tokens().token(renewed))
+        .put("expiresAt", renewed.expiresAtSeconds()).put("name", renewed.name()));
+  }
+
   private void logout(RoutingContext ctx) {
     SessionTokens.Login login = ctx.get(LOGIN_KEY);
     settings.tokens().revoke(login).onComplete(done -> ctx.response().setStatusCode(204).end());
@@ -441,28 +457,59 @@ public final class ApiVerticle extends VerticleBase {
       return;
     }
     Session session = sessions.open(new Peer(VIA, ip(ctx), null));
-    session.paySigned(new Session.PayerSigned(id, body.getString("source"),
-            body.getString("target"), ((Number) amount).longValue(), token.signingInput(),
-            token.signature(), token.compact(), token::fits))
-        .onComplete(done -> {
-          session.close();
-          if (done.failed()) {
-            // No answer we can trust: the outcome is unknown, never a failure.
-            send(ctx, 503, unknown(id, "no answer from the session core"));
-            return;
-          }
-          Payment payment = done.result();
-          if (payment instanceof Payment.Paid paid) {
-            send(ctx, paid.duplicate() ? 200 : 201, new JsonObject()
-                .put("transfer", transfer(paid.transfer()))
-                .put("balance", paid.payerBalance())
-                .put("duplicate", paid.duplicate()));
-          } else if (payment instanceof Payment.Refused refused) {
-            refused(ctx, refused.refusal(), id);
-          } else {
-            send(ctx, 503, unknown(id, ((Payment.Unknown) payment).reason()));
-          }
-        });
+    answerPayment(ctx, id, session, session.paySigned(new Session.PayerSigned(id,
+        body.getString("source"), body.getString("target"), ((Number) amount).longValue(),
+        token.signingInput(), token.signature(), token.compact(), token::fits)));
+  }
+
+  /**
+   * {@code POST /transfers}: the logged-in account pays, with its signature over the text
+   * protocol's payment text ({@link SignedText#signedByPayer}), as the browser console signs it.
+   * The signature is verified by the session core against the payer's key, in any encoding its
+   * key type allows (ECDSA as r||s from WebCrypto, or DER), and journaled as the payer's proof.
+   */
+  private void createSignedTransfer(RoutingContext ctx) {
+    SessionTokens.Login login = ctx.get(LOGIN_KEY);
+    JsonObject body = body(ctx);
+    TransferId id = TransferId.parseOrNull(body.getString("id"));
+    Object amount = body.getValue("amount");
+    byte[] signature = decodeBase64(body.getString("signature"));
+    if (id == null || !(amount instanceof Integer || amount instanceof Long)
+        || signature == null) {
+      ApiError.send(ctx, 400, ApiError.BAD_REQUEST, "id must be 32 lowercase hex digits, amount "
+          + "a whole number of minor units and signature base64");
+      return;
+    }
+    long minor = ((Number) amount).longValue();
+    String target = body.getString("target");
+    Session session = sessions.open(new Peer(VIA, ip(ctx), null));
+    answerPayment(ctx, id, session, session.paySigned(new Session.PayerSigned(id, login.name(),
+        target, minor, SignedText.signedByPayer(login.name(), minor, target, id), signature,
+        signature, key -> true)));
+  }
+
+  /** The reply to a payment: 201 applied, 200 a replay, a refusal, or 503 unknown with its id. */
+  private static void answerPayment(RoutingContext ctx, TransferId id, Session session,
+      Future<Payment> payment) {
+    payment.onComplete(done -> {
+      session.close();
+      if (done.failed()) {
+        // No answer we can trust: the outcome is unknown, never a failure.
+        send(ctx, 503, unknown(id, "no answer from the session core"));
+        return;
+      }
+      Payment result = done.result();
+      if (result instanceof Payment.Paid paid) {
+        send(ctx, paid.duplicate() ? 200 : 201, new JsonObject()
+            .put("transfer", transfer(paid.transfer()))
+            .put("balance", paid.payerBalance())
+            .put("duplicate", paid.duplicate()));
+      } else if (result instanceof Payment.Refused refused) {
+        refused(ctx, refused.refusal(), id);
+      } else {
+        send(ctx, 503, unknown(id, ((Payment.Unknown) result).reason()));
+      }
+    });
   }
 
   private static JsonObject unknown(TransferId id, String reason) {

@@ -40,7 +40,10 @@ import java.util.function.Supplier;
  * <p>One per API verticle instance, on its event loop. A handshake is refused unless its
  * {@code Origin} is allowed; a socket is closed (1008) when it does not authenticate in time, when
  * its token ends (logout, expiry) and when it sends anything unexpected; it holds three event-bus
- * consumers, unregistered when it closes.
+ * consumers, unregistered when it closes. A login followed by a socket lasts while one is open:
+ * {@code http.liveGraceSeconds} after the last one closes, the login ends (reason
+ * {@code disconnected}) unless a socket authenticates for it again, so a browser user is online
+ * while its console is connected.
  */
 final class LiveChannel {
 
@@ -152,6 +155,8 @@ final class LiveChannel {
     private long authTimer;
     private boolean authenticating;
     private SessionTokens.Login login;
+    /** Whether this socket counts as one following its login ({@link SessionTokens#attach}). */
+    private boolean attached;
     private boolean closed;
     /** Messages go out in this order: the ready message first, then each event. */
     private Future<Void> tail;
@@ -209,6 +214,11 @@ final class LiveChannel {
         }
         vertx.cancelTimer(authTimer);
         login = done.result();
+        attached = tokens.attach(login.jti());
+        if (!attached) {
+          ended("ended"); // it ended between the check of its token and now
+          return;
+        }
         subscribe();
       });
     }
@@ -358,6 +368,9 @@ final class LiveChannel {
       consumers.forEach(MessageConsumer::unregister);
       consumers.clear();
       sockets.leave(ip);
+      if (attached) {
+        tokens.detach(login.jti());
+      }
     }
   }
 }

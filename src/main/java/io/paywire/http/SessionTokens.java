@@ -13,6 +13,7 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.security.KeyPair;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,7 +43,8 @@ public final class SessionTokens {
    * When a login ends, a message {@code {"jti", "name", "reason"}} is published on
    * {@code ENDED + "." + jti} ({@link #endedAddress}): one address per login, so whoever follows
    * a login (a live-channel socket) hears its end only. {@code reason} is one of
-   * {@link #LOGOUT}, {@link #EXPIRED}, {@link #REPLACED}, {@link #STOPPING}. Node-local, as the
+   * {@link #LOGOUT}, {@link #EXPIRED}, {@link #REPLACED}, {@link #DISCONNECTED},
+   * {@link #STOPPING}. Node-local, as the
    * logins are.
    */
   public static final String ENDED = "paywire.sessions.ended";
@@ -51,6 +53,8 @@ public final class SessionTokens {
   public static final String STOPPING = "stopping";
   /** A newer API login of the same account, proven by its key, took this one's place. */
   public static final String REPLACED = "replaced";
+  /** The login followed the live channel, and its last socket closed and none came back. */
+  public static final String DISCONNECTED = "disconnected";
 
   /** A live login: the account, its session-core session and the context that owns it. */
   public record Login(String jti, String name, Session session, Context owner,
@@ -76,12 +80,20 @@ public final class SessionTokens {
   private final int maxLive;
   private final Map<String, Login> live = new ConcurrentHashMap<>();
   private final Map<String, Long> timers = new ConcurrentHashMap<>();
+  private final int graceSeconds;
+  /** Live-channel sockets following each login (guarded by {@code this}). */
+  private final Map<String, Integer> sockets = new HashMap<>();
+  /** Logins whose last socket closed, waiting for one to come back (guarded by {@code this}). */
+  private final Map<String, Long> graceTimers = new HashMap<>();
 
   /**
    * @param keys the node's token key pair (EC P-256); required: Vert.x's JWTAuth without a key
    *     would accept unsigned tokens
+   * @param graceSeconds how long a login outlives its last live-channel socket
+   *     (http.liveGraceSeconds)
    */
-  public SessionTokens(Vertx vertx, KeyPair keys, int lifetimeSeconds, int maxLive) {
+  public SessionTokens(Vertx vertx, KeyPair keys, int lifetimeSeconds, int maxLive,
+      int graceSeconds) {
     Objects.requireNonNull(keys, "the node's token keys are required");
     if (lifetimeSeconds <= 0 || lifetimeSeconds > MAX_LIFETIME_SECONDS) {
       throw new IllegalArgumentException("a session token lives 1 to " + MAX_LIFETIME_SECONDS
@@ -90,6 +102,7 @@ public final class SessionTokens {
     this.vertx = vertx;
     this.lifetimeSeconds = lifetimeSeconds;
     this.maxLive = maxLive;
+    this.graceSeconds = graceSeconds;
     this.auth = JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM)
             .setBuffer(Pem.toPem(keys.getPrivate())))
@@ -115,6 +128,59 @@ public final class SessionTokens {
     long timer = vertx.setTimer(lifetimeSeconds * 1000L, t -> end(jti, EXPIRED));
     timers.put(jti, timer);
     return login;
+  }
+
+  /**
+   * Renews a live login: a new expiry a full lifetime from now, and a token carrying it (same
+   * {@code jti}, so the login, its presence and its sockets carry on). Null if the login ended.
+   */
+  public synchronized Login refresh(Login login) {
+    Login current = live.get(login.jti());
+    if (current == null) {
+      return null;
+    }
+    Login renewed = new Login(current.jti(), current.name(), current.session(), current.owner(),
+        System.currentTimeMillis() / 1000 + lifetimeSeconds);
+    live.put(current.jti(), renewed);
+    Long old = timers.put(current.jti(),
+        vertx.setTimer(lifetimeSeconds * 1000L, t -> end(current.jti(), EXPIRED)));
+    if (old != null) {
+      vertx.cancelTimer(old);
+    }
+    return renewed;
+  }
+
+  /**
+   * A live-channel socket now follows the login {@code jti}: from now on the login lasts only
+   * while some socket follows it (and {@link #graceSeconds} after the last one closed). False
+   * if the login ended.
+   */
+  public synchronized boolean attach(String jti) {
+    if (!live.containsKey(jti)) {
+      return false;
+    }
+    sockets.merge(jti, 1, Integer::sum);
+    Long grace = graceTimers.remove(jti);
+    if (grace != null) {
+      vertx.cancelTimer(grace);
+    }
+    return true;
+  }
+
+  /** A socket following {@code jti} closed; the last one starts the grace period. */
+  public synchronized void detach(String jti) {
+    Integer left = sockets.computeIfPresent(jti, (k, n) -> n == 1 ? null : n - 1);
+    if (left == null && live.containsKey(jti) && !graceTimers.containsKey(jti)) {
+      graceTimers.put(jti, vertx.setTimer(graceSeconds * 1000L, t -> {
+        synchronized (this) {
+          graceTimers.remove(jti);
+          if (sockets.containsKey(jti)) {
+            return; // one came back
+          }
+        }
+        end(jti, DISCONNECTED);
+      }));
+    }
   }
 
   /** The signed token of a login issued here. */
@@ -172,7 +238,15 @@ public final class SessionTokens {
   }
 
   private Future<Void> end(String jti, String reason) {
-    Login login = live.remove(jti);
+    Login login;
+    synchronized (this) {
+      login = live.remove(jti);
+      sockets.remove(jti);
+      Long grace = graceTimers.remove(jti);
+      if (grace != null) {
+        vertx.cancelTimer(grace);
+      }
+    }
     Long timer = timers.remove(jti);
     if (timer != null) {
       vertx.cancelTimer(timer);

@@ -103,7 +103,7 @@ public final class PaywireNode {
     }));
     Future<SessionTokens> tokens = apiKeys.map(keys -> new SessionTokens(vertx,
         keys.sessionTokens(), config.http().sessionTokenSeconds(),
-        config.http().maxSessionTokens()));
+        config.http().maxSessionTokens(), config.http().liveGraceSeconds()));
     return tokens
         .compose(t -> vertx.deployVerticle(new LedgerVerticle(settings, Clock.systemUTC(), meters)))
         .compose(id -> {

@@ -33,7 +33,7 @@ class SessionTokensTest {
   void setUp() {
     vertx = Vertx.vertx();
     keys = KeyType.EC.generate();
-    tokens = new SessionTokens(vertx, keys, 60, 10);
+    tokens = new SessionTokens(vertx, keys, 60, 10, 10);
     login = tokens.issue("alice", null, vertx.getOrCreateContext());
   }
 
