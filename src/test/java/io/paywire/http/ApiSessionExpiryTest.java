@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paywire.crypto.KeyType;
 import io.paywire.testing.ApiClient;
 import io.paywire.testing.ApiUser;
+import io.paywire.testing.LiveClient;
 import io.paywire.testing.TestNode;
 import io.paywire.testing.TlsLineClient;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +37,8 @@ class ApiSessionExpiryTest {
       assertThat(login.status()).isEqualTo(200);
       assertThat(login.json().getJsonArray("users").encode()).contains("\"brief\"");
       assertThat(api.get("/accounts/brief", expiring).json().getLong("balance")).isEqualTo(10);
+      Vertx client = Vertx.vertx();
+      LiveClient live = LiveClient.ready(client, dir, node.port("http"), expiring);
       // A deposit above ledger.maxDepositMinor is refused with its code.
       ApiClient.Reply tooRich = ApiUser.of(api, "rich", KeyType.EC).register(2_000_000_000L,
           null);
@@ -42,6 +47,16 @@ class ApiSessionExpiryTest {
 
       Awaitility.await().atMost(Duration.ofSeconds(LIFETIME_SECONDS + 10))
           .until(() -> api.get("/online", expiring).status() == 401);
+      // Its live socket is closed when it expires, and the expired token opens none.
+      assertThat(live.awaitClosed()).isEqualTo((short) 1008);
+      assertThat(live.messages("error").get(0).getString("reason")).isEqualTo("expired");
+      live.close();
+      try (LiveClient late = LiveClient.open(client, dir, node.port("http"))) {
+        late.send(new JsonObject().put("type", "auth").put("token", expiring));
+        assertThat(late.awaitClosed()).isEqualTo((short) 1008);
+        assertThat(late.messages("ready")).isEmpty();
+      }
+      client.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       // Offline for everyone: a text-protocol user's LIST no longer shows it.
       try (TlsLineClient text = TlsLineClient.connect(node.tlsPort(), node.fingerprint())) {
         assertThat(text.ask("REGISTER#texter#10")).isEqualTo("100 OK");
