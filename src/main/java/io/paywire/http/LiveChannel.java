@@ -1,14 +1,13 @@
 package io.paywire.http;
 
-import io.paywire.bus.LedgerReply;
 import io.paywire.bus.LedgerViews;
+import io.paywire.bus.TransferEvents;
 import io.paywire.config.PaywireConfig;
 import io.paywire.ledger.AccountName;
 import io.paywire.net.ConnectionGate;
 import io.paywire.session.Presence;
 import io.paywire.session.Result;
 import io.paywire.session.Sessions;
-import io.paywire.session.TransferEvents;
 import io.paywire.session.Views;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
@@ -290,10 +289,7 @@ final class LiveChannel {
       if (me.equals(AccountName.key(t.payer()))) {
         enqueue(() -> Future.succeededFuture(json.put("balance", event.payerBalance())));
       } else if (me.equals(AccountName.key(t.payee()))) {
-        // The event knows the payer's balance only: the payee's is read, after the transfer.
-        enqueue(() -> sessions.ledger().account(login.name()).map(reply ->
-            reply instanceof LedgerReply.Ok<LedgerViews.Account> ok
-                ? json.put("balance", ok.value().balance()) : json));
+        enqueue(() -> Future.succeededFuture(json.put("balance", event.payeeBalance())));
       }
       // Anyone else's payment is not this socket's business.
     }

@@ -1,6 +1,7 @@
 package io.paywire.node;
 
 import io.paywire.bus.LedgerApi;
+import io.paywire.bus.TransferEvents;
 import io.paywire.ledger.Batch;
 import io.paywire.ledger.Command;
 import io.paywire.ledger.JournalBlocks;
@@ -69,8 +70,16 @@ public final class LedgerVerticle extends VerticleBase {
 
   /** What a request answers once its batch is durable. */
   private sealed interface Answer {
-    /** A reply body, complete. */
-    record Ready(JsonObject body) implements Answer {}
+    /**
+     * A reply body, complete; and what to publish once the batch is durable, if anything.
+     *
+     * @param event a {@link TransferEvents} event, or null
+     */
+    record Ready(JsonObject body, JsonObject event) implements Answer {
+      Ready(JsonObject body) {
+        this(body, null);
+      }
+    }
 
     /** A read of the journal, to run on a worker with the durable bound as of that moment. */
     record FromJournal(JournalRead read) implements Answer {}
@@ -157,7 +166,7 @@ public final class LedgerVerticle extends VerticleBase {
         .compose(opened -> {
           ledger = opened;
           register(LedgerApi.OPEN_ACCOUNT, ready(this::openAccount));
-          register(LedgerApi.TRANSFER, ready(this::transfer));
+          register(LedgerApi.TRANSFER, this::transfer);
           register(LedgerApi.ACCOUNT, ready(this::account));
           register(LedgerApi.HISTORY, ready(this::history));
           register(LedgerApi.FIND_TRANSFER, ready(this::findTransfer));
@@ -254,7 +263,8 @@ public final class LedgerVerticle extends VerticleBase {
     };
   }
 
-  private BiFunction<Batch, LedgerView, JsonObject> transfer(RequestReader body) {
+  /** A payment; an applied one (not a replay) is announced on {@link TransferEvents}. */
+  private Step transfer(RequestReader body) {
     Command.Transfer command = new Command.Transfer(
         body.id("id"),
         body.string("payer"),
@@ -265,10 +275,16 @@ public final class LedgerVerticle extends VerticleBase {
     return (batch, state) -> {
       Outcome outcome = batch.execute(command);
       JsonObject reply = LedgerApi.outcome(outcome);
-      if (outcome instanceof Outcome.Accepted) {
-        state.balance(command.payer()).ifPresent(b -> reply.put("payerBalance", b));
+      JsonObject event = null;
+      if (outcome instanceof Outcome.Accepted accepted) {
+        long payerBalance = state.balance(command.payer()).orElseThrow();
+        reply.put("payerBalance", payerBalance);
+        if (!accepted.duplicate()) {
+          event = TransferEvents.Event.of(accepted.transfer(), payerBalance,
+              state.balance(command.payee()).orElseThrow());
+        }
       }
-      return reply;
+      return new Answer.Ready(reply, event);
     };
   }
 
@@ -410,6 +426,9 @@ public final class LedgerVerticle extends VerticleBase {
     for (Reply reply : replies) {
       if (reply.answer() instanceof Answer.Ready ready) {
         reply.message().reply(ready.body());
+        if (ready.event() != null) {
+          vertx.eventBus().publish(TransferEvents.ADDRESS, ready.event());
+        }
       } else {
         readJournal(reply.message(), ((Answer.FromJournal) reply.answer()).read(), bound);
       }

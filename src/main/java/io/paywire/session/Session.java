@@ -388,7 +388,6 @@ public final class Session {
           Payment payment = done.result();
           if (payment instanceof Payment.Paid paid) {
             events.paid(peer.via(), paid.duplicate());
-            TransferEvents.publish(sessions.eventBus(), paid); // here for every entry point
           } else if (payment instanceof Payment.Refused refused) {
             events.refused(peer.via(), refused.refusal().code());
           } else {

@@ -3,7 +3,9 @@ package io.paywire.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paywire.crypto.Pem;
+import io.paywire.bus.LedgerApi;
 import io.paywire.testing.Browser;
+import io.paywire.testing.BusDelay;
 import io.paywire.testing.ChildJvm;
 import io.paywire.testing.OpenSsl;
 import io.paywire.testing.TestNode;
@@ -234,6 +236,39 @@ class ConsoleBrowserTest {
       assertThat(erin.alertText()).contains("INSUFFICIENT_FUNDS");
       erin.screenshots("07-refused");
       assertThat(erin.text("balance")).isEqualTo("50");
+    }
+  }
+
+  @Test
+  void anUnknownOutcomeSaysSoAndItsRetryWithTheSameIdPaysOnce() throws Exception {
+    Path own = Files.createDirectories(dir.resolve("unknown-node"));
+    try (TestNode slow = TestNode.startWith(own, new JsonObject().put("ledger",
+            new JsonObject().put("requestTimeoutMillis", 2_000)));
+        Browser gina = Browser.open(Files.createDirectories(own.resolve("browser")),
+            slow.node().identity().certificate())) {
+      String slowUrl = "https://127.0.0.1:" + slow.port("http") + "/";
+      gina.open(slowUrl);
+      register(gina, "gina", 400, false);
+      gina.type("register-name", "hank");
+      gina.type("register-deposit", "1");
+      gina.click("register-submit");
+      gina.until("the backup offer", () -> gina.visible("backup"));
+      gina.click("backup-skip");
+      login(gina, "gina");
+
+      // The ledger's answer to the next payment comes after the node stopped waiting for it.
+      BusDelay.first(slow.node().vertx(), LedgerApi.TRANSFER, 3_000);
+      String id = gina.text("pay-id");
+      pay(gina, "hank", 150);
+      gina.untilText("alert", "We do not know whether payment " + id + " went through");
+      assertThat(gina.visible("pay-retry")).isTrue();
+      gina.screenshots("08-unknown-outcome");
+      // It did go through, late: the live channel shows it; the retry pays nothing twice.
+      gina.untilText("balance", "250");
+      gina.click("pay-retry");
+      gina.untilText("status", "Payment " + id + " had already gone through");
+      assertThat(gina.text("balance")).isEqualTo("250");
+      assertThat(historyRows(gina).stream().filter(r -> r.contains(id)).count()).isEqualTo(1);
     }
   }
 }

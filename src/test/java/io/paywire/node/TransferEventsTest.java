@@ -1,11 +1,14 @@
-package io.paywire.session;
+package io.paywire.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paywire.bus.LedgerApi;
+import io.paywire.bus.TransferEvents;
 import io.paywire.crypto.Certificates;
 import io.paywire.crypto.KeyType;
 import io.paywire.testing.ApiClient;
 import io.paywire.testing.ApiUser;
+import io.paywire.testing.BusDelay;
 import io.paywire.testing.TestNode;
 import io.paywire.testing.TlsLineClient;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -21,8 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The session core publishes every applied payment on {@link TransferEvents#ADDRESS}, whichever
- * entry point it came through, once: a retry of the same id publishes nothing more.
+ * The ledger publishes every applied payment on {@link TransferEvents#ADDRESS}, whichever entry
+ * point it came through, once: a retry of the same id publishes nothing more; and a payment whose
+ * requester never heard the outcome is published all the same.
  */
 class TransferEventsTest {
 
@@ -30,7 +34,8 @@ class TransferEventsTest {
 
   @Test
   void everyEntryPointsPaymentIsPublishedOnceAndRetriesAreNot() throws Exception {
-    try (TestNode node = TestNode.start(dir)) {
+    try (TestNode node = TestNode.start(dir, new JsonObject(), null,
+        new JsonObject().put("requestTimeoutMillis", 1_000))) {
       List<JsonObject> events = new CopyOnWriteArrayList<>();
       MessageConsumer<JsonObject> consumer = node.node().vertx().eventBus()
           .<JsonObject>consumer(TransferEvents.ADDRESS, m -> events.add(m.body()));
@@ -50,24 +55,35 @@ class TransferEventsTest {
         assertThat(text.ask("PAY#web#999999#" + id(3))).startsWith("TRANS FAIL");
       }
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 2);
+      // The ledger's answer comes after the entry point stopped waiting: unknown to the payer,
+      // announced all the same.
+      BusDelay.first(node.node().vertx(), LedgerApi.TRANSFER, 2_000);
+      assertThat(web.pay("texter", 5, id(5)).json().getString("error"))
+          .isEqualTo("UNKNOWN_OUTCOME");
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 3);
       // A last payment after the retries: once it is heard, nothing else is coming.
       assertThat(web.pay("texter", 1, id(4)).status()).isEqualTo(201);
-      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 3);
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 4);
 
-      assertThat(events).hasSize(3);
+      assertThat(events).hasSize(4);
       TransferEvents.Event http = TransferEvents.Event.fromJson(events.get(0));
       assertThat(http.transfer().id().toString()).isEqualTo(id(1));
       assertThat(http.transfer().payer()).isEqualTo("web");
       assertThat(http.transfer().payee()).isEqualTo("texter");
       assertThat(http.transfer().amount()).isEqualTo(250);
       assertThat(http.payerBalance()).isEqualTo(750);
+      assertThat(http.payeeBalance()).isEqualTo(750);
       TransferEvents.Event tls = TransferEvents.Event.fromJson(events.get(1));
       assertThat(tls.transfer().id().toString()).isEqualTo(id(2));
       assertThat(tls.transfer().payer()).isEqualTo("texter");
       assertThat(tls.payerBalance()).isEqualTo(500 + 250 - 40);
+      assertThat(tls.payeeBalance()).isEqualTo(750 + 40);
       assertThat(events.get(1).getJsonObject("transfer").fieldNames())
           .containsExactlyInAnyOrder("sequence", "id", "payer", "payee", "amount", "timeMillis");
-      assertThat(TransferEvents.Event.fromJson(events.get(2)).transfer().id().toString())
+      TransferEvents.Event unknown = TransferEvents.Event.fromJson(events.get(2));
+      assertThat(unknown.transfer().id().toString()).isEqualTo(id(5));
+      assertThat(unknown.payerBalance()).isEqualTo(790 - 5);
+      assertThat(TransferEvents.Event.fromJson(events.get(3)).transfer().id().toString())
           .isEqualTo(id(4));
     }
   }
