@@ -273,6 +273,12 @@ function received(message) {
       setBalance(message.balance);
       if (t.target.toLowerCase() === state.session.name.toLowerCase()) {
         say(`Received ${t.amount.toLocaleString('en')} from ${t.source}.`);
+      } else if (state.payment?.id === t.id && !$('alert').hidden) {
+        // The payment whose outcome we did not know: the ledger says it went through.
+        clearAlarm();
+        say(`Payment ${t.id} went through after all: paid ${t.amount.toLocaleString('en')} to ${t.target}.`);
+        $('pay-form').reset();
+        newPayment();
       }
       loadHistory().catch(() => { /* the next event or reload catches up */ });
       break;

@@ -1,6 +1,7 @@
 package io.paywire.console;
 
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -12,8 +13,8 @@ import io.vertx.ext.web.handler.StaticHandler;
  * on the API's port, plus the few settings the page needs to know. Everything else the console
  * does goes through the documented API and the live channel, as any program's would.
  *
- * <p>Routes: {@code GET /} (the page), {@code GET /assets/*} (its scripts, style and icon) and
- * {@code GET /console.json}. The files are read from {@value #WEBROOT} under the working
+ * <p>Routes: {@code GET /} (the page), {@code GET /assets/*} (its scripts, style and icon), both
+ * also for {@code HEAD}, and {@code GET /console.json}. The files are read from {@value #WEBROOT} under the working
  * directory when it has one, else from the same folder packaged in the jar.
  */
 public final class ConsoleRoutes {
@@ -49,10 +50,11 @@ public final class ConsoleRoutes {
 
   /** Adds the console's routes to the API's router. */
   public static void mount(Router router, Settings settings) {
-    router.getWithRegex("/(index\\.html)?").handler(ConsoleRoutes::pagePolicy)
-        .handler(files(WEBROOT));
+    router.routeWithRegex("/(index\\.html)?").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(ConsoleRoutes::pagePolicy).handler(files(WEBROOT));
     // Vert.x serves a wildcard route's files relative to the route's path.
-    router.get("/assets/*").handler(ConsoleRoutes::pagePolicy).handler(files(WEBROOT + "/assets"));
+    router.route("/assets/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(ConsoleRoutes::pagePolicy).handler(files(WEBROOT + "/assets"));
     String body = settings.toJson().encode();
     router.get("/console.json").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body));

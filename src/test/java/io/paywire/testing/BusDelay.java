@@ -22,4 +22,17 @@ public final class BusDelay {
       }
     });
   }
+
+  /**
+   * The first message to {@code address} from now on never reaches its consumer (as if lost on
+   * the way); every other message passes.
+   */
+  public static void dropFirst(Vertx vertx, String address) {
+    AtomicBoolean dropped = new AtomicBoolean();
+    vertx.eventBus().addInboundInterceptor(delivery -> {
+      if (!delivery.message().address().equals(address) || !dropped.compareAndSet(false, true)) {
+        delivery.next();
+      }
+    });
+  }
 }
