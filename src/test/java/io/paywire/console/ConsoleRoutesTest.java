@@ -76,4 +76,26 @@ class ConsoleRoutesTest {
     assertThat(settings.getBoolean("enrollment")).isFalse();
     assertThat(settings.getInteger("sessionTokenSeconds")).isEqualTo(900);
   }
+
+  @Test
+  void everyControlOfThePageHasALabelAndMessagesGoToLiveRegions() throws Exception {
+    String page = Files.readString(Path.of("webroot/index.html"));
+    java.util.regex.Matcher controls = java.util.regex.Pattern
+        .compile("<(input|textarea|select)\\b[^>]*\\bid=\"([^\"]+)\"").matcher(page);
+    int count = 0;
+    while (controls.find()) {
+      count++;
+      assertThat(page).as("a label for #" + controls.group(2))
+          .contains("<label for=\"" + controls.group(2) + "\"");
+    }
+    assertThat(count).isGreaterThanOrEqualTo(9);
+    java.util.regex.Matcher buttons = java.util.regex.Pattern
+        .compile("<button\\b[^>]*>([^<]*)</button>").matcher(page);
+    while (buttons.find()) {
+      assertThat(buttons.group(1).strip()).as("a button's visible name").isNotEmpty();
+    }
+    assertThat(page).contains("role=\"status\" aria-live=\"polite\"")
+        .contains("role=\"alert\"").contains("<html lang=\"en\">")
+        .contains("name=\"viewport\" content=\"width=device-width, initial-scale=1\"");
+  }
 }

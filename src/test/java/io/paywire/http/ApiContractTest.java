@@ -52,7 +52,8 @@ class ApiContractTest {
 
       List<Operation> operations = contract.operations();
       assertThat(operations).extracting(Operation::getOperationId).containsExactlyInAnyOrder(
-          "getContract", "getRegistrationKey", "register", "challenge", "login", "logout",
+          "getContract", "getRegistrationKey", "register", "challenge", "login", "refresh",
+          "logout", "createSignedTransfer",
           "createTransaction", "getAccount", "listOnline", "listTransfers", "getTransfer",
           "listBlocks", "health", "metrics");
       for (Operation operation : operations) {
