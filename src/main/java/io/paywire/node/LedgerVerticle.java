@@ -7,7 +7,6 @@ import io.paywire.ledger.JournalBlocks;
 import io.paywire.ledger.Ledger;
 import io.paywire.ledger.LedgerOptions;
 import io.paywire.ledger.LedgerView;
-import io.paywire.ledger.Outcome;
 import io.paywire.ledger.Snapshot;
 import io.paywire.ledger.TransferId;
 import io.vertx.core.Context;
@@ -243,15 +242,7 @@ public final class LedgerVerticle extends VerticleBase {
         body.string("name"),
         body.base64("publicKey"),
         body.longValue("deposit", settings.defaultDepositMinor()));
-    return (batch, state) -> {
-      Outcome outcome = batch.execute(command);
-      JsonObject reply = LedgerApi.outcome(outcome);
-      if (outcome instanceof Outcome.Accepted) {
-        state.account(((Command.OpenAccount) command).name())
-            .ifPresent(a -> reply.put("account", LedgerApi.account(a)));
-      }
-      return reply;
-    };
+    return (batch, state) -> LedgerApi.executed(batch.run(command));
   }
 
   private BiFunction<Batch, LedgerView, JsonObject> transfer(RequestReader body) {
@@ -262,14 +253,7 @@ public final class LedgerVerticle extends VerticleBase {
         body.longValue("amount", 0),
         body.base64("payerSignature"),
         body.base64("payeeSignature"));
-    return (batch, state) -> {
-      Outcome outcome = batch.execute(command);
-      JsonObject reply = LedgerApi.outcome(outcome);
-      if (outcome instanceof Outcome.Accepted) {
-        state.balance(command.payer()).ifPresent(b -> reply.put("payerBalance", b));
-      }
-      return reply;
-    };
+    return (batch, state) -> LedgerApi.executed(batch.run(command));
   }
 
   private BiFunction<Batch, LedgerView, JsonObject> account(RequestReader body) {
