@@ -31,6 +31,7 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.ExitUtils;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
@@ -107,6 +108,7 @@ public final class RaftLedger implements AutoCloseable {
     if (!members.contains(self)) {
       throw new IllegalArgumentException("member " + self.id() + " is not among " + members);
     }
+    keepRatisFromExiting();
     RaftGroup group = RaftGroup.valueOf(GROUP_ID,
         members.stream().map(Member::peer).toList());
     LedgerStateMachine stateMachine =
@@ -135,7 +137,26 @@ public final class RaftLedger implements AutoCloseable {
     } catch (IOException | RuntimeException | Error e) {
       closeQuietly(client);
       closeQuietly(server);
+      if (e instanceof ExitUtils.ExitException exit) {
+        throw new IOException("raft member " + self.id() + " did not start: " + exit.getMessage(),
+            exit.getCause());
+      }
       throw e;
+    }
+  }
+
+  /**
+   * Ratis calls {@code System.exit} when its gRPC server cannot bind, and the first use of its
+   * {@code ExitUtils} makes every uncaught exception in the JVM exit it too. A node decides for
+   * itself: a failed start throws from {@link #start} (the server command then exits non-zero
+   * once it has closed what it opened), and the JVM's own handler of uncaught exceptions stays.
+   */
+  private static void keepRatisFromExiting() {
+    synchronized (RaftLedger.class) {
+      Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+      ExitUtils.disableSystemExit();
+      ExitUtils.setTerminateOnUncaughtException(false);
+      Thread.setDefaultUncaughtExceptionHandler(before);
     }
   }
 

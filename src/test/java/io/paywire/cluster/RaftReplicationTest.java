@@ -39,8 +39,7 @@ class RaftReplicationTest {
         cluster.assertHoldsAcknowledged(i);
       }
 
-      cluster.close();
-      List<Verifier.Report> reports = cluster.verifyStopped();
+      List<Verifier.Report> reports = cluster.closeAndVerify();
       assertThat(reports).extracting(Verifier.Report::headHash).containsOnly(leader.head());
       assertThat(reports).extracting(Verifier.Report::transfers).containsOnly(leader.transfers());
     }

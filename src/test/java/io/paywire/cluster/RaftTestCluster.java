@@ -62,9 +62,16 @@ final class RaftTestCluster implements AutoCloseable {
   /** Test settings: Paywire's defaults, without a snapshot at stop, so restarts replay entries. */
   static RaftSettings settings() {
     RaftSettings d = RaftSettings.DEFAULTS;
+    return settings(d.snapshotEveryEntries(), d.logSegmentBytes(), d.logPurgeGapEntries());
+  }
+
+  /** {@link #settings()} with other snapshot and log-purge figures. */
+  static RaftSettings settings(long snapshotEveryEntries, long logSegmentBytes,
+      int logPurgeGapEntries) {
+    RaftSettings d = RaftSettings.DEFAULTS;
     return new RaftSettings(d.electionTimeoutMin(), d.electionTimeoutMax(), d.requestTimeout(),
-        d.requestAttempts(), d.retrySleep(), d.snapshotEveryEntries(), d.logSegmentBytes(),
-        d.logPurgeGapEntries(), false);
+        d.requestAttempts(), d.retrySleep(), snapshotEveryEntries, logSegmentBytes,
+        logPurgeGapEntries, false);
   }
 
   private static int[] freePorts(int count) throws IOException {
@@ -191,10 +198,14 @@ final class RaftTestCluster implements AutoCloseable {
     }
   }
 
-  /** Waits until every running member's journal stands where the leader's does. */
+  /**
+   * Waits until every running member's journal stands where the leader's does. A member that is
+   * installing a snapshot is paused and answers no reads meanwhile.
+   */
   JournalPosition awaitConverged() {
     int leader = awaitLeader();
-    return await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> {
+    return await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
+        .ignoreExceptionsInstanceOf(IllegalStateException.class).until(() -> {
       JournalPosition lead = nodes[leader].stateMachine().position();
       for (int i : running()) {
         JournalPosition at = nodes[i].stateMachine().position();
@@ -230,11 +241,11 @@ final class RaftTestCluster implements AutoCloseable {
   }
 
   /**
-   * Checks stopped members' directories with the project's verifier, and that their journals are
-   * the same bytes: the same segments, each equal.
+   * Stops every member, then checks each directory with the project's verifier (the head hashes
+   * must agree) and that the journals are the same bytes: the same segments, each equal.
    */
-  List<Verifier.Report> verifyStopped() throws IOException {
-    assertThat(running()).isEmpty();
+  List<Verifier.Report> closeAndVerify() throws IOException {
+    close();
     List<Verifier.Report> reports = new ArrayList<>();
     for (int i = 0; i < SIZE; i++) {
       reports.add(Verifier.verify(ledgerDirectory(i)));
@@ -247,6 +258,8 @@ final class RaftTestCluster implements AutoCloseable {
         assertThat(other.get(s)).as("segment %d of member %d", s, i).isEqualTo(first.get(s));
       }
     }
+    assertThat(reports).extracting(Verifier.Report::headHash)
+        .containsOnly(reports.get(0).headHash());
     return reports;
   }
 
