@@ -219,7 +219,14 @@ public final class RaftLedger implements AutoCloseable {
       return CompletableFuture.failedFuture(new ProposalNotAppliedException(
           "member " + self.id() + " does not lead the ledger's group"));
     }
-    LedgerStateMachine.Proposal proposal = stateMachine.propose(commands, timeMillis);
+    LedgerStateMachine.Proposal proposal;
+    try {
+      proposal = stateMachine.propose(commands, timeMillis);
+    } catch (IllegalStateException notRunning) { // paused for a snapshot install, or failed
+      proposing.set(false);
+      return CompletableFuture.failedFuture(
+          new ProposalNotAppliedException(notRunning.getMessage()));
+    }
     CompletableFuture<List<Executed>> applied = proposal.applied();
     applied.whenComplete((result, error) -> proposing.set(false));
     client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(proposal.entry().encode())))
