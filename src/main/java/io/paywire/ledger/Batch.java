@@ -74,10 +74,12 @@ public final class Batch {
       return Executed.rejected(rejected);
     }
     if (command instanceof Command.OpenAccount open) {
-      return new Executed(outcome, state.account(open.name()), OptionalLong.empty());
+      return new Executed(outcome, state.account(open.name()), OptionalLong.empty(),
+          OptionalLong.empty());
     }
-    return new Executed(outcome, Optional.empty(),
-        state.balance(((Command.Transfer) command).payer()));
+    Command.Transfer transfer = (Command.Transfer) command;
+    return new Executed(outcome, Optional.empty(), state.balance(transfer.payer()),
+        state.balance(transfer.payee()));
   }
 
   /**

@@ -4,13 +4,18 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * What one command did in its batch, with the figures its reply shows, read right after it (later
- * commands of the same batch may change them again): the account a registration opened, or the
- * payer's balance after a payment. Both are empty for a rejected command.
+ * What one command did in its batch, with the figures its reply and its announcement show, read
+ * right after it (later commands of the same batch may change them again): the account a
+ * registration opened, or the payer's and the payee's balances after a payment. All are empty
+ * for a rejected command.
  */
-public record Executed(Outcome outcome, Optional<AccountView> account, OptionalLong payerBalance) {
+public record Executed(
+    Outcome outcome,
+    Optional<AccountView> account,
+    OptionalLong payerBalance,
+    OptionalLong payeeBalance) {
 
   static Executed rejected(Outcome.Rejected rejected) {
-    return new Executed(rejected, Optional.empty(), OptionalLong.empty());
+    return new Executed(rejected, Optional.empty(), OptionalLong.empty(), OptionalLong.empty());
   }
 }
