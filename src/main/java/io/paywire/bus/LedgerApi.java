@@ -1,6 +1,7 @@
 package io.paywire.bus;
 
 import io.paywire.ledger.AccountView;
+import io.paywire.ledger.Executed;
 import io.paywire.ledger.JournalBlocks;
 import io.paywire.ledger.Outcome;
 import io.paywire.ledger.TransferView;
@@ -56,6 +57,17 @@ public final class LedgerApi {
     }
     Outcome.Rejected rejected = (Outcome.Rejected) outcome;
     return rejection(rejected.code().name(), rejected.reason());
+  }
+
+  /**
+   * The reply to {@link #OPEN_ACCOUNT} or {@link #TRANSFER} for a command the ledger executed: its
+   * outcome, and the opened account or the payer's balance right after it.
+   */
+  public static JsonObject executed(Executed executed) {
+    JsonObject reply = outcome(executed.outcome());
+    executed.account().ifPresent(a -> reply.put("account", account(a)));
+    executed.payerBalance().ifPresent(b -> reply.put("payerBalance", b));
+    return reply;
   }
 
   public static JsonObject rejection(String code, String reason) {

@@ -1,6 +1,8 @@
 package io.paywire.ledger;
 
 import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The commands of one group commit. Each {@link #execute} applies a command to the in-memory state
@@ -59,6 +61,49 @@ public final class Batch {
       }
       throw ledger.fail(this, "apply", e);
     }
+  }
+
+  /**
+   * Applies one command as {@link #execute} does, and reads what its reply shows of the state
+   * right after it: the one step every writer of the ledger takes per command, on one node or in
+   * a replicated group.
+   */
+  public Executed run(Command command) {
+    Outcome outcome = execute(command);
+    if (outcome instanceof Outcome.Rejected rejected) {
+      return Executed.rejected(rejected);
+    }
+    if (command instanceof Command.OpenAccount open) {
+      return new Executed(outcome, state.account(open.name()), OptionalLong.empty(),
+          OptionalLong.empty());
+    }
+    Command.Transfer transfer = (Command.Transfer) command;
+    return new Executed(outcome, Optional.empty(), state.balance(transfer.payer()),
+        state.balance(transfer.payee()));
+  }
+
+  /**
+   * The most a command can add to a batch's records: its own encoding, which an accepted
+   * command's journal record never exceeds (names are journaled as registered, of the same
+   * length). A writer that forms batches ahead of applying them (a replicated leader) sizes them
+   * with this and {@link #fits}.
+   */
+  public static long recordBytesAtMost(Command command) {
+    if (command instanceof Command.OpenAccount open && open.name() == null
+        || command instanceof Command.Transfer t && (t.payer() == null || t.payee() == null)) {
+      return 0; // refused before any rule that could accept it
+    }
+    return JournalFormat.RECORD_OVERHEAD_BYTES + (long) RecordCodec.encodedLength(command);
+  }
+
+  /**
+   * Whether {@code commands} commands whose {@link #recordBytesAtMost} add up to
+   * {@code recordBytes} all fit one batch under {@code options}: {@link #isFull} then holds
+   * before none of them.
+   */
+  public static boolean fits(LedgerOptions options, int commands, long recordBytes) {
+    return commands <= options.maxBatchCommands()
+        && recordBytes + LedgerOptions.MAX_RECORD_BYTES <= options.maxBatchBytes();
   }
 
   /** Journals names as registered, so the journal reads the same whatever case a client used. */

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -196,6 +197,65 @@ public final class Ledger implements AutoCloseable {
   public Batch newBatch(long timeMillis) {
     requireOpen();
     return new Batch(this, state, options, timeMillis);
+  }
+
+  /**
+   * Applies {@code commands} in order as one batch at {@code timeMillis} and makes it durable (one
+   * write, one fsync): the deterministic step of a replicated ledger, where the same commands at
+   * the same time give every member the same state and the same journal bytes. Blocking; call on
+   * the owner thread, between batches. The commands must fit one batch ({@link Batch#fits}).
+   *
+   * @return what each command did, in order; acknowledge none of it if this throws
+   * @throws LedgerFailedException if a command could not be applied or the commands do not fit
+   *     one batch: the ledger failed closed and nothing of the batch was written
+   * @throws IOException if the write failed: the ledger failed closed
+   */
+  public List<Executed> apply(long timeMillis, List<Command> commands) throws IOException {
+    Batch batch = newBatch(timeMillis);
+    List<Executed> executed = new ArrayList<>(commands.size());
+    for (Command command : commands) {
+      if (batch.isFull()) {
+        throw fail(batch, "apply", new IllegalStateException(
+            "the commands do not fit one batch: " + commands.size() + " given"));
+      }
+      executed.add(batch.run(command));
+    }
+    write(batch);
+    return executed;
+  }
+
+  /** A file and how many of its first bytes belong to a copy of the ledger. */
+  public record FileExtent(Path file, long length) {}
+
+  /**
+   * The journal segments that hold every batch before {@code position}, oldest first, the last
+   * cut at the position's offset: with a snapshot taken at that position, what a copy of this
+   * ledger as of that position takes. Segments are append-only, so these bytes never change.
+   */
+  public List<FileExtent> journalUpTo(JournalPosition position) throws IOException {
+    Path journal = journalDirectory(directory);
+    List<FileExtent> files = new ArrayList<>();
+    for (long id : JournalReader.segmentIds(storage, journal)) {
+      if (id > position.segmentId()) {
+        break;
+      }
+      Path file = journal.resolve(JournalFormat.segmentName(id));
+      long length;
+      if (id == position.segmentId()) {
+        length = position.offset();
+      } else {
+        try (var channel = storage.openRead(file)) {
+          length = channel.size();
+        }
+      }
+      files.add(new FileExtent(file, length));
+    }
+    Path last = journal.resolve(JournalFormat.segmentName(position.segmentId()));
+    if (files.isEmpty() || !files.get(files.size() - 1).file().equals(last)) {
+      throw new JournalCorruptException(journal, position.offset(),
+          "segment " + position.segmentId() + " of the position is missing");
+    }
+    return files;
   }
 
   void requireOpen() {

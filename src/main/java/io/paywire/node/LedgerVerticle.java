@@ -4,6 +4,7 @@ import io.paywire.bus.LedgerApi;
 import io.paywire.bus.TransferEvents;
 import io.paywire.ledger.Batch;
 import io.paywire.ledger.Command;
+import io.paywire.ledger.Executed;
 import io.paywire.ledger.JournalBlocks;
 import io.paywire.ledger.Ledger;
 import io.paywire.ledger.LedgerOptions;
@@ -252,15 +253,7 @@ public final class LedgerVerticle extends VerticleBase {
         body.string("name"),
         body.base64("publicKey"),
         body.longValue("deposit", settings.defaultDepositMinor()));
-    return (batch, state) -> {
-      Outcome outcome = batch.execute(command);
-      JsonObject reply = LedgerApi.outcome(outcome);
-      if (outcome instanceof Outcome.Accepted) {
-        state.account(((Command.OpenAccount) command).name())
-            .ifPresent(a -> reply.put("account", LedgerApi.account(a)));
-      }
-      return reply;
-    };
+    return (batch, state) -> LedgerApi.executed(batch.run(command));
   }
 
   /** A payment; an applied one (not a replay) is announced on {@link TransferEvents}. */
@@ -273,18 +266,13 @@ public final class LedgerVerticle extends VerticleBase {
         body.base64("payerSignature"),
         body.base64("payeeSignature"));
     return (batch, state) -> {
-      Outcome outcome = batch.execute(command);
-      JsonObject reply = LedgerApi.outcome(outcome);
+      Executed executed = batch.run(command);
       JsonObject event = null;
-      if (outcome instanceof Outcome.Accepted accepted) {
-        long payerBalance = state.balance(command.payer()).orElseThrow();
-        reply.put("payerBalance", payerBalance);
-        if (!accepted.duplicate()) {
-          event = TransferEvents.Event.of(accepted.transfer(), payerBalance,
-              state.balance(command.payee()).orElseThrow());
-        }
+      if (executed.outcome() instanceof Outcome.Accepted accepted && !accepted.duplicate()) {
+        event = TransferEvents.Event.of(accepted.transfer(),
+            executed.payerBalance().orElseThrow(), executed.payeeBalance().orElseThrow());
       }
-      return new Answer.Ready(reply, event);
+      return new Answer.Ready(LedgerApi.executed(executed), event);
     };
   }
 

@@ -1,0 +1,270 @@
+package io.paywire.cluster;
+
+import io.paywire.ledger.Batch;
+import io.paywire.ledger.Command;
+import io.paywire.ledger.JournalPosition;
+import io.paywire.ledger.LedgerOptions;
+import io.paywire.ledger.TransferId;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One Raft log entry of the ledger: a whole group-commit batch, never one transfer. Everything a
+ * member needs to apply it the way every other member does is in the entry: the batch time and
+ * each command's id were decided by the leader before it proposed the entry. Big-endian:
+ *
+ * <pre>
+ * version 1 (1)
+ * proposal 8                  the leader's tag for its waiting requests; apply ignores it
+ * expectedNextBatch 8         the journal position the leader formed the batch on: the next batch
+ * expectedHeadHash 32         sequence and the head hash (see {@link LedgerStateMachine})
+ * timeMillis 8                the batch time
+ * terms 24                    maxDepositMinor 8 | maxTransferMinor 8 | maxBatchCommands 4
+ *                             | maxBatchBytes 4: what every member must apply it under
+ * commandCount 4
+ * commands                    type 1 (1 open account, 2 transfer) | idHigh 8 | idLow 8
+ *                             | deposit or amount 8 | strings | byte arrays, in Command's order
+ * string                      length 4 (-1 for none) | UTF-16 code units 2 each
+ * byte array                  length 4 | bytes
+ * </pre>
+ *
+ * Strings are kept as UTF-16 code units, so any name a request carried reaches every member
+ * unchanged, even one the rules will refuse: a lossy encoding could turn a refused name into an
+ * accepted one. Decoding checks every length against what is left and against the bounds below.
+ */
+record LedgerEntry(
+    long proposal,
+    JournalPosition expected,
+    long timeMillis,
+    Terms terms,
+    List<Command> commands) {
+
+  static final byte VERSION = 1;
+
+  /**
+   * The largest entry a leader proposes: below Ratis's log-entry limit
+   * ({@code raft.server.log.appender.buffer.byte-limit}, 4 MiB by default, which
+   * {@link RaftLedger} leaves as it is), with room for Ratis's own framing.
+   */
+  static final int MAX_ENTRY_BYTES = (4 << 20) - (64 << 10);
+
+  private static final byte OPEN_ACCOUNT = 1;
+  private static final byte TRANSFER = 2;
+  private static final int HASH_BYTES = 32;
+  private static final int HEADER_BYTES = 1 + 8 + 8 + HASH_BYTES + 8 + Terms.BYTES + 4;
+  /** type, id, amount: what every command has before its strings and byte arrays. */
+  private static final int COMMAND_FIXED_BYTES = 1 + 16 + 8;
+
+  /**
+   * The ledger options that decide how a command applies: every member must apply an entry under
+   * the leader's, or their ledgers would part. A member whose own differ refuses the entry.
+   */
+  record Terms(long maxDepositMinor, long maxTransferMinor, int maxBatchCommands,
+      int maxBatchBytes) {
+    static final int BYTES = 8 + 8 + 4 + 4;
+
+    static Terms of(LedgerOptions options) {
+      return new Terms(options.rules().maxDepositMinor(), options.rules().maxTransferMinor(),
+          options.maxBatchCommands(), options.maxBatchBytes());
+    }
+  }
+
+  LedgerEntry {
+    if (expected.headHash().length != HASH_BYTES) {
+      throw new IllegalArgumentException("a head hash has " + HASH_BYTES + " bytes");
+    }
+    commands = List.copyOf(commands);
+  }
+
+  // ---- encoding --------------------------------------------------------------------------------
+
+  byte[] encode() {
+    int length = HEADER_BYTES;
+    for (Command command : commands) {
+      length = Math.addExact(length, encodedLength(command));
+    }
+    ByteBuffer out = ByteBuffer.allocate(length);
+    out.put(VERSION).putLong(proposal).putLong(expected.nextBatchSequence())
+        .put(expected.headHash()).putLong(timeMillis)
+        .putLong(terms.maxDepositMinor()).putLong(terms.maxTransferMinor())
+        .putInt(terms.maxBatchCommands()).putInt(terms.maxBatchBytes())
+        .putInt(commands.size());
+    for (Command command : commands) {
+      if (command instanceof Command.OpenAccount open) {
+        out.put(OPEN_ACCOUNT).putLong(open.id().high()).putLong(open.id().low())
+            .putLong(open.deposit());
+        putString(out, open.name());
+        putBytes(out, open.publicKey());
+      } else {
+        Command.Transfer t = (Command.Transfer) command;
+        out.put(TRANSFER).putLong(t.id().high()).putLong(t.id().low()).putLong(t.amount());
+        putString(out, t.payer());
+        putString(out, t.payee());
+        putBytes(out, t.payerSignature());
+        putBytes(out, t.payeeSignature());
+      }
+    }
+    assert !out.hasRemaining();
+    return out.array();
+  }
+
+  static int encodedLength(Command command) {
+    if (command instanceof Command.OpenAccount open) {
+      return COMMAND_FIXED_BYTES + stringLength(open.name()) + 4 + open.publicKey().length;
+    }
+    Command.Transfer t = (Command.Transfer) command;
+    return COMMAND_FIXED_BYTES + stringLength(t.payer()) + stringLength(t.payee())
+        + 4 + t.payerSignature().length + 4 + t.payeeSignature().length;
+  }
+
+  private static int stringLength(String s) {
+    return 4 + (s == null ? 0 : 2 * s.length());
+  }
+
+  private static void putString(ByteBuffer out, String s) {
+    if (s == null) {
+      out.putInt(-1);
+      return;
+    }
+    out.putInt(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      out.putChar(s.charAt(i));
+    }
+  }
+
+  private static void putBytes(ByteBuffer out, byte[] bytes) {
+    out.putInt(bytes.length).put(bytes);
+  }
+
+  // ---- decoding --------------------------------------------------------------------------------
+
+  /**
+   * Reads an entry back.
+   *
+   * @throws IllegalArgumentException if the bytes are not a well-formed entry of this version
+   */
+  static LedgerEntry decode(ByteBuffer in) {
+    try {
+      if (in.remaining() > MAX_ENTRY_BYTES) {
+        throw new IllegalArgumentException("entry of " + in.remaining() + " bytes is above "
+            + MAX_ENTRY_BYTES);
+      }
+      byte version = in.get();
+      if (version != VERSION) {
+        throw new IllegalArgumentException("entry version " + version + " is not " + VERSION);
+      }
+      long proposal = in.getLong();
+      long nextBatch = in.getLong();
+      byte[] headHash = new byte[HASH_BYTES];
+      in.get(headHash);
+      long timeMillis = in.getLong();
+      Terms terms = new Terms(in.getLong(), in.getLong(), in.getInt(), in.getInt());
+      int count = in.getInt();
+      // Every command takes at least its fixed part and four length fields.
+      if (count < 0 || (long) count * (COMMAND_FIXED_BYTES + 16) > in.remaining()) {
+        throw new IllegalArgumentException("command count " + count + " does not fit the entry");
+      }
+      List<Command> commands = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        commands.add(decodeCommand(in));
+      }
+      if (in.hasRemaining()) {
+        throw new IllegalArgumentException(in.remaining() + " bytes after the last command");
+      }
+      // The segment and offset are each member's own business; only sequence and hash travel.
+      return new LedgerEntry(proposal, new JournalPosition(0, 0, nextBatch, headHash),
+          timeMillis, terms, commands);
+    } catch (BufferUnderflowException e) {
+      throw new IllegalArgumentException("entry ends early");
+    }
+  }
+
+  private static Command decodeCommand(ByteBuffer in) {
+    byte type = in.get();
+    TransferId id = new TransferId(in.getLong(), in.getLong());
+    long amount = in.getLong();
+    if (type == OPEN_ACCOUNT) {
+      return new Command.OpenAccount(id, getString(in), getBytes(in), amount);
+    }
+    if (type == TRANSFER) {
+      return new Command.Transfer(id, getString(in), getString(in), amount, getBytes(in),
+          getBytes(in));
+    }
+    throw new IllegalArgumentException("unknown command type " + type);
+  }
+
+  private static String getString(ByteBuffer in) {
+    int length = in.getInt();
+    if (length == -1) {
+      return null;
+    }
+    if (length < 0 || (long) length * 2 > in.remaining()) {
+      throw new IllegalArgumentException("string length " + length + " does not fit the entry");
+    }
+    char[] chars = new char[length];
+    for (int i = 0; i < length; i++) {
+      chars[i] = in.getChar();
+    }
+    return new String(chars);
+  }
+
+  private static byte[] getBytes(ByteBuffer in) {
+    int length = in.getInt();
+    if (length < 0 || length > in.remaining()) {
+      throw new IllegalArgumentException("byte array length " + length
+          + " does not fit the entry");
+    }
+    byte[] bytes = new byte[length];
+    in.get(bytes);
+    return bytes;
+  }
+
+  // ---- forming a batch -------------------------------------------------------------------------
+
+  /**
+   * Gathers a leader's commands for one entry, within the ledger's batch limits (so that the
+   * whole entry becomes one journal batch on every member) and {@link #MAX_ENTRY_BYTES}.
+   */
+  static final class Builder {
+    private final LedgerOptions options;
+    private final List<Command> commands = new ArrayList<>();
+    private long entryBytes = HEADER_BYTES;
+    private long recordBytes;
+
+    Builder(LedgerOptions options) {
+      this.options = options;
+    }
+
+    /**
+     * Adds the command if the entry can take it.
+     *
+     * @return false if it cannot: the entry is full (propose it and start another), or, when the
+     *     entry is empty, the command alone is larger than any entry may be
+     */
+    boolean tryAdd(Command command) {
+      long entry = entryBytes + encodedLength(command);
+      long records = recordBytes + Batch.recordBytesAtMost(command);
+      if (entry > MAX_ENTRY_BYTES || !Batch.fits(options, commands.size() + 1, records)) {
+        return false;
+      }
+      commands.add(command);
+      entryBytes = entry;
+      recordBytes = records;
+      return true;
+    }
+
+    boolean isEmpty() {
+      return commands.isEmpty();
+    }
+
+    int size() {
+      return commands.size();
+    }
+
+    List<Command> commands() {
+      return List.copyOf(commands);
+    }
+  }
+}

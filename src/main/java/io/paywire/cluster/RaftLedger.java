@@ -1,0 +1,318 @@
+package io.paywire.cluster;
+
+import io.paywire.ledger.Command;
+import io.paywire.ledger.Executed;
+import io.paywire.ledger.LedgerOptions;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.ExitUtils;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * This node's member of the ledger's Raft group: a Ratis server (gRPC) whose state machine is the
+ * node's own {@link LedgerStateMachine}, and a client through which the node, while it leads,
+ * proposes batches. Plain Java, no Vert.x: the node's verticles wire it to the event bus.
+ *
+ * <p>A node's data directory holds {@code ledger/} (the ledger, which {@code paywire verify}
+ * checks like a single node's) and {@code raft/} (Ratis's log and metadata).
+ */
+public final class RaftLedger implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(RaftLedger.class.getName());
+
+  /** The one Raft group of a Paywire cluster: the ledger's. Fixed, so every member agrees. */
+  public static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(
+      UUID.nameUUIDFromBytes("paywire-ledger".getBytes(StandardCharsets.US_ASCII)));
+
+  /**
+   * A member of the group: its id and the address its Raft (gRPC) server binds and is reached at.
+   * The host is a real address, never a wildcard: Ratis binds every interface unless given one.
+   */
+  public record Member(String id, String host, int port) {
+    public Member {
+      if (id == null || !id.matches("[A-Za-z0-9_.-]{1,64}")) {
+        throw new IllegalArgumentException("a member id is 1 to 64 letters, digits, '_', '-' or '.'");
+      }
+      if (host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::")
+          || host.equals("[::]")) {
+        throw new IllegalArgumentException("member " + id + " needs a host to bind, not " + host);
+      }
+      if (port < 1 || port > 65_535) {
+        throw new IllegalArgumentException("member " + id + " needs a port 1 to 65535");
+      }
+    }
+
+    RaftPeer peer() {
+      return RaftPeer.newBuilder().setId(id).setAddress(host + ":" + port).build();
+    }
+  }
+
+  private final Member self;
+  private final RaftGroup group;
+  private final RaftServer server;
+  private final RaftClient client;
+  private final LedgerStateMachine stateMachine;
+  private final LedgerOptions options;
+  private final RaftSettings settings;
+  /** One proposal at a time: the next is formed on the position the last one left. */
+  private final AtomicBoolean proposing = new AtomicBoolean();
+
+  private RaftLedger(Member self, RaftGroup group, RaftServer server, RaftClient client,
+      LedgerStateMachine stateMachine, LedgerOptions options, RaftSettings settings) {
+    this.self = self;
+    this.group = group;
+    this.server = server;
+    this.client = client;
+    this.stateMachine = stateMachine;
+    this.options = options;
+    this.settings = settings;
+  }
+
+  /**
+   * Starts this node's member: opens its ledger under {@code dataDirectory/ledger}, its Raft
+   * storage under {@code dataDirectory/raft}, and binds its gRPC server to {@code self}'s host and
+   * port. If anything fails, whatever was started is closed again before this throws, so no Ratis
+   * thread outlives a failed start.
+   *
+   * @param members every member of the group, {@code self} included
+   */
+  public static RaftLedger start(Path dataDirectory, LedgerOptions options, Member self,
+      List<Member> members, RaftSettings settings) throws IOException {
+    if (!members.contains(self)) {
+      throw new IllegalArgumentException("member " + self.id() + " is not among " + members);
+    }
+    keepRatisFromExiting();
+    RaftGroup group = RaftGroup.valueOf(GROUP_ID,
+        members.stream().map(Member::peer).toList());
+    LedgerStateMachine stateMachine =
+        new LedgerStateMachine(dataDirectory.resolve("ledger"), options);
+    RaftServer server = null;
+    RaftClient client = null;
+    try {
+      server = RaftServer.newBuilder()
+          .setServerId(RaftPeerId.valueOf(self.id()))
+          .setGroup(group)
+          .setProperties(serverProperties(dataDirectory.resolve("raft"), self, settings))
+          .setStateMachine(stateMachine)
+          .setOption(RaftStorage.StartupOption.RECOVER)
+          .build();
+      server.start();
+      client = RaftClient.newBuilder()
+          .setProperties(clientProperties(settings))
+          .setRaftGroup(group)
+          .setLeaderId(RaftPeerId.valueOf(self.id()))
+          .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+              settings.requestAttempts(), millis(settings.retrySleep())))
+          .build();
+      LOG.log(Level.INFO, "event=raft_member_started id={0} address={1}:{2} members={3}",
+          self.id(), self.host(), String.valueOf(self.port()), members.size());
+      return new RaftLedger(self, group, server, client, stateMachine, options, settings);
+    } catch (IOException | RuntimeException | Error e) {
+      closeQuietly(client);
+      closeQuietly(server);
+      if (e instanceof ExitUtils.ExitException exit) {
+        throw new IOException("raft member " + self.id() + " did not start: " + exit.getMessage(),
+            exit.getCause());
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Ratis calls {@code System.exit} when its gRPC server cannot bind, and the first use of its
+   * {@code ExitUtils} makes every uncaught exception in the JVM exit it too. A node decides for
+   * itself: a failed start throws from {@link #start} (the server command then exits non-zero
+   * once it has closed what it opened), and the JVM's own handler of uncaught exceptions stays.
+   */
+  private static void keepRatisFromExiting() {
+    synchronized (RaftLedger.class) {
+      Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+      ExitUtils.disableSystemExit();
+      ExitUtils.setTerminateOnUncaughtException(false);
+      Thread.setDefaultUncaughtExceptionHandler(before);
+    }
+  }
+
+  static RaftProperties serverProperties(Path raftDirectory, Member self, RaftSettings settings) {
+    RaftProperties properties = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
+    // Bound to the member's own address; the admin and client services follow the server's.
+    GrpcConfigKeys.Server.setHost(properties, self.host());
+    GrpcConfigKeys.Server.setPort(properties, self.port());
+    RaftServerConfigKeys.setStorageDir(properties, List.of(raftDirectory.toFile()));
+    RaftServerConfigKeys.Rpc.setTimeoutMin(properties, millis(settings.electionTimeoutMin()));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(properties, millis(settings.electionTimeoutMax()));
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties,
+        settings.snapshotEveryEntries());
+    RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(properties, settings.snapshotOnStop());
+    // Purge behind every snapshot, even entries a lagging member has not got: it then catches up
+    // from the snapshot (the ledger directory), and a dead member does not make the log grow.
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+    RaftServerConfigKeys.Log.setPurgeGap(properties, settings.logPurgeGapEntries());
+    RaftServerConfigKeys.Log.setSegmentSizeMax(properties,
+        SizeInBytes.valueOf(settings.logSegmentBytes()));
+    return properties;
+  }
+
+  static RaftProperties clientProperties(RaftSettings settings) {
+    RaftProperties properties = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
+    RaftClientConfigKeys.Rpc.setRequestTimeout(properties, millis(settings.requestTimeout()));
+    return properties;
+  }
+
+  private static TimeDuration millis(java.time.Duration duration) {
+    return TimeDuration.valueOf(duration.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  // ---- proposing -------------------------------------------------------------------------------
+
+  /**
+   * Proposes {@code commands} as one entry with the batch time {@code timeMillis}, formed on this
+   * member's journal position. Completes with each command's result once the entry is committed
+   * (a majority has it on disk) and applied to this member's ledger; never before. Fails with
+   * {@link ProposalNotAppliedException} when the entry certainly applied nothing (this member
+   * does not lead, or the position had passed), and with any other exception when the outcome is
+   * unknown (a retry with the same ids tells). One proposal at a time: wait for this one to
+   * complete before the next.
+   *
+   * @throws IllegalArgumentException if the commands do not fit one entry ({@link #fits})
+   * @throws IllegalStateException if a proposal is still in flight
+   */
+  public CompletableFuture<List<Executed>> propose(List<Command> commands, long timeMillis) {
+    if (commands.isEmpty() || !fits(commands)) {
+      throw new IllegalArgumentException(commands.size() + " commands do not fit one entry");
+    }
+    if (!proposing.compareAndSet(false, true)) {
+      throw new IllegalStateException("a proposal is still in flight");
+    }
+    if (!isLeaderReady()) {
+      proposing.set(false);
+      return CompletableFuture.failedFuture(new ProposalNotAppliedException(
+          "member " + self.id() + " does not lead the ledger's group"));
+    }
+    LedgerStateMachine.Proposal proposal;
+    try {
+      proposal = stateMachine.propose(commands, timeMillis);
+    } catch (IllegalStateException notRunning) { // paused for a snapshot install, or failed
+      proposing.set(false);
+      return CompletableFuture.failedFuture(
+          new ProposalNotAppliedException(notRunning.getMessage()));
+    }
+    CompletableFuture<List<Executed>> applied = proposal.applied();
+    applied.whenComplete((result, error) -> proposing.set(false));
+    client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(proposal.entry().encode())))
+        .whenComplete((reply, error) -> {
+          if (error != null) {
+            stateMachine.abandon(proposal, error);
+          } else if (!reply.isSuccess()) {
+            stateMachine.abandon(proposal, reply.getException());
+          }
+          // On success the entry was applied on the member that answered; this member applies
+          // it in its turn, which completes the proposal.
+        });
+    // A member cut off after a successful reply still must not hold its caller forever.
+    CompletableFuture.delayedExecutor(settings.proposalBound().toMillis() * 2,
+            TimeUnit.MILLISECONDS)
+        .execute(() -> stateMachine.abandon(proposal,
+            new TimeoutException("entry not applied here within the bound")));
+    return applied;
+  }
+
+  /** Whether the commands fit one entry (and so one journal batch on every member). */
+  public boolean fits(List<Command> commands) {
+    LedgerEntry.Builder builder = new LedgerEntry.Builder(options);
+    return commands.stream().allMatch(builder::tryAdd);
+  }
+
+  // ---- the group -------------------------------------------------------------------------------
+
+  private Optional<DivisionInfo> division() {
+    try {
+      return Optional.of(server.getDivision(GROUP_ID).getInfo());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Whether this member leads and has applied every entry of earlier terms. */
+  public boolean isLeaderReady() {
+    return division().map(DivisionInfo::isLeaderReady).orElse(false);
+  }
+
+  public boolean isLeader() {
+    return division().map(DivisionInfo::isLeader).orElse(false);
+  }
+
+  /** The leader this member knows of, if any. */
+  public Optional<String> leaderId() {
+    return division().map(DivisionInfo::getLeaderId).map(RaftPeerId::toString);
+  }
+
+  /** This member's current term. */
+  public long term() {
+    return division().map(DivisionInfo::getCurrentTerm).orElse(0L);
+  }
+
+  public Member self() {
+    return self;
+  }
+
+  public RaftGroup group() {
+    return group;
+  }
+
+  public LedgerStateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  /** Closes the client, then the server (which takes a last snapshot and closes the ledger). */
+  @Override
+  public void close() throws IOException {
+    try {
+      client.close();
+    } finally {
+      server.close();
+    }
+    LOG.log(Level.INFO, "event=raft_member_stopped id={0}", self.id());
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "event=raft_close_failed error={0}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The replicated ledger (issue 12, phase 1): one ledger replicated by Raft (Apache Ratis 3.2.0,
+ * gRPC), each member applying the same batches to its own {@link io.paywire.ledger.Ledger}.
+ * Plain Java, no Vert.x; without {@code --cluster} nothing here runs and no Ratis class loads.
+ *
+ * <h2>The entry</h2>
+ *
+ * One Raft entry ({@link io.paywire.cluster.LedgerEntry}) is one whole group-commit batch, never
+ * one transfer. The leader decides everything that is not a pure function of the log before it
+ * proposes: the batch time, each command with its ids (registrations without an id get theirs
+ * from the leader's random source when their request is read, as on a single node), and it names
+ * the journal position it formed the batch on (next batch sequence and head hash) and the ledger
+ * terms (rules and batch limits) every member must apply it under. Strings travel as UTF-16 code
+ * units, so a refused name reaches every member unchanged.
+ *
+ * <h2>The apply path</h2>
+ *
+ * Ratis hands each committed entry, in log order, to every member's
+ * {@link io.paywire.cluster.LedgerStateMachine}, which runs
+ * {@link io.paywire.ledger.Ledger#apply}: the same per-command step
+ * ({@link io.paywire.ledger.Batch#run}) the single node's {@code LedgerVerticle} takes, then one
+ * journal write and fsync on this member's own disk. So every member's journal is the same bytes,
+ * every directory passes {@code paywire verify} and all head hashes agree. The apply is
+ * synchronous: Ratis replies to the proposer only after it returned on the member that answered,
+ * and {@link io.paywire.cluster.RaftLedger#propose} completes only once the entry is applied on
+ * the proposing member itself; an entry is applied only once a majority has it on disk. The
+ * proposer forms one entry at a time, each on the position the last one left, as the single node
+ * keeps one journal write in flight.
+ *
+ * <h2>Restarts and snapshots</h2>
+ *
+ * <ul>
+ *   <li>Idempotent by position. Ratis re-applies every entry after the state machine's latest
+ *       snapshot when a member restarts. An entry is applied only at the position it names;
+ *       below the journal's end it is passed over on every member alike (its batch is there
+ *       already, or, proposed on a position that had passed, it never applies anywhere), after
+ *       checking that the journal went through that position. Nothing is written per entry beyond
+ *       the journal itself: the journal's bytes are exactly a single node's.
+ *   <li>Raft indexes are not batch numbers (configuration and metadata entries take indexes too,
+ *       and an entry whose commands all fail writes no batch). The tie between the two is kept
+ *       only at snapshots: {@link io.paywire.cluster.LedgerStateMachine#takeSnapshot} writes a
+ *       ledger snapshot, then a {@link io.paywire.cluster.SnapshotMark} file (term, index,
+ *       journal position, snapshot file), durably, before Ratis may purge its log up to that
+ *       index. On start, the newest mark is the state machine's latest snapshot, and must name a
+ *       position on the journal's own chain.
+ *   <li>The state machine's snapshot is the mark, the ledger snapshot and the journal segments up
+ *       to the mark's position (the last one cut there). The ledger's directory is the state
+ *       machine's snapshot directory: a follower whose log the leader purged receives those files
+ *       from Ratis, {@link io.paywire.cluster.LedgerStateMachine#pause} has closed its ledger
+ *       (and moved the life cycle to PAUSED, which Ratis checks), Ratis moves the received
+ *       directory into place, and {@code reinitialize} opens it. Installing ships the whole
+ *       journal, not just the state: it is what keeps every directory verifiable from batch 0.
+ *   <li>Automatic snapshots every {@link io.paywire.cluster.RaftSettings#snapshotEveryEntries}
+ *       entries and log purge behind them are on ({@code purgeUptoSnapshotIndex}: a member that
+ *       is behind catches up by installing a snapshot).
+ * </ul>
+ *
+ * <h2>Failing closed</h2>
+ *
+ * A member whose apply fails (an I/O error, a broken invariant), whose ledger terms differ from
+ * the entry's, or whose journal does not match the position an entry names, marks itself failed
+ * and throws: Ratis then closes that member. It never applies anything after a gap.
+ *
+ * <h2>What remains (later steps of issue 12)</h2>
+ *
+ * A verticle that, while its member leads ({@link io.paywire.cluster.RaftLedger#isLeaderReady}),
+ * registers the {@code bus/LedgerApi} consumers, queues requests as {@code LedgerVerticle} does,
+ * forms entries with {@code LedgerEntry.Builder}, proposes them and answers from the
+ * {@link io.paywire.ledger.Executed} results ({@code LedgerApi.executed}); reads served from
+ * {@link io.paywire.cluster.LedgerStateMachine#read} after the batch they queued behind; answering
+ * a proposal that failed as unknown, and one that certainly applied nothing
+ * ({@link io.paywire.cluster.ProposalNotAppliedException}) as unknown too or by proposing it
+ * again. Then: the Hazelcast-clustered event bus, {@code server --cluster}, Raft addresses from
+ * member attributes, TLS for Raft ({@code GrpcTlsConfig}), cluster-wide presence, health and
+ * metrics naming the leader and term, docs/cluster.md, and process-level kill tests.
+ */
+package io.paywire.cluster;

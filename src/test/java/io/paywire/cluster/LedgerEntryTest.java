@@ -1,0 +1,87 @@
+package io.paywire.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.paywire.ledger.Command;
+import io.paywire.ledger.JournalPosition;
+import io.paywire.ledger.LedgerOptions;
+import io.paywire.ledger.LedgerRules;
+import io.paywire.ledger.TransferId;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LedgerEntryTest {
+
+  private static final byte[] HASH = new byte[32];
+
+  static {
+    Arrays.fill(HASH, (byte) 7);
+  }
+
+  private static LedgerEntry entry(List<Command> commands) {
+    return new LedgerEntry(42, new JournalPosition(0, 0, 9, HASH), 1_760_000_000_000L,
+        LedgerEntry.Terms.of(LedgerOptions.DEFAULTS), commands);
+  }
+
+  @Test
+  void readsBackEveryFieldAndNamesARefusedNameUnchanged() {
+    List<Command> commands = List.of(
+        new Command.OpenAccount(new TransferId(1, 2), "Jo\u212Aé\uD800", new byte[] {1, 2, 3}, 50),
+        new Command.Transfer(new TransferId(3, 4), "alice", null, 7, new byte[] {9}, null));
+    LedgerEntry read = LedgerEntry.decode(ByteBuffer.wrap(entry(commands).encode()));
+
+    assertThat(read.proposal()).isEqualTo(42);
+    assertThat(read.expected().nextBatchSequence()).isEqualTo(9);
+    assertThat(read.expected().headHash()).isEqualTo(HASH);
+    assertThat(read.timeMillis()).isEqualTo(1_760_000_000_000L);
+    assertThat(read.terms()).isEqualTo(LedgerEntry.Terms.of(LedgerOptions.DEFAULTS));
+    Command.OpenAccount open = (Command.OpenAccount) read.commands().get(0);
+    assertThat(open.name()).isEqualTo("Jo\u212Aé\uD800");
+    assertThat(open.publicKey()).containsExactly(1, 2, 3);
+    assertThat(open.deposit()).isEqualTo(50);
+    Command.Transfer transfer = (Command.Transfer) read.commands().get(1);
+    assertThat(transfer.payee()).isNull();
+    assertThat(transfer.payerSignature()).containsExactly(9);
+    assertThat(read.encode()).isEqualTo(entry(commands).encode());
+  }
+
+  @Test
+  void refusesTruncatedOrTrailingOrOversizedEntries() {
+    byte[] bytes = entry(List.of(Command.Transfer.unsigned(new TransferId(1, 1), "a", "b", 1)))
+        .encode();
+    for (int cut = 0; cut < bytes.length; cut++) {
+      ByteBuffer shorter = ByteBuffer.wrap(bytes, 0, cut);
+      assertThatThrownBy(() -> LedgerEntry.decode(shorter))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
+    assertThatThrownBy(() -> LedgerEntry.decode(ByteBuffer.wrap(longer)))
+        .isInstanceOf(IllegalArgumentException.class);
+    ByteBuffer huge = ByteBuffer.allocate(LedgerEntry.MAX_ENTRY_BYTES + 1);
+    assertThatThrownBy(() -> LedgerEntry.decode(huge))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aBatchStopsAtTheLedgersCommandLimit() {
+    LedgerOptions two = new LedgerOptions(LedgerRules.DEFAULTS, 2, 4 << 20, 64L << 20, 0, 2);
+    LedgerEntry.Builder builder = new LedgerEntry.Builder(two);
+    Command pay = Command.Transfer.unsigned(new TransferId(1, 1), "a", "b", 1);
+    assertThat(builder.tryAdd(pay)).isTrue();
+    assertThat(builder.tryAdd(pay)).isTrue();
+    assertThat(builder.tryAdd(pay)).isFalse();
+    assertThat(builder.size()).isEqualTo(2);
+  }
+
+  @Test
+  void aCommandLargerThanAnyEntryIsRefused() {
+    LedgerEntry.Builder builder = new LedgerEntry.Builder(LedgerOptions.DEFAULTS);
+    Command huge = new Command.OpenAccount(new TransferId(1, 1), "a",
+        new byte[LedgerEntry.MAX_ENTRY_BYTES], 1);
+    assertThat(builder.tryAdd(huge)).isFalse();
+    assertThat(builder.isEmpty()).isTrue();
+  }
+}
