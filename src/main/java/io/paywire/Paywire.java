@@ -4,6 +4,7 @@ import io.paywire.crypto.TlsPolicy;
 import io.paywire.cli.BenchApiCommand;
 import io.paywire.cli.BenchClientCommand;
 import io.paywire.cli.BenchCommand;
+import io.paywire.cli.ClusterKeysCommand;
 import io.paywire.cli.BenchServerCommand;
 import io.paywire.cli.ClientCommand;
 import io.paywire.cli.KeygenCommand;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
     version = "Paywire 0.1.0",
     description = "Secure person-to-person micropayments.",
     subcommands = {ServerCommand.class, VerifyCommand.class, BenchCommand.class,
-        KeygenCommand.class, ClientCommand.class, BenchClientCommand.class, BenchApiCommand.class,
+        KeygenCommand.class, ClusterKeysCommand.class, ClientCommand.class, BenchClientCommand.class, BenchApiCommand.class,
         BenchServerCommand.class, CommandLine.HelpCommand.class})
 public final class Paywire implements Runnable {
 

@@ -1,5 +1,6 @@
 package io.paywire.cli;
 
+import io.paywire.cluster.ClusterOptions;
 import io.paywire.config.ConfigException;
 import io.paywire.config.PaywireConfig;
 import io.paywire.server.PaywireNode;
@@ -46,18 +47,68 @@ public final class ServerCommand implements Callable<Integer> {
           + "from the configuration.")
   Integer compatPort;
 
+  @Option(names = "--cluster",
+      description = "Run as a member of a cluster (docs/cluster.md); without it, a single node "
+          + "and nothing of Hazelcast or Raft is started.")
+  boolean cluster;
+
+  @Option(names = "--cluster-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+      description = "With --cluster: this member's address for member traffic (Hazelcast, "
+          + "event bus, Raft). Default: ${DEFAULT-VALUE}")
+  String clusterHost;
+
+  @Option(names = "--cluster-port", paramLabel = "N", defaultValue = "5701",
+      description = "With --cluster: Hazelcast's member port. Default: ${DEFAULT-VALUE}")
+  int clusterPort;
+
+  @Option(names = "--members", paramLabel = "HOST:PORT,...",
+      description = "With --cluster: every member's Hazelcast address, this one's included; "
+          + "they are also the Raft group (at least 3).")
+  String members;
+
+  @Option(names = "--raft-port", paramLabel = "N",
+      description = "With --cluster: the Raft port. Default: the cluster port + 1.")
+  Integer raftPort;
+
+  @Option(names = "--bus-port", paramLabel = "N",
+      description = "With --cluster: the event bus port. Default: the cluster port + 2.")
+  Integer busPort;
+
+  @Option(names = "--cluster-keys", paramLabel = "DIR", defaultValue = "certs/cluster",
+      description = "With --cluster: the cluster key made by `paywire cluster-keys`. Default: "
+          + "${DEFAULT-VALUE}")
+  Path clusterKeys;
+
+  @Option(names = "--hazelcast-config", paramLabel = "FILE", defaultValue = "conf/cluster.xml",
+      description = "With --cluster: Hazelcast's configuration. Default: ${DEFAULT-VALUE}")
+  Path hazelcastConfig;
+
   @Override
   public Integer call() throws Exception {
     PaywireConfig config;
+    ClusterOptions clusterOptions = null;
     try {
       config = PaywireConfig.load(conf).withPorts(tlsPort, httpPort, compatPort);
+      if (cluster) {
+        if (members == null) {
+          throw new IllegalArgumentException("--cluster needs --members");
+        }
+        clusterOptions = new ClusterOptions(clusterHost, clusterPort,
+            raftPort != null ? raftPort : clusterPort + ClusterOptions.RAFT_PORT_OFFSET,
+            busPort != null ? busPort : clusterPort + ClusterOptions.BUS_PORT_OFFSET,
+            ClusterOptions.parseMembers(members), clusterKeys, hazelcastConfig);
+      }
     } catch (ConfigException e) {
       System.err.println("paywire: configuration: " + e.getMessage());
+      return 2;
+    } catch (IllegalArgumentException e) {
+      System.err.println("paywire: " + e.getMessage());
       return 2;
     }
     PaywireNode node;
     try {
-      node = PaywireNode.start(config, dataDir).toCompletionStage().toCompletableFuture().get();
+      node = PaywireNode.start(config, dataDir, clusterOptions).toCompletionStage()
+          .toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {
       System.err.println("paywire: cannot start: " + e.getCause().getMessage());
       if (!(e.getCause() instanceof java.io.IOException)) {

@@ -11,6 +11,8 @@ import io.paywire.net.ListenerSettings;
 import io.paywire.net.ServerIdentity;
 import io.paywire.net.TlsServerOptions;
 import io.paywire.compat.CompatListenerVerticle;
+import io.paywire.cluster.ClusterJoin;
+import io.paywire.cluster.ClusterOptions;
 import io.paywire.node.LedgerVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -77,18 +79,43 @@ public final class PaywireNode {
   /** The HTTPS API's keys and enrollment, read (or on first start made) before it starts. */
   private record ApiKeys(KeyPair registration, KeyPair sessionTokens, Enrollment enrollment) {}
 
+  /** A single node: no cluster, the local journal with its own fsync. */
   public static Future<PaywireNode> start(PaywireConfig config, Path dataDirectory) {
+    return start(config, dataDirectory, null);
+  }
+
+  /**
+   * A node; with {@code cluster}, a member of a cluster (docs/cluster.md): a clustered Vert.x on
+   * Hazelcast with a mutual-TLS event bus, presence shared by every member, and the ledger
+   * replicated by Raft, served by the member that leads the Raft group.
+   *
+   * @param cluster null for a single node, where nothing of Hazelcast or Ratis is started
+   */
+  public static Future<PaywireNode> start(PaywireConfig config, Path dataDirectory,
+      ClusterOptions cluster) {
     // Metrics per node (not a global registry), so several nodes in one JVM stay apart.
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-            .setEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(metrics))
-        .build();
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true));
+    MicrometerMetricsFactory factory = new MicrometerMetricsFactory(metrics);
+    if (cluster == null) {
+      Vertx vertx = Vertx.builder().with(options).withMetrics(factory).build();
+      return assemble(vertx, null, null, config, dataDirectory, metrics);
+    }
+    return ClusterJoin.start(options, factory, cluster).compose(joined ->
+        assemble(joined.vertx(), joined, cluster, config, dataDirectory, metrics));
+  }
+
+  private static Future<PaywireNode> assemble(Vertx vertx, ClusterJoin.Joined joined,
+      ClusterOptions cluster, PaywireConfig config, Path dataDirectory,
+      PrometheusMeterRegistry metrics) {
     LedgerVerticle.Settings settings = new LedgerVerticle.Settings(dataDirectory,
         config.ledger().options(), config.ledger().defaultDepositMinor(),
         config.ledger().maxPendingRequests());
-    String nodeName = "node-" + UUID.randomUUID().toString().substring(0, 8);
+    // In a cluster, the node's id is its cluster id, so that its presence entries can be found
+    // and removed when it leaves.
+    String nodeName = joined != null ? joined.nodeId()
+        : "node-" + UUID.randomUUID().toString().substring(0, 8);
     List<Endpoint> endpoints = new ArrayList<>();
     List<String> deployments = new ArrayList<>();
     NodeMetrics meters = new NodeMetrics(metrics);
@@ -104,8 +131,12 @@ public final class PaywireNode {
     Future<SessionTokens> tokens = apiKeys.map(keys -> new SessionTokens(vertx,
         keys.sessionTokens(), config.http().sessionTokenSeconds(),
         config.http().maxSessionTokens(), config.http().liveGraceSeconds()));
-    return tokens
-        .compose(t -> vertx.deployVerticle(new LedgerVerticle(settings, Clock.systemUTC(), meters)))
+    Future<Void> presence = joined == null ? Future.succeededFuture()
+        : ClusterPresence.follow(vertx, joined, sessions.presence());
+    return presence.compose(v -> tokens)
+        .compose(t -> joined == null
+            ? vertx.deployVerticle(new LedgerVerticle(settings, Clock.systemUTC(), meters))
+            : ClusterLedger.deploy(vertx, joined, cluster, settings, config))
         .compose(id -> {
           deployments.add(id);
           return deployTextListeners(vertx, config, identity.result(), sessions, deployments,

@@ -92,6 +92,42 @@ public final class Presence {
         .map(json -> json == null ? null : Entry.fromJson(json));
   }
 
+  /**
+   * Copies every entry of the map into the view: a node joining a cluster learns who is online
+   * on the others (after it follows their events, so nothing between is missed).
+   */
+  public Future<Integer> load() {
+    return map.compose(AsyncMap::entries).map(entries -> {
+      entries.values().forEach(json -> view.add(Entry.fromJson(json)));
+      return entries.size();
+    });
+  }
+
+  /**
+   * Removes every entry a node owned, when that node left the cluster (its users left with it),
+   * publishing each as offline. Every surviving node may call this for the same node: each entry
+   * is removed, and published, once.
+   *
+   * @return how many entries this call removed
+   */
+  public Future<Integer> removeNode(String node) {
+    return map.compose(m -> m.entries().compose(entries -> {
+      List<Future<Boolean>> removals = entries.entrySet().stream()
+          .filter(e -> node.equals(e.getValue().getString("node")))
+          .map(e -> m.removeIfPresent(e.getKey(), e.getValue()).map(removed -> {
+            Entry entry = Entry.fromJson(e.getValue());
+            view.remove(entry);
+            if (removed) {
+              publish("offline", entry);
+            }
+            return removed;
+          }))
+          .toList();
+      return Future.all(removals).map(all -> (int) removals.stream()
+          .filter(f -> Boolean.TRUE.equals(f.result())).count());
+    }));
+  }
+
   /** Everyone online, in the order they logged in (tests and small lists only). */
   public Future<List<Entry>> online() {
     return Future.succeededFuture(view.page(0, Integer.MAX_VALUE));

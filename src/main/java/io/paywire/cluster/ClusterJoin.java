@@ -1,0 +1,138 @@
+package io.paywire.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.FileSystemXmlConfig;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.HazelcastInstance;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.spi.VertxMetricsFactory;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Joins a node to its cluster: Hazelcast membership (TCP-IP with the listed members, this
+ * member's interface only) and a clustered Vert.x whose event bus runs mutual TLS with the
+ * cluster key ({@link ClusterKeys}), presenting it and trusting nothing else. The Raft group is
+ * the listed members; each announces its Raft address in the Hazelcast member attribute
+ * {@value #RAFT_ATTRIBUTE}.
+ */
+public final class ClusterJoin {
+
+  /** Member attribute: this member's Raft address, {@code host:port}. */
+  public static final String RAFT_ATTRIBUTE = "paywire.raft";
+  /** TLS versions of the event bus between members, as on every listener. */
+  public static final Set<String> TLS_VERSIONS = Set.of("TLSv1.2", "TLSv1.3");
+  /** Hex digits of the cluster certificate's fingerprint appended to the cluster name. */
+  static final int CLUSTER_NAME_FINGERPRINT_CHARS = 16;
+
+  private ClusterJoin() {}
+
+  /** Hazelcast's configuration: the XML file, with this member's port, interface and peers. */
+  public static Config hazelcastConfig(ClusterOptions options) throws IOException {
+    if (!Files.isReadable(options.hazelcastConfig())) {
+      throw new IOException("no Hazelcast configuration at " + options.hazelcastConfig()
+          + " (the checkout's conf/cluster.xml; --hazelcast-config FILE)");
+    }
+    Config config = new FileSystemXmlConfig(options.hazelcastConfig().toFile());
+    // Members of another cluster key form another cluster: not a security boundary (Hazelcast's
+    // member protocol is unauthenticated in its community edition; the event bus's mutual TLS
+    // is the boundary), but no member joins the wrong cluster by mistake.
+    config.setClusterName(config.getClusterName() + "-" + ClusterKeys.fingerprint(
+        ClusterKeys.require(options.keys())).substring(0, CLUSTER_NAME_FINGERPRINT_CHARS));
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(options.port()).setPortAutoIncrement(false).setPublicAddress(
+        options.host() + ":" + options.port());
+    network.getInterfaces().setEnabled(true).setInterfaces(List.of(options.host()));
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    config.setProperty("hazelcast.local.localAddress", options.host());
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(
+        options.members().stream().map(ClusterOptions.HostPort::toString).toList());
+    config.getMemberAttributeConfig().setAttribute(RAFT_ATTRIBUTE,
+        options.host() + ":" + options.raftPort());
+    return config;
+  }
+
+  /** The event bus between members: mutual TLS with the cluster key, on this member's host. */
+  public static EventBusOptions eventBus(ClusterOptions options) throws IOException {
+    ClusterKeys.KeyFiles keys = ClusterKeys.require(options.keys());
+    EventBusOptions bus = new EventBusOptions()
+        .setHost(options.host()).setPort(options.busPort())
+        .setClusterPublicHost(options.host()).setClusterPublicPort(options.busPort());
+    bus.setSsl(true)
+        .setKeyCertOptions(new PemKeyCertOptions().setKeyPath(keys.key().toString())
+            .setCertPath(keys.certificate().toString()))
+        .setTrustOptions(new PemTrustOptions().addCertPath(keys.certificate().toString()))
+        .setClientAuth(ClientAuth.REQUIRED)
+        .setTrustAll(false)
+        .setEnabledSecureTransportProtocols(TLS_VERSIONS);
+    return bus;
+  }
+
+  /** A clustered Vert.x for this member, its event bus secured; the manager is returned too. */
+  public record Joined(Vertx vertx, HazelcastClusterManager manager) {
+
+    public HazelcastInstance hazelcast() {
+      return manager.getHazelcastInstance();
+    }
+
+    /** This node's id in the cluster (Vert.x's, Hazelcast's member UUID). */
+    public String nodeId() {
+      return manager.getNodeId();
+    }
+  }
+
+  public static Future<Joined> start(VertxOptions base, VertxMetricsFactory metrics,
+      ClusterOptions options) {
+    HazelcastClusterManager manager;
+    VertxOptions vertxOptions;
+    try {
+      manager = new HazelcastClusterManager(hazelcastConfig(options));
+      vertxOptions = new VertxOptions(base).setEventBusOptions(eventBus(options));
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+    return Vertx.builder().with(vertxOptions).withMetrics(metrics).withClusterManager(manager)
+        .buildClustered().map(vertx -> new Joined(vertx, manager));
+  }
+
+  /**
+   * The Raft group: the listed members, each at the Raft address its Hazelcast member attribute
+   * announces, or (a member not up yet) at its listed host and port + 1.
+   */
+  public static List<RaftLedger.Member> raftGroup(HazelcastInstance hazelcast,
+      ClusterOptions options) {
+    List<RaftLedger.Member> group = new ArrayList<>();
+    for (ClusterOptions.HostPort listed : options.members()) {
+      String announced = null;
+      for (Member member : hazelcast.getCluster().getMembers()) {
+        if (member.getAddress().getPort() == listed.port()
+            && member.getAddress().getHost().equalsIgnoreCase(listed.host())) {
+          announced = member.getAttribute(RAFT_ATTRIBUTE);
+        }
+      }
+      if (listed.equals(options.self())) {
+        announced = options.host() + ":" + options.raftPort();
+      }
+      ClusterOptions.HostPort raft = announced != null ? ClusterOptions.HostPort.parse(announced)
+          : new ClusterOptions.HostPort(listed.host(),
+              listed.port() + ClusterOptions.RAFT_PORT_OFFSET);
+      group.add(new RaftLedger.Member(listed.raftId(), raft.host(), raft.port()));
+    }
+    return group;
+  }
+}

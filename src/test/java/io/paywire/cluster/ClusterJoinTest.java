@@ -1,0 +1,130 @@
+package io.paywire.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.Future;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.metrics.MetricsOptions;
+import io.vertx.core.spi.VertxMetricsFactory;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three members on a real Hazelcast cluster with a mutual-TLS event bus, in one JVM: a message
+ * crosses members; a process with another cluster key neither joins their cluster nor, even when
+ * it forces its way into Hazelcast, gets a message onto their event bus.
+ */
+class ClusterJoinTest {
+
+  private static final Path CLUSTER_XML = Path.of("conf", "cluster.xml");
+  private static final VertxMetricsFactory NO_METRICS = options -> null;
+
+  @TempDir Path dir;
+  private final List<ClusterJoin.Joined> started = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (ClusterJoin.Joined joined : started) {
+      joined.vertx().close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private ClusterJoin.Joined join(ClusterOptions options) throws Exception {
+    ClusterJoin.Joined joined = ClusterJoin.start(new VertxOptions(), null, options)
+        .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    started.add(joined);
+    return joined;
+  }
+
+  @Test
+  void membersTalkOverTheEventBusAndAnotherKeyCannot() throws Exception {
+    Path keys = dir.resolve("keys");
+    ClusterKeys.generate(keys);
+    List<ClusterOptions.HostPort> members = List.of(
+        new ClusterOptions.HostPort("127.0.0.1", freePort()),
+        new ClusterOptions.HostPort("127.0.0.1", freePort()),
+        new ClusterOptions.HostPort("127.0.0.1", freePort()));
+    List<ClusterJoin.Joined> nodes = new ArrayList<>();
+    for (ClusterOptions.HostPort member : members) {
+      nodes.add(join(new ClusterOptions("127.0.0.1", member.port(), freePort(), freePort(),
+          members, keys, CLUSTER_XML)));
+    }
+    Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
+        nodes.get(0).hazelcast().getCluster().getMembers().size() == 3);
+    java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+    nodes.get(0).vertx().eventBus().<String>consumer("test.echo", m -> {
+      received.incrementAndGet();
+      m.reply("echo " + m.body());
+    })
+        .completion().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+        "echo hi".equals(nodes.get(2).vertx().eventBus().<String>request("test.echo", "hi")
+            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body()));
+
+    // The Raft group is the listed members, at the Raft ports they announce.
+    List<RaftLedger.Member> group = ClusterJoin.raftGroup(nodes.get(1).hazelcast(),
+        new ClusterOptions("127.0.0.1", members.get(1).port(), 1, 2, members, keys, CLUSTER_XML));
+    assertThat(group).extracting(RaftLedger.Member::id)
+        .containsExactly(members.get(0).raftId(), members.get(1).raftId(),
+            members.get(2).raftId());
+
+    // Another key: another cluster name, so it never joins theirs.
+    Path otherKeys = dir.resolve("other");
+    ClusterKeys.generate(otherKeys);
+    ClusterOptions.HostPort intruder = new ClusterOptions.HostPort("127.0.0.1", freePort());
+    List<ClusterOptions.HostPort> withIntruder = List.of(members.get(0), members.get(1), intruder);
+    ClusterJoin.Joined outsider = join(new ClusterOptions("127.0.0.1", intruder.port(),
+        freePort(), freePort(), withIntruder, otherKeys, CLUSTER_XML));
+    assertThat(outsider.hazelcast().getCluster().getMembers()).hasSize(1);
+    assertThat(nodes.get(0).hazelcast().getCluster().getMembers()).hasSize(3);
+    assertThatThrownBy(() -> outsider.vertx().eventBus().request("test.echo", "hi",
+            new DeliveryOptions().setSendTimeout(5_000))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(ReplyException.class);
+
+    // Forced into their Hazelcast cluster (its name copied), but with another key on the event
+    // bus: it is a Hazelcast member and sees the consumer, and still cannot deliver to it.
+    int seen = received.get();
+    ClusterOptions.HostPort forced = new ClusterOptions.HostPort("127.0.0.1", freePort());
+    List<ClusterOptions.HostPort> withForced = List.of(members.get(0), members.get(1), forced);
+    ClusterOptions rightName = new ClusterOptions("127.0.0.1", forced.port(), freePort(),
+        freePort(), withForced, keys, CLUSTER_XML);
+    ClusterOptions wrongKey = new ClusterOptions("127.0.0.1", forced.port(), freePort(),
+        freePort(), withForced, otherKeys, CLUSTER_XML);
+    io.vertx.core.Vertx intruderVertx = io.vertx.core.Vertx.builder()
+        .with(new VertxOptions().setEventBusOptions(ClusterJoin.eventBus(wrongKey)))
+        .withClusterManager(new io.vertx.spi.cluster.hazelcast.HazelcastClusterManager(
+            ClusterJoin.hazelcastConfig(rightName)))
+        .buildClustered().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    try {
+      Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
+          nodes.get(0).hazelcast().getCluster().getMembers().size() == 4);
+      for (int i = 0; i < 3; i++) {
+        assertThatThrownBy(() -> intruderVertx.eventBus().request("test.echo", "pay me",
+                new DeliveryOptions().setSendTimeout(3_000))
+            .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS))
+            .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(ReplyException.class);
+      }
+      assertThat(received.get()).isEqualTo(seen);
+    } finally {
+      intruderVertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+  }
+}
