@@ -129,6 +129,13 @@ public final class ServerCommand implements Callable<Integer> {
     System.out.println("tls-fingerprint sha256 " + node.identity().fingerprint()
         + (node.identity().generated() ? " (generated now in " + node.identity().certificate()
             .getParent() + ")" : ""));
+    if (node.cluster() != null) {
+      io.vertx.core.json.JsonObject view = node.cluster();
+      System.out.println("cluster member " + view.getString("member") + " node "
+          + view.getString("node") + " members " + view.getInteger("members") + " leader "
+          + (view.getValue("leader") == null ? "none-yet" : view.getValue("leader")) + " term "
+          + view.getLong("term"));
+    }
     System.out.println("ready");
     System.out.flush();
     int code = exit.get();

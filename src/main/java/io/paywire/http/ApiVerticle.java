@@ -103,12 +103,14 @@ public final class ApiVerticle extends VerticleBase {
    * @param enrollment who may register, or null for anyone
    * @param challengeTtlSeconds how long a login nonce lives (session.challengeTtlSeconds)
    * @param webSockets the live channel's open sockets, bounded by http.maxWebSockets
+   * @param cluster a cluster member's own view for {@code /health}, or null on a single node
    */
   public record Settings(String host, int port, PaywireConfig.Http limits,
       int handshakeTimeoutSeconds, ServerIdentity identity, SSLEngineOptions engine,
       Sessions.Shared sessions, SessionTokens tokens, KeyPair registrationKeys,
       Enrollment enrollment, Rates rates, PrometheusMeterRegistry metrics,
-      long ledgerTimeoutMillis, int challengeTtlSeconds, ConnectionGate webSockets) {}
+      long ledgerTimeoutMillis, int challengeTtlSeconds, ConnectionGate webSockets,
+      java.util.function.Supplier<JsonObject> cluster) {}
 
   private enum Access { OPEN, OPTIONAL_LOGIN, LOGIN }
 
@@ -176,7 +178,7 @@ public final class ApiVerticle extends VerticleBase {
     handlers.put("listTransfers", this::listTransfers);
     handlers.put("getTransfer", this::getTransfer);
     handlers.put("listBlocks", this::listBlocks);
-    handlers.put("health", Operations.health(vertx, settings.ledgerTimeoutMillis()));
+    handlers.put("health", Operations.health(vertx, settings.ledgerTimeoutMillis(), settings.cluster()));
     handlers.put("metrics", Operations.metrics(settings.metrics()));
 
     RouterBuilder builder = RouterBuilder.create(vertx, contract,

@@ -21,7 +21,12 @@ public final class ManagementVerticle extends VerticleBase {
   private final PrometheusMeterRegistry metrics;
   private HttpServer server;
 
-  public ManagementVerticle(int port, long ledgerTimeoutMillis, PrometheusMeterRegistry metrics) {
+  private final java.util.function.Supplier<io.vertx.core.json.JsonObject> cluster;
+
+  /** @param cluster a cluster member's own view for {@code /health}, or null on a single node */
+  public ManagementVerticle(int port, long ledgerTimeoutMillis, PrometheusMeterRegistry metrics,
+      java.util.function.Supplier<io.vertx.core.json.JsonObject> cluster) {
+    this.cluster = cluster;
     this.port = port;
     this.ledgerTimeoutMillis = ledgerTimeoutMillis;
     this.metrics = metrics;
@@ -30,7 +35,7 @@ public final class ManagementVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.get("/health").handler(Operations.health(vertx, ledgerTimeoutMillis));
+    router.get("/health").handler(Operations.health(vertx, ledgerTimeoutMillis, cluster));
     if (metrics != null) {
       router.get("/metrics").handler(Operations.metrics(metrics));
     }

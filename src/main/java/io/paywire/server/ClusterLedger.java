@@ -13,7 +13,7 @@ final class ClusterLedger {
   private ClusterLedger() {}
 
   static Future<String> deploy(Vertx vertx, ClusterJoin.Joined joined, ClusterOptions cluster,
-      LedgerVerticle.Settings settings, PaywireConfig config) {
+      LedgerVerticle.Settings settings, PaywireConfig config, ClusterView view) {
     return Future.failedFuture("the replicated ledger is not wired yet");
   }
 }

@@ -60,6 +60,7 @@ public final class PaywireNode {
   private final ServerIdentity identity;
   private final SessionTokens tokens;
   private final PrometheusMeterRegistry metrics;
+  private final ClusterView cluster;
 
   /** Vert.x's default event-loop count: two per core. */
   private static final int EVENT_LOOPS = 2 * Runtime.getRuntime().availableProcessors();
@@ -67,7 +68,9 @@ public final class PaywireNode {
   private static final long LOGIN_THROTTLE_WINDOW_MILLIS = 60_000;
 
   private PaywireNode(Vertx vertx, List<Endpoint> endpoints, List<String> deployments,
-      ServerIdentity identity, SessionTokens tokens, PrometheusMeterRegistry metrics) {
+      ServerIdentity identity, SessionTokens tokens, PrometheusMeterRegistry metrics,
+      ClusterView cluster) {
+    this.cluster = cluster;
     this.vertx = vertx;
     this.tokens = tokens;
     this.metrics = metrics;
@@ -133,20 +136,33 @@ public final class PaywireNode {
         config.http().maxSessionTokens(), config.http().liveGraceSeconds()));
     Future<Void> presence = joined == null ? Future.succeededFuture()
         : ClusterPresence.follow(vertx, joined, sessions.presence());
+    ClusterView view = joined == null ? null : new ClusterView(joined, cluster);
+    if (view != null) {
+      io.micrometer.core.instrument.Gauge.builder("paywire.cluster.members", view,
+          ClusterView::members).description("members Hazelcast sees").register(metrics);
+      io.micrometer.core.instrument.Gauge.builder("paywire.raft.term", view,
+          v -> v.toJson().getLong("term")).description("this member's Raft term").register(metrics);
+      io.micrometer.core.instrument.Gauge.builder("paywire.raft.leading", view,
+          v -> v.toJson().getBoolean("leading") ? 1 : 0)
+          .description("1 while this member leads the ledger's Raft group").register(metrics);
+    }
+    java.util.function.Supplier<io.vertx.core.json.JsonObject> clusterHealth =
+        view == null ? null : view::toJson;
     return presence.compose(v -> tokens)
         .compose(t -> joined == null
             ? vertx.deployVerticle(new LedgerVerticle(settings, Clock.systemUTC(), meters))
-            : ClusterLedger.deploy(vertx, joined, cluster, settings, config))
+            : ClusterLedger.deploy(vertx, joined, cluster, settings, config, view))
         .compose(id -> {
           deployments.add(id);
           return deployTextListeners(vertx, config, identity.result(), sessions, deployments,
               endpoints);
         })
         .compose(tlsPort -> deployApi(vertx, config, identity.result(), sessions,
-            tokens.result(), apiKeys.result(), metrics, deployments, endpoints))
-        .compose(v -> deployManagement(vertx, config, metrics, deployments, endpoints))
+            tokens.result(), apiKeys.result(), metrics, clusterHealth, deployments, endpoints))
+        .compose(v -> deployManagement(vertx, config, metrics, clusterHealth, deployments,
+            endpoints))
         .map(v -> new PaywireNode(vertx, List.copyOf(endpoints), deployments,
-            identity.result(), tokens.result(), metrics))
+            identity.result(), tokens.result(), metrics, view))
         .recover(e -> {
           // Report the cause now; the close finishes (or not) in the background as we exit.
           vertx.close();
@@ -157,7 +173,9 @@ public final class PaywireNode {
   /** The HTTPS API, one instance per event loop on one port. */
   private static Future<Void> deployApi(Vertx vertx, PaywireConfig config,
       ServerIdentity identity, Sessions.Shared sessions, SessionTokens tokens, ApiKeys keys,
-      PrometheusMeterRegistry metrics, List<String> deployments, List<Endpoint> endpoints) {
+      PrometheusMeterRegistry metrics,
+      java.util.function.Supplier<io.vertx.core.json.JsonObject> clusterHealth,
+      List<String> deployments, List<Endpoint> endpoints) {
     int port;
     try {
       port = TlsServerOptions.resolvePort(config.node().host(), config.node().httpPort());
@@ -170,7 +188,8 @@ public final class PaywireNode {
         keys.enrollment(), ApiVerticle.Rates.of(config.http(),
             config.session().maxThrottledAddresses()),
         metrics, config.ledger().requestTimeoutMillis(), config.session().challengeTtlSeconds(),
-        new ConnectionGate(config.http().maxWebSockets(), config.http().maxWebSockets()));
+        new ConnectionGate(config.http().maxWebSockets(), config.http().maxWebSockets()),
+        clusterHealth);
     return vertx.deployVerticle(() -> new ApiVerticle(api),
         new DeploymentOptions().setInstances(EVENT_LOOPS)).map(id -> {
           deployments.add(id);
@@ -181,12 +200,14 @@ public final class PaywireNode {
 
   /** The plain-HTTP management port on loopback, when configured. */
   private static Future<Void> deployManagement(Vertx vertx, PaywireConfig config,
-      PrometheusMeterRegistry metrics, List<String> deployments, List<Endpoint> endpoints) {
+      PrometheusMeterRegistry metrics,
+      java.util.function.Supplier<io.vertx.core.json.JsonObject> clusterHealth,
+      List<String> deployments, List<Endpoint> endpoints) {
     if (config.node().managementPort() < 0) {
       return Future.succeededFuture();
     }
     ManagementVerticle management = new ManagementVerticle(config.node().managementPort(),
-        config.ledger().requestTimeoutMillis(), metrics);
+        config.ledger().requestTimeoutMillis(), metrics, clusterHealth);
     return vertx.deployVerticle(management).map(id -> {
       deployments.add(id);
       endpoints.add(new Endpoint("management", ManagementVerticle.HOST,
@@ -268,6 +289,14 @@ public final class PaywireNode {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /**
+   * A cluster member's own view ({@code member}, {@code node}, {@code members}, {@code leader},
+   * {@code term}, {@code leading}), or null on a single node.
+   */
+  public io.vertx.core.json.JsonObject cluster() {
+    return cluster == null ? null : cluster.toJson();
   }
 
   /** This node's meters (Vert.x's and Paywire's), as {@code GET /metrics} shows them. */

@@ -1,0 +1,134 @@
+package io.paywire.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paywire.crypto.Certificates;
+import io.paywire.crypto.KeyType;
+import io.paywire.crypto.Signatures;
+import io.paywire.ledger.TransferId;
+import io.paywire.protocol.SignedText;
+import io.paywire.testing.ApiClient;
+import io.paywire.testing.ApiUser;
+import io.paywire.testing.ChildJvm;
+import io.paywire.testing.ClusterProcesses;
+import io.paywire.testing.TlsLineClient;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three real Paywire processes as one cluster: users on different nodes see each other and pay
+ * each other, directly and peer to peer; an HTTP user on a third node sees them and the payment
+ * it received; every member's data directory then passes {@code verify} with the same head.
+ */
+class ClusterProcessTest {
+
+  static final Duration TAKEOVER = Duration.ofSeconds(60);
+
+  @TempDir Path dir;
+
+  /** A text-protocol user with a key bound to its account. */
+  record User(String name, KeyPair keys, X509Certificate certificate) {
+
+    static User create(String name) {
+      KeyPair keys = KeyType.EC.generate();
+      return new User(name, keys, Certificates.selfSigned(keys, name, Duration.ofDays(1)));
+    }
+
+    TlsLineClient connect(ClusterProcesses.Member member) throws Exception {
+      return TlsLineClient.connect(member.tlsPort(), member.fingerprint(), keys, certificate);
+    }
+
+    String sign(byte[] text) {
+      return Base64.getEncoder().encodeToString(Signatures.sign(keys.getPrivate(), text));
+    }
+  }
+
+  static TlsLineClient registeredAndLoggedIn(User user, ClusterProcesses.Member member,
+      long deposit) throws Exception {
+    TlsLineClient client = user.connect(member);
+    Awaitility.await().atMost(TAKEOVER).until(() ->
+        client.ask("REGISTER#" + user.name() + "#" + deposit).equals("100 OK"));
+    assertThat(client.askList(user.name() + "#0").get(0)).isEqualTo(Long.toString(deposit));
+    return client;
+  }
+
+  static String trans(User payer, long amount, User payee, TransferId id) {
+    String payerSignature = payer.sign(
+        SignedText.signedByPayer(payer.name(), amount, payee.name(), id));
+    String payeeSignature = payee.sign(SignedText.signedByPayee(payer.name(), amount,
+        payee.name(), id, payerSignature));
+    return SignedText.transLine(payer.name(), amount, payee.name(), id, payerSignature,
+        payeeSignature);
+  }
+
+  /** Stops every member (SIGTERM) and checks each data directory with `paywire verify`. */
+  static Set<String> verifiedHeads(Path work, ClusterProcesses cluster) throws Exception {
+    for (ClusterProcesses.Member member : cluster.members()) {
+      if (member.running()) {
+        member.jvm().sigterm();
+        assertThat(member.jvm().awaitExit(60_000)).isEqualTo(0);
+      }
+    }
+    Set<String> heads = new java.util.HashSet<>();
+    for (ClusterProcesses.Member member : cluster.members()) {
+      try (ChildJvm verify = ChildJvm.start(work, "io.paywire.Paywire", "verify", "--data-dir",
+          member.dataDirectory.resolve("ledger").toString())) {
+        assertThat(verify.awaitExit(120_000)).as("verify %s: %s", member.dataDirectory,
+            verify.stderr()).isEqualTo(0);
+        heads.addAll(verify.remainingStdout().stream().filter(l -> l.startsWith("head "))
+            .collect(Collectors.toSet()));
+      }
+    }
+    return heads;
+  }
+
+  @Test
+  void usersOnDifferentNodesSeeEachOtherAndPayDirectlyAndPeerToPeer() throws Exception {
+    try (ClusterProcesses cluster = ClusterProcesses.of(dir, 3).startAll()) {
+      Awaitility.await().atMost(TAKEOVER).until(() -> cluster.leader().isPresent());
+      ClusterProcesses.Member a = cluster.member(0);
+      ClusterProcesses.Member b = cluster.member(1);
+      ClusterProcesses.Member c = cluster.member(2);
+      User alice = User.create("alice");
+      User bob = User.create("bob");
+      try (TlsLineClient onA = registeredAndLoggedIn(alice, a, 1_000);
+          TlsLineClient onB = registeredAndLoggedIn(bob, b, 500)) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+            onA.askList("LIST").contains("bob#127.0.0.1#0")
+                && onB.askList("LIST").contains("alice#127.0.0.1#0"));
+
+        TransferId direct = TransferId.parseOrNull("a1".repeat(16));
+        assertThat(onA.ask("PAY#bob#100#" + direct)).startsWith("TRANS OK " + direct);
+        TransferId peer = TransferId.parseOrNull("b2".repeat(16));
+        // Peer to peer: bob pays alice; alice (the payee) countersigns and submits on node A.
+        assertThat(onA.ask(trans(bob, 30, alice, peer))).startsWith("TRANS OK " + peer);
+        assertThat(onA.askList("LIST").get(0)).isEqualTo(Long.toString(1_000 - 100 + 30));
+        assertThat(onB.askList("LIST").get(0)).isEqualTo(Long.toString(500 + 100 - 30));
+
+        // An HTTP user on node C sees both, and a payment bob makes to it.
+        ApiClient api = new ApiClient(c.httpPort(), dir.resolve("certs").resolve("ca.crt"));
+        ApiUser carol = ApiUser.loggedIn(api, "carol", 10);
+        String online = api.get("/online", carol.token()).json().encode();
+        assertThat(online).contains("\"alice\"").contains("\"bob\"").contains("\"carol\"");
+        TransferId toCarol = TransferId.parseOrNull("c3".repeat(16));
+        assertThat(onB.ask("PAY#carol#25#" + toCarol)).startsWith("TRANS OK " + toCarol);
+        assertThat(api.get("/transfers?account=carol", carol.token()).json().encode())
+            .contains(toCarol.toString()).contains("\"source\":\"bob\"");
+        assertThat(api.get("/accounts/carol", carol.token()).json().getLong("balance"))
+            .isEqualTo(35);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+            onA.askList("LIST").contains("carol#127.0.0.1#0"));
+      }
+      assertThat(verifiedHeads(dir, cluster)).hasSize(1);
+    }
+  }
+}

@@ -1,0 +1,220 @@
+package io.paywire.testing;
+
+import io.paywire.cluster.ClusterKeys;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A cluster of real Paywire processes on 127.0.0.1 ({@code server --cluster}), each its own JVM
+ * with its own data directory, sharing one working directory (so one {@code certs/}: one TLS
+ * identity, one cluster key). Members can be killed (SIGKILL), paused (SIGSTOP), resumed and
+ * started again. Closing kills whatever still runs.
+ */
+public final class ClusterProcesses implements AutoCloseable {
+
+  public static final long START_TIMEOUT_MILLIS = 120_000;
+  private static final Path CLUSTER_XML = Path.of("conf", "cluster.xml").toAbsolutePath();
+
+  /** One member: its listed ports, and the process while it runs. */
+  public final class Member {
+    public final int index;
+    public final int clusterPort;
+    public final Path dataDirectory;
+    private ChildJvm jvm;
+    private int tlsPort;
+    private int httpPort;
+    private int managementPort;
+    private String fingerprint;
+
+    Member(int index, int clusterPort) {
+      this.index = index;
+      this.clusterPort = clusterPort;
+      this.dataDirectory = work.resolve("data-" + index);
+    }
+
+    /** Starts the process; {@link #awaitReady} waits for its "ready" line. */
+    public Member start() throws IOException {
+      jvm = ChildJvm.start(work, "io.paywire.Paywire", "server", "--cluster",
+          "--cluster-host", "127.0.0.1", "--cluster-port", Integer.toString(clusterPort),
+          "--members", memberList(), "--hazelcast-config", CLUSTER_XML.toString(),
+          "--data-dir", dataDirectory.toString(), "--tls-port", "0", "--http-port", "0",
+          "--compat-port", "-1", "--conf", configFile().toString());
+      return this;
+    }
+
+    public Member awaitReady() throws InterruptedException {
+      List<String> lines = jvm.awaitLine("ready", START_TIMEOUT_MILLIS);
+      for (String line : lines) {
+        String[] words = line.split(" ");
+        if (line.startsWith("endpoint ")) {
+          int port = Integer.parseInt(words[2].substring(words[2].lastIndexOf(':') + 1));
+          switch (words[1]) {
+            case "tls" -> tlsPort = port;
+            case "http" -> httpPort = port;
+            case "management" -> managementPort = port;
+            default -> { }
+          }
+        } else if (line.startsWith("tls-fingerprint sha256 ")) {
+          fingerprint = words[2];
+        }
+      }
+      return this;
+    }
+
+    public boolean running() {
+      return jvm != null && jvm.process().isAlive();
+    }
+
+    public int tlsPort() {
+      return tlsPort;
+    }
+
+    public int httpPort() {
+      return httpPort;
+    }
+
+    public String fingerprint() {
+      return fingerprint;
+    }
+
+    public ChildJvm jvm() {
+      return jvm;
+    }
+
+    /** GET /health's JSON on the management port, if the member answers. */
+    public Optional<JsonObject> health() {
+      try {
+        java.net.http.HttpResponse<String> reply = java.net.http.HttpClient.newHttpClient()
+            .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://127.0.0.1:" + managementPort + "/health"))
+                .timeout(java.time.Duration.ofSeconds(3)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return Optional.of(new JsonObject(reply.body()));
+      } catch (Exception e) {
+        return Optional.empty();
+      }
+    }
+
+    /** The ledger's status as this member's health check reports it. */
+    public Optional<JsonObject> ledgerStatus() {
+      return health().flatMap(h -> h.getJsonArray("checks").stream()
+          .map(JsonObject.class::cast).filter(c -> "ledger".equals(c.getString("id")))
+          .findFirst().map(c -> c.getJsonObject("data")));
+    }
+
+    /** SIGKILL: no shutdown, no flush, as a power cut to the process. */
+    public void kill() throws InterruptedException {
+      jvm.process().destroyForcibly();
+      jvm.process().waitFor();
+    }
+
+    public void pause() throws Exception {
+      signal("STOP");
+    }
+
+    public void resume() throws Exception {
+      signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(jvm.process().pid()))
+          .start();
+      if (kill.waitFor() != 0) {
+        throw new IOException("kill -" + name + " failed");
+      }
+    }
+  }
+
+  private final Path work;
+  private final List<Member> members = new ArrayList<>();
+
+  private ClusterProcesses(Path work) {
+    this.work = work;
+  }
+
+  /** Makes the cluster key and picks the ports of {@code size} members; starts none. */
+  public static ClusterProcesses of(Path work, int size) throws Exception {
+    ClusterProcesses cluster = new ClusterProcesses(work);
+    ClusterKeys.generate(work.resolve("certs").resolve("cluster"));
+    Files.writeString(cluster.configFile(), new JsonObject()
+        .put("node", new JsonObject().put("host", "127.0.0.1").put("managementPort", 0))
+        .put("ledger", new JsonObject().put("defaultDepositMinor", 10_000))
+        .encodePrettily());
+    for (int i = 0; i < size; i++) {
+      cluster.members.add(cluster.new Member(i, freeTriple()));
+    }
+    return cluster;
+  }
+
+  /** Starts every member, the first alone (it makes the shared certificates), then the rest. */
+  public ClusterProcesses startAll() throws Exception {
+    members.get(0).start().awaitReady();
+    for (Member member : members.subList(1, members.size())) {
+      member.start();
+    }
+    for (Member member : members.subList(1, members.size())) {
+      member.awaitReady();
+    }
+    return this;
+  }
+
+  public Member member(int index) {
+    return members.get(index);
+  }
+
+  public List<Member> members() {
+    return List.copyOf(members);
+  }
+
+  /** The member whose ledger status says it leads, among those running. */
+  public Optional<Member> leader() {
+    return members.stream().filter(Member::running)
+        .filter(m -> m.ledgerStatus().map(s -> Boolean.TRUE.equals(s.getBoolean("leader")))
+            .orElse(false))
+        .findFirst();
+  }
+
+  private String memberList() {
+    return String.join(",", members.stream().map(m -> "127.0.0.1:" + m.clusterPort).toList());
+  }
+
+  private Path configFile() {
+    return work.resolve("paywire.json");
+  }
+
+  /** A port p with p, p + 1 (Raft) and p + 2 (event bus) free. */
+  private static int freeTriple() throws IOException {
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int base = ThreadLocalRandom.current().nextInt(20_000, 60_000);
+      if (free(base) && free(base + 1) && free(base + 2)) {
+        return base;
+      }
+    }
+    throw new IOException("no three consecutive free ports");
+  }
+
+  private static boolean free(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (Member member : members) {
+      if (member.jvm != null) {
+        member.jvm.close(); // SIGKILL, which also ends a paused (SIGSTOP) process
+      }
+    }
+  }
+}
