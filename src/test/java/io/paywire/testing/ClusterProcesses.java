@@ -103,11 +103,16 @@ public final class ClusterProcesses implements AutoCloseable {
       }
     }
 
-    /** The ledger's status as this member's health check reports it. */
-    public Optional<JsonObject> ledgerStatus() {
+    /** This member's own view of the cluster, its health check {@code cluster}. */
+    public Optional<JsonObject> clusterView() {
       return health().flatMap(h -> h.getJsonArray("checks").stream()
-          .map(JsonObject.class::cast).filter(c -> "ledger".equals(c.getString("id")))
+          .map(JsonObject.class::cast).filter(c -> "cluster".equals(c.getString("id")))
           .findFirst().map(c -> c.getJsonObject("data")));
+    }
+
+    /** Whether this member says it leads the ledger's Raft group. */
+    public boolean leading() {
+      return clusterView().map(v -> Boolean.TRUE.equals(v.getBoolean("leading"))).orElse(false);
     }
 
     /** SIGKILL: no shutdown, no flush, as a power cut to the process. */
@@ -174,12 +179,9 @@ public final class ClusterProcesses implements AutoCloseable {
     return List.copyOf(members);
   }
 
-  /** The member whose ledger status says it leads, among those running. */
+  /** The member that says it leads, among those running. */
   public Optional<Member> leader() {
-    return members.stream().filter(Member::running)
-        .filter(m -> m.ledgerStatus().map(s -> Boolean.TRUE.equals(s.getBoolean("leader")))
-            .orElse(false))
-        .findFirst();
+    return members.stream().filter(Member::running).filter(Member::leading).findFirst();
   }
 
   private String memberList() {

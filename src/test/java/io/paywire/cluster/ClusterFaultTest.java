@@ -1,0 +1,222 @@
+package io.paywire.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paywire.ledger.Ledger;
+import io.paywire.ledger.LedgerOptions;
+import io.paywire.ledger.LedgerView;
+import io.paywire.ledger.TransferId;
+import io.paywire.testing.ClusterProcesses;
+import io.paywire.testing.TlsLineClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults on a three-process cluster, in the style of Jepsen's bank test: clients on every node
+ * move money at random among a fixed set of accounts while members are killed (SIGKILL), paused
+ * (SIGSTOP) and resumed, or the whole cluster is killed and started again. Afterwards: the total
+ * is unchanged, no balance is negative, every transfer acknowledged to a client is in the ledger
+ * of every member, and every member's journal verifies with the same head.
+ */
+class ClusterFaultTest {
+
+  private static final int ACCOUNTS = 6;
+  private static final long DEPOSIT = 1_000;
+  private static final Duration TAKEOVER = Duration.ofSeconds(60);
+
+  @TempDir Path dir;
+
+  /** Clients paying at random, one account each, logged in on node {@code index % 3}. */
+  private static final class Bank implements AutoCloseable {
+    final List<ClusterProcessTest.User> users = new ArrayList<>();
+    final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    final AtomicLong lastAckMillis = new AtomicLong();
+    final AtomicBoolean running = new AtomicBoolean(true);
+    final List<Thread> threads = new ArrayList<>();
+    final List<TlsLineClient> clients = new ArrayList<>();
+
+    Bank(ClusterProcesses cluster) throws Exception {
+      for (int i = 0; i < ACCOUNTS; i++) {
+        ClusterProcessTest.User user = ClusterProcessTest.User.create("acct" + i);
+        users.add(user);
+        clients.add(ClusterProcessTest.registeredAndLoggedIn(user, cluster.member(i % 3),
+            DEPOSIT));
+      }
+    }
+
+    void start() {
+      for (int i = 0; i < ACCOUNTS; i++) {
+        int me = i;
+        Thread thread = new Thread(() -> pay(me), "bank-" + i);
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+      }
+    }
+
+    /** Pays until stopped or its node dies; retries an unknown outcome with the same id. */
+    private void pay(int me) {
+      Random random = new Random(me);
+      TlsLineClient client = clients.get(me);
+      while (running.get()) {
+        int payee = random.nextInt(ACCOUNTS - 1);
+        payee = payee >= me ? payee + 1 : payee;
+        String id = TransferId.random(random).toString();
+        String line = "PAY#acct" + payee + "#" + (1 + random.nextInt(50)) + "#" + id;
+        try {
+          for (int attempt = 0; attempt < 50 && running.get(); attempt++) {
+            String reply = client.ask(line);
+            if (reply.startsWith("TRANS OK")) {
+              acknowledged.add(id);
+              lastAckMillis.set(System.currentTimeMillis());
+              break;
+            }
+            if (!reply.startsWith("TRANS FAIL UNKNOWN")) {
+              break; // refused (insufficient funds): a definite answer
+            }
+          }
+        } catch (Exception nodeGone) {
+          return; // its node was killed: this client is done
+        }
+      }
+    }
+
+    /** Waits until some client got an acknowledgement after {@code sinceMillis}. */
+    long awaitAckAfter(long sinceMillis) {
+      Awaitility.await().atMost(TAKEOVER).until(() -> lastAckMillis.get() > sinceMillis);
+      return lastAckMillis.get() - sinceMillis;
+    }
+
+    @Override
+    public void close() throws Exception {
+      running.set(false);
+      for (Thread thread : threads) {
+        thread.join(30_000);
+      }
+      for (TlsLineClient client : clients) {
+        try {
+          client.close();
+        } catch (Exception gone) {
+          // its node is dead
+        }
+      }
+    }
+  }
+
+  /** Every member's ledger holds every acknowledged transfer, the total, no negative balance. */
+  private static void checkLedgers(ClusterProcesses cluster, Set<String> acknowledged)
+      throws Exception {
+    for (ClusterProcesses.Member member : cluster.members()) {
+      try (Ledger ledger = Ledger.open(member.dataDirectory.resolve("ledger"),
+          LedgerOptions.DEFAULTS)) {
+        LedgerView state = ledger.state();
+        long total = 0;
+        for (int i = 0; i < ACCOUNTS; i++) {
+          long balance = state.balance("acct" + i).orElseThrow();
+          assertThat(balance).as("acct%d on %s", i, member.dataDirectory).isNotNegative();
+          total += balance;
+        }
+        assertThat(total).isEqualTo(ACCOUNTS * DEPOSIT);
+        for (String id : acknowledged) {
+          assertThat(state.transfer(TransferId.parseOrNull(id))).as("acknowledged %s on %s", id,
+              member.dataDirectory).isPresent();
+        }
+      }
+    }
+  }
+
+  private static ClusterProcesses.Member awaitLeader(ClusterProcesses cluster) {
+    Awaitility.await().atMost(TAKEOVER).until(() -> cluster.leader().isPresent());
+    return cluster.leader().orElseThrow();
+  }
+
+  @Test
+  void killingTheLeaderThenAFollowerLosesNoAcknowledgedTransfer() throws Exception {
+    try (ClusterProcesses cluster = ClusterProcesses.of(dir, 3).startAll()) {
+      awaitLeader(cluster);
+      Set<String> acknowledged;
+      long takeover;
+      try (Bank bank = new Bank(cluster)) {
+        bank.start();
+        bank.awaitAckAfter(System.currentTimeMillis());
+        ClusterProcesses.Member leader = awaitLeader(cluster);
+        long killedAt = System.currentTimeMillis();
+        leader.kill();
+        takeover = bank.awaitAckAfter(killedAt);
+        System.out.println("takeover after SIGKILL of the leader: " + takeover + " ms");
+        leader.start().awaitReady();
+
+        ClusterProcesses.Member follower = cluster.members().stream()
+            .filter(m -> m != awaitLeader(cluster)).findFirst().orElseThrow();
+        long followerKilledAt = System.currentTimeMillis();
+        follower.kill();
+        bank.awaitAckAfter(followerKilledAt);
+        follower.start().awaitReady();
+        bank.awaitAckAfter(System.currentTimeMillis());
+        acknowledged = Set.copyOf(bank.acknowledged);
+      }
+      assertThat(acknowledged).isNotEmpty();
+      assertThat(takeover).isLessThan(TAKEOVER.toMillis());
+      assertThat(ClusterProcessTest.verifiedHeads(dir, cluster)).hasSize(1);
+      checkLedgers(cluster, acknowledged);
+    }
+  }
+
+  @Test
+  void aPausedLeaderAcknowledgesNothingStepsDownAndCatchesUp() throws Exception {
+    try (ClusterProcesses cluster = ClusterProcesses.of(dir, 3).startAll()) {
+      awaitLeader(cluster);
+      Set<String> acknowledged;
+      try (Bank bank = new Bank(cluster)) {
+        bank.start();
+        bank.awaitAckAfter(System.currentTimeMillis());
+        ClusterProcesses.Member old = awaitLeader(cluster);
+        long pausedAt = System.currentTimeMillis();
+        old.pause();
+        // Another member leads and acknowledges while the old one sleeps.
+        Awaitility.await().atMost(TAKEOVER).until(() -> cluster.members().stream()
+            .filter(m -> m != old).anyMatch(ClusterProcesses.Member::leading));
+        bank.awaitAckAfter(pausedAt);
+        long resumedAt = System.currentTimeMillis();
+        old.resume();
+        bank.awaitAckAfter(resumedAt);
+        // It stepped down: someone else leads, and it knows.
+        Awaitility.await().atMost(TAKEOVER).until(() -> awaitLeader(cluster) != old);
+        acknowledged = Set.copyOf(bank.acknowledged);
+      }
+      assertThat(ClusterProcessTest.verifiedHeads(dir, cluster)).hasSize(1);
+      checkLedgers(cluster, acknowledged);
+    }
+  }
+
+  @Test
+  void theWholeClusterKilledAndStartedAgainKeepsEveryAcknowledgedTransfer() throws Exception {
+    try (ClusterProcesses cluster = ClusterProcesses.of(dir, 3).startAll()) {
+      awaitLeader(cluster);
+      Set<String> acknowledged;
+      try (Bank bank = new Bank(cluster)) {
+        bank.start();
+        bank.awaitAckAfter(System.currentTimeMillis());
+        bank.awaitAckAfter(System.currentTimeMillis());
+        for (ClusterProcesses.Member member : cluster.members()) {
+          member.kill();
+        }
+        acknowledged = Set.copyOf(bank.acknowledged);
+      }
+      cluster.startAll();
+      awaitLeader(cluster);
+      assertThat(ClusterProcessTest.verifiedHeads(dir, cluster)).hasSize(1);
+      checkLedgers(cluster, acknowledged);
+    }
+  }
+}
