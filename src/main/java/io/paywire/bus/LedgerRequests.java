@@ -237,6 +237,21 @@ public final class LedgerRequests {
   }
 
   /**
+   * Refuses a request as overloaded when {@code pending} requests already wait for the ledger
+   * ({@link LedgerApi#FAILURE_OVERLOADED}: retry later with the same id).
+   *
+   * @return whether the message was refused
+   */
+  public static boolean refuseIfOverloaded(Message<Object> message, int pending,
+      int maxPendingRequests) {
+    if (pending < maxPendingRequests) {
+      return false;
+    }
+    message.fail(LedgerApi.FAILURE_OVERLOADED, "ledger overloaded, retry later");
+    return true;
+  }
+
+  /**
    * Runs a journal read on {@code worker} (unordered, so reads run side by side) and answers
    * {@code message} with it. A read that fails (a damaged journal, an I/O error) is logged and
    * fails the message as unavailable: a damaged journal is never answered from.

@@ -8,6 +8,7 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -227,17 +228,24 @@ public final class RaftLedger implements AutoCloseable {
       return CompletableFuture.failedFuture(
           new ProposalNotAppliedException(notRunning.getMessage()));
     }
-    CompletableFuture<List<Executed>> applied = proposal.applied();
-    applied.whenComplete((result, error) -> proposing.set(false));
+    // What the caller gets completes only after the flag is down, so its next proposal, formed
+    // as soon as this one completes, never finds this one still in flight.
+    CompletableFuture<List<Executed>> applied = proposal.applied()
+        .whenComplete((result, error) -> proposing.set(false));
     client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(proposal.entry().encode())))
         .whenComplete((reply, error) -> {
           if (error != null) {
             stateMachine.abandon(proposal, error);
           } else if (!reply.isSuccess()) {
             stateMachine.abandon(proposal, reply.getException());
+          } else if (LedgerStateMachine.Result.MALFORMED.name().equals(
+              reply.getMessage().getContent().toStringUtf8())) {
+            // No member could read it, so none will complete the proposal: it applied nothing.
+            stateMachine.abandon(proposal, new ProposalNotAppliedException(
+                "every member refused the entry as malformed"));
           }
-          // On success the entry was applied on the member that answered; this member applies
-          // it in its turn, which completes the proposal.
+          // Otherwise the entry was applied (or passed over) on the member that answered; this
+          // member does the same in its turn, which completes the proposal.
         });
     // A member cut off after a successful reply still must not hold its caller forever.
     CompletableFuture.delayedExecutor(settings.proposalBound().toMillis() * 2,
@@ -275,6 +283,27 @@ public final class RaftLedger implements AutoCloseable {
   /** The leader this member knows of, if any. */
   public Optional<String> leaderId() {
     return division().map(DivisionInfo::getLeaderId).map(RaftPeerId::toString);
+  }
+
+  /**
+   * Runs {@code listener} on a Ratis thread whenever this member may have begun or stopped
+   * leading (see {@link LedgerStateMachine#onLeadershipChange}); it must not block and should ask
+   * {@link #isLeaderReady} afresh. A listener set after {@link #start} should also check once
+   * itself: this member may already lead.
+   */
+  public void onLeadershipChange(Runnable listener) {
+    stateMachine.onLeadershipChange(listener);
+  }
+
+  /** This member's role, in lower case: leader, candidate, follower or listener. */
+  public String role() {
+    return division().map(d -> d.getCurrentRole().name().toLowerCase(Locale.ROOT))
+        .orElse("none");
+  }
+
+  /** The members of the group, this one included. */
+  public int groupSize() {
+    return group.getPeers().size();
   }
 
   /** This member's current term. */

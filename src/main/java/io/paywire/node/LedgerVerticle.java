@@ -203,8 +203,8 @@ public final class LedgerVerticle extends VerticleBase {
       pending.message().fail(LedgerApi.FAILURE_UNAVAILABLE, "ledger failed closed");
       return;
     }
-    if (queue.size() + journalReadsInFlight >= settings.maxPendingRequests()) {
-      pending.message().fail(LedgerApi.FAILURE_OVERLOADED, "ledger overloaded, retry later");
+    if (LedgerRequests.refuseIfOverloaded(pending.message(), queue.size() + journalReadsInFlight,
+        settings.maxPendingRequests())) {
       return;
     }
     queue.add(pending);
