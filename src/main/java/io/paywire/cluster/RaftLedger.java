@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -21,6 +22,7 @@ import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -190,7 +192,7 @@ public final class RaftLedger implements AutoCloseable {
     return properties;
   }
 
-  private static TimeDuration millis(java.time.Duration duration) {
+  private static TimeDuration millis(Duration duration) {
     return TimeDuration.valueOf(duration.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -293,6 +295,21 @@ public final class RaftLedger implements AutoCloseable {
    */
   public void onLeadershipChange(Runnable listener) {
     stateMachine.onLeadershipChange(listener);
+  }
+
+  /**
+   * Asks the group to hand the lead to {@code memberId} (Ratis's leadership transfer: the leader
+   * lets it catch up, then has it start an election at once), for instance before a planned stop,
+   * so a takeover need not wait for an election timeout. Blocking, at most {@code timeout}.
+   *
+   * @throws IOException if the lead did not pass to that member in time
+   */
+  public void transferLeadership(String memberId, Duration timeout) throws IOException {
+    RaftClientReply reply = client.admin().transferLeadership(RaftPeerId.valueOf(memberId),
+        timeout.toMillis());
+    if (!reply.isSuccess()) {
+      throw new IOException("the lead did not pass to " + memberId, reply.getException());
+    }
   }
 
   /** This member's role, in lower case: leader, candidate, follower or listener. */

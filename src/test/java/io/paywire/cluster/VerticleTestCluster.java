@@ -13,6 +13,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -122,6 +125,21 @@ final class VerticleTestCluster implements AutoCloseable {
           new JsonObject(), new DeliveryOptions().setSendTimeout(1_000)).map(Message::body)));
     } catch (Exception noLedgerHere) {
       return Optional.empty();
+    }
+  }
+
+  /**
+   * How a request to {@code address} on node {@code i}'s own bus fails, sent with a 5 s timeout;
+   * null if it was answered.
+   */
+  ReplyFailure failureAt(int i, String address) throws Exception {
+    try {
+      get(nodes[i].eventBus().request(address, new JsonObject(),
+          new DeliveryOptions().setSendTimeout(5_000)));
+      return null;
+    } catch (ExecutionException e) {
+      assertThat(e.getCause()).isInstanceOf(ReplyException.class);
+      return ((ReplyException) e.getCause()).failureType();
     }
   }
 
