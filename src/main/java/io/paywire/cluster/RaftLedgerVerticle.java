@@ -257,8 +257,10 @@ public final class RaftLedgerVerticle extends VerticleBase {
     if (ready && !leading) {
       leading = true;
       LedgerRequests.ADDRESSES.forEach(this::register);
-      consumers.add(vertx.eventBus().consumer(LedgerApi.STATUS, message -> enqueue(
-          new Pending(message, new LedgerRequests.Read(state -> new Answer.Ready(status(state)))))));
+      LedgerRequests.Read status =
+          new LedgerRequests.Read(state -> new Answer.Ready(status(state)));
+      consumers.add(vertx.eventBus().consumer(LedgerApi.STATUS,
+          message -> enqueue(new Pending(message, status))));
       LOG.log(Level.INFO, "event=ledger_leading member={0} term={1} members={2}",
           settings.self().id(), raft.term(), raft.groupSize());
     } else if (!ready && leading) {
