@@ -56,6 +56,11 @@ record LedgerEntry(
   private static final int HEADER_BYTES = 1 + 8 + 8 + HASH_BYTES + 8 + Terms.BYTES + 4;
   /** type, id, amount: what every command has before its strings and byte arrays. */
   private static final int COMMAND_FIXED_BYTES = 1 + 16 + 8;
+  /**
+   * The fewest bytes a command takes: an account opened with an empty name and no key, its
+   * fixed part and two length fields (a transfer has four).
+   */
+  private static final int COMMAND_MIN_BYTES = COMMAND_FIXED_BYTES + 4 + 4;
 
   /**
    * The ledger options that decide how a command applies: every member must apply an entry under
@@ -162,8 +167,7 @@ record LedgerEntry(
       long timeMillis = in.getLong();
       Terms terms = new Terms(in.getLong(), in.getLong(), in.getInt(), in.getInt());
       int count = in.getInt();
-      // Every command takes at least its fixed part and four length fields.
-      if (count < 0 || (long) count * (COMMAND_FIXED_BYTES + 16) > in.remaining()) {
+      if (count < 0 || (long) count * COMMAND_MIN_BYTES > in.remaining()) {
         throw new IllegalArgumentException("command count " + count + " does not fit the entry");
       }
       List<Command> commands = new ArrayList<>(count);

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,8 @@ import java.util.function.Function;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
@@ -90,6 +93,7 @@ public final class LedgerStateMachine extends BaseStateMachine {
   private Ledger ledger;
   private volatile SnapshotInfo latest;
   private volatile String failure;
+  private volatile Runnable leadershipListener = () -> { };
 
   /**
    * @param directory the ledger's data directory, this member's alone; Ratis replaces it whole
@@ -355,6 +359,43 @@ public final class LedgerStateMachine extends BaseStateMachine {
     }
   }
 
+  // ---- leadership ------------------------------------------------------------------------------
+
+  /**
+   * Tells {@code listener} whenever this member may have begun or stopped leading: Ratis calls
+   * {@link #notifyLeaderReady} once the first entry of a new leader's term is applied here (when
+   * {@link RaftLedger#isLeaderReady} turns true), {@link #notifyNotLeader} as this member steps
+   * down (after its role changed) and {@link #notifyLeaderChanged} when it learns of a new leader.
+   * The listener runs on a Ratis thread, must not block, and should read the role afresh.
+   */
+  void onLeadershipChange(Runnable listener) {
+    leadershipListener = listener;
+  }
+
+  private void leadershipChanged(String event) {
+    try {
+      leadershipListener.run();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "event=raft_leadership_listener_failed on={0} error={1}", event,
+          e.toString());
+    }
+  }
+
+  @Override
+  public void notifyLeaderReady() {
+    leadershipChanged("leader_ready");
+  }
+
+  @Override
+  public void notifyNotLeader(Collection<TransactionContext> pendingEntries) {
+    leadershipChanged("not_leader");
+  }
+
+  @Override
+  public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeaderId) {
+    leadershipChanged("leader_changed");
+  }
+
   // ---- reads -----------------------------------------------------------------------------------
 
   /** Reads this member's ledger state, between entries. */
@@ -368,6 +409,17 @@ public final class LedgerStateMachine extends BaseStateMachine {
   public JournalPosition position() {
     synchronized (lock) {
       return requireRunning().position();
+    }
+  }
+
+  /**
+   * This member's journal, to read blocks and journaled transfers back from any thread, below a
+   * bound taken from {@link #position()} (see {@link Ledger#journalBlocks}). A snapshot install
+   * replaces the ledger, and reads from the journal of the one before then fail.
+   */
+  public JournalBlocks journalBlocks() {
+    synchronized (lock) {
+      return requireRunning().journalBlocks();
     }
   }
 

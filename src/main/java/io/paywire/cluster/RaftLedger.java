@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +22,7 @@ import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -189,7 +192,7 @@ public final class RaftLedger implements AutoCloseable {
     return properties;
   }
 
-  private static TimeDuration millis(java.time.Duration duration) {
+  private static TimeDuration millis(Duration duration) {
     return TimeDuration.valueOf(duration.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -227,17 +230,24 @@ public final class RaftLedger implements AutoCloseable {
       return CompletableFuture.failedFuture(
           new ProposalNotAppliedException(notRunning.getMessage()));
     }
-    CompletableFuture<List<Executed>> applied = proposal.applied();
-    applied.whenComplete((result, error) -> proposing.set(false));
+    // What the caller gets completes only after the flag is down, so its next proposal, formed
+    // as soon as this one completes, never finds this one still in flight.
+    CompletableFuture<List<Executed>> applied = proposal.applied()
+        .whenComplete((result, error) -> proposing.set(false));
     client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(proposal.entry().encode())))
         .whenComplete((reply, error) -> {
           if (error != null) {
             stateMachine.abandon(proposal, error);
           } else if (!reply.isSuccess()) {
             stateMachine.abandon(proposal, reply.getException());
+          } else if (LedgerStateMachine.Result.MALFORMED.name().equals(
+              reply.getMessage().getContent().toStringUtf8())) {
+            // No member could read it, so none will complete the proposal: it applied nothing.
+            stateMachine.abandon(proposal, new ProposalNotAppliedException(
+                "every member refused the entry as malformed"));
           }
-          // On success the entry was applied on the member that answered; this member applies
-          // it in its turn, which completes the proposal.
+          // Otherwise the entry was applied (or passed over) on the member that answered; this
+          // member does the same in its turn, which completes the proposal.
         });
     // A member cut off after a successful reply still must not hold its caller forever.
     CompletableFuture.delayedExecutor(settings.proposalBound().toMillis() * 2,
@@ -275,6 +285,42 @@ public final class RaftLedger implements AutoCloseable {
   /** The leader this member knows of, if any. */
   public Optional<String> leaderId() {
     return division().map(DivisionInfo::getLeaderId).map(RaftPeerId::toString);
+  }
+
+  /**
+   * Runs {@code listener} on a Ratis thread whenever this member may have begun or stopped
+   * leading (see {@link LedgerStateMachine#onLeadershipChange}); it must not block and should ask
+   * {@link #isLeaderReady} afresh. A listener set after {@link #start} should also check once
+   * itself: this member may already lead.
+   */
+  public void onLeadershipChange(Runnable listener) {
+    stateMachine.onLeadershipChange(listener);
+  }
+
+  /**
+   * Asks the group to hand the lead to {@code memberId} (Ratis's leadership transfer: the leader
+   * lets it catch up, then has it start an election at once), for instance before a planned stop,
+   * so a takeover need not wait for an election timeout. Blocking, at most {@code timeout}.
+   *
+   * @throws IOException if the lead did not pass to that member in time
+   */
+  public void transferLeadership(String memberId, Duration timeout) throws IOException {
+    RaftClientReply reply = client.admin().transferLeadership(RaftPeerId.valueOf(memberId),
+        timeout.toMillis());
+    if (!reply.isSuccess()) {
+      throw new IOException("the lead did not pass to " + memberId, reply.getException());
+    }
+  }
+
+  /** This member's role, in lower case: leader, candidate, follower or listener. */
+  public String role() {
+    return division().map(d -> d.getCurrentRole().name().toLowerCase(Locale.ROOT))
+        .orElse("none");
+  }
+
+  /** The members of the group, this one included. */
+  public int groupSize() {
+    return group.getPeers().size();
   }
 
   /** This member's current term. */

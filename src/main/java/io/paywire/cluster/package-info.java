@@ -61,17 +61,26 @@
  * the entry's, or whose journal does not match the position an entry names, marks itself failed
  * and throws: Ratis then closes that member. It never applies anything after a gap.
  *
+ * <h2>Serving the ledger's addresses</h2>
+ *
+ * {@link io.paywire.cluster.RaftLedgerVerticle}, which a cluster node deploys instead of
+ * {@code node/LedgerVerticle}, starts the member and, while it is leader ready
+ * ({@link io.paywire.cluster.RaftLedger#isLeaderReady}), registers the {@code bus/LedgerApi}
+ * consumers, removing them when it is not (Ratis's leadership events, passed on by
+ * {@link io.paywire.cluster.RaftLedger#onLeadershipChange}, and a periodic check). Requests are
+ * read and answered by {@code bus/LedgerRequests}, as on one node; queued requests become one
+ * entry ({@code LedgerEntry.Builder}), answered from the {@link io.paywire.ledger.Executed}
+ * results once it is applied, reads after it from
+ * {@link io.paywire.cluster.LedgerStateMachine#read}.
+ * A proposal that failed, timed out or was cut short by a step-down fails its requests as
+ * unavailable (unknown outcomes), even one that certainly applied nothing
+ * ({@link io.paywire.cluster.ProposalNotAppliedException}): it is not proposed again.
+ *
  * <h2>What remains (later steps of issue 12)</h2>
  *
- * A verticle that, while its member leads ({@link io.paywire.cluster.RaftLedger#isLeaderReady}),
- * registers the {@code bus/LedgerApi} consumers, queues requests as {@code LedgerVerticle} does,
- * forms entries with {@code LedgerEntry.Builder}, proposes them and answers from the
- * {@link io.paywire.ledger.Executed} results ({@code LedgerApi.executed}); reads served from
- * {@link io.paywire.cluster.LedgerStateMachine#read} after the batch they queued behind; answering
- * a proposal that failed as unknown, and one that certainly applied nothing
- * ({@link io.paywire.cluster.ProposalNotAppliedException}) as unknown too or by proposing it
- * again. Then: the Hazelcast-clustered event bus, {@code server --cluster}, Raft addresses from
- * member attributes, TLS for Raft ({@code GrpcTlsConfig}), cluster-wide presence, health and
- * metrics naming the leader and term, docs/cluster.md, and process-level kill tests.
+ * The Hazelcast-clustered event bus, {@code server --cluster}, Raft addresses from member
+ * attributes, TLS for Raft ({@code GrpcTlsConfig}), cluster-wide presence, health and metrics
+ * naming the leader and term (the status reply has them), docs/cluster.md, and process-level kill
+ * tests.
  */
 package io.paywire.cluster;

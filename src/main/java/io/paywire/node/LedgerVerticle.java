@@ -1,17 +1,14 @@
 package io.paywire.node;
 
 import io.paywire.bus.LedgerApi;
-import io.paywire.bus.TransferEvents;
+import io.paywire.bus.LedgerRequests;
+import io.paywire.bus.LedgerRequests.Answer;
+import io.paywire.bus.LedgerRequests.Request;
 import io.paywire.ledger.Batch;
-import io.paywire.ledger.Command;
-import io.paywire.ledger.Executed;
-import io.paywire.ledger.JournalBlocks;
 import io.paywire.ledger.Ledger;
 import io.paywire.ledger.LedgerOptions;
 import io.paywire.ledger.LedgerView;
-import io.paywire.ledger.Outcome;
 import io.paywire.ledger.Snapshot;
-import io.paywire.ledger.TransferId;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -28,11 +25,10 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 
 /**
- * The only writer of ledger state, reached through the addresses in {@link LedgerApi}.
+ * The only writer of ledger state, reached through the addresses in {@link LedgerApi}; how each
+ * request is read and answered is {@link LedgerRequests}', shared with a cluster's leader.
  *
  * <p>Group commit: requests queue up while a journal write is in flight; when it returns, every
  * queued request (up to the batch limits) is applied in order to the in-memory state and the
@@ -62,39 +58,13 @@ public final class LedgerVerticle extends VerticleBase {
       int maxPendingRequests) {}
 
   /** One queued request: evaluated in batch order against the state, answered after the write. */
-  private record Pending(Message<Object> message, Step step) {}
-
-  /** What a request does in its turn of a batch, on the ledger's event loop. */
-  private interface Step {
-    Answer apply(Batch batch, LedgerView state);
-  }
-
-  /** What a request answers once its batch is durable. */
-  private sealed interface Answer {
-    /**
-     * A reply body, complete; and what to publish once the batch is durable, if anything.
-     *
-     * @param event a {@link TransferEvents} event, or null
-     */
-    record Ready(JsonObject body, JsonObject event) implements Answer {
-      Ready(JsonObject body) {
-        this(body, null);
-      }
-    }
-
-    /** A read of the journal, to run on a worker with the durable bound as of that moment. */
-    record FromJournal(JournalRead read) implements Answer {}
-  }
-
-  private interface JournalRead {
-    JsonObject read(JournalBlocks journal, long bound) throws IOException;
-  }
+  private record Pending(Message<Object> message, Request request) {}
 
   private record Reply(Message<Object> message, Answer answer) {}
 
   private final Settings settings;
   private final Clock clock;
-  private final SecureRandom random = new SecureRandom();
+  private final LedgerRequests requests;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private WorkerExecutor journalWorker;
@@ -144,6 +114,7 @@ public final class LedgerVerticle extends VerticleBase {
   private LedgerVerticle(Settings settings, Clock clock, Opener opener, BatchObserver observer) {
     this.settings = settings;
     this.clock = clock;
+    this.requests = new LedgerRequests(settings.defaultDepositMinor(), new SecureRandom());
     this.opener = opener;
     this.observer = observer;
   }
@@ -166,13 +137,7 @@ public final class LedgerVerticle extends VerticleBase {
         .executeBlocking(() -> opener.open(settings.dataDirectory(), settings.options()))
         .compose(opened -> {
           ledger = opened;
-          register(LedgerApi.OPEN_ACCOUNT, ready(this::openAccount));
-          register(LedgerApi.TRANSFER, this::transfer);
-          register(LedgerApi.ACCOUNT, ready(this::account));
-          register(LedgerApi.HISTORY, ready(this::history));
-          register(LedgerApi.FIND_TRANSFER, ready(this::findTransfer));
-          register(LedgerApi.BLOCKS, this::blocks);
-          register(LedgerApi.TRANSFER_PROOF, this::transferProof);
+          LedgerRequests.ADDRESSES.forEach(this::register);
           registerStatus();
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         });
@@ -206,30 +171,9 @@ public final class LedgerVerticle extends VerticleBase {
 
   // ---- requests --------------------------------------------------------------------------------
 
-  private interface Parser {
-    Step parse(RequestReader body);
-  }
-
-  /** A parser whose step answers at once, from the state alone. */
-  private static Parser ready(
-      Function<RequestReader, BiFunction<Batch, LedgerView, JsonObject>> parser) {
-    return body -> {
-      BiFunction<Batch, LedgerView, JsonObject> run = parser.apply(body);
-      return (batch, state) -> new Answer.Ready(run.apply(batch, state));
-    };
-  }
-
-  private void register(String address, Parser parser) {
-    consumers.add(vertx.eventBus().consumer(address, message -> {
-      Step step;
-      try {
-        step = parser.parse(new RequestReader(message.body()));
-      } catch (BadRequest bad) {
-        message.fail(LedgerApi.FAILURE_BAD_REQUEST, bad.getMessage());
-        return;
-      }
-      enqueue(new Pending(message, step));
-    }));
+  private void register(String address) {
+    consumers.add(vertx.eventBus().consumer(address, message ->
+        requests.accept(address, message).ifPresent(r -> enqueue(new Pending(message, r)))));
   }
 
   /**
@@ -241,100 +185,15 @@ public final class LedgerVerticle extends VerticleBase {
       if (ledger.failed()) {
         message.reply(status(ledger.state()));
       } else {
-        enqueue(new Pending(message, (batch, state) -> new Answer.Ready(status(state))));
+        enqueue(new Pending(message,
+            new LedgerRequests.Read(state -> new Answer.Ready(status(state)))));
       }
     }));
   }
 
-  private BiFunction<Batch, LedgerView, JsonObject> openAccount(RequestReader body) {
-    TransferId given = body.optionalId("id");
-    Command command = new Command.OpenAccount(
-        given != null ? given : TransferId.random(random),
-        body.string("name"),
-        body.base64("publicKey"),
-        body.longValue("deposit", settings.defaultDepositMinor()));
-    return (batch, state) -> LedgerApi.executed(batch.run(command));
-  }
-
-  /** A payment; an applied one (not a replay) is announced on {@link TransferEvents}. */
-  private Step transfer(RequestReader body) {
-    Command.Transfer command = new Command.Transfer(
-        body.id("id"),
-        body.string("payer"),
-        body.string("payee"),
-        body.longValue("amount", 0),
-        body.base64("payerSignature"),
-        body.base64("payeeSignature"));
-    return (batch, state) -> {
-      Executed executed = batch.run(command);
-      JsonObject event = null;
-      if (executed.outcome() instanceof Outcome.Accepted accepted && !accepted.duplicate()) {
-        event = TransferEvents.Event.of(accepted.transfer(),
-            executed.payerBalance().orElseThrow(), executed.payeeBalance().orElseThrow());
-      }
-      return new Answer.Ready(LedgerApi.executed(executed), event);
-    };
-  }
-
-  private BiFunction<Batch, LedgerView, JsonObject> account(RequestReader body) {
-    String name = body.string("name");
-    return (batch, state) -> state.account(name)
-        .map(a -> new JsonObject().put("ok", true).put("account", LedgerApi.account(a)))
-        .orElseGet(() -> LedgerApi.rejection("UNKNOWN_ACCOUNT", "no account " + name));
-  }
-
-  private BiFunction<Batch, LedgerView, JsonObject> history(RequestReader body) {
-    String name = body.string("name");
-    int offset = body.intValue("offset", 0, 0, Integer.MAX_VALUE);
-    int limit = body.intValue("limit", 20, 1, LedgerView.MAX_HISTORY_PAGE);
-    return (batch, state) -> state.account(name)
-        .map(a -> new JsonObject().put("ok", true).put("total", a.transferCount())
-            .put("transfers", LedgerApi.transfers(state.history(name, offset, limit))))
-        .orElseGet(() -> LedgerApi.rejection("UNKNOWN_ACCOUNT", "no account " + name));
-  }
-
-  private BiFunction<Batch, LedgerView, JsonObject> findTransfer(RequestReader body) {
-    TransferId id = body.id("id");
-    return (batch, state) -> state.transfer(id)
-        .map(t -> new JsonObject().put("ok", true).put("transfer", LedgerApi.transfer(t)))
-        .orElseGet(() -> unknownTransfer(id));
-  }
-
-  private static JsonObject unknownTransfer(TransferId id) {
-    return LedgerApi.rejection(LedgerApi.UNKNOWN_TRANSFER, "no transfer " + id);
-  }
-
-  private Step blocks(RequestReader body) {
-    long from = body.longValue("from", 0, 0, Long.MAX_VALUE);
-    int limit = body.intValue("limit", LedgerApi.DEFAULT_BLOCKS_PER_PAGE, 1,
-        LedgerApi.MAX_BLOCKS_PER_PAGE);
-    return (batch, state) -> new Answer.FromJournal(
-        (journal, bound) -> LedgerApi.blocks(journal.blocks(from, limit, bound), bound));
-  }
-
-  /** The id is looked up in memory in the request's turn; block and signatures on the disk. */
-  private Step transferProof(RequestReader body) {
-    TransferId id = body.id("id");
-    return (batch, state) -> state.transfer(id)
-        .<Answer>map(t -> new Answer.FromJournal((journal, bound) -> LedgerApi.transferProof(t,
-            journal.transfer(t.sequence(), t.id(), bound).orElseThrow(() ->
-                new IllegalStateException("transfer " + t.sequence() + " is in memory but in no "
-                    + "journal batch below " + bound)))))
-        .orElseGet(() -> new Answer.Ready(unknownTransfer(id)));
-  }
-
   private JsonObject status(LedgerView state) {
-    JsonObject status = new JsonObject()
-        .put("ok", true)
-        .put("accounts", state.accountCount())
-        .put("transfers", state.transferCount())
-        .put("nextBatchSequence", ledger.position().nextBatchSequence())
-        .put("headHash", ledger.position().headHashHex())
-        .put("failed", ledger.failed());
-    if (ledger.failed()) {
-      status.put("failure", ledger.failure());
-    }
-    return status;
+    return LedgerRequests.status(state, ledger.position(),
+        ledger.failed() ? ledger.failure() : null);
   }
 
   // ---- group commit ----------------------------------------------------------------------------
@@ -344,8 +203,8 @@ public final class LedgerVerticle extends VerticleBase {
       pending.message().fail(LedgerApi.FAILURE_UNAVAILABLE, "ledger failed closed");
       return;
     }
-    if (queue.size() + journalReadsInFlight >= settings.maxPendingRequests()) {
-      pending.message().fail(LedgerApi.FAILURE_OVERLOADED, "ledger overloaded, retry later");
+    if (LedgerRequests.refuseIfOverloaded(pending.message(), queue.size() + journalReadsInFlight,
+        settings.maxPendingRequests())) {
       return;
     }
     queue.add(pending);
@@ -368,7 +227,7 @@ public final class LedgerVerticle extends VerticleBase {
       try {
         while (!queue.isEmpty() && !batch.isFull()) {
           pending = queue.poll();
-          replies.add(new Reply(pending.message(), pending.step().apply(batch, state)));
+          replies.add(new Reply(pending.message(), step(pending.request(), batch, state)));
         }
       } catch (RuntimeException e) {
         // Fail closed: the ledger undoes the batch, and no request of it gets an answer that
@@ -405,6 +264,14 @@ public final class LedgerVerticle extends VerticleBase {
     checkDrained();
   }
 
+  /** A request's turn in the batch: a write runs in it, a read looks at the state as it stands. */
+  private static Answer step(Request request, Batch batch, LedgerView state) {
+    if (request instanceof LedgerRequests.Write write) {
+      return write.answer(batch.run(write.command()));
+    }
+    return ((LedgerRequests.Read) request).lookup().apply(state);
+  }
+
   /**
    * Answers the requests of a batch that is durable (or changed nothing). Journal reads go to
    * their workers with the bound as of now: every batch below it is on disk, this one included.
@@ -413,34 +280,19 @@ public final class LedgerVerticle extends VerticleBase {
     long bound = ledger.position().nextBatchSequence();
     for (Reply reply : replies) {
       if (reply.answer() instanceof Answer.Ready ready) {
-        reply.message().reply(ready.body());
-        if (ready.event() != null) {
-          vertx.eventBus().publish(TransferEvents.ADDRESS, ready.event());
-        }
+        ready.deliver(reply.message(), vertx.eventBus());
       } else {
         readJournal(reply.message(), ((Answer.FromJournal) reply.answer()).read(), bound);
       }
     }
   }
 
-  /**
-   * Runs a journal read on a read worker, unordered, so reads run side by side. A read that fails
-   * (a damaged journal, an I/O error) is logged and fails its request as unavailable.
-   */
-  private void readJournal(Message<Object> message, JournalRead read, long bound) {
-    JournalBlocks journal = ledger.journalBlocks();
+  /** Runs a journal read on a read worker; it counts as pending until answered. */
+  private void readJournal(Message<Object> message, LedgerRequests.JournalRead read, long bound) {
     journalReadsInFlight++;
-    journalReadWorker.executeBlocking(() -> read.read(journal, bound), false)
-        .onComplete(done -> {
+    LedgerRequests.answerFromJournal(journalReadWorker, message, ledger.journalBlocks(), read,
+        bound).onComplete(done -> {
           journalReadsInFlight--;
-          if (done.succeeded()) {
-            message.reply(done.result());
-          } else {
-            LOG.log(Level.ERROR, "event=journal_read_failed bound={0} error={1}", bound,
-                done.cause().toString());
-            message.fail(LedgerApi.FAILURE_UNAVAILABLE,
-                "journal read failed: " + done.cause().getMessage());
-          }
           checkDrained();
         });
   }

@@ -49,6 +49,21 @@ class LedgerEntryTest {
   }
 
   @Test
+  void readsBackTheSmallestCommands() {
+    List<Command> smallest = List.of(
+        new Command.OpenAccount(new TransferId(1, 1), "", null, 1),
+        new Command.OpenAccount(new TransferId(2, 2), "bob", null, 1_000),
+        Command.Transfer.unsigned(new TransferId(3, 3), "", "", 1));
+    for (Command command : smallest) {
+      byte[] bytes = entry(List.of(command)).encode();
+      assertThat(LedgerEntry.decode(ByteBuffer.wrap(bytes)).encode()).as("%s", command)
+          .isEqualTo(bytes);
+    }
+    assertThat(LedgerEntry.decode(ByteBuffer.wrap(entry(smallest).encode())).commands())
+        .hasSize(3);
+  }
+
+  @Test
   void refusesTruncatedOrTrailingOrOversizedEntries() {
     byte[] bytes = entry(List.of(Command.Transfer.unsigned(new TransferId(1, 1), "a", "b", 1)))
         .encode();

@@ -74,7 +74,7 @@ final class RaftTestCluster implements AutoCloseable {
         logPurgeGapEntries, false);
   }
 
-  private static int[] freePorts(int count) throws IOException {
+  static int[] freePorts(int count) throws IOException {
     ServerSocket[] sockets = new ServerSocket[count];
     int[] ports = new int[count];
     try {
@@ -122,9 +122,14 @@ final class RaftTestCluster implements AutoCloseable {
   }
 
   List<Integer> running() {
+    return occupied(nodes);
+  }
+
+  /** The indexes of the slots that hold something: the members that run. */
+  static List<Integer> occupied(Object[] slots) {
     List<Integer> running = new ArrayList<>();
-    for (int i = 0; i < SIZE; i++) {
-      if (nodes[i] != null) {
+    for (int i = 0; i < slots.length; i++) {
+      if (slots[i] != null) {
         running.add(i);
       }
     }
@@ -204,11 +209,16 @@ final class RaftTestCluster implements AutoCloseable {
    */
   JournalPosition awaitConverged() {
     int leader = awaitLeader();
+    return awaitSamePosition(nodes[leader], running().stream().map(i -> nodes[i]).toList());
+  }
+
+  /** Waits until every one of {@code members} has its journal where {@code leader}'s stands. */
+  static JournalPosition awaitSamePosition(RaftLedger leader, List<RaftLedger> members) {
     return await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
         .ignoreExceptionsInstanceOf(IllegalStateException.class).until(() -> {
-      JournalPosition lead = nodes[leader].stateMachine().position();
-      for (int i : running()) {
-        JournalPosition at = nodes[i].stateMachine().position();
+      JournalPosition lead = leader.stateMachine().position();
+      for (RaftLedger member : members) {
+        JournalPosition at = member.stateMachine().position();
         if (at.nextBatchSequence() != lead.nextBatchSequence()
             || !at.headHashHex().equals(lead.headHashHex())) {
           return null;

@@ -1,4 +1,4 @@
-package io.paywire.node;
+package io.paywire.bus;
 
 import io.paywire.ledger.TransferId;
 import io.vertx.core.json.JsonObject;

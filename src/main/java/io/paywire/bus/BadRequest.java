@@ -1,6 +1,4 @@
-package io.paywire.node;
-
-import io.paywire.bus.LedgerApi;
+package io.paywire.bus;
 
 /** A request body the ledger cannot read; answered with {@link LedgerApi#FAILURE_BAD_REQUEST}. */
 final class BadRequest extends RuntimeException {

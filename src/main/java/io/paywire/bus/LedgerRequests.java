@@ -1,0 +1,277 @@
+package io.paywire.bus;
+
+import io.paywire.ledger.Command;
+import io.paywire.ledger.Executed;
+import io.paywire.ledger.JournalBlocks;
+import io.paywire.ledger.JournalPosition;
+import io.paywire.ledger.LedgerView;
+import io.paywire.ledger.Outcome;
+import io.paywire.ledger.TransferId;
+import io.paywire.ledger.TransferView;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The ledger's side of its contract ({@link LedgerApi}, docs/event-bus.md): how each request body
+ * is read and what it is answered, written once for every verticle that serves the addresses, the
+ * single node's {@code node/LedgerVerticle} and a cluster leader's
+ * {@code cluster/RaftLedgerVerticle}. Those verticles only decide when: a {@link Write} is run in a
+ * batch and answered once that batch is durable (on one disk, or committed by a Raft majority and
+ * applied); a {@link Read} looks at the state in its turn, behind the writes queued before it.
+ *
+ * <p>{@link LedgerApi#STATUS} is not here: each verticle answers it with its own facts around
+ * {@link #status}.
+ */
+public final class LedgerRequests {
+
+  private static final System.Logger LOG = System.getLogger(LedgerRequests.class.getName());
+
+  /** Every address served through {@link #accept}: all of {@link LedgerApi}'s but the status. */
+  public static final List<String> ADDRESSES = List.of(LedgerApi.OPEN_ACCOUNT,
+      LedgerApi.TRANSFER, LedgerApi.ACCOUNT, LedgerApi.HISTORY, LedgerApi.FIND_TRANSFER,
+      LedgerApi.BLOCKS, LedgerApi.TRANSFER_PROOF);
+
+  /** What a request asks of the ledger, once its body has been read. */
+  public sealed interface Request permits Write, Read {}
+
+  /** A command for the next batch; answered from what it did, once the batch is durable. */
+  public record Write(Command command) implements Request {
+    /** The reply, and for a payment that moved money (not a replay) its {@link TransferEvents}. */
+    public Answer.Ready answer(Executed executed) {
+      JsonObject event = null;
+      if (command instanceof Command.Transfer
+          && executed.outcome() instanceof Outcome.Accepted accepted && !accepted.duplicate()) {
+        event = TransferEvents.Event.of(accepted.transfer(),
+            executed.payerBalance().orElseThrow(), executed.payeeBalance().orElseThrow());
+      }
+      return new Answer.Ready(LedgerApi.executed(executed), event);
+    }
+  }
+
+  /**
+   * A look at the state in the request's turn. Answered only once the batches before it are
+   * durable: the lookup runs on the ledger's owner thread, and must not keep the view.
+   */
+  public record Read(Function<LedgerView, Answer> lookup) implements Request {}
+
+  /** What a request answers. */
+  public sealed interface Answer {
+    /**
+     * A reply body, complete; and what to publish once its batch is durable, if anything.
+     *
+     * @param event a {@link TransferEvents} event, or null
+     */
+    record Ready(JsonObject body, JsonObject event) implements Answer {
+      public Ready(JsonObject body) {
+        this(body, null);
+      }
+
+      /** Replies, then announces the payment: events leave after their requester's reply. */
+      public void deliver(Message<Object> message, EventBus bus) {
+        message.reply(body);
+        if (event != null) {
+          bus.publish(TransferEvents.ADDRESS, event);
+        }
+      }
+    }
+
+    /** A read of the journal, to run on a worker below the durable bound as of its turn. */
+    record FromJournal(JournalRead read) implements Answer {}
+  }
+
+  /** Reads blocks or a transfer's proof back from the journal, below {@code bound}. */
+  @FunctionalInterface
+  public interface JournalRead {
+    JsonObject read(JournalBlocks journal, long bound) throws IOException;
+  }
+
+  private interface Parser {
+    Request parse(RequestReader body);
+  }
+
+  private final long defaultDepositMinor;
+  private final Random random;
+  private final Map<String, Parser> parsers;
+
+  /**
+   * @param defaultDepositMinor the deposit of a registration that names none
+   * @param random where a registration without an id gets its id, when its request is read
+   */
+  public LedgerRequests(long defaultDepositMinor, Random random) {
+    this.defaultDepositMinor = defaultDepositMinor;
+    this.random = random;
+    this.parsers = Map.of(
+        LedgerApi.OPEN_ACCOUNT, this::openAccount,
+        LedgerApi.TRANSFER, LedgerRequests::transfer,
+        LedgerApi.ACCOUNT, LedgerRequests::account,
+        LedgerApi.HISTORY, LedgerRequests::history,
+        LedgerApi.FIND_TRANSFER, LedgerRequests::findTransfer,
+        LedgerApi.BLOCKS, LedgerRequests::blocks,
+        LedgerApi.TRANSFER_PROOF, LedgerRequests::transferProof);
+    assert parsers.keySet().equals(Set.copyOf(ADDRESSES));
+  }
+
+  /**
+   * Reads the request a message to {@code address} carries. A body the ledger cannot read (a field
+   * missing, of the wrong type or out of range) fails the message with
+   * {@link LedgerApi#FAILURE_BAD_REQUEST}, naming the field, and gives nothing.
+   *
+   * @throws IllegalArgumentException if {@code address} is not one of {@link #ADDRESSES}
+   */
+  public Optional<Request> accept(String address, Message<Object> message) {
+    Parser parser = parsers.get(address);
+    if (parser == null) {
+      throw new IllegalArgumentException("no ledger request at " + address);
+    }
+    try {
+      return Optional.of(parser.parse(new RequestReader(message.body())));
+    } catch (BadRequest bad) {
+      message.fail(LedgerApi.FAILURE_BAD_REQUEST, bad.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private Request openAccount(RequestReader body) {
+    TransferId given = body.optionalId("id");
+    return new Write(new Command.OpenAccount(
+        given != null ? given : TransferId.random(random),
+        body.string("name"),
+        body.base64("publicKey"),
+        body.longValue("deposit", defaultDepositMinor)));
+  }
+
+  private static Request transfer(RequestReader body) {
+    return new Write(new Command.Transfer(
+        body.id("id"),
+        body.string("payer"),
+        body.string("payee"),
+        body.longValue("amount", 0),
+        body.base64("payerSignature"),
+        body.base64("payeeSignature")));
+  }
+
+  private static Request account(RequestReader body) {
+    String name = body.string("name");
+    return ready(state -> state.account(name)
+        .map(a -> new JsonObject().put("ok", true).put("account", LedgerApi.account(a)))
+        .orElseGet(() -> LedgerApi.rejection("UNKNOWN_ACCOUNT", "no account " + name)));
+  }
+
+  private static Request history(RequestReader body) {
+    String name = body.string("name");
+    int offset = body.intValue("offset", 0, 0, Integer.MAX_VALUE);
+    int limit = body.intValue("limit", 20, 1, LedgerView.MAX_HISTORY_PAGE);
+    return ready(state -> state.account(name)
+        .map(a -> new JsonObject().put("ok", true).put("total", a.transferCount())
+            .put("transfers", LedgerApi.transfers(state.history(name, offset, limit))))
+        .orElseGet(() -> LedgerApi.rejection("UNKNOWN_ACCOUNT", "no account " + name)));
+  }
+
+  private static Request findTransfer(RequestReader body) {
+    TransferId id = body.id("id");
+    return ready(state -> state.transfer(id)
+        .map(t -> new JsonObject().put("ok", true).put("transfer", LedgerApi.transfer(t)))
+        .orElseGet(() -> unknownTransfer(id)));
+  }
+
+  private static Request blocks(RequestReader body) {
+    long from = body.longValue("from", 0, 0, Long.MAX_VALUE);
+    int limit = body.intValue("limit", LedgerApi.DEFAULT_BLOCKS_PER_PAGE, 1,
+        LedgerApi.MAX_BLOCKS_PER_PAGE);
+    return new Read(state -> new Answer.FromJournal(
+        (journal, bound) -> LedgerApi.blocks(journal.blocks(from, limit, bound), bound)));
+  }
+
+  /** The id is looked up in memory in the request's turn; block and signatures on the disk. */
+  private static Request transferProof(RequestReader body) {
+    TransferId id = body.id("id");
+    return new Read(state -> state.transfer(id)
+        .<Answer>map(t -> new Answer.FromJournal((journal, bound) -> proof(journal, t, bound)))
+        .orElseGet(() -> new Answer.Ready(unknownTransfer(id))));
+  }
+
+  private static JsonObject proof(JournalBlocks journal, TransferView t, long bound)
+      throws IOException {
+    return LedgerApi.transferProof(t, journal.transfer(t.sequence(), t.id(), bound)
+        .orElseThrow(() -> new IllegalStateException("transfer " + t.sequence()
+            + " is in memory but in no journal batch below " + bound)));
+  }
+
+  private static Request ready(Function<LedgerView, JsonObject> lookup) {
+    return new Read(state -> new Answer.Ready(lookup.apply(state)));
+  }
+
+  private static JsonObject unknownTransfer(TransferId id) {
+    return LedgerApi.rejection(LedgerApi.UNKNOWN_TRANSFER, "no transfer " + id);
+  }
+
+  /**
+   * The fields every status reply has (docs/event-bus.md).
+   *
+   * @param position where the journal stands: every batch below it is durable
+   * @param failure why the ledger failed closed, or null while it has not
+   */
+  public static JsonObject status(LedgerView state, JournalPosition position, String failure) {
+    JsonObject status = new JsonObject()
+        .put("ok", true)
+        .put("accounts", state.accountCount())
+        .put("transfers", state.transferCount())
+        .put("nextBatchSequence", position.nextBatchSequence())
+        .put("headHash", position.headHashHex())
+        .put("failed", failure != null);
+    if (failure != null) {
+      status.put("failure", failure);
+    }
+    return status;
+  }
+
+  /**
+   * Refuses a request as overloaded when {@code pending} requests already wait for the ledger
+   * ({@link LedgerApi#FAILURE_OVERLOADED}: retry later with the same id).
+   *
+   * @return whether the message was refused
+   */
+  public static boolean refuseIfOverloaded(Message<Object> message, int pending,
+      int maxPendingRequests) {
+    if (pending < maxPendingRequests) {
+      return false;
+    }
+    message.fail(LedgerApi.FAILURE_OVERLOADED, "ledger overloaded, retry later");
+    return true;
+  }
+
+  /**
+   * Runs a journal read on {@code worker} (unordered, so reads run side by side) and answers
+   * {@code message} with it. A read that fails (a damaged journal, an I/O error) is logged and
+   * fails the message as unavailable: a damaged journal is never answered from.
+   *
+   * @return completes once the message is answered, either way
+   */
+  public static Future<Void> answerFromJournal(WorkerExecutor worker, Message<Object> message,
+      JournalBlocks journal, JournalRead read, long bound) {
+    return worker.executeBlocking(() -> read.read(journal, bound), false)
+        .andThen(done -> {
+          if (done.succeeded()) {
+            message.reply(done.result());
+          } else {
+            LOG.log(Level.ERROR, "event=journal_read_failed bound={0} error={1}", bound,
+                done.cause().toString());
+            message.fail(LedgerApi.FAILURE_UNAVAILABLE,
+                "journal read failed: " + done.cause().getMessage());
+          }
+        })
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
+  }
+}
