@@ -170,7 +170,7 @@ public final class RaftLedgerVerticle extends VerticleBase {
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private WorkerExecutor raftWorker;
   private WorkerExecutor journalReadWorker;
-  private RaftLedger raft;
+  private volatile RaftLedger raft;
   private long leadershipTimer = -1;
   private boolean leading;
   /** The round in flight: at most one, as a proposal is formed on the position the last left. */
@@ -183,6 +183,19 @@ public final class RaftLedgerVerticle extends VerticleBase {
     this.settings = settings;
     this.clock = clock;
     this.requests = new LedgerRequests(settings.defaultDepositMinor(), new SecureRandom());
+  }
+
+  /**
+   * This member's Raft state for health and metrics: {@code {"leader": id or null, "term": n,
+   * "leading": bool}}; empty before the member started. Safe from any thread.
+   */
+  public io.vertx.core.json.JsonObject raftState() {
+    RaftLedger member = raft;
+    if (member == null) {
+      return new io.vertx.core.json.JsonObject();
+    }
+    return new io.vertx.core.json.JsonObject().put("leader", member.leaderId().orElse(null))
+        .put("term", member.term()).put("leading", member.isLeaderReady());
   }
 
   /** This node's Raft member, once started; for tests in this package. */

@@ -2,18 +2,39 @@ package io.paywire.server;
 
 import io.paywire.cluster.ClusterJoin;
 import io.paywire.cluster.ClusterOptions;
+import io.paywire.cluster.RaftLedger;
+import io.paywire.cluster.RaftLedgerVerticle;
 import io.paywire.config.PaywireConfig;
 import io.paywire.node.LedgerVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.List;
 
-/** Deploys a cluster member's ledger: Raft-replicated, served by the Raft leader. */
+/**
+ * Deploys a cluster member's ledger: Raft-replicated, its addresses served by the Raft leader.
+ * The group is the listed members, at the Raft addresses Hazelcast's member attributes announce.
+ */
 final class ClusterLedger {
 
   private ClusterLedger() {}
 
   static Future<String> deploy(Vertx vertx, ClusterJoin.Joined joined, ClusterOptions cluster,
       LedgerVerticle.Settings settings, PaywireConfig config, ClusterView view) {
-    return Future.failedFuture("the replicated ledger is not wired yet");
+    List<RaftLedger.Member> group = ClusterJoin.raftGroup(joined.hazelcast(), cluster);
+    RaftLedger.Member self = group.stream()
+        .filter(m -> m.id().equals(cluster.self().raftId())).findFirst().orElseThrow();
+    // Proposals give up before the entry points stop waiting, so they hear "unavailable"
+    // (an unknown outcome) rather than nothing.
+    long proposalTimeout = Math.max(100, Math.min(
+        RaftLedgerVerticle.Settings.DEFAULT_PROPOSAL_TIMEOUT_MILLIS,
+        config.ledger().requestTimeoutMillis() * 3 / 5));
+    RaftLedgerVerticle verticle = new RaftLedgerVerticle(new RaftLedgerVerticle.Settings(
+        settings.dataDirectory(), settings.options(), settings.defaultDepositMinor(),
+        settings.maxPendingRequests(), self, group, io.paywire.cluster.RaftSettings.DEFAULTS,
+        proposalTimeout, RaftLedgerVerticle.Settings.DEFAULT_LEADERSHIP_CHECK_MILLIS),
+        Clock.systemUTC());
+    view.raft(verticle::raftState);
+    return vertx.deployVerticle(verticle);
   }
 }
