@@ -40,12 +40,16 @@ class ClusterFaultTest {
   private static final class Bank implements AutoCloseable {
     final List<ClusterProcessTest.User> users = new ArrayList<>();
     final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    /** When the request of the latest acknowledgement was sent, and when its answer came. */
+    final AtomicLong lastAckSentMillis = new AtomicLong();
     final AtomicLong lastAckMillis = new AtomicLong();
+    final ClusterProcesses cluster;
     final AtomicBoolean running = new AtomicBoolean(true);
     final List<Thread> threads = new ArrayList<>();
     final List<TlsLineClient> clients = new ArrayList<>();
 
     Bank(ClusterProcesses cluster) throws Exception {
+      this.cluster = cluster;
       for (int i = 0; i < ACCOUNTS; i++) {
         ClusterProcessTest.User user = ClusterProcessTest.User.create("acct" + i);
         users.add(user);
@@ -64,7 +68,10 @@ class ClusterFaultTest {
       }
     }
 
-    /** Pays until stopped or its node dies; retries an unknown outcome with the same id. */
+    /**
+     * Pays until stopped; retries an unknown outcome with the same id. When its node dies it
+     * logs in again once the node is back, and retries the payment it was making, same id.
+     */
     private void pay(int me) {
       Random random = new Random(me);
       TlsLineClient client = clients.get(me);
@@ -72,28 +79,65 @@ class ClusterFaultTest {
         int payee = random.nextInt(ACCOUNTS - 1);
         payee = payee >= me ? payee + 1 : payee;
         String id = TransferId.random(random).toString();
-        String line = "PAY#acct" + payee + "#" + (1 + random.nextInt(50)) + "#" + id;
-        try {
-          for (int attempt = 0; attempt < 50 && running.get(); attempt++) {
-            String reply = client.ask(line);
-            if (reply.startsWith("TRANS OK")) {
-              acknowledged.add(id);
-              lastAckMillis.set(System.currentTimeMillis());
-              break;
+        String line = "PAY#acct" + payee + "#" + (1 + random.nextInt(20)) + "#" + id;
+        for (int attempt = 0; attempt < 100 && running.get(); attempt++) {
+          long sent = System.currentTimeMillis();
+          String reply;
+          try {
+            reply = client.ask(line);
+          } catch (Exception nodeGone) {
+            client = reconnect(me);
+            if (client == null) {
+              return;
             }
-            if (!reply.startsWith("TRANS FAIL UNKNOWN")) {
-              break; // refused (insufficient funds): a definite answer
-            }
+            continue;
           }
-        } catch (Exception nodeGone) {
-          return; // its node was killed: this client is done
+          if (reply.startsWith("TRANS OK")) {
+            acknowledged.add(id);
+            lastAckSentMillis.set(sent);
+            lastAckMillis.set(System.currentTimeMillis());
+            break;
+          }
+          if (!reply.startsWith("TRANS FAIL UNKNOWN")) {
+            break; // refused (insufficient funds): a definite answer
+          }
         }
       }
     }
 
-    /** Waits until some client got an acknowledgement after {@code sinceMillis}. */
+    /** A new login of account {@code me} on its node, once the node runs again. */
+    private TlsLineClient reconnect(int me) {
+      ClusterProcesses.Member member = cluster.member(me % 3);
+      TlsLineClient[] client = new TlsLineClient[1];
+      try {
+        Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+            .ignoreExceptions().until(() -> {
+              if (!running.get()) {
+                return true;
+              }
+              if (!member.running() || member.tlsPort() == 0) {
+                return false;
+              }
+              TlsLineClient fresh = users.get(me).connect(member);
+              if (!fresh.askList("acct" + me + "#0").get(0).matches("\\d+")) {
+                fresh.close();
+                return false;
+              }
+              client[0] = fresh;
+              return true;
+            });
+      } catch (RuntimeException gaveUp) {
+        return null;
+      }
+      return running.get() ? client[0] : null;
+    }
+
+    /**
+     * Waits until a payment sent after {@code sinceMillis} was acknowledged; how long after
+     * {@code sinceMillis} its answer came.
+     */
     long awaitAckAfter(long sinceMillis) {
-      Awaitility.await().atMost(TAKEOVER).until(() -> lastAckMillis.get() > sinceMillis);
+      Awaitility.await().atMost(TAKEOVER).until(() -> lastAckSentMillis.get() > sinceMillis);
       return lastAckMillis.get() - sinceMillis;
     }
 

@@ -29,7 +29,7 @@ public final class ClusterProcesses implements AutoCloseable {
     public final int clusterPort;
     public final Path dataDirectory;
     private ChildJvm jvm;
-    private int tlsPort;
+    private volatile int tlsPort;
     private int httpPort;
     private int managementPort;
     private String fingerprint;
@@ -42,6 +42,7 @@ public final class ClusterProcesses implements AutoCloseable {
 
     /** Starts the process; {@link #awaitReady} waits for its "ready" line. */
     public Member start() throws IOException {
+      tlsPort = 0; // unknown until ready
       jvm = ChildJvm.start(work, "io.paywire.Paywire", "server", "--cluster",
           "--cluster-host", "127.0.0.1", "--cluster-port", Integer.toString(clusterPort),
           "--members", memberList(), "--hazelcast-config", CLUSTER_XML.toString(),
