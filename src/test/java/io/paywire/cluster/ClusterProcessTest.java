@@ -78,6 +78,11 @@ class ClusterProcessTest {
         assertThat(member.jvm().awaitExit(60_000)).isEqualTo(0);
       }
     }
+    return verify(work, cluster);
+  }
+
+  /** Checks each (stopped or killed) member's data directory with `paywire verify`. */
+  static Set<String> verify(Path work, ClusterProcesses cluster) throws Exception {
     Set<String> heads = new java.util.HashSet<>();
     for (ClusterProcesses.Member member : cluster.members()) {
       try (ChildJvm verify = ChildJvm.start(work, "io.paywire.Paywire", "verify", "--data-dir",
