@@ -30,6 +30,14 @@ public final class LedgerApi {
   public static final String STATUS = "paywire.ledger.status";
   public static final String BLOCKS = "paywire.ledger.blocks";
   public static final String TRANSFER_PROOF = "paywire.ledger.transfer-proof";
+  /**
+   * Cluster only, local to each node: published by the node's Raft member whenever it learns of
+   * another leader or term, {@code {"leader": id or null, "term": n}}. A request in flight to the
+   * former leader may never be answered (its node may be dead), so {@link LedgerClient} reports
+   * every request in flight at that moment as an unknown outcome at once, instead of after its
+   * timeout. A single node never publishes it.
+   */
+  public static final String LEADER_CHANGED = "paywire.ledger.leader-changed";
 
   /** Most blocks one {@link #BLOCKS} request may ask for: the journal reader's own bound. */
   public static final int MAX_BLOCKS_PER_PAGE = JournalBlocks.MAX_BLOCKS_PER_PAGE;

@@ -2,12 +2,16 @@ package io.paywire.bus;
 
 import io.paywire.ledger.TransferId;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -19,18 +23,39 @@ import java.util.function.Function;
  * ledger, or meets a ledger that failed closed is {@link LedgerReply.Unknown}: it may have been
  * applied, and only a retry with the same id tells. An overloaded ledger or a malformed request
  * is {@link LedgerReply.Rejected}: the ledger refused it before applying anything.
+ *
+ * <p>In a cluster, when this node hears that the ledger's Raft group has another leader or term
+ * ({@link LedgerApi#LEADER_CHANGED}), every request then in flight is reported unknown at once:
+ * it went to the former leader, whose node may be dead and would leave it waiting for the whole
+ * timeout. A retry with the same id reaches the new leader.
  */
 public final class LedgerClient {
 
   private final EventBus bus;
   private final DeliveryOptions delivery;
+  /** How to abandon each request in flight: answer it unknown, with the reason given. */
+  private final Set<Consumer<String>> inFlight = ConcurrentHashMap.newKeySet();
 
+  /**
+   * Registers a local consumer of {@link LedgerApi#LEADER_CHANGED}; made in a verticle, it goes
+   * when the verticle is undeployed.
+   */
   public LedgerClient(EventBus bus, long requestTimeoutMillis) {
     if (requestTimeoutMillis <= 0) {
       throw new IllegalArgumentException("requestTimeoutMillis must be positive");
     }
     this.bus = bus;
     this.delivery = new DeliveryOptions().setSendTimeout(requestTimeoutMillis);
+    bus.<JsonObject>localConsumer(LedgerApi.LEADER_CHANGED, message -> abandonInFlight(
+        "the ledger's leader changed (now " + message.body().getString("leader", "none")
+            + ", term " + message.body().getLong("term", 0L) + ") while the request was in "
+            + "flight; outcome unknown, retry with the same id"));
+  }
+
+  private void abandonInFlight(String reason) {
+    for (Consumer<String> abandon : inFlight) {
+      abandon.accept(reason);
+    }
   }
 
   public Future<LedgerReply<LedgerViews.Registration>> openAccount(String name, Long deposit,
@@ -95,6 +120,22 @@ public final class LedgerClient {
   }
 
   private <T> Future<LedgerReply<T>> request(String address, JsonObject body,
+      Function<JsonObject, T> view) {
+    Promise<LedgerReply<T>> answer = Promise.promise();
+    Consumer<String> abandon = reason -> answer.tryComplete(new LedgerReply.Unknown<>(reason));
+    inFlight.add(abandon);
+    ask(address, body, view).onComplete(done -> {
+      inFlight.remove(abandon);
+      if (done.succeeded()) {
+        answer.tryComplete(done.result());
+      } else {
+        answer.tryFail(done.cause());
+      }
+    });
+    return answer.future();
+  }
+
+  private <T> Future<LedgerReply<T>> ask(String address, JsonObject body,
       Function<JsonObject, T> view) {
     return bus.<JsonObject>request(address, body, delivery).map(Message::body)
         .map(reply -> reply.getBoolean("ok", false)

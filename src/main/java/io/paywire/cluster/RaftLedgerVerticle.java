@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -173,6 +174,9 @@ public final class RaftLedgerVerticle extends VerticleBase {
   private volatile RaftLedger raft;
   private long leadershipTimer = -1;
   private boolean leading;
+  /** The leader and term last announced on {@link LedgerApi#LEADER_CHANGED}. */
+  private String knownLeader;
+  private long knownTerm = -1;
   /** The round in flight: at most one, as a proposal is formed on the position the last left. */
   private Round round;
   private int journalReadsInFlight;
@@ -266,6 +270,7 @@ public final class RaftLedgerVerticle extends VerticleBase {
     if (raft == null || idle != null) {
       return;
     }
+    announceLeader();
     boolean ready = raft.isLeaderReady();
     if (ready && !leading) {
       leading = true;
@@ -281,6 +286,22 @@ public final class RaftLedgerVerticle extends VerticleBase {
           + "the same id", true);
       LOG.log(Level.INFO, "event=ledger_not_leading member={0} term={1} leader={2}",
           settings.self().id(), raft.term(), raft.leaderId().orElse("none"));
+    }
+  }
+
+  /**
+   * Tells this node's entry points, on {@link LedgerApi#LEADER_CHANGED}, that the group has
+   * another leader or term, so they stop waiting for answers from the former one.
+   */
+  private void announceLeader() {
+    String leader = raft.leaderId().orElse(null);
+    long term = raft.term();
+    if (term != knownTerm || !Objects.equals(leader, knownLeader)) {
+      knownTerm = term;
+      knownLeader = leader;
+      vertx.eventBus().publish(LedgerApi.LEADER_CHANGED,
+          new JsonObject().put("leader", leader).put("term", term),
+          new DeliveryOptions().setLocalOnly(true));
     }
   }
 
