@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -129,6 +131,17 @@ public final class LedgerRequests {
    *
    * @throws IllegalArgumentException if {@code address} is not one of {@link #ADDRESSES}
    */
+  /**
+   * Consumes every one of {@link #ADDRESSES} on {@code bus}, reading each request with
+   * {@link #accept} and handing it, with its message, to {@code queue}; the consumers are
+   * returned so the ledger can remove them. Each ledger verticle serves its addresses this way.
+   */
+  public List<MessageConsumer<Object>> serve(EventBus bus,
+      BiConsumer<Message<Object>, Request> queue) {
+    return ADDRESSES.stream().map(address -> bus.consumer(address, (Message<Object> message) ->
+        accept(address, message).ifPresent(request -> queue.accept(message, request)))).toList();
+  }
+
   public Optional<Request> accept(String address, Message<Object> message) {
     Parser parser = parsers.get(address);
     if (parser == null) {

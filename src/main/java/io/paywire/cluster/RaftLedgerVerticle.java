@@ -274,7 +274,8 @@ public final class RaftLedgerVerticle extends VerticleBase {
     boolean ready = raft.isLeaderReady();
     if (ready && !leading) {
       leading = true;
-      LedgerRequests.ADDRESSES.forEach(this::register);
+      consumers.addAll(requests.serve(vertx.eventBus(),
+          (message, request) -> enqueue(new Pending(message, request))));
       LedgerRequests.Read status =
           new LedgerRequests.Read(state -> new Answer.Ready(status(state)));
       consumers.add(vertx.eventBus().consumer(LedgerApi.STATUS,
@@ -303,11 +304,6 @@ public final class RaftLedgerVerticle extends VerticleBase {
           new JsonObject().put("leader", leader).put("term", term),
           new DeliveryOptions().setLocalOnly(true));
     }
-  }
-
-  private void register(String address) {
-    consumers.add(vertx.eventBus().consumer(address, message ->
-        requests.accept(address, message).ifPresent(r -> enqueue(new Pending(message, r)))));
   }
 
   /**

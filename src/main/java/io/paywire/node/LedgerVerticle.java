@@ -137,7 +137,8 @@ public final class LedgerVerticle extends VerticleBase {
         .executeBlocking(() -> opener.open(settings.dataDirectory(), settings.options()))
         .compose(opened -> {
           ledger = opened;
-          LedgerRequests.ADDRESSES.forEach(this::register);
+          consumers.addAll(requests.serve(vertx.eventBus(),
+              (message, request) -> enqueue(new Pending(message, request))));
           registerStatus();
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         });
@@ -170,11 +171,6 @@ public final class LedgerVerticle extends VerticleBase {
   }
 
   // ---- requests --------------------------------------------------------------------------------
-
-  private void register(String address) {
-    consumers.add(vertx.eventBus().consumer(address, message ->
-        requests.accept(address, message).ifPresent(r -> enqueue(new Pending(message, r)))));
-  }
 
   /**
    * Status is answered even after the ledger failed closed, so that {@code GET /health} can say
