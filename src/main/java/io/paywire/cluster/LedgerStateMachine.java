@@ -398,6 +398,16 @@ public final class LedgerStateMachine extends BaseStateMachine {
 
   // ---- reads -----------------------------------------------------------------------------------
 
+  /**
+   * Ratis's read-only request, used only to confirm the lead ({@link RaftLedger#confirmLeadership}):
+   * Ratis calls it once the lead is confirmed and this member has applied up to the read index.
+   * It reads nothing; the caller reads with {@link #read} afterwards.
+   */
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    return CompletableFuture.completedFuture(Message.EMPTY);
+  }
+
   /** Reads this member's ledger state, between entries. */
   public <T> T read(Function<LedgerView, T> reader) {
     synchronized (lock) {

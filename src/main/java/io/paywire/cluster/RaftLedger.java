@@ -182,6 +182,10 @@ public final class RaftLedger implements AutoCloseable {
     RaftServerConfigKeys.Log.setPurgeGap(properties, settings.logPurgeGapEntries());
     RaftServerConfigKeys.Log.setSegmentSizeMax(properties,
         SizeInBytes.valueOf(settings.logSegmentBytes()));
+    // Read-only requests confirm the lead with a majority first (ReadIndex): see
+    // confirmLeadership. Ratis's default answers them from whoever believes it leads.
+    RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    RaftServerConfigKeys.Read.setTimeout(properties, millis(settings.requestTimeout()));
     return properties;
   }
 
@@ -255,6 +259,36 @@ public final class RaftLedger implements AutoCloseable {
         .execute(() -> stateMachine.abandon(proposal,
             new TimeoutException("entry not applied here within the bound")));
     return applied;
+  }
+
+  /**
+   * Confirms that this member still leads, the way Raft makes reads linearizable (Ratis's
+   * ReadIndex): a round of heartbeats that a majority answers in this member's term, then a wait
+   * until this member has applied everything committed before it. A read of this member's state
+   * after it completes reflects every write acknowledged before the read was asked, even if
+   * another member was elected meanwhile; a member that was deposed without knowing it (paused,
+   * cut off) fails here instead of answering from a stale state. One limit, Ratis's: once a
+   * commit index was confirmed, Ratis answers later confirmations at that same index without a
+   * new round, so a deposed member that has committed nothing since its last confirmed read can
+   * still pass here until it learns of the new term (docs/cluster.md, "Not guaranteed").
+   *
+   * @return completes once confirmed; fails if this member does not lead, or no majority
+   *     answered within {@link RaftSettings#requestTimeout} per attempt
+   */
+  public CompletableFuture<Void> confirmLeadership() {
+    if (!isLeaderReady()) {
+      return CompletableFuture.failedFuture(new ProposalNotAppliedException(
+          "member " + self.id() + " does not lead the ledger's group"));
+    }
+    RaftPeerId me = RaftPeerId.valueOf(self.id());
+    return client.async().sendReadOnlyUnordered(Message.EMPTY, me).thenApply(reply -> {
+      if (!reply.isSuccess() || !me.equals(reply.getServerId())) {
+        throw new java.util.concurrent.CompletionException(new IOException(
+            "member " + self.id() + " could not confirm that it leads",
+            reply.getException()));
+      }
+      return null;
+    });
   }
 
   /** Whether the commands fit one entry (and so one journal batch on every member). */

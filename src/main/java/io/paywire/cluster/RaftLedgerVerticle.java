@@ -59,8 +59,11 @@ import java.util.concurrent.CompletableFuture;
  * only once it is committed by a majority and applied here; a payment it applied is announced on
  * {@link TransferEvents#ADDRESS} by this member, the one that proposed it, and by no other. Reads
  * taken into the same round are answered after that apply, from this member's state, so they
- * reflect every write queued before them and nothing uncommitted. Journal reads (blocks, proofs)
- * read this member's own journal below what it has applied.
+ * reflect every write queued before them and nothing uncommitted. A round of reads only first
+ * confirms the lead with a majority ({@link RaftLedger#confirmLeadership}, Raft's ReadIndex), so
+ * every read is linearizable: a member deposed without knowing it fails the reads as unavailable
+ * rather than answering from a stale state. Journal reads (blocks, proofs) read this member's own
+ * journal below what it has applied.
  *
  * <p>A proposal that fails, or does not complete within {@link Settings#proposalTimeoutMillis},
  * fails its requests as unavailable. Until it settles (Ratis gives up on it within
@@ -395,8 +398,12 @@ public final class RaftLedgerVerticle extends VerticleBase {
         checkIdle();
       }
     });
+    // A round of reads only is answered once the lead is confirmed (Raft's ReadIndex), so a
+    // member deposed without knowing it never answers from a stale state.
     Future<List<Executed>> applied = r.commands.isEmpty()
-        ? Future.succeededFuture(List.of())
+        ? raftWorker.<CompletableFuture<Void>>executeBlocking(() -> raft.confirmLeadership())
+            .compose(confirmed -> Future.fromCompletionStage(confirmed, context))
+            .map(confirmed -> List.<Executed>of())
         : raftWorker.<CompletableFuture<List<Executed>>>executeBlocking(
                 () -> raft.propose(r.commands, clock.millis()))
             .compose(proposed -> Future.fromCompletionStage(proposed, context));

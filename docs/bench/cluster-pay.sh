@@ -1,0 +1,49 @@
+#!/bin/bash
+# Durable PAYs through a three-node cluster next to a single node, same machine, same run
+# (docs/benchmarks.md, "Cluster"). Run from the checkout after `mvn -q -DskipTests package`.
+# Usage: bash docs/bench/cluster-pay.sh [seconds per timed run, default 30] [work dir]
+set -euo pipefail
+SECONDS_RUN=${1:-30}
+W=${2:-/tmp/paywire-bench-cluster}
+J=$W/paywire.jar
+rm -rf "$W"; mkdir -p "$W"; cp target/paywire.jar "$J"
+CONF=$(pwd)/conf/cluster.xml
+cd "$W"
+# Pacing and per-address limits raised: a benchmark sends faster than a person, from one address.
+TEXT='"text": {"maxCommandsPerSecond": 1000000, "commandBurst": 100000, "maxConnections": 25000, "maxConnectionsPerAddress": 25000}'
+for i in 0 1 2; do
+  cat > n$i.json <<JSON
+{"node": {"host": "127.0.0.1", "tlsPort": 1610$i, "httpPort": 1644$i, "compatPort": -1, "managementPort": 1808$i},
+ "tls": {"certsDirectory": "$W/certs"}, $TEXT}
+JSON
+done
+await_ready() { for _ in $(seq 120); do grep -q '^ready' "$1" && return 0; sleep 1; done; echo "no ready in $1"; exit 1; }
+PIDS=()
+trap 'kill "${PIDS[@]}" 2>/dev/null || true' EXIT
+
+echo "== single node"
+java -jar "$J" server --conf n0.json --data-dir "$W/single" > single.log 2>&1 & PIDS+=($!)
+await_ready single.log
+FP=$(grep '^tls-fingerprint' single.log | cut -d' ' -f3)
+B="java -jar $J bench-client --server-fingerprint $FP --sessions 16 --window 64 --payments 40000000"
+$B --port 16100 --seconds 10 --status-url none > single-warm.out 2>&1
+$B --port 16100 --seconds "$SECONDS_RUN" --status-url http://127.0.0.1:18080/health 2>&1 | tee single.out | tail -6
+kill "${PIDS[0]}"; wait "${PIDS[0]}" || true; PIDS=()
+
+echo "== cluster of three, one generator per node, each 16 sessions x window 64"
+java -jar "$J" cluster-keys --out "$W/certs/cluster" > /dev/null
+M=127.0.0.1:5801,127.0.0.1:5811,127.0.0.1:5821
+for i in 0 1 2; do
+  java -jar "$J" server --conf n$i.json --data-dir "$W/c$i" --cluster --cluster-host 127.0.0.1 \
+    --cluster-port 58${i}1 --members $M --cluster-keys "$W/certs/cluster" \
+    --hazelcast-config "$CONF" > c$i.log 2>&1 & PIDS+=($!)
+  [ "$i" = 0 ] && await_ready c0.log   # the first makes the shared TLS certificate
+done
+for i in 1 2; do await_ready c$i.log; done
+for _ in $(seq 60); do curl -s http://127.0.0.1:18080/health | grep -q '"leader":"m' && break; sleep 1; done
+curl -s http://127.0.0.1:18080/health | grep -o '"leader":"[^"]*"' | head -1
+G=(); for i in 0 1 2; do $B --port 1610$i --seconds 10 --status-url none > warm$i.out 2>&1 & G+=($!); done
+wait "${G[@]}" || true
+G=(); for i in 0 1 2; do $B --port 1610$i --seconds "$SECONDS_RUN" --status-url none > gen$i.out 2>&1 & G+=($!); done
+wait "${G[@]}" || true
+for i in 0 1 2; do echo "-- generator on node $i"; tail -6 gen$i.out; done
