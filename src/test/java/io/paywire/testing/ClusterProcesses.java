@@ -17,6 +17,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * with its own data directory, sharing one working directory (so one {@code certs/}: one TLS
  * identity, one cluster key). Members can be killed (SIGKILL), paused (SIGSTOP), resumed and
  * started again. Closing kills whatever still runs.
+ *
+ * <p>An {@link #outsider} is a process that is not one of the members: it lists them and itself
+ * in {@code --members} but presents its own cluster key, to test that it cannot join.
  */
 public final class ClusterProcesses implements AutoCloseable {
 
@@ -28,26 +31,35 @@ public final class ClusterProcesses implements AutoCloseable {
     public final int index;
     public final int clusterPort;
     public final Path dataDirectory;
+    /** {@code --cluster-keys}: null for the shared key, certs/cluster. */
+    private final Path keys;
     private ChildJvm jvm;
     private volatile int tlsPort;
     private int httpPort;
     private int managementPort;
     private String fingerprint;
 
-    Member(int index, int clusterPort) {
+    Member(int index, int clusterPort, Path keys) {
       this.index = index;
       this.clusterPort = clusterPort;
       this.dataDirectory = work.resolve("data-" + index);
+      this.keys = keys;
     }
 
     /** Starts the process; {@link #awaitReady} waits for its "ready" line. */
     public Member start() throws IOException {
       tlsPort = 0; // unknown until ready
-      jvm = ChildJvm.start(work, "io.paywire.Paywire", "server", "--cluster",
+      List<String> args = new ArrayList<>(List.of("server", "--cluster",
           "--cluster-host", "127.0.0.1", "--cluster-port", Integer.toString(clusterPort),
-          "--members", memberList(), "--hazelcast-config", CLUSTER_XML.toString(),
+          "--members", members.contains(this) ? memberList()
+              : memberList() + ",127.0.0.1:" + clusterPort,
+          "--hazelcast-config", CLUSTER_XML.toString(),
           "--data-dir", dataDirectory.toString(), "--tls-port", "0", "--http-port", "0",
-          "--compat-port", "-1", "--conf", configFile().toString());
+          "--compat-port", "-1", "--conf", configFile().toString()));
+      if (keys != null) {
+        args.addAll(List.of("--cluster-keys", keys.toString()));
+      }
+      jvm = ChildJvm.start(work, "io.paywire.Paywire", args.toArray(String[]::new));
       return this;
     }
 
@@ -141,6 +153,7 @@ public final class ClusterProcesses implements AutoCloseable {
 
   private final Path work;
   private final List<Member> members = new ArrayList<>();
+  private final List<Member> outsiders = new ArrayList<>();
 
   private ClusterProcesses(Path work) {
     this.work = work;
@@ -155,7 +168,7 @@ public final class ClusterProcesses implements AutoCloseable {
         .put("ledger", new JsonObject().put("defaultDepositMinor", 10_000))
         .encodePrettily());
     for (int i = 0; i < size; i++) {
-      cluster.members.add(cluster.new Member(i, freeTriple()));
+      cluster.members.add(cluster.new Member(i, freeTriple(), null));
     }
     return cluster;
   }
@@ -170,6 +183,18 @@ public final class ClusterProcesses implements AutoCloseable {
       member.awaitReady();
     }
     return this;
+  }
+
+  /**
+   * A process that is not a member: same working directory (TLS identity, configuration), its
+   * own data directory and ports, {@code --members} listing every member and itself, and
+   * {@code --cluster-keys keys}. Not among {@link #members()}; started by the caller, killed on
+   * {@link #close}.
+   */
+  public Member outsider(Path keys) throws IOException {
+    Member outsider = new Member(members.size() + outsiders.size(), freeTriple(), keys);
+    outsiders.add(outsider);
+    return outsider;
   }
 
   public Member member(int index) {
@@ -214,7 +239,8 @@ public final class ClusterProcesses implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    for (Member member : members) {
+    for (Member member : java.util.stream.Stream.concat(members.stream(), outsiders.stream())
+        .toList()) {
       if (member.jvm != null) {
         member.jvm.close(); // SIGKILL, which also ends a paused (SIGSTOP) process
       }
