@@ -3,6 +3,7 @@ package io.paywire.server;
 import io.paywire.cluster.ClusterJoin;
 import io.paywire.cluster.ClusterOptions;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -12,10 +13,18 @@ import java.util.function.Supplier;
  */
 final class ClusterView {
 
+  /**
+   * How long one view serves the {@code /metrics} gauges: the gauges of a scrape are read within
+   * milliseconds of each other, so they share one view; the next scrape takes a new one.
+   */
+  static final long GAUGE_VIEW_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private final ClusterJoin.Joined joined;
   private final ClusterOptions options;
   /** This member's Raft state: {@code {"leader": id or null, "term": n, "leading": bool}}. */
   private volatile Supplier<JsonObject> raft = JsonObject::new;
+  private final RecentValue<JsonObject> gaugeView =
+      new RecentValue<>(this::toJson, GAUGE_VIEW_NANOS, System::nanoTime);
 
   ClusterView(ClusterJoin.Joined joined, ClusterOptions options) {
     this.joined = joined;
@@ -31,6 +40,15 @@ final class ClusterView {
         ? joined.hazelcast().getCluster().getMembers().size() : 0;
   }
 
+  /**
+   * The view for the metrics' gauges: {@link #toJson}, taken again at most once per
+   * {@link #GAUGE_VIEW_NANOS}. Shared between readers; not to be modified.
+   */
+  JsonObject gaugeView() {
+    return gaugeView.get();
+  }
+
+  /** The view as it is now ({@code /health}'s {@code cluster} check, the start-up lines). */
   JsonObject toJson() {
     JsonObject raftState = raft.get();
     return new JsonObject().put("member", options.self().raftId())

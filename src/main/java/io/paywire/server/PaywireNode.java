@@ -138,12 +138,15 @@ public final class PaywireNode {
         : ClusterPresence.follow(vertx, joined, sessions.presence());
     ClusterView view = joined == null ? null : new ClusterView(joined, cluster);
     if (view != null) {
+      // The three gauges of a scrape read one view of the cluster, not one each.
       io.micrometer.core.instrument.Gauge.builder("paywire.cluster.members", view,
-          ClusterView::members).description("members Hazelcast sees").register(metrics);
+          v -> v.gaugeView().getInteger("members")).description("members Hazelcast sees")
+          .register(metrics);
       io.micrometer.core.instrument.Gauge.builder("paywire.raft.term", view,
-          v -> v.toJson().getLong("term")).description("this member's Raft term").register(metrics);
+          v -> v.gaugeView().getLong("term")).description("this member's Raft term")
+          .register(metrics);
       io.micrometer.core.instrument.Gauge.builder("paywire.raft.leading", view,
-          v -> v.toJson().getBoolean("leading") ? 1 : 0)
+          v -> v.gaugeView().getBoolean("leading") ? 1 : 0)
           .description("1 while this member leads the ledger's Raft group").register(metrics);
     }
     java.util.function.Supplier<io.vertx.core.json.JsonObject> clusterHealth =

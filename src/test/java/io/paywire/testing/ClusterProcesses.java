@@ -104,13 +104,22 @@ public final class ClusterProcesses implements AutoCloseable {
 
     /** GET /health's JSON on the management port, if the member answers. */
     public Optional<JsonObject> health() {
+      return management("/health").map(JsonObject::new);
+    }
+
+    /** GET /metrics's Prometheus text on the management port, if the member answers. */
+    public Optional<String> metrics() {
+      return management("/metrics");
+    }
+
+    private Optional<String> management(String path) {
       try {
         java.net.http.HttpResponse<String> reply = java.net.http.HttpClient.newHttpClient()
             .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                "http://127.0.0.1:" + managementPort + "/health"))
+                "http://127.0.0.1:" + managementPort + path))
                 .timeout(java.time.Duration.ofSeconds(3)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
-        return Optional.of(new JsonObject(reply.body()));
+        return Optional.of(reply.body());
       } catch (Exception e) {
         return Optional.empty();
       }
