@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -78,12 +77,18 @@ public final class SessionTokens {
   private final JWTAuth auth;
   private final int lifetimeSeconds;
   private final int maxLive;
-  private final Map<String, Login> live = new ConcurrentHashMap<>();
-  private final Map<String, Long> timers = new ConcurrentHashMap<>();
   private final int graceSeconds;
-  /** Live-channel sockets following each login (guarded by {@code this}). */
+  // One discipline for the login state: the four maps below are plain maps guarded by this
+  // object's lock, and every read or change of them holds it. Nothing slow runs under it (setting
+  // or cancelling a timer at most); ending a login's session and publishing its end happen after
+  // the lock is released.
+  /** The live logins by {@code jti}. */
+  private final Map<String, Login> live = new HashMap<>();
+  /** Each live login's expiry timer. */
+  private final Map<String, Long> timers = new HashMap<>();
+  /** Live-channel sockets following each login. */
   private final Map<String, Integer> sockets = new HashMap<>();
-  /** Logins whose last socket closed, waiting for one to come back (guarded by {@code this}). */
+  /** Logins whose last socket closed, waiting for one to come back. */
   private final Map<String, Long> graceTimers = new HashMap<>();
 
   /**
@@ -112,7 +117,7 @@ public final class SessionTokens {
   }
 
   /** Whether another login may be issued now. */
-  public boolean full() {
+  public synchronized boolean full() {
     return live.size() >= maxLive;
   }
 
@@ -120,13 +125,12 @@ public final class SessionTokens {
    * A token for a login that just succeeded on the current context. When it expires the login
    * ends: the session is closed (the account goes offline) on its own context.
    */
-  public Login issue(String name, Session session, Context owner) {
+  public synchronized Login issue(String name, Session session, Context owner) {
     String jti = UUID.randomUUID().toString();
     long now = System.currentTimeMillis() / 1000;
     Login login = new Login(jti, name, session, owner, now + lifetimeSeconds);
     live.put(jti, login);
-    long timer = vertx.setTimer(lifetimeSeconds * 1000L, t -> end(jti, EXPIRED));
-    timers.put(jti, timer);
+    timers.put(jti, vertx.setTimer(lifetimeSeconds * 1000L, t -> end(jti, EXPIRED)));
     return login;
   }
 
@@ -142,11 +146,8 @@ public final class SessionTokens {
     Login renewed = new Login(current.jti(), current.name(), current.session(), current.owner(),
         System.currentTimeMillis() / 1000 + lifetimeSeconds);
     live.put(current.jti(), renewed);
-    Long old = timers.put(current.jti(),
-        vertx.setTimer(lifetimeSeconds * 1000L, t -> end(current.jti(), EXPIRED)));
-    if (old != null) {
-      vertx.cancelTimer(old);
-    }
+    cancel(timers.put(current.jti(),
+        vertx.setTimer(lifetimeSeconds * 1000L, t -> end(current.jti(), EXPIRED))));
     return renewed;
   }
 
@@ -160,10 +161,7 @@ public final class SessionTokens {
       return false;
     }
     sockets.merge(jti, 1, Integer::sum);
-    Long grace = graceTimers.remove(jti);
-    if (grace != null) {
-      vertx.cancelTimer(grace);
-    }
+    cancel(graceTimers.remove(jti));
     return true;
   }
 
@@ -173,9 +171,10 @@ public final class SessionTokens {
     if (left == null && live.containsKey(jti) && !graceTimers.containsKey(jti)) {
       graceTimers.put(jti, vertx.setTimer(graceSeconds * 1000L, t -> {
         synchronized (this) {
-          graceTimers.remove(jti);
-          if (sockets.containsKey(jti)) {
-            return; // one came back
+          // Not this timer's entry (cancelled too late, and a later grace period began), or a
+          // socket came back: nothing to end.
+          if (!graceTimers.remove(jti, t) || sockets.containsKey(jti)) {
+            return;
           }
         }
         end(jti, DISCONNECTED);
@@ -199,7 +198,7 @@ public final class SessionTokens {
     return auth.authenticate(new TokenCredentials(token)).compose(user -> {
       // Vert.x keeps the verified claims in the "accessToken" attribute.
       JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
-      Login login = claims.getValue("jti") instanceof String jti ? live.get(jti) : null;
+      Login login = claims.getValue("jti") instanceof String jti ? liveLogin(jti) : null;
       boolean valid = login != null
           && claims.getValue("exp") instanceof Number exp
           && exp.longValue() > System.currentTimeMillis() / 1000
@@ -220,7 +219,11 @@ public final class SessionTokens {
    * replaced it.
    */
   public Future<Void> endSession(String presenceOwner) {
-    return live.values().stream()
+    List<Login> logins;
+    synchronized (this) {
+      logins = List.copyOf(live.values());
+    }
+    return logins.stream()
         .filter(login -> login.session() != null && presenceOwner.equals(login.session().id()))
         .map(login -> end(login.jti(), REPLACED))
         .findFirst().orElse(Future.succeededFuture());
@@ -228,13 +231,27 @@ public final class SessionTokens {
 
   /** Ends every login (the node is stopping). */
   public Future<Void> endAll() {
-    return Future.all(live.keySet().stream().map(jti -> end(jti, STOPPING)).toList())
-        .mapEmpty();
+    List<String> jtis;
+    synchronized (this) {
+      jtis = List.copyOf(live.keySet());
+    }
+    return Future.all(jtis.stream().map(jti -> end(jti, STOPPING)).toList()).mapEmpty();
   }
 
   /** Whether the login {@code jti} is still live (not logged out, expired or ended). */
-  public boolean isLive(String jti) {
+  public synchronized boolean isLive(String jti) {
     return live.containsKey(jti);
+  }
+
+  private synchronized Login liveLogin(String jti) {
+    return live.get(jti);
+  }
+
+  /** Cancels a timer taken out of one of the maps, if there was one. */
+  private void cancel(Long timer) {
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+    }
   }
 
   private Future<Void> end(String jti, String reason) {
@@ -242,14 +259,8 @@ public final class SessionTokens {
     synchronized (this) {
       login = live.remove(jti);
       sockets.remove(jti);
-      Long grace = graceTimers.remove(jti);
-      if (grace != null) {
-        vertx.cancelTimer(grace);
-      }
-    }
-    Long timer = timers.remove(jti);
-    if (timer != null) {
-      vertx.cancelTimer(timer);
+      cancel(graceTimers.remove(jti));
+      cancel(timers.remove(jti));
     }
     if (login == null) {
       return Future.succeededFuture();
