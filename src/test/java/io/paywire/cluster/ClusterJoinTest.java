@@ -2,6 +2,7 @@ package io.paywire.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.vertx.core.Future;
 import io.vertx.core.VertxOptions;
@@ -61,10 +62,13 @@ class ClusterJoinTest {
         new ClusterOptions.HostPort("127.0.0.1", freePort()),
         new ClusterOptions.HostPort("127.0.0.1", freePort()),
         new ClusterOptions.HostPort("127.0.0.1", freePort()));
+    List<ClusterOptions> options = new ArrayList<>();
     List<ClusterJoin.Joined> nodes = new ArrayList<>();
     for (ClusterOptions.HostPort member : members) {
-      nodes.add(join(new ClusterOptions("127.0.0.1", member.port(), freePort(), freePort(),
-          members, keys, CLUSTER_XML)));
+      // Raft ports picked free, not the listed port + 1: the group can only find them announced.
+      options.add(new ClusterOptions("127.0.0.1", member.port(), freePort(), freePort(),
+          members, keys, CLUSTER_XML));
+      nodes.add(join(options.get(options.size() - 1)));
     }
     Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
         nodes.get(0).hazelcast().getCluster().getMembers().size() == 3);
@@ -78,12 +82,22 @@ class ClusterJoinTest {
         "echo hi".equals(nodes.get(2).vertx().eventBus().<String>request("test.echo", "hi")
             .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body()));
 
-    // The Raft group is the listed members, at the Raft ports they announce.
+    // The Raft group is the listed members, at the Raft ports they announce: each member's
+    // attribute carries its Raft host:port, and the group (as member 1 sees it) has them.
+    for (com.hazelcast.cluster.Member member : nodes.get(1).hazelcast().getCluster().getMembers()) {
+      ClusterOptions own = options.get(members.indexOf(new ClusterOptions.HostPort(
+          member.getAddress().getHost(), member.getAddress().getPort())));
+      assertThat(member.getAttribute(ClusterJoin.RAFT_ATTRIBUTE))
+          .isEqualTo("127.0.0.1:" + own.raftPort());
+    }
     List<RaftLedger.Member> group = ClusterJoin.raftGroup(nodes.get(1).hazelcast(),
-        new ClusterOptions("127.0.0.1", members.get(1).port(), 1, 2, members, keys, CLUSTER_XML));
-    assertThat(group).extracting(RaftLedger.Member::id)
-        .containsExactly(members.get(0).raftId(), members.get(1).raftId(),
-            members.get(2).raftId());
+        options.get(1));
+    assertThat(group).extracting(RaftLedger.Member::id, RaftLedger.Member::host,
+            RaftLedger.Member::port)
+        .containsExactly(
+            tuple(members.get(0).raftId(), "127.0.0.1", options.get(0).raftPort()),
+            tuple(members.get(1).raftId(), "127.0.0.1", options.get(1).raftPort()),
+            tuple(members.get(2).raftId(), "127.0.0.1", options.get(2).raftPort()));
 
     // Another key: another cluster name, so it never joins theirs.
     Path otherKeys = dir.resolve("other");
