@@ -239,8 +239,9 @@ public final class RaftLedgerVerticle extends VerticleBase {
 
   /**
    * Stops serving (consumers removed, queued requests failed as unavailable), lets the proposal in
-   * flight and any journal read finish, then closes the Raft member: its server, and its ledger
-   * with a last snapshot.
+   * flight and any journal read finish, hands the lead over if this member has it
+   * ({@link #handOver}), then closes the Raft member: its server, and its ledger with a last
+   * snapshot.
    */
   @Override
   public Future<?> stop() {
@@ -249,6 +250,7 @@ public final class RaftLedgerVerticle extends VerticleBase {
     stopServing("the ledger is stopping; retry with the same id", false);
     return idle.future()
         .compose(v -> raftWorker.executeBlocking(() -> {
+          handOver();
           raft.close();
           return null;
         }))
@@ -259,6 +261,33 @@ public final class RaftLedgerVerticle extends VerticleBase {
           }
           closeWorkers();
         });
+  }
+
+  /**
+   * A leader that stops hands the lead to another member first (Ratis's leadership transfer), so
+   * the group has a leader again within a round trip, not after an election timeout. The other
+   * members are tried in the group's order, each for at most
+   * {@link Settings#proposalTimeoutMillis}; if none takes it, the group elects one as after a crash.
+   */
+  private void handOver() {
+    if (!raft.isLeader()) {
+      return;
+    }
+    for (RaftLedger.Member other : settings.group()) {
+      if (other.equals(settings.self())) {
+        continue;
+      }
+      try {
+        raft.transferLeadership(other.id(),
+            java.time.Duration.ofMillis(settings.proposalTimeoutMillis()));
+        LOG.log(Level.INFO, "event=raft_lead_handed_over member={0} to={1} term={2}",
+            settings.self().id(), other.id(), raft.term());
+        return;
+      } catch (java.io.IOException | RuntimeException e) {
+        LOG.log(Level.WARNING, "event=raft_hand_over_failed member={0} to={1} error={2}",
+            settings.self().id(), other.id(), e.toString());
+      }
+    }
   }
 
   private void closeWorkers() {

@@ -118,6 +118,25 @@ class RaftLedgerTakeoverTest {
   }
 
   @Test
+  void aLeaderThatStopsHandsTheLeadToAnotherMemberBeforeItCloses() throws Exception {
+    try (VerticleTestCluster cluster = new VerticleTestCluster(root)) {
+      cluster.startAll();
+      int old = cluster.awaitLeader();
+      acknowledgedPayments(cluster, old);
+      long termBefore = cluster.raft(old).term();
+
+      get(cluster.close(old));
+
+      // Handed over: another member leads the moment the old one has closed. After a crash the
+      // others would first wait an election timeout (1 s at the least) without a leader.
+      List<Integer> leaders = cluster.running().stream()
+          .filter(i -> cluster.raft(i).isLeader()).toList();
+      assertThat(leaders).hasSize(1);
+      assertThat(cluster.raft(leaders.get(0)).term()).isGreaterThan(termBefore);
+    }
+  }
+
+  @Test
   void aLeaderThatHandsOverTheLeadRemovesItsConsumersAndFailsWhatItHeldAsUnknown()
       throws Exception {
     try (VerticleTestCluster cluster = new VerticleTestCluster(root)) {
