@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.Message;
@@ -41,7 +43,9 @@ import org.apache.ratis.util.TimeDuration;
 /**
  * This node's member of the ledger's Raft group: a Ratis server (gRPC) whose state machine is the
  * node's own {@link LedgerStateMachine}, and a client through which the node, while it leads,
- * proposes batches. Plain Java, no Vert.x: the node's verticles wire it to the event bus.
+ * proposes batches. Plain Java, no Vert.x: the node's verticles wire it to the event bus. Its
+ * gRPC traffic, between members and from its client, runs mutual TLS with the cluster key
+ * ({@link RaftTls}).
  *
  * <p>A node's data directory holds {@code ledger/} (the ledger, which {@code paywire verify}
  * checks like a single node's) and {@code raft/} (Ratis's log and metadata).
@@ -101,17 +105,39 @@ public final class RaftLedger implements AutoCloseable {
   /**
    * Starts this node's member: opens its ledger under {@code dataDirectory/ledger}, its Raft
    * storage under {@code dataDirectory/raft}, and binds its gRPC server to {@code self}'s host and
-   * port. If anything fails, whatever was started is closed again before this throws, so no Ratis
-   * thread outlives a failed start.
+   * port. All its Raft traffic, served and sent, runs mutual TLS with the cluster key
+   * ({@link RaftTls}): every member must be given the same. If anything fails, whatever was
+   * started is closed again before this throws, so no Ratis thread outlives a failed start.
    *
    * @param members every member of the group, {@code self} included
+   * @param clusterKeys the cluster key and certificate ({@link ClusterKeys#require})
+   * @throws IOException also if the cluster key cannot be read or is not its certificate's
    */
   public static RaftLedger start(Path dataDirectory, LedgerOptions options, Member self,
+      List<Member> members, RaftSettings settings, ClusterKeys.KeyFiles clusterKeys)
+      throws IOException {
+    return start(dataDirectory, options, self, members, settings,
+        RaftTls.load(Objects.requireNonNull(clusterKeys, "clusterKeys")));
+  }
+
+  /**
+   * {@link #start(Path, LedgerOptions, Member, List, RaftSettings, ClusterKeys.KeyFiles) Starts}
+   * a member whose Raft traffic is plain gRPC: only for this package's tests. A cluster node
+   * never runs Raft in plaintext.
+   */
+  static RaftLedger start(Path dataDirectory, LedgerOptions options, Member self,
       List<Member> members, RaftSettings settings) throws IOException {
+    return start(dataDirectory, options, self, members, settings, (RaftTls) null);
+  }
+
+  /** Starts a member; {@code tls} null is plaintext (tests only). */
+  private static RaftLedger start(Path dataDirectory, LedgerOptions options, Member self,
+      List<Member> members, RaftSettings settings, RaftTls tls) throws IOException {
     if (!members.contains(self)) {
       throw new IllegalArgumentException("member " + self.id() + " is not among " + members);
     }
     keepRatisFromExiting();
+    Parameters parameters = tls == null ? null : tls.parameters();
     RaftGroup group = RaftGroup.valueOf(GROUP_ID,
         members.stream().map(Member::peer).toList());
     LedgerStateMachine stateMachine =
@@ -125,17 +151,21 @@ public final class RaftLedger implements AutoCloseable {
           .setProperties(serverProperties(dataDirectory.resolve("raft"), self, settings))
           .setStateMachine(stateMachine)
           .setOption(RaftStorage.StartupOption.RECOVER)
+          .setParameters(parameters)
           .build();
       server.start();
       client = RaftClient.newBuilder()
           .setProperties(clientProperties(settings))
           .setRaftGroup(group)
           .setLeaderId(RaftPeerId.valueOf(self.id()))
+          .setParameters(parameters)
           .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
               settings.requestAttempts(), millis(settings.retrySleep())))
           .build();
-      LOG.log(Level.INFO, "event=raft_member_started id={0} address={1}:{2} members={3}",
-          self.id(), self.host(), String.valueOf(self.port()), members.size());
+      LOG.log(Level.INFO,
+          "event=raft_member_started id={0} address={1}:{2} members={3} tls={4}",
+          self.id(), self.host(), String.valueOf(self.port()), members.size(),
+          tls == null ? "off" : "mutual cluster=" + tls.fingerprint());
       return new RaftLedger(self, group, server, client, stateMachine, options, settings);
     } catch (IOException | RuntimeException | Error e) {
       closeQuietly(client);

@@ -99,11 +99,16 @@ public final class RaftLedgerVerticle extends VerticleBase {
    *     {@code ledger.requestTimeoutMillis}, so that they hear that rather than nothing
    * @param leadershipCheckMillis how often the member's role is checked besides Ratis's events:
    *     the longest a missed event could leave consumers registered, or absent
+   * @param clusterKeys the cluster key: the member's Raft traffic runs mutual TLS with it
+   *     ({@link RaftLedger#start(Path, LedgerOptions, RaftLedger.Member, List, RaftSettings,
+   *     ClusterKeys.KeyFiles)}); every member must be given the same. Null only in this
+   *     package's tests, for plaintext: a cluster node always passes its key
    */
   public record Settings(
       Path dataDirectory, LedgerOptions options, long defaultDepositMinor,
       int maxPendingRequests, RaftLedger.Member self, List<RaftLedger.Member> group,
-      RaftSettings raft, long proposalTimeoutMillis, long leadershipCheckMillis) {
+      RaftSettings raft, long proposalTimeoutMillis, long leadershipCheckMillis,
+      ClusterKeys.KeyFiles clusterKeys) {
 
     /** Below the default {@code ledger.requestTimeoutMillis}, 5 s. */
     public static final long DEFAULT_PROPOSAL_TIMEOUT_MILLIS = 3_000;
@@ -125,12 +130,15 @@ public final class RaftLedgerVerticle extends VerticleBase {
           "leadershipCheckMillis must be 10 to 10000");
     }
 
-    /** With Ratis settings, the proposal timeout and the leadership check at their defaults. */
-    public Settings(Path dataDirectory, LedgerOptions options, long defaultDepositMinor,
+    /**
+     * With Ratis settings, the proposal timeout and the leadership check at their defaults, and
+     * Raft in plaintext: only for this package's tests.
+     */
+    Settings(Path dataDirectory, LedgerOptions options, long defaultDepositMinor,
         int maxPendingRequests, RaftLedger.Member self, List<RaftLedger.Member> group) {
       this(dataDirectory, options, defaultDepositMinor, maxPendingRequests, self, group,
           RaftSettings.DEFAULTS, DEFAULT_PROPOSAL_TIMEOUT_MILLIS,
-          DEFAULT_LEADERSHIP_CHECK_MILLIS);
+          DEFAULT_LEADERSHIP_CHECK_MILLIS, null);
     }
 
     private static void require(boolean condition, String message) {
@@ -221,8 +229,11 @@ public final class RaftLedgerVerticle extends VerticleBase {
     journalReadWorker = vertx.createSharedWorkerExecutor(
         "paywire-raft-journal-read-" + deploymentID(), JOURNAL_READ_THREADS);
     return raftWorker
-        .executeBlocking(() -> RaftLedger.start(settings.dataDirectory(), settings.options(),
-            settings.self(), settings.group(), settings.raft()))
+        .executeBlocking(() -> settings.clusterKeys() == null
+            ? RaftLedger.start(settings.dataDirectory(), settings.options(), settings.self(),
+                settings.group(), settings.raft())
+            : RaftLedger.start(settings.dataDirectory(), settings.options(), settings.self(),
+                settings.group(), settings.raft(), settings.clusterKeys()))
         .onSuccess(started -> {
           raft = started;
           raft.onLeadershipChange(() -> context.runOnContext(v -> checkLeadership()));

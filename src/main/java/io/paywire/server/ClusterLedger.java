@@ -1,6 +1,7 @@
 package io.paywire.server;
 
 import io.paywire.cluster.ClusterJoin;
+import io.paywire.cluster.ClusterKeys;
 import io.paywire.cluster.ClusterOptions;
 import io.paywire.cluster.RaftLedger;
 import io.paywire.cluster.RaftLedgerVerticle;
@@ -8,12 +9,14 @@ import io.paywire.config.PaywireConfig;
 import io.paywire.node.LedgerVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 
 /**
  * Deploys a cluster member's ledger: Raft-replicated, its addresses served by the Raft leader.
- * The group is the listed members, at the Raft addresses Hazelcast's member attributes announce.
+ * The group is the listed members, at the Raft addresses Hazelcast's member attributes announce;
+ * their Raft traffic runs mutual TLS with the cluster key, as the event bus does.
  */
 final class ClusterLedger {
 
@@ -29,10 +32,17 @@ final class ClusterLedger {
     long proposalTimeout = Math.max(100, Math.min(
         RaftLedgerVerticle.Settings.DEFAULT_PROPOSAL_TIMEOUT_MILLIS,
         config.ledger().requestTimeoutMillis() * 3 / 5));
+    // Raft runs mutual TLS with the cluster key, as the event bus does: never in plaintext.
+    ClusterKeys.KeyFiles keys;
+    try {
+      keys = ClusterKeys.require(cluster.keys());
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
     RaftLedgerVerticle verticle = new RaftLedgerVerticle(new RaftLedgerVerticle.Settings(
         settings.dataDirectory(), settings.options(), settings.defaultDepositMinor(),
         settings.maxPendingRequests(), self, group, io.paywire.cluster.RaftSettings.DEFAULTS,
-        proposalTimeout, RaftLedgerVerticle.Settings.DEFAULT_LEADERSHIP_CHECK_MILLIS),
+        proposalTimeout, RaftLedgerVerticle.Settings.DEFAULT_LEADERSHIP_CHECK_MILLIS, keys),
         Clock.systemUTC());
     view.raft(verticle::raftState);
     return vertx.deployVerticle(verticle);

@@ -45,6 +45,8 @@ final class RaftTestCluster implements AutoCloseable {
   private final RaftSettings settings;
   private final List<RaftLedger.Member> members = new ArrayList<>();
   private final RaftLedger[] nodes = new RaftLedger[SIZE];
+  /** The cluster key each member starts with; none: Raft in plaintext. */
+  private final ClusterKeys.KeyFiles[] keys = new ClusterKeys.KeyFiles[SIZE];
   private final Random random = new Random(12);
   private long batches;
   /** Every transfer id the cluster acknowledged as accepted. */
@@ -92,6 +94,16 @@ final class RaftTestCluster implements AutoCloseable {
     return ports;
   }
 
+  /** Member {@code i} runs Raft over mutual TLS with this cluster key from its next start on. */
+  void useKeys(int i, ClusterKeys.KeyFiles files) {
+    keys[i] = files;
+  }
+
+  /** The settings every member starts with. */
+  RaftSettings raftSettings() {
+    return settings;
+  }
+
   Path dataDirectory(int i) {
     return root.resolve("n" + i);
   }
@@ -108,7 +120,9 @@ final class RaftTestCluster implements AutoCloseable {
 
   void start(int i) throws IOException {
     assertThat(nodes[i]).as("member %d already runs", i).isNull();
-    nodes[i] = RaftLedger.start(dataDirectory(i), OPTIONS, members.get(i), members, settings);
+    nodes[i] = keys[i] == null
+        ? RaftLedger.start(dataDirectory(i), OPTIONS, members.get(i), members, settings)
+        : RaftLedger.start(dataDirectory(i), OPTIONS, members.get(i), members, settings, keys[i]);
   }
 
   void stop(int i) throws IOException {
