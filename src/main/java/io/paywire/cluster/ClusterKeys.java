@@ -14,8 +14,9 @@ import java.time.Duration;
 /**
  * The cluster's member credential: one EC P-256 key and its self-signed certificate, made once
  * by {@code paywire cluster-keys} and copied to every member. Members present it on the event
- * bus (mutual TLS) and trust nothing else, so a process without the key can neither join the
- * event bus nor put a request on the ledger's addresses. Never in git.
+ * bus and on their Raft traffic ({@link RaftTls}), mutual TLS both, and trust nothing else, so a
+ * process without the key can neither join the event bus nor put a request on the ledger's
+ * addresses, nor append, vote or propose in the ledger's Raft group. Never in git.
  */
 public final class ClusterKeys {
 

@@ -1,6 +1,7 @@
 /**
  * The replicated ledger (issue 12, phase 1): one ledger replicated by Raft (Apache Ratis 3.2.0,
- * gRPC), each member applying the same batches to its own {@link io.paywire.ledger.Ledger}.
+ * gRPC with mutual TLS on the cluster key, {@link io.paywire.cluster.RaftTls}), each member
+ * applying the same batches to its own {@link io.paywire.ledger.Ledger}.
  * Plain Java, no Vert.x; without {@code --cluster} nothing here runs and no Ratis class loads.
  *
  * <h2>The entry</h2>
@@ -79,8 +80,7 @@
  * <h2>What remains (later steps of issue 12)</h2>
  *
  * The Hazelcast-clustered event bus, {@code server --cluster}, Raft addresses from member
- * attributes, TLS for Raft ({@code GrpcTlsConfig}), cluster-wide presence, health and metrics
- * naming the leader and term (the status reply has them), docs/cluster.md, and process-level kill
- * tests.
+ * attributes, cluster-wide presence, health and metrics naming the leader and term (the status
+ * reply has them), docs/cluster.md, and process-level kill tests.
  */
 package io.paywire.cluster;

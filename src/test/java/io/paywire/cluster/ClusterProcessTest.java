@@ -1,6 +1,7 @@
 package io.paywire.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.paywire.crypto.Certificates;
 import io.paywire.crypto.KeyType;
@@ -12,14 +13,21 @@ import io.paywire.testing.ApiUser;
 import io.paywire.testing.ChildJvm;
 import io.paywire.testing.ClusterProcesses;
 import io.paywire.testing.TlsLineClient;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three real Paywire processes as one cluster: users on different nodes see each other and pay
  * each other, directly and peer to peer; an HTTP user on a third node sees them and the payment
- * it received; every member's data directory then passes {@code verify} with the same head.
+ * it received; every member's data directory then passes {@code verify} with the same head. Their
+ * Raft ports answer only a client with the cluster key.
  */
 class ClusterProcessTest {
 
@@ -96,10 +105,47 @@ class ClusterProcessTest {
     return heads;
   }
 
+  /**
+   * Every member's Raft port runs mutual TLS with the cluster key (the production wiring): a
+   * plain gRPC client, or one with another key, gets no answer, one with the cluster key does.
+   */
+  static void assertRaftNeedsTheClusterKey(Path work, ClusterProcesses cluster)
+      throws IOException {
+    List<RaftLedger.Member> members = cluster.members().stream()
+        .map(m -> new RaftLedger.Member(
+            new ClusterOptions.HostPort("127.0.0.1", m.clusterPort).raftId(), "127.0.0.1",
+            m.clusterPort + ClusterOptions.RAFT_PORT_OFFSET))
+        .toList();
+    RaftGroup group = RaftGroup.valueOf(RaftLedger.GROUP_ID,
+        members.stream().map(RaftLedger.Member::peer).toList());
+    Path otherKey = work.resolve("other-cluster-key");
+    ClusterKeys.generate(otherKey);
+    Parameters wrong = RaftTls.load(ClusterKeys.in(otherKey)).parameters();
+    Parameters right = RaftTls.load(ClusterKeys.in(work.resolve("certs").resolve("cluster")))
+        .parameters();
+    for (RaftLedger.Member member : members) {
+      RaftPeerId id = RaftPeerId.valueOf(member.id());
+      for (Parameters refused : Arrays.asList(null, wrong)) {
+        try (RaftClient client = RaftTlsTest.client(group, member.id(), RaftSettings.DEFAULTS,
+            refused)) {
+          assertThatThrownBy(() -> client.getGroupManagementApi(id).info(RaftLedger.GROUP_ID))
+              .as("member %s answered a client without the cluster key", member.id())
+              .isInstanceOfAny(IOException.class, StatusRuntimeException.class);
+        }
+      }
+      try (RaftClient client = RaftTlsTest.client(group, member.id(), RaftSettings.DEFAULTS,
+          right)) {
+        assertThat(client.getGroupManagementApi(id).info(RaftLedger.GROUP_ID).isSuccess())
+            .isTrue();
+      }
+    }
+  }
+
   @Test
   void usersOnDifferentNodesSeeEachOtherAndPayDirectlyAndPeerToPeer() throws Exception {
     try (ClusterProcesses cluster = ClusterProcesses.of(dir, 3).startAll()) {
       Awaitility.await().atMost(TAKEOVER).until(() -> cluster.leader().isPresent());
+      assertRaftNeedsTheClusterKey(dir, cluster);
       ClusterProcesses.Member a = cluster.member(0);
       ClusterProcesses.Member b = cluster.member(1);
       ClusterProcesses.Member c = cluster.member(2);

@@ -17,6 +17,7 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
@@ -144,10 +145,19 @@ class RaftTlsTest {
   /** A Ratis client of the group, aimed at the leader, with these parameters (null: plain). */
   private static RaftClient client(RaftTestCluster cluster, int leader, Parameters parameters) {
     RaftLedger lead = cluster.node(leader);
+    return client(lead.group(), lead.self().id(), cluster.raftSettings(), parameters);
+  }
+
+  /**
+   * A Ratis client of {@code group} as a member's own is built, aimed at {@code leaderId}, with
+   * these parameters (null: plain gRPC), trying each request twice.
+   */
+  static RaftClient client(RaftGroup group, String leaderId, RaftSettings settings,
+      Parameters parameters) {
     return RaftClient.newBuilder()
-        .setProperties(RaftLedger.clientProperties(cluster.raftSettings()))
-        .setRaftGroup(lead.group())
-        .setLeaderId(RaftPeerId.valueOf(lead.self().id()))
+        .setProperties(RaftLedger.clientProperties(settings))
+        .setRaftGroup(group)
+        .setLeaderId(RaftPeerId.valueOf(leaderId))
         .setParameters(parameters)
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(2,
             TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
