@@ -13,6 +13,7 @@ import io.paywire.ledger.TransferId;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -151,13 +152,18 @@ class RaftLedgerTakeoverTest {
       for (int k = 0; k < 200; k++) {
         pay(before);
       }
-      cluster.raft(old).transferLeadership("n" + target, VerticleTestCluster.WAIT);
+      try {
+        cluster.raft(old).transferLeadership("n" + target, VerticleTestCluster.WAIT);
+      } catch (IOException e) {
+        // Raft does not promise the target: on a loaded machine the third member's election
+        // timer may fire first (DIFFERENT_LEADER). What is under test is the former leader.
+        assertThat(e).hasStackTraceContaining("DIFFERENT_LEADER");
+      }
       int leader = await().atMost(VerticleTestCluster.WAIT).pollInterval(Duration.ofMillis(100))
           .until(() -> {
             pay(before);
             return cluster.servingNode();
-          }, i -> i >= 0);
-      assertThat(leader).isEqualTo(target);
+          }, i -> i >= 0 && i != old);
       assertThat(cluster.failureAt(old, LedgerApi.STATUS))
           .as("a request on the former leader's bus").isEqualTo(ReplyFailure.NO_HANDLERS);
 
