@@ -25,7 +25,7 @@ echo "== single node"
 java -jar "$J" server --conf n0.json --data-dir "$W/single" > single.log 2>&1 & PIDS+=($!)
 await_ready single.log
 FP=$(grep '^tls-fingerprint' single.log | cut -d' ' -f3)
-B="java -jar $J bench-client --server-fingerprint $FP --sessions 16 --window 64 --payments 40000000"
+B="java -jar $J bench-client --server-fingerprint $FP --sessions 16 --window 64 --payments ${PAYMENTS:-4000000}"
 $B --port 16100 --seconds 10 --status-url none > single-warm.out 2>&1
 $B --port 16100 --seconds "$SECONDS_RUN" --status-url http://127.0.0.1:18080/health 2>&1 | tee single.out | tail -6
 kill "${PIDS[0]}"; wait "${PIDS[0]}" || true; PIDS=()
@@ -44,6 +44,10 @@ for _ in $(seq 60); do curl -s http://127.0.0.1:18080/health | grep -q '"leader"
 curl -s http://127.0.0.1:18080/health | grep -o '"leader":"[^"]*"' | head -1
 G=(); for i in 0 1 2; do $B --port 1610$i --seconds 10 --status-url none > warm$i.out 2>&1 & G+=($!); done
 wait "${G[@]}" || true
-G=(); for i in 0 1 2; do $B --port 1610$i --seconds "$SECONDS_RUN" --status-url none > gen$i.out 2>&1 & G+=($!); done
+# Generator 0 reads the ledger's status (answered by the leader) before and after: batches.
+G=(); for i in 0 1 2; do
+  S=none; [ "$i" = 0 ] && S=http://127.0.0.1:18080/health
+  $B --port 1610$i --seconds "$SECONDS_RUN" --status-url $S > gen$i.out 2>&1 & G+=($!)
+done
 wait "${G[@]}" || true
 for i in 0 1 2; do echo "-- generator on node $i"; tail -6 gen$i.out; done

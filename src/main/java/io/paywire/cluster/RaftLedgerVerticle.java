@@ -1,5 +1,6 @@
 package io.paywire.cluster;
 
+import io.paywire.bus.BatchObserver;
 import io.paywire.bus.LedgerApi;
 import io.paywire.bus.LedgerRequests;
 import io.paywire.bus.LedgerRequests.Answer;
@@ -177,6 +178,7 @@ public final class RaftLedgerVerticle extends VerticleBase {
 
   private final Settings settings;
   private final Clock clock;
+  private final BatchObserver observer;
   private final LedgerRequests requests;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
@@ -195,8 +197,14 @@ public final class RaftLedgerVerticle extends VerticleBase {
   private Promise<Void> idle;
 
   public RaftLedgerVerticle(Settings settings, Clock clock) {
+    this(settings, clock, BatchObserver.NONE);
+  }
+
+  /** With an observer of the entries it proposed and saw applied (the node's metrics). */
+  public RaftLedgerVerticle(Settings settings, Clock clock, BatchObserver observer) {
     this.settings = settings;
     this.clock = clock;
+    this.observer = Objects.requireNonNull(observer, "observer");
     this.requests = new LedgerRequests(settings.defaultDepositMinor(), new SecureRandom());
   }
 
@@ -285,6 +293,9 @@ public final class RaftLedgerVerticle extends VerticleBase {
       return;
     }
     for (RaftLedger.Member other : settings.group()) {
+      if (!raft.isLeader()) {
+        return; // the lead has passed, perhaps not to the member asked
+      }
       if (other.equals(settings.self())) {
         continue;
       }
@@ -447,8 +458,12 @@ public final class RaftLedgerVerticle extends VerticleBase {
         : raftWorker.<CompletableFuture<List<Executed>>>executeBlocking(
                 () -> raft.propose(r.commands, clock.millis()))
             .compose(proposed -> Future.fromCompletionStage(proposed, context));
+    long proposedAt = System.nanoTime();
     applied.onComplete(done -> {
       if (done.succeeded()) {
+        if (!r.commands.isEmpty()) {
+          observe(r.commands.size(), System.nanoTime() - proposedAt);
+        }
         read(r, done.result());
       } else {
         LOG.log(Level.WARNING, "event=raft_proposal_failed member={0} commands={1} applied={2}"
@@ -460,6 +475,15 @@ public final class RaftLedgerVerticle extends VerticleBase {
         settled(r);
       }
     });
+  }
+
+  /** Tells the observer of an applied entry; its failure is logged, never the entry's. */
+  private void observe(int commands, long nanos) {
+    try {
+      observer.written(commands, nanos);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "event=batch_observer_failed error={0}", e.toString());
+    }
   }
 
   /** The round's entry is applied here: the writes have their answers; the reads now read. */

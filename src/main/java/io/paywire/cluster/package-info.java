@@ -77,10 +77,15 @@
  * unavailable (unknown outcomes), even one that certainly applied nothing
  * ({@link io.paywire.cluster.ProposalNotAppliedException}): it is not proposed again.
  *
- * <h2>What remains (later steps of issue 12)</h2>
+ * <h2>Membership, security, takeovers</h2>
  *
- * The Hazelcast-clustered event bus, {@code server --cluster}, Raft addresses from member
- * attributes, cluster-wide presence, health and metrics naming the leader and term (the status
- * reply has them), docs/cluster.md, and process-level kill tests.
+ * {@link io.paywire.cluster.ClusterJoin} builds the Hazelcast-clustered Vert.x (membership, the
+ * event bus with mutual TLS, members' Raft addresses as member attributes) from
+ * {@link io.paywire.cluster.ClusterOptions}; Raft traffic runs mutual TLS with the same cluster
+ * key ({@code RaftTls}). Reads alone confirm the lead first
+ * ({@link io.paywire.cluster.RaftLedger#confirmLeadership}); every member announces a new leader
+ * or term on {@code bus/LedgerApi#LEADER_CHANGED}, so entry points stop waiting for a former
+ * leader; a leader that stops hands the lead over. docs/cluster.md says what is guaranteed and
+ * what is not; a change of the group's members (a Raft configuration change) is not supported.
  */
 package io.paywire.cluster;

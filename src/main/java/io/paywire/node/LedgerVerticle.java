@@ -1,5 +1,6 @@
 package io.paywire.node;
 
+import io.paywire.bus.BatchObserver;
 import io.paywire.bus.LedgerApi;
 import io.paywire.bus.LedgerRequests;
 import io.paywire.bus.LedgerRequests.Answer;
@@ -83,18 +84,6 @@ public final class LedgerVerticle extends VerticleBase {
   }
 
   private final Opener opener;
-
-  /**
-   * Told of every batch made durable: its record count and how long the journal write took
-   * (the batch's invariant checks, the write and the fsync). Runs on the ledger's event loop,
-   * after the write succeeded; whatever it throws is logged and changes nothing.
-   */
-  @FunctionalInterface
-  public interface BatchObserver {
-    BatchObserver NONE = (records, nanos) -> { };
-
-    void written(int records, long nanos);
-  }
 
   private final BatchObserver observer;
 

@@ -1,5 +1,6 @@
 package io.paywire.server;
 
+import io.paywire.bus.BatchObserver;
 import io.paywire.cluster.ClusterJoin;
 import io.paywire.cluster.ClusterKeys;
 import io.paywire.cluster.ClusterOptions;
@@ -23,7 +24,8 @@ final class ClusterLedger {
   private ClusterLedger() {}
 
   static Future<String> deploy(Vertx vertx, ClusterJoin.Joined joined, ClusterOptions cluster,
-      LedgerVerticle.Settings settings, PaywireConfig config, ClusterView view) {
+      LedgerVerticle.Settings settings, PaywireConfig config, ClusterView view,
+      BatchObserver observer) {
     List<RaftLedger.Member> group = ClusterJoin.raftGroup(joined.hazelcast(), cluster);
     RaftLedger.Member self = group.stream()
         .filter(m -> m.id().equals(cluster.self().raftId())).findFirst().orElseThrow();
@@ -43,7 +45,7 @@ final class ClusterLedger {
         settings.dataDirectory(), settings.options(), settings.defaultDepositMinor(),
         settings.maxPendingRequests(), self, group, io.paywire.cluster.RaftSettings.DEFAULTS,
         proposalTimeout, RaftLedgerVerticle.Settings.DEFAULT_LEADERSHIP_CHECK_MILLIS, keys),
-        Clock.systemUTC());
+        Clock.systemUTC(), observer);
     view.raft(verticle::raftState);
     return vertx.deployVerticle(verticle);
   }

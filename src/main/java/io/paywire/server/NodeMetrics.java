@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.paywire.node.LedgerVerticle;
+import io.paywire.bus.BatchObserver;
 import io.paywire.session.SessionEvents;
 import java.time.Duration;
 import java.util.Map;
@@ -15,16 +15,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Paywire's own meters, beside the HTTP and event-bus meters Vert.x records in the same
- * registry (docs/operations.md lists them):
+ * registry (docs/api.md, GET /metrics, lists them):
  * <ul>
  *   <li>{@code paywire_payments_accepted_total{via, duplicate}}, {@code
  *       paywire_payments_refused_total{via, code}}, {@code paywire_payments_unknown_total{via}}
  *   <li>{@code paywire_sessions_open{via}}: session-core sessions open now, per entry point
  *   <li>{@code paywire_ledger_batch_transfers}: records per durable batch (group-commit size)
- *   <li>{@code paywire_ledger_fsync_seconds}: time to write and fsync one batch
+ *   <li>{@code paywire_ledger_fsync_seconds}: time to make one batch durable: on one node the
+ *       journal write and fsync; in a cluster, on the leader, the Raft round (replication, the
+ *       fsync on a majority, the apply)
  * </ul>
  */
-final class NodeMetrics implements SessionEvents, LedgerVerticle.BatchObserver {
+final class NodeMetrics implements SessionEvents, BatchObserver {
 
   private final MeterRegistry registry;
   private final Map<String, AtomicLong> open = new ConcurrentHashMap<>();

@@ -154,7 +154,7 @@ public final class PaywireNode {
     return presence.compose(v -> tokens)
         .compose(t -> joined == null
             ? vertx.deployVerticle(new LedgerVerticle(settings, Clock.systemUTC(), meters))
-            : ClusterLedger.deploy(vertx, joined, cluster, settings, config, view))
+            : ClusterLedger.deploy(vertx, joined, cluster, settings, config, view, meters))
         .compose(id -> {
           deployments.add(id);
           return deployTextListeners(vertx, config, identity.result(), sessions, deployments,

@@ -179,6 +179,10 @@ class ClusterProcessTest {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
             onA.askList("LIST").contains("carol#127.0.0.1#0"));
       }
+      // The leader's metrics count the Raft entries it proposed and saw applied.
+      ClusterProcesses.Member leader = cluster.leader().orElseThrow();
+      assertThat(leader.metric("paywire_ledger_batch_transfers_count")).isGreaterThan(0);
+      assertThat(leader.metric("paywire_ledger_fsync_seconds_count")).isGreaterThan(0);
       assertThat(verifiedHeads(dir, cluster)).hasSize(1);
     }
   }

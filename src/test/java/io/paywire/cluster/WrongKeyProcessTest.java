@@ -88,9 +88,9 @@ class WrongKeyProcessTest {
                 && intruder.clusterView().map(v -> v.getInteger("members") == 1).orElse(false));
         // Their metrics agree: three members each, one of them leading.
         Awaitility.await().atMost(TAKEOVER).until(() -> cluster.members().stream()
-            .allMatch(m -> gauge(m, "paywire_cluster_members") == 3)
+            .allMatch(m -> m.metric("paywire_cluster_members") == 3)
             && cluster.members().stream()
-                .mapToDouble(m -> gauge(m, "paywire_raft_leading")).sum() == 1);
+                .mapToDouble(m -> m.metric("paywire_raft_leading")).sum() == 1);
         intruder.kill();
 
         // Raw: a clustered Vert.x forced into their Hazelcast cluster (their key's cluster name),
@@ -142,13 +142,6 @@ class WrongKeyProcessTest {
   private static boolean threeMembersEach(ClusterProcesses cluster) {
     return cluster.members().stream().allMatch(m ->
         m.clusterView().map(v -> v.getInteger("members") == 3).orElse(false));
-  }
-
-  /** A gauge's value in a member's /metrics (NaN if absent or the member does not answer). */
-  private static double gauge(ClusterProcesses.Member member, String name) {
-    java.util.regex.Matcher line = java.util.regex.Pattern.compile(
-        "(?m)^" + name + "(?:\\{[^}]*\\})? (\\S+)$").matcher(member.metrics().orElse(""));
-    return line.find() ? Double.parseDouble(line.group(1)) : Double.NaN;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.paywire.node;
 
+import io.paywire.bus.BatchObserver;
 import io.paywire.bus.LedgerApi;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,7 +88,7 @@ class LedgerVerticleTest {
           deploymentId = null;
           return vertx.deployVerticle(new LedgerVerticle(
               new LedgerVerticle.Settings(data, OPTIONS, 1_000, 10_000), clock,
-              (LedgerVerticle.BatchObserver) (records, nanos) -> {
+              (BatchObserver) (records, nanos) -> {
                 observed.incrementAndGet();
                 throw new IllegalStateException("metrics broke");
               }));

@@ -112,6 +112,14 @@ public final class ClusterProcesses implements AutoCloseable {
       return management("/metrics");
     }
 
+    /** A meter's first sample in this member's /metrics (NaN if absent or it does not answer). */
+    public double metric(String name) {
+      java.util.regex.Matcher line = java.util.regex.Pattern.compile(
+          "(?m)^" + java.util.regex.Pattern.quote(name) + "(?:\\{[^}]*\\})? (\\S+)$")
+          .matcher(metrics().orElse(""));
+      return line.find() ? Double.parseDouble(line.group(1)) : Double.NaN;
+    }
+
     private Optional<String> management(String path) {
       try {
         java.net.http.HttpResponse<String> reply = java.net.http.HttpClient.newHttpClient()
