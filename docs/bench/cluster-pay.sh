@@ -51,3 +51,8 @@ G=(); for i in 0 1 2; do
 done
 wait "${G[@]}" || true
 for i in 0 1 2; do echo "-- generator on node $i"; tail -6 gen$i.out; done
+
+echo "== the same cluster, one generator alone on the leader's node (the single node's load)"
+L=0; for i in 0 1 2; do curl -s http://127.0.0.1:1808$i/health | grep -q '"leading":true' && L=$i; done
+$B --port 1610$L --seconds "$SECONDS_RUN" --status-url http://127.0.0.1:1808$L/health 2>&1 \
+  | tee leader-only.out | tail -6

@@ -93,6 +93,8 @@ public final class LedgerStateMachine extends BaseStateMachine {
   private Ledger ledger;
   private volatile SnapshotInfo latest;
   private volatile String failure;
+  /** The journal's position after the last entry applied (null while closed): for health. */
+  private volatile JournalPosition applied;
   private volatile Runnable leadershipListener = () -> { };
 
   /**
@@ -177,6 +179,7 @@ public final class LedgerStateMachine extends BaseStateMachine {
       throw e;
     }
     ledger = opened;
+    applied = opened.position();
     LOG.log(Level.INFO, "event=raft_ledger_opened dir={0} snapshot_index={1} next_batch={2}"
             + " head={3}", directory, latest == null ? "none" : latest.getIndex(),
         opened.position().nextBatchSequence(), opened.position().headHashHex());
@@ -187,6 +190,7 @@ public final class LedgerStateMachine extends BaseStateMachine {
       return;
     }
     try {
+      applied = null;
       ledger.close();
     } catch (IOException e) {
       LOG.log(Level.ERROR, "event=raft_ledger_close_failed dir={0} error={1}", directory,
@@ -261,6 +265,7 @@ public final class LedgerStateMachine extends BaseStateMachine {
             + at.nextBatchSequence() + " after head " + at.headHashHex());
       }
       updateLastAppliedTermIndex(termIndex);
+      applied = open.position();
     }
     CompletableFuture<List<Executed>> waiter = waiters.remove(entry.proposal());
     if (waiter != null) {
@@ -420,6 +425,15 @@ public final class LedgerStateMachine extends BaseStateMachine {
     synchronized (lock) {
       return requireRunning().position();
     }
+  }
+
+  /**
+   * Where this member's journal stood after the last entry it applied, without waiting for an
+   * entry being applied; empty while the ledger is not open. For health and monitoring: members
+   * that have applied the same entries report the same position.
+   */
+  public Optional<JournalPosition> appliedPosition() {
+    return Optional.ofNullable(applied);
   }
 
   /**

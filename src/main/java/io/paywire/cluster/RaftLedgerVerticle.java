@@ -210,15 +210,23 @@ public final class RaftLedgerVerticle extends VerticleBase {
 
   /**
    * This member's Raft state for health and metrics: {@code {"leader": id or null, "term": n,
-   * "leading": bool}}; empty before the member started. Safe from any thread.
+   * "leading": bool, "appliedIndex": n, "batches": n, "head": hex}}, the last three being the
+   * Raft index of the last entry applied here and where this member's journal stands after it
+   * (members that have applied the same entries show the same head); empty before the member
+   * started. Safe from any thread; never waits for an entry being applied.
    */
-  public io.vertx.core.json.JsonObject raftState() {
+  public JsonObject raftState() {
     RaftLedger member = raft;
     if (member == null) {
-      return new io.vertx.core.json.JsonObject();
+      return new JsonObject();
     }
-    return new io.vertx.core.json.JsonObject().put("leader", member.leaderId().orElse(null))
-        .put("term", member.term()).put("leading", member.isLeaderReady());
+    LedgerStateMachine machine = member.stateMachine();
+    JsonObject state = new JsonObject().put("leader", member.leaderId().orElse(null))
+        .put("term", member.term()).put("leading", member.isLeaderReady())
+        .put("appliedIndex", machine.getLastAppliedTermIndex().getIndex());
+    machine.appliedPosition().ifPresent(at -> state
+        .put("batches", at.nextBatchSequence()).put("head", at.headHashHex()));
+    return state;
   }
 
   /** This node's Raft member, once started; for tests in this package. */

@@ -21,7 +21,7 @@ final class ClusterView {
 
   private final ClusterJoin.Joined joined;
   private final ClusterOptions options;
-  /** This member's Raft state: {@code {"leader": id or null, "term": n, "leading": bool}}. */
+  /** This member's Raft state ({@code RaftLedgerVerticle.raftState()}). */
   private volatile Supplier<JsonObject> raft = JsonObject::new;
   private final RecentValue<JsonObject> gaugeView =
       new RecentValue<>(this::toJson, GAUGE_VIEW_NANOS, System::nanoTime);
@@ -55,6 +55,9 @@ final class ClusterView {
         .put("node", joined.nodeId()).put("members", members())
         .put("leader", raftState.getValue("leader"))
         .put("term", raftState.getLong("term", 0L))
-        .put("leading", raftState.getBoolean("leading", false));
+        .put("leading", raftState.getBoolean("leading", false))
+        .put("appliedIndex", raftState.getLong("appliedIndex", 0L))
+        .put("batches", raftState.getLong("batches", 0L))
+        .put("head", raftState.getString("head"));
   }
 }

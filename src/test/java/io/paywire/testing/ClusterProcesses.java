@@ -140,6 +140,11 @@ public final class ClusterProcesses implements AutoCloseable {
           .findFirst().map(c -> c.getJsonObject("data")));
     }
 
+    /** This member's journal head after the last entry it applied, if it answers. */
+    public Optional<String> head() {
+      return clusterView().map(v -> v.getString("head"));
+    }
+
     /** Whether this member says it leads the ledger's Raft group. */
     public boolean leading() {
       return clusterView().map(v -> Boolean.TRUE.equals(v.getBoolean("leading"))).orElse(false);
