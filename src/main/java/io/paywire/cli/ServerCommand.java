@@ -66,6 +66,11 @@ public final class ServerCommand implements Callable<Integer> {
           + "they are also the Raft group (at least 3).")
   String members;
 
+  @Option(names = "--join",
+      description = "With --cluster: join a running cluster's Raft group (its leader adds this "
+          + "member) instead of founding it; --members lists the running members and this one.")
+  boolean join;
+
   @Option(names = "--raft-port", paramLabel = "N",
       description = "With --cluster: the Raft port. Default: the cluster port + 1.")
   Integer raftPort;
@@ -96,7 +101,7 @@ public final class ServerCommand implements Callable<Integer> {
         clusterOptions = new ClusterOptions(clusterHost, clusterPort,
             raftPort != null ? raftPort : clusterPort + ClusterOptions.RAFT_PORT_OFFSET,
             busPort != null ? busPort : clusterPort + ClusterOptions.BUS_PORT_OFFSET,
-            ClusterOptions.parseMembers(members), clusterKeys, hazelcastConfig);
+            ClusterOptions.parseMembers(members), clusterKeys, hazelcastConfig, join);
       }
     } catch (ConfigException e) {
       System.err.println("paywire: configuration: " + e.getMessage());

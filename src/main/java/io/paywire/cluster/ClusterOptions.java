@@ -17,9 +17,17 @@ import java.util.Locale;
  * @param keys the directory of the cluster key ({@link ClusterKeys})
  * @param hazelcastConfig Hazelcast's XML configuration (conf/cluster.xml); the members, the
  *     port and the interface are set from these options over it
+ * @param join {@code --join}: this member joins a running cluster's Raft group (the leader adds
+ *     it) rather than founding the group with the other listed members
  */
 public record ClusterOptions(String host, int port, int raftPort, int busPort,
-    List<HostPort> members, Path keys, Path hazelcastConfig) {
+    List<HostPort> members, Path keys, Path hazelcastConfig, boolean join) {
+
+  /** A member that founds the group with the other listed members. */
+  public ClusterOptions(String host, int port, int raftPort, int busPort, List<HostPort> members,
+      Path keys, Path hazelcastConfig) {
+    this(host, port, raftPort, busPort, members, keys, hazelcastConfig, false);
+  }
 
   /** Hazelcast's default member port. */
   public static final int DEFAULT_PORT = 5701;

@@ -29,6 +29,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.DivisionInfo;
@@ -88,11 +89,15 @@ public final class RaftLedger implements AutoCloseable {
   private final LedgerStateMachine stateMachine;
   private final LedgerOptions options;
   private final RaftSettings settings;
+  /** The TLS parameters of its Raft traffic; null in plaintext (tests only). */
+  private final Parameters parameters;
   /** One proposal at a time: the next is formed on the position the last one left. */
   private final AtomicBoolean proposing = new AtomicBoolean();
 
   private RaftLedger(Member self, RaftGroup group, RaftServer server, RaftClient client,
-      LedgerStateMachine stateMachine, LedgerOptions options, RaftSettings settings) {
+      LedgerStateMachine stateMachine, LedgerOptions options, RaftSettings settings,
+      Parameters parameters) {
+    this.parameters = parameters;
     this.self = self;
     this.group = group;
     this.server = server;
@@ -116,8 +121,21 @@ public final class RaftLedger implements AutoCloseable {
   public static RaftLedger start(Path dataDirectory, LedgerOptions options, Member self,
       List<Member> members, RaftSettings settings, ClusterKeys.KeyFiles clusterKeys)
       throws IOException {
+    return start(dataDirectory, options, self, members, settings, clusterKeys, false);
+  }
+
+  /**
+   * {@link #start(Path, LedgerOptions, Member, List, RaftSettings, ClusterKeys.KeyFiles) Starts}
+   * a member; with {@code joining}, one that joins a running group rather than founding it: its
+   * server starts outside any configuration (it neither campaigns nor votes) until the leader
+   * adds it, which {@link #requestMembership} asks for. Once added, the configuration is stored
+   * in its Raft directory: later starts, joining or not, recover it from there.
+   */
+  public static RaftLedger start(Path dataDirectory, LedgerOptions options, Member self,
+      List<Member> members, RaftSettings settings, ClusterKeys.KeyFiles clusterKeys,
+      boolean joining) throws IOException {
     return start(dataDirectory, options, self, members, settings,
-        RaftTls.load(Objects.requireNonNull(clusterKeys, "clusterKeys")));
+        RaftTls.load(Objects.requireNonNull(clusterKeys, "clusterKeys")), joining);
   }
 
   /**
@@ -127,12 +145,13 @@ public final class RaftLedger implements AutoCloseable {
    */
   static RaftLedger start(Path dataDirectory, LedgerOptions options, Member self,
       List<Member> members, RaftSettings settings) throws IOException {
-    return start(dataDirectory, options, self, members, settings, (RaftTls) null);
+    return start(dataDirectory, options, self, members, settings, (RaftTls) null, false);
   }
 
   /** Starts a member; {@code tls} null is plaintext (tests only). */
   private static RaftLedger start(Path dataDirectory, LedgerOptions options, Member self,
-      List<Member> members, RaftSettings settings, RaftTls tls) throws IOException {
+      List<Member> members, RaftSettings settings, RaftTls tls, boolean joining)
+      throws IOException {
     if (!members.contains(self)) {
       throw new IllegalArgumentException("member " + self.id() + " is not among " + members);
     }
@@ -147,7 +166,8 @@ public final class RaftLedger implements AutoCloseable {
     try {
       server = RaftServer.newBuilder()
           .setServerId(RaftPeerId.valueOf(self.id()))
-          .setGroup(group)
+          // A joining member starts with no configuration: Ratis then waits to be added.
+          .setGroup(joining ? RaftGroup.valueOf(GROUP_ID) : group)
           .setProperties(serverProperties(dataDirectory.resolve("raft"), self, settings))
           .setStateMachine(stateMachine)
           .setOption(RaftStorage.StartupOption.RECOVER)
@@ -163,10 +183,11 @@ public final class RaftLedger implements AutoCloseable {
               settings.requestAttempts(), millis(settings.retrySleep())))
           .build();
       LOG.log(Level.INFO,
-          "event=raft_member_started id={0} address={1}:{2} members={3} tls={4}",
+          "event=raft_member_started id={0} address={1}:{2} members={3} tls={4} joining={5}",
           self.id(), self.host(), String.valueOf(self.port()), members.size(),
-          tls == null ? "off" : "mutual cluster=" + tls.fingerprint());
-      return new RaftLedger(self, group, server, client, stateMachine, options, settings);
+          tls == null ? "off" : "mutual cluster=" + tls.fingerprint(), joining);
+      return new RaftLedger(self, group, server, client, stateMachine, options, settings,
+          parameters);
     } catch (IOException | RuntimeException | Error e) {
       closeQuietly(client);
       closeQuietly(server);
@@ -382,9 +403,64 @@ public final class RaftLedger implements AutoCloseable {
         .orElse("none");
   }
 
-  /** The members of the group, this one included. */
+  /**
+   * Asks the group's leader to add this member to the configuration (Ratis's membership change:
+   * the leader first brings the member up to date, from its log or with a snapshot, then commits
+   * the new configuration). Blocking, one attempt: at most the request timeout times the request
+   * attempts. Succeeds at once when this member is in the configuration already.
+   *
+   * @throws IOException if the change was refused or not confirmed in time (perhaps still under
+   *     way: ask again)
+   */
+  public void requestMembership() throws IOException {
+    RaftPeerId me = RaftPeerId.valueOf(self.id());
+    List<RaftPeer> others = group.getPeers().stream().filter(p -> !p.getId().equals(me)).toList();
+    try (RaftClient admin = RaftClient.newBuilder()
+        .setProperties(clientProperties(settings))
+        .setRaftGroup(RaftGroup.valueOf(GROUP_ID, others))
+        .setParameters(parameters)
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+            settings.requestAttempts(), millis(settings.retrySleep())))
+        .build()) {
+      RaftClientReply reply = admin.admin().setConfiguration(
+          SetConfigurationRequest.Arguments.newBuilder()
+              .setServersInNewConf(List.of(self.peer()))
+              .setMode(SetConfigurationRequest.Mode.ADD)
+              .build());
+      if (!reply.isSuccess()) {
+        throw new IOException("the group did not add " + self.id(), reply.getException());
+      }
+    }
+  }
+
+  /**
+   * The ids of the group's voting members in this member's current configuration (this one
+   * included if it is one); before the member knows any configuration, the listed members.
+   */
+  public List<String> memberIds() {
+    List<String> configured = configuredIds();
+    return configured.isEmpty()
+        ? group.getPeers().stream().map(p -> p.getId().toString()).toList() : configured;
+  }
+
+  /** Whether this member votes in its current configuration (a joining one: once added). */
+  public boolean inConfiguration() {
+    return configuredIds().contains(self.id());
+  }
+
+  /** The voting members of this member's current configuration; empty if it knows none. */
+  private List<String> configuredIds() {
+    try {
+      return server.getDivision(GROUP_ID).getRaftConf().getCurrentPeers().stream()
+          .map(p -> p.getId().toString()).sorted().toList();
+    } catch (IOException | RuntimeException e) {
+      return List.of(); // not started, or closed
+    }
+  }
+
+  /** The members of the group in this member's current configuration, this one included. */
   public int groupSize() {
-    return group.getPeers().size();
+    return memberIds().size();
   }
 
   /** This member's current term. */

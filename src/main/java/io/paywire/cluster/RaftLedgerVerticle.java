@@ -104,16 +104,29 @@ public final class RaftLedgerVerticle extends VerticleBase {
    *     ({@link RaftLedger#start(Path, LedgerOptions, RaftLedger.Member, List, RaftSettings,
    *     ClusterKeys.KeyFiles)}); every member must be given the same. Null only in this
    *     package's tests, for plaintext: a cluster node always passes its key
+   * @param join this member joins a running group (the others in {@code group}) rather than
+   *     founding it: it asks the leader to add it ({@link RaftLedger#requestMembership})
    */
   public record Settings(
       Path dataDirectory, LedgerOptions options, long defaultDepositMinor,
       int maxPendingRequests, RaftLedger.Member self, List<RaftLedger.Member> group,
       RaftSettings raft, long proposalTimeoutMillis, long leadershipCheckMillis,
-      ClusterKeys.KeyFiles clusterKeys) {
+      ClusterKeys.KeyFiles clusterKeys, boolean join) {
 
     /** Below the default {@code ledger.requestTimeoutMillis}, 5 s. */
     public static final long DEFAULT_PROPOSAL_TIMEOUT_MILLIS = 3_000;
     public static final long DEFAULT_LEADERSHIP_CHECK_MILLIS = 200;
+    /** How long a joining member waits between requests to be added to the group. */
+    public static final long JOIN_RETRY_MILLIS = 1_000;
+
+    /** A member that founds the group with the others listed (not {@code join}). */
+    public Settings(Path dataDirectory, LedgerOptions options, long defaultDepositMinor,
+        int maxPendingRequests, RaftLedger.Member self, List<RaftLedger.Member> group,
+        RaftSettings raft, long proposalTimeoutMillis, long leadershipCheckMillis,
+        ClusterKeys.KeyFiles clusterKeys) {
+      this(dataDirectory, options, defaultDepositMinor, maxPendingRequests, self, group, raft,
+          proposalTimeoutMillis, leadershipCheckMillis, clusterKeys, false);
+    }
 
     public Settings {
       Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -129,6 +142,7 @@ public final class RaftLedgerVerticle extends VerticleBase {
           "proposalTimeoutMillis must be 100 to 600000");
       require(leadershipCheckMillis >= 10 && leadershipCheckMillis <= 10_000,
           "leadershipCheckMillis must be 10 to 10000");
+      require(!join || clusterKeys != null, "a joining member runs Raft with the cluster key");
     }
 
     /**
@@ -223,7 +237,8 @@ public final class RaftLedgerVerticle extends VerticleBase {
     LedgerStateMachine machine = member.stateMachine();
     JsonObject state = new JsonObject().put("leader", member.leaderId().orElse(null))
         .put("term", member.term()).put("leading", member.isLeaderReady())
-        .put("appliedIndex", machine.getLastAppliedTermIndex().getIndex());
+        .put("appliedIndex", machine.getLastAppliedTermIndex().getIndex())
+        .put("groupSize", member.groupSize()).put("voting", member.inConfiguration());
     machine.appliedPosition().ifPresent(at -> state
         .put("batches", at.nextBatchSequence()).put("head", at.headHashHex()));
     return state;
@@ -249,9 +264,12 @@ public final class RaftLedgerVerticle extends VerticleBase {
             ? RaftLedger.start(settings.dataDirectory(), settings.options(), settings.self(),
                 settings.group(), settings.raft())
             : RaftLedger.start(settings.dataDirectory(), settings.options(), settings.self(),
-                settings.group(), settings.raft(), settings.clusterKeys()))
+                settings.group(), settings.raft(), settings.clusterKeys(), settings.join()))
         .onSuccess(started -> {
           raft = started;
+          if (settings.join()) {
+            join();
+          }
           raft.onLeadershipChange(() -> context.runOnContext(v -> checkLeadership()));
           leadershipTimer = vertx.setPeriodic(settings.leadershipCheckMillis(),
               id -> checkLeadership());
@@ -291,31 +309,61 @@ public final class RaftLedgerVerticle extends VerticleBase {
   }
 
   /**
+   * Asks the group to add this joining member, again every {@link Settings#JOIN_RETRY_MILLIS}
+   * until it is in the configuration (a request can time out while the leader still brings the
+   * member up to date: the next finds the change under way, then done) or the verticle stops.
+   * Runs on a worker of its own, so the member's Raft worker stays free.
+   */
+  private void join() {
+    if (idle != null) { // stopping
+      return;
+    }
+    vertx.<Boolean>executeBlocking(() -> {
+      if (!raft.inConfiguration()) {
+        raft.requestMembership();
+        return true;
+      }
+      return false;
+    }, false).onComplete(done -> {
+      if (done.succeeded()) {
+        if (done.result()) {
+          LOG.log(Level.INFO, "event=raft_member_added member={0} group={1}",
+              settings.self().id(), raft.memberIds());
+        }
+      } else {
+        LOG.log(Level.WARNING, "event=raft_join_pending member={0} error={1}",
+            settings.self().id(), String.valueOf(done.cause()));
+        vertx.setTimer(Settings.JOIN_RETRY_MILLIS, id -> join());
+      }
+    });
+  }
+
+  /**
    * A leader that stops hands the lead to another member first (Ratis's leadership transfer), so
    * the group has a leader again within a round trip, not after an election timeout. The other
-   * members are tried in the group's order, each for at most
+   * voting members of its configuration are tried in turn, each for at most
    * {@link Settings#proposalTimeoutMillis}; if none takes it, the group elects one as after a crash.
    */
   private void handOver() {
     if (!raft.isLeader()) {
       return;
     }
-    for (RaftLedger.Member other : settings.group()) {
+    for (String other : raft.memberIds()) {
       if (!raft.isLeader()) {
         return; // the lead has passed, perhaps not to the member asked
       }
-      if (other.equals(settings.self())) {
+      if (other.equals(settings.self().id())) {
         continue;
       }
       try {
-        raft.transferLeadership(other.id(),
+        raft.transferLeadership(other,
             java.time.Duration.ofMillis(settings.proposalTimeoutMillis()));
         LOG.log(Level.INFO, "event=raft_lead_handed_over member={0} to={1} term={2}",
-            settings.self().id(), other.id(), raft.term());
+            settings.self().id(), other, raft.term());
         return;
       } catch (java.io.IOException | RuntimeException e) {
         LOG.log(Level.WARNING, "event=raft_hand_over_failed member={0} to={1} error={2}",
-            settings.self().id(), other.id(), e.toString());
+            settings.self().id(), other, e.toString());
       }
     }
   }

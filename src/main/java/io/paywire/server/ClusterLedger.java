@@ -44,7 +44,8 @@ final class ClusterLedger {
     RaftLedgerVerticle verticle = new RaftLedgerVerticle(new RaftLedgerVerticle.Settings(
         settings.dataDirectory(), settings.options(), settings.defaultDepositMinor(),
         settings.maxPendingRequests(), self, group, io.paywire.cluster.RaftSettings.DEFAULTS,
-        proposalTimeout, RaftLedgerVerticle.Settings.DEFAULT_LEADERSHIP_CHECK_MILLIS, keys),
+        proposalTimeout, RaftLedgerVerticle.Settings.DEFAULT_LEADERSHIP_CHECK_MILLIS, keys,
+        cluster.join()),
         Clock.systemUTC(), observer);
     view.raft(verticle::raftState);
     return vertx.deployVerticle(verticle);

@@ -56,6 +56,8 @@ final class ClusterView {
         .put("leader", raftState.getValue("leader"))
         .put("term", raftState.getLong("term", 0L))
         .put("leading", raftState.getBoolean("leading", false))
+        .put("groupSize", raftState.getInteger("groupSize", 0))
+        .put("voting", raftState.getBoolean("voting", false))
         .put("appliedIndex", raftState.getLong("appliedIndex", 0L))
         .put("batches", raftState.getLong("batches", 0L))
         .put("head", raftState.getString("head"));

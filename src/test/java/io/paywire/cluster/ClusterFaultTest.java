@@ -63,6 +63,23 @@ class ClusterFaultTest {
       }
     }
 
+    /** A bank whose clients pay, once the first payment was acknowledged. */
+    static Bank paying(ClusterProcesses cluster) throws Exception {
+      Bank bank = new Bank(cluster);
+      try {
+        bank.start();
+        bank.awaitAckAfter(System.currentTimeMillis());
+        return bank;
+      } catch (Exception | AssertionError e) {
+        try {
+          bank.close();
+        } catch (Exception | AssertionError closing) {
+          e.addSuppressed(closing);
+        }
+        throw e;
+      }
+    }
+
     void start() {
       for (int i = 0; i < ACCOUNTS; i++) {
         int me = i;
@@ -243,15 +260,9 @@ class ClusterFaultTest {
       awaitLeader(cluster);
       Set<String> acknowledged;
       long takeover;
-      try (Bank bank = new Bank(cluster)) {
-        bank.start();
-        bank.awaitAckAfter(System.currentTimeMillis());
-        ClusterProcesses.Member leader = awaitLeader(cluster);
-        long killedAt = System.currentTimeMillis();
-        leader.kill();
-        takeover = bank.awaitAckAfter(killedAt);
+      try (Bank bank = Bank.paying(cluster)) {
+        takeover = killTheLeaderAndRestartIt(cluster, bank);
         System.out.println("takeover after SIGKILL of the leader: " + takeover + " ms");
-        leader.start().awaitReady();
 
         ClusterProcesses.Member follower = cluster.members().stream()
             .filter(m -> m != awaitLeader(cluster)).findFirst().orElseThrow();
@@ -262,11 +273,56 @@ class ClusterFaultTest {
         bank.awaitAckAfter(System.currentTimeMillis());
         acknowledged = Set.copyOf(bank.acknowledged);
       }
-      assertThat(acknowledged).isNotEmpty();
       assertThat(takeover).isLessThan(TAKEOVER.toMillis());
-      assertThat(ClusterProcessTest.verifiedHeads(dir, cluster)).hasSize(1);
-      checkLedgers(cluster, acknowledged);
+      checkStoppedMembers(cluster, acknowledged);
     }
+  }
+
+  /**
+   * A fourth member joins under load ({@code --join}): the leader brings it up to date and adds
+   * it, every member then counts four voters, and the group of four loses its leader and goes on
+   * (a majority of four is three, so the new member's vote and its copy of the log are needed).
+   */
+  @Test
+  void aMemberJoinsUnderLoadCatchesUpAndVotes() throws Exception {
+    try (ClusterProcesses cluster = ClusterProcesses.of(dir, 3).startAll()) {
+      awaitLeader(cluster);
+      Set<String> acknowledged;
+      try (Bank bank = Bank.paying(cluster)) {
+        ClusterProcesses.Member added = cluster.joiner();
+        assertThat(added.start().awaitReady().running()).isTrue();
+        Awaitility.await().atMost(TAKEOVER).until(() -> added.voting()
+            && cluster.members().stream().allMatch(m -> m.groupSize() == 4));
+        bank.awaitAckAfter(System.currentTimeMillis());
+
+        killTheLeaderAndRestartIt(cluster, bank);
+        bank.awaitAckAfter(System.currentTimeMillis());
+        acknowledged = Set.copyOf(bank.acknowledged);
+      }
+      checkStoppedMembers(cluster, acknowledged);
+    }
+  }
+
+  /** Kills the leader (SIGKILL) under load, then starts it again; the takeover's length. */
+  private static long killTheLeaderAndRestartIt(ClusterProcesses cluster, Bank bank)
+      throws Exception {
+    ClusterProcesses.Member leader = awaitLeader(cluster);
+    long killedAt = System.currentTimeMillis();
+    leader.kill();
+    long takeover = bank.awaitAckAfter(killedAt);
+    leader.start().awaitReady();
+    return takeover;
+  }
+
+  /**
+   * Stops every member once they agree, then: every journal verifies with one head, and every
+   * acknowledged transfer is in every member's ledger.
+   */
+  private void checkStoppedMembers(ClusterProcesses cluster, Set<String> acknowledged)
+      throws Exception {
+    assertThat(acknowledged).isNotEmpty();
+    assertThat(ClusterProcessTest.verifiedHeads(dir, cluster)).hasSize(1);
+    checkLedgers(cluster, acknowledged);
   }
 
   @Test
@@ -274,9 +330,7 @@ class ClusterFaultTest {
     try (ClusterProcesses cluster = ClusterProcesses.of(dir, 3).startAll()) {
       awaitLeader(cluster);
       Set<String> acknowledged;
-      try (Bank bank = new Bank(cluster)) {
-        bank.start();
-        bank.awaitAckAfter(System.currentTimeMillis());
+      try (Bank bank = Bank.paying(cluster)) {
         ClusterProcesses.Member old = awaitLeader(cluster);
         long pausedAt = System.currentTimeMillis();
         old.pause();
@@ -308,9 +362,7 @@ class ClusterFaultTest {
     try (ClusterProcesses cluster = ClusterProcesses.of(dir, 3).startAll()) {
       awaitLeader(cluster);
       Set<String> acknowledged;
-      try (Bank bank = new Bank(cluster)) {
-        bank.start();
-        bank.awaitAckAfter(System.currentTimeMillis());
+      try (Bank bank = Bank.paying(cluster)) {
         bank.awaitAckAfter(System.currentTimeMillis());
         for (ClusterProcesses.Member member : cluster.members()) {
           member.kill();
@@ -319,8 +371,7 @@ class ClusterFaultTest {
       }
       cluster.startAll();
       awaitLeader(cluster);
-      assertThat(ClusterProcessTest.verifiedHeads(dir, cluster)).hasSize(1);
-      checkLedgers(cluster, acknowledged);
+      checkStoppedMembers(cluster, acknowledged);
     }
   }
 }

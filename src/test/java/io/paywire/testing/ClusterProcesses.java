@@ -33,17 +33,20 @@ public final class ClusterProcesses implements AutoCloseable {
     public final Path dataDirectory;
     /** {@code --cluster-keys}: null for the shared key, certs/cluster. */
     private final Path keys;
+    /** Started with {@code --join}: it joins the running group rather than founding it. */
+    private final boolean join;
     private ChildJvm jvm;
     private volatile int tlsPort;
     private int httpPort;
     private int managementPort;
     private String fingerprint;
 
-    Member(int index, int clusterPort, Path keys) {
+    Member(int index, int clusterPort, Path keys, boolean join) {
       this.index = index;
       this.clusterPort = clusterPort;
       this.dataDirectory = work.resolve("data-" + index);
       this.keys = keys;
+      this.join = join;
     }
 
     /** Starts the process; {@link #awaitReady} waits for its "ready" line. */
@@ -58,6 +61,9 @@ public final class ClusterProcesses implements AutoCloseable {
           "--compat-port", "-1", "--conf", configFile().toString()));
       if (keys != null) {
         args.addAll(List.of("--cluster-keys", keys.toString()));
+      }
+      if (join) {
+        args.add("--join");
       }
       jvm = ChildJvm.start(work, "io.paywire.Paywire", args.toArray(String[]::new));
       return this;
@@ -145,6 +151,16 @@ public final class ClusterProcesses implements AutoCloseable {
       return clusterView().map(v -> v.getString("head"));
     }
 
+    /** Whether this member says it votes in the ledger's Raft group (its configuration). */
+    public boolean voting() {
+      return clusterView().map(v -> Boolean.TRUE.equals(v.getBoolean("voting"))).orElse(false);
+    }
+
+    /** The size of the Raft group in this member's configuration (0 if it does not answer). */
+    public int groupSize() {
+      return clusterView().map(v -> v.getInteger("groupSize", 0)).orElse(0);
+    }
+
     /** Whether this member says it leads the ledger's Raft group. */
     public boolean leading() {
       return clusterView().map(v -> Boolean.TRUE.equals(v.getBoolean("leading"))).orElse(false);
@@ -190,7 +206,7 @@ public final class ClusterProcesses implements AutoCloseable {
         .put("ledger", new JsonObject().put("defaultDepositMinor", 10_000))
         .encodePrettily());
     for (int i = 0; i < size; i++) {
-      cluster.members.add(cluster.new Member(i, freeTriple(), null));
+      cluster.members.add(cluster.new Member(i, freeTriple(), null, false));
     }
     return cluster;
   }
@@ -214,9 +230,20 @@ public final class ClusterProcesses implements AutoCloseable {
    * {@link #close}.
    */
   public Member outsider(Path keys) throws IOException {
-    Member outsider = new Member(members.size() + outsiders.size(), freeTriple(), keys);
+    Member outsider = new Member(members.size() + outsiders.size(), freeTriple(), keys, false);
     outsiders.add(outsider);
     return outsider;
+  }
+
+  /**
+   * A new member that joins the running group ({@code --join}), with the shared key, its own
+   * data directory and ports; from now on among {@link #members()}, so members started later
+   * list it too. Started by the caller.
+   */
+  public Member joiner() throws IOException {
+    Member joiner = new Member(members.size() + outsiders.size(), freeTriple(), null, true);
+    members.add(joiner);
+    return joiner;
   }
 
   public Member member(int index) {
