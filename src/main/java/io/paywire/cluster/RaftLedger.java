@@ -14,6 +14,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -91,6 +93,13 @@ public final class RaftLedger implements AutoCloseable {
   private final RaftSettings settings;
   /** The TLS parameters of its Raft traffic; null in plaintext (tests only). */
   private final Parameters parameters;
+  /**
+   * Gives up on a proposal not applied here within twice its bound (a member cut off after a
+   * successful reply); one daemon thread, its task cancelled (and dropped) once the proposal
+   * settles. Not {@code CompletableFuture.delayedExecutor}: on a machine of two cores or fewer it
+   * runs each task on a new thread.
+   */
+  private final ScheduledThreadPoolExecutor proposalTimeouts;
   /** One proposal at a time: the next is formed on the position the last one left. */
   private final AtomicBoolean proposing = new AtomicBoolean();
 
@@ -98,6 +107,12 @@ public final class RaftLedger implements AutoCloseable {
       LedgerStateMachine stateMachine, LedgerOptions options, RaftSettings settings,
       Parameters parameters) {
     this.parameters = parameters;
+    this.proposalTimeouts = new ScheduledThreadPoolExecutor(1, task -> {
+      Thread thread = new Thread(task, "paywire-raft-proposal-timeouts-" + self.id());
+      thread.setDaemon(true);
+      return thread;
+    });
+    this.proposalTimeouts.setRemoveOnCancelPolicy(true);
     this.self = self;
     this.group = group;
     this.server = server;
@@ -305,10 +320,10 @@ public final class RaftLedger implements AutoCloseable {
           // member does the same in its turn, which completes the proposal.
         });
     // A member cut off after a successful reply still must not hold its caller forever.
-    CompletableFuture.delayedExecutor(settings.proposalBound().toMillis() * 2,
-            TimeUnit.MILLISECONDS)
-        .execute(() -> stateMachine.abandon(proposal,
-            new TimeoutException("entry not applied here within the bound")));
+    ScheduledFuture<?> timeout = proposalTimeouts.schedule(() -> stateMachine.abandon(proposal,
+            new TimeoutException("entry not applied here within the bound")),
+        settings.proposalBound().toMillis() * 2, TimeUnit.MILLISECONDS);
+    applied.whenComplete((result, error) -> timeout.cancel(false));
     return applied;
   }
 
@@ -480,9 +495,15 @@ public final class RaftLedger implements AutoCloseable {
     return stateMachine;
   }
 
+  /** Proposal timeouts still scheduled (each proposal's, until it settles); for tests. */
+  int pendingProposalTimeouts() {
+    return proposalTimeouts.getQueue().size();
+  }
+
   /** Closes the client, then the server (which takes a last snapshot and closes the ledger). */
   @Override
   public void close() throws IOException {
+    proposalTimeouts.shutdownNow();
     try {
       client.close();
     } finally {
