@@ -1,9 +1,10 @@
 #!/bin/bash
 # Durable PAYs through a three-node cluster next to a single node, same machine, same run
 # (docs/benchmarks.md, "Cluster"). Run from the checkout after `mvn -q -DskipTests package`.
-# Usage: bash docs/bench/cluster-pay.sh [seconds per timed run, default 30] [work dir]
+# Usage: [WARMUP=seconds] bash docs/bench/cluster-pay.sh [seconds per timed run, default 30] [work dir]
 set -euo pipefail
 SECONDS_RUN=${1:-30}
+WARMUP=${WARMUP:-10}   # seconds of load before each timed run (the JIT compiles meanwhile)
 W=${2:-/tmp/paywire-bench-cluster}
 J=$W/paywire.jar
 rm -rf "$W"; mkdir -p "$W"; cp target/paywire.jar "$J"
@@ -26,7 +27,7 @@ java -jar "$J" server --conf n0.json --data-dir "$W/single" > single.log 2>&1 & 
 await_ready single.log
 FP=$(grep '^tls-fingerprint' single.log | cut -d' ' -f3)
 B="java -jar $J bench-client --server-fingerprint $FP --sessions 16 --window 64 --payments ${PAYMENTS:-4000000}"
-$B --port 16100 --seconds 10 --status-url none > single-warm.out 2>&1
+$B --port 16100 --seconds "$WARMUP" --status-url none > single-warm.out 2>&1
 $B --port 16100 --seconds "$SECONDS_RUN" --status-url http://127.0.0.1:18080/health 2>&1 | tee single.out | tail -6
 kill "${PIDS[0]}"; wait "${PIDS[0]}" || true; PIDS=()
 
@@ -42,7 +43,7 @@ done
 for i in 1 2; do await_ready c$i.log; done
 for _ in $(seq 60); do curl -s http://127.0.0.1:18080/health | grep -q '"leader":"m' && break; sleep 1; done
 curl -s http://127.0.0.1:18080/health | grep -o '"leader":"[^"]*"' | head -1
-G=(); for i in 0 1 2; do $B --port 1610$i --seconds 10 --status-url none > warm$i.out 2>&1 & G+=($!); done
+G=(); for i in 0 1 2; do $B --port 1610$i --seconds "$WARMUP" --status-url none > warm$i.out 2>&1 & G+=($!); done
 wait "${G[@]}" || true
 # Generator 0 reads the ledger's status (answered by the leader) before and after: batches.
 G=(); for i in 0 1 2; do
