@@ -35,6 +35,7 @@ import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -458,9 +459,21 @@ public final class RaftLedger implements AutoCloseable {
         ? group.getPeers().stream().map(p -> p.getId().toString()).toList() : configured;
   }
 
-  /** Whether this member votes in its current configuration (a joining one: once added). */
+  /**
+   * Whether this member votes in a settled configuration: one that is committed and not a
+   * change under way (a joining member: once its addition is committed). A change still under
+   * way can be rolled back by a new leader that never had it.
+   */
   public boolean inConfiguration() {
-    return configuredIds().contains(self.id());
+    try {
+      RaftServer.Division division = server.getDivision(GROUP_ID);
+      RaftConfiguration conf = division.getRaftConf();
+      return conf.getPreviousPeers().isEmpty()
+          && conf.getLogEntryIndex() <= division.getRaftLog().getLastCommittedIndex()
+          && conf.getCurrentPeers().stream().anyMatch(p -> p.getId().toString().equals(self.id()));
+    } catch (IOException | RuntimeException e) {
+      return false; // not started, or closed
+    }
   }
 
   /** The voting members of this member's current configuration; empty if it knows none. */

@@ -209,6 +209,8 @@ public final class RaftLedgerVerticle extends VerticleBase {
   private int journalReadsInFlight;
   /** Set when stopping; completed once nothing is in flight any more. */
   private Promise<Void> idle;
+  /** A joining member's request to be added, while one is under way ({@link #join}). */
+  private Future<Void> joinAttempt = Future.succeededFuture();
 
   public RaftLedgerVerticle(Settings settings, Clock clock) {
     this(settings, clock, BatchObserver.NONE);
@@ -294,6 +296,7 @@ public final class RaftLedgerVerticle extends VerticleBase {
     vertx.cancelTimer(leadershipTimer);
     stopServing("the ledger is stopping; retry with the same id", false);
     return idle.future()
+        .compose(v -> joinAttempt.transform(attempt -> Future.<Void>succeededFuture()))
         .compose(v -> raftWorker.executeBlocking(() -> {
           handOver();
           raft.close();
@@ -309,28 +312,26 @@ public final class RaftLedgerVerticle extends VerticleBase {
   }
 
   /**
-   * Asks the group to add this joining member, again every {@link Settings#JOIN_RETRY_MILLIS}
-   * until it is in the configuration (a request can time out while the leader still brings the
-   * member up to date: the next finds the change under way, then done) or the verticle stops.
-   * Runs on a worker of its own, so the member's Raft worker stays free.
+   * Asks the group to add this joining member until the group confirms it is in: a request can
+   * time out while the leader still brings the member up to date (the next then finds the change
+   * under way and is refused, until it is committed), and Ratis confirms at once a member that a
+   * settled configuration holds already. After each failed attempt it waits
+   * {@link Settings#JOIN_RETRY_MILLIS}; it stops when the verticle stops, which waits for the
+   * attempt under way. Runs on a worker of its own, so the member's Raft worker stays free.
    */
   private void join() {
     if (idle != null) { // stopping
       return;
     }
-    vertx.<Boolean>executeBlocking(() -> {
-      if (!raft.inConfiguration()) {
-        raft.requestMembership();
-        return true;
-      }
-      return false;
-    }, false).onComplete(done -> {
+    joinAttempt = vertx.executeBlocking(() -> {
+      raft.requestMembership();
+      return null;
+    }, false);
+    joinAttempt.onComplete(done -> {
       if (done.succeeded()) {
-        if (done.result()) {
-          LOG.log(Level.INFO, "event=raft_member_added member={0} group={1}",
-              settings.self().id(), raft.memberIds());
-        }
-      } else {
+        LOG.log(Level.INFO, "event=raft_member_added member={0} group={1}",
+            settings.self().id(), raft.memberIds());
+      } else if (idle == null) {
         LOG.log(Level.WARNING, "event=raft_join_pending member={0} error={1}",
             settings.self().id(), String.valueOf(done.cause()));
         vertx.setTimer(Settings.JOIN_RETRY_MILLIS, id -> join());
