@@ -367,8 +367,13 @@ public final class RaftLedger implements AutoCloseable {
   // ---- the group -------------------------------------------------------------------------------
 
   private Optional<DivisionInfo> division() {
+    return raftDivision().map(RaftServer.Division::getInfo);
+  }
+
+  /** This member's division of the group; empty before it started or after it closed. */
+  private Optional<RaftServer.Division> raftDivision() {
     try {
-      return Optional.of(server.getDivision(GROUP_ID).getInfo());
+      return Optional.of(server.getDivision(GROUP_ID));
     } catch (IOException e) {
       return Optional.empty();
     }
@@ -450,13 +455,13 @@ public final class RaftLedger implements AutoCloseable {
   }
 
   /**
-   * The ids of the group's voting members in this member's current configuration (this one
-   * included if it is one); before the member knows any configuration, the listed members.
+   * The ids of the group's voting members in this member's current configuration, this one
+   * included if it is one; empty while it knows none (a joining member before the leader reached
+   * it).
    */
   public List<String> memberIds() {
-    List<String> configured = configuredIds();
-    return configured.isEmpty()
-        ? group.getPeers().stream().map(p -> p.getId().toString()).toList() : configured;
+    return raftDivision().map(d -> d.getRaftConf().getCurrentPeers().stream()
+        .map(p -> p.getId().toString()).sorted().toList()).orElse(List.of());
   }
 
   /**
@@ -465,25 +470,11 @@ public final class RaftLedger implements AutoCloseable {
    * way can be rolled back by a new leader that never had it.
    */
   public boolean inConfiguration() {
-    try {
-      RaftServer.Division division = server.getDivision(GROUP_ID);
-      RaftConfiguration conf = division.getRaftConf();
+    return raftDivision().filter(d -> {
+      RaftConfiguration conf = d.getRaftConf();
       return conf.getPreviousPeers().isEmpty()
-          && conf.getLogEntryIndex() <= division.getRaftLog().getLastCommittedIndex()
-          && conf.getCurrentPeers().stream().anyMatch(p -> p.getId().toString().equals(self.id()));
-    } catch (IOException | RuntimeException e) {
-      return false; // not started, or closed
-    }
-  }
-
-  /** The voting members of this member's current configuration; empty if it knows none. */
-  private List<String> configuredIds() {
-    try {
-      return server.getDivision(GROUP_ID).getRaftConf().getCurrentPeers().stream()
-          .map(p -> p.getId().toString()).sorted().toList();
-    } catch (IOException | RuntimeException e) {
-      return List.of(); // not started, or closed
-    }
+          && conf.getLogEntryIndex() <= d.getRaftLog().getLastCommittedIndex();
+    }).isPresent() && memberIds().contains(self.id());
   }
 
   /** The members of the group in this member's current configuration, this one included. */

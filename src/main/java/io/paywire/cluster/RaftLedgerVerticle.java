@@ -226,10 +226,12 @@ public final class RaftLedgerVerticle extends VerticleBase {
 
   /**
    * This member's Raft state for health and metrics: {@code {"leader": id or null, "term": n,
-   * "leading": bool, "appliedIndex": n, "batches": n, "head": hex}}, the last three being the
-   * Raft index of the last entry applied here and where this member's journal stands after it
-   * (members that have applied the same entries show the same head); empty before the member
-   * started. Safe from any thread; never waits for an entry being applied.
+   * "leading": bool, "appliedIndex": n, "groupSize": n, "voting": bool, "batches": n, "head":
+   * hex}}: the Raft index of the last entry applied here, the voting members of this member's
+   * configuration and whether it is one of them ({@link RaftLedger#inConfiguration}), and where
+   * this member's journal stands (members that have applied the same entries show the same
+   * head); empty before the member started. Safe from any thread; never waits for an entry being
+   * applied.
    */
   public JsonObject raftState() {
     RaftLedger member = raft;
