@@ -19,13 +19,16 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -46,8 +49,8 @@ import org.apache.ratis.util.TimeDuration;
 
 /**
  * This node's member of the ledger's Raft group: a Ratis server (gRPC) whose state machine is the
- * node's own {@link LedgerStateMachine}, and a client through which the node, while it leads,
- * proposes batches. Plain Java, no Vert.x: the node's verticles wire it to the event bus. Its
+ * node's own {@link LedgerStateMachine}, to which the node, while it leads, proposes batches, and
+ * a client for confirming the lead and for changes to the group. Plain Java, no Vert.x: the node's verticles wire it to the event bus. Its
  * gRPC traffic, between members and from its client, runs mutual TLS with the cluster key
  * ({@link RaftTls}).
  *
@@ -103,6 +106,13 @@ public final class RaftLedger implements AutoCloseable {
   private final ScheduledThreadPoolExecutor proposalTimeouts;
   /** One proposal at a time: the next is formed on the position the last one left. */
   private final AtomicBoolean proposing = new AtomicBoolean();
+  /**
+   * Who this member's proposals come from, and their call ids: Ratis keys its retry cache by the
+   * pair. Proposals go straight to this member's own server ({@link #propose}), not through a
+   * client, so each gets its own call id here.
+   */
+  private final ClientId proposer = ClientId.randomId();
+  private final AtomicLong proposalCalls = new AtomicLong();
 
   private RaftLedger(Member self, RaftGroup group, RaftServer server, RaftClient client,
       LedgerStateMachine stateMachine, LedgerOptions options, RaftSettings settings,
@@ -305,21 +315,37 @@ public final class RaftLedger implements AutoCloseable {
     // as soon as this one completes, never finds this one still in flight.
     CompletableFuture<List<Executed>> applied = proposal.applied()
         .whenComplete((result, error) -> proposing.set(false));
-    client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(proposal.entry().encode())))
-        .whenComplete((reply, error) -> {
-          if (error != null) {
-            stateMachine.abandon(proposal, error);
-          } else if (!reply.isSuccess()) {
-            stateMachine.abandon(proposal, reply.getException());
-          } else if (LedgerStateMachine.Result.MALFORMED.name().equals(
-              reply.getMessage().getContent().toStringUtf8())) {
-            // No member could read it, so none will complete the proposal: it applied nothing.
-            stateMachine.abandon(proposal, new ProposalNotAppliedException(
-                "every member refused the entry as malformed"));
-          }
-          // Otherwise the entry was applied (or passed over) on the member that answered; this
-          // member does the same in its turn, which completes the proposal.
-        });
+    // Straight to this member's own server: only a leader proposes, and the leader is this
+    // member, so a client's gRPC round trip to itself (over TLS) would only cost CPU. A member
+    // that lost the lead meanwhile replies NotLeader, which abandons the proposal below.
+    RaftClientRequest request = RaftClientRequest.newBuilder()
+        .setClientId(proposer)
+        .setServerId(RaftPeerId.valueOf(self.id()))
+        .setGroupId(GROUP_ID)
+        .setCallId(proposalCalls.incrementAndGet())
+        .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(proposal.entry().encode())))
+        .setType(RaftClientRequest.writeRequestType())
+        .build();
+    CompletableFuture<RaftClientReply> sent;
+    try {
+      sent = server.submitClientRequestAsync(request);
+    } catch (IOException | RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete((reply, error) -> {
+      if (error != null) {
+        stateMachine.abandon(proposal, error);
+      } else if (!reply.isSuccess()) {
+        stateMachine.abandon(proposal, reply.getException());
+      } else if (LedgerStateMachine.Result.MALFORMED.name().equals(
+          reply.getMessage().getContent().toStringUtf8())) {
+        // No member could read it, so none will complete the proposal: it applied nothing.
+        stateMachine.abandon(proposal, new ProposalNotAppliedException(
+            "every member refused the entry as malformed"));
+      }
+      // Otherwise this member applied the entry (or passed over it: its position had passed),
+      // which completed the proposal before Ratis replied.
+    });
     // A member cut off after a successful reply still must not hold its caller forever.
     ScheduledFuture<?> timeout = proposalTimeouts.schedule(() -> stateMachine.abandon(proposal,
             new TimeoutException("entry not applied here within the bound")),
@@ -374,7 +400,7 @@ public final class RaftLedger implements AutoCloseable {
   private Optional<RaftServer.Division> raftDivision() {
     try {
       return Optional.of(server.getDivision(GROUP_ID));
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
   }
@@ -470,11 +496,13 @@ public final class RaftLedger implements AutoCloseable {
    * way can be rolled back by a new leader that never had it.
    */
   public boolean inConfiguration() {
+    RaftPeerId me = RaftPeerId.valueOf(self.id());
     return raftDivision().filter(d -> {
       RaftConfiguration conf = d.getRaftConf();
       return conf.getPreviousPeers().isEmpty()
-          && conf.getLogEntryIndex() <= d.getRaftLog().getLastCommittedIndex();
-    }).isPresent() && memberIds().contains(self.id());
+          && conf.getLogEntryIndex() <= d.getRaftLog().getLastCommittedIndex()
+          && conf.getCurrentPeers().stream().anyMatch(p -> p.getId().equals(me));
+    }).isPresent();
   }
 
   /** The members of the group in this member's current configuration, this one included. */
