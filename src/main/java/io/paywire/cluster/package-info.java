@@ -22,8 +22,9 @@
  * ({@link io.paywire.ledger.Batch#run}) the single node's {@code LedgerVerticle} takes, then one
  * journal write and fsync on this member's own disk. So every member's journal is the same bytes,
  * every directory passes {@code paywire verify} and all head hashes agree. The apply is
- * synchronous: Ratis replies to the proposer only after it returned on the member that answered,
- * and {@link io.paywire.cluster.RaftLedger#propose} completes only once the entry is applied on
+ * synchronous: the leader submits its entry straight to its own Ratis server (no client, no
+ * loopback gRPC), which replies only after the apply returned there, and
+ * {@link io.paywire.cluster.RaftLedger#propose} completes only once the entry is applied on
  * the proposing member itself; an entry is applied only once a majority has it on disk. The
  * proposer forms one entry at a time, each on the position the last one left, as the single node
  * keeps one journal write in flight.
