@@ -98,8 +98,9 @@ public final class RaftLedger implements AutoCloseable {
   /** The TLS parameters of its Raft traffic; null in plaintext (tests only). */
   private final Parameters parameters;
   /**
-   * Gives up on a proposal not applied here within twice its bound (a member cut off after a
-   * successful reply); one daemon thread, its task cancelled (and dropped) once the proposal
+   * Gives up on a proposal not applied here within twice {@link RaftSettings#proposalBound} (a
+   * leader cut off from the others, whose server holds the request until it steps down); one
+   * daemon thread, its task cancelled (and dropped) once the proposal
    * settles. Not {@code CompletableFuture.delayedExecutor}: on a machine of two cores or fewer it
    * runs each task on a new thread.
    */

@@ -11,11 +11,12 @@ import java.time.Duration;
  *     start on this project's two-core machines; 1-2 s does not, and still elects a new leader
  *     within about two seconds of losing one.
  * @param electionTimeoutMax see {@code electionTimeoutMin}
- * @param requestTimeout how long the member's client waits for one attempt at a proposal (Ratis:
- *     3 s). A proposal to a member that stopped fails after this, not after Ratis's default.
- * @param requestAttempts how many times the client sends a proposal before it reports the outcome
- *     unknown; Ratis's default client retries forever. Retries reuse the call id, so Ratis
- *     applies a retried proposal at most once.
+ * @param requestTimeout how long the member's Ratis client waits for one attempt at a request
+ *     (Ratis: 3 s): confirming the lead for reads, handing the lead over, asking to join. Also
+ *     sets how long a proposal may stay unsettled ({@link #proposalBound}).
+ * @param requestAttempts how many times the client sends such a request before it fails; Ratis's
+ *     default client retries forever. Retries reuse the call id, so Ratis carries out a retried
+ *     request at most once.
  * @param retrySleep the pause between two attempts
  * @param snapshotEveryEntries Ratis asks for a snapshot after this many applied entries (Ratis's
  *     automatic snapshots are off by default); each entry is a whole batch, so the default,
@@ -67,7 +68,11 @@ public record RaftSettings(
     require(logPurgeGapEntries >= 1, "logPurgeGapEntries must be at least 1");
   }
 
-  /** The longest a proposal can wait for Ratis: every attempt, and the sleeps between them. */
+  /**
+   * The longest a client request can take: every attempt, and the sleeps between them. A proposal
+   * (submitted straight to the member's own server, not through the client) is given up on after
+   * twice this if it has not settled ({@link RaftLedger#propose}).
+   */
   Duration proposalBound() {
     return requestTimeout.multipliedBy(requestAttempts)
         .plus(retrySleep.multipliedBy(requestAttempts - 1L));
