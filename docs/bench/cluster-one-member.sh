@@ -2,8 +2,10 @@
 # What the clustered path costs with no follower sharing the cores (docs/benchmarks.md,
 # "Cluster"): a single node, then a one-member "cluster" (Raft with fsync and TLS, the clustered
 # event bus with TLS, Hazelcast), same load, same run. A real cluster refuses fewer than three
-# members (ClusterOptions.MIN_MEMBERS), so this builds a scratch copy of the checkout with that
-# limit lowered to 1: an experiment, never a way to run Paywire.
+# members (ClusterOptions.MIN_MEMBERS), so this builds a scratch copy of the last commit (HEAD)
+# with that limit lowered to 1: an experiment, never a way to run Paywire. The generator prepares
+# PAYMENTS commands up front (default 12 million, about 1 GB of its heap): enough for the warm-up
+# and the timed run at the single node's rate.
 # Run from the checkout. Usage: [WARMUP=seconds] bash docs/bench/cluster-one-member.sh [seconds] [work dir]
 set -euo pipefail
 SECONDS_RUN=${1:-30}
@@ -27,7 +29,7 @@ PIDS=()
 trap 'kill "${PIDS[@]}" 2>/dev/null || true' EXIT
 run_load() { # $1: label
   FP=$(grep '^tls-fingerprint' "$1.log" | cut -d' ' -f3)
-  B="java -jar $J bench-client --server-fingerprint $FP --sessions 16 --window 64 --payments ${PAYMENTS:-40000000} --port 16100"
+  B="java -jar $J bench-client --server-fingerprint $FP --sessions 16 --window 64 --payments ${PAYMENTS:-12000000} --port 16100"
   $B --seconds "$WARMUP" --status-url none > "$1-warm.out" 2>&1
   $B --seconds "$SECONDS_RUN" --status-url http://127.0.0.1:18080/health 2>&1 | tee "$1.out" | tail -4
 }

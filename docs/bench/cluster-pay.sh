@@ -26,7 +26,7 @@ echo "== single node"
 java -jar "$J" server --conf n0.json --data-dir "$W/single" > single.log 2>&1 & PIDS+=($!)
 await_ready single.log
 FP=$(grep '^tls-fingerprint' single.log | cut -d' ' -f3)
-B="java -jar $J bench-client --server-fingerprint $FP --sessions 16 --window 64 --payments ${PAYMENTS:-4000000}"
+B="java -jar $J bench-client --server-fingerprint $FP --sessions 16 --window 64 --payments ${PAYMENTS:-12000000}"
 $B --port 16100 --seconds "$WARMUP" --status-url none > single-warm.out 2>&1
 $B --port 16100 --seconds "$SECONDS_RUN" --status-url http://127.0.0.1:18080/health 2>&1 | tee single.out | tail -6
 kill "${PIDS[0]}"; wait "${PIDS[0]}" || true; PIDS=()

@@ -50,9 +50,9 @@ import org.apache.ratis.util.TimeDuration;
 /**
  * This node's member of the ledger's Raft group: a Ratis server (gRPC) whose state machine is the
  * node's own {@link LedgerStateMachine}, to which the node, while it leads, proposes batches, and
- * a client for confirming the lead and for changes to the group. Plain Java, no Vert.x: the node's verticles wire it to the event bus. Its
- * gRPC traffic, between members and from its client, runs mutual TLS with the cluster key
- * ({@link RaftTls}).
+ * a Ratis client for confirming and handing over the lead. Plain Java, no Vert.x: the node's
+ * verticles wire it to the event bus. Its gRPC traffic, between members and from its client,
+ * runs mutual TLS with the cluster key ({@link RaftTls}).
  *
  * <p>A node's data directory holds {@code ledger/} (the ledger, which {@code paywire verify}
  * checks like a single node's) and {@code raft/} (Ratis's log and metadata).
@@ -347,7 +347,8 @@ public final class RaftLedger implements AutoCloseable {
       // Otherwise this member applied the entry (or passed over it: its position had passed),
       // which completed the proposal before Ratis replied.
     });
-    // A member cut off after a successful reply still must not hold its caller forever.
+    // A request its server never answers (a leader cut off from the others, until it steps
+    // down) still must not hold the caller forever.
     ScheduledFuture<?> timeout = proposalTimeouts.schedule(() -> stateMachine.abandon(proposal,
             new TimeoutException("entry not applied here within the bound")),
         settings.proposalBound().toMillis() * 2, TimeUnit.MILLISECONDS);

@@ -12,8 +12,8 @@ import java.time.Duration;
  *     within about two seconds of losing one.
  * @param electionTimeoutMax see {@code electionTimeoutMin}
  * @param requestTimeout how long the member's Ratis client waits for one attempt at a request
- *     (Ratis: 3 s): confirming the lead for reads, handing the lead over, asking to join. Also
- *     sets how long a proposal may stay unsettled ({@link #proposalBound}).
+ *     (Ratis: 3 s): confirming the lead for reads, handing the lead over, asking to join. A
+ *     proposal may stay unsettled twice {@link #proposalBound}, which this sets.
  * @param requestAttempts how many times the client sends such a request before it fails; Ratis's
  *     default client retries forever. Retries reuse the call id, so Ratis carries out a retried
  *     request at most once.
