@@ -12,6 +12,7 @@ SECONDS_RUN=${1:-30}
 WARMUP=${WARMUP:-60}
 W=${2:-/tmp/paywire-bench-one}
 CONF=$(pwd)/conf/cluster.xml
+source docs/bench/lib.sh
 rm -rf "$W"; mkdir -p "$W/src"
 git archive HEAD | tar -x -C "$W/src"
 sed -i 's/MIN_MEMBERS = 3;/MIN_MEMBERS = 1;/' "$W/src/src/main/java/io/paywire/cluster/ClusterOptions.java"
@@ -19,12 +20,7 @@ grep -q 'MIN_MEMBERS = 1;' "$W/src/src/main/java/io/paywire/cluster/ClusterOptio
 (cd "$W/src" && mvn -B -q -DskipTests package)
 J=$W/paywire.jar; cp "$W/src/target/paywire.jar" "$J"
 cd "$W"
-TEXT='"text": {"maxCommandsPerSecond": 1000000, "commandBurst": 100000, "maxConnections": 25000, "maxConnectionsPerAddress": 25000}'
-cat > n0.json <<JSON
-{"node": {"host": "127.0.0.1", "tlsPort": 16100, "httpPort": 16440, "compatPort": -1, "managementPort": 18080},
- "tls": {"certsDirectory": "$W/certs"}, $TEXT}
-JSON
-await_ready() { for _ in $(seq 120); do grep -q '^ready' "$1" && return 0; sleep 1; done; echo "no ready in $1"; exit 1; }
+write_node_conf 0 "$W/certs"
 PIDS=()
 trap 'kill "${PIDS[@]}" 2>/dev/null || true' EXIT
 run_load() { # $1: label

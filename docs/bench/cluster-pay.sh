@@ -9,16 +9,9 @@ W=${2:-/tmp/paywire-bench-cluster}
 J=$W/paywire.jar
 rm -rf "$W"; mkdir -p "$W"; cp target/paywire.jar "$J"
 CONF=$(pwd)/conf/cluster.xml
+source docs/bench/lib.sh
 cd "$W"
-# Pacing and per-address limits raised: a benchmark sends faster than a person, from one address.
-TEXT='"text": {"maxCommandsPerSecond": 1000000, "commandBurst": 100000, "maxConnections": 25000, "maxConnectionsPerAddress": 25000}'
-for i in 0 1 2; do
-  cat > n$i.json <<JSON
-{"node": {"host": "127.0.0.1", "tlsPort": 1610$i, "httpPort": 1644$i, "compatPort": -1, "managementPort": 1808$i},
- "tls": {"certsDirectory": "$W/certs"}, $TEXT}
-JSON
-done
-await_ready() { for _ in $(seq 120); do grep -q '^ready' "$1" && return 0; sleep 1; done; echo "no ready in $1"; exit 1; }
+for i in 0 1 2; do write_node_conf $i "$W/certs"; done
 PIDS=()
 trap 'kill "${PIDS[@]}" 2>/dev/null || true' EXIT
 

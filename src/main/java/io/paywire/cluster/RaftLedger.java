@@ -89,6 +89,8 @@ public final class RaftLedger implements AutoCloseable {
   }
 
   private final Member self;
+  /** {@code self}'s id as Ratis names it. */
+  private final RaftPeerId selfId;
   private final RaftGroup group;
   private final RaftServer server;
   private final RaftClient client;
@@ -98,11 +100,11 @@ public final class RaftLedger implements AutoCloseable {
   /** The TLS parameters of its Raft traffic; null in plaintext (tests only). */
   private final Parameters parameters;
   /**
-   * Gives up on a proposal not applied here within twice {@link RaftSettings#proposalBound} (a
-   * leader cut off from the others, whose server holds the request until it steps down); one
-   * daemon thread, its task cancelled (and dropped) once the proposal
-   * settles. Not {@code CompletableFuture.delayedExecutor}: on a machine of two cores or fewer it
-   * runs each task on a new thread.
+   * Gives up on a proposal not applied here within {@link RaftSettings#proposalGiveUp} (a leader
+   * cut off from the others, whose server holds the request until it steps down); one daemon
+   * thread, its task cancelled (and dropped) once the proposal settles. Not
+   * {@code CompletableFuture.delayedExecutor}: on a machine of two cores or fewer it runs each
+   * task on a new thread.
    */
   private final ScheduledThreadPoolExecutor proposalTimeouts;
   /** One proposal at a time: the next is formed on the position the last one left. */
@@ -126,6 +128,7 @@ public final class RaftLedger implements AutoCloseable {
     });
     this.proposalTimeouts.setRemoveOnCancelPolicy(true);
     this.self = self;
+    this.selfId = RaftPeerId.valueOf(self.id());
     this.group = group;
     this.server = server;
     this.client = client;
@@ -321,7 +324,7 @@ public final class RaftLedger implements AutoCloseable {
     // that lost the lead meanwhile replies NotLeader, which abandons the proposal below.
     RaftClientRequest request = RaftClientRequest.newBuilder()
         .setClientId(proposer)
-        .setServerId(RaftPeerId.valueOf(self.id()))
+        .setServerId(selfId)
         .setGroupId(GROUP_ID)
         .setCallId(proposalCalls.incrementAndGet())
         .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(proposal.entry().encode())))
@@ -351,7 +354,7 @@ public final class RaftLedger implements AutoCloseable {
     // down) still must not hold the caller forever.
     ScheduledFuture<?> timeout = proposalTimeouts.schedule(() -> stateMachine.abandon(proposal,
             new TimeoutException("entry not applied here within the bound")),
-        settings.proposalBound().toMillis() * 2, TimeUnit.MILLISECONDS);
+        settings.proposalGiveUp().toMillis(), TimeUnit.MILLISECONDS);
     applied.whenComplete((result, error) -> timeout.cancel(false));
     return applied;
   }
@@ -375,9 +378,8 @@ public final class RaftLedger implements AutoCloseable {
       return CompletableFuture.failedFuture(new ProposalNotAppliedException(
           "member " + self.id() + " does not lead the ledger's group"));
     }
-    RaftPeerId me = RaftPeerId.valueOf(self.id());
-    return client.async().sendReadOnlyUnordered(Message.EMPTY, me).thenApply(reply -> {
-      if (!reply.isSuccess() || !me.equals(reply.getServerId())) {
+    return client.async().sendReadOnlyUnordered(Message.EMPTY, selfId).thenApply(reply -> {
+      if (!reply.isSuccess() || !selfId.equals(reply.getServerId())) {
         throw new java.util.concurrent.CompletionException(new IOException(
             "member " + self.id() + " could not confirm that it leads",
             reply.getException()));
@@ -462,8 +464,7 @@ public final class RaftLedger implements AutoCloseable {
    *     way: ask again)
    */
   public void requestMembership() throws IOException {
-    RaftPeerId me = RaftPeerId.valueOf(self.id());
-    List<RaftPeer> others = group.getPeers().stream().filter(p -> !p.getId().equals(me)).toList();
+    List<RaftPeer> others = group.getPeers().stream().filter(p -> !p.getId().equals(selfId)).toList();
     try (RaftClient admin = RaftClient.newBuilder()
         .setProperties(clientProperties(settings))
         .setRaftGroup(RaftGroup.valueOf(GROUP_ID, others))
@@ -498,12 +499,11 @@ public final class RaftLedger implements AutoCloseable {
    * way can be rolled back by a new leader that never had it.
    */
   public boolean inConfiguration() {
-    RaftPeerId me = RaftPeerId.valueOf(self.id());
     return raftDivision().filter(d -> {
       RaftConfiguration conf = d.getRaftConf();
       return conf.getPreviousPeers().isEmpty()
           && conf.getLogEntryIndex() <= d.getRaftLog().getLastCommittedIndex()
-          && conf.getCurrentPeers().stream().anyMatch(p -> p.getId().equals(me));
+          && conf.getCurrentPeers().stream().anyMatch(p -> p.getId().equals(selfId));
     }).isPresent();
   }
 

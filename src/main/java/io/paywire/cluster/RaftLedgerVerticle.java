@@ -68,11 +68,10 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>A proposal that fails, or does not complete within {@link Settings#proposalTimeoutMillis},
  * fails its requests as unavailable. Until it settles (Ratis fails it, or the member gives up
- * on it after twice {@link RaftSettings}' bound), no further proposal can be formed on the
- * position it left, so requests meanwhile fail at once as unavailable instead of waiting behind
- * it. A member that no
- * longer leads can only see its proposal fail or, if a majority committed it after all, applied:
- * it never answers a write from anything but its own apply of a committed entry.
+ * on it: {@link RaftSettings#proposalGiveUp}), no further proposal can be formed on the position
+ * it left, so requests meanwhile fail at once as unavailable instead of waiting behind it. A
+ * member that no longer leads can only see its proposal fail or, if a majority committed it after
+ * all, applied: it never answers a write from anything but its own apply of a committed entry.
  *
  * <p>Threading: all fields are used on this verticle's event loop. Proposing and reading the
  * state take the state machine's lock, which an apply or a snapshot may hold for a while, so they

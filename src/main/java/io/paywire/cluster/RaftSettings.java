@@ -12,8 +12,8 @@ import java.time.Duration;
  *     within about two seconds of losing one.
  * @param electionTimeoutMax see {@code electionTimeoutMin}
  * @param requestTimeout how long the member's Ratis client waits for one attempt at a request
- *     (Ratis: 3 s): confirming the lead for reads, handing the lead over, asking to join. A
- *     proposal may stay unsettled twice {@link #proposalBound}, which this sets.
+ *     (Ratis: 3 s): confirming the lead for reads, handing the lead over, asking to join. It
+ *     also sets how long a proposal may stay unsettled ({@link #proposalGiveUp}).
  * @param requestAttempts how many times the client sends such a request before it fails; Ratis's
  *     default client retries forever. Retries reuse the call id, so Ratis carries out a retried
  *     request at most once.
@@ -68,14 +68,19 @@ public record RaftSettings(
     require(logPurgeGapEntries >= 1, "logPurgeGapEntries must be at least 1");
   }
 
-  /**
-   * The longest a client request can take: every attempt, and the sleeps between them. A proposal
-   * (submitted straight to the member's own server, not through the client) is given up on after
-   * twice this if it has not settled ({@link RaftLedger#propose}).
-   */
-  Duration proposalBound() {
+  /** The longest a request through the member's Ratis client can take: every attempt and sleep. */
+  Duration clientRequestBound() {
     return requestTimeout.multipliedBy(requestAttempts)
         .plus(retrySleep.multipliedBy(requestAttempts - 1L));
+  }
+
+  /**
+   * When a proposal (submitted straight to the member's own server, not through the client) that
+   * has not settled is given up on ({@link RaftLedger#propose}): twice the client's bound, so a
+   * server that steps down, or a commit that is merely slow, settles it first.
+   */
+  Duration proposalGiveUp() {
+    return clientRequestBound().multipliedBy(2);
   }
 
   private static void require(boolean condition, String message) {
