@@ -7,7 +7,8 @@ write_node_conf() {
   cat > "n$1.json" <<JSON
 {"node": {"host": "127.0.0.1", "tlsPort": 1610$1, "httpPort": 1644$1, "compatPort": -1, "managementPort": 1808$1},
  "tls": {"certsDirectory": "$2"},
- "text": {"maxCommandsPerSecond": 1000000, "commandBurst": 100000, "maxConnections": 25000, "maxConnectionsPerAddress": 25000}}
+ "text": {"maxCommandsPerSecond": 1000000, "commandBurst": 100000, "maxConnections": 25000, "maxConnectionsPerAddress": 25000},
+ "session": {"openingDeposit": "stated", "registrationsPerMinute": 1000000}}
 JSON
 }
 

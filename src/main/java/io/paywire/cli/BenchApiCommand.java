@@ -50,7 +50,7 @@ import picocli.CommandLine.Option;
         "Setup, untimed: --accounts key pairs of --key-type, each registered with an encrypted "
             + "POST /register (AES-128-GCM) under a fresh name, then --payments bodies and their "
             + "JWTs (tha, iat, exp) signed in advance, payer i paying payer i+1.",
-        "The node limits registrations per address and minute (http.registrationsPerMinute): "
+        "The node limits registrations per address and minute (session.registrationsPerMinute): "
             + "raise it in the node's configuration for a run, as docs/benchmarks.md shows."})
 public final class BenchApiCommand implements Callable<Integer> {
 
@@ -104,7 +104,7 @@ public final class BenchApiCommand implements Callable<Integer> {
             null)).status;
         if (status != 201) {
           throw new IllegalStateException("register " + names[i] + ": HTTP " + status
-              + " (raise http.registrationsPerMinute for the run)");
+              + " (raise session.registrationsPerMinute for the run)");
         }
       }
       long t1 = System.nanoTime();

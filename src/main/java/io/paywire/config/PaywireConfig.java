@@ -38,7 +38,6 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
    * The HTTPS API (docs/api.md). Rates are per client address (IPv6 by /64) and per minute.
    *
    * @param maxBodyBytes a larger request body is refused with 413
-   * @param registrationsPerMinute {@code POST /register} requests an address may make
    * @param challengesPerMinute {@code POST /auth/challenge} requests an address may make
    * @param loginsPerMinute {@code POST /auth/login} requests an address may make
    * @param sessionTokenSeconds lifetime of a session token (at most 900)
@@ -60,7 +59,7 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
    *     last socket closed, unless a socket authenticates for it again (a page reload): a
    *     browser user is online while its console is connected
    */
-  public record Http(int maxBodyBytes, int registrationsPerMinute, int challengesPerMinute,
+  public record Http(int maxBodyBytes, int challengesPerMinute,
       int loginsPerMinute, int sessionTokenSeconds, int maxSessionTokens, int clockSkewSeconds,
       int maxPageSize, int idleTimeoutSeconds, List<String> allowedOrigins,
       int webSocketAuthTimeoutSeconds, int maxWebSocketMessageBytes, int maxWebSockets,
@@ -86,13 +85,24 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
    * The session core, shared by every entry point.
    *
    * @param challengeTtlSeconds how long a login nonce (proof of key by signature) stays valid
-   * @param maxOutstandingChallenges nonces kept at most; the oldest go first
+   * @param maxOutstandingChallenges live nonces kept at most; beyond, new ones are refused
+   *     (busy) until some expire or are used
    * @param maxCachedKeys registered public keys kept decoded in memory
-   * @param maxThrottledAddresses client addresses (and address-name pairs) whose failed logins
-   *     are remembered, each; beyond it the least recently failing are forgotten
+   * @param maxThrottledAddresses client addresses (and address-name pairs) each rate limit
+   *     remembers at once; beyond, new ones are refused until some budget is whole again
+   * @param registrationsPerMinute registrations per client address, on every entry point
+   * @param openingDeposit how an account's opening balance is chosen: {@code fixed}
+   *     (ledger.defaultDepositMinor, whatever the client states) or {@code stated} (as the
+   *     client states, up to ledger.maxDepositMinor)
+   * @param signatureThreads worker threads that check payment and login signatures
+   * @param maxQueuedSignatureChecks checks waiting or running at most; beyond, refused (busy)
+   * @param registrationThreads worker threads that open registrations (RSA, AES, Argon2id)
+   * @param maxQueuedRegistrations registrations waiting or running at most; beyond, refused
    */
   public record Session(int challengeTtlSeconds, int maxOutstandingChallenges,
-      int maxCachedKeys, int maxThrottledAddresses) {}
+      int maxCachedKeys, int maxThrottledAddresses, int registrationsPerMinute,
+      String openingDeposit, int signatureThreads,
+      int maxQueuedSignatureChecks, int registrationThreads, int maxQueuedRegistrations) {}
 
   /**
    * The server's TLS identity.
@@ -248,16 +258,29 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         compat.number("partialMessageTimeoutMillis", 2_000, 100, 60_000));
     compat.finish();
 
+    String deposits = session.string("openingDeposit", "fixed");
+    if (!deposits.equals("fixed") && !deposits.equals("stated")) {
+      throw new ConfigException("session.openingDeposit must be \"fixed\" or \"stated\"");
+    }
+    int signatureThreads = (int) session.number("signatureThreads", 2, 1, 64);
+    int registrationThreads = (int) session.number("registrationThreads", 1, 1, 64);
     Session sessionConfig = new Session(
         (int) session.number("challengeTtlSeconds", 60, 5, 3_600),
         (int) session.number("maxOutstandingChallenges", 100_000, 100, 10_000_000),
         (int) session.number("maxCachedKeys", 100_000, 100, 10_000_000),
-        (int) session.number("maxThrottledAddresses", 100_000, 100, 10_000_000));
+        (int) session.number("maxThrottledAddresses", 100_000, 100, 10_000_000),
+        (int) session.number("registrationsPerMinute", 30, 1, 1_000_000),
+        deposits,
+        signatureThreads,
+        (int) session.number("maxQueuedSignatureChecks", 4_096, signatureThreads, 1_000_000),
+        registrationThreads,
+        (int) session.number("maxQueuedRegistrations", 32, registrationThreads, 100_000));
     session.finish();
 
+    http.retired("registrationsPerMinute", "moved to session.registrationsPerMinute, which "
+        + "holds on every entry point");
     Http httpConfig = new Http(
         (int) http.number("maxBodyBytes", 16_384, 1_024, 1 << 20),
-        (int) http.number("registrationsPerMinute", 30, 1, 1_000_000),
         (int) http.number("challengesPerMinute", 120, 1, 1_000_000),
         (int) http.number("loginsPerMinute", 60, 1, 1_000_000),
         (int) http.number("sessionTokenSeconds", 900, 5, 900),

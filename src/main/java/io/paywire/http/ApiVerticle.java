@@ -14,7 +14,6 @@ import io.paywire.protocol.SignedText;
 import io.paywire.net.ConnectionGate;
 import io.paywire.net.ServerIdentity;
 import io.paywire.net.TlsServerOptions;
-import io.paywire.session.Enrollment;
 import io.paywire.session.Payment;
 import io.paywire.session.Peer;
 import io.paywire.session.Proof;
@@ -47,6 +46,7 @@ import io.vertx.openapi.validation.ValidatorException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.security.PrivateKey;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -85,22 +85,9 @@ public final class ApiVerticle extends VerticleBase {
   static final JsonObject REGISTRATION_REFUSED = ApiError.body("REGISTRATION_REFUSED",
       "the registration could not be decrypted, read or admitted");
 
-  /** Node-wide rate windows per kind of request. */
-  public record Rates(AddressRates register, AddressRates challenge, AddressRates login) {
-
-    public static Rates of(PaywireConfig.Http limits, int maxAddresses) {
-      return new Rates(
-          new AddressRates(limits.registrationsPerMinute(), maxAddresses,
-              System::currentTimeMillis),
-          new AddressRates(limits.challengesPerMinute(), maxAddresses, System::currentTimeMillis),
-          new AddressRates(limits.loginsPerMinute(), maxAddresses, System::currentTimeMillis));
-    }
-  }
-
   /**
    * Everything an instance needs; all of it node-wide.
    *
-   * @param enrollment who may register, or null for anyone
    * @param challengeTtlSeconds how long a login nonce lives (session.challengeTtlSeconds)
    * @param webSockets the live channel's open sockets, bounded by http.maxWebSockets
    * @param cluster a cluster member's own view for {@code /health}, or null on a single node
@@ -108,7 +95,7 @@ public final class ApiVerticle extends VerticleBase {
   public record Settings(String host, int port, PaywireConfig.Http limits,
       int handshakeTimeoutSeconds, ServerIdentity identity, SSLEngineOptions engine,
       Sessions.Shared sessions, SessionTokens tokens, KeyPair registrationKeys,
-      Enrollment enrollment, Rates rates, PrometheusMeterRegistry metrics,
+      PrometheusMeterRegistry metrics,
       long ledgerTimeoutMillis, int challengeTtlSeconds, ConnectionGate webSockets,
       java.util.function.Supplier<JsonObject> cluster) {}
 
@@ -214,15 +201,14 @@ public final class ApiVerticle extends VerticleBase {
       } else if (ctx.statusCode() == 400 || ctx.failure() instanceof ValidatorException) {
         // Even the envelope's shape tells nothing: the same reply after the same work (and the
         // same rate, or malformed bodies would buy that work for free).
-        if (limited(ctx, settings.rates().register(), ip(ctx))) {
-          refuseRegistration(ctx, new JsonObject());
-        }
+        register(ctx, new JsonObject());
       } else {
         ctx.next();
       }
     });
     Router router = builder.createRouter();
-    ConsoleRoutes.mount(router, new ConsoleRoutes.Settings(settings.enrollment() != null,
+    ConsoleRoutes.mount(router, new ConsoleRoutes.Settings(
+        settings.sessions().registration().enrollment() != null,
         settings.limits().sessionTokenSeconds(), settings.limits().maxPageSize()));
     router.errorHandler(404, ctx -> ApiError.send(ctx, 404, ApiError.NOT_FOUND, "no such route"));
     router.errorHandler(405, ctx -> ApiError.send(ctx, 405, ApiError.METHOD_NOT_ALLOWED,
@@ -327,60 +313,48 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void register(RoutingContext ctx) {
-    String ip = ip(ctx);
-    if (!limited(ctx, settings.rates().register(), ip)) {
-      return;
-    }
-    JsonObject body = body(ctx);
-    open(body).onComplete(opened -> {
-          EncryptedRegistration.Request request = opened.succeeded() ? opened.result() : null;
-          if (request == null) {
-            ApiError.send(ctx, 400, REGISTRATION_REFUSED);
-            return;
-          }
-          Session session = sessions.open(new Peer(VIA, ip, null));
-          session.register(request.name(), request.deposit(), request.publicKey())
-              .onComplete(done -> {
-                session.close();
-                if (done.failed()) {
-                  ctx.fail(done.cause());
-                } else if (done.result() instanceof Result.Ok<LedgerViews.Registration> ok) {
-                  LedgerViews.Account account = ok.value().account();
-                  send(ctx, 201, account(account, true));
-                } else {
-                  refused(ctx, ((Result.Refused<?>) done.result()).refusal(), null);
-                }
-              });
-        });
+    register(ctx, body(ctx));
   }
 
-  /** Opens a registration body on a worker: RSA, AES and, with enrollment, Argon2. */
-  private Future<EncryptedRegistration.Request> open(JsonObject body) {
-    return vertx.executeBlocking(() -> EncryptedRegistration.open(body,
-        settings.registrationKeys().getPrivate(), settings.enrollment()), false);
-  }
-
-  /** The one registration refusal, after the work of opening {@code body} (which fails). */
-  private void refuseRegistration(RoutingContext ctx, JsonObject body) {
-    open(body).onComplete(done -> ApiError.send(ctx, 400, REGISTRATION_REFUSED));
+  /**
+   * Registers from an encrypted body. The session core rates the address first, then opens the
+   * body on its registration workers (RSA, AES and, with enrollment, Argon2id), and decides.
+   * Whatever keeps a body from opening or being admitted gets the one refusal after the same
+   * work, the contract's refusals included ({@link #router}).
+   */
+  private void register(RoutingContext ctx, JsonObject body) {
+    Session session = sessions.open(new Peer(VIA, ip(ctx), null));
+    PrivateKey key = settings.registrationKeys().getPrivate();
+    session.register(() -> EncryptedRegistration.open(body, key)).onComplete(done -> {
+      session.close();
+      if (done.failed()) {
+        ctx.fail(done.cause());
+      } else if (done.result() instanceof Result.Ok<LedgerViews.Registration> ok) {
+        send(ctx, 201, account(ok.value().account(), true));
+      } else {
+        Refusal refusal = ((Result.Refused<?>) done.result()).refusal();
+        if (Refusal.REGISTRATION_REFUSED.equals(refusal.code())) {
+          ApiError.send(ctx, 400, REGISTRATION_REFUSED);
+        } else {
+          refused(ctx, refusal, null);
+        }
+      }
+    });
   }
 
   private void challenge(RoutingContext ctx) {
-    if (!limited(ctx, settings.rates().challenge(), ip(ctx))) {
-      return;
+    Result<byte[]> nonce = sessions.challenge(body(ctx).getString("name"), ip(ctx));
+    if (nonce instanceof Result.Ok<byte[]> ok) {
+      send(ctx, 200, new JsonObject()
+          .put("nonce", Base64.getEncoder().encodeToString(ok.value()))
+          .put("expiresInSeconds", settings.challengeTtlSeconds()));
+    } else {
+      refused(ctx, ((Result.Refused<?>) nonce).refusal(), null);
     }
-    String name = body(ctx).getString("name");
-    byte[] nonce = sessions.challenge(name);
-    send(ctx, 200, new JsonObject()
-        .put("nonce", Base64.getEncoder().encodeToString(nonce))
-        .put("expiresInSeconds", settings.challengeTtlSeconds()));
   }
 
   private void login(RoutingContext ctx) {
     String ip = ip(ctx);
-    if (!limited(ctx, settings.rates().login(), ip)) {
-      return;
-    }
     if (settings.tokens().full()) {
       ApiError.send(ctx, 503, ApiError.UNAVAILABLE, "too many live logins on this node");
       return;
@@ -647,16 +621,6 @@ public final class ApiVerticle extends VerticleBase {
     return login.onOwner(vertx.getOrCreateContext(), call);
   }
 
-  private boolean limited(RoutingContext ctx, AddressRates rates, String ip) {
-    if (rates.tryAcquire(ip)) {
-      return true;
-    }
-    ctx.response().putHeader("Retry-After", Long.toString(rates.retryAfterSeconds(ip)));
-    ApiError.send(ctx, 429, ApiError.RATE_LIMITED, "too many requests from this address; "
-        + "retry later");
-    return false;
-  }
-
   private <T> void readRefused(RoutingContext ctx, io.vertx.core.AsyncResult<Result<T>> done) {
     if (done.failed()) {
       ApiError.send(ctx, 503, ApiError.UNAVAILABLE, "no answer");
@@ -667,6 +631,9 @@ public final class ApiVerticle extends VerticleBase {
 
   /** A refusal of the session core or the ledger, with the status that fits its code. */
   private static void refused(RoutingContext ctx, Refusal refusal, TransferId id) {
+    if (refusal.retryAfterSeconds() > 0) {
+      ctx.response().putHeader("Retry-After", Long.toString(refusal.retryAfterSeconds()));
+    }
     JsonObject body = ApiError.body(refusal.code(), refusal.reason());
     if (id != null) {
       body.put("id", id.toString());
@@ -680,9 +647,10 @@ public final class ApiVerticle extends VerticleBase {
       case Refusal.LOGIN_FIRST, Refusal.KEY_PROOF_REQUIRED -> 401;
       case Refusal.NOT_PAYEE -> 403;
       case "UNKNOWN_ACCOUNT", LedgerApi.UNKNOWN_TRANSFER -> 404;
+      case Refusal.ENROLLMENT_REQUIRED -> 403;
       case "INSUFFICIENT_FUNDS", "ID_REUSED", "NAME_TAKEN", "KEY_TAKEN",
           Refusal.ALREADY_ONLINE, Refusal.ALREADY_LOGGED_IN -> 409;
-      case "OVERLOADED" -> 429;
+      case "OVERLOADED", Refusal.RATE_LIMITED, Refusal.BUSY -> 429;
       case Refusal.UNAVAILABLE, "LEDGER_FULL", "SUPPLY_EXHAUSTED", Refusal.CLOSED -> 503;
       default -> 400;
     };

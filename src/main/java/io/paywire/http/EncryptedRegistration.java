@@ -4,7 +4,7 @@ import io.paywire.crypto.Pem;
 import io.paywire.crypto.PublicKeys;
 import io.paywire.crypto.RegistrationCipher;
 import io.paywire.ledger.AccountName;
-import io.paywire.session.Enrollment;
+import io.paywire.session.Session;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
@@ -17,27 +17,26 @@ import java.util.Base64;
  *
  * <p>One answer for every failure, after the same work: whatever is wrong (base64, the RSA block,
  * the IV, the padding, the JSON, a field, the key, the enrollment pair), {@link #open} returns
- * null, having done one RSA decryption, one AES decryption and, when enrollment is on, one
- * Argon2 hash. That is what keeps CBC's padding check from leaking through later steps.
+ * null, having done one RSA decryption and one AES decryption; the session core then does one
+ * Argon2 hash when enrollment is on, whatever this returned. That is what keeps CBC's padding
+ * check from leaking through later steps.
  */
 final class EncryptedRegistration {
-
-  /** What a registration asks for, once it opened and (with enrollment on) was admitted. */
-  record Request(String name, Long deposit, byte[] publicKey) {}
 
   /** Stands in for an RSA block that is not base64: as long as a 3072-bit key's. */
   private static final byte[] NO_BLOCK = new byte[384];
   /** Stands in for a ciphertext that is not base64: two AES blocks. */
   private static final byte[] NO_CIPHERTEXT = new byte[32];
+  /** A longer enrollment password is not hashed: a bound on Argon2id's input. */
+  private static final int MAX_PASSWORD_CHARS = 1024;
 
   private EncryptedRegistration() {}
 
   /**
-   * The request, or null. Blocking and slow (RSA, and Argon2 with enrollment): run on a worker.
-   *
-   * @param enrollment who may register, or null when anyone may
+   * The request, or null. Blocking and slow (RSA): the session core runs it on its
+   * registration workers, and checks enrollment after it.
    */
-  static Request open(JsonObject body, PrivateKey registrationKey, Enrollment enrollment) {
+  static Session.Registration open(JsonObject body, PrivateKey registrationKey) {
     boolean good = true;
     Object alg = body.getValue("alg");
     RegistrationCipher.Mode mode = RegistrationCipher.Mode.CBC;
@@ -69,15 +68,12 @@ final class EncryptedRegistration {
     good = good && name != null && AccountName.isValid(name)
         && publicKey != null && PublicKeys.problemWith(publicKey).isEmpty()
         && (deposit == null || deposit instanceof Integer || deposit instanceof Long)
-        && (enrollment != null || password == null || password.length() <= 1024);
-    if (enrollment != null) {
-      // Always one hash, so an early failure takes as long as a wrong password.
-      good = enrollment.admits(good ? name : null, good ? password : null) && good;
-    }
+        && (password == null || password.length() <= MAX_PASSWORD_CHARS);
     if (!good) {
       return null;
     }
-    return new Request(name, deposit == null ? null : ((Number) deposit).longValue(), publicKey);
+    return new Session.Registration(name,
+        deposit == null ? null : ((Number) deposit).longValue(), publicKey, password);
   }
 
   private static byte[] base64(Object value) {

@@ -21,6 +21,9 @@ import io.paywire.http.ApiVerticle;
 import io.paywire.http.ManagementVerticle;
 import io.paywire.http.SessionTokens;
 import io.paywire.session.Enrollment;
+import io.paywire.session.RateLimiter;
+import io.paywire.session.RegistrationPolicy;
+import io.paywire.session.WorkerPool;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -35,6 +38,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -64,8 +68,8 @@ public final class PaywireNode {
 
   /** Vert.x's default event-loop count: two per core. */
   private static final int EVENT_LOOPS = 2 * Runtime.getRuntime().availableProcessors();
-  /** The window of {@code text.maxFailedLoginsPerMinute}. */
-  private static final long LOGIN_THROTTLE_WINDOW_MILLIS = 60_000;
+  /** The window of every per-minute rate limit (registrations, challenges, logins, failures). */
+  private static final long RATE_WINDOW_MILLIS = 60_000;
 
   private PaywireNode(Vertx vertx, List<Endpoint> endpoints, List<String> deployments,
       ServerIdentity identity, SessionTokens tokens, PrometheusMeterRegistry metrics,
@@ -122,7 +126,6 @@ public final class PaywireNode {
     List<Endpoint> endpoints = new ArrayList<>();
     List<String> deployments = new ArrayList<>();
     NodeMetrics meters = new NodeMetrics(metrics);
-    Sessions.Shared sessions = sessionsShared(vertx, config, nodeName, meters);
     Future<ServerIdentity> identity = vertx.executeBlocking(() -> ServerIdentity.load(config.tls()));
     Future<ApiKeys> apiKeys = identity.compose(id -> vertx.executeBlocking(() -> {
       Path certs = Path.of(config.tls().certsDirectory());
@@ -134,8 +137,11 @@ public final class PaywireNode {
     Future<SessionTokens> tokens = apiKeys.map(keys -> new SessionTokens(vertx,
         keys.sessionTokens(), config.http().sessionTokenSeconds(),
         config.http().maxSessionTokens(), config.http().liveGraceSeconds()));
-    Future<Void> presence = joined == null ? Future.succeededFuture()
-        : ClusterPresence.follow(vertx, joined, sessions.presence());
+    Future<Sessions.Shared> shared = apiKeys.map(keys ->
+        sessionsShared(vertx, config, nodeName, meters, keys.enrollment()));
+    Future<Void> presence = shared.compose(sessions -> joined == null
+        ? Future.succeededFuture()
+        : ClusterPresence.follow(vertx, joined, sessions.presence()));
     ClusterView view = joined == null ? null : new ClusterView(joined, cluster);
     if (view != null) {
       // The three gauges of a scrape read one view of the cluster, not one each.
@@ -157,10 +163,10 @@ public final class PaywireNode {
             : ClusterLedger.deploy(vertx, joined, cluster, settings, config, view, meters))
         .compose(id -> {
           deployments.add(id);
-          return deployTextListeners(vertx, config, identity.result(), sessions, deployments,
-              endpoints);
+          return deployTextListeners(vertx, config, identity.result(), shared.result(),
+              deployments, endpoints);
         })
-        .compose(tlsPort -> deployApi(vertx, config, identity.result(), sessions,
+        .compose(tlsPort -> deployApi(vertx, config, identity.result(), shared.result(),
             tokens.result(), apiKeys.result(), metrics, clusterHealth, deployments, endpoints))
         .compose(v -> deployManagement(vertx, config, metrics, clusterHealth, deployments,
             endpoints))
@@ -188,8 +194,6 @@ public final class PaywireNode {
     ApiVerticle.Settings api = new ApiVerticle.Settings(config.node().host(), port,
         config.http(), config.text().handshakeTimeoutSeconds(), identity,
         TlsServerOptions.engine(config.tls().engine()), sessions, tokens, keys.registration(),
-        keys.enrollment(), ApiVerticle.Rates.of(config.http(),
-            config.session().maxThrottledAddresses()),
         metrics, config.ledger().requestTimeoutMillis(), config.session().challengeTtlSeconds(),
         new ConnectionGate(config.http().maxWebSockets(), config.http().maxWebSockets()),
         clusterHealth);
@@ -268,17 +272,31 @@ public final class PaywireNode {
    * nodes' presence events), key cache and login challenges.
    */
   private static Sessions.Shared sessionsShared(Vertx vertx, PaywireConfig config,
-      String nodeName, SessionEvents events) {
+      String nodeName, SessionEvents events, Enrollment enrollment) {
     PresenceView presence = new PresenceView();
     presence.follow(vertx, nodeName);
     PaywireConfig.Session s = config.session();
+    int addresses = s.maxThrottledAddresses();
+    Sessions.Limits limits = new Sessions.Limits(
+        new RateLimiter(s.registrationsPerMinute(), RATE_WINDOW_MILLIS, addresses,
+            System::currentTimeMillis),
+        new RateLimiter(config.http().challengesPerMinute(), RATE_WINDOW_MILLIS, addresses,
+            System::currentTimeMillis),
+        new RateLimiter(config.http().loginsPerMinute(), RATE_WINDOW_MILLIS, addresses,
+            System::currentTimeMillis));
+    RegistrationPolicy registration = new RegistrationPolicy(enrollment,
+        RegistrationPolicy.Deposits.valueOf(s.openingDeposit().toUpperCase(Locale.ROOT)),
+        config.ledger().defaultDepositMinor());
+    Sessions.Workers workers = new Sessions.Workers(
+        new WorkerPool("signatures", s.signatureThreads(), s.maxQueuedSignatureChecks()),
+        new WorkerPool("registrations", s.registrationThreads(), s.maxQueuedRegistrations()));
     return new Sessions.Shared(nodeName, config.ledger().requestTimeoutMillis(),
         new LoginThrottle(config.text().maxFailedLoginsPerMinute(),
-            config.text().maxFailedLoginsPerAddressPerMinute(), LOGIN_THROTTLE_WINDOW_MILLIS,
-            s.maxThrottledAddresses(), System::currentTimeMillis),
+            config.text().maxFailedLoginsPerAddressPerMinute(), RATE_WINDOW_MILLIS,
+            addresses, System::currentTimeMillis),
         presence, new KeyCache(s.maxCachedKeys()),
         new Challenges(s.challengeTtlSeconds() * 1000L, s.maxOutstandingChallenges(),
-            System::currentTimeMillis), events);
+            System::currentTimeMillis), events, registration, limits, workers);
   }
 
   /** The TLS certificate's SHA-256 fingerprint, for clients to pin. */

@@ -5,7 +5,11 @@ package io.paywire.session;
  * docs/event-bus.md, or one of the session codes below) and a {@code reason} for people. Each
  * entry point turns it into its own dialect.
  */
-public record Refusal(String code, String reason) {
+public record Refusal(String code, String reason, long retryAfterSeconds) {
+
+  public Refusal(String code, String reason) {
+    this(code, reason, 0);
+  }
 
   /** Unknown account or wrong key: told apart nowhere, so logins cannot probe accounts. */
   public static final String AUTH_FAIL = "AUTH_FAIL";
@@ -27,6 +31,23 @@ public record Refusal(String code, String reason) {
   public static final String CLOSED = "CLOSED";
   /** The ledger gave no answer; for reads and registrations (payments say unknown). */
   public static final String UNAVAILABLE = "UNAVAILABLE";
+
+  /** Too many requests of this kind from this address; retry after {@code retryAfterSeconds}. */
+  public static final String RATE_LIMITED = "RATE_LIMITED";
+  /**
+   * This node admits enrolled users only, and this entry point cannot carry an enrollment
+   * password: register by the HTTPS API or the browser console.
+   */
+  public static final String ENROLLMENT_REQUIRED = "ENROLLMENT_REQUIRED";
+  /**
+   * A registration that could not be read or was not admitted by enrollment: one answer for
+   * every such case, after the same work (docs/api.md).
+   */
+  public static final String REGISTRATION_REFUSED = "REGISTRATION_REFUSED";
+  /** The name breaks the name rules ({@link Names}). */
+  public static final String INVALID_NAME = "INVALID_NAME";
+  /** The node's workers for this kind of request are all busy; nothing was done. */
+  public static final String BUSY = "BUSY";
 
   public static Refusal of(String code, String reason) {
     return new Refusal(code, reason);

@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -95,17 +96,74 @@ public final class Session {
   // ---- accounts and login ----------------------------------------------------------------------
 
   /**
-   * Opens an account bound to {@code publicKey} (SubjectPublicKeyInfo, or null for an account
-   * without a key). {@code deposit} null means the node's default.
+   * What a client asks for when it registers, as its entry point read it.
+   *
+   * @param deposit the opening balance the client states, or null; the node's deposit policy
+   *     decides whether it counts ({@link RegistrationPolicy})
+   * @param publicKey SubjectPublicKeyInfo, or null for an account without a key
+   * @param enrollmentPassword the one-time enrollment password, or null
+   */
+  public record Registration(String name, Long deposit, byte[] publicKey,
+      String enrollmentPassword) {}
+
+  /**
+   * Opens an account for an entry point that carries no enrollment password (the text protocol,
+   * the compatibility listener). With enrollment on, it is refused at once, the same way for every
+   * name, with {@link Refusal#ENROLLMENT_REQUIRED}, which says where to register instead.
    */
   public Future<Result<LedgerViews.Registration>> register(String name, Long deposit,
       byte[] publicKey) {
-    return sessions.ledger().openAccount(name, deposit, publicKey).map(reply -> {
-      if (reply instanceof LedgerReply.Ok<LedgerViews.Registration> ok) {
-        return Result.ok(ok.value());
+    if (sessions.shared().registration().enrollment() != null) {
+      return refused(Refusal.ENROLLMENT_REQUIRED, "this node admits enrolled users only: "
+          + "register by the HTTPS API (POST /register) or the browser console, with your "
+          + "enrollment password");
+    }
+    return register(() -> new Registration(name, deposit, publicKey, null));
+  }
+
+  /**
+   * Opens an account. The address's registration rate is checked first, before any work;
+   * {@code open} (the entry point's decoding, which may decrypt; null when the request cannot
+   * be read) then runs on the registration workers, and with enrollment on so does one Argon2id
+   * hash, whatever {@code open} returned. An unreadable request and one enrollment does not
+   * admit get the same refusal ({@link Refusal#REGISTRATION_REFUSED}) after the same work. Then
+   * the name rules ({@link Names}), the deposit policy, and the ledger's own rules.
+   */
+  public Future<Result<LedgerViews.Registration>> register(Callable<Registration> open) {
+    if (closed) {
+      return refused(Refusal.CLOSED, "session closed");
+    }
+    Refusal limited = Sessions.limited(sessions.shared().limits().registrations(), peer.ip());
+    if (limited != null) {
+      return Future.succeededFuture(new Result.Refused<>(limited));
+    }
+    RegistrationPolicy policy = sessions.shared().registration();
+    return sessions.registrationWork(() -> {
+      Registration request = open.call();
+      Enrollment enrollment = policy.enrollment();
+      if (enrollment == null) {
+        return request;
       }
-      return refusedRead(reply);
-    });
+      // Always one hash, so an unreadable request takes as long as a wrong password.
+      boolean admitted = enrollment.admits(request == null ? null : request.name(),
+          request == null ? null : request.enrollmentPassword());
+      return admitted ? request : null;
+    }).compose(request -> {
+      if (request == null) {
+        return refused(Refusal.REGISTRATION_REFUSED,
+            "the registration could not be read, or enrollment did not admit it");
+      }
+      var problem = Names.problemWith(request.name());
+      if (problem.isPresent()) {
+        return refused(Refusal.INVALID_NAME, problem.get());
+      }
+      return sessions.ledger().openAccount(request.name(), policy.depositFor(request.deposit()),
+          request.publicKey()).map(reply ->
+              reply instanceof LedgerReply.Ok<LedgerViews.Registration> ok ? Result.ok(ok.value())
+                  : Session.<LedgerViews.Registration>refusedRead(reply));
+    }, failure -> refused(failure instanceof WorkerPool.Busy ? Refusal.BUSY : Refusal.UNAVAILABLE,
+        failure instanceof WorkerPool.Busy ? "the node is busy with other registrations; retry "
+            + "in a moment" : "the registration could not be processed"));
   }
 
   /**
@@ -136,6 +194,12 @@ public final class Session {
     if (user != null || loginInFlight) {
       return refused(Refusal.ALREADY_LOGGED_IN, "this session is logged in already");
     }
+    if (proof instanceof Proof.SignedChallenge) {
+      Refusal limited = Sessions.limited(sessions.shared().limits().logins(), peer.ip());
+      if (limited != null) {
+        return Future.succeededFuture(new Result.Refused<>(limited));
+      }
+    }
     loginInFlight = true;
     LoginThrottle throttle = sessions.shared().throttle();
     String throttled = ClientAddress.key(peer.ip());
@@ -156,6 +220,12 @@ public final class Session {
             }
             throttle.refund(throttled, name);
             return goOnline(account.name(), port, proof2 == ProofCheck.PROVEN, replaced);
+          }, failure -> {
+            if (!blocked) {
+              throttle.refund(throttled, name); // the node's failure, not the user's
+            }
+            return refused(failure instanceof WorkerPool.Busy ? Refusal.BUSY
+                : Refusal.UNAVAILABLE, "the login could not be checked now; retry in a moment");
           });
         })
         .onComplete(done -> loginInFlight = false);
@@ -352,7 +422,8 @@ public final class Session {
           .compose(proofs -> proofs != null
               ? transfer(p.id(), p.payer(), p.payee(), p.amount(), proofs.payerSignature(),
                   proofs.payeeSignature())
-              : refusedPayment(p.id(), Refusal.BAD_SIGNATURE, "a signature does not verify"));
+              : refusedPayment(p.id(), Refusal.BAD_SIGNATURE, "a signature does not verify"),
+              failure -> notChecked(p.id(), failure));
     }, noAnswer -> Future.succeededFuture(
         new Payment.Refused(p.id(), Refusal.of(Refusal.UNAVAILABLE, noAnswer.getMessage()))));
   }
@@ -375,7 +446,8 @@ public final class Session {
               p.signature()))
           .compose(valid -> Boolean.TRUE.equals(valid)
               ? transfer(p.id(), p.payer(), p.payee(), p.amount(), p.proof(), null)
-              : refusedPayment(p.id(), Refusal.BAD_SIGNATURE, "the signature does not verify"));
+              : refusedPayment(p.id(), Refusal.BAD_SIGNATURE, "the signature does not verify"),
+              failure -> notChecked(p.id(), failure));
     }, noAnswer -> Future.succeededFuture(
         new Payment.Refused(p.id(), Refusal.of(Refusal.UNAVAILABLE, noAnswer.getMessage()))));
   }
@@ -408,6 +480,15 @@ public final class Session {
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
+
+  /** A payment whose signatures could not be checked: refused, never sent to the ledger. */
+  private static Future<Payment> notChecked(TransferId id, Throwable failure) {
+    return failure instanceof WorkerPool.Busy
+        ? refusedPayment(id, Refusal.BUSY, "the node is busy checking signatures; retry with "
+            + "the same id")
+        : refusedPayment(id, Refusal.UNAVAILABLE, "the signature could not be checked; retry "
+            + "with the same id");
+  }
 
   private static <T> Future<Result<T>> refused(String code, String reason) {
     return Future.succeededFuture(Result.refused(code, reason));

@@ -6,6 +6,9 @@ import io.paywire.crypto.PublicKeys;
 import io.paywire.ledger.TransferId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.lang.System.Logger.Level;
+import java.security.GeneralSecurityException;
 import io.vertx.core.eventbus.EventBus;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -22,14 +25,35 @@ import java.util.concurrent.Callable;
  */
 public final class Sessions {
 
+  private static final System.Logger LOG = System.getLogger(Sessions.class.getName());
+
   /**
    * What all sessions of a node share.
    *
    * @param node this node's name, recorded in presence entries
    * @param ledgerTimeoutMillis how long a ledger request may take before its outcome is unknown
+   * @param registration who may register, with what opening balance
    */
   public record Shared(String node, long ledgerTimeoutMillis, LoginThrottle throttle,
-      PresenceView presence, KeyCache keys, Challenges challenges, SessionEvents events) {}
+      PresenceView presence, KeyCache keys, Challenges challenges, SessionEvents events,
+      RegistrationPolicy registration, Limits limits, Workers workers) {}
+
+  /**
+   * Request rates per client address (IPv6 by /64), node-wide.
+   *
+   * @param registrations registrations, on every entry point (session.registrationsPerMinute)
+   * @param challenges login nonces (http.challengesPerMinute)
+   * @param logins logins by signed challenge (http.loginsPerMinute)
+   */
+  public record Limits(RateLimiter registrations, RateLimiter challenges, RateLimiter logins) {}
+
+  /**
+   * The node's pools for slow work, each with its own threads and a bounded queue.
+   *
+   * @param signatures signature checks of payments and logins
+   * @param registrations opening registrations (RSA and AES) and enrollment (Argon2id)
+   */
+  public record Workers(WorkerPool signatures, WorkerPool registrations) {}
 
   /** A key no account has: checked against when a login names no account with a key. */
   static final PublicKey DECOY_KEY = io.paywire.crypto.KeyType.EC.generate().getPublic();
@@ -39,12 +63,16 @@ public final class Sessions {
   private final LedgerClient ledger;
   private final Presence presence;
   private final SecureRandom random = new SecureRandom();
+  private final WorkerExecutor signatureWorkers;
+  private final WorkerExecutor registrationWorkers;
 
   public Sessions(Vertx vertx, Shared shared) {
     this.vertx = vertx;
     this.shared = shared;
     this.ledger = new LedgerClient(vertx.eventBus(), shared.ledgerTimeoutMillis());
     this.presence = new Presence(vertx, shared.presence());
+    this.signatureWorkers = shared.workers().signatures().executor(vertx);
+    this.registrationWorkers = shared.workers().registrations().executor(vertx);
   }
 
   /** A new session for a connection (or, for HTTP, a login token or a single request). */
@@ -54,11 +82,19 @@ public final class Sessions {
   }
 
   /**
-   * A one-time nonce for {@link Proof.SignedChallenge}. Issued alike whether or not the account
-   * exists, so it tells nothing about accounts.
+   * A one-time nonce for {@link Proof.SignedChallenge}, for a client at {@code ip}. Issued alike
+   * whether or not the account exists, so it tells nothing about accounts; refused when the
+   * address asks too often ({@link Refusal#RATE_LIMITED}) or too many nonces are live
+   * ({@link Refusal#BUSY}).
    */
-  public byte[] challenge(String name) {
-    return shared.challenges().issue(name);
+  public Result<byte[]> challenge(String name, String ip) {
+    Refusal limited = limited(shared.limits().challenges(), ip);
+    if (limited != null) {
+      return new Result.Refused<>(limited);
+    }
+    byte[] nonce = shared.challenges().issue(name);
+    return nonce != null ? Result.ok(nonce) : Result.refused(Refusal.BUSY,
+        "too many login challenges are outstanding on this node; retry in a moment");
   }
 
   /** The ledger, for reads an entry point serves itself (a transfer by id, status). */
@@ -89,17 +125,41 @@ public final class Sessions {
   }
 
   /**
-   * Runs a signature check on the worker pool (an RSA check is too long for an event loop); a
-   * check that throws counts as not verified.
+   * Runs a signature check on the signature workers (an RSA check is too long for an event
+   * loop). A check that finds the signature or key malformed ({@link GeneralSecurityException},
+   * {@link IllegalArgumentException}) counts as not verified (null); anything else is a bug,
+   * logged and failed. Fails with {@link WorkerPool.Busy} when the workers' queue is full.
    */
   <T> Future<T> check(Callable<T> check) {
-    return vertx.executeBlocking(() -> {
+    return shared.workers().signatures().run(signatureWorkers, () -> {
       try {
         return check.call();
-      } catch (Exception invalid) {
+      } catch (GeneralSecurityException | IllegalArgumentException invalid) {
         return null;
+      } catch (Exception unexpected) {
+        LOG.log(Level.ERROR, "event=signature_check_failed error={0}",
+            unexpected.getClass().getName());
+        throw unexpected;
       }
-    }, false);
+    });
+  }
+
+  /** Runs slow registration work (decryption, Argon2id) on the registration workers. */
+  <T> Future<T> registrationWork(Callable<T> work) {
+    return shared.workers().registrations().run(registrationWorkers, work);
+  }
+
+  /** Null when {@code ip} may make one more request of {@code limiter}'s kind, else why not. */
+  static Refusal limited(RateLimiter limiter, String ip) {
+    String key = ClientAddress.key(ip);
+    RateLimiter.Admission admission = limiter.tryAcquire(key);
+    if (admission == RateLimiter.Admission.ADMITTED) {
+      return null;
+    }
+    long seconds = Math.max(1, (limiter.retryAfterMillis(key) + 999) / 1000);
+    return new Refusal(Refusal.RATE_LIMITED, admission == RateLimiter.Admission.FULL
+        ? "too many clients are being rate-limited; retry later"
+        : "too many requests of this kind from this address; retry later", seconds);
   }
 
   /**

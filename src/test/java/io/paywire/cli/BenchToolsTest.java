@@ -75,8 +75,7 @@ class BenchToolsTest {
 
   @Test
   void benchApiSendsSignedTransactionsThatTheNodeAppliesEach() throws Exception {
-    try (TestNode node = TestNode.startWith(directory, new JsonObject().put("http",
-        new JsonObject().put("registrationsPerMinute", 1_000)))) {
+    try (TestNode node = TestNode.start(directory)) {
       LedgerClient ledger = new LedgerClient(node.node().vertx().eventBus(), 5_000);
       long before = transfers(ledger);
       for (String keyType : List.of("ec", "rsa")) {

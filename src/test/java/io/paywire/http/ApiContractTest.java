@@ -81,8 +81,8 @@ class ApiContractTest {
   @Test
   void limitsAnswerWithTheirStatusAndTheOneErrorShape() throws Exception {
     try (TestNode node = TestNode.startWith(dir, new JsonObject().put("http", new JsonObject()
-        .put("maxBodyBytes", 1024).put("challengesPerMinute", 3)
-        .put("registrationsPerMinute", 2)))) {
+        .put("maxBodyBytes", 1024).put("challengesPerMinute", 3))
+        .put("session", new JsonObject().put("registrationsPerMinute", 2)))) {
       ApiClient api = ApiClient.of(node, dir);
       ApiClient.Reply large = api.post("/auth/challenge",
           ("{\"name\":\"" + "x".repeat(2000) + "\"}").getBytes(), null, "application/json");

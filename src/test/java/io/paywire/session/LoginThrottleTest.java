@@ -50,11 +50,27 @@ class LoginThrottleTest {
   }
 
   @Test
-  void failuresAgeOutAfterTheWindow() {
+  void theBudgetRefillsOneAttemptPerThirdOfTheWindow() {
     fail("10.0.0.1", "Joanne", 3);
-    now.addAndGet(59_999);
+    now.addAndGet(19_999);
     assertThat(throttle.tryAttempt("10.0.0.1", "Joanne")).isFalse();
     now.addAndGet(1);
     assertThat(throttle.tryAttempt("10.0.0.1", "Joanne")).isTrue();
+    assertThat(throttle.tryAttempt("10.0.0.1", "Joanne")).isFalse();
+    now.addAndGet(60_000);
+    fail("10.0.0.1", "Joanne", 3);
+  }
+
+  @Test
+  void aFloodOfNewAddressesResetsNobodysLimit() {
+    LoginThrottle small = new LoginThrottle(3, 5, 60_000, 4, now::get);
+    for (int i = 0; i < 3; i++) {
+      assertThat(small.tryAttempt("10.0.0.1", "Joanne")).isTrue();
+    }
+    for (int i = 2; i < 100; i++) {
+      small.tryAttempt("10.0.0." + i, "Joanne"); // fills the table, then is refused
+    }
+    assertThat(small.tryAttempt("10.0.0.1", "Joanne")).as("still throttled").isFalse();
+    assertThat(small.tryAttempt("10.0.1.1", "Lily")).as("a new key while full").isFalse();
   }
 }

@@ -165,10 +165,10 @@ class SessionCoreProperties {
           new SecureRandom().nextInt() & 0xffff);
       model.keys[u] = u == KEYLESS ? null : ecKeys();
     }
-    Sessions sessions = new Sessions(vertx, new Sessions.Shared("test-node", 5_000,
+    Sessions sessions = new Sessions(vertx, TestShared.of(
         new LoginThrottle(1_000_000, 1_000_000, 60_000, 1_000, System::currentTimeMillis),
         presenceView(), new KeyCache(1_000), new Challenges(60_000, 1_000,
-            System::currentTimeMillis), SessionEvents.NONE));
+            System::currentTimeMillis)));
     Context context = vertx.getOrCreateContext();
     for (int s = 0; s < USERS; s++) {
       model.sessions[s] = openSession(sessions, model, s);

@@ -31,10 +31,10 @@ class SignatureChecksOffTheEventLoopTest {
   void theCheckRunsOnceOnAWorker() throws Exception {
     try (TestNode node = TestNode.start(dir)) {
       Vertx vertx = node.node().vertx();
-      Sessions sessions = new Sessions(vertx, new Sessions.Shared("test-node", 5_000,
+      Sessions sessions = new Sessions(vertx, TestShared.of(
           new LoginThrottle(100, 100, 60_000, 100, System::currentTimeMillis),
           new PresenceView(), new KeyCache(100), new Challenges(60_000, 100,
-              System::currentTimeMillis), SessionEvents.NONE));
+              System::currentTimeMillis)));
       KeyPair payer = KeyType.RSA.generate();
       KeyPair payee = KeyType.RSA.generate();
       Context context = vertx.getOrCreateContext();

@@ -204,6 +204,8 @@ public final class ClusterProcesses implements AutoCloseable {
     Files.writeString(cluster.configFile(), new JsonObject()
         .put("node", new JsonObject().put("host", "127.0.0.1").put("managementPort", 0))
         .put("ledger", new JsonObject().put("defaultDepositMinor", 10_000))
+        .put("session", new JsonObject().put("openingDeposit", "stated")
+            .put("registrationsPerMinute", 1_000_000))
         .encodePrettily());
     for (int i = 0; i < size; i++) {
       cluster.members.add(cluster.new Member(i, freeTriple(), null, false));

@@ -52,7 +52,11 @@ public final class TestNode implements AutoCloseable {
         .put("compat", compat == null ? new JsonObject() : compat)
         .put("ledger", new JsonObject().put("defaultDepositMinor", 10_000).mergeIn(ledger))
         .put("tls", new JsonObject().put("certsDirectory", directory.resolve("certs").toString()))
-        .put("text", text);
+        .put("text", text)
+        // Tests register many accounts from 127.0.0.1 with the deposits they state; the
+        // defaults (a fixed opening balance, 30 registrations a minute) have tests of their own.
+        .put("session", new JsonObject().put("openingDeposit", "stated")
+            .put("registrationsPerMinute", 1_000_000));
     json.mergeIn(sections, true);
     PaywireNode node = PaywireNode.start(PaywireConfig.fromJson(json), directory.resolve("data"))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
