@@ -37,9 +37,11 @@ public final class CompatListenerVerticle extends VerticleBase {
    * @param maxListedUsers the most users one list shows (compat.maxListedUsers)
    * @param partialMessageTimeoutMillis how long the rest of a started payment forward is awaited
    *     before it is answered {@code TRANS FAIL} (compat.partialMessageTimeoutMillis)
+   * @param forwardOncePerLogin whether identical forwards pay once per login of the payer
+   *     instead of once ever (compat.forwardReplay)
    */
   public record Settings(int port, ListenerSettings listener, int maxMessageBytes,
-      int maxListedUsers, long partialMessageTimeoutMillis) {}
+      int maxListedUsers, long partialMessageTimeoutMillis, boolean forwardOncePerLogin) {}
 
   private final Settings settings;
   private NetServer server;
@@ -83,7 +85,7 @@ public final class CompatListenerVerticle extends VerticleBase {
     }
     CompatSession session = new CompatSession(
         sessions.open(new Peer("compat", ip, clientKey)),
-        settings.maxListedUsers());
+        settings.maxListedUsers(), settings.forwardOncePerLogin());
     CommandPipeline pipeline = new CommandPipeline(vertx, socket, l.pipelineLimits(1),
         l.newRate(), Buffer.buffer(CompatSession.INVALID), Buffer.buffer(CompatSession.INVALID),
         "compat");

@@ -16,13 +16,14 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Locale;
 
 /**
  * The original C++ client's dialect over the session core: replies without a trailing newline,
  * the original strings only, and the payment forward as RSA blocks instead of signatures over a
  * text with an id. No rule lives here except what only this dialect has: the forward's format
- * and its replay policy (docs/protocol.md): a forward is accepted only while its payer is logged
- * in, at most once per login of the payer.
+ * and the id it is given (docs/protocol.md): the same forward bytes pay at most once, ever, or
+ * with compat.forwardReplay {@code perLogin} once per login of the payer.
  */
 final class CompatSession {
 
@@ -38,15 +39,26 @@ final class CompatSession {
   }
 
   private static final System.Logger LOG = System.getLogger(CompatSession.class.getName());
-  private static final byte[] FORWARD_ID_DOMAIN =
+  private static final byte[] FORWARD_PER_LOGIN_DOMAIN =
       "paywire-compat-forward-v2".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] FORWARD_ONCE_DOMAIN =
+      "paywire-compat-forward-once-v1".getBytes(StandardCharsets.US_ASCII);
+  /**
+   * The answer to a forward whose exact bytes paid before. The original client's forwards are
+   * deterministic, so a repeated payment cannot be told from a replay: it never pays twice.
+   */
+  static final String REPEATED = Replies.TRANS_FAILED + " REPEATED: this exact payment (payer, "
+      + "amount, payee) was made before, and identical payments are taken once; to pay again, "
+      + "change the amount";
 
   private final Session session;
   private final int maxListedUsers;
+  private final boolean forwardOncePerLogin;
 
-  CompatSession(Session session, int maxListedUsers) {
+  CompatSession(Session session, int maxListedUsers, boolean forwardOncePerLogin) {
     this.session = session;
     this.maxListedUsers = maxListedUsers;
+    this.forwardOncePerLogin = forwardOncePerLogin;
   }
 
   /** Whether the message changes the session (register, login, exit): ordered alone. */
@@ -112,8 +124,7 @@ final class CompatSession {
       return Future.succeededFuture(Reply.of(
           switch (((Result.Refused<?>) r).refusal().code()) {
             case Refusal.ALREADY_ONLINE -> Replies.ALREADY_ONLINE;
-            // The original answers a second login on the same connection like one elsewhere.
-            case Refusal.ALREADY_LOGGED_IN -> Replies.ALREADY_ONLINE;
+            case Refusal.ALREADY_LOGGED_IN -> Replies.ONE_LOGIN_PER_CONNECTION;
             case Refusal.AUTH_FAIL -> Replies.AUTH_FAILED;
             default -> INVALID;
           }));
@@ -144,56 +155,50 @@ final class CompatSession {
     String payer = f[1];
     long amount = Long.parseLong(f[2]);
     String payee = f[3];
-    String user = session.user();
-    if (user == null) {
-      return refused("not_logged_in", payer, payee, null);
-    }
-    if (!AccountName.key(user).equals(AccountName.key(payee))) {
-      return refused("not_payee", payer, payee, null);
-    }
-    if (!session.keyProven()) {
-      return refused("key_not_proven", payer, payee, null);
-    }
-    // The forward has no id and its bytes never change: the payer's current login gives it one.
-    return session.loginTokenOf(payer).compose(login -> {
-      if (login == null) {
-        return refused("payer_offline", payer, payee, null);
-      }
-      TransferId id = forwardId(login, message.wholeMessage());
-      LegacyTrans.Forward forward = new LegacyTrans.Forward(payer, amount, payee,
-          message.header().substring(CompatFramer.TRANS_PREFIX.length()), message.blocks());
-      return session.payCountersigned(new Session.Countersigned(id, payer, payee, amount,
-          (payerKey, payeeKey) -> {
-            byte[] payerBlock = LegacyTrans.verifiedPayerBlock(forward, payerKey, payeeKey);
-            return payerBlock == null ? null : new Session.Proofs(payerBlock, message.blocks());
-          })).compose(payment -> {
-            if (payment instanceof Payment.Paid paid) {
-              return paid.duplicate() ? refused("replay", payer, payee, id)
-                  : Future.succeededFuture(Reply.of(Replies.TRANS_OK));
+    byte[] bytes = message.wholeMessage();
+    LegacyTrans.Forward forward = new LegacyTrans.Forward(payer, amount, payee,
+        message.header().substring(CompatFramer.TRANS_PREFIX.length()), message.blocks());
+    TransferId onceId = forwardId(null, bytes);
+    return session.payForward(payer, payee, amount, onceId,
+        login -> forwardOncePerLogin ? forwardId(login, bytes) : onceId,
+        (payerKey, payeeKey) -> {
+          byte[] payerBlock = LegacyTrans.verifiedPayerBlock(forward, payerKey, payeeKey);
+          return payerBlock == null ? null : new Session.Proofs(payerBlock, message.blocks());
+        }).compose(payment -> {
+          if (payment instanceof Payment.Paid paid) {
+            if (!paid.duplicate()) {
+              return Future.succeededFuture(Reply.of(Replies.TRANS_OK));
             }
-            if (payment instanceof Payment.Refused r) {
-              return refused(r.refusal().code().toLowerCase(java.util.Locale.ROOT), payer, payee,
-                  id);
-            }
-            // The original has no line for "unknown": TRANS FAIL, logged with the id. A resend
-            // of the same bytes in the same login gets the same id: never applied twice.
-            return refused("unknown", payer, payee, id);
-          });
-    });
+            LOG.log(Level.WARNING, "event=compat_transfer_refused reason=repeated payer={0} "
+                + "payee={1} id={2}", payer, payee, payment.id());
+            return Future.succeededFuture(Reply.of(forwardOncePerLogin ? Replies.TRANS_FAILED
+                : REPEATED));
+          }
+          if (payment instanceof Payment.Refused r) {
+            return refused(r.refusal().code().toLowerCase(Locale.ROOT), payer, payee,
+                payment.id());
+          }
+          // The original has no line for "unknown": TRANS FAIL, logged with the id. A resend
+          // of the same bytes gets the same id: never applied twice.
+          return refused("unknown", payer, payee, payment.id());
+        });
   }
 
   /**
-   * The transfer id of a forward within one login of its payer: the same bytes in the same login
-   * always get the same id (so the ledger applies them at most once, on any node, after any
-   * restart), and a new login gives them a new one.
+   * The transfer id of a forward: the same bytes always get the same id, so the ledger applies
+   * them at most once, on any node, after any restart. With {@code payerLogin} (the payer's
+   * login token, under compat.forwardReplay {@code perLogin}) the id is bound to that login
+   * too, and a new login gives the same bytes a new one.
    */
   static TransferId forwardId(String payerLogin, byte[] message) {
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      sha256.update(FORWARD_ID_DOMAIN);
-      byte[] login = payerLogin.getBytes(StandardCharsets.UTF_8);
-      sha256.update(ByteBuffer.allocate(4).putInt(login.length).array());
-      sha256.update(login);
+      sha256.update(payerLogin == null ? FORWARD_ONCE_DOMAIN : FORWARD_PER_LOGIN_DOMAIN);
+      if (payerLogin != null) {
+        byte[] login = payerLogin.getBytes(StandardCharsets.UTF_8);
+        sha256.update(ByteBuffer.allocate(4).putInt(login.length).array());
+        sha256.update(login);
+      }
       ByteBuffer digest = ByteBuffer.wrap(sha256.digest(message));
       return new TransferId(digest.getLong(), digest.getLong());
     } catch (NoSuchAlgorithmException e) {

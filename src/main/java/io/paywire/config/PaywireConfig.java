@@ -77,9 +77,13 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
    * @param maxListedUsers the most users one list shows (the original client reads them all)
    * @param partialMessageTimeoutMillis a payment forward whose bytes stop coming for this long
    *     is answered {@code TRANS FAIL} and dropped
+   * @param forwardOncePerLogin false (compat.forwardReplay {@code "once"}, the default): the
+   *     same forward bytes pay at most once, ever; true ({@code "perLogin"}, a classroom opt-in):
+   *     once per login of the payer, so a repeated identical payment goes through in a new login
+   *     and so does a captured forward replayed by its payee
    */
   public record Compat(int maxMessageBytes, int maxListedUsers,
-      long partialMessageTimeoutMillis) {}
+      long partialMessageTimeoutMillis, boolean forwardOncePerLogin) {}
 
   /**
    * The session core, shared by every entry point.
@@ -250,12 +254,13 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         (int) text.number("maxHistoryLines", 100, 1, 1_000));
     text.finish();
 
-    compat.retired("replayWindowSeconds", "forwards are bound to the payer's login instead");
-    compat.retired("replayMemoryEntries", "forwards are bound to the payer's login instead");
+    compat.retired("replayWindowSeconds", "identical forwards pay once (compat.forwardReplay)");
+    compat.retired("replayMemoryEntries", "identical forwards pay once (compat.forwardReplay)");
     Compat compatConfig = new Compat(
         (int) compat.number("maxMessageBytes", 4096, 1024, 1 << 20),
         (int) compat.number("maxListedUsers", 1_000, 1, 100_000),
-        compat.number("partialMessageTimeoutMillis", 2_000, 100, 60_000));
+        compat.number("partialMessageTimeoutMillis", 2_000, 100, 60_000),
+        forwardReplay(compat.string("forwardReplay", "once")));
     compat.finish();
 
     String deposits = session.string("openingDeposit", "fixed");
@@ -297,6 +302,13 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
     http.finish();
     return new PaywireConfig(nodeConfig, ledgerConfig, tlsConfig, textConfig, compatConfig,
         sessionConfig, httpConfig);
+  }
+
+  private static boolean forwardReplay(String value) throws ConfigException {
+    if (!value.equals("once") && !value.equals("perLogin")) {
+      throw new ConfigException("compat.forwardReplay must be \"once\" or \"perLogin\"");
+    }
+    return value.equals("perLogin");
   }
 
   /** What a browser sends as {@code Origin}: {@code http(s)://host[:port]}, no path. */

@@ -256,7 +256,7 @@ public final class PaywireNode {
     }
     CompatListenerVerticle.Settings compat = new CompatListenerVerticle.Settings(compatPort,
         text, config.compat().maxMessageBytes(), config.compat().maxListedUsers(),
-        config.compat().partialMessageTimeoutMillis());
+        config.compat().partialMessageTimeoutMillis(), config.compat().forwardOncePerLogin());
     return deployed
         .compose(id -> vertx.deployVerticle(() -> new CompatListenerVerticle(compat),
             new DeploymentOptions().setInstances(EVENT_LOOPS)))

@@ -23,6 +23,8 @@ public record Refusal(String code, String reason, long retryAfterSeconds) {
   public static final String KEY_PROOF_REQUIRED = "KEY_PROOF_REQUIRED";
   /** Only the payee may submit a countersigned payment. */
   public static final String NOT_PAYEE = "NOT_PAYEE";
+  /** A forward's payer is not logged in when its payee submits it. */
+  public static final String PAYER_OFFLINE = "PAYER_OFFLINE";
   /** A signature does not verify against the registered key. */
   public static final String BAD_SIGNATURE = "BAD_SIGNATURE";
   /** No account of that name with a key (one answer for both). */

@@ -13,6 +13,7 @@ import java.security.PublicKey;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -401,16 +402,51 @@ public final class Session {
    * and both signatures are verified against the registered keys before the ledger sees it.
    */
   public Future<Payment> payCountersigned(Countersigned p) {
-    if (user == null) {
-      return refusedPayment(p.id(), Refusal.LOGIN_FIRST, "log in first");
+    Refusal notPayee = mayPayeeSubmit(p.payee());
+    if (notPayee != null) {
+      return Future.succeededFuture(new Payment.Refused(p.id(), notPayee));
     }
-    if (!AccountName.key(user).equals(AccountName.key(p.payee()))) {
-      return refusedPayment(p.id(), Refusal.NOT_PAYEE, "only the payee may submit this payment");
+    return countersigned(p);
+  }
+
+  /**
+   * A countersigned payment whose bytes carry no id (the original client's forward): the same
+   * rules as {@link #payCountersigned}, and its payer must be logged in (anywhere) when it is
+   * submitted. {@code idOf} gets the payer's current login token ({@link #loginTokenOf}) and
+   * makes the transfer id from it and the bytes, so the dialect decides whether the same bytes
+   * may pay once ever or once per login of the payer.
+   *
+   * @param refusedId the id named in a refusal given before the id could be made
+   */
+  public Future<Payment> payForward(String payer, String payee, long amount,
+      TransferId refusedId, Function<String, TransferId> idOf, Countersignatures check) {
+    Refusal notPayee = mayPayeeSubmit(payee);
+    if (notPayee != null) {
+      return Future.succeededFuture(new Payment.Refused(refusedId, notPayee));
+    }
+    return loginTokenOf(payer).compose(login -> login == null
+        ? refusedPayment(refusedId, Refusal.PAYER_OFFLINE,
+            "the payer must be logged in when the payee submits the payment")
+        : countersigned(new Countersigned(idOf.apply(login), payer, payee, amount, check)),
+        noAnswer -> refusedPayment(refusedId, Refusal.UNAVAILABLE, noAnswer.getMessage()));
+  }
+
+  /** Null when this session may submit a countersigned payment to {@code payee}, else why not. */
+  private Refusal mayPayeeSubmit(String payee) {
+    if (user == null) {
+      return Refusal.of(Refusal.LOGIN_FIRST, "log in first");
+    }
+    if (!AccountName.key(user).equals(AccountName.key(payee))) {
+      return Refusal.of(Refusal.NOT_PAYEE, "only the payee may submit this payment");
     }
     if (!keyProven) {
-      return refusedPayment(p.id(), Refusal.KEY_PROOF_REQUIRED,
+      return Refusal.of(Refusal.KEY_PROOF_REQUIRED,
           "submitting needs a login proven by the payee's key");
     }
+    return null;
+  }
+
+  private Future<Payment> countersigned(Countersigned p) {
     Future<PublicKey> payerKey = sessions.publicKey(p.payer());
     Future<PublicKey> payeeKey = sessions.publicKey(p.payee());
     return Future.all(payerKey, payeeKey).compose(keys -> {

@@ -169,8 +169,8 @@ class CompatScenarioTest {
       assertThat(first.login("Nobody", 2000)).isEqualTo("220 AUTH_FAIL");
       assertThat(first.register("Owner", 100)).isEqualTo("100 OK");
       assertThat(first.login("Owner", 2000)).isEqualTo("100\n1\nOwner#127.0.0.1#2000\n");
-      // On the same connection too, the original's answer.
-      assertThat(first.login("Owner", 2000)).isEqualTo("User already logged in!");
+      // On the same connection, the original's own answer for a second login.
+      assertThat(first.login("Owner", 2000)).isEqualTo("Only one account can log in once!");
       try (OriginalClient second = connect(owner)) {
         assertThat(second.login("Owner", 3000)).isEqualTo("User already logged in!");
       }
