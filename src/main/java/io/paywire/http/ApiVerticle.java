@@ -8,7 +8,6 @@ import io.paywire.config.PaywireConfig;
 import io.paywire.console.ConsoleRoutes;
 import io.paywire.crypto.Pem;
 import io.paywire.crypto.PublicKeys;
-import io.paywire.ledger.AccountName;
 import io.paywire.ledger.TransferId;
 import io.paywire.protocol.SignedText;
 import io.paywire.net.ConnectionGate;
@@ -21,6 +20,7 @@ import io.paywire.session.Refusal;
 import io.paywire.session.Result;
 import io.paywire.session.Session;
 import io.paywire.session.Sessions;
+import io.paywire.session.Views;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -375,7 +375,7 @@ public final class ApiVerticle extends VerticleBase {
           if (done.failed()) {
             session.close();
             ctx.fail(done.cause());
-          } else if (done.result() instanceof Result.Ok<io.paywire.session.Views.Login> ok) {
+          } else if (done.result() instanceof Result.Ok<Views.Login> ok) {
             SessionTokens.Login login =
                 settings.tokens().issue(ok.value().name(), session, owner);
             send(ctx, 200, new JsonObject()
@@ -499,16 +499,11 @@ public final class ApiVerticle extends VerticleBase {
   private void getAccount(RoutingContext ctx) {
     String name = ctx.pathParam("name");
     SessionTokens.Login login = ctx.get(LOGIN_KEY);
-    sessions.ledger().account(name).onComplete(done -> {
-      LedgerReply<LedgerViews.Account> reply = done.result();
-      if (reply instanceof LedgerReply.Ok<LedgerViews.Account> ok) {
-        boolean owner = login != null
-            && AccountName.key(login.name()).equals(AccountName.key(ok.value().name()));
-        send(ctx, 200, account(ok.value(), owner));
-      } else if (reply instanceof LedgerReply.Rejected<LedgerViews.Account>) {
-        ApiError.send(ctx, 404, ApiError.NOT_FOUND, "no such account");
+    onOwner(login, () -> login.session().account(name)).onComplete(done -> {
+      if (done.succeeded() && done.result() instanceof Result.Ok<Views.Account> ok) {
+        send(ctx, 200, account(ok.value().account(), ok.value().owner()));
       } else {
-        ApiError.send(ctx, 503, ApiError.UNAVAILABLE, "no answer from the ledger");
+        readRefused(ctx, done);
       }
     });
   }
@@ -521,7 +516,7 @@ public final class ApiVerticle extends VerticleBase {
       return;
     }
     onOwner(login, () -> login.session().online(offset, limit)).onComplete(done -> {
-      if (done.succeeded() && done.result() instanceof Result.Ok<io.paywire.session.Views.OnlinePage> ok) {
+      if (done.succeeded() && done.result() instanceof Result.Ok<Views.OnlinePage> ok) {
         JsonArray users = new JsonArray();
         ok.value().users().forEach(u -> users.add(new JsonObject().put("name", u.name())
             .put("ip", u.ip()).put("port", u.port()).put("via", u.via())));
@@ -536,16 +531,12 @@ public final class ApiVerticle extends VerticleBase {
   private void listTransfers(RoutingContext ctx) {
     SessionTokens.Login login = ctx.get(LOGIN_KEY);
     String account = queryString(ctx, "account");
-    if (!AccountName.key(login.name()).equals(AccountName.key(account))) {
-      ApiError.send(ctx, 403, ApiError.FORBIDDEN, "only the account's owner may list its transfers");
-      return;
-    }
     int offset = queryInt(ctx, "offset", 0);
     int limit = pageLimit(ctx);
     if (limit < 0) {
       return;
     }
-    onOwner(login, () -> login.session().history(offset, limit)).onComplete(done -> {
+    onOwner(login, () -> login.session().history(account, offset, limit)).onComplete(done -> {
       if (done.succeeded() && done.result() instanceof Result.Ok<LedgerViews.History> ok) {
         JsonArray transfers = new JsonArray();
         ok.value().transfers().forEach(t -> transfers.add(transfer(t)));
@@ -564,10 +555,8 @@ public final class ApiVerticle extends VerticleBase {
       ApiError.send(ctx, 400, ApiError.BAD_REQUEST, "id must be 32 lowercase hex digits");
       return;
     }
-    sessions.ledger().transferProof(id).onComplete(done -> {
-      LedgerReply<LedgerViews.TransferProof> reply = done.result();
-      if (reply instanceof LedgerReply.Ok<LedgerViews.TransferProof> ok
-          && party(login.name(), ok.value().transfer())) {
+    onOwner(login, () -> login.session().transferProof(id)).onComplete(done -> {
+      if (done.succeeded() && done.result() instanceof Result.Ok<LedgerViews.TransferProof> ok) {
         LedgerViews.TransferProof proof = ok.value();
         JsonObject json = new JsonObject().put("transfer", transfer(proof.transfer()))
             .put("block", proof.block()).put("blockHash", proof.blockHash());
@@ -578,11 +567,8 @@ public final class ApiVerticle extends VerticleBase {
           json.put("payeeSignature", Base64.getEncoder().encodeToString(proof.payeeSignature()));
         }
         send(ctx, 200, json);
-      } else if (reply instanceof LedgerReply.Unknown<?>) {
-        ApiError.send(ctx, 503, ApiError.UNAVAILABLE, "no answer from the ledger");
       } else {
-        // Someone else's transfer is as absent as one that does not exist.
-        ApiError.send(ctx, 404, ApiError.NOT_FOUND, "no such transfer of yours");
+        readRefused(ctx, done);
       }
     });
   }
@@ -610,11 +596,6 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   // ---- helpers -----------------------------------------------------------------------------------
-
-  private static boolean party(String name, LedgerViews.Transfer t) {
-    String key = AccountName.key(name);
-    return key.equals(AccountName.key(t.payer())) || key.equals(AccountName.key(t.payee()));
-  }
 
   /** Runs a call on the context that owns the login's session, and answers on this one. */
   private <T> Future<T> onOwner(SessionTokens.Login login, Supplier<Future<T>> call) {
@@ -645,7 +626,7 @@ public final class ApiVerticle extends VerticleBase {
     return switch (code) {
       case Refusal.AUTH_FAIL, Refusal.BAD_SIGNATURE -> 401;
       case Refusal.LOGIN_FIRST, Refusal.KEY_PROOF_REQUIRED -> 401;
-      case Refusal.NOT_PAYEE -> 403;
+      case Refusal.NOT_PAYEE, Refusal.FORBIDDEN -> 403;
       case "UNKNOWN_ACCOUNT", LedgerApi.UNKNOWN_TRANSFER -> 404;
       case Refusal.ENROLLMENT_REQUIRED -> 403;
       case "INSUFFICIENT_FUNDS", "ID_REUSED", "NAME_TAKEN", "KEY_TAKEN",

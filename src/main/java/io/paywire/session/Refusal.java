@@ -25,6 +25,8 @@ public record Refusal(String code, String reason, long retryAfterSeconds) {
   public static final String NOT_PAYEE = "NOT_PAYEE";
   /** A forward's payer is not logged in when its payee submits it. */
   public static final String PAYER_OFFLINE = "PAYER_OFFLINE";
+  /** Only the account's owner may do this (list its transfers). */
+  public static final String FORBIDDEN = "FORBIDDEN";
   /** A signature does not verify against the registered key. */
   public static final String BAD_SIGNATURE = "BAD_SIGNATURE";
   /** No account of that name with a key (one answer for both). */

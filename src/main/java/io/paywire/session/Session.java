@@ -1,6 +1,7 @@
 package io.paywire.session;
 
 import java.util.UUID;
+import io.paywire.bus.LedgerApi;
 import io.paywire.bus.LedgerReply;
 import io.paywire.bus.LedgerViews;
 import io.paywire.crypto.EcdsaFormats;
@@ -241,8 +242,9 @@ public final class Session {
       if (account == null || !account.hasKey() || !live) {
         // One signature check all the same, so an unknown name answers after the same work as
         // a wrong signature (HTTP login replies must not tell the two apart, even by time).
-        return sessions.check(() -> EcdsaFormats.verifyAnyEncoding(Sessions.DECOY_KEY,
-            signed.nonce(), signed.signature())).map(ignored -> ProofCheck.FAILED);
+        return sessions.check(() -> EcdsaFormats.verifyAnyEncoding(
+            Decoys.forSignature(signed.signature().length), signed.nonce(), signed.signature()))
+            .map(ignored -> ProofCheck.FAILED);
       }
       return sessions.publicKey(account.name()).compose(key -> key == null
           ? Future.succeededFuture(ProofCheck.FAILED)
@@ -369,6 +371,55 @@ public final class Session {
     });
   }
 
+  /**
+   * An account as the logged-in user may see it: any account's name, address, key and creation
+   * time, and the balance of its own only ({@link Views.Account#owner}). Needs a login: only
+   * logged-in users may learn whether a name is an account (docs/security.md).
+   */
+  public Future<Result<Views.Account>> account(String name) {
+    if (user == null) {
+      return refused(Refusal.LOGIN_FIRST, "log in first");
+    }
+    return sessions.ledger().account(name).map(reply -> {
+      if (reply instanceof LedgerReply.Ok<LedgerViews.Account> ok) {
+        return Result.ok(new Views.Account(ok.value(), isUser(ok.value().name())));
+      }
+      return refusedRead(reply);
+    });
+  }
+
+  /**
+   * A transfer with its proof (block, signatures), for its payer or payee only: anyone else's
+   * transfer is answered as one that does not exist, so ids cannot be probed.
+   */
+  public Future<Result<LedgerViews.TransferProof>> transferProof(TransferId transferId) {
+    if (user == null) {
+      return refused(Refusal.LOGIN_FIRST, "log in first");
+    }
+    return sessions.ledger().transferProof(transferId).map(reply -> {
+      if (reply instanceof LedgerReply.Ok<LedgerViews.TransferProof> ok
+          && (isUser(ok.value().transfer().payer()) || isUser(ok.value().transfer().payee()))) {
+        return Result.ok(ok.value());
+      }
+      if (reply instanceof LedgerReply.Unknown<?> unknown) {
+        return Result.refused(Refusal.UNAVAILABLE, unknown.reason());
+      }
+      return Result.refused(LedgerApi.UNKNOWN_TRANSFER, "no such transfer of yours");
+    });
+  }
+
+  /** {@code account}'s transfers, most recent first: for the account's owner only. */
+  public Future<Result<LedgerViews.History>> history(String account, int offset, int limit) {
+    if (user != null && !isUser(account)) {
+      return refused(Refusal.FORBIDDEN, "only the account's owner may list its transfers");
+    }
+    return history(offset, limit);
+  }
+
+  private boolean isUser(String name) {
+    return user != null && name != null && AccountName.key(user).equals(AccountName.key(name));
+  }
+
   /** The logged-in account's transfers, most recent first. */
   public Future<Result<LedgerViews.History>> history(int offset, int limit) {
     if (user == null) {
@@ -470,19 +521,22 @@ public final class Session {
    */
   public Future<Payment> paySigned(PayerSigned p) {
     return sessions.publicKey(p.payer()).compose(key -> {
-      if (key == null) {
-        return refusedPayment(p.id(), RejectCode.UNKNOWN_ACCOUNT.name(),
-            "the payer must be an account with a key");
-      }
-      if (!p.keyFits().test(key)) {
-        return refusedPayment(p.id(), Refusal.BAD_SIGNATURE,
-            "the signature's algorithm is not the one of the payer's key");
-      }
-      return sessions.check(() -> EcdsaFormats.verifyAnyEncoding(key, p.signedBytes(),
-              p.signature()))
+      // No such payer, a payer without a key, and a key of another type than the signature's
+      // all get the answer of a wrong signature, after a check against a decoy of the type and
+      // size the signature implies: the route needs no login, so it must not tell who exists.
+      boolean usable = key != null && p.keyFits().test(key);
+      return sessions.check(() -> {
+            if (usable) {
+              return EcdsaFormats.verifyAnyEncoding(key, p.signedBytes(), p.signature());
+            }
+            EcdsaFormats.verifyAnyEncoding(Decoys.forSignature(p.signature().length,
+                p.keyFits()), p.signedBytes(), p.signature()); // the same work; never valid
+            return false;
+          })
           .compose(valid -> Boolean.TRUE.equals(valid)
               ? transfer(p.id(), p.payer(), p.payee(), p.amount(), p.proof(), null)
-              : refusedPayment(p.id(), Refusal.BAD_SIGNATURE, "the signature does not verify"),
+              : refusedPayment(p.id(), Refusal.BAD_SIGNATURE,
+                  "the signature does not verify against the payer's registered key"),
               failure -> notChecked(p.id(), failure));
     }, noAnswer -> Future.succeededFuture(
         new Payment.Refused(p.id(), Refusal.of(Refusal.UNAVAILABLE, noAnswer.getMessage()))));

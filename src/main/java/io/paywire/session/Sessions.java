@@ -55,8 +55,6 @@ public final class Sessions {
    */
   public record Workers(WorkerPool signatures, WorkerPool registrations) {}
 
-  /** A key no account has: checked against when a login names no account with a key. */
-  static final PublicKey DECOY_KEY = io.paywire.crypto.KeyType.EC.generate().getPublic();
 
   private final Vertx vertx;
   private final Shared shared;

@@ -20,6 +20,9 @@ public final class Views {
    */
   public record OnlinePage(long balance, int total, int offset, List<Online> users) {}
 
+  /** An account as a logged-in user sees it; {@code owner}: the user's own, balance shown. */
+  public record Account(io.paywire.bus.LedgerViews.Account account, boolean owner) {}
+
   /** A registered key: SubjectPublicKeyInfo and its fingerprint (the account's address). */
   public record Key(String name, byte[] publicKey, String fingerprint) {}
 }

@@ -235,7 +235,7 @@ class ApiClientScriptTest {
     assertThat(registered.matches()).as(line).isTrue();
     assertThat(registered.group(1)).isEqualTo(name);
     assertThat(Long.parseLong(registered.group(3))).isEqualTo(balance);
-    JsonObject account = api.get("/accounts/" + name).json();
+    JsonObject account = lookUp(api, name);
     assertThat(registered.group(2)).isEqualTo(account.getString("address"))
         .isEqualTo(ApiUser.sha256Hex(Pem.publicKeyInfo(account.getString("publicKey"))));
   }
@@ -250,9 +250,17 @@ class ApiClientScriptTest {
         .isBefore(Instant.now().plusSeconds(SessionTokens.MAX_LIFETIME_SECONDS + 1));
   }
 
+  private static final java.util.concurrent.atomic.AtomicInteger LOOKERS =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** An account as another logged-in user sees it (looking accounts up needs a login). */
+  private static JsonObject lookUp(ApiClient api, String name) throws Exception {
+    ApiUser looker = ApiUser.loggedIn(api, "looker" + LOOKERS.incrementAndGet(), 1);
+    return api.get("/accounts/" + name, looker.token()).json();
+  }
+
   private static PublicKey registeredKey(ApiClient api, String name) throws Exception {
-    return PublicKeys.decode(Pem.publicKeyInfo(api.get("/accounts/" + name).json()
-        .getString("publicKey")));
+    return PublicKeys.decode(Pem.publicKeyInfo(lookUp(api, name).getString("publicKey")));
   }
 
   /** A Java user holding the private key the script wrote with --key-out NAME.key. */
