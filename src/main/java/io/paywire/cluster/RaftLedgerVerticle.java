@@ -198,6 +198,8 @@ public final class RaftLedgerVerticle extends VerticleBase {
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private WorkerExecutor raftWorker;
   private WorkerExecutor journalReadWorker;
+  /** The join's own thread, so a slow membership request holds no shared worker. */
+  private WorkerExecutor joinWorker;
   private volatile RaftLedger raft;
   private long leadershipTimer = -1;
   private boolean leading;
@@ -325,7 +327,10 @@ public final class RaftLedgerVerticle extends VerticleBase {
     if (idle != null) { // stopping
       return;
     }
-    joinAttempt = vertx.executeBlocking(() -> {
+    if (joinWorker == null) {
+      joinWorker = vertx.createSharedWorkerExecutor("paywire-raft-join-" + deploymentID(), 1);
+    }
+    joinAttempt = joinWorker.executeBlocking(() -> {
       raft.requestMembership();
       return null;
     }, false);
@@ -374,6 +379,9 @@ public final class RaftLedgerVerticle extends VerticleBase {
   private void closeWorkers() {
     raftWorker.close();
     journalReadWorker.close();
+    if (joinWorker != null) {
+      joinWorker.close();
+    }
   }
 
   // ---- leadership ------------------------------------------------------------------------------
