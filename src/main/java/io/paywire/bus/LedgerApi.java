@@ -46,6 +46,8 @@ public final class LedgerApi {
 
   /** The code of a read for a transfer id the ledger does not hold. */
   public static final String UNKNOWN_TRANSFER = "UNKNOWN_TRANSFER";
+  /** The code of a request refused because the ledger's queue is full (nothing was done). */
+  public static final String OVERLOADED = "OVERLOADED";
 
   /** The request body is malformed: a field is missing, of the wrong type or out of its range. */
   public static final int FAILURE_BAD_REQUEST = 400;

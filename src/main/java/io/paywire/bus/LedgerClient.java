@@ -146,7 +146,7 @@ public final class LedgerClient {
           return Future.succeededFuture(switch (code) {
             case LedgerApi.FAILURE_BAD_REQUEST ->
                 new LedgerReply.Rejected<>("BAD_REQUEST", failure.getMessage());
-            case LedgerApi.FAILURE_OVERLOADED -> new LedgerReply.Rejected<>("OVERLOADED",
+            case LedgerApi.FAILURE_OVERLOADED -> new LedgerReply.Rejected<>(LedgerApi.OVERLOADED,
                 "the ledger is busy; retry later with the same id");
             default -> new LedgerReply.Unknown<>(
                 "no answer from the ledger: " + failure.getMessage());

@@ -619,21 +619,18 @@ public final class ApiVerticle extends VerticleBase {
     if (id != null) {
       body.put("id", id.toString());
     }
-    send(ctx, status(refusal.code()), body);
+    send(ctx, status(refusal), body);
   }
 
-  static int status(String code) {
-    return switch (code) {
-      case Refusal.AUTH_FAIL, Refusal.BAD_SIGNATURE -> 401;
-      case Refusal.LOGIN_FIRST, Refusal.KEY_PROOF_REQUIRED -> 401;
-      case Refusal.NOT_PAYEE, Refusal.FORBIDDEN -> 403;
-      case "UNKNOWN_ACCOUNT", LedgerApi.UNKNOWN_TRANSFER -> 404;
-      case Refusal.ENROLLMENT_REQUIRED -> 403;
-      case "INSUFFICIENT_FUNDS", "ID_REUSED", "NAME_TAKEN", "KEY_TAKEN",
-          Refusal.ALREADY_ONLINE, Refusal.ALREADY_LOGGED_IN -> 409;
-      case "OVERLOADED", Refusal.RATE_LIMITED, Refusal.BUSY -> 429;
-      case Refusal.UNAVAILABLE, "LEDGER_FULL", "SUPPLY_EXHAUSTED", Refusal.CLOSED -> 503;
-      default -> 400;
+  static int status(Refusal refusal) {
+    return switch (refusal.kind()) {
+      case UNAUTHENTICATED -> 401;
+      case FORBIDDEN -> 403;
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+      case TOO_MANY -> 429;
+      case UNAVAILABLE -> 503;
+      case INVALID -> 400;
     };
   }
 

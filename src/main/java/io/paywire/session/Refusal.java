@@ -1,5 +1,8 @@
 package io.paywire.session;
 
+import io.paywire.bus.LedgerApi;
+import io.paywire.ledger.RejectCode;
+
 /**
  * Why the session core said no: a stable {@code code} for programs (the ledger's rejection codes,
  * docs/event-bus.md, or one of the session codes below) and a {@code reason} for people. Each
@@ -52,6 +55,56 @@ public record Refusal(String code, String reason, long retryAfterSeconds) {
   public static final String INVALID_NAME = "INVALID_NAME";
   /** The node's workers for this kind of request are all busy; nothing was done. */
   public static final String BUSY = "BUSY";
+
+  /** What kind of no a refusal is: what every entry point maps to its own status or line. */
+  public enum Kind {
+    /** The request itself is wrong (a value out of range, a malformed field). */
+    INVALID,
+    /** Who is asking is not established (no login, wrong key, bad signature). */
+    UNAUTHENTICATED,
+    /** Who is asking is known, and may not do this. */
+    FORBIDDEN,
+    /** No such account or transfer, as far as the asker may know. */
+    NOT_FOUND,
+    /** The request clashes with the ledger's or the session's state. */
+    CONFLICT,
+    /** Too much from this client, or the node is busy: retry later. */
+    TOO_MANY,
+    /** The node cannot answer now. */
+    UNAVAILABLE
+  }
+
+  /** The kind of this refusal: the session core's one mapping of codes, ledger codes included. */
+  public Kind kind() {
+    switch (code) {
+      case AUTH_FAIL, BAD_SIGNATURE, LOGIN_FIRST, KEY_PROOF_REQUIRED:
+        return Kind.UNAUTHENTICATED;
+      case NOT_PAYEE, FORBIDDEN, ENROLLMENT_REQUIRED:
+        return Kind.FORBIDDEN;
+      case LedgerApi.UNKNOWN_TRANSFER:
+        return Kind.NOT_FOUND;
+      case ALREADY_ONLINE, ALREADY_LOGGED_IN, PAYER_OFFLINE:
+        return Kind.CONFLICT;
+      case RATE_LIMITED, BUSY, LedgerApi.OVERLOADED:
+        return Kind.TOO_MANY;
+      case UNAVAILABLE, CLOSED:
+        return Kind.UNAVAILABLE;
+      default:
+        break;
+    }
+    RejectCode ledger;
+    try {
+      ledger = RejectCode.valueOf(code);
+    } catch (IllegalArgumentException notALedgerCode) {
+      return Kind.INVALID;
+    }
+    return switch (ledger) {
+      case UNKNOWN_ACCOUNT -> Kind.NOT_FOUND;
+      case INSUFFICIENT_FUNDS, ID_REUSED, NAME_TAKEN, KEY_TAKEN -> Kind.CONFLICT;
+      case SUPPLY_EXHAUSTED, LEDGER_FULL -> Kind.UNAVAILABLE;
+      default -> Kind.INVALID;
+    };
+  }
 
   public static Refusal of(String code, String reason) {
     return new Refusal(code, reason);
