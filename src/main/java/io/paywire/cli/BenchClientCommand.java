@@ -73,7 +73,9 @@ import picocli.CommandLine.Spec;
         "Setup, untimed: one key and self-signed certificate per account (in memory), each "
             + "account registered over its own TLS connection with a deposit of "
             + BenchClientCommand.DEPOSIT + " under a fresh name benchNNNN-<random> (runs never "
-            + "collide), then logged in on that same connection with port 0.",
+            + "collide), then logged in on that same connection with port 0. Run the node with "
+            + "session.openingDeposit \"stated\" (so the deposit counts) and a high "
+            + "session.registrationsPerMinute (all accounts register from one address).",
         "An account can be online once, so each logged-in session is one account. --accounts "
             + "defaults to --sessions: every session is logged in. With fewer accounts than "
             + "sessions, the extra sessions stay connected, not logged in, and idle; with more, "
