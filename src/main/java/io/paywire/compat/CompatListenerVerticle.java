@@ -13,6 +13,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.lang.System.Logger.Level;
 
@@ -55,9 +56,10 @@ public final class CompatListenerVerticle extends VerticleBase {
   public Future<?> start() {
     ListenerSettings l = settings.listener();
     sessions = new Sessions(vertx, l.sessions());
-    server = vertx.createNetServer(TlsServerOptions.create(l.host(), settings.port(), l.limits(),
-            l.identity(), l.sslEngine(), ClientAuth.REQUIRED))
-        .connectHandler(this::connected);
+    NetServerOptions options = TlsServerOptions.create(l.host(), settings.port(), l.limits(),
+        l.identity(), l.sslEngine(), ClientAuth.REQUIRED);
+    server = vertx.createNetServer(options).connectHandler(this::connected);
+    TlsServerOptions.followRenewals(vertx, l.identity(), options, server::updateSSLOptions);
     return server.listen();
   }
 

@@ -1,5 +1,6 @@
 package io.paywire.config;
 
+import io.paywire.crypto.LocalCertificates;
 import io.paywire.ledger.LedgerOptions;
 import io.paywire.ledger.LedgerRules;
 import io.vertx.core.json.DecodeException;
@@ -117,9 +118,12 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
    * @param certsDirectory where generated keys and certificates live
    * @param engine "jdk" (takes every client key type) or "openssl" (BoringSSL: less memory a
    *     session and faster handshakes, but it asks for no Ed25519 client certificates)
+   * @param renewBeforeDays a generated server certificate with less than this left is renewed
+   *     (never an operator's {@code certificateFile})
+   * @param renewCheckMinutes how often a running node checks whether to renew it
    */
   public record Tls(String certificateFile, String privateKeyFile, String certsDirectory,
-      String engine) {}
+      String engine, int renewBeforeDays, int renewCheckMinutes) {}
 
   /**
    * Limits of the TLS text protocol listener; every one applies per node.
@@ -228,7 +232,11 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
 
     Tls tlsConfig = new Tls(tls.string("certificateFile", null),
         tls.string("privateKeyFile", null), tls.string("certsDirectory", "certs"),
-        tls.string("engine", "jdk"));
+        tls.string("engine", "jdk"),
+        // Below the generated certificate's validity, so a renewed one is not due at once.
+        (int) tls.number("renewBeforeDays", 30, 1,
+            LocalCertificates.SERVER_VALIDITY.toDays() - 1),
+        (int) tls.number("renewCheckMinutes", 720, 1, 10_080));
     if (!tlsConfig.engine().equals("jdk") && !tlsConfig.engine().equals("openssl")) {
       throw new ConfigException("tls.engine must be \"jdk\" or \"openssl\"");
     }

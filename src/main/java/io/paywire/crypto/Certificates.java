@@ -151,7 +151,7 @@ public final class Certificates {
 
   /**
    * An end-entity certificate issued by {@code ca}, valid from a minute ago for
-   * {@code validity}, with the extensions every such certificate has (not a CA, subject and
+   * {@code validity} in all (so until a minute short of {@code validity} from now), with the extensions every such certificate has (not a CA, subject and
    * authority key identifiers); the caller adds its usages.
    */
   private static JcaX509v3CertificateBuilder issuedBuilder(KeyPair caKeys, X509Certificate ca,
@@ -159,9 +159,10 @@ public final class Certificates {
     if (!Arrays.equals(ca.getPublicKey().getEncoded(), caKeys.getPublic().getEncoded())) {
       throw new IllegalArgumentException("the CA keys do not belong to the CA certificate");
     }
-    Instant now = Instant.now();
+    // notAfter - notBefore is the validity exactly: clients that bound it count from notBefore.
+    Instant notBefore = Instant.now().minus(CLOCK_SKEW);
     JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-        ca, serial(), Date.from(now.minus(CLOCK_SKEW)), Date.from(now.plus(positive(validity))),
+        ca, serial(), Date.from(notBefore), Date.from(notBefore.plus(positive(validity))),
         name(commonName), subjectKey);
     JcaX509ExtensionUtils extensions = extensionUtils();
     addExtension(builder, Extension.basicConstraints, true, new BasicConstraints(false));

@@ -3,12 +3,14 @@ package io.paywire.crypto;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -40,8 +42,13 @@ public final class LocalCertificates {
   public static final String SESSION_TOKEN_KEY = "session-token.key";
   public static final String SESSION_TOKEN_PUBLIC_KEY = "session-token.pem";
   public static final Duration CA_VALIDITY = Duration.ofDays(3650);
-  /** The longest validity that browsers and Apple's TLS clients accept for a server certificate. */
-  public static final Duration SERVER_VALIDITY = Duration.ofDays(825);
+  /**
+   * The generated server certificate's validity, notBefore to notAfter: 397 days, within the 398
+   * the CA/Browser Forum allows publicly trusted certificates (what Chrome and Safari enforce for
+   * them) and well within the 825 Apple's TLS clients accept from any CA, a local one included.
+   * The node renews it before it ends ({@link #renewIfDue}), so a short life costs nothing.
+   */
+  public static final Duration SERVER_VALIDITY = Duration.ofDays(397);
   public static final List<String> SERVER_DNS_NAMES = List.of("localhost");
   public static final List<String> SERVER_IP_ADDRESSES = List.of("127.0.0.1", "::1");
 
@@ -50,9 +57,11 @@ public final class LocalCertificates {
    *     server certificate itself when the operator supplied one without a CA
    * @param fingerprint the SHA-256 fingerprint of the server certificate, for clients that pin it
    * @param generated whether this call created the server key and certificate
+   * @param chain what the server sends: its certificate, then the local CA's when that CA issued
+   *     it (an operator's certificate put in the directory is sent alone)
    */
-  public record Identity(
-      Path certificate, Path privateKey, Path caCertificate, String fingerprint, boolean generated) {}
+  public record Identity(Path certificate, Path privateKey, Path caCertificate,
+      String fingerprint, boolean generated, List<X509Certificate> chain) {}
 
   private LocalCertificates() {}
 
@@ -65,15 +74,22 @@ public final class LocalCertificates {
    * rather than something to overwrite: it may be the operator's.
    */
   public static Identity ensure(Path certsDirectory) throws IOException {
+    return ensure(certsDirectory, Duration.ZERO);
+  }
+
+  /**
+   * As {@link #ensure(Path)}, renewing first a server certificate the local CA issued that has
+   * less than {@code renewBefore} left ({@link #renewIfDue}).
+   */
+  public static Identity ensure(Path certsDirectory, Duration renewBefore) throws IOException {
     Path serverCertificate = certsDirectory.resolve(SERVER_CERTIFICATE);
     Path serverKey = certsDirectory.resolve(SERVER_KEY);
     Path caCertificate = certsDirectory.resolve(CA_CERTIFICATE);
     if (bothExist(serverCertificate, serverKey)) {
       X509Certificate certificate = Pem.readCertificate(serverCertificate);
       requireMatch(Pem.readPrivateKey(serverKey), certificate.getPublicKey(), serverKey, serverCertificate);
-      Path trusted = Files.exists(caCertificate) ? caCertificate : serverCertificate;
-      return new Identity(serverCertificate, serverKey, trusted,
-          Certificates.sha256Fingerprint(certificate), false);
+      renewIfDue(certsDirectory, renewBefore, Instant.now());
+      return load(certsDirectory, false);
     }
 
     Files.createDirectories(certsDirectory);
@@ -84,8 +100,65 @@ public final class LocalCertificates {
     // The key first: server.crt appearing is what marks the identity complete.
     Pem.writePrivateKey(serverKey, server.getPrivate());
     Pem.writeCertificate(serverCertificate, certificate);
-    return new Identity(serverCertificate, serverKey, caCertificate,
-        Certificates.sha256Fingerprint(certificate), true);
+    return load(certsDirectory, true);
+  }
+
+  /** The identity as the directory holds it now. */
+  private static Identity load(Path certsDirectory, boolean generated) throws IOException {
+    Path serverCertificate = certsDirectory.resolve(SERVER_CERTIFICATE);
+    Path caCertificate = certsDirectory.resolve(CA_CERTIFICATE);
+    X509Certificate certificate = Pem.readCertificate(serverCertificate);
+    X509Certificate ca = Files.exists(caCertificate) ? Pem.readCertificate(caCertificate) : null;
+    List<X509Certificate> chain = issuedBy(certificate, ca) ? List.of(certificate, ca)
+        : List.of(certificate);
+    return new Identity(serverCertificate, certsDirectory.resolve(SERVER_KEY),
+        ca != null ? caCertificate : serverCertificate,
+        Certificates.sha256Fingerprint(certificate), generated, chain);
+  }
+
+  /**
+   * Renews the server certificate in {@code certsDirectory} if the local CA there issued it (so
+   * never an operator's own) and it has less than {@code renewBefore} left at {@code now}: a new
+   * certificate for the same key, names and validity, signed by the same CA. The key stays, so
+   * the file replaced (atomically) is the certificate alone and a crash leaves a matching pair;
+   * its fingerprint changes, which clients that trust {@code ca.crt} do not notice.
+   *
+   * @return whether it renewed
+   */
+  public static boolean renewIfDue(Path certsDirectory, Duration renewBefore, Instant now)
+      throws IOException {
+    Path serverCertificate = certsDirectory.resolve(SERVER_CERTIFICATE);
+    Path caKey = certsDirectory.resolve(CA_KEY);
+    Path caCertificate = certsDirectory.resolve(CA_CERTIFICATE);
+    if (!Files.exists(serverCertificate) || !Files.exists(caKey) || !Files.exists(caCertificate)) {
+      return false;
+    }
+    X509Certificate current = Pem.readCertificate(serverCertificate);
+    if (current.getNotAfter().toInstant().isAfter(now.plus(renewBefore))) {
+      return false;
+    }
+    Ca ca = loadOrCreateCa(certsDirectory);
+    if (!issuedBy(current, ca.certificate())) {
+      return false;
+    }
+    X509Certificate renewed = Certificates.serverCertificate(ca.keys(), ca.certificate(),
+        current.getPublicKey(), SERVER_DNS_NAMES, SERVER_IP_ADDRESSES, SERVER_VALIDITY);
+    Pem.writeCertificate(serverCertificate, renewed); // an atomic rename
+    return true;
+  }
+
+  /** Whether {@code ca} signed {@code certificate}. */
+  private static boolean issuedBy(X509Certificate certificate, X509Certificate ca) {
+    if (ca == null
+        || !certificate.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
+      return false;
+    }
+    try {
+      certificate.verify(ca.getPublicKey());
+      return true;
+    } catch (GeneralSecurityException notByThisCa) {
+      return false;
+    }
   }
 
   /** A certificate authority's keys and certificate. */

@@ -138,6 +138,8 @@ public final class ApiVerticle extends VerticleBase {
               .webSocketHandshakeHandler(live::handshake)
               // Accepted sockets are set up by the handshake handler; Vert.x wants this one set.
               .webSocketHandler(ws -> { });
+          TlsServerOptions.followRenewals(vertx, settings.identity(), options,
+              server::updateSSLOptions);
           return server.listen();
         });
   }

@@ -7,6 +7,7 @@ import io.paywire.ledger.AccountName;
 import io.paywire.net.ConnectionGate;
 import io.paywire.session.Presence;
 import io.paywire.session.Result;
+import io.paywire.session.Session;
 import io.paywire.session.Sessions;
 import io.paywire.session.Views;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -22,12 +23,12 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * The live channel, {@code GET /ws} on the API's port (docs/api.md, "Live updates"): a WebSocket
@@ -36,10 +37,13 @@ import java.util.function.Supplier;
  * they are applied. Events come from the event bus ({@link Presence#EVENTS},
  * {@link TransferEvents#ADDRESS}), so they reach it from any node of a cluster.
  *
- * <p>One per API verticle instance, on its event loop. A handshake is refused unless its
- * {@code Origin} is allowed; a socket is closed (1008) when it does not authenticate in time, when
- * its token ends (logout, expiry) and when it sends anything unexpected; it holds three event-bus
- * consumers, unregistered when it closes. A login followed by a socket lasts while one is open:
+ * <p>One per API verticle instance, on its event loop, with one event-bus consumer for presence
+ * and one for transfers, whatever the number of sockets: each event is decoded once, presence goes
+ * to every ready socket, and a payment to the sockets of its payer and payee, those that
+ * {@link Session#mayObserve} lets hear it. A handshake is refused unless its {@code Origin} is
+ * allowed; a socket is closed (1008) when it does not authenticate in time, when its token ends
+ * (logout, expiry) and when it sends anything unexpected; it holds one node-local consumer, for
+ * its login's end, unregistered when it closes. A login followed by a socket lasts while one is open:
  * {@code http.liveGraceSeconds} after the last one closes, the login ends (reason
  * {@code disconnected}) unless a socket authenticates for it again, so a browser user is online
  * while its console is connected.
@@ -65,6 +69,10 @@ final class LiveChannel {
   private final ConnectionGate sockets;
   /** This instance's open sockets, pinged so that an idle timeout never closes a quiet one. */
   private final Set<Live> open = new HashSet<>();
+  /** The sockets that follow events, by the account key ({@link AccountName#key}) of their login. */
+  private final Map<String, Set<Live>> following = new HashMap<>();
+  /** Completes once this instance's presence and transfer consumers are registered. */
+  private final Future<Void> listening;
 
   /**
    * @param origins the allowed origins, from {@link #allowedOrigins}
@@ -80,6 +88,52 @@ final class LiveChannel {
     this.sockets = sockets;
     // Half the idle timeout: a ping is traffic, and the browser's pong too.
     vertx.setPeriodic(limits.idleTimeoutSeconds() * 500L, t -> open.forEach(Live::ping));
+    // Registered on the verticle's context, so they go when it is undeployed.
+    EventBus bus = vertx.eventBus();
+    MessageConsumer<JsonObject> presence =
+        bus.consumer(Presence.EVENTS, m -> presence(m.body()));
+    MessageConsumer<JsonObject> transfers =
+        bus.consumer(TransferEvents.ADDRESS, m -> transfer(m.body()));
+    listening = Future.all(presence.completion(), transfers.completion()).mapEmpty();
+  }
+
+  /** Someone came online or went offline: every following socket hears it. */
+  private void presence(JsonObject body) {
+    if (following.isEmpty()) {
+      return;
+    }
+    Presence.Entry entry = Presence.Entry.fromJson(body.getJsonObject("entry"));
+    JsonObject event = message("presence").put("op", body.getString("op"))
+        .put("name", entry.name()).put("via", entry.via());
+    following.values().forEach(sockets -> sockets.forEach(live -> live.enqueue(event)));
+  }
+
+  /** A payment was applied: the sockets of its payer and its payee hear it, each its balance. */
+  private void transfer(JsonObject body) {
+    if (following.isEmpty()) {
+      return;
+    }
+    TransferEvents.Event event = TransferEvents.Event.fromJson(body);
+    LedgerViews.Transfer t = event.transfer();
+    String payer = AccountName.key(t.payer());
+    String payee = AccountName.key(t.payee());
+    route(t, following.get(payer), event.payerBalance());
+    if (!payee.equals(payer)) {
+      route(t, following.get(payee), event.payeeBalance());
+    }
+  }
+
+  private void route(LedgerViews.Transfer t, Set<Live> sockets, long balance) {
+    if (sockets == null) {
+      return;
+    }
+    JsonObject json = message("transfer").put("transfer", ApiVerticle.transfer(t))
+        .put("balance", balance);
+    for (Live live : sockets) {
+      if (Session.mayObserve(live.login.name(), t)) {
+        live.enqueue(json);
+      }
+    }
   }
 
   /**
@@ -150,7 +204,10 @@ final class LiveChannel {
 
     private final ServerWebSocket ws;
     private final String ip;
-    private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>(3);
+    /** Follows the end of this socket's login. */
+    private MessageConsumer<JsonObject> ended;
+    /** The key of the login's account, once the socket follows events. */
+    private String account;
     private long authTimer;
     private boolean authenticating;
     private SessionTokens.Login login;
@@ -234,14 +291,12 @@ final class LiveChannel {
 
     /** Follows the login's end, presence and transfers; then the ready message, then events. */
     private void subscribe() {
-      EventBus bus = vertx.eventBus();
-      consumers.add(bus.<JsonObject>localConsumer(SessionTokens.endedAddress(login.jti()),
-          m -> ended(m.body().getString("reason"))));
-      consumers.add(bus.<JsonObject>consumer(Presence.EVENTS, m -> presence(m.body())));
-      consumers.add(bus.<JsonObject>consumer(TransferEvents.ADDRESS, m -> transfer(m.body())));
-      Future<Void> subscribed = Future.all(consumers.stream().map(MessageConsumer::completion)
-          .toList()).mapEmpty();
+      ended = vertx.eventBus().localConsumer(SessionTokens.endedAddress(login.jti()),
+          m -> ended(m.body().getString("reason")));
+      Future<Void> subscribed = Future.all(listening, ended.completion()).mapEmpty();
       // Events heard from here on wait behind the ready message, so none is lost or first.
+      account = AccountName.key(login.name());
+      following.computeIfAbsent(account, k -> new HashSet<>()).add(this);
       tail = subscribed.compose(v -> {
         if (!tokens.isLive(login.jti())) {
           ended("ended"); // between authentication and subscription: the end went unheard
@@ -274,28 +329,11 @@ final class LiveChannel {
       return null;
     }
 
-    private void presence(JsonObject body) {
-      Presence.Entry entry = Presence.Entry.fromJson(body.getJsonObject("entry"));
-      JsonObject event = message("presence").put("op", body.getString("op"))
-          .put("name", entry.name()).put("via", entry.via());
-      enqueue(() -> Future.succeededFuture(event));
-    }
-
-    private void transfer(JsonObject body) {
-      TransferEvents.Event event = TransferEvents.Event.fromJson(body);
-      LedgerViews.Transfer t = event.transfer();
-      String me = AccountName.key(login.name());
-      JsonObject json = message("transfer").put("transfer", ApiVerticle.transfer(t));
-      if (me.equals(AccountName.key(t.payer()))) {
-        enqueue(() -> Future.succeededFuture(json.put("balance", event.payerBalance())));
-      } else if (me.equals(AccountName.key(t.payee()))) {
-        enqueue(() -> Future.succeededFuture(json.put("balance", event.payeeBalance())));
-      }
-      // Anyone else's payment is not this socket's business.
-    }
-
-    /** Queues an event behind those before it, bounded by http.maxWebSocketQueuedEvents. */
-    private void enqueue(Supplier<Future<JsonObject>> event) {
+    /**
+     * Queues an event behind those before it, bounded by http.maxWebSocketQueuedEvents. The
+     * event may be shared with other sockets: it is only read.
+     */
+    private void enqueue(JsonObject event) {
       if (closed) {
         return;
       }
@@ -303,11 +341,9 @@ final class LiveChannel {
         overrun();
         return;
       }
-      tail = tail.compose(v -> event.get()).transform(done -> {
+      tail = tail.transform(done -> {
         queued--;
-        if (done.succeeded()) {
-          send(done.result());
-        }
+        send(event);
         return Future.succeededFuture();
       });
     }
@@ -361,8 +397,15 @@ final class LiveChannel {
       closed = true;
       open.remove(this);
       vertx.cancelTimer(authTimer);
-      consumers.forEach(MessageConsumer::unregister);
-      consumers.clear();
+      if (ended != null) {
+        ended.unregister();
+      }
+      if (account != null) {
+        following.computeIfPresent(account, (k, sockets) -> {
+          sockets.remove(this);
+          return sockets.isEmpty() ? null : sockets;
+        });
+      }
       sockets.leave(ip);
       if (attached) {
         tokens.detach(login.jti());

@@ -1,6 +1,7 @@
 package io.paywire.http;
 
 import io.paywire.crypto.Pem;
+import io.paywire.session.Presence;
 import io.paywire.session.Session;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -28,7 +29,9 @@ import java.util.function.Supplier;
  * <p>A token is accepted only while its login is live here: it verifies, carries {@code exp}
  * (Vert.x checks {@code exp} only when present, so its absence is refused here), names this
  * audience, and its {@code jti} is in the live table. Logout and expiry remove the entry, take the
- * account offline and make the token worthless, whatever its {@code exp} says. Thread-safe; one
+ * account offline and make the token worthless, whatever its {@code exp} says. A login whose
+ * presence entry is removed by anyone else (a newer API login of the account on any node of a
+ * cluster, which publishes the removal on {@link Presence#EVENTS}) ends too. Thread-safe; one
  * per node. Each login's session stays on the Vert.x context that made it.
  */
 public final class SessionTokens {
@@ -90,6 +93,8 @@ public final class SessionTokens {
   private final Map<String, Integer> sockets = new HashMap<>();
   /** Logins whose last socket closed, waiting for one to come back. */
   private final Map<String, Long> graceTimers = new HashMap<>();
+  /** The live logins' {@code jti} by the presence owner ({@link Session#id()}) of their session. */
+  private final Map<String, String> byPresenceOwner = new HashMap<>();
 
   /**
    * @param keys the node's token key pair (EC P-256); required: Vert.x's JWTAuth without a key
@@ -114,6 +119,24 @@ public final class SessionTokens {
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM)
             .setBuffer(Pem.toPem(keys.getPublic())))
         .setJWTOptions(new JWTOptions().setAudience(List.of(AUDIENCE))));
+    // Presence events are published cluster-wide: a login replaced (or its entry removed) on any
+    // node ends here, not only when the node that replaced it is this one.
+    vertx.eventBus().<JsonObject>consumer(Presence.EVENTS, m -> presenceChanged(m.body()));
+  }
+
+  /** An "offline" event for a live login's presence entry: someone else removed it. */
+  private void presenceChanged(JsonObject event) {
+    if (!"offline".equals(event.getString("op"))) {
+      return;
+    }
+    String owner = event.getJsonObject("entry", new JsonObject()).getString("session");
+    String jti;
+    synchronized (this) {
+      jti = owner == null ? null : byPresenceOwner.get(owner);
+    }
+    if (jti != null) {
+      end(jti, REPLACED);
+    }
   }
 
   /** Whether another login may be issued now. */
@@ -130,6 +153,10 @@ public final class SessionTokens {
     long now = System.currentTimeMillis() / 1000;
     Login login = new Login(jti, name, session, owner, now + lifetimeSeconds);
     live.put(jti, login);
+    if (session != null) {
+      // An API session logs in once, so its presence owner stays what it is now.
+      byPresenceOwner.put(session.id(), jti);
+    }
     timers.put(jti, vertx.setTimer(lifetimeSeconds * 1000L, t -> end(jti, EXPIRED)));
     return login;
   }
@@ -219,14 +246,11 @@ public final class SessionTokens {
    * replaced it.
    */
   public Future<Void> endSession(String presenceOwner) {
-    List<Login> logins;
+    String jti;
     synchronized (this) {
-      logins = List.copyOf(live.values());
+      jti = byPresenceOwner.get(presenceOwner);
     }
-    return logins.stream()
-        .filter(login -> login.session() != null && presenceOwner.equals(login.session().id()))
-        .map(login -> end(login.jti(), REPLACED))
-        .findFirst().orElse(Future.succeededFuture());
+    return jti == null ? Future.succeededFuture() : end(jti, REPLACED);
   }
 
   /** Ends every login (the node is stopping). */
@@ -258,6 +282,9 @@ public final class SessionTokens {
     Login login;
     synchronized (this) {
       login = live.remove(jti);
+      if (login != null && login.session() != null) {
+        byPresenceOwner.remove(login.session().id(), jti);
+      }
       sockets.remove(jti);
       cancel(graceTimers.remove(jti));
       cancel(timers.remove(jti));

@@ -7,16 +7,21 @@ import io.paywire.crypto.Pem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Collectors;
 
 /**
  * The node's TLS certificate and key, and the TLS engine to use. Loaded from the files the
  * configuration names, or from {@code certs/}, where the first start generates a local CA and a
- * server certificate for localhost.
+ * server certificate for localhost, and later starts renew that certificate when it nears its end
+ * ({@code tls.renewBeforeDays}).
  *
  * @param generated true when this start created the files
+ * @param chainPem what the server sends, leaf first then its issuer (PEM), for a certificate of
+ *     {@code certs/}; null for an operator's {@code tls.certificateFile}, sent as the file has it
  */
 public record ServerIdentity(Path certificate, Path privateKey, Path caCertificate,
-    String fingerprint, boolean generated) {
+    String fingerprint, boolean generated, String chainPem) {
 
   public static ServerIdentity load(PaywireConfig.Tls tls) throws IOException {
     if (tls.certificateFile() != null) {
@@ -29,10 +34,18 @@ public record ServerIdentity(Path certificate, Path privateKey, Path caCertifica
         throw new IOException("tls.privateKeyFile " + key + " cannot be read");
       }
       String fingerprint = Certificates.sha256Fingerprint(Pem.readCertificate(certificate));
-      return new ServerIdentity(certificate, key, certificate, fingerprint, false);
+      return new ServerIdentity(certificate, key, certificate, fingerprint, false, null);
     }
-    LocalCertificates.Identity local = LocalCertificates.ensure(Path.of(tls.certsDirectory()));
+    LocalCertificates.Identity local = LocalCertificates.ensure(Path.of(tls.certsDirectory()),
+        Duration.ofDays(tls.renewBeforeDays()));
     return new ServerIdentity(local.certificate(), local.privateKey(), local.caCertificate(),
-        local.fingerprint(), local.generated());
+        local.fingerprint(), local.generated(),
+        local.chain().stream().map(Pem::toPem).collect(Collectors.joining()));
+  }
+
+  /** This identity serving {@code renewedChainPem} (same key, a renewed certificate). */
+  public ServerIdentity withChain(String renewedChainPem) {
+    return new ServerIdentity(certificate, privateKey, caCertificate, fingerprint, generated,
+        renewedChainPem);
   }
 }

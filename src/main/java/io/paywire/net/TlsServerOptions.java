@@ -4,6 +4,9 @@ import io.paywire.crypto.TlsPolicy;
 import io.paywire.config.PaywireConfig;
 import io.paywire.crypto.SingleTrustManagerFactory;
 import io.paywire.crypto.TrustAnyClientCertificate;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.NetServerOptions;
@@ -11,7 +14,9 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SSLEngineOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.core.net.TrustOptions;
+import java.lang.System.Logger.Level;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,10 +24,19 @@ import java.security.cert.Certificate;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /** TLS server settings shared by every listener of a node. */
 public final class TlsServerOptions {
+
+  /**
+   * Node-local, published by the node when it renewed its certificate of {@code certs/}: the new
+   * chain (PEM, leaf first), which every listener then loads. The key stays the same.
+   */
+  public static final String RENEWED = "paywire.tls.renewed";
+
+  private static final System.Logger LOG = System.getLogger(TlsServerOptions.class.getName());
 
   static {
     TlsPolicy.refuseClientRenegotiation(); // before any server handshake
@@ -101,6 +115,37 @@ public final class TlsServerOptions {
   }
 
   /**
+   * The node's key and what it sends: the chain (leaf, then the local CA) for a certificate of
+   * {@code certs/}, so a client that trusts the CA completes the path from what it is sent; an
+   * operator's {@code tls.certificateFile} as the file has it (its own chain, if any).
+   */
+  public static PemKeyCertOptions keyCert(ServerIdentity identity) {
+    PemKeyCertOptions pem = new PemKeyCertOptions().setKeyPath(identity.privateKey().toString());
+    return identity.chainPem() != null ? pem.setCertValue(Buffer.buffer(identity.chainPem()))
+        : pem.setCertPath(identity.certificate().toString());
+  }
+
+  /**
+   * Makes a listener serve a renewed certificate from the next handshake on, when the node
+   * publishes one on {@link #RENEWED}; connections already open keep theirs. Nothing for an
+   * operator's certificate, which the node never renews. Call it from the verticle's start, so
+   * the consumer goes with the verticle.
+   *
+   * @param update the server's {@code updateSSLOptions}
+   */
+  public static void followRenewals(Vertx vertx, ServerIdentity identity,
+      NetServerOptions options, Function<ServerSSLOptions, Future<Boolean>> update) {
+    if (identity.chainPem() == null) {
+      return;
+    }
+    vertx.eventBus().<String>localConsumer(RENEWED, renewed -> update.apply(
+            options.getSslOptions().copy().setKeyCertOptions(
+                keyCert(identity.withChain(renewed.body()))))
+        .onFailure(e -> LOG.log(Level.ERROR,
+            "event=tls_reload_failed error={0}", e.getMessage())));
+  }
+
+  /**
    * The TLS part every listener shares, the HTTPS API's included: the node's certificate, TLS 1.2
    * and 1.3 only, these cipher suites, and a bound on the handshake.
    */
@@ -108,9 +153,7 @@ public final class TlsServerOptions {
       SSLEngineOptions engine, int handshakeTimeoutSeconds) {
     options.setSsl(true)
         .setSslEngineOptions(engine)
-        .setKeyCertOptions(new PemKeyCertOptions()
-            .setCertPath(identity.certificate().toString())
-            .setKeyPath(identity.privateKey().toString()))
+        .setKeyCertOptions(keyCert(identity))
         .setEnabledSecureTransportProtocols(PROTOCOLS)
         .setSslHandshakeTimeout(handshakeTimeoutSeconds)
         .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);

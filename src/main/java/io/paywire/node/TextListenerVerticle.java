@@ -17,6 +17,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -47,9 +48,10 @@ public final class TextListenerVerticle extends VerticleBase {
   public Future<?> start() {
     sessions = new Sessions(vertx, settings.sessions());
     parser = new TextParser(settings.limits().maxHistoryLines());
-    server = vertx.createNetServer(TlsServerOptions.create(settings.host(), settings.port(),
-        settings.limits(), settings.identity(), settings.sslEngine(), ClientAuth.REQUEST))
-        .connectHandler(this::connected);
+    NetServerOptions options = TlsServerOptions.create(settings.host(), settings.port(),
+        settings.limits(), settings.identity(), settings.sslEngine(), ClientAuth.REQUEST);
+    server = vertx.createNetServer(options).connectHandler(this::connected);
+    TlsServerOptions.followRenewals(vertx, settings.identity(), options, server::updateSSLOptions);
     return server.listen();
   }
 

@@ -27,6 +27,7 @@ import io.paywire.session.WorkerPool;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.lang.System.Logger.Level;
 import java.security.KeyPair;
 import io.paywire.node.TextListenerVerticle;
 import io.paywire.config.PaywireConfig;
@@ -61,7 +62,11 @@ public final class PaywireNode {
   /** Deployment ids, in deployment order. */
   private final List<String> deployments;
   private Future<Void> closing;
-  private final ServerIdentity identity;
+  /** Replaced when the generated certificate is renewed. */
+  private volatile ServerIdentity identity;
+  private final PaywireConfig.Tls tls;
+  /** The periodic renewal check, or -1 for an operator's certificate. */
+  private final long renewalTimer;
   private final SessionTokens tokens;
   private final PrometheusMeterRegistry metrics;
   private final ClusterView cluster;
@@ -71,9 +76,12 @@ public final class PaywireNode {
   /** The window of every per-minute rate limit (registrations, challenges, logins, failures). */
   private static final long RATE_WINDOW_MILLIS = 60_000;
 
+  private static final System.Logger LOG = System.getLogger(PaywireNode.class.getName());
+
   private PaywireNode(Vertx vertx, List<Endpoint> endpoints, List<String> deployments,
-      ServerIdentity identity, SessionTokens tokens, PrometheusMeterRegistry metrics,
-      ClusterView cluster) {
+      ServerIdentity identity, PaywireConfig.Tls tls, SessionTokens tokens,
+      PrometheusMeterRegistry metrics, ClusterView cluster) {
+    this.tls = tls;
     this.cluster = cluster;
     this.vertx = vertx;
     this.tokens = tokens;
@@ -81,6 +89,11 @@ public final class PaywireNode {
     this.identity = identity;
     this.endpoints = endpoints;
     this.deployments = deployments;
+    // Only a certificate of certs/ is renewed; an operator's is theirs to replace.
+    this.renewalTimer = identity.chainPem() == null ? -1
+        : vertx.setPeriodic(tls.renewCheckMinutes() * 60_000L, t -> renewCertificate()
+            .onFailure(e -> LOG.log(Level.ERROR,
+                "event=tls_renew_failed error={0}", e.getMessage())));
   }
 
   /** The HTTPS API's keys and enrollment, read (or on first start made) before it starts. */
@@ -171,7 +184,7 @@ public final class PaywireNode {
         .compose(v -> deployManagement(vertx, config, metrics, clusterHealth, deployments,
             endpoints))
         .map(v -> new PaywireNode(vertx, List.copyOf(endpoints), deployments,
-            identity.result(), tokens.result(), metrics, view))
+            identity.result(), config.tls(), tokens.result(), metrics, view))
         .recover(e -> {
           // Report the cause now; the close finishes (or not) in the background as we exit.
           vertx.close();
@@ -304,6 +317,27 @@ public final class PaywireNode {
     return identity;
   }
 
+  /**
+   * Renews the generated certificate of {@code certs/} if less than {@code tls.renewBeforeDays}
+   * is left, and has every listener serve the new one from its next handshake. Called every
+   * {@code tls.renewCheckMinutes}; true if it renewed.
+   */
+  public Future<Boolean> renewCertificate() {
+    if (identity.chainPem() == null) {
+      return Future.succeededFuture(false);
+    }
+    return vertx.executeBlocking(() -> ServerIdentity.load(tls)).map(loaded -> {
+      if (loaded.fingerprint().equals(identity.fingerprint())) {
+        return false;
+      }
+      identity = loaded;
+      LOG.log(Level.INFO, "event=tls_renewed fingerprint={0}",
+          loaded.fingerprint());
+      vertx.eventBus().publish(TlsServerOptions.RENEWED, loaded.chainPem());
+      return true;
+    });
+  }
+
   public List<Endpoint> endpoints() {
     return endpoints;
   }
@@ -332,6 +366,9 @@ public final class PaywireNode {
   public synchronized Future<Void> close() {
     if (closing != null) {
       return closing; // a second signal while stopping must not undeploy twice
+    }
+    if (renewalTimer >= 0) {
+      vertx.cancelTimer(renewalTimer);
     }
     // API logins end first: their accounts go offline while presence is still there.
     Future<Void> undeployed = tokens.endAll().recover(e -> Future.succeededFuture());

@@ -334,6 +334,17 @@ public final class Session {
     return sessions.presenceWriter().entry(name).map(e -> e == null ? null : e.session());
   }
 
+  /**
+   * Whether {@code account} may hear of {@code transfer} as it is applied (the live channel's
+   * events): its payer and its payee may, nobody else. A static rule, so an entry point may ask it
+   * from any thread for any of its logins.
+   */
+  public static boolean mayObserve(String account, LedgerViews.Transfer transfer) {
+    String key = AccountName.key(account);
+    return key.equals(AccountName.key(transfer.payer()))
+        || key.equals(AccountName.key(transfer.payee()));
+  }
+
   /** The caller's balance and who is online, {@code limit} from {@code offset}. */
   public Future<Result<Views.OnlinePage>> online(int offset, int limit) {
     if (user == null) {

@@ -2,6 +2,7 @@ package io.paywire.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Gauge;
 import io.paywire.crypto.Certificates;
 import io.paywire.crypto.KeyType;
 import io.paywire.testing.ApiClient;
@@ -14,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and never anyone else's payments.
  */
 class LiveChannelTest {
+
+  /** Sockets opened on top of the first, all for one login (the fan-out test). */
+  private static final int MORE_SOCKETS = 5;
 
   @TempDir Path dir;
   private TestNode node;
@@ -204,6 +209,52 @@ class LiveChannelTest {
       JsonObject offline = live.messages("presence").get(1);
       assertThat(offline.getString("op")).isEqualTo("offline");
       assertThat(offline.getString("name")).isEqualTo("texter");
+    }
+  }
+
+  /** Event-bus handlers registered on the node (Vert.x's Micrometer gauge, every address). */
+  private long handlers() {
+    return Math.round(node.node().metrics().find("vertx.eventbus.handlers").gauges().stream()
+        .mapToDouble(Gauge::value).sum());
+  }
+
+  @Test
+  void socketsAddNoTransferOrPresenceConsumerAndAThirdUserHearsNoPaymentOfOthers()
+      throws Exception {
+    ApiUser alice = ApiUser.loggedIn(api, "alice", 1_000L);
+    ApiUser bob = ApiUser.loggedIn(api, "bob", 1_000L);
+    ApiUser carol = ApiUser.loggedIn(api, "carol", 1_000L);
+    List<LiveClient> carols = new ArrayList<>();
+    try (LiveClient aliceLive = LiveClient.ready(client, dir, port, alice.token());
+        LiveClient bobLive = LiveClient.ready(client, dir, port, bob.token())) {
+      carols.add(LiveClient.ready(client, dir, port, carol.token()));
+      long before = handlers();
+      for (int i = 0; i < MORE_SOCKETS; i++) {
+        carols.add(LiveClient.ready(client, dir, port, carol.token()));
+      }
+      // Each socket follows its own login's end (a node-local consumer); nothing else.
+      assertThat(handlers() - before).as("handlers added by %d sockets", MORE_SOCKETS)
+          .isEqualTo(MORE_SOCKETS);
+
+      assertThat(alice.pay("bob", 10, id(1)).status()).isEqualTo(201);
+      assertThat(bob.pay("carol", 3, id(2)).status()).isEqualTo(201);
+      assertThat(aliceLive.await("transfer").getJsonObject("transfer").getString("id"))
+          .isEqualTo(id(1));
+      Awaitility.await().atMost(LiveClient.TIMEOUT)
+          .until(() -> bobLive.messages("transfer").size() == 2);
+      // Events reach a verticle in the order published: once carol hears bob's payment to her,
+      // alice's payment to bob, published before it, has been routed, and not to her.
+      for (LiveClient live : carols) {
+        Awaitility.await().atMost(LiveClient.TIMEOUT)
+            .until(() -> !live.messages("transfer").isEmpty());
+        assertThat(live.messages("transfer")).extracting(
+            t -> t.getJsonObject("transfer").getString("id")).containsExactly(id(2));
+        assertThat(live.messages("transfer").get(0).getLong("balance")).isEqualTo(1_003);
+      }
+      assertThat(aliceLive.messages("transfer")).hasSize(1);
+      assertThat(aliceLive.messages("transfer").get(0).getLong("balance")).isEqualTo(990);
+    } finally {
+      carols.forEach(LiveClient::close);
     }
   }
 
