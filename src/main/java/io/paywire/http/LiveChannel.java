@@ -71,7 +71,7 @@ final class LiveChannel {
    * @param sockets node-wide, bounding open sockets to {@code http.maxWebSockets}
    */
   LiveChannel(Vertx vertx, Sessions sessions, SessionTokens tokens, PaywireConfig.Http limits,
-      Set<String> origins, ConnectionGate sockets) {
+      Set<String> origins, ConnectionGate sockets, ConnectionGate logins) {
     this.vertx = vertx;
     this.sessions = sessions;
     this.tokens = tokens;
