@@ -204,7 +204,8 @@ public final class PaywireNode {
         keys.enrollment(), ApiVerticle.Rates.of(config.http(),
             config.session().maxThrottledAddresses()),
         metrics, config.ledger().requestTimeoutMillis(), config.session().challengeTtlSeconds(),
-        new ConnectionGate(config.http().maxWebSockets(), config.http().maxWebSockets()),
+        new ConnectionGate(config.http().maxWebSockets(),
+            config.http().maxWebSocketsPerAddress()),
         new ConnectionGate(config.http().maxWebSockets(), config.http().maxWebSocketsPerLogin()),
         clusterHealth);
     return vertx.deployVerticle(() -> new ApiVerticle(api),
