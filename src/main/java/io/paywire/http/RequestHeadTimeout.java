@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -18,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * http.requestHeadTimeoutSeconds}): from the end of the TLS handshake, and again from the end of
  * each response, a connection has that long to deliver a complete head, however slowly it
  * trickles bytes (each of which resets the idle timeout). So an idle keep-alive connection is
- * closed after it too; a browser opens another. No timer runs while a request is being served
+ * closed after it too (and every response says so, {@code Keep-Alive: timeout=}); a browser
+ * opens another. No timer runs while a request is being served
  * (its body and the work are bounded by {@code http.maxBodyBytes}, the idle timeout and the
  * ledger's timeout), nor once the connection has become a WebSocket (which has its own
  * authentication timeout and pings).
@@ -36,9 +38,16 @@ final class RequestHeadTimeout {
   private static final String VERTX_HANDLER = "handler";
 
   private final long timeoutMillis;
+  /**
+   * Sent with every response, a second below the timeout, so that clients which read it
+   * (Vert.x's, curl's, browsers') drop an idle connection before the server closes it, and never
+   * send a request into a connection being closed.
+   */
+  private final String keepAlive;
 
   RequestHeadTimeout(int timeoutSeconds) {
     this.timeoutMillis = timeoutSeconds * 1000L;
+    this.keepAlive = "timeout=" + Math.max(1, timeoutSeconds - 1);
   }
 
   /** For {@code HttpServer.connectionHandler}: starts watching a new connection. */
@@ -101,6 +110,9 @@ final class RequestHeadTimeout {
         }
         informational = status.codeClass() == io.netty.handler.codec.http.HttpStatusClass
             .INFORMATIONAL;
+        if (!informational) {
+          response.headers().set(HttpHeaderNames.KEEP_ALIVE, keepAlive);
+        }
       }
       if (msg instanceof LastHttpContent && !informational) {
         inFlight = Math.max(0, inFlight - 1);
