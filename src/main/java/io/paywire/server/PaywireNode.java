@@ -234,7 +234,8 @@ public final class PaywireNode {
     int cap = config.node().managementMaxConnections();
     gates.guard("management", port, new ConnectionGate(cap, cap));
     ManagementVerticle management = new ManagementVerticle(port,
-        config.ledger().requestTimeoutMillis(), metrics, clusterHealth);
+        config.ledger().requestTimeoutMillis(), metrics, clusterHealth,
+        config.http().requestHeadTimeoutSeconds());
     return vertx.deployVerticle(management).map(id -> {
       deployments.add(id);
       endpoints.add(new Endpoint("management", ManagementVerticle.HOST,
