@@ -96,8 +96,15 @@ public final class ClusterJoin {
     }
   }
 
+  /** A member on Vert.x's NIO transport, with no accept gates. */
   public static Future<Joined> start(VertxOptions base, VertxMetricsFactory metrics,
       ClusterOptions options) {
+    return start(base, metrics, io.vertx.core.transport.Transport.NIO, options);
+  }
+
+  /** @param transport the node's transport (its listeners' accept gates) */
+  public static Future<Joined> start(VertxOptions base, VertxMetricsFactory metrics,
+      io.vertx.core.transport.Transport transport, ClusterOptions options) {
     HazelcastClusterManager manager;
     VertxOptions vertxOptions;
     try {
@@ -106,8 +113,8 @@ public final class ClusterJoin {
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
-    return Vertx.builder().with(vertxOptions).withMetrics(metrics).withClusterManager(manager)
-        .buildClustered().map(vertx -> new Joined(vertx, manager));
+    return Vertx.builder().with(vertxOptions).withMetrics(metrics).withTransport(transport)
+        .withClusterManager(manager).buildClustered().map(vertx -> new Joined(vertx, manager));
   }
 
   /**

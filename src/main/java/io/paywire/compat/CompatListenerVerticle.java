@@ -1,8 +1,6 @@
 package io.paywire.compat;
 
 import io.paywire.net.CommandPipeline;
-import io.paywire.net.ConnectionGate;
-import io.paywire.session.ClientAddress;
 import io.paywire.net.ListenerSettings;
 import io.paywire.net.TlsServerOptions;
 import io.paywire.protocol.Replies;
@@ -33,7 +31,7 @@ public final class CompatListenerVerticle extends VerticleBase {
       System.getLogger(CompatListenerVerticle.class.getName());
 
   /**
-   * @param listener the node's listener settings: host, limits, identity, shared gate and session
+   * @param listener the node's listener settings: host, limits, identity, shared session
    *     objects; its port is not used
    * @param maxListedUsers the most users one list shows (compat.maxListedUsers)
    * @param partialMessageTimeoutMillis how long the rest of a started payment forward is awaited
@@ -74,17 +72,8 @@ public final class CompatListenerVerticle extends VerticleBase {
       socket.close(); // a client certificate is required; the handshake should have ensured it
       return;
     }
+    // Connection caps were applied at accept, before the handshake (AcceptGates).
     String ip = socket.remoteAddress().hostAddress();
-    String counted = ClientAddress.key(ip);
-    ConnectionGate.Admission admission = l.gate().tryEnter(counted);
-    if (admission != ConnectionGate.Admission.ADMITTED) {
-      // The original client has no line for this: the connection just closes.
-      LOG.log(Level.WARNING, "event=connection_refused listener=compat reason={0} remote={1}",
-          admission == ConnectionGate.Admission.NODE_FULL ? "max_connections"
-              : "max_connections_per_address", socket.remoteAddress());
-      socket.close();
-      return;
-    }
     CompatSession session = new CompatSession(
         sessions.open(new Peer("compat", ip, clientKey)),
         settings.maxListedUsers(), settings.forwardOncePerLogin());
@@ -95,7 +84,6 @@ public final class CompatListenerVerticle extends VerticleBase {
       pipeline.closed();
       session.close().onFailure(e ->
           LOG.log(Level.WARNING, "event=presence_cleanup_failed error={0}", e.toString()));
-      l.gate().leave(counted); // last: nothing above may be skipped if it throws
     });
     socket.exceptionHandler(e -> LOG.log(Level.DEBUG, "event=connection_error listener=compat "
         + "remote={0} error={1}", socket.remoteAddress(), e.toString()));

@@ -31,9 +31,15 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
    * @param compatPort the compatibility listener's port (0 picks a free port, -1 turns it off)
    * @param managementPort a plain-HTTP port on 127.0.0.1 serving only {@code /health} and
    *     {@code /metrics}, for probes and scrapers (0 picks a free port, -1, the default, is off)
+   * @param managementMaxConnections connections the management port holds at once, counted from
+   *     accept; more are closed at once (its clients are all on this machine, so there is no
+   *     per-address cap apart from this one)
+   * @param reservedFileDescriptors descriptors kept for everything but client connections
+   *     (journal, certificates, cluster links, the JVM's own): the listeners' caps plus this
+   *     must fit the process's descriptor limit, or the node refuses to start
    */
   public record Node(String host, int tlsPort, int httpPort, int compatPort,
-      int managementPort) {}
+      int managementPort, int managementMaxConnections, int reservedFileDescriptors) {}
 
   /**
    * The HTTPS API (docs/api.md). Rates are per client address (IPv6 by /64) and per minute.
@@ -59,12 +65,25 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
    * @param liveGraceSeconds a login that has followed the live channel ends this long after its
    *     last socket closed, unless a socket authenticates for it again (a page reload): a
    *     browser user is online while its console is connected
+   * @param maxConnections connections the HTTPS port holds at once, live-channel sockets
+   *     included, counted from accept (before the TLS handshake); more are closed at once
+   * @param maxConnectionsPerAddress connections one client address (IPv6 by /64) holds on the
+   *     HTTPS port; more are closed at once
+   * @param requestHeadTimeoutSeconds a connection that has not delivered a complete request head
+   *     this long after its handshake, or after its last response, is closed, however slowly it
+   *     sends bytes
+   * @param maxWebSocketsPerAddress live-channel sockets one client address holds; more are
+   *     refused at the handshake (429)
+   * @param maxWebSocketsPerLogin live-channel sockets one account holds; one more is closed
+   *     (1008) when it authenticates
    */
   public record Http(int maxBodyBytes, int challengesPerMinute,
       int loginsPerMinute, int sessionTokenSeconds, int maxSessionTokens, int clockSkewSeconds,
       int maxPageSize, int idleTimeoutSeconds, List<String> allowedOrigins,
       int webSocketAuthTimeoutSeconds, int maxWebSocketMessageBytes, int maxWebSockets,
-      int maxWebSocketQueuedEvents, int liveGraceSeconds) {
+      int maxWebSocketQueuedEvents, int liveGraceSeconds, int maxConnections,
+      int maxConnectionsPerAddress, int requestHeadTimeoutSeconds, int maxWebSocketsPerAddress,
+      int maxWebSocketsPerLogin) {
 
     public Http {
       allowedOrigins = List.copyOf(allowedOrigins);
@@ -204,7 +223,9 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         (int) node.number("tlsPort", 16000, 0, 65535),
         (int) node.number("httpPort", 8443, 0, 65535),
         (int) node.number("compatPort", 16001, -1, 65535),
-        (int) node.number("managementPort", -1, -1, 65535));
+        (int) node.number("managementPort", -1, -1, 65535),
+        (int) node.number("managementMaxConnections", 16, 1, 10_000),
+        (int) node.number("reservedFileDescriptors", 1_024, 64, 1_000_000));
     node.finish();
 
     long maxDeposit = ledger.number("maxDepositMinor", 1_000_000_000L, 1, Long.MAX_VALUE);
@@ -306,7 +327,17 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         (int) http.number("maxWebSocketMessageBytes", 4_096, 256, 1 << 20),
         (int) http.number("maxWebSockets", 1_000, 1, 1_000_000),
         (int) http.number("maxWebSocketQueuedEvents", 256, 1, 100_000),
-        (int) http.number("liveGraceSeconds", 10, 1, 3_600));
+        (int) http.number("liveGraceSeconds", 10, 1, 3_600),
+        (int) http.number("maxConnections", 5_000, 1, 1_000_000),
+        (int) http.number("maxConnectionsPerAddress", 200, 1, 1_000_000),
+        (int) http.number("requestHeadTimeoutSeconds", 15, 1, 300),
+        (int) http.number("maxWebSocketsPerAddress", 100, 1, 1_000_000),
+        (int) http.number("maxWebSocketsPerLogin", 10, 1, 1_000_000));
+    if (httpConfig.maxWebSockets() > httpConfig.maxConnections()) {
+      throw new ConfigException("http.maxWebSockets (" + httpConfig.maxWebSockets()
+          + ") must not exceed http.maxConnections (" + httpConfig.maxConnections()
+          + "): every live-channel socket is a connection of the HTTPS port");
+    }
     http.finish();
     return new PaywireConfig(nodeConfig, ledgerConfig, tlsConfig, textConfig, compatConfig,
         sessionConfig, httpConfig);
@@ -344,7 +375,8 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
     return new PaywireConfig(new Node(node.host(),
         tlsPort != null ? tlsPort : node.tlsPort(),
         httpPort != null ? httpPort : node.httpPort(),
-        compatPort != null ? compatPort : node.compatPort(), node.managementPort()), ledger, tls,
+        compatPort != null ? compatPort : node.compatPort(), node.managementPort(),
+        node.managementMaxConnections(), node.reservedFileDescriptors()), ledger, tls,
         text, compat, session, http);
   }
 

@@ -89,7 +89,10 @@ public final class ApiVerticle extends VerticleBase {
    * Everything an instance needs; all of it node-wide.
    *
    * @param challengeTtlSeconds how long a login nonce lives (session.challengeTtlSeconds)
-   * @param webSockets the live channel's open sockets, bounded by http.maxWebSockets
+   * @param webSockets the live channel's open sockets, bounded by http.maxWebSockets and
+   *     http.maxWebSocketsPerAddress
+   * @param webSocketLogins the live channel's authenticated sockets per account, bounded by
+   *     http.maxWebSocketsPerLogin
    * @param cluster a cluster member's own view for {@code /health}, or null on a single node
    */
   public record Settings(String host, int port, PaywireConfig.Http limits,
@@ -97,7 +100,7 @@ public final class ApiVerticle extends VerticleBase {
       Sessions.Shared sessions, SessionTokens tokens, KeyPair registrationKeys,
       PrometheusMeterRegistry metrics,
       long ledgerTimeoutMillis, int challengeTtlSeconds, ConnectionGate webSockets,
-      java.util.function.Supplier<JsonObject> cluster) {}
+      ConnectionGate webSocketLogins, java.util.function.Supplier<JsonObject> cluster) {}
 
   private enum Access { OPEN, OPTIONAL_LOGIN, LOGIN }
 
@@ -133,8 +136,11 @@ public final class ApiVerticle extends VerticleBase {
               .setMaxWebSocketFrameSize(settings.limits().maxWebSocketMessageBytes());
           LiveChannel live = new LiveChannel(vertx, sessions, settings.tokens(),
               settings.limits(), LiveChannel.allowedOrigins(settings.limits().allowedOrigins(),
-                  settings.host(), settings.port()), settings.webSockets());
+                  settings.host(), settings.port()), settings.webSockets(),
+              settings.webSocketLogins());
           server = vertx.createHttpServer(options).requestHandler(router)
+              .connectionHandler(new RequestHeadTimeout(
+                  settings.limits().requestHeadTimeoutSeconds())::watch)
               .webSocketHandshakeHandler(live::handshake)
               // Accepted sockets are set up by the handshake handler; Vert.x wants this one set.
               .webSocketHandler(ws -> { });

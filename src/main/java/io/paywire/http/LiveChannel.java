@@ -5,6 +5,7 @@ import io.paywire.bus.TransferEvents;
 import io.paywire.config.PaywireConfig;
 import io.paywire.ledger.AccountName;
 import io.paywire.net.ConnectionGate;
+import io.paywire.session.ClientAddress;
 import io.paywire.session.Presence;
 import io.paywire.session.Result;
 import io.paywire.session.Session;
@@ -67,6 +68,7 @@ final class LiveChannel {
   private final PaywireConfig.Http limits;
   private final Set<String> origins;
   private final ConnectionGate sockets;
+  private final ConnectionGate logins;
   /** This instance's open sockets, pinged so that an idle timeout never closes a quiet one. */
   private final Set<Live> open = new HashSet<>();
   /** The sockets that follow events, by the account key ({@link AccountName#key}) of their login. */
@@ -76,16 +78,20 @@ final class LiveChannel {
 
   /**
    * @param origins the allowed origins, from {@link #allowedOrigins}
-   * @param sockets node-wide, bounding open sockets to {@code http.maxWebSockets}
+   * @param sockets node-wide, bounding open sockets to {@code http.maxWebSockets} and those of
+   *     one client address to {@code http.maxWebSocketsPerAddress}
+   * @param logins node-wide, bounding one account's authenticated sockets to
+   *     {@code http.maxWebSocketsPerLogin}
    */
   LiveChannel(Vertx vertx, Sessions sessions, SessionTokens tokens, PaywireConfig.Http limits,
-      Set<String> origins, ConnectionGate sockets) {
+      Set<String> origins, ConnectionGate sockets, ConnectionGate logins) {
     this.vertx = vertx;
     this.sessions = sessions;
     this.tokens = tokens;
     this.limits = limits;
     this.origins = Set.copyOf(origins);
     this.sockets = sockets;
+    this.logins = logins;
     // Half the idle timeout: a ping is traffic, and the browser's pong too.
     vertx.setPeriodic(limits.idleTimeoutSeconds() * 500L, t -> open.forEach(Live::ping));
     // Registered on the verticle's context, so they go when it is undeployed.
@@ -176,16 +182,20 @@ final class LiveChannel {
       handshake.reject(403);
       return;
     }
-    if (sockets.tryEnter(ip) != ConnectionGate.Admission.ADMITTED) {
-      LOG.log(Level.INFO, "event=live_refused reason=full ip={0}", ip);
-      handshake.reject(503);
+    String counted = ClientAddress.key(ip);
+    ConnectionGate.Admission admission = sockets.tryEnter(counted);
+    if (admission != ConnectionGate.Admission.ADMITTED) {
+      boolean nodeFull = admission == ConnectionGate.Admission.NODE_FULL;
+      LOG.log(Level.INFO, "event=live_refused reason={0} ip={1}",
+          nodeFull ? "full" : "address_full", ip);
+      handshake.reject(nodeFull ? 503 : 429);
       return;
     }
     handshake.accept().onComplete(accepted -> {
       if (accepted.succeeded()) {
-        new Live(accepted.result(), ip).start();
+        new Live(accepted.result(), ip, counted).start();
       } else {
-        sockets.leave(ip);
+        sockets.leave(counted);
       }
     });
   }
@@ -208,6 +218,10 @@ final class LiveChannel {
     private MessageConsumer<JsonObject> ended;
     /** The key of the login's account, once the socket follows events. */
     private String account;
+    /** The key this socket counts under in {@link #sockets}. */
+    private final String counted;
+    /** The account this socket counts under in {@link #logins}, once it has authenticated. */
+    private String loginSlot;
     private long authTimer;
     private boolean authenticating;
     private SessionTokens.Login login;
@@ -218,9 +232,10 @@ final class LiveChannel {
     private Future<Void> tail;
     private int queued;
 
-    Live(ServerWebSocket ws, String ip) {
+    Live(ServerWebSocket ws, String ip, String counted) {
       this.ws = ws;
       this.ip = ip;
+      this.counted = counted;
     }
 
     void start() {
@@ -269,6 +284,16 @@ final class LiveChannel {
           return;
         }
         vertx.cancelTimer(authTimer);
+        String account = AccountName.key(done.result().name());
+        if (logins.tryEnter(account) != ConnectionGate.Admission.ADMITTED) {
+          LOG.log(Level.INFO, "event=live_refused reason=login_full ip={0}", ip);
+          send(error(ApiError.RATE_LIMITED, "this login has "
+              + limits.maxWebSocketsPerLogin() + " live sockets open already "
+              + "(http.maxWebSocketsPerLogin): close one first"));
+          close(POLICY_VIOLATION, "too many live sockets for this login");
+          return;
+        }
+        loginSlot = account;
         login = done.result();
         attached = tokens.attach(login.jti());
         if (!attached) {
@@ -406,7 +431,10 @@ final class LiveChannel {
           return sockets.isEmpty() ? null : sockets;
         });
       }
-      sockets.leave(ip);
+      sockets.leave(counted);
+      if (loginSlot != null) {
+        logins.leave(loginSlot);
+      }
       if (attached) {
         tokens.detach(login.jti());
       }

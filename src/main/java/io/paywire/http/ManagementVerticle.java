@@ -23,10 +23,19 @@ public final class ManagementVerticle extends VerticleBase {
 
   private final java.util.function.Supplier<io.vertx.core.json.JsonObject> cluster;
 
-  /** @param cluster a cluster member's own view for {@code /health}, or null on a single node */
+  private final int requestHeadTimeoutSeconds;
+
+  /**
+   * @param cluster a cluster member's own view for {@code /health}, or null on a single node
+   * @param requestHeadTimeoutSeconds as on the HTTPS port ({@code http.requestHeadTimeoutSeconds}):
+   *     idle and slow connections go, so that the port's connection cap is not held by clients
+   *     that leave their connections open
+   */
   public ManagementVerticle(int port, long ledgerTimeoutMillis, PrometheusMeterRegistry metrics,
-      java.util.function.Supplier<io.vertx.core.json.JsonObject> cluster) {
+      java.util.function.Supplier<io.vertx.core.json.JsonObject> cluster,
+      int requestHeadTimeoutSeconds) {
     this.cluster = cluster;
+    this.requestHeadTimeoutSeconds = requestHeadTimeoutSeconds;
     this.port = port;
     this.ledgerTimeoutMillis = ledgerTimeoutMillis;
     this.metrics = metrics;
@@ -41,7 +50,8 @@ public final class ManagementVerticle extends VerticleBase {
     }
     router.errorHandler(404, ctx -> ApiError.send(ctx, 404, ApiError.NOT_FOUND,
         "the management port serves /health and /metrics only"));
-    server = vertx.createHttpServer().requestHandler(router);
+    server = vertx.createHttpServer().requestHandler(router)
+        .connectionHandler(new RequestHeadTimeout(requestHeadTimeoutSeconds)::watch);
     return server.listen(port, HOST);
   }
 

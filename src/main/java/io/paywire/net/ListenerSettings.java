@@ -5,11 +5,12 @@ import io.paywire.session.Sessions;
 import io.vertx.core.net.SSLEngineOptions;
 
 /**
- * What a TLS listener instance needs; the gate and the session objects are shared by all
- * instances of all listeners of a node.
+ * What a TLS listener instance needs; the session objects are shared by all instances of all
+ * listeners of a node. Connections are counted and capped before they reach a listener, from
+ * accept ({@link AcceptGates}).
  */
 public record ListenerSettings(String host, int port, PaywireConfig.Text limits,
-    ServerIdentity identity, ConnectionGate gate, Sessions.Shared sessions, String engine) {
+    ServerIdentity identity, Sessions.Shared sessions, String engine) {
 
   /** The configured TLS engine ({@link TlsServerOptions#engine}). */
   public SSLEngineOptions sslEngine() {

@@ -1,9 +1,7 @@
 package io.paywire.node;
 
 import io.paywire.net.CommandPipeline;
-import io.paywire.net.ConnectionGate;
 import io.paywire.net.LineSplitter;
-import io.paywire.session.ClientAddress;
 import io.paywire.net.ListenerSettings;
 import io.paywire.net.TlsServerOptions;
 import io.paywire.protocol.Replies;
@@ -29,7 +27,7 @@ import java.nio.charset.StandardCharsets;
  * The TLS text protocol listener: TLS, framing into lines and the connection's limits; each
  * line goes through the connection's {@link CommandPipeline} (ordering, pipelining,
  * backpressure) to its {@link TextSession} (the codec over the session core). Deploy one
- * instance per event loop; instances share the node's gate and session objects.
+ * instance per event loop; instances share the node's session objects.
  */
 public final class TextListenerVerticle extends VerticleBase {
 
@@ -69,17 +67,8 @@ public final class TextListenerVerticle extends VerticleBase {
   }
 
   private void connected(NetSocket socket) {
+    // Connection caps were applied at accept, before the handshake (AcceptGates).
     String ip = socket.remoteAddress().hostAddress();
-    String counted = ClientAddress.key(ip);
-    ConnectionGate.Admission admission = settings.gate().tryEnter(counted);
-    if (admission != ConnectionGate.Admission.ADMITTED) {
-      boolean nodeFull = admission == ConnectionGate.Admission.NODE_FULL;
-      LOG.log(Level.WARNING, "event=connection_refused reason={0} remote={1}",
-          nodeFull ? "max_connections" : "max_connections_per_address", socket.remoteAddress());
-      socket.end(invalid(nodeFull ? "server full, try again later"
-          : "too many connections from your address"));
-      return;
-    }
     TextSession session = new TextSession(
         sessions.open(new Peer("tls", ip, TlsServerOptions.clientKey(socket))), parser,
         settings.limits().maxListedUsers());
@@ -93,7 +82,6 @@ public final class TextListenerVerticle extends VerticleBase {
       pipeline.closed();
       session.close().onFailure(e ->
           LOG.log(Level.WARNING, "event=presence_cleanup_failed error={0}", e.toString()));
-      settings.gate().leave(counted); // last: nothing above may be skipped if it throws
     });
     socket.exceptionHandler(e -> LOG.log(Level.DEBUG, "event=connection_error remote={0} "
         + "error={1}", socket.remoteAddress(), e.toString()));

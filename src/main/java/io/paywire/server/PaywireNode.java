@@ -6,7 +6,9 @@ import io.paywire.session.LoginThrottle;
 import io.paywire.session.PresenceView;
 import io.paywire.session.SessionEvents;
 import io.paywire.session.Sessions;
+import io.paywire.net.AcceptGates;
 import io.paywire.net.ConnectionGate;
+import io.paywire.net.DescriptorBudget;
 import io.paywire.net.ListenerSettings;
 import io.paywire.net.ServerIdentity;
 import io.paywire.net.TlsServerOptions;
@@ -118,17 +120,25 @@ public final class PaywireNode {
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true));
     MicrometerMetricsFactory factory = new MicrometerMetricsFactory(metrics);
-    if (cluster == null) {
-      Vertx vertx = Vertx.builder().with(options).withMetrics(factory).build();
-      return assemble(vertx, null, null, config, dataDirectory, metrics);
+    try {
+      DescriptorBudget.check(config, DescriptorBudget.processLimit());
+    } catch (io.paywire.config.ConfigException e) {
+      return Future.failedFuture(e);
     }
-    return ClusterJoin.start(options, factory, cluster).compose(joined ->
-        assemble(joined.vertx(), joined, cluster, config, dataDirectory, metrics));
+    // Every listener's connections are counted from accept, before TLS: see AcceptGates.
+    AcceptGates gates = new AcceptGates();
+    if (cluster == null) {
+      Vertx vertx = Vertx.builder().with(options).withMetrics(factory)
+          .withTransport(gates.transport()).build();
+      return assemble(vertx, null, null, config, dataDirectory, metrics, gates);
+    }
+    return ClusterJoin.start(options, factory, gates.transport(), cluster).compose(joined ->
+        assemble(joined.vertx(), joined, cluster, config, dataDirectory, metrics, gates));
   }
 
   private static Future<PaywireNode> assemble(Vertx vertx, ClusterJoin.Joined joined,
       ClusterOptions cluster, PaywireConfig config, Path dataDirectory,
-      PrometheusMeterRegistry metrics) {
+      PrometheusMeterRegistry metrics, AcceptGates gates) {
     LedgerVerticle.Settings settings = new LedgerVerticle.Settings(dataDirectory,
         config.ledger().options(), config.ledger().defaultDepositMinor(),
         config.ledger().maxPendingRequests());
@@ -177,12 +187,13 @@ public final class PaywireNode {
         .compose(id -> {
           deployments.add(id);
           return deployTextListeners(vertx, config, identity.result(), shared.result(),
-              deployments, endpoints);
+              deployments, endpoints, gates);
         })
         .compose(tlsPort -> deployApi(vertx, config, identity.result(), shared.result(),
-            tokens.result(), apiKeys.result(), metrics, clusterHealth, deployments, endpoints))
+            tokens.result(), apiKeys.result(), metrics, clusterHealth, deployments, endpoints,
+            gates))
         .compose(v -> deployManagement(vertx, config, metrics, clusterHealth, deployments,
-            endpoints))
+            endpoints, gates))
         .map(v -> new PaywireNode(vertx, List.copyOf(endpoints), deployments,
             identity.result(), config.tls(), tokens.result(), metrics, view))
         .recover(e -> {
@@ -197,18 +208,22 @@ public final class PaywireNode {
       ServerIdentity identity, Sessions.Shared sessions, SessionTokens tokens, ApiKeys keys,
       PrometheusMeterRegistry metrics,
       java.util.function.Supplier<io.vertx.core.json.JsonObject> clusterHealth,
-      List<String> deployments, List<Endpoint> endpoints) {
+      List<String> deployments, List<Endpoint> endpoints, AcceptGates gates) {
     int port;
     try {
       port = TlsServerOptions.resolvePort(config.node().host(), config.node().httpPort());
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
+    gates.guard("http", port, new ConnectionGate(config.http().maxConnections(),
+        config.http().maxConnectionsPerAddress()));
     ApiVerticle.Settings api = new ApiVerticle.Settings(config.node().host(), port,
         config.http(), config.text().handshakeTimeoutSeconds(), identity,
         TlsServerOptions.engine(config.tls().engine()), sessions, tokens, keys.registration(),
         metrics, config.ledger().requestTimeoutMillis(), config.session().challengeTtlSeconds(),
-        new ConnectionGate(config.http().maxWebSockets(), config.http().maxWebSockets()),
+        new ConnectionGate(config.http().maxWebSockets(),
+            config.http().maxWebSocketsPerAddress()),
+        new ConnectionGate(config.http().maxWebSockets(), config.http().maxWebSocketsPerLogin()),
         clusterHealth);
     return vertx.deployVerticle(() -> new ApiVerticle(api),
         new DeploymentOptions().setInstances(EVENT_LOOPS)).map(id -> {
@@ -222,12 +237,22 @@ public final class PaywireNode {
   private static Future<Void> deployManagement(Vertx vertx, PaywireConfig config,
       PrometheusMeterRegistry metrics,
       java.util.function.Supplier<io.vertx.core.json.JsonObject> clusterHealth,
-      List<String> deployments, List<Endpoint> endpoints) {
+      List<String> deployments, List<Endpoint> endpoints, AcceptGates gates) {
     if (config.node().managementPort() < 0) {
       return Future.succeededFuture();
     }
-    ManagementVerticle management = new ManagementVerticle(config.node().managementPort(),
-        config.ledger().requestTimeoutMillis(), metrics, clusterHealth);
+    int port;
+    try {
+      port = TlsServerOptions.resolvePort(ManagementVerticle.HOST, config.node().managementPort());
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+    // Loopback only, so every client is this machine: one cap, total and per address alike.
+    int cap = config.node().managementMaxConnections();
+    gates.guard("management", port, new ConnectionGate(cap, cap));
+    ManagementVerticle management = new ManagementVerticle(port,
+        config.ledger().requestTimeoutMillis(), metrics, clusterHealth,
+        config.http().requestHeadTimeoutSeconds());
     return vertx.deployVerticle(management).map(id -> {
       deployments.add(id);
       endpoints.add(new Endpoint("management", ManagementVerticle.HOST,
@@ -243,7 +268,7 @@ public final class PaywireNode {
    */
   private static Future<Integer> deployTextListeners(Vertx vertx, PaywireConfig config,
       ServerIdentity identity, Sessions.Shared sessions, List<String> deployments,
-      List<Endpoint> endpoints) {
+      List<Endpoint> endpoints, AcceptGates gates) {
     PaywireConfig.Text limits = config.text();
     ConnectionGate gate =
         new ConnectionGate(limits.maxConnections(), limits.maxConnectionsPerAddress());
@@ -256,8 +281,12 @@ public final class PaywireNode {
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
+    gates.guard("tls", port, gate);
+    if (compatPort >= 0) {
+      gates.guard("compat", compatPort, gate); // one gate: the caps hold for both together
+    }
     ListenerSettings text = new ListenerSettings(config.node().host(),
-        port, limits, identity, gate, sessions, config.tls().engine());
+        port, limits, identity, sessions, config.tls().engine());
     Future<String> deployed = vertx.deployVerticle(() -> new TextListenerVerticle(text),
         new DeploymentOptions().setInstances(EVENT_LOOPS)).map(id -> {
           deployments.add(id);

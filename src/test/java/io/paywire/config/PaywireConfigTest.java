@@ -31,7 +31,7 @@ class PaywireConfigTest {
                     "maxBatchCommands": 8, "maxBatchBytes": 65536, "segmentBytes": 100000,
                     "snapshotEveryTransfers": 9, "snapshotsKept": 3, "maxPendingRequests": 11}}
         """));
-    assertThat(config.node()).isEqualTo(new PaywireConfig.Node("0.0.0.0", 1, 2, 16001, -1));
+    assertThat(config.node()).isEqualTo(new PaywireConfig.Node("0.0.0.0", 1, 2, 16001, -1, 16, 1_024));
     assertThat(config.ledger().defaultDepositMinor()).isEqualTo(5);
     assertThat(config.ledger().maxPendingRequests()).isEqualTo(11);
     var options = config.ledger().options();
@@ -71,6 +71,21 @@ class PaywireConfigTest {
         "http.allowedOrigins must hold origins");
     assertRefused("{\"http\": {\"webSocketAuthTimeoutSeconds\": 0}}",
         "http.webSocketAuthTimeoutSeconds");
+    assertRefused("{\"http\": {\"maxWebSockets\": 20, \"maxConnections\": 10}}",
+        "http.maxWebSockets (20) must not exceed http.maxConnections (10)");
+    assertRefused("{\"http\": {\"requestHeadTimeoutSeconds\": 0}}",
+        "http.requestHeadTimeoutSeconds");
+    assertRefused("{\"node\": {\"reservedFileDescriptors\": 10}}",
+        "node.reservedFileDescriptors");
+  }
+
+  @Test
+  void descriptorBudgetNamesTheCapsThatDoNotFit() throws Exception {
+    PaywireConfig defaults = PaywireConfig.defaults();
+    io.paywire.net.DescriptorBudget.check(defaults, 20_000); // the issue's machine: fits
+    assertThatThrownBy(() -> io.paywire.net.DescriptorBudget.check(defaults, 16_000))
+        .hasMessageContaining("need 16024 file descriptors, but this process may open 16000");
+    io.paywire.net.DescriptorBudget.check(defaults, -1); // no limit reported: nothing to check
   }
 
   @Test

@@ -20,6 +20,7 @@ import io.paywire.session.Session;
 import io.paywire.session.SessionEvents;
 import io.paywire.session.Sessions;
 import io.paywire.session.Views;
+import io.paywire.testing.TestShared;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -73,7 +74,7 @@ class ClusteredLoginReplacedTest {
     /** Logs in with a signed challenge as ApiVerticle does, replacing an earlier API login. */
     SessionTokens.Login login(String name, KeyPair keys) throws Exception {
       Session session = sessions.open(new Peer("http", "127.0.0.1", null));
-      byte[] nonce = sessions.challenge(name);
+      byte[] nonce = ((Result.Ok<byte[]>) sessions.challenge(name, "127.0.0.1")).value();
       Result<Views.Login> result = call(() -> session.login(name, 0,
           new Proof.SignedChallenge(nonce, Signatures.sign(keys.getPrivate(), nonce)),
           tokens::endSession));
@@ -99,10 +100,9 @@ class ClusteredLoginReplacedTest {
     started.add(joined);
     PresenceView view = new PresenceView();
     view.follow(joined.vertx(), name);
-    Sessions.Shared shared = new Sessions.Shared(name, 5_000,
+    Sessions.Shared shared = TestShared.of(name,
         new LoginThrottle(1_000, 1_000, 60_000, 1_000, System::currentTimeMillis), view,
-        new KeyCache(100), new Challenges(60_000, 100, System::currentTimeMillis),
-        SessionEvents.NONE);
+        new KeyCache(100), new Challenges(60_000, 100, System::currentTimeMillis));
     Context context = joined.vertx().getOrCreateContext();
     // The same token key on both nodes would not matter: a token is live only where issued.
     SessionTokens tokens = new SessionTokens(joined.vertx(), KeyType.EC.generate(), 900, 10, 10);

@@ -56,7 +56,7 @@ class LedgerVerticleFailClosedTest {
     LedgerVerticle faulty = new LedgerVerticle(settings, clock,
         (LedgerVerticle.Opener) (dir, options) -> LedgerFaults.refuseColumnGrowthPast(Ledger.open(dir, options),
             LedgerFaults.INITIAL_TRANSFER_ROWS));
-    ManagementVerticle http = new ManagementVerticle(0, 5_000, null, null);
+    ManagementVerticle http = new ManagementVerticle(0, 5_000, null, null, 15);
     List<Future<JsonObject>> payments = new ArrayList<>();
 
     vertx.deployVerticle(faulty)

@@ -1,5 +1,7 @@
 package io.paywire.session;
 
+import io.paywire.testing.TestShared;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paywire.bus.LedgerReply;

@@ -108,6 +108,14 @@ public final class ClusterProcesses implements AutoCloseable {
       return jvm;
     }
 
+    /**
+     * One client for every poll, so that polls reuse its connections: a client per poll leaves
+     * one open connection behind each, and the management port caps them
+     * ({@code node.managementMaxConnections}).
+     */
+    private static final java.net.http.HttpClient MANAGEMENT_CLIENT =
+        java.net.http.HttpClient.newHttpClient();
+
     /** GET /health's JSON on the management port, if the member answers. */
     public Optional<JsonObject> health() {
       return management("/health").map(JsonObject::new);
@@ -128,7 +136,7 @@ public final class ClusterProcesses implements AutoCloseable {
 
     private Optional<String> management(String path) {
       try {
-        java.net.http.HttpResponse<String> reply = java.net.http.HttpClient.newHttpClient()
+        java.net.http.HttpResponse<String> reply = MANAGEMENT_CLIENT
             .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
                 "http://127.0.0.1:" + managementPort + path))
                 .timeout(java.time.Duration.ofSeconds(3)).build(),

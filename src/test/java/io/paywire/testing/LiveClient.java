@@ -42,10 +42,13 @@ public final class LiveClient implements AutoCloseable {
     });
   }
 
-  /** The options of a client that trusts the test node's CA. */
-  private static WebSocketClient client(Vertx vertx, Path directory) {
+  /**
+   * A client that trusts the test node's CA, connecting from {@code local} (a 127.x.y.z address,
+   * so that tests can be several clients) or from the default address when it is null.
+   */
+  private static WebSocketClient client(Vertx vertx, Path directory, String local) {
     return vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true)
-        .setVerifyHost(true).setMaxMessageSize(1 << 20)
+        .setVerifyHost(true).setMaxMessageSize(1 << 20).setLocalAddress(local)
         .setTrustOptions(new PemTrustOptions()
             .addCertPath(directory.resolve("certs").resolve("ca.crt").toString())));
   }
@@ -56,7 +59,13 @@ public final class LiveClient implements AutoCloseable {
    */
   public static LiveClient open(Vertx vertx, Path directory, int port, Map<String, String> headers)
       throws Exception {
-    WebSocketClient client = client(vertx, directory);
+    return open(vertx, directory, port, headers, null);
+  }
+
+  /** As {@link #open(Vertx, Path, int, Map)}, from the local address {@code local}. */
+  public static LiveClient open(Vertx vertx, Path directory, int port, Map<String, String> headers,
+      String local) throws Exception {
+    WebSocketClient client = client(vertx, directory, local);
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1")
         .setPort(port).setURI("/ws").setSsl(true)
         // Vert.x drops any Origin without this, and makes one up with it when none is given.
@@ -80,7 +89,13 @@ public final class LiveClient implements AutoCloseable {
   /** The HTTP status a refused handshake got, or 101 when it was accepted (and closed again). */
   public static int handshakeStatus(Vertx vertx, Path directory, int port,
       Map<String, String> headers) throws Exception {
-    try (LiveClient accepted = open(vertx, directory, port, headers)) {
+    return handshakeStatus(vertx, directory, port, headers, null);
+  }
+
+  /** As {@link #handshakeStatus(Vertx, Path, int, Map)}, from the local address {@code local}. */
+  public static int handshakeStatus(Vertx vertx, Path directory, int port,
+      Map<String, String> headers, String local) throws Exception {
+    try (LiveClient accepted = open(vertx, directory, port, headers, local)) {
       return 101;
     } catch (ExecutionException e) {
       if (e.getCause() instanceof UpgradeRejectedException rejected) {
@@ -93,7 +108,14 @@ public final class LiveClient implements AutoCloseable {
   /** Opens and authenticates, waiting for the ready message. */
   public static LiveClient ready(Vertx vertx, Path directory, int port, String token)
       throws Exception {
-    LiveClient live = open(vertx, directory, port);
+    return ready(vertx, directory, port, token, null);
+  }
+
+  /** As {@link #ready(Vertx, Path, int, String)}, from the local address {@code local}. */
+  public static LiveClient ready(Vertx vertx, Path directory, int port, String token,
+      String local) throws Exception {
+    LiveClient live = open(vertx, directory, port,
+        Map.of("Origin", "https://127.0.0.1:" + port), local);
     live.send(new JsonObject().put("type", "auth").put("token", token));
     live.await("ready");
     return live;

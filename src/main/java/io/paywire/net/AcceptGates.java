@@ -1,0 +1,269 @@
+package io.paywire.net;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.InternetProtocolFamily;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.paywire.session.ClientAddress;
+import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.net.ClientOptionsBase;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.spi.transport.Transport;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Connection caps that hold from accept, before any TLS work: each listener's port has a
+ * {@link ConnectionGate}, and a connection over one of its caps is reset as it is accepted,
+ * before Netty makes a channel of it, so a flood of half-open TLS or slow HTTP connections costs
+ * no handshake, no buffer and no timer, and never holds a slot another address could use.
+ *
+ * <p>Vert.x 5 has no public callback before its TLS handshake (its connect handlers run after
+ * it), but it lets a Vert.x instance be built on a transport ({@code VertxBuilder.withTransport},
+ * the {@code io.vertx.core.spi.transport.Transport} SPI). This transport is Vert.x's NIO one,
+ * except that its server channels accept through the gate of their port. Ports without a gate
+ * (the clustered event bus) accept as NIO does. One per node: several nodes in one JVM keep
+ * their own gates.
+ */
+public final class AcceptGates implements Transport {
+
+  private static final System.Logger LOG = System.getLogger(AcceptGates.class.getName());
+  /** A refusal is logged at most this often per listener, with the count since the last line. */
+  static final long REFUSAL_LOG_INTERVAL_NANOS = 10_000_000_000L;
+  /** Connections refused in one accept round before the acceptor turns to other work. */
+  private static final int MAX_REFUSALS_PER_READ = 64;
+
+  private final Transport nio = io.vertx.core.transport.Transport.NIO.implementation();
+  private final ConcurrentHashMap<Integer, Guard> byPort = new ConcurrentHashMap<>();
+
+  /** A listener's gate, and its refusals not logged yet. */
+  private record Guard(String listener, ConnectionGate gate, AtomicLong unlogged,
+      AtomicLong lastLogNanos) {}
+
+  /**
+   * Caps the listener bound to {@code port} (any host) by {@code gate}; before it binds. Several
+   * listeners may share one gate (the text and compatibility listeners do).
+   */
+  public void guard(String listener, int port, ConnectionGate gate) {
+    if (port <= 0) {
+      throw new IllegalArgumentException("a gate needs a resolved port, not " + port);
+    }
+    Guard previous = byPort.putIfAbsent(port, new Guard(listener, gate, new AtomicLong(),
+        new AtomicLong(System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS)));
+    if (previous != null) {
+      throw new IllegalStateException("port " + port + " is already gated for "
+          + previous.listener());
+    }
+  }
+
+  /** This transport, for {@code Vertx.builder().withTransport(...)}. */
+  public io.vertx.core.transport.Transport transport() {
+    AcceptGates self = this;
+    return new io.vertx.core.transport.Transport() {
+      @Override
+      public String name() {
+        return "nio-gated";
+      }
+
+      @Override
+      public boolean available() {
+        return true;
+      }
+
+      @Override
+      public Throwable unavailabilityCause() {
+        return null;
+      }
+
+      @Override
+      public Transport implementation() {
+        return self;
+      }
+    };
+  }
+
+  @Override
+  public ChannelFactory<? extends ServerChannel> serverChannelFactory(boolean domainSocket) {
+    return domainSocket ? nio.serverChannelFactory(true) : GatedServerChannel::new;
+  }
+
+  /** A NIO server channel that asks its port's gate before it makes a channel of a socket. */
+  private final class GatedServerChannel extends NioServerSocketChannel {
+
+    /** The gate of this channel's port, once bound (null: ungated). */
+    private Guard guard;
+    private boolean looked;
+
+    @Override
+    protected int doReadMessages(List<Object> buf) throws Exception {
+      Guard g = guard();
+      if (g == null) {
+        return super.doReadMessages(buf);
+      }
+      for (int refused = 0; refused < MAX_REFUSALS_PER_READ; refused++) {
+        SocketChannel accepted = javaChannel().accept();
+        if (accepted == null) {
+          return 0;
+        }
+        String key = key(accepted);
+        if (key == null) {
+          reset(accepted); // gone already: nothing to count
+          continue;
+        }
+        ConnectionGate.Admission admission = g.gate().tryEnter(key);
+        if (admission == ConnectionGate.Admission.ADMITTED) {
+          NioSocketChannel child;
+          try {
+            child = new NioSocketChannel(this, accepted);
+          } catch (RuntimeException e) {
+            g.gate().leave(key);
+            reset(accepted);
+            throw e;
+          }
+          child.closeFuture().addListener(closed -> g.gate().leave(key));
+          buf.add(child);
+          return 1;
+        }
+        reset(accepted);
+        refused(g, admission);
+      }
+      return 0;
+    }
+
+    private Guard guard() {
+      if (!looked) {
+        looked = true;
+        SocketAddress local = localAddress();
+        guard = local instanceof InetSocketAddress inet ? byPort.get(inet.getPort()) : null;
+      }
+      return guard;
+    }
+  }
+
+  /** The per-address key of an accepted socket, or null if it is gone already. */
+  private static String key(SocketChannel accepted) {
+    try {
+      return accepted.getRemoteAddress() instanceof InetSocketAddress remote
+          ? ClientAddress.key(remote.getAddress().getHostAddress()) : null;
+    } catch (IOException gone) {
+      return null;
+    }
+  }
+
+  /** Closes with a reset: no handshake, no lingering state on either side. */
+  private static void reset(SocketChannel socket) {
+    try {
+      socket.setOption(StandardSocketOptions.SO_LINGER, 0);
+    } catch (IOException | UnsupportedOperationException ignored) {
+      // closed all the same below
+    }
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // nothing more to do for a connection we refuse
+    }
+  }
+
+  /** One log line per listener and interval, however many connections a flood brings. */
+  private static void refused(Guard g, ConnectionGate.Admission admission) {
+    long count = g.unlogged().incrementAndGet();
+    long now = System.nanoTime();
+    long last = g.lastLogNanos().get();
+    if (now - last >= REFUSAL_LOG_INTERVAL_NANOS && g.lastLogNanos().compareAndSet(last, now)) {
+      long logged = g.unlogged().getAndAdd(-count);
+      LOG.log(Level.WARNING, "event=connections_refused listener={0} reason={1} count={2}",
+          g.listener(), admission == ConnectionGate.Admission.NODE_FULL ? "max_connections"
+              : "max_connections_per_address", logged);
+    }
+  }
+
+  // ---- everything else as Vert.x's NIO transport ------------------------------------------------
+
+  @Override
+  public boolean supportsDomainSockets() {
+    return nio.supportsDomainSockets();
+  }
+
+  @Override
+  public boolean supportFileRegion() {
+    return nio.supportFileRegion();
+  }
+
+  @Override
+  public boolean isAvailable() {
+    return nio.isAvailable();
+  }
+
+  @Override
+  public Throwable unavailabilityCause() {
+    return nio.unavailabilityCause();
+  }
+
+  @Override
+  public SocketAddress convert(io.vertx.core.net.SocketAddress address) {
+    return nio.convert(address);
+  }
+
+  @Override
+  public io.vertx.core.net.SocketAddress convert(SocketAddress address) {
+    return nio.convert(address);
+  }
+
+  @Override
+  public IoHandlerFactory ioHandlerFactory() {
+    return nio.ioHandlerFactory();
+  }
+
+  @Override
+  public EventLoopGroup eventLoopGroup(int type, int threads, ThreadFactory factory,
+      int ioRatio) {
+    return nio.eventLoopGroup(type, threads, factory, ioRatio);
+  }
+
+  @Override
+  public DatagramChannel datagramChannel() {
+    return nio.datagramChannel();
+  }
+
+  @Override
+  public DatagramChannel datagramChannel(InternetProtocolFamily family) {
+    return nio.datagramChannel(family);
+  }
+
+  @Override
+  public ChannelFactory<? extends Channel> channelFactory(boolean domainSocket) {
+    return nio.channelFactory(domainSocket);
+  }
+
+  @Override
+  public void configure(DatagramChannel channel, DatagramSocketOptions options) {
+    nio.configure(channel, options);
+  }
+
+  @Override
+  public void configure(ClientOptionsBase options, int connectTimeout, boolean domainSocket,
+      Bootstrap bootstrap) {
+    nio.configure(options, connectTimeout, domainSocket, bootstrap);
+  }
+
+  @Override
+  public void configure(NetServerOptions options, boolean domainSocket,
+      ServerBootstrap bootstrap) {
+    nio.configure(options, domainSocket, bootstrap);
+  }
+}
