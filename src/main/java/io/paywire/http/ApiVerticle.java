@@ -26,6 +26,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
@@ -186,6 +187,7 @@ public final class ApiVerticle extends VerticleBase {
     // A security-policy handler, so it may run before the body handler (Vert.x orders them).
     builder.rootHandler((SecurityPolicyHandler) ApiVerticle::securityHeaders);
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(settings.limits().maxBodyBytes()));
+    builder.rootHandler(ApiVerticle::refuseDuplicateKeys);
     Set<String> unused = new HashSet<>(handlers.keySet());
     for (OpenAPIRoute route : builder.getRoutes()) {
       Operation operation = route.getOperation();
@@ -260,6 +262,28 @@ public final class ApiVerticle extends VerticleBase {
     ctx.next();
   }
 
+  /**
+   * Refuses a body whose JSON names a key twice (400, or the one registration refusal through
+   * the register route's failure handler), before the contract or a handler reads it.
+   */
+  private static void refuseDuplicateKeys(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer();
+    String duplicate = body == null || body.length() == 0 ? null
+        : StrictJson.duplicateKey(body.getBytes());
+    if (duplicate == null) {
+      ctx.next();
+    } else {
+      ctx.fail(400, new DuplicateKey(StrictJson.reason(duplicate)));
+    }
+  }
+
+  /** A body refused for a key named twice; the message names it. */
+  private static final class DuplicateKey extends RuntimeException {
+    DuplicateKey(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
   /** A failure no handler answered: a contract violation, or a bug (logged, never detailed). */
   private static ValidatorException validatorFailure(Throwable failure) {
     return failure instanceof ValidatorException v ? v
@@ -281,6 +305,10 @@ public final class ApiVerticle extends VerticleBase {
       } else {
         ApiError.send(ctx, 400, ApiError.BAD_REQUEST, invalid.getMessage());
       }
+      return;
+    }
+    if (failure instanceof DuplicateKey duplicate) {
+      ApiError.send(ctx, 400, ApiError.BAD_REQUEST, duplicate.getMessage());
       return;
     }
     if (ctx.statusCode() == 400) {
@@ -453,6 +481,11 @@ public final class ApiVerticle extends VerticleBase {
       token = RequestToken.check(ctx.request().getHeader("Authorization"), raw,
           System.currentTimeMillis() / 1000, settings.limits().clockSkewSeconds());
     } catch (RequestToken.Refused refused) {
+      if (refused.duplicateKey()) {
+        send(ctx, 400, ApiError.body(ApiError.BAD_REQUEST, refused.getMessage())
+            .put("id", id.toString()));
+        return;
+      }
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"paywire\"");
       send(ctx, 401, ApiError.body(ApiError.UNAUTHORIZED, "the request token is missing, "
           + "malformed or expired, or does not match the body").put("id", id.toString()));

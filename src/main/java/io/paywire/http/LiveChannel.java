@@ -22,6 +22,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -195,7 +196,13 @@ final class LiveChannel {
         refuse(ApiError.BAD_REQUEST, "nothing is expected after the auth message");
         return;
       }
-      String token = authToken(text);
+      String token;
+      try {
+        token = authToken(text);
+      } catch (IllegalArgumentException duplicate) {
+        refuse(ApiError.BAD_REQUEST, duplicate.getMessage());
+        return;
+      }
       if (token == null) {
         refuse(ApiError.UNAUTHORIZED,
             "the first message must be {\"type\":\"auth\",\"token\":\"<session token>\"}");
@@ -222,7 +229,12 @@ final class LiveChannel {
       });
     }
 
+    /** The token of an auth message; null if it is none; refused if it names a key twice. */
     private static String authToken(String text) {
+      String duplicate = StrictJson.duplicateKey(text.getBytes(StandardCharsets.UTF_8));
+      if (duplicate != null) {
+        throw new IllegalArgumentException(StrictJson.reason(duplicate));
+      }
       try {
         JsonObject json = new JsonObject(text);
         return "auth".equals(json.getValue("type")) && json.getValue("token") instanceof String t
