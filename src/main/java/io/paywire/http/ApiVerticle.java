@@ -25,6 +25,7 @@ import io.paywire.session.Sessions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -148,10 +149,8 @@ public final class ApiVerticle extends VerticleBase {
           LiveChannel live = new LiveChannel(vertx, sessions, settings.tokens(),
               settings.limits(), LiveChannel.allowedOrigins(settings.limits().allowedOrigins(),
                   settings.host(), settings.port()), settings.webSockets());
-          server = vertx.createHttpServer(options).requestHandler(router)
-              .webSocketHandshakeHandler(live::handshake)
-              // Accepted sockets are set up by the handshake handler; Vert.x wants this one set.
-              .webSocketHandler(ws -> { });
+          // WebSocket upgrades come as requests, so that a refusal is the API's JSON error.
+          server = FrontDoor.install(vertx.createHttpServer(options), options, router, live);
           return server.listen();
         });
   }
@@ -231,6 +230,8 @@ public final class ApiVerticle extends VerticleBase {
         "method not allowed on this route"));
     router.errorHandler(413, ctx -> ApiError.send(ctx, 413, ApiError.TOO_LARGE,
         "the request body is larger than " + settings.limits().maxBodyBytes() + " bytes"));
+    // Last: a body that broke while it was read (a bad chunk, a cut connection), never a bug.
+    router.route().failureHandler(FrontDoor::bodyBroken);
     router.errorHandler(400, this::failed);
     router.errorHandler(500, this::failed);
     return router;
@@ -252,14 +253,19 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private static void securityHeaders(RoutingContext ctx) {
-    ctx.response().headers()
+    securityHeaders(ctx.response().headers());
+    ctx.next();
+  }
+
+  /** The headers every reply of the API's port carries (docs/security.md). */
+  static void securityHeaders(MultiMap headers) {
+    headers
         .set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
         .set("X-Content-Type-Options", "nosniff")
         .set("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         .set("X-Frame-Options", "DENY")
         .set("Referrer-Policy", "no-referrer")
         .set("Cache-Control", "no-store");
-    ctx.next();
   }
 
   /**

@@ -17,7 +17,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -110,25 +110,25 @@ final class LiveChannel {
     return origins.contains(origin.toLowerCase(Locale.ROOT));
   }
 
-  /** Vets and accepts (or rejects) a WebSocket handshake on the API's port. */
-  void handshake(ServerWebSocketHandshake handshake) {
-    if (!PATH.equals(handshake.path())) {
-      handshake.reject(404);
-      return;
-    }
+  /**
+   * Vets and accepts (or refuses, as the API's JSON error with its headers) a WebSocket upgrade
+   * to {@link #PATH} on the API's port.
+   */
+  void handshake(HttpServerRequest handshake) {
     String ip = handshake.remoteAddress().hostAddress();
     if (!originAllowed(handshake.headers())) {
       LOG.log(Level.INFO, "event=live_refused reason=origin ip={0} origin={1}", ip,
           String.valueOf(handshake.headers().get("Origin")));
-      handshake.reject(403);
+      FrontDoor.refuseAndClose(handshake, 403, ApiError.FORBIDDEN, "origin not allowed");
       return;
     }
     if (sockets.tryEnter(ip) != ConnectionGate.Admission.ADMITTED) {
       LOG.log(Level.INFO, "event=live_refused reason=full ip={0}", ip);
-      handshake.reject(503);
+      FrontDoor.refuseAndClose(handshake, 503, ApiError.UNAVAILABLE,
+          "too many live sockets; try again later");
       return;
     }
-    handshake.accept().onComplete(accepted -> {
+    handshake.toWebSocket().onComplete(accepted -> {
       if (accepted.succeeded()) {
         new Live(accepted.result(), ip).start();
       } else {
