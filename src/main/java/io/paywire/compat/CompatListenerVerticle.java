@@ -2,6 +2,7 @@ package io.paywire.compat;
 
 import io.paywire.net.CommandPipeline;
 import io.paywire.net.ConnectionGate;
+import io.paywire.net.LogRate;
 import io.paywire.session.ClientAddress;
 import io.paywire.net.ListenerSettings;
 import io.paywire.net.TlsServerOptions;
@@ -30,6 +31,8 @@ public final class CompatListenerVerticle extends VerticleBase {
 
   private static final System.Logger LOG =
       System.getLogger(CompatListenerVerticle.class.getName());
+  /** Lines an outsider can cause at will: the first of a kind, then a count per interval. */
+  private static final LogRate OUTSIDER_LOG = LogRate.nodeWide(LOG);
 
   /**
    * @param listener the node's listener settings: host, limits, identity, shared gate and session
@@ -75,9 +78,10 @@ public final class CompatListenerVerticle extends VerticleBase {
     ConnectionGate.Admission admission = l.gate().tryEnter(counted);
     if (admission != ConnectionGate.Admission.ADMITTED) {
       // The original client has no line for this: the connection just closes.
-      LOG.log(Level.WARNING, "event=connection_refused listener=compat reason={0} remote={1}",
-          admission == ConnectionGate.Admission.NODE_FULL ? "max_connections"
-              : "max_connections_per_address", socket.remoteAddress());
+      String kind = "event=connection_refused listener=compat reason="
+          + (admission == ConnectionGate.Admission.NODE_FULL ? "max_connections"
+              : "max_connections_per_address");
+      OUTSIDER_LOG.log(Level.WARNING, kind, kind + " remote=" + socket.remoteAddress());
       socket.close();
       return;
     }
@@ -117,8 +121,8 @@ public final class CompatListenerVerticle extends VerticleBase {
           partialTimer[0] = -1;
           if (framer.holdsPartialMessage()) {
             framer.discardPartialMessage();
-            LOG.log(Level.WARNING, "event=compat_transfer_refused reason=incomplete remote={0}",
-                socket.remoteAddress());
+            String kind = "event=compat_transfer_refused reason=incomplete";
+            OUTSIDER_LOG.log(Level.WARNING, kind, kind + " remote=" + socket.remoteAddress());
             pipeline.reply(new CommandPipeline.Out(Buffer.buffer(Replies.TRANS_FAILED), false));
           }
         });

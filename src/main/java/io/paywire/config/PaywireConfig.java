@@ -30,9 +30,11 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
    * @param compatPort the compatibility listener's port (0 picks a free port, -1 turns it off)
    * @param managementPort a plain-HTTP port on 127.0.0.1 serving only {@code /health} and
    *     {@code /metrics}, for probes and scrapers (0 picks a free port, -1, the default, is off)
+   * @param logSummaryIntervalSeconds log lines an outsider can cause at will (a refused
+   *     connection, say) are logged once per kind and interval, with a count of the rest
    */
   public record Node(String host, int tlsPort, int httpPort, int compatPort,
-      int managementPort) {}
+      int managementPort, int logSummaryIntervalSeconds) {}
 
   /**
    * The HTTPS API (docs/api.md). Rates are per client address (IPv6 by /64) and per minute.
@@ -186,7 +188,8 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         (int) node.number("tlsPort", 16000, 0, 65535),
         (int) node.number("httpPort", 8443, 0, 65535),
         (int) node.number("compatPort", 16001, -1, 65535),
-        (int) node.number("managementPort", -1, -1, 65535));
+        (int) node.number("managementPort", -1, -1, 65535),
+        (int) node.number("logSummaryIntervalSeconds", 60, 1, 86_400));
     node.finish();
 
     long maxDeposit = ledger.number("maxDepositMinor", 1_000_000_000L, 1, Long.MAX_VALUE);
@@ -301,7 +304,8 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
     return new PaywireConfig(new Node(node.host(),
         tlsPort != null ? tlsPort : node.tlsPort(),
         httpPort != null ? httpPort : node.httpPort(),
-        compatPort != null ? compatPort : node.compatPort(), node.managementPort()), ledger, tls,
+        compatPort != null ? compatPort : node.compatPort(), node.managementPort(),
+        node.logSummaryIntervalSeconds()), ledger, tls,
         text, compat, session, http);
   }
 

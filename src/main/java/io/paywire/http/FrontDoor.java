@@ -6,6 +6,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.paywire.net.LogRate;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpConnection;
@@ -27,6 +28,10 @@ import java.util.List;
  */
 final class FrontDoor {
 
+  private static final System.Logger LOG = System.getLogger(FrontDoor.class.getName());
+  /** Bad input, caused at will: the first of a kind, then a count per interval. */
+  private static final LogRate OUTSIDER_LOG = LogRate.nodeWide(LOG);
+
   /** The name Vert.x gives its HTTP/1.x request decoder in a connection's pipeline. */
   private static final String DECODER = "httpDecoder";
 
@@ -44,6 +49,7 @@ final class FrontDoor {
         .requestHandler(request -> {
           String framing = framingProblem(request.headers());
           if (framing != null) {
+            refused("framing", request);
             refuseAndClose(request, 400, ApiError.BAD_REQUEST, framing);
           } else if (LiveChannel.PATH.equals(request.path()) && request.canUpgradeToWebSocket()) {
             live.handshake(request);
@@ -74,6 +80,7 @@ final class FrontDoor {
 
   /** A request Netty could not decode: its status, the API's JSON error, then the close. */
   private static void undecodable(HttpServerRequest request) {
+    refused("undecodable", request);
     DecoderResult result = request.decoderResult();
     Throwable cause = result == null ? null : result.cause();
     if (cause instanceof TooLongHttpLineException) {
@@ -98,7 +105,14 @@ final class FrontDoor {
       ctx.next();
       return;
     }
+    refused("body_broken", ctx.request());
     refuseAndClose(ctx.request(), 400, ApiError.BAD_REQUEST, "malformed request body");
+  }
+
+  private static void refused(String reason, HttpServerRequest request) {
+    String kind = "event=http_refused reason=" + reason;
+    OUTSIDER_LOG.log(System.Logger.Level.INFO, kind,
+        kind + " ip=" + request.remoteAddress().hostAddress());
   }
 
   /** Answers with the API's error shape and every security header, then closes the connection. */

@@ -5,6 +5,7 @@ import io.paywire.bus.TransferEvents;
 import io.paywire.config.PaywireConfig;
 import io.paywire.ledger.AccountName;
 import io.paywire.net.ConnectionGate;
+import io.paywire.net.LogRate;
 import io.paywire.session.Presence;
 import io.paywire.session.Result;
 import io.paywire.session.Sessions;
@@ -54,6 +55,8 @@ final class LiveChannel {
   static final short TRY_AGAIN_LATER = 1013;
 
   private static final System.Logger LOG = System.getLogger(LiveChannel.class.getName());
+  /** Lines an outsider can cause at will: the first of a kind, then a count per interval. */
+  private static final LogRate OUTSIDER_LOG = LogRate.nodeWide(LOG);
   /** Headers every current browser sends with a WebSocket handshake, Origin aside. */
   private static final List<String> BROWSER_HEADERS =
       List.of("Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-Dest");
@@ -117,13 +120,15 @@ final class LiveChannel {
   void handshake(HttpServerRequest handshake) {
     String ip = handshake.remoteAddress().hostAddress();
     if (!originAllowed(handshake.headers())) {
-      LOG.log(Level.INFO, "event=live_refused reason=origin ip={0} origin={1}", ip,
-          String.valueOf(handshake.headers().get("Origin")));
+      OUTSIDER_LOG.log(Level.INFO, "event=live_refused reason=origin",
+          "event=live_refused reason=origin ip=" + ip + " origin="
+              + String.valueOf(handshake.headers().get("Origin")));
       FrontDoor.refuseAndClose(handshake, 403, ApiError.FORBIDDEN, "origin not allowed");
       return;
     }
     if (sockets.tryEnter(ip) != ConnectionGate.Admission.ADMITTED) {
-      LOG.log(Level.INFO, "event=live_refused reason=full ip={0}", ip);
+      OUTSIDER_LOG.log(Level.INFO, "event=live_refused reason=full",
+          "event=live_refused reason=full ip=" + ip);
       FrontDoor.refuseAndClose(handshake, 503, ApiError.UNAVAILABLE,
           "too many live sockets; try again later");
       return;
@@ -177,8 +182,9 @@ final class LiveChannel {
         // A message over http.maxWebSocketMessageBytes, a broken frame: Netty names the code.
         short code = e instanceof CorruptedWebSocketFrameException corrupted
             ? (short) corrupted.closeStatus().code() : INTERNAL_ERROR;
-        LOG.log(Level.INFO, "event=live_closed reason=failed code={0} ip={1} error={2}", code, ip,
-            e.getMessage());
+        OUTSIDER_LOG.log(Level.INFO, "event=live_closed reason=failed code=" + code,
+            "event=live_closed reason=failed code=" + code + " ip=" + ip + " error="
+                + e.getMessage());
         close(code, "refused");
       });
       ws.textMessageHandler(this::received);
@@ -336,7 +342,8 @@ final class LiveChannel {
 
     /** The client does not read what it is sent: it gets no more. */
     private void overrun() {
-      LOG.log(Level.INFO, "event=live_closed reason=not_reading ip={0}", ip);
+      OUTSIDER_LOG.log(Level.INFO, "event=live_closed reason=not_reading",
+          "event=live_closed reason=not_reading ip=" + ip);
       close(TRY_AGAIN_LATER, "events not read");
     }
 
@@ -347,7 +354,8 @@ final class LiveChannel {
     }
 
     private void refuse(String code, String text) {
-      LOG.log(Level.INFO, "event=live_refused reason={0} ip={1}", code, ip);
+      OUTSIDER_LOG.log(Level.INFO, "event=live_refused reason=" + code,
+          "event=live_refused reason=" + code + " ip=" + ip);
       send(error(code, text));
       close(POLICY_VIOLATION, code);
     }

@@ -3,6 +3,7 @@ package io.paywire.node;
 import io.paywire.net.CommandPipeline;
 import io.paywire.net.ConnectionGate;
 import io.paywire.net.LineSplitter;
+import io.paywire.net.LogRate;
 import io.paywire.session.ClientAddress;
 import io.paywire.net.ListenerSettings;
 import io.paywire.net.TlsServerOptions;
@@ -33,6 +34,8 @@ import java.nio.charset.StandardCharsets;
 public final class TextListenerVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(TextListenerVerticle.class.getName());
+  /** Lines an outsider can cause at will: the first of a kind, then a count per interval. */
+  private static final LogRate OUTSIDER_LOG = LogRate.nodeWide(LOG);
 
   private final ListenerSettings settings;
   private NetServer server;
@@ -72,8 +75,9 @@ public final class TextListenerVerticle extends VerticleBase {
     ConnectionGate.Admission admission = settings.gate().tryEnter(counted);
     if (admission != ConnectionGate.Admission.ADMITTED) {
       boolean nodeFull = admission == ConnectionGate.Admission.NODE_FULL;
-      LOG.log(Level.WARNING, "event=connection_refused reason={0} remote={1}",
-          nodeFull ? "max_connections" : "max_connections_per_address", socket.remoteAddress());
+      String kind = "event=connection_refused listener=tls reason="
+          + (nodeFull ? "max_connections" : "max_connections_per_address");
+      OUTSIDER_LOG.log(Level.WARNING, kind, kind + " remote=" + socket.remoteAddress());
       socket.end(invalid(nodeFull ? "server full, try again later"
           : "too many connections from your address"));
       return;
