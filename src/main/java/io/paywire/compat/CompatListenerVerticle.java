@@ -1,6 +1,7 @@
 package io.paywire.compat;
 
 import io.paywire.net.CommandPipeline;
+import io.paywire.net.LogRate;
 import io.paywire.net.ListenerSettings;
 import io.paywire.net.TlsServerOptions;
 import io.paywire.protocol.Replies;
@@ -29,6 +30,8 @@ public final class CompatListenerVerticle extends VerticleBase {
 
   private static final System.Logger LOG =
       System.getLogger(CompatListenerVerticle.class.getName());
+  /** Lines an outsider can cause at will: the first of a kind, then a count per interval. */
+  private static final LogRate OUTSIDER_LOG = LogRate.nodeWide(LOG);
 
   /**
    * @param listener the node's listener settings: host, limits, identity, shared session
@@ -109,8 +112,8 @@ public final class CompatListenerVerticle extends VerticleBase {
           partialTimer[0] = -1;
           if (framer.holdsPartialMessage()) {
             framer.discardPartialMessage();
-            LOG.log(Level.WARNING, "event=compat_transfer_refused reason=incomplete remote={0}",
-                socket.remoteAddress());
+            String kind = "event=compat_transfer_refused reason=incomplete";
+            OUTSIDER_LOG.log(Level.WARNING, kind, kind + " remote=" + socket.remoteAddress());
             pipeline.reply(new CommandPipeline.Out(Buffer.buffer(Replies.TRANS_FAILED), false));
           }
         });

@@ -3,6 +3,7 @@ package io.paywire.compat;
 import io.paywire.crypto.PublicKeys;
 import io.paywire.ledger.AccountName;
 import io.paywire.ledger.TransferId;
+import io.paywire.net.LogRate;
 import io.paywire.protocol.Replies;
 import io.paywire.session.Payment;
 import io.paywire.session.Proof;
@@ -39,6 +40,8 @@ final class CompatSession {
   }
 
   private static final System.Logger LOG = System.getLogger(CompatSession.class.getName());
+  /** Lines an outsider can cause at will: the first of a kind, then a count per interval. */
+  private static final LogRate OUTSIDER_LOG = LogRate.nodeWide(LOG);
   private static final byte[] FORWARD_PER_LOGIN_DOMAIN =
       "paywire-compat-forward-v2".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] FORWARD_ONCE_DOMAIN =
@@ -169,10 +172,8 @@ final class CompatSession {
             if (!paid.duplicate()) {
               return Future.succeededFuture(Reply.of(Replies.TRANS_OK));
             }
-            LOG.log(Level.WARNING, "event=compat_transfer_refused reason=repeated payer={0} "
-                + "payee={1} id={2}", payer, payee, payment.id());
-            return Future.succeededFuture(Reply.of(forwardOncePerLogin ? Replies.TRANS_FAILED
-                : REPEATED));
+            return refused("repeated", payer, payee, payment.id()).map(failed ->
+                forwardOncePerLogin ? failed : Reply.of(REPEATED));
           }
           if (payment instanceof Payment.Refused r) {
             return refused(r.refusal().code().toLowerCase(Locale.ROOT), payer, payee,
@@ -208,8 +209,9 @@ final class CompatSession {
 
   private static Future<Reply> refused(String reason, String payer, String payee,
       TransferId id) {
-    LOG.log(Level.WARNING, "event=compat_transfer_refused reason={0} payer={1} payee={2} id={3}",
-        reason, payer, payee, id);
+    String kind = "event=compat_transfer_refused reason=" + reason;
+    OUTSIDER_LOG.log(Level.WARNING, kind,
+        kind + " payer=" + payer + " payee=" + payee + " id=" + id);
     return Future.succeededFuture(Reply.of(Replies.TRANS_FAILED));
   }
 }

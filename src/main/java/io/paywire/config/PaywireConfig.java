@@ -37,9 +37,12 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
    * @param reservedFileDescriptors descriptors kept for everything but client connections
    *     (journal, certificates, cluster links, the JVM's own): the listeners' caps plus this
    *     must fit the process's descriptor limit, or the node refuses to start
+   * @param logSummaryIntervalSeconds log lines an outsider can cause at will (a refused
+   *     connection, say) are logged once per kind and interval, with a count of the rest
    */
   public record Node(String host, int tlsPort, int httpPort, int compatPort,
-      int managementPort, int managementMaxConnections, int reservedFileDescriptors) {}
+      int managementPort, int managementMaxConnections, int reservedFileDescriptors,
+      int logSummaryIntervalSeconds) {}
 
   /**
    * The HTTPS API (docs/api.md). Rates are per client address (IPv6 by /64) and per minute.
@@ -225,7 +228,8 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         (int) node.number("compatPort", 16001, -1, 65535),
         (int) node.number("managementPort", -1, -1, 65535),
         (int) node.number("managementMaxConnections", 16, 1, 10_000),
-        (int) node.number("reservedFileDescriptors", 1_024, 64, 1_000_000));
+        (int) node.number("reservedFileDescriptors", 1_024, 64, 1_000_000),
+        (int) node.number("logSummaryIntervalSeconds", 60, 1, 86_400));
     node.finish();
 
     long maxDeposit = ledger.number("maxDepositMinor", 1_000_000_000L, 1, Long.MAX_VALUE);
@@ -376,7 +380,8 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         tlsPort != null ? tlsPort : node.tlsPort(),
         httpPort != null ? httpPort : node.httpPort(),
         compatPort != null ? compatPort : node.compatPort(), node.managementPort(),
-        node.managementMaxConnections(), node.reservedFileDescriptors()), ledger, tls,
+        node.managementMaxConnections(), node.reservedFileDescriptors(),
+        node.logSummaryIntervalSeconds()), ledger, tls,
         text, compat, session, http);
   }
 

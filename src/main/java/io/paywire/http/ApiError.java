@@ -1,5 +1,7 @@
 package io.paywire.http;
 
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -16,6 +18,8 @@ final class ApiError {
   static final String NOT_FOUND = "NOT_FOUND";
   static final String METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED";
   static final String TOO_LARGE = "BODY_TOO_LARGE";
+  static final String URI_TOO_LONG = "URI_TOO_LONG";
+  static final String HEADERS_TOO_LARGE = "HEADERS_TOO_LARGE";
   static final String UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE";
   static final String RATE_LIMITED = "RATE_LIMITED";
   static final String UNAVAILABLE = "UNAVAILABLE";
@@ -38,6 +42,13 @@ final class ApiError {
     }
     ctx.response().setStatusCode(status)
         .putHeader("content-type", "application/json")
+        .end(body.encode());
+  }
+
+  /** The same, outside the router: with the security headers the router would have added. */
+  static Future<Void> send(HttpServerResponse response, int status, JsonObject body) {
+    ApiVerticle.securityHeaders(response.headers());
+    return response.setStatusCode(status).putHeader("content-type", "application/json")
         .end(body.encode());
   }
 }

@@ -24,7 +24,9 @@ import io.paywire.session.Views;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
@@ -138,12 +140,9 @@ public final class ApiVerticle extends VerticleBase {
               settings.limits(), LiveChannel.allowedOrigins(settings.limits().allowedOrigins(),
                   settings.host(), settings.port()), settings.webSockets(),
               settings.webSocketLogins());
-          server = vertx.createHttpServer(options).requestHandler(router)
-              .connectionHandler(new RequestHeadTimeout(
-                  settings.limits().requestHeadTimeoutSeconds())::watch)
-              .webSocketHandshakeHandler(live::handshake)
-              // Accepted sockets are set up by the handshake handler; Vert.x wants this one set.
-              .webSocketHandler(ws -> { });
+          // WebSocket upgrades come as requests, so that a refusal is the API's JSON error.
+          server = FrontDoor.install(vertx.createHttpServer(options), options, router, live,
+              new RequestHeadTimeout(settings.limits().requestHeadTimeoutSeconds())::watch);
           TlsServerOptions.followRenewals(vertx, settings.identity(), options,
               server::updateSSLOptions);
           return server.listen();
@@ -181,6 +180,7 @@ public final class ApiVerticle extends VerticleBase {
     // A security-policy handler, so it may run before the body handler (Vert.x orders them).
     builder.rootHandler((SecurityPolicyHandler) ApiVerticle::securityHeaders);
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(settings.limits().maxBodyBytes()));
+    builder.rootHandler(ApiVerticle::refuseDuplicateKeys);
     Set<String> unused = new HashSet<>(handlers.keySet());
     for (OpenAPIRoute route : builder.getRoutes()) {
       Operation operation = route.getOperation();
@@ -223,6 +223,8 @@ public final class ApiVerticle extends VerticleBase {
         "method not allowed on this route"));
     router.errorHandler(413, ctx -> ApiError.send(ctx, 413, ApiError.TOO_LARGE,
         "the request body is larger than " + settings.limits().maxBodyBytes() + " bytes"));
+    // Last: a body that broke while it was read (a bad chunk, a cut connection), never a bug.
+    router.route().failureHandler(FrontDoor::bodyBroken);
     router.errorHandler(400, this::failed);
     router.errorHandler(500, this::failed);
     return router;
@@ -244,14 +246,41 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private static void securityHeaders(RoutingContext ctx) {
-    ctx.response().headers()
+    securityHeaders(ctx.response().headers());
+    ctx.next();
+  }
+
+  /** The headers every reply of the API's port carries (docs/security.md). */
+  static void securityHeaders(MultiMap headers) {
+    headers
         .set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
         .set("X-Content-Type-Options", "nosniff")
         .set("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         .set("X-Frame-Options", "DENY")
         .set("Referrer-Policy", "no-referrer")
         .set("Cache-Control", "no-store");
-    ctx.next();
+  }
+
+  /**
+   * Refuses a body whose JSON names a key twice (400, or the one registration refusal through
+   * the register route's failure handler), before the contract or a handler reads it.
+   */
+  private static void refuseDuplicateKeys(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer();
+    String duplicate = body == null || body.length() == 0 ? null
+        : StrictJson.duplicateKey(body.getBytes());
+    if (duplicate == null) {
+      ctx.next();
+    } else {
+      ctx.fail(400, new DuplicateKey(StrictJson.reason(duplicate)));
+    }
+  }
+
+  /** A body refused for a key named twice; the message names it. */
+  private static final class DuplicateKey extends RuntimeException {
+    DuplicateKey(String reason) {
+      super(reason, null, false, false);
+    }
   }
 
   /** A failure no handler answered: a contract violation, or a bug (logged, never detailed). */
@@ -275,6 +304,10 @@ public final class ApiVerticle extends VerticleBase {
       } else {
         ApiError.send(ctx, 400, ApiError.BAD_REQUEST, invalid.getMessage());
       }
+      return;
+    }
+    if (failure instanceof DuplicateKey duplicate) {
+      ApiError.send(ctx, 400, ApiError.BAD_REQUEST, duplicate.getMessage());
       return;
     }
     if (ctx.statusCode() == 400) {
@@ -435,6 +468,11 @@ public final class ApiVerticle extends VerticleBase {
       token = RequestToken.check(ctx.request().getHeader("Authorization"), raw,
           System.currentTimeMillis() / 1000, settings.limits().clockSkewSeconds());
     } catch (RequestToken.Refused refused) {
+      if (refused.duplicateKey()) {
+        send(ctx, 400, ApiError.body(ApiError.BAD_REQUEST, refused.getMessage())
+            .put("id", id.toString()));
+        return;
+      }
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"paywire\"");
       send(ctx, 401, ApiError.body(ApiError.UNAUTHORIZED, "the request token is missing, "
           + "malformed or expired, or does not match the body").put("id", id.toString()));

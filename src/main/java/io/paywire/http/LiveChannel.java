@@ -6,6 +6,7 @@ import io.paywire.config.PaywireConfig;
 import io.paywire.ledger.AccountName;
 import io.paywire.net.ConnectionGate;
 import io.paywire.session.ClientAddress;
+import io.paywire.net.LogRate;
 import io.paywire.session.Presence;
 import io.paywire.session.Result;
 import io.paywire.session.Session;
@@ -19,12 +20,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
 import java.util.HashMap;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +61,8 @@ final class LiveChannel {
   static final short TRY_AGAIN_LATER = 1013;
 
   private static final System.Logger LOG = System.getLogger(LiveChannel.class.getName());
+  /** Lines an outsider can cause at will: the first of a kind, then a count per interval. */
+  private static final LogRate OUTSIDER_LOG = LogRate.nodeWide(LOG);
   /** Headers every current browser sends with a WebSocket handshake, Origin aside. */
   private static final List<String> BROWSER_HEADERS =
       List.of("Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-Dest");
@@ -169,29 +174,35 @@ final class LiveChannel {
     return origins.contains(origin.toLowerCase(Locale.ROOT));
   }
 
-  /** Vets and accepts (or rejects) a WebSocket handshake on the API's port. */
-  void handshake(ServerWebSocketHandshake handshake) {
-    if (!PATH.equals(handshake.path())) {
-      handshake.reject(404);
-      return;
-    }
+  /**
+   * Vets and accepts (or refuses, as the API's JSON error with its headers) a WebSocket upgrade
+   * to {@link #PATH} on the API's port.
+   */
+  void handshake(HttpServerRequest handshake) {
     String ip = handshake.remoteAddress().hostAddress();
     if (!originAllowed(handshake.headers())) {
-      LOG.log(Level.INFO, "event=live_refused reason=origin ip={0} origin={1}", ip,
-          String.valueOf(handshake.headers().get("Origin")));
-      handshake.reject(403);
+      OUTSIDER_LOG.log(Level.INFO, "event=live_refused reason=origin",
+          "event=live_refused reason=origin ip=" + ip + " origin="
+              + String.valueOf(handshake.headers().get("Origin")));
+      FrontDoor.refuseAndClose(handshake, 403, ApiError.FORBIDDEN, "origin not allowed");
       return;
     }
     String counted = ClientAddress.key(ip);
     ConnectionGate.Admission admission = sockets.tryEnter(counted);
     if (admission != ConnectionGate.Admission.ADMITTED) {
       boolean nodeFull = admission == ConnectionGate.Admission.NODE_FULL;
-      LOG.log(Level.INFO, "event=live_refused reason={0} ip={1}",
-          nodeFull ? "full" : "address_full", ip);
-      handshake.reject(nodeFull ? 503 : 429);
+      String kind = "event=live_refused reason=" + (nodeFull ? "full" : "address_full");
+      OUTSIDER_LOG.log(Level.INFO, kind, kind + " ip=" + ip);
+      if (nodeFull) {
+        FrontDoor.refuseAndClose(handshake, 503, ApiError.UNAVAILABLE,
+            "too many live sockets; try again later");
+      } else {
+        FrontDoor.refuseAndClose(handshake, 429, ApiError.RATE_LIMITED,
+            "too many live sockets from this address; try again later");
+      }
       return;
     }
-    handshake.accept().onComplete(accepted -> {
+    handshake.toWebSocket().onComplete(accepted -> {
       if (accepted.succeeded()) {
         new Live(accepted.result(), ip, counted).start();
       } else {
@@ -248,8 +259,9 @@ final class LiveChannel {
         // A message over http.maxWebSocketMessageBytes, a broken frame: Netty names the code.
         short code = e instanceof CorruptedWebSocketFrameException corrupted
             ? (short) corrupted.closeStatus().code() : INTERNAL_ERROR;
-        LOG.log(Level.INFO, "event=live_closed reason=failed code={0} ip={1} error={2}", code, ip,
-            e.getMessage());
+        OUTSIDER_LOG.log(Level.INFO, "event=live_closed reason=failed code=" + code,
+            "event=live_closed reason=failed code=" + code + " ip=" + ip + " error="
+                + e.getMessage());
         close(code, "refused");
       });
       ws.textMessageHandler(this::received);
@@ -267,7 +279,13 @@ final class LiveChannel {
         refuse(ApiError.BAD_REQUEST, "nothing is expected after the auth message");
         return;
       }
-      String token = authToken(text);
+      String token;
+      try {
+        token = authToken(text);
+      } catch (IllegalArgumentException duplicate) {
+        refuse(ApiError.BAD_REQUEST, duplicate.getMessage());
+        return;
+      }
       if (token == null) {
         refuse(ApiError.UNAUTHORIZED,
             "the first message must be {\"type\":\"auth\",\"token\":\"<session token>\"}");
@@ -304,7 +322,12 @@ final class LiveChannel {
       });
     }
 
+    /** The token of an auth message; null if it is none; refused if it names a key twice. */
     private static String authToken(String text) {
+      String duplicate = StrictJson.duplicateKey(text.getBytes(StandardCharsets.UTF_8));
+      if (duplicate != null) {
+        throw new IllegalArgumentException(StrictJson.reason(duplicate));
+      }
       try {
         JsonObject json = new JsonObject(text);
         return "auth".equals(json.getValue("type")) && json.getValue("token") instanceof String t
@@ -385,7 +408,8 @@ final class LiveChannel {
 
     /** The client does not read what it is sent: it gets no more. */
     private void overrun() {
-      LOG.log(Level.INFO, "event=live_closed reason=not_reading ip={0}", ip);
+      OUTSIDER_LOG.log(Level.INFO, "event=live_closed reason=not_reading",
+          "event=live_closed reason=not_reading ip=" + ip);
       close(TRY_AGAIN_LATER, "events not read");
     }
 
@@ -396,7 +420,8 @@ final class LiveChannel {
     }
 
     private void refuse(String code, String text) {
-      LOG.log(Level.INFO, "event=live_refused reason={0} ip={1}", code, ip);
+      OUTSIDER_LOG.log(Level.INFO, "event=live_refused reason=" + code,
+          "event=live_refused reason=" + code + " ip=" + ip);
       send(error(code, text));
       close(POLICY_VIOLATION, code);
     }

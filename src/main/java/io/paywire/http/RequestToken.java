@@ -52,8 +52,20 @@ final class RequestToken {
 
   /** Why a token was refused; told to nobody but the log-free 401 reply. */
   static final class Refused extends Exception {
+    private final boolean malformedJson;
+
     Refused(String reason) {
+      this(reason, false);
+    }
+
+    private Refused(String reason, boolean malformedJson) {
       super(reason, null, false, false);
+      this.malformedJson = malformedJson;
+    }
+
+    /** Whether the header or claims name a key twice: a bad request, told as such. */
+    boolean duplicateKey() {
+      return malformedJson;
     }
   }
 
@@ -123,7 +135,13 @@ final class RequestToken {
 
   private static JsonObject json(String part) throws Refused {
     try {
-      return new JsonObject(new String(base64Url(part), StandardCharsets.UTF_8));
+      byte[] json = base64Url(part);
+      String duplicate = StrictJson.duplicateKey(json);
+      if (duplicate != null) {
+        // Read two ways, a token could show its signer one amount and the server another.
+        throw new Refused("token " + StrictJson.reason(duplicate), true);
+      }
+      return new JsonObject(new String(json, StandardCharsets.UTF_8));
     } catch (DecodeException | ClassCastException e) {
       throw new Refused("not JSON");
     }

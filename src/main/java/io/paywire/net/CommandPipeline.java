@@ -34,6 +34,8 @@ import java.util.function.Supplier;
 public final class CommandPipeline {
 
   private static final System.Logger LOG = System.getLogger(CommandPipeline.class.getName());
+  /** Lines an outsider can cause at will: the first of a kind, then a count per interval. */
+  private static final LogRate OUTSIDER_LOG = LogRate.nodeWide(LOG);
 
   /** A reply's bytes, and whether the connection ends after them. */
   public record Out(Buffer bytes, boolean close) {}
@@ -255,8 +257,8 @@ public final class CommandPipeline {
       stallTimer = vertx.setTimer(limits.writeStallMillis(), id -> {
         stallTimer = -1;
         if (!closed && socket.writeQueueFull()) {
-          LOG.log(Level.WARNING, "event=connection_cut listener={0} reason=not_reading "
-              + "remote={1}", listener, socket.remoteAddress());
+          String kind = "event=connection_cut listener=" + listener + " reason=not_reading";
+          OUTSIDER_LOG.log(Level.WARNING, kind, kind + " remote=" + socket.remoteAddress());
           ending = true;
           slots.clear();
           socket.write(stallLine);
@@ -290,8 +292,9 @@ public final class CommandPipeline {
     paused = true;
     vertx.setTimer(millis, id -> {
       if (!closed) {
-        LOG.log(Level.WARNING, "event=connection_cut listener={0} reason=not_reading_last_reply "
-            + "remote={1}", listener, socket.remoteAddress());
+        String kind = "event=connection_cut listener=" + listener
+            + " reason=not_reading_last_reply";
+        OUTSIDER_LOG.log(Level.WARNING, kind, kind + " remote=" + socket.remoteAddress());
         closeNow();
       }
     });

@@ -2,6 +2,7 @@ package io.paywire.node;
 
 import io.paywire.net.CommandPipeline;
 import io.paywire.net.LineSplitter;
+import io.paywire.net.LogRate;
 import io.paywire.net.ListenerSettings;
 import io.paywire.net.TlsServerOptions;
 import io.paywire.protocol.Replies;
@@ -32,6 +33,8 @@ import java.nio.charset.StandardCharsets;
 public final class TextListenerVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(TextListenerVerticle.class.getName());
+  /** Lines an outsider can cause at will: the first of a kind, then a count per interval. */
+  private static final LogRate OUTSIDER_LOG = LogRate.nodeWide(LOG);
 
   private final ListenerSettings settings;
   private NetServer server;

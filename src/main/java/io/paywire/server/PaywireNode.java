@@ -9,6 +9,7 @@ import io.paywire.session.Sessions;
 import io.paywire.net.AcceptGates;
 import io.paywire.net.ConnectionGate;
 import io.paywire.net.DescriptorBudget;
+import io.paywire.net.LogRate;
 import io.paywire.net.ListenerSettings;
 import io.paywire.net.ServerIdentity;
 import io.paywire.net.TlsServerOptions;
@@ -149,6 +150,10 @@ public final class PaywireNode {
     List<Endpoint> endpoints = new ArrayList<>();
     List<String> deployments = new ArrayList<>();
     NodeMetrics meters = new NodeMetrics(metrics);
+    // Outsider-caused log lines (net/LogRate): their counts told once per interval.
+    int logInterval = config.node().logSummaryIntervalSeconds();
+    LogRate.nodeStarting(logInterval);
+    vertx.setPeriodic(logInterval * 1000L, t -> LogRate.flushAll());
     Future<ServerIdentity> identity = vertx.executeBlocking(() -> ServerIdentity.load(config.tls()));
     Future<ApiKeys> apiKeys = identity.compose(id -> vertx.executeBlocking(() -> {
       Path certs = Path.of(config.tls().certsDirectory());

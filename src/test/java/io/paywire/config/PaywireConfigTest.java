@@ -31,7 +31,7 @@ class PaywireConfigTest {
                     "maxBatchCommands": 8, "maxBatchBytes": 65536, "segmentBytes": 100000,
                     "snapshotEveryTransfers": 9, "snapshotsKept": 3, "maxPendingRequests": 11}}
         """));
-    assertThat(config.node()).isEqualTo(new PaywireConfig.Node("0.0.0.0", 1, 2, 16001, -1, 16, 1_024));
+    assertThat(config.node()).isEqualTo(new PaywireConfig.Node("0.0.0.0", 1, 2, 16001, -1, 16, 1_024, 60));
     assertThat(config.ledger().defaultDepositMinor()).isEqualTo(5);
     assertThat(config.ledger().maxPendingRequests()).isEqualTo(11);
     var options = config.ledger().options();

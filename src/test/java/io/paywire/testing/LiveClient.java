@@ -122,7 +122,12 @@ public final class LiveClient implements AutoCloseable {
   }
 
   public void send(JsonObject message) throws Exception {
-    socket.writeTextMessage(message.encode()).toCompletionStage().toCompletableFuture()
+    sendText(message.encode());
+  }
+
+  /** Sends exactly this text, e.g. JSON no {@link JsonObject} would write. */
+  public void sendText(String text) throws Exception {
+    socket.writeTextMessage(text).toCompletionStage().toCompletableFuture()
         .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 

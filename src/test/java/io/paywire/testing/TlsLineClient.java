@@ -110,6 +110,11 @@ public final class TlsLineClient implements AutoCloseable {
     return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
   }
 
+  /** Exactly {@code count} bytes, or fewer if the stream ends first. */
+  public byte[] readBytes(int count) throws IOException {
+    return in.readNBytes(count);
+  }
+
   /** Sends a command and reads a one-line reply. */
   public String ask(String line) throws IOException {
     send(line);
