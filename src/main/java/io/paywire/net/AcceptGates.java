@@ -25,7 +25,6 @@ import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Connection caps that hold from accept, before any TLS work: each listener's port has a
@@ -43,8 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AcceptGates implements Transport {
 
   private static final System.Logger LOG = System.getLogger(AcceptGates.class.getName());
-  /** A refusal is logged at most this often per listener, with the count since the last line. */
-  static final long REFUSAL_LOG_INTERVAL_NANOS = 10_000_000_000L;
+  /** Refusals are the flood an outsider causes at will: the first, then a count an interval. */
+  private static final LogRate OUTSIDER_LOG = LogRate.nodeWide(LOG);
   /** Connections refused in one accept round before the acceptor turns to other work. */
   private static final int MAX_REFUSALS_PER_READ = 64;
 
@@ -52,8 +51,7 @@ public final class AcceptGates implements Transport {
   private final ConcurrentHashMap<Integer, Guard> byPort = new ConcurrentHashMap<>();
 
   /** A listener's gate, and its refusals not logged yet. */
-  private record Guard(String listener, ConnectionGate gate, AtomicLong unlogged,
-      AtomicLong lastLogNanos) {}
+  private record Guard(String listener, ConnectionGate gate) {}
 
   /**
    * Caps the listener bound to {@code port} (any host) by {@code gate}; before it binds. Several
@@ -63,8 +61,7 @@ public final class AcceptGates implements Transport {
     if (port <= 0) {
       throw new IllegalArgumentException("a gate needs a resolved port, not " + port);
     }
-    Guard previous = byPort.putIfAbsent(port, new Guard(listener, gate, new AtomicLong(),
-        new AtomicLong(System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS)));
+    Guard previous = byPort.putIfAbsent(port, new Guard(listener, gate));
     if (previous != null) {
       throw new IllegalStateException("port " + port + " is already gated for "
           + previous.listener());
@@ -179,17 +176,12 @@ public final class AcceptGates implements Transport {
     }
   }
 
-  /** One log line per listener and interval, however many connections a flood brings. */
+  /** One log line per listener, reason and interval, however many a flood brings (LogRate). */
   private static void refused(Guard g, ConnectionGate.Admission admission) {
-    long count = g.unlogged().incrementAndGet();
-    long now = System.nanoTime();
-    long last = g.lastLogNanos().get();
-    if (now - last >= REFUSAL_LOG_INTERVAL_NANOS && g.lastLogNanos().compareAndSet(last, now)) {
-      long logged = g.unlogged().getAndAdd(-count);
-      LOG.log(Level.WARNING, "event=connections_refused listener={0} reason={1} count={2}",
-          g.listener(), admission == ConnectionGate.Admission.NODE_FULL ? "max_connections"
-              : "max_connections_per_address", logged);
-    }
+    String kind = "event=connections_refused listener=" + g.listener() + " reason="
+        + (admission == ConnectionGate.Admission.NODE_FULL ? "max_connections"
+            : "max_connections_per_address");
+    OUTSIDER_LOG.log(Level.WARNING, kind, kind);
   }
 
   // ---- everything else as Vert.x's NIO transport ------------------------------------------------
