@@ -3,7 +3,6 @@ package io.paywire.bus;
 import io.paywire.ledger.Command;
 import io.paywire.ledger.Executed;
 import io.paywire.ledger.JournalBlocks;
-import io.paywire.ledger.JournalPosition;
 import io.paywire.ledger.LedgerView;
 import io.paywire.ledger.Outcome;
 import io.paywire.ledger.TransferId;
@@ -32,8 +31,8 @@ import java.util.function.Function;
  * batch and answered once that batch is durable (on one disk, or committed by a Raft majority and
  * applied); a {@link Read} looks at the state in its turn, behind the writes queued before it.
  *
- * <p>{@link LedgerApi#STATUS} is not here: each verticle answers it with its own facts around
- * {@link #status}.
+ * <p>{@link LedgerApi#STATUS} is not here: the service answers it from its commit port's facts
+ * ({@link LedgerStatus}).
  */
 public final class LedgerRequests {
 
@@ -80,8 +79,8 @@ public final class LedgerRequests {
       }
 
       /** Replies, then announces the payment: events leave after their requester's reply. */
-      public void deliver(Message<Object> message, EventBus bus) {
-        message.reply(body);
+      public void deliver(Responder responder, EventBus bus) {
+        responder.reply(body);
         if (event != null) {
           bus.publish(TransferEvents.ADDRESS, event);
         }
@@ -125,32 +124,35 @@ public final class LedgerRequests {
   }
 
   /**
-   * Reads the request a message to {@code address} carries. A body the ledger cannot read (a field
-   * missing, of the wrong type or out of range) fails the message with
-   * {@link LedgerApi#FAILURE_BAD_REQUEST}, naming the field, and gives nothing.
-   *
-   * @throws IllegalArgumentException if {@code address} is not one of {@link #ADDRESSES}
-   */
-  /**
    * Consumes every one of {@link #ADDRESSES} on {@code bus}, reading each request with
    * {@link #accept} and handing it, with its message, to {@code queue}; the consumers are
    * returned so the ledger can remove them. Each ledger verticle serves its addresses this way.
    */
   public List<MessageConsumer<Object>> serve(EventBus bus,
-      BiConsumer<Message<Object>, Request> queue) {
-    return ADDRESSES.stream().map(address -> bus.consumer(address, (Message<Object> message) ->
-        accept(address, message).ifPresent(request -> queue.accept(message, request)))).toList();
+      BiConsumer<Responder, Request> queue) {
+    return ADDRESSES.stream().map(address -> bus.consumer(address, (Message<Object> message) -> {
+      Responder responder = Responder.of(message);
+      accept(address, message.body(), responder)
+          .ifPresent(request -> queue.accept(responder, request));
+    })).toList();
   }
 
-  public Optional<Request> accept(String address, Message<Object> message) {
+  /**
+   * Reads the request a body sent to {@code address} carries. A body the ledger cannot read (a
+   * field missing, of the wrong type or out of range) is answered with
+   * {@link LedgerApi#FAILURE_BAD_REQUEST}, naming the field, and gives nothing.
+   *
+   * @throws IllegalArgumentException if {@code address} is not one of {@link #ADDRESSES}
+   */
+  public Optional<Request> accept(String address, Object body, Responder responder) {
     Parser parser = parsers.get(address);
     if (parser == null) {
       throw new IllegalArgumentException("no ledger request at " + address);
     }
     try {
-      return Optional.of(parser.parse(new RequestReader(message.body())));
+      return Optional.of(parser.parse(new RequestReader(body)));
     } catch (BadRequest bad) {
-      message.fail(LedgerApi.FAILURE_BAD_REQUEST, bad.getMessage());
+      responder.fail(LedgerApi.FAILURE_BAD_REQUEST, bad.getMessage());
       return Optional.empty();
     }
   }
@@ -230,32 +232,12 @@ public final class LedgerRequests {
   }
 
   /**
-   * The fields every status reply has (docs/event-bus.md).
-   *
-   * @param position where the journal stands: every batch below it is durable
-   * @param failure why the ledger failed closed, or null while it has not
-   */
-  public static JsonObject status(LedgerView state, JournalPosition position, String failure) {
-    JsonObject status = new JsonObject()
-        .put("ok", true)
-        .put("accounts", state.accountCount())
-        .put("transfers", state.transferCount())
-        .put("nextBatchSequence", position.nextBatchSequence())
-        .put("headHash", position.headHashHex())
-        .put("failed", failure != null);
-    if (failure != null) {
-      status.put("failure", failure);
-    }
-    return status;
-  }
-
-  /**
    * Refuses a request as overloaded when {@code pending} requests already wait for the ledger
    * ({@link LedgerApi#FAILURE_OVERLOADED}: retry later with the same id).
    *
    * @return whether the message was refused
    */
-  public static boolean refuseIfOverloaded(Message<Object> message, int pending,
+  public static boolean refuseIfOverloaded(Responder message, int pending,
       int maxPendingRequests) {
     if (pending < maxPendingRequests) {
       return false;
@@ -271,7 +253,7 @@ public final class LedgerRequests {
    *
    * @return completes once the message is answered, either way
    */
-  public static Future<Void> answerFromJournal(WorkerExecutor worker, Message<Object> message,
+  public static Future<Void> answerFromJournal(WorkerExecutor worker, Responder message,
       JournalBlocks journal, JournalRead read, long bound) {
     return worker.executeBlocking(() -> read.read(journal, bound), false)
         .andThen(done -> {
