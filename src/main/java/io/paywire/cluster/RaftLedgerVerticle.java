@@ -73,6 +73,8 @@ import java.util.Objects;
 
     /** Below the default {@code ledger.requestTimeoutMillis}, 5 s. */
     public static final long DEFAULT_PROPOSAL_TIMEOUT_MILLIS = 3_000;
+    /** The share, in percent, of the entry points' wait that a batch may take to commit. */
+    public static final int PROPOSAL_SHARE_OF_REQUEST_TIMEOUT_PERCENT = 60;
     public static final long DEFAULT_LEADERSHIP_CHECK_MILLIS = 200;
     /** How long a joining member waits between requests to be added to the group. */
     public static final long JOIN_RETRY_MILLIS = 1_000;
@@ -122,6 +124,19 @@ import java.util.Objects;
       return 1;
     }
 
+    /**
+     * How long the service waits for a batch to commit, given how long the entry points wait
+     * for an answer ({@code ledger.requestTimeoutMillis}): the timeouts stack here, in one place.
+     * The batch gives up first, at {@link #PROPOSAL_SHARE_OF_REQUEST_TIMEOUT_PERCENT} of the
+     * entry points' wait and at most {@link #DEFAULT_PROPOSAL_TIMEOUT_MILLIS}, so that they hear
+     * "unknown, retry with the same id" from the ledger rather than nothing; and never less than
+     * the 100 ms a commit round trip needs on a loaded machine.
+     */
+    public static long proposalTimeoutFor(long requestTimeoutMillis) {
+      return Math.max(100, Math.min(DEFAULT_PROPOSAL_TIMEOUT_MILLIS,
+          requestTimeoutMillis * PROPOSAL_SHARE_OF_REQUEST_TIMEOUT_PERCENT / 100));
+    }
+
     private static void require(boolean condition, String message) {
       if (!condition) {
         throw new IllegalArgumentException(message);
@@ -158,27 +173,20 @@ import java.util.Objects;
   }
 
   /**
-   * This member's Raft state for health and metrics: {@code {"leader": id or null, "term": n,
-   * "leading": bool, "appliedIndex": n, "groupSize": n, "voting": bool, "batches": n, "head":
-   * hex}}: the Raft index of the last entry applied here, the voting members of this member's
-   * configuration and whether it is one of them ({@link RaftLedger#inConfiguration}), and where
-   * this member's journal stands (members that have applied the same entries show the same
-   * head); empty before the member started. Safe from any thread; never waits for an entry being
-   * applied.
+   * This member's Raft state for health and metrics ({@link RaftState#NONE} before the member
+   * started). Safe from any thread; never waits for an entry being applied.
    */
-  public JsonObject raftState() {
+  public RaftState raftState() {
     RaftLedger member = raft;
     if (member == null) {
-      return new JsonObject();
+      return RaftState.NONE;
     }
     LedgerStateMachine machine = member.stateMachine();
-    JsonObject state = new JsonObject().put("leader", member.leaderId().orElse(null))
-        .put("term", member.term()).put("leading", member.isLeaderReady())
-        .put("appliedIndex", machine.getLastAppliedTermIndex().getIndex())
-        .put("groupSize", member.groupSize()).put("voting", member.inConfiguration());
-    machine.appliedPosition().ifPresent(at -> state
-        .put("batches", at.nextBatchSequence()).put("head", at.headHashHex()));
-    return state;
+    var at = machine.appliedPosition();
+    return new RaftState(member.leaderId().orElse(null), member.term(),
+        member.isLeaderReady(), machine.getLastAppliedTermIndex().getIndex(),
+        member.groupSize(), member.inConfiguration(),
+        at.map(p -> p.nextBatchSequence()).orElse(0L), at.map(p -> p.headHashHex()).orElse(null));
   }
 
   /** This node's Raft member, once started; for tests in this package. */

@@ -6,6 +6,7 @@ import io.paywire.cluster.ClusterKeys;
 import io.paywire.cluster.ClusterOptions;
 import io.paywire.cluster.RaftLedger;
 import io.paywire.cluster.RaftLedgerVerticle;
+import io.paywire.cluster.RaftSettings;
 import io.paywire.config.PaywireConfig;
 import io.paywire.node.LedgerVerticle;
 import io.vertx.core.Future;
@@ -29,11 +30,8 @@ final class ClusterLedger {
     List<RaftLedger.Member> group = ClusterJoin.raftGroup(joined.hazelcast(), cluster);
     RaftLedger.Member self = group.stream()
         .filter(m -> m.id().equals(cluster.self().raftId())).findFirst().orElseThrow();
-    // Proposals give up before the entry points stop waiting, so they hear "unavailable"
-    // (an unknown outcome) rather than nothing.
-    long proposalTimeout = Math.max(100, Math.min(
-        RaftLedgerVerticle.Settings.DEFAULT_PROPOSAL_TIMEOUT_MILLIS,
-        config.ledger().requestTimeoutMillis() * 3 / 5));
+    long proposalTimeout = RaftLedgerVerticle.Settings.proposalTimeoutFor(
+        config.ledger().requestTimeoutMillis());
     // Raft runs mutual TLS with the cluster key, as the event bus does: never in plaintext.
     ClusterKeys.KeyFiles keys;
     try {
@@ -43,7 +41,7 @@ final class ClusterLedger {
     }
     RaftLedgerVerticle verticle = new RaftLedgerVerticle(new RaftLedgerVerticle.Settings(
         settings.dataDirectory(), settings.options(), settings.defaultDepositMinor(),
-        settings.maxPendingRequests(), self, group, io.paywire.cluster.RaftSettings.DEFAULTS,
+        settings.maxPendingRequests(), self, group, RaftSettings.DEFAULTS,
         proposalTimeout, RaftLedgerVerticle.Settings.DEFAULT_LEADERSHIP_CHECK_MILLIS, keys,
         cluster.join()),
         Clock.systemUTC(), observer);

@@ -2,6 +2,7 @@ package io.paywire.server;
 
 import io.paywire.cluster.ClusterJoin;
 import io.paywire.cluster.ClusterOptions;
+import io.paywire.cluster.RaftState;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -22,16 +23,31 @@ final class ClusterView {
   private final ClusterJoin.Joined joined;
   private final ClusterOptions options;
   /** This member's Raft state ({@code RaftLedgerVerticle.raftState()}). */
-  private volatile Supplier<JsonObject> raft = JsonObject::new;
-  private final RecentValue<JsonObject> gaugeView =
-      new RecentValue<>(this::toJson, GAUGE_VIEW_NANOS, System::nanoTime);
+  private volatile Supplier<RaftState> raft = () -> RaftState.NONE;
+  private final RecentValue<View> gaugeView =
+      new RecentValue<>(this::view, GAUGE_VIEW_NANOS, System::nanoTime);
+
+  /** The view at one moment: this member's ids, the members Hazelcast sees, its Raft state. */
+  record View(String member, String node, int members, RaftState raft) {
+    JsonObject toJson() {
+      return new JsonObject().put("member", member).put("node", node).put("members", members)
+          .put("leader", raft.leader())
+          .put("term", raft.term())
+          .put("leading", raft.leading())
+          .put("groupSize", raft.groupSize())
+          .put("voting", raft.voting())
+          .put("appliedIndex", raft.appliedIndex())
+          .put("batches", raft.batches())
+          .put("head", raft.head());
+    }
+  }
 
   ClusterView(ClusterJoin.Joined joined, ClusterOptions options) {
     this.joined = joined;
     this.options = options;
   }
 
-  void raft(Supplier<JsonObject> raft) {
+  void raft(Supplier<RaftState> raft) {
     this.raft = raft;
   }
 
@@ -44,22 +60,17 @@ final class ClusterView {
    * The view for the metrics' gauges: {@link #toJson}, taken again at most once per
    * {@link #GAUGE_VIEW_NANOS}. Shared between readers; not to be modified.
    */
-  JsonObject gaugeView() {
+  View gaugeView() {
     return gaugeView.get();
   }
 
-  /** The view as it is now ({@code /health}'s {@code cluster} check, the start-up lines). */
+  /** The view as it is now. */
+  View view() {
+    return new View(options.self().raftId(), joined.nodeId(), members(), raft.get());
+  }
+
+  /** The view as it is now, as {@code /health}'s {@code cluster} check and the start-up lines show it. */
   JsonObject toJson() {
-    JsonObject raftState = raft.get();
-    return new JsonObject().put("member", options.self().raftId())
-        .put("node", joined.nodeId()).put("members", members())
-        .put("leader", raftState.getValue("leader"))
-        .put("term", raftState.getLong("term", 0L))
-        .put("leading", raftState.getBoolean("leading", false))
-        .put("groupSize", raftState.getInteger("groupSize", 0))
-        .put("voting", raftState.getBoolean("voting", false))
-        .put("appliedIndex", raftState.getLong("appliedIndex", 0L))
-        .put("batches", raftState.getLong("batches", 0L))
-        .put("head", raftState.getString("head"));
+    return view().toJson();
   }
 }

@@ -174,13 +174,13 @@ public final class PaywireNode {
     if (view != null) {
       // The three gauges of a scrape read one view of the cluster, not one each.
       io.micrometer.core.instrument.Gauge.builder("paywire.cluster.members", view,
-          v -> v.gaugeView().getInteger("members")).description("members Hazelcast sees")
+          v -> v.gaugeView().members()).description("members Hazelcast sees")
           .register(metrics);
       io.micrometer.core.instrument.Gauge.builder("paywire.raft.term", view,
-          v -> v.gaugeView().getLong("term")).description("this member's Raft term")
+          v -> v.gaugeView().raft().term()).description("this member's Raft term")
           .register(metrics);
       io.micrometer.core.instrument.Gauge.builder("paywire.raft.leading", view,
-          v -> v.gaugeView().getBoolean("leading") ? 1 : 0)
+          v -> v.gaugeView().raft().leading() ? 1 : 0)
           .description("1 while this member leads the ledger's Raft group").register(metrics);
     }
     java.util.function.Supplier<io.vertx.core.json.JsonObject> clusterHealth =
