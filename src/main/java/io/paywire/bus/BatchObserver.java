@@ -1,16 +1,15 @@
 package io.paywire.bus;
 
 /**
- * Told of every batch the ledger made durable: its record count and how long making it durable
- * took. On one node ({@code node/LedgerVerticle}) that is the journal write (the batch's invariant
- * checks, the write and the fsync); in a cluster ({@code cluster/RaftLedgerVerticle}, on the
- * leader) the whole proposal: replication, the fsync on a majority and the apply. Runs on the
- * ledger's event loop after the batch is durable; whatever it throws is logged and changes
- * nothing. The node's metrics are one.
+ * Told of every batch the ledger service ({@code service/LedgerService}) made durable: its
+ * command count and the time from forming the batch to its being durable. On one node that is
+ * the apply, the journal write and its fsync; in a cluster, on the leader, the whole commit:
+ * replication, a majority's log, and the apply here. Runs on the service's event loop after the
+ * batch is durable; whatever it throws is logged and changes nothing. The node's metrics are one.
  */
 @FunctionalInterface
 public interface BatchObserver {
-  BatchObserver NONE = (records, nanos) -> { };
+  BatchObserver NONE = (commands, nanos) -> { };
 
-  void written(int records, long nanos);
+  void written(int commands, long nanos);
 }

@@ -20,10 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code paywire_payments_accepted_total{via, duplicate}}, {@code
  *       paywire_payments_refused_total{via, code}}, {@code paywire_payments_unknown_total{via}}
  *   <li>{@code paywire_sessions_open{via}}: session-core sessions open now, per entry point
- *   <li>{@code paywire_ledger_batch_transfers}: records per durable batch (group-commit size)
- *   <li>{@code paywire_ledger_fsync_seconds}: time to make one batch durable: on one node the
- *       journal write and fsync; in a cluster, on the leader, the Raft round (replication, the
- *       fsync on a majority, the apply)
+ *   <li>{@code paywire_ledger_batch_transfers}: commands per durable batch (group-commit size)
+ *   <li>{@code paywire_ledger_fsync_seconds}: time from forming a batch to its being durable:
+ *       on one node the apply, the journal write and its fsync; in a cluster, on the leader, the
+ *       Raft commit (replication, a majority's log, the apply here)
  * </ul>
  */
 final class NodeMetrics implements SessionEvents, BatchObserver {
@@ -37,11 +37,11 @@ final class NodeMetrics implements SessionEvents, BatchObserver {
   NodeMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.batchSize = DistributionSummary.builder("paywire.ledger.batch.transfers")
-        .description("Records in each batch the ledger made durable with one fsync")
+        .description("Commands in each batch the ledger made durable")
         .publishPercentiles(0.5, 0.99)
         .register(registry);
     this.fsync = Timer.builder("paywire.ledger.fsync")
-        .description("Time to write and fsync one batch of the journal")
+        .description("Time from forming a batch to its being durable")
         .publishPercentiles(0.5, 0.99)
         .minimumExpectedValue(Duration.ofNanos(10_000))
         .register(registry);
@@ -78,8 +78,8 @@ final class NodeMetrics implements SessionEvents, BatchObserver {
   }
 
   @Override
-  public void written(int records, long nanos) {
-    batchSize.record(records);
+  public void written(int commands, long nanos) {
+    batchSize.record(commands);
     fsync.record(nanos, TimeUnit.NANOSECONDS);
   }
 
