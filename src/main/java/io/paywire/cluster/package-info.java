@@ -67,14 +67,16 @@
  *
  * {@link io.paywire.cluster.RaftLedgerVerticle}, which a cluster node deploys instead of
  * {@code node/LedgerVerticle}, starts the member and, while it is leader ready
- * ({@link io.paywire.cluster.RaftLedger#isLeaderReady}), registers the {@code bus/LedgerApi}
- * consumers, removing them when it is not (Ratis's leadership events, passed on by
- * {@link io.paywire.cluster.RaftLedger#onLeadershipChange}, and a periodic check). Requests are
- * read and answered by {@code bus/LedgerRequests}, as on one node; queued requests become one
- * entry ({@code LedgerEntry.Builder}), answered from the {@link io.paywire.ledger.Executed}
+ * ({@link io.paywire.cluster.RaftLedger#isLeaderReady}), has the node's one ledger service
+ * ({@code service/LedgerService}) serve the {@code bus/LedgerApi} addresses, stopping it when it
+ * is not (Ratis's leadership events, passed on by
+ * {@link io.paywire.cluster.RaftLedger#onLeadershipChange}, and a periodic check). The service
+ * is the single node's: the same queue, rounds, reads and answers; only its commit port is
+ * {@link io.paywire.cluster.RaftCommit}, which proposes a round's batch as one entry
+ * ({@code LedgerEntry.Builder}) and answers it from the {@link io.paywire.ledger.Executed}
  * results once it is applied, reads after it from
  * {@link io.paywire.cluster.LedgerStateMachine#read}.
- * A proposal that failed, timed out or was cut short by a step-down fails its requests as
+ * A batch that failed, timed out or was cut short by a step-down fails its requests as
  * unavailable (unknown outcomes), even one that certainly applied nothing
  * ({@link io.paywire.cluster.ProposalNotAppliedException}): it is not proposed again.
  *
