@@ -107,6 +107,8 @@ public final class LedgerStateMachine extends BaseStateMachine {
   private volatile Runnable leadershipListener = () -> { };
   /** The snapshot write in flight, or the last one; null before the first. Under the lock. */
   private CompletableFuture<Void> snapshotWrite;
+  /** The ledger's forced position when it last closed; null before. For tests. */
+  private volatile JournalPosition forcedAtClose;
   /** Test seam: runs on the writer thread before each snapshot write. */
   private volatile Runnable beforeSnapshotWrite = () -> { };
 
@@ -225,6 +227,7 @@ public final class LedgerStateMachine extends BaseStateMachine {
     if (ledger == null) {
       return;
     }
+    forcedAtClose = ledger.forcedPosition();
     try {
       applied = null;
       ledger.close();
@@ -575,6 +578,15 @@ public final class LedgerStateMachine extends BaseStateMachine {
   /** The index of the newest finished snapshot, or -1; for tests. */
   long snapshotIndex() {
     return latestIndex();
+  }
+
+  /**
+   * Where this member's journal stood at its last force before the ledger last closed (see
+   * {@link Ledger#forcedPosition}): what a power cut just before the close would have left.
+   * For tests.
+   */
+  JournalPosition forcedPositionAtClose() {
+    return forcedAtClose;
   }
 
   /** Test seam: {@code hook} runs on the writer thread before each snapshot write from now on. */

@@ -253,6 +253,12 @@ public final class RaftLedger implements AutoCloseable {
     // from the snapshot (the ledger directory), and a dead member does not make the log grow.
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
     RaftServerConfigKeys.Log.setPurgeGap(properties, settings.logPurgeGapEntries());
+    // Every entry is on disk before it counts: the log worker fsyncs (FileChannel.force) before
+    // it moves the flush index, which is what a follower acknowledges and what the leader's own
+    // vote in the commit counts. Ratis's defaults; set here so the ledger's durability, which
+    // rests on them (its journal is forced only at snapshot points), never changes with Ratis's.
+    RaftServerConfigKeys.Log.setUnsafeFlushEnabled(properties, false);
+    RaftServerConfigKeys.Log.setAsyncFlushEnabled(properties, false);
     RaftServerConfigKeys.Log.setSegmentSizeMax(properties,
         SizeInBytes.valueOf(settings.logSegmentBytes()));
     // Read-only requests confirm the lead with a majority first (ReadIndex): see

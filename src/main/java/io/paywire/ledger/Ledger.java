@@ -45,6 +45,8 @@ public final class Ledger implements AutoCloseable {
    * call, which forces them all.
    */
   private volatile long forcedSegmentId = -1;
+  /** The journal's end as of its last force: what a power cut keeps. */
+  private volatile JournalPosition forcedPosition;
   private volatile String failure;
   private long transfersAtLastSnapshot;
   /**
@@ -64,6 +66,8 @@ public final class Ledger implements AutoCloseable {
     this.recovery = recovery;
     this.transfersAtLastSnapshot = state.transferCount() - recovery.recordsReplayed();
     this.lastWritten = writer.position();
+    // Recovery read it back from the disk: at least what was there is taken as durable.
+    this.forcedPosition = writer.position();
     this.journalBlocks = new JournalBlocks(storage, journalDirectory(directory));
   }
 
@@ -361,6 +365,17 @@ public final class Ledger implements AutoCloseable {
     }
     storage.syncDirectory(journalDirectory(directory));
     forcedSegmentId = position.segmentId();
+    forcedPosition = position;
+  }
+
+  /**
+   * Where the journal stood at its last force (a batch written with its fsync, or
+   * {@link #forceJournalUpTo}; opening counts as one): every byte before it survives a power cut,
+   * bytes after it may not. Closing forces too, but does not move this: it answers what a crash
+   * of the process before the close would have left durable.
+   */
+  public JournalPosition forcedPosition() {
+    return forcedPosition;
   }
 
   void requireOpen() {
@@ -422,6 +437,9 @@ public final class Ledger implements AutoCloseable {
       JournalPosition written = writer.append(lastWritten, batch.timeMillis, batch.recordCount,
           batch.encodedRecords(), force);
       lastWritten = written;
+      if (force) {
+        forcedPosition = written;
+      }
     } catch (IOException | RuntimeException | Error e) {
       fail(batch, "journal write", e);
       throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
