@@ -2,7 +2,6 @@ package io.paywire.cluster;
 
 import io.paywire.ledger.Batch;
 import io.paywire.ledger.Command;
-import io.paywire.ledger.JournalPosition;
 import io.paywire.ledger.LedgerOptions;
 import io.paywire.ledger.TransferId;
 import java.nio.BufferUnderflowException;
@@ -13,13 +12,12 @@ import java.util.List;
 /**
  * One Raft log entry of the ledger: a whole group-commit batch, never one transfer. Everything a
  * member needs to apply it the way every other member does is in the entry: the batch time and
- * each command's id were decided by the leader before it proposed the entry. Big-endian:
+ * each command's id were decided by the leader before it proposed the entry. An entry depends on
+ * no other: it names no journal position, so a leader may propose the next before this one is
+ * applied (the log's order is the journal's; see {@link LedgerStateMachine}). Big-endian:
  *
  * <pre>
- * version 1 (1)
- * proposal 8                  the leader's tag for its waiting requests; apply ignores it
- * expectedNextBatch 8         the journal position the leader formed the batch on: the next batch
- * expectedHeadHash 32         sequence and the head hash (see {@link LedgerStateMachine})
+ * version 2 (1)               version 1 also named the journal position it was formed on
  * timeMillis 8                the batch time
  * terms 24                    maxDepositMinor 8 | maxTransferMinor 8 | maxBatchCommands 4
  *                             | maxBatchBytes 4: what every member must apply it under
@@ -35,13 +33,11 @@ import java.util.List;
  * accepted one. Decoding checks every length against what is left and against the bounds below.
  */
 record LedgerEntry(
-    long proposal,
-    JournalPosition expected,
     long timeMillis,
     Terms terms,
     List<Command> commands) {
 
-  static final byte VERSION = 1;
+  static final byte VERSION = 2;
 
   /**
    * The largest entry a leader proposes: below Ratis's log-entry limit
@@ -52,8 +48,7 @@ record LedgerEntry(
 
   private static final byte OPEN_ACCOUNT = 1;
   private static final byte TRANSFER = 2;
-  private static final int HASH_BYTES = 32;
-  private static final int HEADER_BYTES = 1 + 8 + 8 + HASH_BYTES + 8 + Terms.BYTES + 4;
+  private static final int HEADER_BYTES = 1 + 8 + Terms.BYTES + 4;
   /** type, id, amount: what every command has before its strings and byte arrays. */
   private static final int COMMAND_FIXED_BYTES = 1 + 16 + 8;
   /**
@@ -77,10 +72,17 @@ record LedgerEntry(
   }
 
   LedgerEntry {
-    if (expected.headHash().length != HASH_BYTES) {
-      throw new IllegalArgumentException("a head hash has " + HASH_BYTES + " bytes");
-    }
     commands = List.copyOf(commands);
+  }
+
+  /**
+   * An entry of a version this member cannot read: another member (of another release) may
+   * apply it, so passing over it would part the ledgers. The member must fail closed.
+   */
+  static final class UnknownVersionException extends IllegalArgumentException {
+    UnknownVersionException(String message) {
+      super(message);
+    }
   }
 
   // ---- encoding --------------------------------------------------------------------------------
@@ -91,8 +93,7 @@ record LedgerEntry(
       length = Math.addExact(length, encodedLength(command));
     }
     ByteBuffer out = ByteBuffer.allocate(length);
-    out.put(VERSION).putLong(proposal).putLong(expected.nextBatchSequence())
-        .put(expected.headHash()).putLong(timeMillis)
+    out.put(VERSION).putLong(timeMillis)
         .putLong(terms.maxDepositMinor()).putLong(terms.maxTransferMinor())
         .putInt(terms.maxBatchCommands()).putInt(terms.maxBatchBytes())
         .putInt(commands.size());
@@ -148,6 +149,7 @@ record LedgerEntry(
   /**
    * Reads an entry back.
    *
+   * @throws UnknownVersionException if the entry is of another version
    * @throws IllegalArgumentException if the bytes are not a well-formed entry of this version
    */
   static LedgerEntry decode(ByteBuffer in) {
@@ -158,12 +160,8 @@ record LedgerEntry(
       }
       byte version = in.get();
       if (version != VERSION) {
-        throw new IllegalArgumentException("entry version " + version + " is not " + VERSION);
+        throw new UnknownVersionException("entry version " + version + " is not " + VERSION);
       }
-      long proposal = in.getLong();
-      long nextBatch = in.getLong();
-      byte[] headHash = new byte[HASH_BYTES];
-      in.get(headHash);
       long timeMillis = in.getLong();
       Terms terms = new Terms(in.getLong(), in.getLong(), in.getInt(), in.getInt());
       int count = in.getInt();
@@ -177,9 +175,7 @@ record LedgerEntry(
       if (in.hasRemaining()) {
         throw new IllegalArgumentException(in.remaining() + " bytes after the last command");
       }
-      // The segment and offset are each member's own business; only sequence and hash travel.
-      return new LedgerEntry(proposal, new JournalPosition(0, 0, nextBatch, headHash),
-          timeMillis, terms, commands);
+      return new LedgerEntry(timeMillis, terms, commands);
     } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException("entry ends early");
     }

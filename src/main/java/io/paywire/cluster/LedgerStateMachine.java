@@ -7,22 +7,22 @@ import io.paywire.ledger.JournalPosition;
 import io.paywire.ledger.Ledger;
 import io.paywire.ledger.LedgerOptions;
 import io.paywire.ledger.LedgerView;
+import io.paywire.ledger.Outcome;
 import io.paywire.ledger.Snapshot;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -40,6 +40,8 @@ import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.LifeCycle;
 
 /**
@@ -47,22 +49,31 @@ import org.apache.ratis.util.LifeCycle;
  * in log order, to its own {@link Ledger} in its own directory, one journal batch per entry, so
  * all members' journals are byte for byte the same and their head hashes agree.
  *
- * <p>Applying is idempotent by journal position. An entry names the position the leader formed
- * it on (next batch sequence and head hash). At that position it is applied; below it, its batch
- * is already in the journal (Ratis re-applies entries after a restart) or it was formed on a
- * position that has since passed (a proposal made before its leader had applied everything): it
- * applies nothing, on every member alike. Anything else means this member's ledger parted from
- * the log: it fails closed and Ratis closes the member.
+ * <p>One durable copy per member: the Raft log. Ratis fsyncs every entry into its log before it
+ * counts toward a commit, so apply writes the entry's journal batch without an fsync of its own.
+ * The journal is forced at snapshot points only, before the {@link SnapshotMark} that names it is
+ * written. On open the ledger is restored as of the newest mark (its snapshot and the journal up
+ * to its position); whatever the journal holds after the mark, durable or not, is cut away, and
+ * Ratis re-applies every entry after the mark's index (its log is purged only up to the index
+ * {@link #takeSnapshot} returned, which is never past the newest mark), which rewrites those
+ * batches byte for byte. Entries name no journal position, so a leader may have several in
+ * flight; they apply in log order.
  *
- * <p>Snapshots: {@link #takeSnapshot} writes a ledger snapshot and a {@link SnapshotMark} that
- * ties it to the last applied term and index; the state machine's snapshot is that mark, that
- * snapshot file and the journal segments up to the mark's position. The ledger's directory is
- * the state machine's snapshot directory, so a follower that installs a snapshot from the leader
- * receives a whole ledger directory, which Ratis moves into place between {@link #pause} and
- * {@link #reinitialize}.
+ * <p>Fail closed where the ledger could part from the log: an entry whose index does not follow
+ * the last applied one, an entry of another version or of other ledger terms, a journal that
+ * does not reach the mark's position on open, a failed apply: Ratis then closes the member.
+ *
+ * <p>Snapshots: {@link #takeSnapshot} captures the ledger under the lock (cheap) and writes it on
+ * a thread of its own: the ledger snapshot, the journal forced up to its position, then the mark
+ * that ties it to the applied term and index. The state machine's snapshot is the newest
+ * finished mark, its snapshot file and the journal segments up to the mark's position. The
+ * ledger's directory is the state machine's snapshot directory, so a follower that installs a
+ * snapshot from the leader receives a whole ledger directory, which Ratis moves into place
+ * between {@link #pause} and {@link #reinitialize}.
  *
  * <p>Threading: Ratis calls apply, snapshot and reinitialize on its one state-machine thread and
- * pause on a transport thread; every use of the ledger holds {@link #lock}.
+ * pause on a transport thread; every use of the ledger there holds {@link #lock}. The snapshot
+ * writer holds no lock: {@link #pause} and {@link #close} wait for it before the ledger closes.
  */
 public final class LedgerStateMachine extends BaseStateMachine {
 
@@ -71,31 +82,35 @@ public final class LedgerStateMachine extends BaseStateMachine {
   /** How many snapshot marks stay on disk: the newest, and the one before in case it is shipping. */
   static final int MARKS_KEPT = 2;
 
-  /** What applying one entry did on this member; the Ratis reply carries its name. */
-  enum Result {
-    /** The entry became the next journal batch (or changed nothing, if every command failed). */
-    APPLIED,
-    /** Its batch was in the journal already, or it was formed on a position that has passed. */
-    PASSED,
-    /** The entry does not decode: every member refuses it alike. */
-    MALFORMED
-  }
+  /** The reply to an entry no member can read: it applied nothing, on every member alike. */
+  static final Message MALFORMED = Message.valueOf("MALFORMED");
+  /**
+   * The reply on a member where nobody waits for the entry (a follower, or a leader re-applying
+   * after a restart): small, since Ratis's retry cache keeps every reply for a while.
+   */
+  static final Message APPLIED_ELSEWHERE = Message.valueOf("APPLIED");
 
   private final Path directory;
   private final LedgerOptions options;
   private final LedgerEntry.Terms terms;
   private final Object lock = new Object();
-  private final SecureRandom random = new SecureRandom();
-  /** Requests proposed by this member, waiting for their entry to be applied here. */
-  private final Map<Long, CompletableFuture<List<Executed>>> waiters = new ConcurrentHashMap<>();
   private final LedgerStorage storage = new LedgerStorage();
+  /** Writes snapshots off Ratis's apply thread, one at a time. */
+  private final ExecutorService snapshotWriter;
   /** Null before initialize, while paused and after close. */
   private Ledger ledger;
+  /** The newest finished snapshot; null if none. */
   private volatile SnapshotInfo latest;
   private volatile String failure;
   /** The journal's position after the last entry applied (null while closed): for health. */
   private volatile JournalPosition applied;
   private volatile Runnable leadershipListener = () -> { };
+  /** The snapshot write in flight, or the last one; null before the first. Under the lock. */
+  private CompletableFuture<Void> snapshotWrite;
+  /** The ledger's forced position when it last closed; null before. For tests. */
+  private volatile JournalPosition forcedAtClose;
+  /** Test seam: runs on the writer thread before each snapshot write. */
+  private volatile Runnable beforeSnapshotWrite = () -> { };
 
   /**
    * @param directory the ledger's data directory, this member's alone; Ratis replaces it whole
@@ -105,6 +120,11 @@ public final class LedgerStateMachine extends BaseStateMachine {
     this.directory = directory;
     this.options = options;
     this.terms = LedgerEntry.Terms.of(options);
+    this.snapshotWriter = Executors.newSingleThreadExecutor(task -> {
+      Thread thread = new Thread(task, "paywire-raft-snapshot-writer");
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
   // ---- life cycle ------------------------------------------------------------------------------
@@ -119,9 +139,9 @@ public final class LedgerStateMachine extends BaseStateMachine {
   }
 
   /**
-   * Really pauses: closes the ledger (syncing its journal and releasing its directory) before
-   * Ratis replaces the directory with an installed snapshot. Ratis calls this for every chunk it
-   * receives; only the first does anything.
+   * Really pauses: waits for a snapshot write in flight, then closes the ledger (releasing its
+   * directory) before Ratis replaces the directory with an installed snapshot. Ratis calls this
+   * for every chunk it receives; only the first does anything.
    */
   @Override
   public void pause() {
@@ -130,6 +150,7 @@ public final class LedgerStateMachine extends BaseStateMachine {
         return;
       }
       getLifeCycle().transition(LifeCycle.State.PAUSING);
+      awaitSnapshotWrite();
       closeLedger();
       getLifeCycle().transition(LifeCycle.State.PAUSED);
       LOG.log(Level.INFO, "event=raft_state_machine_paused dir={0}", directory);
@@ -147,27 +168,30 @@ public final class LedgerStateMachine extends BaseStateMachine {
     }
   }
 
+  /** Finishes a snapshot write in flight (a last finished snapshot), then closes the ledger. */
   @Override
   public void close() throws IOException {
     synchronized (lock) {
+      awaitSnapshotWrite();
       closeLedger();
     }
-    failWaiters("the state machine closed");
+    snapshotWriter.shutdown();
   }
 
   /**
-   * Opens the ledger and reads the newest snapshot mark: the state as of the mark's index, plus
-   * whatever batches the journal holds after it (entries Ratis will pass over when it re-applies
-   * them).
+   * Opens the ledger as of the newest snapshot mark: its snapshot and the journal up to its
+   * position, everything after cut away (see the class comment); with no mark, empty. Ratis then
+   * re-applies every entry after the mark's index.
    */
   private void open() throws IOException {
     Files.createDirectories(directory);
     deleteChecksumFiles();
-    Ledger opened = Ledger.open(directory, options);
+    Optional<SnapshotMark> mark = newestMark();
+    JournalPosition at = mark.map(SnapshotMark::position).orElse(JournalPosition.START);
+    Ledger opened = Ledger.openAt(directory, options, at);
     try {
-      Optional<SnapshotMark> mark = newestMark();
+      requireEndsAt(opened, at);
       if (mark.isPresent()) {
-        requireJournalHolds(opened, mark.get());
         latest = snapshotInfo(opened, mark.get());
         setLastAppliedTermIndex(TermIndex.valueOf(mark.get().term(), mark.get().index()));
       } else {
@@ -185,10 +209,25 @@ public final class LedgerStateMachine extends BaseStateMachine {
         opened.position().nextBatchSequence(), opened.position().headHashHex());
   }
 
+  /**
+   * After the cut the journal must end exactly at the mark's position, on the same chain: one
+   * that ends earlier lost durable bytes, and this directory must not start.
+   */
+  private static void requireEndsAt(Ledger open, JournalPosition marked) throws IOException {
+    JournalPosition end = open.position();
+    if (end.nextBatchSequence() != marked.nextBatchSequence()
+        || !Arrays.equals(end.headHash(), marked.headHash())) {
+      throw new IOException("the snapshot mark names batch " + marked.nextBatchSequence()
+          + " after head " + marked.headHashHex() + ", but the journal ends at batch "
+          + end.nextBatchSequence() + " after head " + end.headHashHex());
+    }
+  }
+
   private void closeLedger() {
     if (ledger == null) {
       return;
     }
+    forcedAtClose = ledger.forcedPosition();
     try {
       applied = null;
       ledger.close();
@@ -220,87 +259,64 @@ public final class LedgerStateMachine extends BaseStateMachine {
   // ---- applying --------------------------------------------------------------------------------
 
   /**
-   * Applies one committed entry, synchronously (the journal write and its fsync included), so
-   * Ratis's reply to the proposer leaves only after the batch is durable here. A failure throws:
+   * Applies one committed entry, synchronously, writing its journal batch without an fsync (the
+   * Raft log holds the entry durably). The reply carries the results: on the member whose
+   * proposer waits for them ({@link RaftLedger#propose}) they reach it as they are (Ratis hands
+   * the reply to the local submitter unchanged); elsewhere a small constant. A failure throws:
    * Ratis then closes this member, whose ledger has failed closed.
    */
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto logEntry = trx.getLogEntry();
     TermIndex termIndex = TermIndex.valueOf(logEntry);
-    LedgerEntry entry;
+    LedgerEntry entry = null;
+    String malformed = null;
     try {
       entry = LedgerEntry.decode(
           logEntry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
-    } catch (IllegalArgumentException malformed) {
-      LOG.log(Level.WARNING, "event=raft_entry_malformed index={0} error={1}",
-          termIndex.getIndex(), malformed.getMessage());
-      updateLastAppliedTermIndex(termIndex);
-      return reply(Result.MALFORMED);
+    } catch (LedgerEntry.UnknownVersionException unreadable) {
+      synchronized (lock) {
+        throw failClosed(termIndex, unreadable.getMessage());
+      }
+    } catch (IllegalArgumentException e) {
+      malformed = e.getMessage();
     }
-    Result result;
     List<Executed> executed = null;
     synchronized (lock) {
       Ledger open = requireRunning();
-      if (!entry.terms().equals(terms)) {
-        throw failClosed(termIndex, "the entry's ledger terms " + entry.terms()
-            + " are not this member's " + terms);
-      }
-      JournalPosition at = open.position();
-      long expected = entry.expected().nextBatchSequence();
-      if (expected == at.nextBatchSequence()
-          && Arrays.equals(entry.expected().headHash(), at.headHash())) {
+      requireNext(termIndex);
+      if (entry != null) {
+        if (!entry.terms().equals(terms)) {
+          throw failClosed(termIndex, "the entry's ledger terms " + entry.terms()
+              + " are not this member's " + terms);
+        }
         try {
-          executed = open.apply(entry.timeMillis(), entry.commands());
+          executed = open.apply(entry.timeMillis(), entry.commands(), false);
         } catch (IOException | RuntimeException e) {
           throw failClosed(termIndex, "apply failed: " + e);
         }
-        result = Result.APPLIED;
-      } else if (expected < at.nextBatchSequence()) {
-        requireChainsAt(open, termIndex, entry.expected(), at);
-        result = Result.PASSED;
-      } else {
-        throw failClosed(termIndex, "the entry expects batch " + expected + " after head "
-            + entry.expected().headHashHex() + " but the journal is at batch "
-            + at.nextBatchSequence() + " after head " + at.headHashHex());
       }
       updateLastAppliedTermIndex(termIndex);
       applied = open.position();
     }
-    CompletableFuture<List<Executed>> waiter = waiters.remove(entry.proposal());
-    if (waiter != null) {
-      if (result == Result.APPLIED) {
-        waiter.complete(executed);
-      } else {
-        waiter.completeExceptionally(new ProposalNotAppliedException(
-            "entry " + termIndex + " applied nothing: its position had passed"));
-      }
+    if (entry == null) {
+      LOG.log(Level.WARNING, "event=raft_entry_malformed index={0} error={1}",
+          termIndex.getIndex(), malformed);
+      return CompletableFuture.completedFuture(MALFORMED);
     }
-    return reply(result);
-  }
-
-  private static CompletableFuture<Message> reply(Result result) {
-    return CompletableFuture.completedFuture(Message.valueOf(result.name()));
+    return CompletableFuture.completedFuture(
+        trx.getClientRequest() == null ? APPLIED_ELSEWHERE : new AppliedMessage(executed));
   }
 
   /**
-   * An entry below the journal's end must name a position the journal went through: the batch
-   * at that sequence chains to the entry's head hash. Otherwise this member's journal and the
-   * log disagree about history.
+   * Each entry follows the last applied index (configuration and metadata entries move it too):
+   * a gap means Ratis resumed after another index than the one this ledger stands at.
    */
-  private void requireChainsAt(Ledger open, TermIndex termIndex, JournalPosition expected,
-      JournalPosition at) {
-    List<JournalBlocks.Block> blocks;
-    try {
-      blocks = open.journalBlocks().blocks(expected.nextBatchSequence(), 1, at.nextBatchSequence());
-    } catch (IOException e) {
-      throw failClosed(termIndex, "cannot read batch " + expected.nextBatchSequence()
-          + " back: " + e);
-    }
-    if (blocks.size() != 1 || !Arrays.equals(blocks.get(0).previousHash(), expected.headHash())) {
-      throw failClosed(termIndex, "batch " + expected.nextBatchSequence()
-          + " of the journal does not follow head " + expected.headHashHex()
-          + " as the entry says");
+  private void requireNext(TermIndex termIndex) {
+    long last = getLastAppliedTermIndex().getIndex();
+    if (termIndex.getIndex() != last + 1) {
+      throw failClosed(termIndex, "entry " + termIndex.getIndex() + " does not follow the last"
+          + " applied index " + last);
     }
   }
 
@@ -321,17 +337,7 @@ public final class LedgerStateMachine extends BaseStateMachine {
       LOG.log(Level.ERROR, "event=raft_state_machine_failed_closed dir={0} reason={1}", directory,
           failure);
     }
-    failWaiters("the ledger failed closed");
     return new IllegalStateException("ledger state machine failed closed: " + failure);
-  }
-
-  private void failWaiters(String reason) {
-    for (Long proposal : new ArrayList<>(waiters.keySet())) {
-      CompletableFuture<List<Executed>> waiter = waiters.remove(proposal);
-      if (waiter != null) {
-        waiter.completeExceptionally(new IllegalStateException(reason));
-      }
-    }
   }
 
   /** Why this member failed closed, or null while it has not. */
@@ -339,29 +345,69 @@ public final class LedgerStateMachine extends BaseStateMachine {
     return failure;
   }
 
-  // ---- proposing (the leader) ------------------------------------------------------------------
-
-  /** An entry formed on this member's position, and the future its apply here completes. */
-  record Proposal(LedgerEntry entry, CompletableFuture<List<Executed>> applied) {}
-
   /**
-   * Forms an entry of {@code commands} at {@code timeMillis} on this member's current journal
-   * position and registers its waiter. Form the next only after this one was applied here (or
-   * failed), so the position it names is the one it will be applied at.
+   * The reply of an applied entry to the member that proposed it: each command's result, as
+   * {@link io.paywire.ledger.Ledger#apply} returned them (immutable records and copies, safe to
+   * read on any thread). Ratis hands it to the local submitter as it is; anything that
+   * serializes it (a Ratis client over gRPC) gets {@link #getContent}: the command count (4),
+   * then per command a tag (1: 0 accepted, 1 accepted as a duplicate, 2 rejected) and, if
+   * accepted, the transfer's sequence (8), else the reject code's ordinal (1).
    */
-  Proposal propose(List<Command> commands, long timeMillis) {
-    JournalPosition at = position();
-    long proposal = random.nextLong();
-    CompletableFuture<List<Executed>> applied = new CompletableFuture<>();
-    waiters.put(proposal, applied);
-    return new Proposal(new LedgerEntry(proposal, at, timeMillis, terms, commands), applied);
+  static final class AppliedMessage implements Message {
+    private final List<Executed> results;
+    private volatile ByteString content;
+
+    AppliedMessage(List<Executed> results) {
+      this.results = List.copyOf(results);
+    }
+
+    List<Executed> results() {
+      return results;
+    }
+
+    @Override
+    public ByteString getContent() {
+      ByteString encoded = content;
+      if (encoded == null) {
+        ByteBuffer out = ByteBuffer.allocate(4 + results.size() * 9);
+        out.putInt(results.size());
+        for (Executed result : results) {
+          if (result.outcome() instanceof Outcome.Accepted accepted) {
+            out.put((byte) (accepted.duplicate() ? 1 : 0)).putLong(accepted.transfer().sequence());
+          } else {
+            out.put((byte) 2).put((byte) ((Outcome.Rejected) result.outcome()).code().ordinal());
+          }
+        }
+        encoded = UnsafeByteOperations.unsafeWrap(out.array(), 0, out.position());
+        content = encoded;
+      }
+      return encoded;
+    }
+
+    @Override
+    public String toString() {
+      return "AppliedMessage(" + results.size() + " results)";
+    }
   }
 
-  /** Stops waiting for a proposal whose outcome the caller reports as unknown. */
-  void abandon(Proposal proposal, Throwable cause) {
-    if (waiters.remove(proposal.entry().proposal()) != null) {
-      proposal.applied().completeExceptionally(cause);
+  // ---- proposing (the leader) ------------------------------------------------------------------
+
+  /**
+   * Encodes an entry of {@code commands} at {@code timeMillis} under this member's ledger terms.
+   * Depends on nothing applied: the leader may form the next before this one is applied.
+   *
+   * @throws IllegalStateException if this member's ledger is not applying entries (paused for a
+   *     snapshot install, failed closed, closed)
+   */
+  byte[] newEntry(List<Command> commands, long timeMillis) {
+    if (failure != null) {
+      throw new IllegalStateException("ledger state machine failed closed: " + failure);
     }
+    if (applied == null) {
+      throw new IllegalStateException("ledger state machine is " + getLifeCycleState()
+          + ", not applying entries");
+    }
+    return new LedgerEntry(timeMillis, terms, commands).encode();
   }
 
   // ---- leadership ------------------------------------------------------------------------------
@@ -420,7 +466,10 @@ public final class LedgerStateMachine extends BaseStateMachine {
     }
   }
 
-  /** Where this member's journal stands: every batch below it is durable here. */
+  /**
+   * Where this member's journal stands: every batch below it is written here (durable in the
+   * Raft log; in the journal itself once a snapshot forced it).
+   */
   public JournalPosition position() {
     synchronized (lock) {
       return requireRunning().position();
@@ -454,9 +503,13 @@ public final class LedgerStateMachine extends BaseStateMachine {
   // ---- snapshots -------------------------------------------------------------------------------
 
   /**
-   * Writes a ledger snapshot of the state as of the last applied entry, then the mark that ties
-   * it to that entry's term and index. Ratis may purge its log up to the returned index once this
-   * returns, so the mark is durable first.
+   * Captures the ledger as of the last applied entry (cheap, under the lock) and hands the
+   * capture to the snapshot writer, which writes the ledger snapshot, forces the journal up to
+   * its position and then writes the mark; returns the index of the newest FINISHED snapshot, up
+   * to which Ratis may purge its log. While a write is in flight Ratis asks again after every
+   * round of applies (its threshold counts from the index returned): that answer is immediate.
+   * At stop Ratis asks once more; {@link #close} then waits for the write, so the member stops
+   * with a last finished snapshot.
    */
   @Override
   public long takeSnapshot() throws IOException {
@@ -466,25 +519,79 @@ public final class LedgerStateMachine extends BaseStateMachine {
         throw new IOException("no snapshot: the ledger is " + (failure != null ? "failed closed"
             : "not open"));
       }
-      TermIndex applied = getLastAppliedTermIndex();
-      if (applied.getIndex() < 0) {
-        return RaftLog.INVALID_LOG_INDEX;
-      }
-      SnapshotInfo before = latest;
-      if (before != null && before.getIndex() >= applied.getIndex()) {
-        return before.getIndex();
+      long finished = latestIndex();
+      TermIndex at = getLastAppliedTermIndex();
+      if (at.getIndex() < 0 || finished >= at.getIndex()
+          || (snapshotWrite != null && !snapshotWrite.isDone())) {
+        return finished;
       }
       Snapshot.Image image = open.captureSnapshot();
+      Runnable hook = beforeSnapshotWrite;
+      snapshotWrite = CompletableFuture.runAsync(() -> {
+        hook.run();
+        writeSnapshot(open, at, image);
+      }, snapshotWriter).exceptionally(e -> {
+        LOG.log(Level.ERROR, "event=raft_snapshot_failed index={0} error={1}", at.getIndex(),
+            e.toString());
+        return null;
+      });
+      return finished;
+    }
+  }
+
+  /**
+   * On the writer thread: the ledger snapshot, then the journal forced up to its position (the
+   * mark must never name journal bytes a power cut could take), then the mark, durably; only then
+   * is it the newest finished snapshot. A failure leaves the last one as it was.
+   */
+  private void writeSnapshot(Ledger open, TermIndex at, Snapshot.Image image) {
+    long started = System.nanoTime();
+    try {
       Path file = open.writeSnapshot(image);
-      SnapshotMark mark = new SnapshotMark(applied.getTerm(), applied.getIndex(),
-          image.position(), directory.relativize(file).toString());
+      open.forceJournalUpTo(image.position());
+      SnapshotMark mark = new SnapshotMark(at.getTerm(), at.getIndex(), image.position(),
+          directory.relativize(file).toString());
       mark.write(directory);
       latest = snapshotInfo(open, mark);
       deleteOldMarks();
-      LOG.log(Level.INFO, "event=raft_snapshot_taken index={0} term={1} next_batch={2}",
-          applied.getIndex(), applied.getTerm(), image.position().nextBatchSequence());
-      return applied.getIndex();
+      LOG.log(Level.INFO, "event=raft_snapshot_taken index={0} term={1} next_batch={2} millis={3}",
+          at.getIndex(), at.getTerm(), image.position().nextBatchSequence(),
+          (System.nanoTime() - started) / 1_000_000);
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.ERROR, "event=raft_snapshot_failed index={0} error={1}", at.getIndex(),
+          e.toString());
     }
+  }
+
+  /** Waits for the snapshot write in flight, if any (it logs its own failure). */
+  private void awaitSnapshotWrite() {
+    if (snapshotWrite != null) {
+      snapshotWrite.join();
+    }
+  }
+
+  private long latestIndex() {
+    SnapshotInfo finished = latest;
+    return finished == null ? RaftLog.INVALID_LOG_INDEX : finished.getIndex();
+  }
+
+  /** The index of the newest finished snapshot, or -1; for tests. */
+  long snapshotIndex() {
+    return latestIndex();
+  }
+
+  /**
+   * Where this member's journal stood at its last force before the ledger last closed (see
+   * {@link Ledger#forcedPosition}): what a power cut just before the close would have left.
+   * For tests.
+   */
+  JournalPosition forcedPositionAtClose() {
+    return forcedAtClose;
+  }
+
+  /** Test seam: {@code hook} runs on the writer thread before each snapshot write from now on. */
+  void beforeSnapshotWrite(Runnable hook) {
+    beforeSnapshotWrite = hook;
   }
 
   /**
@@ -541,32 +648,6 @@ public final class LedgerStateMachine extends BaseStateMachine {
     }
   }
 
-  /**
-   * A mark may only name a position the journal reached, on the same chain; else this directory
-   * is not one ledger's history and must not start.
-   */
-  private static void requireJournalHolds(Ledger open, SnapshotMark mark) throws IOException {
-    JournalPosition end = open.position();
-    JournalPosition marked = mark.position();
-    long next = marked.nextBatchSequence();
-    boolean holds;
-    if (next > end.nextBatchSequence()) {
-      holds = false;
-    } else if (next == end.nextBatchSequence()) {
-      holds = Arrays.equals(marked.headHash(), end.headHash());
-    } else {
-      List<JournalBlocks.Block> blocks = open.journalBlocks().blocks(next, 1,
-          end.nextBatchSequence());
-      holds = blocks.size() == 1 && Arrays.equals(blocks.get(0).previousHash(),
-          marked.headHash());
-    }
-    if (!holds) {
-      throw new IOException("snapshot mark " + mark.index() + " names batch " + next
-          + " after head " + HexFormat.of().formatHex(marked.headHash())
-          + ", which the journal (at batch " + end.nextBatchSequence() + ", head "
-          + end.headHashHex() + ") does not hold");
-    }
-  }
 
   @Override
   public StateMachineStorage getStateMachineStorage() {

@@ -8,17 +8,18 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.Queue;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
@@ -93,22 +94,17 @@ public final class RaftLedger implements AutoCloseable {
   private final RaftPeerId selfId;
   private final RaftGroup group;
   private final RaftServer server;
+  private final RaftServer.Division division;
   private final RaftClient client;
   private final LedgerStateMachine stateMachine;
   private final LedgerOptions options;
   private final RaftSettings settings;
   /** The TLS parameters of its Raft traffic; null in plaintext (tests only). */
   private final Parameters parameters;
-  /**
-   * Gives up on a proposal not applied here within {@link RaftSettings#proposalGiveUp} (a leader
-   * cut off from the others, whose server holds the request until it steps down); one daemon
-   * thread, its task cancelled (and dropped) once the proposal settles. Not
-   * {@code CompletableFuture.delayedExecutor}: on a machine of two cores or fewer it runs each
-   * task on a new thread.
-   */
-  private final ScheduledThreadPoolExecutor proposalTimeouts;
-  /** One proposal at a time: the next is formed on the position the last one left. */
-  private final AtomicBoolean proposing = new AtomicBoolean();
+  /** Proposals made and not yet completed: at most {@link RaftSettings#maxEntriesInFlight}. */
+  private final AtomicInteger inFlight = new AtomicInteger();
+  /** Call ids of completed proposals whose replies Ratis's retry cache may drop. */
+  private final Queue<Long> repliedCalls = new ConcurrentLinkedQueue<>();
   /**
    * Who this member's proposals come from, and their call ids: Ratis keys its retry cache by the
    * pair. Proposals go straight to this member's own server ({@link #propose}), not through a
@@ -117,16 +113,11 @@ public final class RaftLedger implements AutoCloseable {
   private final ClientId proposer = ClientId.randomId();
   private final AtomicLong proposalCalls = new AtomicLong();
 
-  private RaftLedger(Member self, RaftGroup group, RaftServer server, RaftClient client,
-      LedgerStateMachine stateMachine, LedgerOptions options, RaftSettings settings,
-      Parameters parameters) {
+  private RaftLedger(Member self, RaftGroup group, RaftServer server,
+      RaftServer.Division division, RaftClient client, LedgerStateMachine stateMachine,
+      LedgerOptions options, RaftSettings settings, Parameters parameters) {
+    this.division = division;
     this.parameters = parameters;
-    this.proposalTimeouts = new ScheduledThreadPoolExecutor(1, task -> {
-      Thread thread = new Thread(task, "paywire-raft-proposal-timeouts-" + self.id());
-      thread.setDaemon(true);
-      return thread;
-    });
-    this.proposalTimeouts.setRemoveOnCancelPolicy(true);
     this.self = self;
     this.selfId = RaftPeerId.valueOf(self.id());
     this.group = group;
@@ -204,6 +195,7 @@ public final class RaftLedger implements AutoCloseable {
           .setParameters(parameters)
           .build();
       server.start();
+      RaftServer.Division division = server.getDivision(GROUP_ID);
       client = RaftClient.newBuilder()
           .setProperties(clientProperties(settings))
           .setRaftGroup(group)
@@ -216,8 +208,8 @@ public final class RaftLedger implements AutoCloseable {
           "event=raft_member_started id={0} address={1}:{2} members={3} tls={4} joining={5}",
           self.id(), self.host(), String.valueOf(self.port()), members.size(),
           tls == null ? "off" : "mutual cluster=" + tls.fingerprint(), joining);
-      return new RaftLedger(self, group, server, client, stateMachine, options, settings,
-          parameters);
+      return new RaftLedger(self, group, server, division, client, stateMachine, options,
+          settings, parameters);
     } catch (IOException | RuntimeException | Error e) {
       closeQuietly(client);
       closeQuietly(server);
@@ -261,6 +253,12 @@ public final class RaftLedger implements AutoCloseable {
     // from the snapshot (the ledger directory), and a dead member does not make the log grow.
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
     RaftServerConfigKeys.Log.setPurgeGap(properties, settings.logPurgeGapEntries());
+    // Every entry is on disk before it counts: the log worker fsyncs (FileChannel.force) before
+    // it moves the flush index, which is what a follower acknowledges and what the leader's own
+    // vote in the commit counts. Ratis's defaults; set here so the ledger's durability, which
+    // rests on them (its journal is forced only at snapshot points), never changes with Ratis's.
+    RaftServerConfigKeys.Log.setUnsafeFlushEnabled(properties, false);
+    RaftServerConfigKeys.Log.setAsyncFlushEnabled(properties, false);
     RaftServerConfigKeys.Log.setSegmentSizeMax(properties,
         SizeInBytes.valueOf(settings.logSegmentBytes()));
     // Read-only requests confirm the lead with a majority first (ReadIndex): see
@@ -284,79 +282,109 @@ public final class RaftLedger implements AutoCloseable {
   // ---- proposing -------------------------------------------------------------------------------
 
   /**
-   * Proposes {@code commands} as one entry with the batch time {@code timeMillis}, formed on this
-   * member's journal position. Completes with each command's result once the entry is committed
-   * (a majority has it on disk) and applied to this member's ledger; never before. Fails with
+   * Proposes {@code commands} as one entry with the batch time {@code timeMillis}. Completes with
+   * each command's result once the entry is committed (a majority has it in its Raft log, on
+   * disk) and applied to this member's ledger; never before. Fails with
    * {@link ProposalNotAppliedException} when the entry certainly applied nothing (this member
-   * does not lead, or the position had passed), and with any other exception when the outcome is
-   * unknown (a retry with the same ids tells). One proposal at a time: wait for this one to
-   * complete before the next.
+   * does not lead, its ledger is not applying, or every member refused the entry as malformed),
+   * and with any other exception when the outcome is unknown (a retry with the same ids tells).
+   *
+   * <p>Pipelined: it may be called again before earlier proposals complete, up to
+   * {@link RaftSettings#maxEntriesInFlight} proposals in flight; the caller keeps that limit (and
+   * its own timeout: this has none, Ratis answers every pending request when its server steps
+   * down). Proposals made one after another from one thread enter the log, and are applied, in
+   * that order, and their futures complete in that order, on Ratis's apply thread: do not block
+   * there.
    *
    * @throws IllegalArgumentException if the commands do not fit one entry ({@link #fits})
-   * @throws IllegalStateException if a proposal is still in flight
+   * @throws IllegalStateException if {@link RaftSettings#maxEntriesInFlight} proposals are still
+   *     in flight
    */
   public CompletableFuture<List<Executed>> propose(List<Command> commands, long timeMillis) {
     if (commands.isEmpty() || !fits(commands)) {
       throw new IllegalArgumentException(commands.size() + " commands do not fit one entry");
     }
-    if (!proposing.compareAndSet(false, true)) {
-      throw new IllegalStateException("a proposal is still in flight");
+    if (inFlight.incrementAndGet() > settings.maxEntriesInFlight()) {
+      inFlight.decrementAndGet();
+      throw new IllegalStateException(settings.maxEntriesInFlight()
+          + " proposals are in flight already");
     }
+    CompletableFuture<List<Executed>> result = new CompletableFuture<>();
+    long call = proposalCalls.incrementAndGet();
+    submit(commands, timeMillis, call).whenComplete((executed, error) -> {
+      // Down before the caller hears, so its next proposal never finds this one in flight.
+      inFlight.decrementAndGet();
+      repliedCalls.add(call);
+      if (error != null) {
+        result.completeExceptionally(error instanceof CompletionException c && c.getCause() != null
+            ? c.getCause() : error);
+      } else {
+        result.complete(executed);
+      }
+    });
+    return result;
+  }
+
+  private CompletableFuture<List<Executed>> submit(List<Command> commands, long timeMillis,
+      long call) {
     if (!isLeaderReady()) {
-      proposing.set(false);
       return CompletableFuture.failedFuture(new ProposalNotAppliedException(
           "member " + self.id() + " does not lead the ledger's group"));
     }
-    LedgerStateMachine.Proposal proposal;
+    byte[] entry;
     try {
-      proposal = stateMachine.propose(commands, timeMillis);
+      entry = stateMachine.newEntry(commands, timeMillis);
     } catch (IllegalStateException notRunning) { // paused for a snapshot install, or failed
-      proposing.set(false);
       return CompletableFuture.failedFuture(
           new ProposalNotAppliedException(notRunning.getMessage()));
     }
-    // What the caller gets completes only after the flag is down, so its next proposal, formed
-    // as soon as this one completes, never finds this one still in flight.
-    CompletableFuture<List<Executed>> applied = proposal.applied()
-        .whenComplete((result, error) -> proposing.set(false));
     // Straight to this member's own server: only a leader proposes, and the leader is this
-    // member, so a client's gRPC round trip to itself (over TLS) would only cost CPU. A member
-    // that lost the lead meanwhile replies NotLeader, which abandons the proposal below.
+    // member, so a client's gRPC round trip to itself (over TLS) would only cost CPU. The
+    // replied calls let Ratis drop their replies (and results) from its retry cache now.
     RaftClientRequest request = RaftClientRequest.newBuilder()
         .setClientId(proposer)
         .setServerId(selfId)
         .setGroupId(GROUP_ID)
-        .setCallId(proposalCalls.incrementAndGet())
-        .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(proposal.entry().encode())))
+        .setCallId(call)
+        .setRepliedCallIds(drainRepliedCalls())
+        .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry)))
         .setType(RaftClientRequest.writeRequestType())
         .build();
-    CompletableFuture<RaftClientReply> sent;
     try {
-      sent = server.submitClientRequestAsync(request);
+      return server.submitClientRequestAsync(request).thenApply(RaftLedger::results);
     } catch (IOException | RuntimeException e) {
-      sent = CompletableFuture.failedFuture(e);
+      return CompletableFuture.failedFuture(e);
     }
-    sent.whenComplete((reply, error) -> {
-      if (error != null) {
-        stateMachine.abandon(proposal, error);
-      } else if (!reply.isSuccess()) {
-        stateMachine.abandon(proposal, reply.getException());
-      } else if (LedgerStateMachine.Result.MALFORMED.name().equals(
-          reply.getMessage().getContent().toStringUtf8())) {
-        // No member could read it, so none will complete the proposal: it applied nothing.
-        stateMachine.abandon(proposal, new ProposalNotAppliedException(
-            "every member refused the entry as malformed"));
-      }
-      // Otherwise this member applied the entry (or passed over it: its position had passed),
-      // which completed the proposal before Ratis replied.
-    });
-    // A request its server never answers (a leader cut off from the others, until it steps
-    // down) still must not hold the caller forever.
-    ScheduledFuture<?> timeout = proposalTimeouts.schedule(() -> stateMachine.abandon(proposal,
-            new TimeoutException("entry not applied here within the bound")),
-        settings.proposalGiveUp().toMillis(), TimeUnit.MILLISECONDS);
-    applied.whenComplete((result, error) -> timeout.cancel(false));
-    return applied;
+  }
+
+  /**
+   * The results in Ratis's reply: the {@link LedgerStateMachine.AppliedMessage} the apply on this
+   * member returned, which Ratis hands to the local submitter as it is.
+   */
+  private static List<Executed> results(RaftClientReply reply) {
+    if (!reply.isSuccess()) {
+      // Not leader any more, stepping down, failed closed: whether the entry commits is unknown.
+      throw new CompletionException(reply.getException() != null ? reply.getException()
+          : new IOException("the entry was not answered as applied"));
+    }
+    Message message = reply.getMessage();
+    if (message instanceof LedgerStateMachine.AppliedMessage applied) {
+      return applied.results();
+    }
+    if (message == LedgerStateMachine.MALFORMED) {
+      throw new CompletionException(new ProposalNotAppliedException(
+          "every member refused the entry as malformed"));
+    }
+    throw new CompletionException(new IllegalStateException(
+        "entry " + reply.getLogIndex() + " was applied without results for this member"));
+  }
+
+  private List<Long> drainRepliedCalls() {
+    List<Long> calls = new ArrayList<>();
+    for (Long call; (call = repliedCalls.poll()) != null; ) {
+      calls.add(call);
+    }
+    return calls;
   }
 
   /**
@@ -396,31 +424,27 @@ public final class RaftLedger implements AutoCloseable {
 
   // ---- the group -------------------------------------------------------------------------------
 
-  private Optional<DivisionInfo> division() {
-    return raftDivision().map(RaftServer.Division::getInfo);
-  }
-
-  /** This member's division of the group; empty before it started or after it closed. */
-  private Optional<RaftServer.Division> raftDivision() {
-    try {
-      return Optional.of(server.getDivision(GROUP_ID));
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
+  /**
+   * What this member's division of the group knows. The division is obtained once at start (it
+   * exists from then on), so health checks and event loops that ask for the role never wait on
+   * Ratis (its {@code getDivision} may block on a future).
+   */
+  private DivisionInfo info() {
+    return division.getInfo();
   }
 
   /** Whether this member leads and has applied every entry of earlier terms. */
   public boolean isLeaderReady() {
-    return division().map(DivisionInfo::isLeaderReady).orElse(false);
+    return info().isLeaderReady();
   }
 
   public boolean isLeader() {
-    return division().map(DivisionInfo::isLeader).orElse(false);
+    return info().isLeader();
   }
 
   /** The leader this member knows of, if any. */
   public Optional<String> leaderId() {
-    return division().map(DivisionInfo::getLeaderId).map(RaftPeerId::toString);
+    return Optional.ofNullable(info().getLeaderId()).map(RaftPeerId::toString);
   }
 
   /**
@@ -450,8 +474,7 @@ public final class RaftLedger implements AutoCloseable {
 
   /** This member's role, in lower case: leader, candidate, follower or listener. */
   public String role() {
-    return division().map(d -> d.getCurrentRole().name().toLowerCase(Locale.ROOT))
-        .orElse("none");
+    return info().getCurrentRole().name().toLowerCase(Locale.ROOT);
   }
 
   /**
@@ -489,8 +512,8 @@ public final class RaftLedger implements AutoCloseable {
    * it).
    */
   public List<String> memberIds() {
-    return raftDivision().map(d -> d.getRaftConf().getCurrentPeers().stream()
-        .map(p -> p.getId().toString()).sorted().toList()).orElse(List.of());
+    return division.getRaftConf().getCurrentPeers().stream()
+        .map(p -> p.getId().toString()).sorted().toList();
   }
 
   /**
@@ -499,12 +522,10 @@ public final class RaftLedger implements AutoCloseable {
    * way can be rolled back by a new leader that never had it.
    */
   public boolean inConfiguration() {
-    return raftDivision().filter(d -> {
-      RaftConfiguration conf = d.getRaftConf();
-      return conf.getPreviousPeers().isEmpty()
-          && conf.getLogEntryIndex() <= d.getRaftLog().getLastCommittedIndex()
-          && conf.getCurrentPeers().stream().anyMatch(p -> p.getId().equals(selfId));
-    }).isPresent();
+    RaftConfiguration conf = division.getRaftConf();
+    return conf.getPreviousPeers().isEmpty()
+        && conf.getLogEntryIndex() <= division.getRaftLog().getLastCommittedIndex()
+        && conf.getCurrentPeers().stream().anyMatch(p -> p.getId().equals(selfId));
   }
 
   /** The members of the group in this member's current configuration, this one included. */
@@ -514,7 +535,7 @@ public final class RaftLedger implements AutoCloseable {
 
   /** This member's current term. */
   public long term() {
-    return division().map(DivisionInfo::getCurrentTerm).orElse(0L);
+    return info().getCurrentTerm();
   }
 
   public Member self() {
@@ -529,15 +550,14 @@ public final class RaftLedger implements AutoCloseable {
     return stateMachine;
   }
 
-  /** Proposal timeouts still scheduled (each proposal's, until it settles); for tests. */
-  int pendingProposalTimeouts() {
-    return proposalTimeouts.getQueue().size();
+  /** Proposals in flight; for tests. */
+  int proposalsInFlight() {
+    return inFlight.get();
   }
 
   /** Closes the client, then the server (which takes a last snapshot and closes the ledger). */
   @Override
   public void close() throws IOException {
-    proposalTimeouts.shutdownNow();
     try {
       client.close();
     } finally {

@@ -13,7 +13,7 @@ import java.time.Duration;
  * @param electionTimeoutMax see {@code electionTimeoutMin}
  * @param requestTimeout how long the member's Ratis client waits for one attempt at a request
  *     (Ratis: 3 s): confirming the lead for reads, handing the lead over, asking to join. It
- *     also sets how long a proposal may stay unsettled ({@link #proposalGiveUp}).
+ *     also sets the bound a caller may give a proposal ({@link #proposalGiveUp}).
  * @param requestAttempts how many times the client sends such a request before it fails; Ratis's
  *     default client retries forever. Retries reuse the call id, so Ratis carries out a retried
  *     request at most once.
@@ -27,7 +27,16 @@ import java.time.Duration;
  *     entries (Ratis: 1024)
  * @param snapshotOnStop whether a member takes a snapshot when it stops (Ratis's default), so its
  *     next start replays nothing; a crash takes none, and the entries after the last snapshot are
- *     then re-applied, which the state machine passes over (tests turn this off to see that)
+ *     then re-applied: the state machine cuts its journal back to its last snapshot mark on
+ *     start and rewrites those batches from the log (tests turn this off to see that)
+ * @param maxEntriesInFlight how many entries the leader may have proposed and not yet seen
+ *     applied ({@link RaftLedger#propose}): Raft's pipelining, so that the next batch is
+ *     replicated while the last is still on its round trip. The default, 8, keeps a two-core
+ *     machine's three members busy (two or three already cover a round trip there; the rest is
+ *     for members on other machines, with longer round trips) and bounds what is in flight to
+ *     8 entries of at most {@link LedgerEntry#MAX_ENTRY_BYTES}, 32 MiB, half of Ratis's pending
+ *     write limit ({@code raft.server.write.byte-limit}, 64 MiB), which would otherwise refuse
+ *     an entry. 1 to 16 (16 such entries are Ratis's whole limit).
  */
 public record RaftSettings(
     Duration electionTimeoutMin,
@@ -38,11 +47,34 @@ public record RaftSettings(
     long snapshotEveryEntries,
     long logSegmentBytes,
     int logPurgeGapEntries,
-    boolean snapshotOnStop) {
+    boolean snapshotOnStop,
+    int maxEntriesInFlight) {
+
+  /** {@link #maxEntriesInFlight}'s default; see there why. */
+  public static final int DEFAULT_MAX_ENTRIES_IN_FLIGHT = 8;
+  /** {@link #maxEntriesInFlight}'s upper bound: Ratis's pending write bytes over an entry's. */
+  static final int MAX_ENTRIES_IN_FLIGHT = 16;
 
   public static final RaftSettings DEFAULTS = new RaftSettings(
       Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2), 3,
-      Duration.ofMillis(100), 10_000, 32L << 20, 1024, true);
+      Duration.ofMillis(100), 10_000, 32L << 20, 1024, true, DEFAULT_MAX_ENTRIES_IN_FLIGHT);
+
+  /** Settings with the default {@link #maxEntriesInFlight}. */
+  public RaftSettings(Duration electionTimeoutMin, Duration electionTimeoutMax,
+      Duration requestTimeout, int requestAttempts, Duration retrySleep,
+      long snapshotEveryEntries, long logSegmentBytes, int logPurgeGapEntries,
+      boolean snapshotOnStop) {
+    this(electionTimeoutMin, electionTimeoutMax, requestTimeout, requestAttempts, retrySleep,
+        snapshotEveryEntries, logSegmentBytes, logPurgeGapEntries, snapshotOnStop,
+        DEFAULT_MAX_ENTRIES_IN_FLIGHT);
+  }
+
+  /** These settings with another {@link #maxEntriesInFlight}. */
+  public RaftSettings withMaxEntriesInFlight(int entries) {
+    return new RaftSettings(electionTimeoutMin, electionTimeoutMax, requestTimeout,
+        requestAttempts, retrySleep, snapshotEveryEntries, logSegmentBytes, logPurgeGapEntries,
+        snapshotOnStop, entries);
+  }
 
   /**
    * The smallest log segment allowed: one segment must hold the largest entry
@@ -66,6 +98,8 @@ public record RaftSettings(
     require(logSegmentBytes >= MIN_LOG_SEGMENT_BYTES && logSegmentBytes <= 1L << 30,
         "logSegmentBytes must be 16 KiB to 1 GiB");
     require(logPurgeGapEntries >= 1, "logPurgeGapEntries must be at least 1");
+    require(maxEntriesInFlight >= 1 && maxEntriesInFlight <= MAX_ENTRIES_IN_FLIGHT,
+        "maxEntriesInFlight must be 1 to " + MAX_ENTRIES_IN_FLIGHT);
   }
 
   /** The longest a request through the member's Ratis client can take: every attempt and sleep. */
@@ -75,9 +109,10 @@ public record RaftSettings(
   }
 
   /**
-   * When a proposal (submitted straight to the member's own server, not through the client) that
-   * has not settled is given up on ({@link RaftLedger#propose}): twice the client's bound, so a
-   * server that steps down, or a commit that is merely slow, settles it first.
+   * A bound a caller may give a proposal ({@link RaftLedger#propose}, which has no timer of its
+   * own: Ratis answers every pending request, as not leader, when its server steps down, also
+   * for want of a majority's heartbeats): twice the client's bound, so a server that steps down,
+   * or a commit that is merely slow, settles it first.
    */
   Duration proposalGiveUp() {
     return clientRequestBound().multipliedBy(2);

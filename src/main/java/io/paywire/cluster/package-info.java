@@ -9,42 +9,43 @@
  * One Raft entry ({@link io.paywire.cluster.LedgerEntry}) is one whole group-commit batch, never
  * one transfer. The leader decides everything that is not a pure function of the log before it
  * proposes: the batch time, each command with its ids (registrations without an id get theirs
- * from the leader's random source when their request is read, as on a single node), and it names
- * the journal position it formed the batch on (next batch sequence and head hash) and the ledger
- * terms (rules and batch limits) every member must apply it under. Strings travel as UTF-16 code
+ * from the leader's random source when their request is read, as on a single node), and the
+ * ledger terms (rules and batch limits) every member must apply it under. It names no journal
+ * position, so it depends on no other entry. Strings travel as UTF-16 code
  * units, so a refused name reaches every member unchanged.
  *
  * <h2>The apply path</h2>
  *
  * Ratis hands each committed entry, in log order, to every member's
  * {@link io.paywire.cluster.LedgerStateMachine}, which runs
- * {@link io.paywire.ledger.Ledger#apply}: the same per-command step
- * ({@link io.paywire.ledger.Batch#run}) the single node's {@code LedgerVerticle} takes, then one
- * journal write and fsync on this member's own disk. So every member's journal is the same bytes,
- * every directory passes {@code paywire verify} and all head hashes agree. The apply is
- * synchronous: the leader submits its entry straight to its own Ratis server (no client, no
- * loopback gRPC), which replies only after the apply returned there, and
- * {@link io.paywire.cluster.RaftLedger#propose} completes only once the entry is applied on
- * the proposing member itself; an entry is applied only once a majority has it on disk. The
- * proposer forms one entry at a time, each on the position the last one left, as the single node
- * keeps one journal write in flight.
+ * {@link io.paywire.ledger.Ledger#apply(long, java.util.List, boolean)}: the same per-command
+ * step ({@link io.paywire.ledger.Batch#run}) the single node's {@code LedgerVerticle} takes, then
+ * one journal write without fsync (the Raft log, which Ratis fsyncs before an entry counts toward
+ * a commit, is the durable copy). So every member's journal is the same bytes, every directory
+ * passes {@code paywire verify} and all head hashes agree. The apply is synchronous and returns
+ * the results in its reply message; the leader submits its entry straight to its own Ratis server
+ * (no client, no loopback gRPC), which hands that message to
+ * {@link io.paywire.cluster.RaftLedger#propose} unchanged once the entry is applied there; an
+ * entry is applied only once a majority has it on disk. Up to
+ * {@link io.paywire.cluster.RaftSettings#maxEntriesInFlight} entries may be in flight.
  *
  * <h2>Restarts and snapshots</h2>
  *
  * <ul>
- *   <li>Idempotent by position. Ratis re-applies every entry after the state machine's latest
- *       snapshot when a member restarts. An entry is applied only at the position it names;
- *       below the journal's end it is passed over on every member alike (its batch is there
- *       already, or, proposed on a position that had passed, it never applies anywhere), after
- *       checking that the journal went through that position. Nothing is written per entry beyond
- *       the journal itself: the journal's bytes are exactly a single node's.
+ *   <li>Idempotent by cutting back. Ratis re-applies every entry after the state machine's
+ *       latest snapshot when a member restarts. On start the ledger is restored as of the newest
+ *       snapshot mark and the journal after the mark's position is cut away
+ *       ({@link io.paywire.ledger.Ledger#openAt}); the re-applied entries rewrite those batches
+ *       byte for byte. Nothing is written per entry beyond the journal itself: the journal's
+ *       bytes are exactly a single node's.
  *   <li>Raft indexes are not batch numbers (configuration and metadata entries take indexes too,
  *       and an entry whose commands all fail writes no batch). The tie between the two is kept
- *       only at snapshots: {@link io.paywire.cluster.LedgerStateMachine#takeSnapshot} writes a
- *       ledger snapshot, then a {@link io.paywire.cluster.SnapshotMark} file (term, index,
- *       journal position, snapshot file), durably, before Ratis may purge its log up to that
- *       index. On start, the newest mark is the state machine's latest snapshot, and must name a
- *       position on the journal's own chain.
+ *       only at snapshots: {@link io.paywire.cluster.LedgerStateMachine#takeSnapshot} captures
+ *       the ledger under the lock and a thread of its own writes the ledger snapshot, forces the
+ *       journal up to it, then writes a {@link io.paywire.cluster.SnapshotMark} file (term,
+ *       index, journal position, snapshot file), durably; Ratis may purge its log only up to the
+ *       newest finished mark. On start, the newest mark is the state machine's latest snapshot,
+ *       and the journal must reach its position on the same chain.
  *   <li>The state machine's snapshot is the mark, the ledger snapshot and the journal segments up
  *       to the mark's position (the last one cut there). The ledger's directory is the state
  *       machine's snapshot directory: a follower whose log the leader purged receives those files
@@ -60,8 +61,9 @@
  * <h2>Failing closed</h2>
  *
  * A member whose apply fails (an I/O error, a broken invariant), whose ledger terms differ from
- * the entry's, or whose journal does not match the position an entry names, marks itself failed
- * and throws: Ratis then closes that member. It never applies anything after a gap.
+ * the entry's, that gets an entry of another version or whose index does not follow the last
+ * applied one, marks itself failed and throws: Ratis then closes that member. It never applies
+ * anything after a gap.
  *
  * <h2>Serving the ledger's addresses</h2>
  *

@@ -7,7 +7,7 @@ package io.paywire.ledger;
 public record JournalPosition(
     long segmentId, long offset, long nextBatchSequence, byte[] headHash) {
 
-  static final JournalPosition START =
+  public static final JournalPosition START =
       new JournalPosition(0, 0, 0, JournalFormat.GENESIS_HASH.clone());
 
   public String headHashHex() {

@@ -6,8 +6,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 
 /**
- * Appends batch frames to the journal: one write and one fsync per batch. Not thread-safe: one
- * caller at a time, and the ledger never has two batches in flight.
+ * Appends batch frames to the journal: one write and, unless the caller makes the batch durable
+ * elsewhere (a Raft member, whose log holds it), one fsync per batch. Not thread-safe: one caller
+ * at a time, and the ledger never has two batches in flight.
  */
 final class JournalWriter implements AutoCloseable {
 
@@ -47,8 +48,10 @@ final class JournalWriter implements AutoCloseable {
   }
 
   /**
-   * Writes one batch and forces it to disk. Only when this returns are the batch's commands
-   * durable. On an exception nothing may be acknowledged and the writer must not be used again.
+   * Writes one batch and, with {@code force}, forces it to disk: only then are the batch's
+   * commands durable when this returns. Without, the bytes are written (a crash of the process
+   * keeps them, a power cut may not) and {@link Ledger#forceJournalUpTo} makes them durable later.
+   * On an exception nothing may be acknowledged and the writer must not be used again.
    *
    * @param previous where the caller's last batch ended: the new frame must carry the next
    *     sequence number and chain to that batch's hash, or nothing is written
@@ -56,7 +59,7 @@ final class JournalWriter implements AutoCloseable {
    * @throws IllegalStateException if the frame would not continue the sequence and hash chain
    */
   JournalPosition append(JournalPosition previous, long timeMillis, int recordCount,
-      ByteBuffer records) throws IOException {
+      ByteBuffer records, boolean force) throws IOException {
     int bodyLength = JournalFormat.BODY_FIXED_BYTES + records.remaining();
     int frameLength = JournalFormat.HEADER_BYTES + bodyLength + JournalFormat.HASH_BYTES;
     if (position.offset() > 0 && position.offset() + frameLength > segmentBytes) {
@@ -78,7 +81,9 @@ final class JournalWriter implements AutoCloseable {
     requireContinues(previous, frame);
     frame.flip();
     channel.write(frame);
-    channel.force();
+    if (force) {
+      channel.force();
+    }
     position = new JournalPosition(position.segmentId(), position.offset() + frameLength,
         position.nextBatchSequence() + 1, hash);
     return position;

@@ -40,6 +40,13 @@ public final class Ledger implements AutoCloseable {
   private final Recovery recovery;
   private final JournalBlocks journalBlocks;
   private volatile boolean failed;
+  /**
+   * Segments below this one are wholly forced ({@link #forceJournalUpTo}); -1 until the first
+   * call, which forces them all.
+   */
+  private volatile long forcedSegmentId = -1;
+  /** The journal's end as of its last force: what a power cut keeps. */
+  private volatile JournalPosition forcedPosition;
   private volatile String failure;
   private long transfersAtLastSnapshot;
   /**
@@ -59,6 +66,8 @@ public final class Ledger implements AutoCloseable {
     this.recovery = recovery;
     this.transfersAtLastSnapshot = state.transferCount() - recovery.recordsReplayed();
     this.lastWritten = writer.position();
+    // Recovery read it back from the disk: at least what was there is taken as durable.
+    this.forcedPosition = writer.position();
     this.journalBlocks = new JournalBlocks(storage, journalDirectory(directory));
   }
 
@@ -83,14 +92,80 @@ public final class Ledger implements AutoCloseable {
 
   /** Opens the ledger on {@code storage}: the real file system, or a simulated disk in tests. */
   static Ledger open(Path directory, LedgerOptions options, Storage storage) throws IOException {
+    return open(directory, options, storage, null);
+  }
+
+  /**
+   * Opens the ledger in {@code directory} as it stood at {@code position}: first cuts away every
+   * journal batch after the position and every snapshot taken after it, then recovers as
+   * {@link #open} does. For a Raft member, whose journal after its last snapshot mark is a copy
+   * of entries its Raft log holds durably and re-applies byte for byte; never for a single node,
+   * whose journal is the only copy. The caller checks that the ledger then ends at
+   * {@code position} (a journal that lost bytes before it ends earlier).
+   */
+  public static Ledger openAt(Path directory, LedgerOptions options, JournalPosition position)
+      throws IOException {
+    return open(directory, options, FileStorage.INSTANCE, position);
+  }
+
+  /** Opens the ledger, first cut back to {@code cutAfter} unless that is null. */
+  static Ledger open(Path directory, LedgerOptions options, Storage storage,
+      JournalPosition cutAfter) throws IOException {
     long started = System.nanoTime();
     storage.createDirectories(journalDirectory(directory));
     Closeable lock = storage.lock(directory);
     try {
+      if (cutAfter != null) {
+        cutAfter(directory, storage, cutAfter);
+      }
       return recover(directory, storage, options, lock, started);
     } catch (Throwable e) {
       lock.close();
       throw e;
+    }
+  }
+
+  /** Removes what the directory holds after {@code position}, durably. */
+  private static void cutAfter(Path directory, Storage storage, JournalPosition position)
+      throws IOException {
+    Path snapshots = snapshotDirectory(directory);
+    String lastKept = Snapshot.fileFor(snapshots, position).getFileName().toString();
+    int snapshotsDropped = 0;
+    for (Path file : Snapshot.list(storage, snapshots)) {
+      // Names carry the batch sequence in 20 digits: their order is the sequences' order.
+      if (file.getFileName().toString().compareTo(lastKept) > 0) {
+        storage.delete(file);
+        snapshotsDropped++;
+      }
+    }
+    if (snapshotsDropped > 0) {
+      storage.syncDirectory(snapshots);
+    }
+    Path journal = journalDirectory(directory);
+    long bytesDropped = 0;
+    int segmentsDropped = 0;
+    for (long id : JournalReader.segmentIds(storage, journal)) {
+      Path file = journal.resolve(JournalFormat.segmentName(id));
+      long size;
+      try (var channel = storage.openRead(file)) {
+        size = channel.size();
+      }
+      if (id > position.segmentId()) {
+        storage.delete(file);
+        segmentsDropped++;
+        bytesDropped += size;
+      } else if (id == position.segmentId() && size > position.offset()) {
+        storage.truncate(file, position.offset());
+        bytesDropped += size - position.offset();
+      }
+    }
+    if (segmentsDropped > 0) {
+      storage.syncDirectory(journal);
+    }
+    if (bytesDropped > 0 || snapshotsDropped > 0) {
+      LOG.log(Level.INFO, "event=journal_cut dir={0} next_batch={1} bytes={2} segments={3}"
+              + " snapshots={4}", directory, position.nextBatchSequence(), bytesDropped,
+          segmentsDropped, snapshotsDropped);
     }
   }
 
@@ -201,16 +276,28 @@ public final class Ledger implements AutoCloseable {
 
   /**
    * Applies {@code commands} in order as one batch at {@code timeMillis} and makes it durable (one
-   * write, one fsync): the deterministic step of a replicated ledger, where the same commands at
-   * the same time give every member the same state and the same journal bytes. Blocking; call on
-   * the owner thread, between batches. The commands must fit one batch ({@link Batch#fits}).
+   * write, one fsync): see {@link #apply(long, List, boolean)}.
+   */
+  public List<Executed> apply(long timeMillis, List<Command> commands) throws IOException {
+    return apply(timeMillis, commands, true);
+  }
+
+  /**
+   * Applies {@code commands} in order as one batch at {@code timeMillis} and writes it to the
+   * journal, forced to disk if {@code force}: the deterministic step of a replicated ledger,
+   * where the same commands at the same time give every member the same state and the same
+   * journal bytes. A Raft member passes {@code force} false: its Raft log already holds the batch
+   * durably, and it forces the journal at its snapshot points ({@link #forceJournalUpTo}).
+   * Blocking; call on the owner thread, between batches. The commands must fit one batch
+   * ({@link Batch#fits}).
    *
    * @return what each command did, in order; acknowledge none of it if this throws
    * @throws LedgerFailedException if a command could not be applied or the commands do not fit
    *     one batch: the ledger failed closed and nothing of the batch was written
    * @throws IOException if the write failed: the ledger failed closed
    */
-  public List<Executed> apply(long timeMillis, List<Command> commands) throws IOException {
+  public List<Executed> apply(long timeMillis, List<Command> commands, boolean force)
+      throws IOException {
     Batch batch = newBatch(timeMillis);
     List<Executed> executed = new ArrayList<>(commands.size());
     for (Command command : commands) {
@@ -220,7 +307,7 @@ public final class Ledger implements AutoCloseable {
       }
       executed.add(batch.run(command));
     }
-    write(batch);
+    write(batch, force);
     return executed;
   }
 
@@ -256,6 +343,39 @@ public final class Ledger implements AutoCloseable {
           "segment " + position.segmentId() + " of the position is missing");
     }
     return files;
+  }
+
+  /**
+   * Forces every journal segment that holds batches before {@code position} to disk, from any
+   * thread and while batches are written (each segment through a descriptor of its own: an fsync
+   * forces the file, whichever descriptor wrote it). For a writer that does not force each batch
+   * ({@link #apply(long, List, boolean)}): once this returns, a power cut keeps the journal up to
+   * {@code position}. Segments wholly forced by an earlier call are not forced again.
+   */
+  public void forceJournalUpTo(JournalPosition position) throws IOException {
+    long from = forcedSegmentId;
+    for (FileExtent extent : journalUpTo(position)) {
+      long id = JournalFormat.segmentId(extent.file());
+      if (id < from) {
+        continue;
+      }
+      try (Storage.AppendFile file = storage.openAppend(extent.file())) {
+        file.force();
+      }
+    }
+    storage.syncDirectory(journalDirectory(directory));
+    forcedSegmentId = position.segmentId();
+    forcedPosition = position;
+  }
+
+  /**
+   * Where the journal stood at its last force (a batch written with its fsync, or
+   * {@link #forceJournalUpTo}; opening counts as one): every byte before it survives a power cut,
+   * bytes after it may not. Closing forces too, but does not move this: it answers what a crash
+   * of the process before the close would have left durable.
+   */
+  public JournalPosition forcedPosition() {
+    return forcedPosition;
   }
 
   void requireOpen() {
@@ -296,6 +416,10 @@ public final class Ledger implements AutoCloseable {
    * rolled back to before the batch. Reopening the directory recovers what is durable.
    */
   public void write(Batch batch) throws IOException {
+    write(batch, true);
+  }
+
+  private void write(Batch batch, boolean force) throws IOException {
     if (failed) {
       throw new IOException("ledger failed closed: " + failure);
     }
@@ -311,8 +435,11 @@ public final class Ledger implements AutoCloseable {
     }
     try {
       JournalPosition written = writer.append(lastWritten, batch.timeMillis, batch.recordCount,
-          batch.encodedRecords());
+          batch.encodedRecords(), force);
       lastWritten = written;
+      if (force) {
+        forcedPosition = written;
+      }
     } catch (IOException | RuntimeException | Error e) {
       fail(batch, "journal write", e);
       throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);

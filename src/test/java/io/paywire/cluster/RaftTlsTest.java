@@ -126,8 +126,10 @@ class RaftTlsTest {
         RaftClientReply reply = member.async().send(openAccount(before, "trent"))
             .get(RaftTestCluster.WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(reply.isSuccess()).isTrue();
-        assertThat(reply.getMessage().getContent().toStringUtf8())
-            .isEqualTo(LedgerStateMachine.Result.APPLIED.name());
+        // The results, serialized over gRPC: one command, accepted.
+        java.nio.ByteBuffer results = reply.getMessage().getContent().asReadOnlyByteBuffer();
+        assertThat(results.getInt()).isEqualTo(1);
+        assertThat(results.get()).isZero();
       }
       JournalPosition after = cluster.awaitConverged();
       assertThat(after.nextBatchSequence()).isEqualTo(before.nextBatchSequence() + 1);
@@ -164,9 +166,9 @@ class RaftTlsTest {
         .build();
   }
 
-  /** An entry opening one account, formed on {@code at} as a leader forms it. */
+  /** An entry opening one account, as a leader forms it ({@code at}: where it would land). */
   private Message openAccount(JournalPosition at, String name) {
-    LedgerEntry entry = new LedgerEntry(random.nextLong(), at, T0,
+    LedgerEntry entry = new LedgerEntry(T0,
         LedgerEntry.Terms.of(RaftTestCluster.OPTIONS),
         List.of(new Command.OpenAccount(TransferId.random(random), name, null, 1_000)));
     return Message.valueOf(ByteString.copyFrom(entry.encode()));
