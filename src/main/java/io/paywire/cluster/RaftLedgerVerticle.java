@@ -116,12 +116,9 @@ import java.util.Objects;
           DEFAULT_LEADERSHIP_CHECK_MILLIS, null);
     }
 
-    /**
-     * Entries the leader may have proposed and not yet seen applied. One while an entry names
-     * the journal position it was formed on (the next can only be formed once it is applied).
-     */
+    /** Entries the leader may have proposed and not yet seen applied: the Raft settings'. */
     public int maxEntriesInFlight() {
-      return 1;
+      return raft.maxEntriesInFlight();
     }
 
     /**
