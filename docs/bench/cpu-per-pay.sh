@@ -1,0 +1,184 @@
+#!/bin/bash
+# CPU time of the server processes per durable PAY, measured from outside (docs/benchmarks.md,
+# "One ledger service (issue 22)"), next to PAY/s, in one run on one machine:
+#   single    a single node, its generator beside it (both unpinned)
+#   pinned    a single node pinned to core 0 (taskset -c 0), its generator to core 1
+#   cluster   three members on 127.0.0.1, a generator on each member
+#   leader    the same cluster, one generator on the leader's member only
+#   takeover  the same cluster, a generator on a follower's member; SIGKILL of the leader; the
+#             time until the ledger counts a transfer committed by the new leader
+# Every generator is a bench-client with 16 key-bound sessions pipelining PAY, window 64. It runs
+# WARMUP + seconds + 8 s in one go (one setup); the script measures a window of `seconds` after
+# the warm-up, inside its run: at both ends it reads every server's CPU time (utime + stime from
+# /proc/<pid>/stat) and the ledger's transfer count (GET /health on the management port; in a
+# cluster the leader answers it). Per window it prints durable PAY/s (transfers counted by the
+# ledger / window), us of server CPU per PAY (all members together in a cluster, and each), the
+# generators' CPU per PAY, transfers per batch, the load average and vmstat over the window.
+# The generator's own report (gen*.out) covers its whole run, warm-up included.
+# Results also go to <work dir>/results.txt. Run from the checkout after
+# `mvn -o -q -DskipTests package`.
+# Usage: [WARMUP=s] [PARTS="single pinned cluster leader takeover"] [SINGLE_PAYMENTS=n]
+#        [CLUSTER_PAYMENTS=n] bash docs/bench/cpu-per-pay.sh [seconds, default 20] [work dir]
+set -euo pipefail
+SECONDS_RUN=${1:-20}
+WARMUP=${WARMUP:-20}
+PARTS=${PARTS:-single pinned cluster leader takeover}
+W=${2:-/tmp/paywire-bench-cpu}
+J=$W/paywire.jar
+REV=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo "+changes")
+rm -rf "$W"; mkdir -p "$W"; cp target/paywire.jar "$J"
+CONF=$(pwd)/conf/cluster.xml
+source docs/bench/lib.sh
+cd "$W"
+for i in 0 1 2; do write_node_conf $i "$W/certs"; done
+PIDS=()   # everything started here, killed on exit
+trap 'kill -9 "${PIDS[@]}" 2>/dev/null || true' EXIT
+# Commands are prepared up front in the generator's heap (about 1 GB per 12 million): enough for
+# warm-up + window + 8 s at the single node's rate, and at a member's share in the cluster.
+SINGLE_PAYMENTS=${SINGLE_PAYMENTS:-8000000}
+CLUSTER_PAYMENTS=${CLUSTER_PAYMENTS:-3000000}
+RUN_SECONDS=$((WARMUP + SECONDS_RUN + 8))
+log() { echo "$*" | tee -a results.txt; }
+log "== $(date -u +%FT%TZ) commit $REV, window ${SECONDS_RUN} s after ${WARMUP} s of load," \
+  "$(nproc) cores, CLK_TCK $(getconf CLK_TCK); load before: $(uptime | sed 's/.*load/load/')"
+
+# Starts a generator in the background: $1 output file, $2 port, $3 payments, $4 taskset
+# prefix or empty. Its pid joins GENS and PIDS. The node's certificate is pinned from FP_LOG.
+start_generator() {
+  local fp; fp=$(grep '^tls-fingerprint' "$FP_LOG" | cut -d' ' -f3)
+  $4 java -jar "$J" bench-client --server-fingerprint "$fp" --sessions 16 --window 64 \
+    --payments "$3" --port "$2" --seconds "$RUN_SECONDS" --status-url none > "$1" 2>&1 &
+  GENS+=($!); PIDS+=($!)
+}
+
+# CPU so far, in us, of each pid given, space-separated (one read of each /proc/<pid>/stat).
+cpu_each() { local p; for p in "$@"; do printf '%s ' "$(cpu_us "$p")"; done; }
+
+# Measures one window: $1 label, $2 status URL; NODES and GENS hold the pids, GEN_OUT the
+# generators' output files (their runs must have started). The generators' CPU is only
+# reported if none has ended before the window did.
+measure() {
+  local label=$1 url=$2 t0 t1 n0 n1 k0 k1 c0 c1 g0 g1 ended="" p vm
+  sleep "$WARMUP"
+  read -r n0 k0 <<< "$(ledger_counts "$url")"
+  t0=$(date +%s%N); c0=$(cpu_each "${NODES[@]}"); g0=$(cpu_us "${GENS[@]}")
+  vmstat "$SECONDS_RUN" 2 | tail -1 > "$label.vmstat" &
+  vm=$!
+  sleep "$SECONDS_RUN"
+  read -r n1 k1 <<< "$(ledger_counts "$url")"
+  t1=$(date +%s%N); c1=$(cpu_each "${NODES[@]}"); g1=$(cpu_us "${GENS[@]}")
+  for p in "${GEN_OUT[@]}"; do grep -q '^run:' "$p" && ended+=" $p"; done
+  wait "$vm" || true
+  [ -n "$ended" ] && log "WARNING:$ended ended before the window did (raise *_PAYMENTS or the margin)"
+  awk -v l="$label" -v t=$(((t1 - t0) / 1000)) -v c0="$c0" -v c1="$c1" -v g=$((g1 - g0)) \
+      -v ended="$ended" -v n=$((n1 - n0)) -v k=$((k1 - k0)) -v vm="$(cat "$label.vmstat")" \
+      -v load="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
+    m = split(c0, a, " "); split(c1, b, " "); c = 0; each = ""
+    for (i = 1; i <= m; i++) { c += b[i] - a[i]; each = each sprintf(" %.1f", (b[i] - a[i]) / n) }
+    split(vm, v, " ")
+    printf "%-8s %7.0f PAY/s %6.1f us server CPU/PAY (each:%s) servers %.2f cores, " \
+      "generators %s us/PAY, %.0f transfers/batch, load %s, vmstat us %s sy %s id %s wa %s\n",
+      l, n / (t / 1e6), c / n, each, c / t, (ended == "" ? sprintf("%.1f", g / n) : "n/a"),
+      (k > 0 ? n / k : 0), load, v[13], v[14], v[15], v[16]
+    printf "US_%s=%.2f PS_%s=%.0f\n", l, c / n, l, n / (t / 1e6) > "/dev/stderr"
+  }' 2> "$label.vars" | tee -a results.txt
+  source "$label.vars"
+}
+
+# Waits for the generators in GENS to end, then forgets them.
+finish_generators() {
+  wait "${GENS[@]}" 2>/dev/null || true
+  GENS=(); GEN_OUT=()
+}
+
+stop_nodes() {
+  kill "${NODES[@]}" 2>/dev/null || true
+  wait "${NODES[@]}" 2>/dev/null || true
+  NODES=()
+}
+
+NODES=(); GENS=(); GEN_OUT=()
+single_node() { # $1 label, $2 taskset prefix for the node, $3 for the generator
+  $2 java -jar "$J" server --conf n0.json --data-dir "$W/$1" > single.log 2>&1 &
+  NODES=($!); PIDS+=($!)
+  await_ready single.log; FP_LOG=single.log
+  GEN_OUT=("$1.out"); start_generator "$1.out" 16100 "$SINGLE_PAYMENTS" "$3"
+  await_prepared "$1.out"
+  measure "$1" http://127.0.0.1:18080/health
+  finish_generators; stop_nodes
+}
+case " $PARTS " in *" single "*) single_node single "" "" ;; esac
+case " $PARTS " in *" pinned "*) single_node pinned "taskset -c 0" "taskset -c 1" ;; esac
+
+case " $PARTS " in *" cluster "*|*" leader "*|*" takeover "*)
+  java -jar "$J" cluster-keys --out "$W/certs/cluster" > /dev/null
+  M=127.0.0.1:5801,127.0.0.1:5811,127.0.0.1:5821
+  for i in 0 1 2; do
+    java -jar "$J" server --conf n$i.json --data-dir "$W/c$i" --cluster --cluster-host 127.0.0.1 \
+      --cluster-port 58${i}1 --members $M --cluster-keys "$W/certs/cluster" \
+      --hazelcast-config "$CONF" > c$i.log 2>&1 &
+    NODES+=($!); PIDS+=($!)
+    [ "$i" = 0 ] && await_ready c0.log   # the first makes the shared TLS certificate
+  done
+  for i in 1 2; do await_ready c$i.log; done
+  FP_LOG=c0.log
+  for _ in $(seq 60); do curl -s http://127.0.0.1:18080/health | grep -q '"leader":"m' && break; sleep 1; done
+  leader() {
+    local i; for i in 0 1 2; do
+      curl -s -m 2 http://127.0.0.1:1808$i/health | grep -q '"leading":true' && echo $i && return
+    done
+  }
+  L=$(leader); log "cluster: leader is member $L"
+  ;;
+esac
+case " $PARTS " in *" cluster "*)
+  for i in 0 1 2; do GEN_OUT+=("cluster$i.out"); start_generator cluster$i.out 1610$i "$CLUSTER_PAYMENTS" ""; done
+  await_prepared "${GEN_OUT[@]}"
+  measure cluster http://127.0.0.1:1808$L/health
+  finish_generators
+  ;;
+esac
+case " $PARTS " in *" leader "*)
+  GEN_OUT=(leader.out); start_generator leader.out 1610$L "$SINGLE_PAYMENTS" ""
+  await_prepared leader.out
+  measure leader http://127.0.0.1:1808$L/health
+  finish_generators
+  ;;
+esac
+for r in cluster leader; do
+  us=US_$r; ps=PS_$r
+  if [ -n "${US_single:-}" ] && [ -n "${!us:-}" ]; then
+    log "$r/single: $(awk -v a="${!us}" -v b="$US_single" -v x="${!ps}" -v y="$PS_single" \
+      'BEGIN { printf "%.2f times the server CPU per PAY, %.0f%% of the PAY/s", a / b, 100 * x / y }')"
+  fi
+done
+
+case " $PARTS " in *" takeover "*)
+  # A generator on a follower's member; SIGKILL of the leader once it runs. Polls the follower's
+  # /health: the first ledger status read after the kill needs a new leader; the first transfer
+  # count above it is a batch that leader committed and applied, acknowledged at once. Precision:
+  # the polling (about 0.1 s).
+  F=$(( (L + 1) % 3 )); URL=http://127.0.0.1:1808$F/health
+  GEN_OUT=(takeover.out); start_generator takeover.out 1610$F "$CLUSTER_PAYMENTS" ""
+  await_prepared takeover.out
+  sleep 5
+  log "takeover: before the kill $(ledger_counts "$URL") (transfers batches), leader member $L, generator on member $F"
+  K=$(date +%s%N); kill -9 "${NODES[$L]}"
+  FIRST=""; ELECTED=""
+  for _ in $(seq 300); do
+    read -r N _ <<< "$(ledger_counts "$URL" 0.5)"
+    if [ -n "${N:-}" ]; then
+      if [ -z "$FIRST" ]; then FIRST=$N; ELECTED=$(( ($(date +%s%N) - K) / 1000000 ))
+      elif [ "$N" -gt "$FIRST" ]; then
+        log "takeover: status answered again after $ELECTED ms, a new transfer committed" \
+          "$(( ($(date +%s%N) - K) / 1000000 )) ms after SIGKILL of the leader"; break
+      fi
+    fi
+    sleep 0.05
+  done
+  [ "${N:-0}" -gt "${FIRST:-0}" ] 2>/dev/null || log "takeover: no new transfer within the polling time"
+  finish_generators
+  ;;
+esac
+stop_nodes
+log "load after: $(uptime | sed 's/.*load/load/')"
