@@ -33,6 +33,7 @@ cd "$W"
 for i in 0 1 2; do write_node_conf $i "$W/certs"; done
 PIDS=()   # everything started here, killed on exit
 trap 'kill -9 "${PIDS[@]}" 2>/dev/null || true' EXIT
+trap 'exit 1' INT TERM
 # Commands are prepared up front in the generator's heap (about 1 GB per 12 million): enough for
 # warm-up + window + 8 s at the single node's rate, and at a member's share in the cluster.
 SINGLE_PAYMENTS=${SINGLE_PAYMENTS:-8000000}
@@ -47,39 +48,58 @@ log "== $(date -u +%FT%TZ) commit $REV, window ${SECONDS_RUN} s after ${WARMUP} 
 start_generator() {
   local fp; fp=$(grep '^tls-fingerprint' "$FP_LOG" | cut -d' ' -f3)
   $4 java -jar "$J" bench-client --server-fingerprint "$fp" --sessions 16 --window 64 \
-    --payments "$3" --port "$2" --seconds "$RUN_SECONDS" --status-url none > "$1" 2>&1 &
+    --payments "$3" --port "$2" --seconds "${RUN_SECONDS}" --status-url none > "$1" 2>&1 &
   GENS+=($!); PIDS+=($!)
 }
 
 # CPU so far, in us, of each pid given, space-separated (one read of each /proc/<pid>/stat).
 cpu_each() { local p; for p in "$@"; do printf '%s ' "$(cpu_us "$p")"; done; }
 
+# One sample of the ledger's counters ($1: status URL) and of the CPU time of GENS (summed) and
+# of each of NODES, printed as "time_us status_ms transfers batches generators_us node_us...".
+# The CPU and the clock are read just before and just after the status request and averaged,
+# so that they belong to the moment the status was taken (the request itself takes a few ms
+# on an idle machine, up to seconds on a loaded one: status_ms says how long).
+sample() {
+  local ta tb ga gb ca cb n k
+  ta=$(( $(date +%s%N) / 1000 )); ga=$(cpu_us "${GENS[@]}"); ca=$(cpu_each "${NODES[@]}")
+  read -r n k <<< "$(ledger_counts "$1")"
+  tb=$(( $(date +%s%N) / 1000 )); gb=$(cpu_us "${GENS[@]}"); cb=$(cpu_each "${NODES[@]}")
+  [ -n "$n" ] || { log "no ledger status at $1" >&2; exit 1; }
+  awk -v ta="$ta" -v tb="$tb" -v n="$n" -v k="$k" -v ga="$ga" -v gb="$gb" -v ca="$ca" \
+      -v cb="$cb" 'BEGIN {
+    m = split(ca, a, " "); split(cb, b, " ")
+    printf "%.0f %.0f %s %s %.0f", (ta + tb) / 2, (tb - ta) / 1e3, n, k, (ga + gb) / 2
+    for (i = 1; i <= m; i++) printf " %.0f", (a[i] + b[i]) / 2
+    print ""
+  }'
+}
+
 # Measures one window: $1 label, $2 status URL; NODES and GENS hold the pids, GEN_OUT the
 # generators' output files (their runs must have started). The generators' CPU is only
 # reported if none has ended before the window did.
 measure() {
-  local label=$1 url=$2 t0 t1 n0 n1 k0 k1 c0 c1 g0 g1 ended="" p vm
+  local label=$1 url=$2 s0 s1 ended="" p vm
   sleep "$WARMUP"
-  read -r n0 k0 <<< "$(ledger_counts "$url")"
-  t0=$(date +%s%N); c0=$(cpu_each "${NODES[@]}"); g0=$(cpu_us "${GENS[@]}")
+  s0=$(sample "$url")
   vmstat "$SECONDS_RUN" 2 | tail -1 > "$label.vmstat" &
   vm=$!
   sleep "$SECONDS_RUN"
-  read -r n1 k1 <<< "$(ledger_counts "$url")"
-  t1=$(date +%s%N); c1=$(cpu_each "${NODES[@]}"); g1=$(cpu_us "${GENS[@]}")
+  s1=$(sample "$url")
   for p in "${GEN_OUT[@]}"; do grep -q '^run:' "$p" && ended+=" $p"; done
   wait "$vm" || true
   [ -n "$ended" ] && log "WARNING:$ended ended before the window did (raise *_PAYMENTS or the margin)"
-  awk -v l="$label" -v t=$(((t1 - t0) / 1000)) -v c0="$c0" -v c1="$c1" -v g=$((g1 - g0)) \
-      -v ended="$ended" -v n=$((n1 - n0)) -v k=$((k1 - k0)) -v vm="$(cat "$label.vmstat")" \
+  awk -v l="$label" -v s0="$s0" -v s1="$s1" -v ended="$ended" -v vm="$(cat "$label.vmstat")" \
       -v load="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
-    m = split(c0, a, " "); split(c1, b, " "); c = 0; each = ""
-    for (i = 1; i <= m; i++) { c += b[i] - a[i]; each = each sprintf(" %.1f", (b[i] - a[i]) / n) }
+    m = split(s0, a, " "); split(s1, b, " ")
+    t = b[1] - a[1]; n = b[3] - a[3]; k = b[4] - a[4]; g = b[5] - a[5]; c = 0; each = ""
+    for (i = 6; i <= m; i++) { c += b[i] - a[i]; each = each sprintf(" %.1f", (b[i] - a[i]) / n) }
     split(vm, v, " ")
     printf "%-8s %7.0f PAY/s %6.1f us server CPU/PAY (each:%s) servers %.2f cores, " \
-      "generators %s us/PAY, %.0f transfers/batch, load %s, vmstat us %s sy %s id %s wa %s\n",
+      "generators %s us/PAY, %.0f transfers/batch, load %s, vmstat us %s sy %s id %s wa %s, " \
+      "status read in %s and %s ms\n",
       l, n / (t / 1e6), c / n, each, c / t, (ended == "" ? sprintf("%.1f", g / n) : "n/a"),
-      (k > 0 ? n / k : 0), load, v[13], v[14], v[15], v[16]
+      (k > 0 ? n / k : 0), load, v[13], v[14], v[15], v[16], a[2], b[2]
     printf "US_%s=%.2f PS_%s=%.0f\n", l, c / n, l, n / (t / 1e6) > "/dev/stderr"
   }' 2> "$label.vars" | tee -a results.txt
   source "$label.vars"
@@ -125,24 +145,27 @@ case " $PARTS " in *" cluster "*|*" leader "*|*" takeover "*)
   for _ in $(seq 60); do curl -s http://127.0.0.1:18080/health | grep -q '"leader":"m' && break; sleep 1; done
   leader() {
     local i; for i in 0 1 2; do
-      curl -s -m 2 http://127.0.0.1:1808$i/health | grep -q '"leading":true' && echo $i && return
+      curl -s -m 5 http://127.0.0.1:1808$i/health | grep -q '"leading":true' && echo $i && return
     done
   }
-  L=$(leader); log "cluster: leader is member $L"
+  log "cluster: leader is member $(leader)"
   ;;
 esac
 case " $PARTS " in *" cluster "*)
   for i in 0 1 2; do GEN_OUT+=("cluster$i.out"); start_generator cluster$i.out 1610$i "$CLUSTER_PAYMENTS" ""; done
   await_prepared "${GEN_OUT[@]}"
-  measure cluster http://127.0.0.1:1808$L/health
+  measure cluster http://127.0.0.1:18080/health
   finish_generators
+  log "cluster: leader is member $(leader) (leadership may move under load)"
   ;;
 esac
 case " $PARTS " in *" leader "*)
+  L=$(leader)
   GEN_OUT=(leader.out); start_generator leader.out 1610$L "$SINGLE_PAYMENTS" ""
   await_prepared leader.out
   measure leader http://127.0.0.1:1808$L/health
   finish_generators
+  [ "$(leader)" = "$L" ] || log "WARNING: the leader moved during the leader-only run, now $(leader)"
   ;;
 esac
 for r in cluster leader; do
@@ -154,29 +177,41 @@ for r in cluster leader; do
 done
 
 case " $PARTS " in *" takeover "*)
-  # A generator on a follower's member; SIGKILL of the leader once it runs. Polls the follower's
-  # /health: the first ledger status read after the kill needs a new leader; the first transfer
-  # count above it is a batch that leader committed and applied, acknowledged at once. Precision:
-  # the polling (about 0.1 s).
-  F=$(( (L + 1) % 3 )); URL=http://127.0.0.1:1808$F/health
-  GEN_OUT=(takeover.out); start_generator takeover.out 1610$F "$CLUSTER_PAYMENTS" ""
+  # A generator on a follower's member, SIGKILL of the leader 5 s into its run. The follower's
+  # /health is polled (every 0.1 s or so): the first ledger status read after the kill needs a
+  # leader that answers (a new one: the old is dead), and the first transfer count above that
+  # status is a batch the new leader committed and applied, whose PAYs are answered at once.
+  # The time printed is the kill to that count: an upper bound of the takeover, by the polling.
+  L=$(leader); F=$(( (L + 1) % 3 )); URL=http://127.0.0.1:1808$F/health
+  GEN_OUT=(takeover.out)
+  RUN_SECONDS=40 start_generator takeover.out 1610$F "$CLUSTER_PAYMENTS" ""
   await_prepared takeover.out
   sleep 5
-  log "takeover: before the kill $(ledger_counts "$URL") (transfers batches), leader member $L, generator on member $F"
-  K=$(date +%s%N); kill -9 "${NODES[$L]}"
-  FIRST=""; ELECTED=""
-  for _ in $(seq 300); do
-    read -r N _ <<< "$(ledger_counts "$URL" 0.5)"
-    if [ -n "${N:-}" ]; then
-      if [ -z "$FIRST" ]; then FIRST=$N; ELECTED=$(( ($(date +%s%N) - K) / 1000000 ))
-      elif [ "$N" -gt "$FIRST" ]; then
-        log "takeover: status answered again after $ELECTED ms, a new transfer committed" \
-          "$(( ($(date +%s%N) - K) / 1000000 )) ms after SIGKILL of the leader"; break
+  L=$(leader)
+  if [ "$L" = "$F" ] || [ -z "$L" ]; then
+    log "takeover: the leader moved to the generator's member; not measured"
+  else
+    log "takeover: before the kill $(ledger_counts "$URL") (transfers batches), leader member $L," \
+      "generator on member $F"
+    K=$(date +%s%N); kill -9 "${NODES[$L]}"
+    FIRST=""; DONE=""
+    while [ $(( ($(date +%s%N) - K) / 1000000000 )) -lt 30 ]; do
+      read -r N _ <<< "$(ledger_counts "$URL" 0.5)"
+      if [ -n "${N:-}" ] && [ -z "$FIRST" ]; then
+        FIRST=$N; ANSWERED=$(( ($(date +%s%N) - K) / 1000000 ))
+      elif [ -n "${N:-}" ] && [ "$N" -gt "$FIRST" ]; then
+        DONE=$(( ($(date +%s%N) - K) / 1000000 )); break
       fi
+      sleep 0.05
+    done
+    if [ -n "$DONE" ]; then
+      log "takeover: a new transfer committed $DONE ms after SIGKILL of the leader (member $L);" \
+        "the ledger's status answered again after $ANSWERED ms; new leader member $(leader)"
+    else
+      log "takeover: no new transfer within 30 s of SIGKILL of the leader (member $L)"
     fi
-    sleep 0.05
-  done
-  [ "${N:-0}" -gt "${FIRST:-0}" ] 2>/dev/null || log "takeover: no new transfer within the polling time"
+  fi
+  grep -q '^run:' takeover.out && log "WARNING: the takeover generator ended before the kill was measured"
   finish_generators
   ;;
 esac

@@ -34,21 +34,25 @@ cpu_us() {
 }
 
 # "transfers batches" of the ledger, from a node's management /health ($1), or nothing
-# (the ledger's status is answered by the leader in a cluster).
+# (the ledger's status is answered by the leader in a cluster); $2: timeout in s, default 10.
 ledger_counts() {
-  curl -s -m "${2:-2}" "$1" 2>/dev/null \
+  curl -s -m "${2:-10}" "$1" 2>/dev/null \
     | jq -r '.checks[]? | select(.id == "ledger") | .data | "\(.transfers) \(.nextBatchSequence)"' \
       2>/dev/null | grep -E '^[0-9]+ [0-9]+$' || true
 }
 
 # Waits up to 600 s until every generator output file given has printed that its commands are
-# prepared: its timed run starts right after (it reads the node's status first).
+# prepared: its timed run starts right after (it reads the node's status first). Exits the script
+# if a generator whose pid is in GENS has ended meanwhile (its setup failed: its output says why).
 await_prepared() {
-  local f ready
+  local f p ready
   for _ in $(seq 6000); do
     ready=1
     for f in "$@"; do grep -q 'commands prepared' "$f" 2>/dev/null || ready=0; done
     [ "$ready" = 1 ] && return 0
+    for p in "${GENS[@]}"; do
+      kill -0 "$p" 2>/dev/null || { echo "a generator ended before its run:"; tail -n 3 "$@"; exit 1; }
+    done
     sleep 0.1
   done
   echo "a generator never started its run: $*"; exit 1
