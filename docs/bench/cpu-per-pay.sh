@@ -8,24 +8,28 @@
 #   takeover  the same cluster, a generator on a follower's member; SIGKILL of the leader; the
 #             time until the ledger counts a transfer committed by the new leader
 # Every generator is a bench-client with 16 key-bound sessions pipelining PAY, window 64. It runs
-# WARMUP + seconds + 8 s in one go (one setup); the script measures a window of `seconds` after
-# the warm-up, inside its run: at both ends it reads every server's CPU time (utime + stime from
-# /proc/<pid>/stat) and the ledger's transfer count (GET /health on the management port; in a
-# cluster the leader answers it). Per window it prints durable PAY/s (transfers counted by the
-# ledger / window), us of server CPU per PAY (all members together in a cluster, and each), the
-# generators' CPU per PAY, transfers per batch, the load average and vmstat over the window.
-# The generator's own report (gen*.out) covers its whole run, warm-up included.
-# Results also go to <work dir>/results.txt. Run from the checkout after
-# `mvn -o -q -DskipTests package`.
-# Usage: [WARMUP=s] [PARTS="single pinned cluster leader takeover"] [SINGLE_PAYMENTS=n]
-#        [CLUSTER_PAYMENTS=n] bash docs/bench/cpu-per-pay.sh [seconds, default 20] [work dir]
+# WARMUP + seconds + MARGIN s in one go (one setup); the script measures a window of `seconds`
+# after WARMUP s of its run: at both ends it reads every server's CPU time (utime + stime from
+# /proc/<pid>/stat, clock ticks -> us) and the ledger's counters (GET /health on a management
+# port; in a cluster the leader answers it). Per window it prints PAY/s (transfers the ledger
+# made durable in the window / its length), us of server CPU per PAY (all members together in a
+# cluster, then each member in order 0 1 2), the generators' CPU per PAY, transfers per batch,
+# the load average at its end and vmstat averaged over it; then the cluster's and leader-only
+# run's ratios to the single node. The ledger's count includes PAYs a generator gave up on
+# (answered TRANS FAIL UNKNOWN, committed later): none on an idle machine, see <label>.out.
+# A generator's own report (<label>*.out) covers its whole run, warm-up included.
+# Results are appended to <work dir>/results.txt. Run from the checkout after
+# `mvn -o -q -DskipTests package`; every process it starts is on 127.0.0.1 and killed at exit.
+# Usage: [WARMUP=s] [MARGIN=s] [PARTS="single pinned cluster leader takeover"]
+#        [SINGLE_PAYMENTS=n] [CLUSTER_PAYMENTS=n] bash docs/bench/cpu-per-pay.sh [seconds] [work dir]
 set -euo pipefail
 SECONDS_RUN=${1:-20}
 WARMUP=${WARMUP:-20}
 PARTS=${PARTS:-single pinned cluster leader takeover}
 W=${2:-/tmp/paywire-bench-cpu}
 J=$W/paywire.jar
-REV=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo "+changes")
+# The code measured: the last commit that changed src/ or pom.xml, "+changes" if the tree differs.
+REV=$(git log -1 --format=%h -- src pom.xml)$(git diff --quiet HEAD -- src pom.xml || echo "+changes")
 rm -rf "$W"; mkdir -p "$W"; cp target/paywire.jar "$J"
 CONF=$(pwd)/conf/cluster.xml
 source docs/bench/lib.sh
@@ -35,12 +39,14 @@ PIDS=()   # everything started here, killed on exit
 trap 'kill -9 "${PIDS[@]}" 2>/dev/null || true' EXIT
 trap 'exit 1' INT TERM
 # Commands are prepared up front in the generator's heap (about 1 GB per 12 million): enough for
-# warm-up + window + 8 s at the single node's rate, and at a member's share in the cluster.
+# warm-up + window + margin at the single node's rate, and at a member's share in the cluster.
 SINGLE_PAYMENTS=${SINGLE_PAYMENTS:-8000000}
 CLUSTER_PAYMENTS=${CLUSTER_PAYMENTS:-3000000}
-RUN_SECONDS=$((WARMUP + SECONDS_RUN + 8))
+MARGIN=${MARGIN:-15}   # seconds each generator runs past the window (status reads can be slow)
+RUN_SECONDS=$((WARMUP + SECONDS_RUN + MARGIN))
 log() { echo "$*" | tee -a results.txt; }
-log "== $(date -u +%FT%TZ) commit $REV, window ${SECONDS_RUN} s after ${WARMUP} s of load," \
+log "== $(date -u +%FT%TZ) code of $REV (HEAD $(git rev-parse --short HEAD))," \
+  "window ${SECONDS_RUN} s after ${WARMUP} s of load," \
   "$(nproc) cores, CLK_TCK $(getconf CLK_TCK); load before: $(uptime | sed 's/.*load/load/')"
 
 # Starts a generator in the background: $1 output file, $2 port, $3 payments, $4 taskset
@@ -61,11 +67,14 @@ cpu_each() { local p; for p in "$@"; do printf '%s ' "$(cpu_us "$p")"; done; }
 # so that they belong to the moment the status was taken (the request itself takes a few ms
 # on an idle machine, up to seconds on a loaded one: status_ms says how long).
 sample() {
-  local ta tb ga gb ca cb n k
-  ta=$(( $(date +%s%N) / 1000 )); ga=$(cpu_us "${GENS[@]}"); ca=$(cpu_each "${NODES[@]}")
-  read -r n k <<< "$(ledger_counts "$1")"
-  tb=$(( $(date +%s%N) / 1000 )); gb=$(cpu_us "${GENS[@]}"); cb=$(cpu_each "${NODES[@]}")
-  [ -n "$n" ] || { log "no ledger status at $1" >&2; exit 1; }
+  local ta tb ga gb ca cb n="" k
+  for _ in 1 2 3; do   # a loaded cluster may fail to answer a status in time: try again
+    ta=$(( $(date +%s%N) / 1000 )); ga=$(cpu_us "${GENS[@]}"); ca=$(cpu_each "${NODES[@]}")
+    read -r n k <<< "$(ledger_counts "$1")"
+    tb=$(( $(date +%s%N) / 1000 )); gb=$(cpu_us "${GENS[@]}"); cb=$(cpu_each "${NODES[@]}")
+    [ -n "$n" ] && break
+  done
+  [ -n "$n" ] || { log "no ledger status at $1 (three tries)" >&2; exit 1; }
   awk -v ta="$ta" -v tb="$tb" -v n="$n" -v k="$k" -v ga="$ga" -v gb="$gb" -v ca="$ca" \
       -v cb="$cb" 'BEGIN {
     m = split(ca, a, " "); split(cb, b, " ")
@@ -88,7 +97,8 @@ measure() {
   s1=$(sample "$url")
   for p in "${GEN_OUT[@]}"; do grep -q '^run:' "$p" && ended+=" $p"; done
   wait "$vm" || true
-  [ -n "$ended" ] && log "WARNING:$ended ended before the window did (raise *_PAYMENTS or the margin)"
+  [ -n "$ended" ] \
+    && log "WARNING:$ended ended before the window did (raise *_PAYMENTS or MARGIN)"
   awk -v l="$label" -v s0="$s0" -v s1="$s1" -v ended="$ended" -v vm="$(cat "$label.vmstat")" \
       -v load="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
     m = split(s0, a, " "); split(s1, b, " ")
@@ -96,10 +106,10 @@ measure() {
     for (i = 6; i <= m; i++) { c += b[i] - a[i]; each = each sprintf(" %.1f", (b[i] - a[i]) / n) }
     split(vm, v, " ")
     printf "%-8s %7.0f PAY/s %6.1f us server CPU/PAY (each:%s) servers %.2f cores, " \
-      "generators %s us/PAY, %.0f transfers/batch, load %s, vmstat us %s sy %s id %s wa %s, " \
+      "generators %s us/PAY, %.0f transfers/batch, load %s, vmstat r %s us %s sy %s id %s wa %s, " \
       "status read in %s and %s ms\n",
       l, n / (t / 1e6), c / n, each, c / t, (ended == "" ? sprintf("%.1f", g / n) : "n/a"),
-      (k > 0 ? n / k : 0), load, v[13], v[14], v[15], v[16], a[2], b[2]
+      (k > 0 ? n / k : 0), load, v[1], v[13], v[14], v[15], v[16], a[2], b[2]
     printf "US_%s=%.2f PS_%s=%.0f\n", l, c / n, l, n / (t / 1e6) > "/dev/stderr"
   }' 2> "$label.vars" | tee -a results.txt
   source "$label.vars"
@@ -142,7 +152,9 @@ case " $PARTS " in *" cluster "*|*" leader "*|*" takeover "*)
   done
   for i in 1 2; do await_ready c$i.log; done
   FP_LOG=c0.log
-  for _ in $(seq 60); do curl -s http://127.0.0.1:18080/health | grep -q '"leader":"m' && break; sleep 1; done
+  for _ in $(seq 60); do
+    curl -s http://127.0.0.1:18080/health | grep -q '"leader":"m' && break; sleep 1
+  done
   leader() {
     local i; for i in 0 1 2; do
       curl -s -m 5 http://127.0.0.1:1808$i/health | grep -q '"leading":true' && echo $i && return
@@ -152,7 +164,9 @@ case " $PARTS " in *" cluster "*|*" leader "*|*" takeover "*)
   ;;
 esac
 case " $PARTS " in *" cluster "*)
-  for i in 0 1 2; do GEN_OUT+=("cluster$i.out"); start_generator cluster$i.out 1610$i "$CLUSTER_PAYMENTS" ""; done
+  for i in 0 1 2; do
+    GEN_OUT+=("cluster$i.out"); start_generator cluster$i.out 1610$i "$CLUSTER_PAYMENTS" ""
+  done
   await_prepared "${GEN_OUT[@]}"
   measure cluster http://127.0.0.1:18080/health
   finish_generators
@@ -165,14 +179,15 @@ case " $PARTS " in *" leader "*)
   await_prepared leader.out
   measure leader http://127.0.0.1:1808$L/health
   finish_generators
-  [ "$(leader)" = "$L" ] || log "WARNING: the leader moved during the leader-only run, now $(leader)"
+  [ "$(leader)" = "$L" ] || log "WARNING: the leader moved during the run, now $(leader)"
   ;;
 esac
 for r in cluster leader; do
   us=US_$r; ps=PS_$r
   if [ -n "${US_single:-}" ] && [ -n "${!us:-}" ]; then
     log "$r/single: $(awk -v a="${!us}" -v b="$US_single" -v x="${!ps}" -v y="$PS_single" \
-      'BEGIN { printf "%.2f times the server CPU per PAY, %.0f%% of the PAY/s", a / b, 100 * x / y }')"
+      'BEGIN { printf "%.2f times the server CPU per PAY, %.0f%% of the PAY/s", a / b,
+               100 * x / y }')"
   fi
 done
 
@@ -193,7 +208,7 @@ case " $PARTS " in *" takeover "*)
   else
     log "takeover: before the kill $(ledger_counts "$URL") (transfers batches), leader member $L," \
       "generator on member $F"
-    K=$(date +%s%N); kill -9 "${NODES[$L]}"
+    K=$(date +%s%N); kill -9 "${NODES[$L]}"; wait "${NODES[$L]}" 2>/dev/null || true
     FIRST=""; DONE=""
     while [ $(( ($(date +%s%N) - K) / 1000000000 )) -lt 30 ]; do
       read -r N _ <<< "$(ledger_counts "$URL" 0.5)"
@@ -211,7 +226,8 @@ case " $PARTS " in *" takeover "*)
       log "takeover: no new transfer within 30 s of SIGKILL of the leader (member $L)"
     fi
   fi
-  grep -q '^run:' takeover.out && log "WARNING: the takeover generator ended before the kill was measured"
+  grep -q '^run:' takeover.out \
+    && log "WARNING: the takeover generator ended before the takeover was measured"
   finish_generators
   ;;
 esac

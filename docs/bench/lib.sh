@@ -51,7 +51,8 @@ await_prepared() {
     for f in "$@"; do grep -q 'commands prepared' "$f" 2>/dev/null || ready=0; done
     [ "$ready" = 1 ] && return 0
     for p in "${GENS[@]}"; do
-      kill -0 "$p" 2>/dev/null || { echo "a generator ended before its run:"; tail -n 3 "$@"; exit 1; }
+      kill -0 "$p" 2>/dev/null \
+        || { echo "a generator ended before its run:"; tail -n 3 "$@"; exit 1; }
     done
     sleep 0.1
   done
