@@ -30,6 +30,7 @@ W=${2:-/tmp/paywire-bench-cpu}
 J=$W/paywire.jar
 # The code measured: the last commit that changed src/ or pom.xml, "+changes" if the tree differs.
 REV=$(git log -1 --format=%h -- src pom.xml)$(git diff --quiet HEAD -- src pom.xml || echo "+changes")
+HEAD_REV=$(git rev-parse --short HEAD)
 rm -rf "$W"; mkdir -p "$W"; cp target/paywire.jar "$J"
 CONF=$(pwd)/conf/cluster.xml
 source docs/bench/lib.sh
@@ -45,7 +46,7 @@ CLUSTER_PAYMENTS=${CLUSTER_PAYMENTS:-3000000}
 MARGIN=${MARGIN:-15}   # seconds each generator runs past the window (status reads can be slow)
 RUN_SECONDS=$((WARMUP + SECONDS_RUN + MARGIN))
 log() { echo "$*" | tee -a results.txt; }
-log "== $(date -u +%FT%TZ) code of $REV (HEAD $(git rev-parse --short HEAD))," \
+log "== $(date -u +%FT%TZ) code of $REV (HEAD $HEAD_REV)," \
   "window ${SECONDS_RUN} s after ${WARMUP} s of load," \
   "$(nproc) cores, CLK_TCK $(getconf CLK_TCK); load before: $(uptime | sed 's/.*load/load/')"
 
