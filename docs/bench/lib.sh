@@ -18,3 +18,43 @@ await_ready() {
   for _ in $(seq 120); do grep -q '^ready' "$1" && return 0; sleep 1; done
   echo "no ready in $1"; exit 1
 }
+
+# CPU time (user + system) of the given processes so far, in microseconds: utime and stime from
+# /proc/<pid>/stat (clock ticks of 1/CLK_TCK s; fields 14 and 15, counted after the command name,
+# which may hold spaces), summed over the pids. A process that is gone counts 0.
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+cpu_us() {
+  local total=0 p f a
+  for p in "$@"; do
+    f=$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null) || continue
+    read -ra a <<< "$f"
+    total=$((total + (a[11] + a[12]) * TICK_US))
+  done
+  echo "$total"
+}
+
+# "transfers batches" of the ledger, from a node's management /health ($1), or nothing
+# (the ledger's status is answered by the leader in a cluster); $2: timeout in s, default 10.
+ledger_counts() {
+  curl -s -m "${2:-10}" "$1" 2>/dev/null \
+    | jq -r '.checks[]? | select(.id == "ledger") | .data | "\(.transfers) \(.nextBatchSequence)"' \
+      2>/dev/null | grep -E '^[0-9]+ [0-9]+$' || true
+}
+
+# Waits up to 600 s until every generator output file given has printed that its commands are
+# prepared: its timed run starts right after (it reads the node's status first). Exits the script
+# if a generator whose pid is in GENS has ended meanwhile (its setup failed: its output says why).
+await_prepared() {
+  local f p ready
+  for _ in $(seq 6000); do
+    ready=1
+    for f in "$@"; do grep -q 'commands prepared' "$f" 2>/dev/null || ready=0; done
+    [ "$ready" = 1 ] && return 0
+    for p in "${GENS[@]}"; do
+      kill -0 "$p" 2>/dev/null \
+        || { echo "a generator ended before its run:"; tail -n 3 "$@"; exit 1; }
+    done
+    sleep 0.1
+  done
+  echo "a generator never started its run: $*"; exit 1
+}
