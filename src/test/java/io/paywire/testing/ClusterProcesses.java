@@ -1,6 +1,7 @@
 package io.paywire.testing;
 
 import io.paywire.cluster.ClusterKeys;
+import io.paywire.crypto.LocalCertificates;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,7 +17,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * A cluster of real Paywire processes on 127.0.0.1 ({@code server --cluster}), each its own JVM
  * with its own data directory, sharing one working directory (so one {@code certs/}: one TLS
  * identity, one cluster key). Members can be killed (SIGKILL), paused (SIGSTOP), resumed and
- * started again. Closing kills whatever still runs.
+ * started again. Closing kills whatever still runs. Each member's output is appended, restart
+ * after restart, to {@code target/cluster-logs/<work directory's name>/member-<index>.log}, kept
+ * after the test so that a failure can be read in the members' own words.
  *
  * <p>An {@link #outsider} is a process that is not one of the members: it lists them and itself
  * in {@code --members} but presents its own cluster key, to test that it cannot join.
@@ -65,7 +68,7 @@ public final class ClusterProcesses implements AutoCloseable {
       if (join) {
         args.add("--join");
       }
-      jvm = ChildJvm.start(work, "io.paywire.Paywire", args.toArray(String[]::new));
+      jvm = ChildJvm.startLogged(work, log(), "io.paywire.Paywire", args.toArray(String[]::new));
       return this;
     }
 
@@ -86,6 +89,11 @@ public final class ClusterProcesses implements AutoCloseable {
         }
       }
       return this;
+    }
+
+    /** This member's log: every line of every run, each run after a {@code ---} header. */
+    public Path log() {
+      return logs.resolve("member-" + index + ".log");
     }
 
     public boolean running() {
@@ -198,16 +206,19 @@ public final class ClusterProcesses implements AutoCloseable {
   }
 
   private final Path work;
+  private final Path logs;
   private final List<Member> members = new ArrayList<>();
   private final List<Member> outsiders = new ArrayList<>();
 
   private ClusterProcesses(Path work) {
     this.work = work;
+    this.logs = Path.of("target", "cluster-logs", work.getFileName().toString()).toAbsolutePath();
   }
 
   /** Makes the cluster key and picks the ports of {@code size} members; starts none. */
   public static ClusterProcesses of(Path work, int size) throws Exception {
     ClusterProcesses cluster = new ClusterProcesses(work);
+    System.out.println("cluster member logs in " + cluster.logs);
     ClusterKeys.generate(work.resolve("certs").resolve("cluster"));
     Files.writeString(cluster.configFile(), new JsonObject()
         .put("node", new JsonObject().put("host", "127.0.0.1").put("managementPort", 0))
@@ -221,13 +232,21 @@ public final class ClusterProcesses implements AutoCloseable {
     return cluster;
   }
 
-  /** Starts every member, the first alone (it makes the shared certificates), then the rest. */
+  /**
+   * Starts every member: the first time the first alone (it makes the shared certificates), then
+   * the rest together; once the certificates exist (a restart), all together.
+   */
   public ClusterProcesses startAll() throws Exception {
-    members.get(0).start().awaitReady();
-    for (Member member : members.subList(1, members.size())) {
+    boolean identityMade = Files.exists(work.resolve("certs")
+        .resolve(LocalCertificates.SERVER_CERTIFICATE));
+    List<Member> together = identityMade ? members : members.subList(1, members.size());
+    if (!identityMade) {
+      members.get(0).start().awaitReady();
+    }
+    for (Member member : together) {
       member.start();
     }
-    for (Member member : members.subList(1, members.size())) {
+    for (Member member : together) {
       member.awaitReady();
     }
     return this;
