@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -45,9 +44,11 @@ class ClusterFaultTest {
   private static final long DEPOSIT = 1_000;
   private static final Duration TAKEOVER = Duration.ofSeconds(60);
   /**
-   * A client's pause before it retries an unknown outcome: during a takeover requests fail at
-   * once (no member serves the ledger), and six clients retrying without pause would take the
-   * CPU the election and the new leader need on a shared 2-core machine.
+   * A client's pause after a payment that was not acknowledged, before it retries (an unknown
+   * outcome) or pays again (a refusal): during a takeover requests fail at once (no member
+   * serves the ledger), and an account with no money left is refused at once; six clients
+   * retrying without pause would take the CPU the election and the new leader need on a shared
+   * 2-core machine.
    */
   private static final long RETRY_PAUSE_MILLIS = 20;
 
@@ -57,9 +58,11 @@ class ClusterFaultTest {
   private static final class Bank implements AutoCloseable {
     final List<ClusterProcessTest.User> users = new ArrayList<>();
     final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-    /** When the request of the latest acknowledgement was sent, and when its answer came. */
-    final AtomicLong lastAckSentMillis = new AtomicLong();
-    final AtomicLong lastAckMillis = new AtomicLong();
+    /**
+     * The acknowledgement of the most recently sent request: when it was sent and when its answer
+     * came (milliseconds).
+     */
+    final AtomicReference<long[]> lastAck = new AtomicReference<>(new long[] {0, 0});
     final ClusterProcesses cluster;
     final AtomicBoolean running = new AtomicBoolean(true);
     /** The first failure that ended a client thread: the test fails on it, not on a timeout. */
@@ -142,14 +145,16 @@ class ClusterFaultTest {
           }
           if (reply.startsWith("TRANS OK")) {
             acknowledged.add(id);
-            lastAckSentMillis.set(sent);
-            lastAckMillis.set(System.currentTimeMillis());
+            long answered = System.currentTimeMillis();
+            // The newest by sending time: a slow answer to an older request must not hide it.
+            lastAck.accumulateAndGet(new long[] {sent, answered},
+                (was, now) -> now[0] > was[0] ? now : was);
             break;
           }
+          pauseBeforeRetry();
           if (!reply.startsWith("TRANS FAIL UNKNOWN")) {
             break; // refused (insufficient funds): a definite answer
           }
-          pauseBeforeRetry();
         }
       }
     }
@@ -176,12 +181,20 @@ class ClusterFaultTest {
                 return false;
               }
               TlsLineClient fresh = users.get(me).connect(member);
-              if (!fresh.askList("acct" + me + "#0").get(0).matches("\\d+")) {
-                fresh.close();
-                return false;
+              boolean loggedIn = false;
+              try {
+                loggedIn = fresh.askList("acct" + me + "#0").get(0).matches("\\d+");
+              } finally {
+                if (!loggedIn) {
+                  // A login left open (its reply timed out) would complete later and hold the
+                  // account online, refusing every further login as already online.
+                  closeQuietly(fresh);
+                }
               }
-              client[0] = fresh;
-              return true;
+              if (loggedIn) {
+                client[0] = fresh;
+              }
+              return loggedIn;
             });
       } catch (RuntimeException gaveUp) {
         return null;
@@ -208,14 +221,14 @@ class ClusterFaultTest {
       try {
         Awaitility.await().atMost(TAKEOVER)
             .failFast("a bank client crashed", () -> crashed.get() != null)
-            .until(() -> lastAckSentMillis.get() > sinceMillis);
+            .until(() -> lastAck.get()[0] > sinceMillis);
       } catch (ConditionTimeoutException e) {
         throw new AssertionError("no payment sent after " + Instant.ofEpochMilli(sinceMillis)
             + " acknowledged within " + TAKEOVER + "; last acknowledged sent at "
-            + Instant.ofEpochMilli(lastAckSentMillis.get()) + "; members " + describe(cluster),
+            + Instant.ofEpochMilli(lastAck.get()[0]) + "; members " + describe(cluster),
             e);
       }
-      return lastAckMillis.get() - sinceMillis;
+      return lastAck.get()[1] - sinceMillis;
     }
 
     @Override
@@ -290,8 +303,8 @@ class ClusterFaultTest {
    *   <li>a follower is killed and started again;
    *   <li>the leader is paused (SIGSTOP): another member is elected and acknowledges; resumed
    *       (SIGCONT), the old leader steps down;
-   *   <li>the whole cluster is killed: every directory verifies and holds every acknowledged
-   *       transfer on a majority; started again, it goes on;
+   *   <li>the whole cluster is killed while the clients pay: every directory verifies; started
+   *       again, it goes on;
    *   <li>a fourth member joins under load ({@code --join}): the leader brings it up to date and
    *       adds it, every member counts four voters; the leader of four is killed and the group
    *       goes on (a majority of four is three, so it needs the new member's vote and log).
@@ -335,9 +348,11 @@ class ClusterFaultTest {
         for (ClusterProcesses.Member member : cluster.members()) {
           member.kill();
         }
-        Set<String> beforeTheCrash = Set.copyOf(bank.acknowledged);
+        // Every journal is valid, but may lag its member's Raft log: a transfer acknowledged
+        // just before the crash is committed in a majority of Raft logs and maybe applied to the
+        // leader's journal only. The restart applies the logs; the end counts the copies.
         assertThat(ClusterProcessTest.verify(cluster)).isNotEmpty();
-        checkCopies(cluster, beforeTheCrash, 2);
+        checkCopies(cluster, Set.copyOf(bank.acknowledged), 0);
         cluster.startAll();
         bank.awaitAckAfter(System.currentTimeMillis());
         steps.done("whole cluster killed and restarted");
