@@ -91,27 +91,25 @@ public final class ChildJvm implements AutoCloseable {
 
   public static ChildJvm start(Path workingDirectory, String mainClass, String... args)
       throws IOException {
-    return new ChildJvm(process(workingDirectory, mainClass, args), LogFile.NONE);
-  }
-
-  /** As {@link #start}, every output line also appended to {@code log} (created if absent). */
-  public static ChildJvm startLogged(Path workingDirectory, Path log, String mainClass,
-      String... args) throws IOException {
-    LogFile file = LogFile.appendingTo(log, mainClass + " " + String.join(" ", args));
-    return new ChildJvm(process(workingDirectory, mainClass, args), file);
+    return new ChildJvm(process(workingDirectory, List.of(), mainClass, args), LogFile.NONE);
   }
 
   /**
-   * A test's child lives seconds to minutes and starts while others run on the same 2 cores: the
-   * client compiler alone (no C2) and the serial collector (no GC threads) take about a third
-   * less CPU to reach "ready" (a cluster member: 6 to 10 s instead of 12 to 13 s, measured with
-   * the suite's other tests running). Only compilation and collection change, never behaviour.
+   * As {@link #start}, with {@code jvmOptions} before the class path, and every output line also
+   * appended to {@code log} (created if absent).
    */
-  private static Process process(Path workingDirectory, String mainClass, String... args)
+  public static ChildJvm startLogged(Path workingDirectory, Path log, List<String> jvmOptions,
+      String mainClass, String... args) throws IOException {
+    LogFile file = LogFile.appendingTo(log, mainClass + " " + String.join(" ", args));
+    return new ChildJvm(process(workingDirectory, jvmOptions, mainClass, args), file);
+  }
+
+  private static Process process(Path workingDirectory, List<String> jvmOptions,
+      String mainClass, String... args)
       throws IOException {
-    List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m",
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), mainClass));
+    List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(List.of(args));
     return new ProcessBuilder(command).directory(workingDirectory.toFile()).start();
   }
