@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * name) with another key on its event bus: it sees the ledger's consumers but cannot deliver to
  * them, while the same client with the right key can (so the refusal is the key's doing).
  */
+@Tag("slow")
 class WrongKeyProcessTest {
 
   private static final Duration TAKEOVER = ClusterProcessTest.TAKEOVER;

@@ -1,6 +1,7 @@
 package io.paywire.testing;
 
 import io.paywire.cluster.ClusterKeys;
+import io.paywire.crypto.LocalCertificates;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,7 +17,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * A cluster of real Paywire processes on 127.0.0.1 ({@code server --cluster}), each its own JVM
  * with its own data directory, sharing one working directory (so one {@code certs/}: one TLS
  * identity, one cluster key). Members can be killed (SIGKILL), paused (SIGSTOP), resumed and
- * started again. Closing kills whatever still runs.
+ * started again. Closing kills whatever still runs. Each member's output is appended, restart
+ * after restart, to {@code target/cluster-logs/<work directory's name>/member-<index>.log}, kept
+ * after the test so that a failure can be read in the members' own words.
  *
  * <p>An {@link #outsider} is a process that is not one of the members: it lists them and itself
  * in {@code --members} but presents its own cluster key, to test that it cannot join.
@@ -25,6 +28,16 @@ public final class ClusterProcesses implements AutoCloseable {
 
   public static final long START_TIMEOUT_MILLIS = 120_000;
   private static final Path CLUSTER_XML = Path.of("conf", "cluster.xml").toAbsolutePath();
+  /**
+   * A member is started and restarted many times while other tests share the 2 cores: the client
+   * compiler alone (no C2) and the serial collector (no GC threads) take about a third less CPU
+   * to reach "ready" (6 to 10 s instead of 12 to 13 s, measured under the suite's load). Not for
+   * every child JVM: a single node's first start makes its keys (RSA 3072 among them) within the
+   * 30 s its tests allow, and one such start missed that under C1 on the loaded machine; members
+   * make the shared certificates once and have 120 s.
+   */
+  private static final List<String> MEMBER_JVM_OPTIONS =
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
   /** One member: its listed ports, and the process while it runs. */
   public final class Member {
@@ -65,7 +78,8 @@ public final class ClusterProcesses implements AutoCloseable {
       if (join) {
         args.add("--join");
       }
-      jvm = ChildJvm.start(work, "io.paywire.Paywire", args.toArray(String[]::new));
+      jvm = ChildJvm.startLogged(work, log(), MEMBER_JVM_OPTIONS, "io.paywire.Paywire",
+          args.toArray(String[]::new));
       return this;
     }
 
@@ -86,6 +100,11 @@ public final class ClusterProcesses implements AutoCloseable {
         }
       }
       return this;
+    }
+
+    /** This member's log: every line of every run, each run after a {@code ---} header. */
+    public Path log() {
+      return logs.resolve("member-" + index + ".log");
     }
 
     public boolean running() {
@@ -198,16 +217,19 @@ public final class ClusterProcesses implements AutoCloseable {
   }
 
   private final Path work;
+  private final Path logs;
   private final List<Member> members = new ArrayList<>();
   private final List<Member> outsiders = new ArrayList<>();
 
   private ClusterProcesses(Path work) {
     this.work = work;
+    this.logs = Path.of("target", "cluster-logs", work.getFileName().toString()).toAbsolutePath();
   }
 
   /** Makes the cluster key and picks the ports of {@code size} members; starts none. */
   public static ClusterProcesses of(Path work, int size) throws Exception {
     ClusterProcesses cluster = new ClusterProcesses(work);
+    System.out.println("cluster member logs in " + cluster.logs);
     ClusterKeys.generate(work.resolve("certs").resolve("cluster"));
     Files.writeString(cluster.configFile(), new JsonObject()
         .put("node", new JsonObject().put("host", "127.0.0.1").put("managementPort", 0))
@@ -221,13 +243,21 @@ public final class ClusterProcesses implements AutoCloseable {
     return cluster;
   }
 
-  /** Starts every member, the first alone (it makes the shared certificates), then the rest. */
+  /**
+   * Starts every member: the first time the first alone (it makes the shared certificates), then
+   * the rest together; once the certificates exist (a restart), all together.
+   */
   public ClusterProcesses startAll() throws Exception {
-    members.get(0).start().awaitReady();
-    for (Member member : members.subList(1, members.size())) {
+    boolean identityMade = Files.exists(work.resolve("certs")
+        .resolve(LocalCertificates.SERVER_CERTIFICATE));
+    List<Member> together = identityMade ? members : members.subList(1, members.size());
+    if (!identityMade) {
+      members.get(0).start().awaitReady();
+    }
+    for (Member member : together) {
       member.start();
     }
-    for (Member member : members.subList(1, members.size())) {
+    for (Member member : together) {
       member.awaitReady();
     }
     return this;
