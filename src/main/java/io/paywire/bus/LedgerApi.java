@@ -13,8 +13,9 @@ import java.util.List;
 
 /**
  * The ledger's event-bus contract: addresses, and the JSON shapes of replies. Every body is a
- * JsonObject, so the contract holds unchanged on a clustered event bus. docs/event-bus.md is the
- * reference; keep the two in step.
+ * JsonObject, or for {@link #REQUESTS} a batch whose wire form is a JSON array, so the contract
+ * holds unchanged on a clustered event bus. docs/event-bus.md is the reference; keep the two in
+ * step.
  *
  * <p>Expected outcomes (a rejection, an unknown account) are replies with {@code "ok": false} and a
  * {@code code}. Only requests that cannot be served at all fail the message, with one of the
@@ -31,6 +32,13 @@ public final class LedgerApi {
   public static final String BLOCKS = "paywire.ledger.blocks";
   public static final String TRANSFER_PROOF = "paywire.ledger.transfer-proof";
   /**
+   * Several requests in one message ({@link RequestBatch}), answered with one reply
+   * ({@link ReplyBatch}): what {@link LedgerClient} sends for the requests an event loop makes in
+   * one turn. Each request is read and answered as at its own address; {@link #STATUS} is not
+   * taken here.
+   */
+  public static final String REQUESTS = "paywire.ledger.requests";
+  /**
    * Cluster only, local to each node: published by the node's Raft member whenever it learns of
    * another leader or term, {@code {"leader": id or null, "term": n}}. A request in flight to the
    * former leader may never be answered (its node may be dead), so {@link LedgerClient} reports
@@ -41,6 +49,12 @@ public final class LedgerApi {
 
   /** Most blocks one {@link #BLOCKS} request may ask for: the journal reader's own bound. */
   public static final int MAX_BLOCKS_PER_PAGE = JournalBlocks.MAX_BLOCKS_PER_PAGE;
+  /**
+   * Most requests one {@link #REQUESTS} message may carry. A sender with more in one turn sends
+   * several messages; the ledger fails a larger message whole with {@link #FAILURE_BAD_REQUEST}.
+   * A constant of the contract, not a setting: every node of a cluster must agree on it.
+   */
+  public static final int MAX_REQUESTS_PER_MESSAGE = 256;
   /** The blocks a {@link #BLOCKS} request without a {@code limit} gets. */
   public static final int DEFAULT_BLOCKS_PER_PAGE = 20;
 

@@ -28,11 +28,16 @@ import java.util.function.Function;
  * ({@link LedgerApi#LEADER_CHANGED}), every request then in flight is reported unknown at once:
  * it went to the former leader, whose node may be dead and would leave it waiting for the whole
  * timeout. A retry with the same id reaches the new leader.
+ *
+ * <p>The requests an event loop makes in one turn travel to the ledger as one message
+ * ({@link RequestCoalescer}, {@link LedgerApi#REQUESTS}); each keeps its own answer, its timeout
+ * and its place in the order. A status request travels alone.
  */
 public final class LedgerClient {
 
   private final EventBus bus;
   private final DeliveryOptions delivery;
+  private final RequestCoalescer coalescer;
   /** How to abandon each request in flight: answer it unknown, with the reason given. */
   private final Set<Consumer<String>> inFlight = ConcurrentHashMap.newKeySet();
 
@@ -46,6 +51,7 @@ public final class LedgerClient {
     }
     this.bus = bus;
     this.delivery = new DeliveryOptions().setSendTimeout(requestTimeoutMillis);
+    this.coalescer = new RequestCoalescer(bus, delivery, LedgerApi.MAX_REQUESTS_PER_MESSAGE);
     bus.<JsonObject>localConsumer(LedgerApi.LEADER_CHANGED, message -> abandonInFlight(
         "the ledger's leader changed (now " + message.body().getString("leader", "none")
             + ", term " + message.body().getLong("term", 0L) + ") while the request was in "
@@ -114,9 +120,9 @@ public final class LedgerClient {
         LedgerViews.TransferProof::from);
   }
 
-  /** The ledger's status reply as it stands (see docs/event-bus.md); for health and metrics. */
-  public Future<LedgerReply<JsonObject>> status() {
-    return request(LedgerApi.STATUS, new JsonObject(), json -> json);
+  /** The ledger's status as it stands (see docs/event-bus.md); for health and metrics. */
+  public Future<LedgerReply<LedgerStatus>> status() {
+    return request(LedgerApi.STATUS, new JsonObject(), LedgerStatus::fromJson);
   }
 
   private <T> Future<LedgerReply<T>> request(String address, JsonObject body,
@@ -137,10 +143,12 @@ public final class LedgerClient {
 
   private <T> Future<LedgerReply<T>> ask(String address, JsonObject body,
       Function<JsonObject, T> view) {
-    return bus.<JsonObject>request(address, body, delivery).map(Message::body)
-        .map(reply -> reply.getBoolean("ok", false)
-            ? (LedgerReply<T>) new LedgerReply.Ok<>(view.apply(reply))
-            : new LedgerReply.Rejected<T>(reply.getString("code"), reply.getString("reason")))
+    Future<JsonObject> answered = address.equals(LedgerApi.STATUS)
+        ? bus.<JsonObject>request(address, body, delivery).map(Message::body)
+        : coalescer.request(address, body);
+    return answered.map(reply -> reply.getBoolean("ok", false)
+        ? (LedgerReply<T>) new LedgerReply.Ok<>(view.apply(reply))
+        : new LedgerReply.Rejected<T>(reply.getString("code"), reply.getString("reason")))
         .recover(failure -> {
           int code = failure instanceof ReplyException reply ? reply.failureCode() : -1;
           return Future.succeededFuture(switch (code) {

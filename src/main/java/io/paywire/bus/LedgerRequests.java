@@ -12,9 +12,11 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -124,17 +126,72 @@ public final class LedgerRequests {
   }
 
   /**
-   * Consumes every one of {@link #ADDRESSES} on {@code bus}, reading each request with
-   * {@link #accept} and handing it, with its message, to {@code queue}; the consumers are
-   * returned so the ledger can remove them. Each ledger verticle serves its addresses this way.
+   * Consumes every one of {@link #ADDRESSES} on {@code bus}, and {@link LedgerApi#REQUESTS},
+   * reading each request with {@link #accept} and handing it, with where its answer goes, to
+   * {@code queue}: a request of a batch message in the batch's order, its answer a slot of the
+   * batch's one reply. The consumers are returned so the ledger can remove them. Each ledger
+   * verticle serves its addresses this way.
    */
   public List<MessageConsumer<Object>> serve(EventBus bus,
       BiConsumer<Responder, Request> queue) {
-    return ADDRESSES.stream().map(address -> bus.consumer(address, (Message<Object> message) -> {
-      Responder responder = Responder.of(message);
-      accept(address, message.body(), responder)
-          .ifPresent(request -> queue.accept(responder, request));
-    })).toList();
+    BatchCodecs.register(bus);
+    List<MessageConsumer<Object>> consumers = new ArrayList<>(ADDRESSES.size() + 1);
+    for (String address : ADDRESSES) {
+      consumers.add(bus.consumer(address, (Message<Object> message) -> {
+        Responder responder = Responder.of(message);
+        accept(address, message.body(), responder)
+            .ifPresent(request -> queue.accept(responder, request));
+      }));
+    }
+    consumers.add(bus.consumer(LedgerApi.REQUESTS,
+        (Message<Object> message) -> acceptBatch(message, queue)));
+    return consumers;
+  }
+
+  /**
+   * Reads a {@link LedgerApi#REQUESTS} message: a malformed one (not a batch, empty, more than
+   * {@link LedgerApi#MAX_REQUESTS_PER_MESSAGE} requests, a request to an address not served
+   * here) fails whole with {@link LedgerApi#FAILURE_BAD_REQUEST} and queues nothing; otherwise
+   * each request is read and queued in order, and one the ledger refuses fails its slot only.
+   */
+  private void acceptBatch(Message<Object> message, BiConsumer<Responder, Request> queue) {
+    List<RequestBatch.Item> items;
+    try {
+      items = batchItems(message.body());
+    } catch (BadRequest bad) {
+      message.fail(LedgerApi.FAILURE_BAD_REQUEST, bad.getMessage());
+      return;
+    }
+    ReplyBatch.Collector replies = new ReplyBatch.Collector(message, items.size());
+    for (int i = 0; i < items.size(); i++) {
+      RequestBatch.Item item = items.get(i);
+      Responder slot = replies.slot(i);
+      accept(item.address(), item.body(), slot).ifPresent(request -> queue.accept(slot, request));
+    }
+  }
+
+  private List<RequestBatch.Item> batchItems(Object body) {
+    RequestBatch batch;
+    if (body instanceof RequestBatch b) {
+      batch = b;
+    } else if (body instanceof JsonArray array) {
+      batch = RequestBatch.fromJson(array);
+    } else {
+      throw new BadRequest("a batch of requests must be a JSON array");
+    }
+    int size = batch.items().size();
+    if (size < 1 || size > LedgerApi.MAX_REQUESTS_PER_MESSAGE) {
+      throw new BadRequest("a batch holds 1 to " + LedgerApi.MAX_REQUESTS_PER_MESSAGE
+          + " requests, not " + size);
+    }
+    for (int i = 0; i < size; i++) {
+      String address = batch.items().get(i).address();
+      if (address == null || !parsers.containsKey(address)) {
+        throw new BadRequest("request " + i + " of the batch names no ledger request address: "
+            + address);
+      }
+    }
+    return batch.items();
   }
 
   /**

@@ -3,6 +3,7 @@ package io.paywire.http;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.paywire.bus.LedgerClient;
 import io.paywire.bus.LedgerReply;
+import io.paywire.bus.LedgerStatus;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -41,21 +42,21 @@ public final class Operations {
     HealthChecks checks = HealthChecks.create(vertx)
         .register(LEDGER_CHECK, ledgerTimeoutMillis + 1_000, promise ->
             ledger.status().onComplete(done -> {
-              LedgerReply<JsonObject> reply = done.result();
-              if (reply instanceof LedgerReply.Ok<JsonObject> ok) {
-                promise.complete(Status.OK(ok.value()));
+              LedgerReply<LedgerStatus> reply = done.result();
+              if (reply instanceof LedgerReply.Ok<LedgerStatus> ok) {
+                promise.complete(Status.OK(ok.value().toJson()));
               } else {
                 promise.complete(Status.KO(new JsonObject().put("reason", String.valueOf(reply))));
               }
             }))
         .register(JOURNAL_CHECK, ledgerTimeoutMillis + 1_000, promise ->
             ledger.status().onComplete(done -> {
-              if (done.result() instanceof LedgerReply.Ok<JsonObject> ok
-                  && !ok.value().getBoolean("failed", true)) {
+              if (done.result() instanceof LedgerReply.Ok<LedgerStatus> ok
+                  && !ok.value().failed()) {
                 promise.complete(Status.OK());
               } else {
-                String failure = done.result() instanceof LedgerReply.Ok<JsonObject> ok
-                    ? ok.value().getString("failure", "failed") : "no answer from the ledger";
+                String failure = done.result() instanceof LedgerReply.Ok<LedgerStatus> ok
+                    ? ok.value().failure() : "no answer from the ledger";
                 promise.complete(Status.KO(new JsonObject().put("reason", failure)));
               }
             }));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paywire.bus.LedgerClient;
 import io.paywire.bus.LedgerReply;
+import io.paywire.bus.LedgerStatus;
 import io.paywire.bus.LedgerViews;
 import io.paywire.config.PaywireConfig;
 import io.paywire.testing.TestNode;
@@ -92,9 +93,9 @@ class BenchToolsTest {
   }
 
   private static long transfers(LedgerClient ledger) throws Exception {
-    LedgerReply<JsonObject> status = ledger.status().toCompletionStage().toCompletableFuture()
+    LedgerReply<LedgerStatus> status = ledger.status().toCompletionStage().toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
-    return ((LedgerReply.Ok<JsonObject>) status).value().getLong("transfers");
+    return ((LedgerReply.Ok<LedgerStatus>) status).value().transfers();
   }
 
   @Test

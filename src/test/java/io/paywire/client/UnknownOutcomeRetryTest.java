@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paywire.bus.LedgerApi;
 import io.paywire.crypto.KeyType;
+import io.paywire.testing.BusDelay;
 import io.paywire.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -28,7 +29,7 @@ class UnknownOutcomeRetryTest {
   private static AtomicInteger delayTransfers(Vertx vertx) {
     AtomicInteger toDelay = new AtomicInteger();
     vertx.eventBus().addInboundInterceptor(delivery -> {
-      if (delivery.message().address().equals(LedgerApi.TRANSFER)
+      if (BusDelay.carries(delivery.message(), LedgerApi.TRANSFER)
           && toDelay.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         vertx.setTimer(LEDGER_DELAY_MILLIS, t -> delivery.next());
       } else {

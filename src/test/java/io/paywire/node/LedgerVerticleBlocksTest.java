@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paywire.bus.LedgerApi;
 import io.paywire.bus.LedgerClient;
 import io.paywire.bus.LedgerReply;
+import io.paywire.bus.LedgerStatus;
 import io.paywire.bus.LedgerViews;
 import io.paywire.ledger.LedgerOptions;
 import io.paywire.ledger.LedgerRules;
 import io.paywire.ledger.TransferId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,8 +73,8 @@ class LedgerVerticleBlocksTest {
           i % 3 == 0 ? "Joanne" : "Lily", 1 + i % 7, payerSignature, payeeSignature));
     }
     await(Future.all(payments));
-    JsonObject status = ok(client.status());
-    long head = status.getLong("nextBatchSequence");
+    LedgerStatus status = ok(client.status());
+    long head = status.nextBatchSequence();
     assertThat(segmentFiles()).as("journal segments").isGreaterThanOrEqualTo(3);
 
     List<LedgerViews.Block> blocks = new ArrayList<>();
@@ -92,9 +92,9 @@ class LedgerVerticleBlocksTest {
       assertThat(blocks.get(i).hash()).matches("[0-9a-f]{64}");
       previous = blocks.get(i).hash();
     }
-    assertThat(previous).isEqualTo(status.getString("headHash"));
+    assertThat(previous).isEqualTo(status.headHash());
     assertThat(blocks.stream().mapToLong(LedgerViews.Block::count).sum())
-        .isEqualTo(status.getLong("transfers")).isEqualTo(2 + PAYMENTS);
+        .isEqualTo(status.transfers()).isEqualTo(2 + PAYMENTS);
 
     for (int i : List.of(0, PAYMENTS / 2, PAYMENTS - 2, PAYMENTS - 1)) {
       LedgerViews.Transfer paid = ((LedgerReply.Ok<LedgerViews.Receipt>) payments.get(i).result())
