@@ -128,6 +128,8 @@ public final class LedgerService {
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private int journalReadsInFlight;
   private boolean serving;
+  /** A {@link #form} is scheduled for the end of this turn. */
+  private boolean formScheduled;
   /** Set by {@link #drain}; completed once nothing is queued or in flight. */
   private Promise<Void> drained;
 
@@ -242,7 +244,22 @@ public final class LedgerService {
       return;
     }
     queue.add(new Pending(responder, request));
-    form();
+    formLater();
+  }
+
+  /**
+   * Forms rounds once the requests that arrived in this event-loop turn are queued: the items of
+   * one coalesced message (or of several delivered together) then make one round, not one round
+   * for the first and another for the rest.
+   */
+  private void formLater() {
+    if (!formScheduled) {
+      formScheduled = true;
+      context.runOnContext(v -> {
+        formScheduled = false;
+        form();
+      });
+    }
   }
 
   /** Forms rounds from the queue while the port has room for another batch. */
