@@ -80,12 +80,12 @@ public final class LedgerRequests {
         this(body, null);
       }
 
-      /** Replies, then announces the payment: events leave after their requester's reply. */
-      public void deliver(Responder responder, EventBus bus) {
+      /**
+       * Replies; the event, if any, is the caller's to announce with the others of its batch,
+       * after every reply of the batch ({@link TransferEvents#batch}).
+       */
+      public void deliver(Responder responder) {
         responder.reply(body);
-        if (event != null) {
-          bus.publish(TransferEvents.ADDRESS, event);
-        }
       }
     }
 

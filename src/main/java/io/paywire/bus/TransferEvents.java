@@ -1,11 +1,16 @@
 package io.paywire.bus;
 
 import io.paywire.ledger.TransferView;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Every payment the ledger applies, published (not sent) on {@link #ADDRESS} by the ledger
- * itself once the payment is durable, so every consumer on every node of a cluster hears it,
+ * itself once the payment is durable, one message per durable batch holding the batch's
+ * payments in order (so a cluster member's bus carries one message per batch, not one per
+ * payment), and every consumer on every node of a cluster hears it,
  * whichever entry point the payment came through and whether or not its requester heard the
  * reply (a payment whose outcome was unknown to its requester is announced all the same). A
  * duplicate (a retry of an id applied before) moved nothing and is not published again.
@@ -15,13 +20,29 @@ import io.vertx.core.json.JsonObject;
 public final class TransferEvents {
 
   /**
-   * Published after each applied payment:
+   * Published after each durable batch that applied payments, once its requesters have their
+   * replies: {@code {"events": [<event>, ...]}}, each event
    * {@code {"transfer": <transfer>, "payerBalance": n, "payeeBalance": n}}, the transfer in the
-   * ledger's shape (docs/event-bus.md).
+   * ledger's shape (docs/event-bus.md), in the order the ledger applied them.
    */
   public static final String ADDRESS = "paywire.transfers.events";
 
   private TransferEvents() {}
+
+  /** The body that announces {@code events} (not empty), in the order given. */
+  public static JsonObject batch(List<JsonObject> events) {
+    return new JsonObject().put("events", new JsonArray(events));
+  }
+
+  /** The events a body published on {@link #ADDRESS} carries, in order. */
+  public static List<JsonObject> events(JsonObject body) {
+    JsonArray events = body.getJsonArray("events");
+    List<JsonObject> list = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      list.add(events.getJsonObject(i));
+    }
+    return list;
+  }
 
   /**
    * One applied payment.

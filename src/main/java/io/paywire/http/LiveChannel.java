@@ -104,7 +104,7 @@ final class LiveChannel {
     MessageConsumer<JsonObject> presence =
         bus.consumer(Presence.EVENTS, m -> presence(m.body()));
     MessageConsumer<JsonObject> transfers =
-        bus.consumer(TransferEvents.ADDRESS, m -> transfer(m.body()));
+        bus.consumer(TransferEvents.ADDRESS, m -> transfers(m.body()));
     listening = Future.all(presence.completion(), transfers.completion()).mapEmpty();
   }
 
@@ -119,12 +119,17 @@ final class LiveChannel {
     following.values().forEach(sockets -> sockets.forEach(live -> live.enqueue(event)));
   }
 
-  /** A payment was applied: the sockets of its payer and its payee hear it, each its balance. */
-  private void transfer(JsonObject body) {
+  /** Payments were applied: the sockets of each one's payer and payee hear it, in order. */
+  private void transfers(JsonObject body) {
     if (following.isEmpty()) {
       return;
     }
-    TransferEvents.Event event = TransferEvents.Event.fromJson(body);
+    TransferEvents.events(body).forEach(this::transfer);
+  }
+
+  /** A payment was applied: the sockets of its payer and its payee hear it, each its balance. */
+  private void transfer(JsonObject json) {
+    TransferEvents.Event event = TransferEvents.Event.fromJson(json);
     LedgerViews.Transfer t = event.transfer();
     String payer = AccountName.key(t.payer());
     String payee = AccountName.key(t.payee());

@@ -15,6 +15,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -409,22 +410,28 @@ public final class LedgerService {
     r.answered = true;
     Iterator<Executed> executed = r.executed.iterator();
     Iterator<Object> read = reads == null ? null : reads.answers().iterator();
+    List<JsonObject> events = new ArrayList<>();
     for (Pending p : r.requests) {
       if (p.request() instanceof LedgerRequests.Write write) {
-        write.answer(executed.next()).deliver(p.responder(), vertx.eventBus());
+        Answer.Ready ready = write.answer(executed.next());
+        ready.deliver(p.responder());
+        if (ready.event() != null) {
+          events.add(ready.event());
+        }
       } else if (read == null) {
         p.responder().fail(LedgerApi.FAILURE_UNAVAILABLE, "reading the ledger failed");
       } else {
         Object answer = read.next();
         if (answer instanceof Answer.Ready ready) {
-          ready.deliver(p.responder(), vertx.eventBus());
+          ready.deliver(p.responder());
         } else if (answer instanceof Answer.FromJournal journal) {
           readJournal(p.responder(), reads.point(), journal.read());
         } else {
-          p.responder().reply((io.vertx.core.json.JsonObject) answer);
+          p.responder().reply((JsonObject) answer);
         }
       }
     }
+    publish(events);
   }
 
   /** Announces the payments a round's batch applied, without answering anyone. */
@@ -433,13 +440,22 @@ public final class LedgerService {
       return;
     }
     Iterator<Executed> executed = r.executed.iterator();
+    List<JsonObject> events = new ArrayList<>();
     for (Pending p : r.requests) {
       if (p.request() instanceof LedgerRequests.Write write) {
         Answer.Ready ready = write.answer(executed.next());
         if (ready.event() != null) {
-          vertx.eventBus().publish(TransferEvents.ADDRESS, ready.event());
+          events.add(ready.event());
         }
       }
+    }
+    publish(events);
+  }
+
+  /** One message for a batch's payments: on a cluster, one frame per member, not one each. */
+  private void publish(List<JsonObject> events) {
+    if (!events.isEmpty()) {
+      vertx.eventBus().publish(TransferEvents.ADDRESS, TransferEvents.batch(events));
     }
   }
 

@@ -83,7 +83,7 @@ final class VerticleTestCluster implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     nodes[i] = vertx;
     List<JsonObject> heard = events.get(i);
-    get(vertx.eventBus().<JsonObject>consumer(TransferEvents.ADDRESS, m -> heard.add(m.body()))
+    get(vertx.eventBus().<JsonObject>consumer(TransferEvents.ADDRESS, m -> heard.addAll(TransferEvents.events(m.body())))
         .completion());
     verticles[i] = new RaftLedgerVerticle(settings(i), Clock.systemUTC());
     get(vertx.deployVerticle(verticles[i]));

@@ -38,7 +38,7 @@ class TransferEventsTest {
         new JsonObject().put("requestTimeoutMillis", 1_000))) {
       List<JsonObject> events = new CopyOnWriteArrayList<>();
       MessageConsumer<JsonObject> consumer = node.node().vertx().eventBus()
-          .<JsonObject>consumer(TransferEvents.ADDRESS, m -> events.add(m.body()));
+          .<JsonObject>consumer(TransferEvents.ADDRESS, m -> events.addAll(TransferEvents.events(m.body())));
       consumer.completion().toCompletionStage().toCompletableFuture().get();
       ApiClient api = ApiClient.of(node, dir);
       ApiUser web = ApiUser.of(api, "web", KeyType.EC);
