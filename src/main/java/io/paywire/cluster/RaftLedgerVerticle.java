@@ -228,8 +228,8 @@ import java.util.Objects;
   }
 
   /**
-   * Stops serving (consumers removed, queued requests failed as unavailable), lets the proposal in
-   * flight and any journal read finish, hands the lead over if this member has it
+   * Stops serving (consumers removed, queued requests failed as unavailable), lets the batches in
+   * flight and any journal read finish ({@link LedgerService#drain}), hands the lead over if this member has it
    * ({@link #handOver}), then closes the Raft member: its server, and its ledger with a last
    * snapshot.
    */
