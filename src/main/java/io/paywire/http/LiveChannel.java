@@ -103,8 +103,13 @@ final class LiveChannel {
     EventBus bus = vertx.eventBus();
     MessageConsumer<JsonObject> presence =
         bus.consumer(Presence.EVENTS, m -> presence(m.body()));
-    MessageConsumer<JsonObject> transfers =
-        bus.consumer(TransferEvents.ADDRESS, m -> transfers(m.body()));
+    // The body is read only when a socket follows someone: on a cluster's bus, reading it is
+    // decoding it, and every member hears every batch of payments.
+    MessageConsumer<JsonObject> transfers = bus.consumer(TransferEvents.ADDRESS, m -> {
+      if (!following.isEmpty()) {
+        transfers(m.body());
+      }
+    });
     listening = Future.all(presence.completion(), transfers.completion()).mapEmpty();
   }
 
@@ -121,9 +126,6 @@ final class LiveChannel {
 
   /** Payments were applied: the sockets of each one's payer and payee hear it, in order. */
   private void transfers(JsonObject body) {
-    if (following.isEmpty()) {
-      return;
-    }
     TransferEvents.events(body).forEach(this::transfer);
   }
 
