@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * refused, so a typo cannot silently leave a limit at its default.
  */
 public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat compat,
-    Session session, Http http) {
+    Session session, Http http, Cluster cluster) {
 
   /**
    * @param host the address every listener binds to
@@ -186,6 +186,24 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
   public record Ledger(LedgerOptions options, long defaultDepositMinor, int maxPendingRequests,
       long requestTimeoutMillis, String enrollmentFile) {}
 
+  /**
+   * How a cluster member runs its Raft replica (read only with {@code server --cluster}; the
+   * defaults and why they are what they are: {@code cluster/RaftSettings}).
+   *
+   * @param electionTimeoutMinMillis a follower that hears no leader for a random time between
+   *     this and {@code electionTimeoutMaxMillis} starts an election
+   * @param electionTimeoutMaxMillis see {@code electionTimeoutMinMillis}
+   * @param raftRequestTimeoutMillis one attempt of a member's own Raft request (confirming the
+   *     lead for reads, handing the lead over, joining)
+   * @param raftRequestAttempts attempts of such a request before it fails
+   * @param snapshotEveryEntries a snapshot after this many applied Raft entries (each a batch)
+   * @param logSegmentBytes the Raft log's segment size; the log is purged a segment at a time
+   * @param maxEntriesInFlight entries the leader may have proposed and not yet seen applied
+   */
+  public record Cluster(long electionTimeoutMinMillis, long electionTimeoutMaxMillis,
+      long raftRequestTimeoutMillis, int raftRequestAttempts, long snapshotEveryEntries,
+      long logSegmentBytes, int maxEntriesInFlight) {}
+
   public static final long DEFAULT_DEPOSIT_MINOR = 10_000;
 
   public static PaywireConfig defaults() {
@@ -219,6 +237,7 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
     Section compat = root.section("compat");
     Section session = root.section("session");
     Section http = root.section("http");
+    Section cluster = root.section("cluster");
     root.finish();
 
     Node nodeConfig = new Node(
@@ -343,8 +362,27 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
           + "): every live-channel socket is a connection of the HTTPS port");
     }
     http.finish();
+    Cluster clusterConfig = cluster(cluster);
     return new PaywireConfig(nodeConfig, ledgerConfig, tlsConfig, textConfig, compatConfig,
-        sessionConfig, httpConfig);
+        sessionConfig, httpConfig, clusterConfig);
+  }
+
+  /** The ranges are those {@code cluster/RaftSettings} accepts, checked here to name the key. */
+  private static Cluster cluster(Section cluster) throws ConfigException {
+    long electionMin = cluster.number("electionTimeoutMinMillis", 1_000, 100, 59_999);
+    long electionMax = cluster.number("electionTimeoutMaxMillis", 2_000, 101, 60_000);
+    if (electionMax <= electionMin) {
+      throw new ConfigException("cluster.electionTimeoutMaxMillis (" + electionMax
+          + ") must exceed cluster.electionTimeoutMinMillis (" + electionMin + ")");
+    }
+    Cluster config = new Cluster(electionMin, electionMax,
+        cluster.number("raftRequestTimeoutMillis", 2_000, 100, 60_000),
+        (int) cluster.number("raftRequestAttempts", 3, 1, 10),
+        cluster.number("snapshotEveryEntries", 10_000, 1, Long.MAX_VALUE),
+        cluster.number("logSegmentBytes", 32L << 20, 16L << 10, 1L << 30),
+        (int) cluster.number("maxEntriesInFlight", 8, 1, 16));
+    cluster.finish();
+    return config;
   }
 
   private static boolean forwardReplay(String value) throws ConfigException {
@@ -382,7 +420,7 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         compatPort != null ? compatPort : node.compatPort(), node.managementPort(),
         node.managementMaxConnections(), node.reservedFileDescriptors(),
         node.logSummaryIntervalSeconds()), ledger, tls,
-        text, compat, session, http);
+        text, compat, session, http, cluster);
   }
 
   private static void checkPort(String name, Integer port, int min) throws ConfigException {

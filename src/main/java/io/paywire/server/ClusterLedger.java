@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -41,11 +42,21 @@ final class ClusterLedger {
     }
     RaftLedgerVerticle verticle = new RaftLedgerVerticle(new RaftLedgerVerticle.Settings(
         settings.dataDirectory(), settings.options(), settings.defaultDepositMinor(),
-        settings.maxPendingRequests(), self, group, RaftSettings.DEFAULTS,
+        settings.maxPendingRequests(), self, group, raftSettings(config.cluster()),
         proposalTimeout, RaftLedgerVerticle.Settings.DEFAULT_LEADERSHIP_CHECK_MILLIS, keys,
         cluster.join()),
         Clock.systemUTC(), observer);
     view.raft(verticle::raftState);
     return vertx.deployVerticle(verticle);
+  }
+
+  /** The configured settings over Ratis-level defaults an operator has no reason to change. */
+  static RaftSettings raftSettings(PaywireConfig.Cluster cluster) {
+    RaftSettings d = RaftSettings.DEFAULTS;
+    return new RaftSettings(Duration.ofMillis(cluster.electionTimeoutMinMillis()),
+        Duration.ofMillis(cluster.electionTimeoutMaxMillis()),
+        Duration.ofMillis(cluster.raftRequestTimeoutMillis()), cluster.raftRequestAttempts(),
+        d.retrySleep(), cluster.snapshotEveryEntries(), cluster.logSegmentBytes(),
+        d.logPurgeGapEntries(), d.snapshotOnStop(), cluster.maxEntriesInFlight());
   }
 }
