@@ -1,0 +1,212 @@
+package io.paywire.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.paywire.testing.ApiClient;
+import io.paywire.testing.ApiUser;
+import io.paywire.testing.ChildJvm;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * A backup taken from a live node while payments flow (real child JVMs: the node, then
+ * {@code paywire backup} beside it on its data directory), restored by starting a node on the
+ * copy. Every payment acknowledged before the backup started is in the copy; accounts no payment
+ * touched during the backup have exactly the balances acknowledged before it; money is neither
+ * made nor lost; {@code verify} passes on the copy.
+ */
+class BackupProcessTest {
+
+  private static final long START_TIMEOUT_MILLIS = 30_000;
+  /** The opening deposit of an API registration: the node's {@code ledger.defaultDepositMinor}. */
+  private static final long DEPOSIT = 10_000;
+  /** Payments among the quiet accounts, all acknowledged before the backup. */
+  private static final int PAYMENTS_BEFORE = 30;
+  /** Payments among the busy accounts while the backup runs: at most, to bound the test. */
+  private static final int MAX_PAYMENTS_DURING = 900;
+
+  @TempDir Path work;
+
+  @Test
+  void backupUnderLoadHoldsEveryAcknowledgedPaymentAndANodeStartsOnIt() throws Exception {
+    Path data = work.resolve("data");
+    Path backup = work.resolve("backup");
+    // Small segments and frequent snapshots: the backup meets both rolling while it copies.
+    Files.writeString(work.resolve("small.json"), "{\"ledger\": {\"maxBatchBytes\": 65536,"
+        + " \"segmentBytes\": 70000, \"snapshotEveryTransfers\": 40, \"snapshotsKept\": 1}}");
+    List<Paid> acknowledgedBefore = new ArrayList<>();
+    Map<String, Long> quietBalances = new HashMap<>();
+    Map<String, ApiUser> keys = new HashMap<>();
+    try (Node node = startNode(data)) {
+      ApiClient api = node.api();
+      List<ApiUser> quiet = new ArrayList<>();
+      List<ApiUser> busy = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        quiet.add(ApiUser.loggedIn(api, "quiet" + i, DEPOSIT));
+        busy.add(ApiUser.loggedIn(api, "busy" + i, DEPOSIT));
+      }
+      for (ApiUser user : quiet) {
+        quietBalances.put(user.name, DEPOSIT);
+      }
+      for (int i = 0; i < PAYMENTS_BEFORE; i++) {
+        ApiUser payer = quiet.get(i % 3);
+        ApiUser payee = quiet.get((i + 1) % 3);
+        long amount = 1 + i % 7;
+        acknowledgedBefore.add(pay(payer, payee, amount));
+        quietBalances.merge(payer.name, -amount, Long::sum);
+        quietBalances.merge(payee.name, amount, Long::sum);
+      }
+      quiet.forEach(u -> keys.put(u.name, u));
+      busy.forEach(u -> keys.put(u.name, u));
+
+      Load load = new Load(busy);
+      try {
+        await().atMost(Duration.ofSeconds(30)).until(() -> load.acknowledged.get() >= 30);
+        List<Paid> flowingBefore = load.idsSoFar();
+        acknowledgedBefore.addAll(flowingBefore);
+        try (ChildJvm backupRun = ChildJvm.start(work, "io.paywire.Paywire", "backup",
+            "--data-dir", data.toString(), "--to", backup.toString())) {
+          assertThat(backupRun.awaitExit(START_TIMEOUT_MILLIS)).as("stderr %s", backupRun.stderr())
+              .isEqualTo(0);
+          assertThat(backupRun.remainingStdout()).anyMatch(l -> l.startsWith("backup: OK "));
+        }
+        assertThat(load.acknowledged.get()).as("payments flowed while the backup ran")
+            .isGreaterThan(flowingBefore.size());
+      } finally {
+        load.stop();
+      }
+      node.stop();
+    }
+
+    StringWriter out = new StringWriter();
+    int verified = new CommandLine(new VerifyCommand()).setOut(new PrintWriter(out, true))
+        .setErr(new PrintWriter(out, true)).execute("--data-dir", backup.toString());
+    assertThat(verified).as(out.toString()).isEqualTo(0);
+    long copyTransfers = Long.parseLong(out.toString().replaceAll("(?s).*\ntransfers (\\d+)\n.*", "$1"));
+    assertThat(copyTransfers).as("registrations and every payment acknowledged before the backup")
+        .isGreaterThanOrEqualTo(keys.size() + acknowledgedBefore.size());
+
+    try (Node restored = startNode(backup)) {
+      ApiClient api = restored.api();
+      long total = 0;
+      Map<String, ApiUser> users = new HashMap<>();
+      for (ApiUser before : keys.values()) {
+        // Log in again with each key: tokens are a node's own.
+        ApiUser user = new ApiUser(api, before.name, before.keys);
+        assertThat(user.login().status()).isEqualTo(200);
+        users.put(user.name, user);
+      }
+      for (String name : users.keySet()) {
+        ApiClient.Reply account = api.get("/accounts/" + name, users.get(name).token());
+        assertThat(account.status()).as(account.toString()).isEqualTo(200);
+        long balance = account.json().getLong("balance");
+        total += balance;
+        if (quietBalances.containsKey(name)) {
+          assertThat(balance).as("balance of %s", name).isEqualTo(quietBalances.get(name));
+        }
+      }
+      assertThat(total).as("no money made or lost").isEqualTo(DEPOSIT * users.size());
+      for (Paid paid : acknowledgedBefore) {
+        ApiClient.Reply transfer = api.get("/transfers/" + paid.id(),
+            users.get(paid.payer()).token());
+        assertThat(transfer.status()).as("%s in the copy: %s", paid, transfer).isEqualTo(200);
+      }
+      restored.stop();
+    }
+  }
+
+  /** A node in a child JVM and a client of its HTTPS API. */
+  private record Node(ChildJvm jvm, ApiClient api) implements AutoCloseable {
+    void stop() throws InterruptedException {
+      jvm.sigterm();
+      assertThat(jvm.awaitExit(START_TIMEOUT_MILLIS)).isEqualTo(0);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      jvm.close();
+    }
+  }
+
+  private Node startNode(Path data) throws Exception {
+    ChildJvm jvm = ChildJvm.start(work, "io.paywire.Paywire", "server", "--conf", "small.json",
+        "--data-dir", data.toString(), "--http-port", "0", "--tls-port", "0",
+        "--compat-port", "-1");
+    try {
+      String endpoint = jvm.awaitLine("ready", START_TIMEOUT_MILLIS).stream()
+          .filter(l -> l.startsWith("endpoint http ")).findFirst().orElseThrow();
+      int port = Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+      return new Node(jvm, new ApiClient(port, work.resolve("certs").resolve("ca.crt")));
+    } catch (Exception | AssertionError e) {
+      jvm.close();
+      throw e;
+    }
+  }
+
+  /** An acknowledged payment: its id, and its payer, who may read it back. */
+  private record Paid(String id, String payer) {}
+
+  private static Paid pay(ApiUser payer, ApiUser payee, long amount) throws Exception {
+    String id = UUID.randomUUID().toString().replace("-", "");
+    ApiClient.Reply reply = payer.pay(payee.name, amount, id);
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+    return new Paid(id, payer.name);
+  }
+
+  /** The busy accounts paying each other in a ring, one thread each, until stopped. */
+  private static final class Load {
+    final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final List<Paid> ids = new ArrayList<>();
+    private final ExecutorService threads = Executors.newFixedThreadPool(3);
+    private final List<Future<?>> running = new ArrayList<>();
+
+    Load(List<ApiUser> busy) {
+      for (int i = 0; i < busy.size(); i++) {
+        ApiUser payer = busy.get(i);
+        ApiUser payee = busy.get((i + 1) % busy.size());
+        running.add(threads.submit(() -> {
+          while (!stopping.get() && acknowledged.get() < MAX_PAYMENTS_DURING) {
+            Paid paid = pay(payer, payee, 1);
+            synchronized (ids) {
+              ids.add(paid);
+            }
+            acknowledged.incrementAndGet();
+          }
+          return null;
+        }));
+      }
+    }
+
+    List<Paid> idsSoFar() {
+      synchronized (ids) {
+        return List.copyOf(ids);
+      }
+    }
+
+    void stop() throws Exception {
+      stopping.set(true);
+      threads.shutdown();
+      for (Future<?> thread : running) {
+        thread.get(); // a payment that failed fails the test
+      }
+    }
+  }
+}
