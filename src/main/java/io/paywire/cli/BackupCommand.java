@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -61,17 +62,13 @@ public final class BackupCommand implements Callable<Integer> {
           + "failed); remove it first");
       return 1;
     }
+    String failure;
     try {
       for (Path ledger : ledgers) {
-        Path target = partial.resolve(dataDir.relativize(ledger).toString());
-        LedgerBackup.Report report = LedgerBackup.copy(ledger, target);
-        stdout.println("backup: OK " + ledger + " -> "
-            + out.resolve(dataDir.relativize(ledger).toString()).normalize()
-            + " snapshot=" + report.snapshot().map(Path::toString).orElse("none")
-            + " segments=" + report.segments() + " journal_bytes=" + report.journalBytes()
-            + " torn_bytes=" + report.tornBytes() + " batches=" + report.batches()
-            + " transfers=" + report.transfers() + " head=" + report.headHash()
-            + " copy_millis=" + report.copyMillis() + " check_millis=" + report.checkMillis());
+        Path relative = dataDir.relativize(ledger);
+        LedgerBackup.Report report =
+            LedgerBackup.copy(ledger, partial.resolve(relative.toString()));
+        stdout.println(okLine(ledger, out.resolve(relative.toString()).normalize(), report));
       }
       Files.move(partial, absoluteOut, StandardCopyOption.ATOMIC_MOVE);
       try (FileChannel parent = FileChannel.open(absoluteOut.getParent(),
@@ -80,14 +77,28 @@ public final class BackupCommand implements Callable<Integer> {
       }
       return 0;
     } catch (JournalCorruptException e) {
-      stderr.println("backup: FAILED: the copy does not check out: " + e.file() + " at offset "
-          + e.offset() + ": " + e.getMessage() + "; nothing was written to " + out);
-      BenchCommand.deleteRecursively(partial); // made by this run, never anything else
-      return 1;
+      Path file = e.file().toAbsolutePath();
+      Path original = file.startsWith(partial)
+          ? dataDir.resolve(partial.relativize(file).toString()) : file;
+      failure = "the copy of " + original + " does not check out at offset " + e.offset()
+          + " (" + e.getMessage() + "); check the node's directory with verify";
+    } catch (NoSuchFileException e) {
+      failure = e.getFile() + " vanished while it was copied (a cluster member restarting or "
+          + "installing a snapshot replaces files); take the backup again";
     } catch (IOException | IllegalStateException e) {
-      stderr.println("backup: FAILED: " + e.getMessage() + "; nothing was written to " + out);
-      BenchCommand.deleteRecursively(partial); // made by this run, never anything else
-      return 1;
+      failure = e.getMessage();
     }
+    stderr.println("backup: FAILED: " + failure + "; nothing was written to " + out);
+    BenchCommand.deleteRecursively(partial); // made by this run, never anything else
+    return 1;
+  }
+
+  private static String okLine(Path ledger, Path copy, LedgerBackup.Report report) {
+    return "backup: OK " + ledger + " -> " + copy
+        + " snapshot=" + report.snapshot().map(Path::toString).orElse("none")
+        + " segments=" + report.segments() + " journal_bytes=" + report.journalBytes()
+        + " torn_bytes=" + report.tornBytes() + " batches=" + report.batches()
+        + " transfers=" + report.transfers() + " head=" + report.headHash()
+        + " copy_millis=" + report.copyMillis() + " check_millis=" + report.checkMillis();
   }
 }
