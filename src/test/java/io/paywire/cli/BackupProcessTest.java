@@ -6,9 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.paywire.testing.ApiClient;
 import io.paywire.testing.ApiUser;
 import io.paywire.testing.ChildJvm;
+import io.paywire.testing.TestNode;
+import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,9 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * A backup taken from a live node while payments flow (real child JVMs: the node, then
- * {@code paywire backup} beside it on its data directory), restored by starting a node on the
- * copy. Every payment acknowledged before the backup started is in the copy; accounts no payment
+ * A backup taken from a live node while payments flow over HTTPS ({@code paywire backup} in a
+ * child JVM beside the node, on its data directory), restored by starting a node on the copy. Every payment acknowledged before the backup started is in the copy; accounts no payment
  * touched during the backup have exactly the balances acknowledged before it; money is neither
  * made nor lost; {@code verify} passes on the copy.
  */
@@ -46,15 +46,13 @@ class BackupProcessTest {
 
   @Test
   void backupUnderLoadHoldsEveryAcknowledgedPaymentAndANodeStartsOnIt() throws Exception {
-    Path data = work.resolve("data");
-    Path backup = work.resolve("backup");
-    // Small segments and frequent snapshots: the backup meets both rolling while it copies.
-    Files.writeString(work.resolve("small.json"), "{\"ledger\": {\"maxBatchBytes\": 65536,"
-        + " \"segmentBytes\": 70000, \"snapshotEveryTransfers\": 40, \"snapshotsKept\": 1}}");
+    // TestNode keeps a node's data in <directory>/data.
+    Path data = work.resolve("live").resolve("data");
+    Path backup = work.resolve("restored").resolve("data");
     List<Paid> acknowledgedBefore = new ArrayList<>();
     Map<String, Long> quietBalances = new HashMap<>();
     Map<String, ApiUser> keys = new HashMap<>();
-    try (Node node = startNode(data)) {
+    try (Node node = startNode(work.resolve("live"))) {
       ApiClient api = node.api();
       List<ApiUser> quiet = new ArrayList<>();
       List<ApiUser> busy = new ArrayList<>();
@@ -92,7 +90,6 @@ class BackupProcessTest {
       } finally {
         load.stop();
       }
-      node.stop();
     }
 
     StringWriter out = new StringWriter();
@@ -103,7 +100,7 @@ class BackupProcessTest {
     assertThat(copyTransfers).as("registrations and every payment acknowledged before the backup")
         .isGreaterThanOrEqualTo(keys.size() + acknowledgedBefore.size());
 
-    try (Node restored = startNode(backup)) {
+    try (Node restored = startNode(work.resolve("restored"))) {
       ApiClient api = restored.api();
       long total = 0;
       Map<String, ApiUser> users = new HashMap<>();
@@ -128,36 +125,24 @@ class BackupProcessTest {
             users.get(paid.payer()).token());
         assertThat(transfer.status()).as("%s in the copy: %s", paid, transfer).isEqualTo(200);
       }
-      restored.stop();
     }
   }
 
-  /** A node in a child JVM and a client of its HTTPS API. */
-  private record Node(ChildJvm jvm, ApiClient api) implements AutoCloseable {
-    void stop() throws InterruptedException {
-      jvm.sigterm();
-      assertThat(jvm.awaitExit(START_TIMEOUT_MILLIS)).isEqualTo(0);
-    }
-
+  /** A node in this JVM (the backup runs in another) and a client of its HTTPS API. */
+  private record Node(TestNode node, ApiClient api) implements AutoCloseable {
     @Override
-    public void close() throws InterruptedException {
-      jvm.close();
+    public void close() throws Exception {
+      node.close();
     }
   }
 
-  private Node startNode(Path data) throws Exception {
-    ChildJvm jvm = ChildJvm.start(work, "io.paywire.Paywire", "server", "--conf", "small.json",
-        "--data-dir", data.toString(), "--http-port", "0", "--tls-port", "0",
-        "--compat-port", "-1");
-    try {
-      String endpoint = jvm.awaitLine("ready", START_TIMEOUT_MILLIS).stream()
-          .filter(l -> l.startsWith("endpoint http ")).findFirst().orElseThrow();
-      int port = Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
-      return new Node(jvm, new ApiClient(port, work.resolve("certs").resolve("ca.crt")));
-    } catch (Exception | AssertionError e) {
-      jvm.close();
-      throw e;
-    }
+  /** Starts a node on {@code directory}/data, certificates in {@code directory}/certs. */
+  private static Node startNode(Path directory) throws Exception {
+    // Small segments and frequent snapshots: the backup meets both rolling while it copies.
+    TestNode node = TestNode.startWith(directory, new JsonObject().put("ledger", new JsonObject()
+        .put("maxBatchBytes", 65536).put("segmentBytes", 70000)
+        .put("snapshotEveryTransfers", 40).put("snapshotsKept", 1)));
+    return new Node(node, ApiClient.of(node, directory));
   }
 
   /** An acknowledged payment: its id, and its payer, who may read it back. */
