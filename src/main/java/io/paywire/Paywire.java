@@ -1,6 +1,7 @@
 package io.paywire;
 
 import io.paywire.crypto.TlsPolicy;
+import io.paywire.cli.BackupCommand;
 import io.paywire.cli.BenchApiCommand;
 import io.paywire.cli.BenchClientCommand;
 import io.paywire.cli.BenchCommand;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
     version = "Paywire 0.1.0",
     description = "Secure person-to-person micropayments.",
     subcommands = {ServerCommand.class, VerifyCommand.class, BenchCommand.class,
+        BackupCommand.class,
         KeygenCommand.class, ClusterKeysCommand.class, ClientCommand.class, BenchClientCommand.class, BenchApiCommand.class,
         BenchServerCommand.class, CommandLine.HelpCommand.class})
 public final class Paywire implements Runnable {

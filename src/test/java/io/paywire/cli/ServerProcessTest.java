@@ -97,7 +97,8 @@ class ServerProcessTest {
     try (ChildJvm verify = ChildJvm.start(work, "io.paywire.Paywire", "verify",
         "--data-dir", data.toString())) {
       assertThat(verify.awaitExit(START_TIMEOUT_MILLIS)).isEqualTo(0);
-      assertThat(verify.remainingStdout()).contains("verify: OK", "accounts 21 (issuer included)");
+      assertThat(verify.remainingStdout())
+          .contains("verify: OK " + data, "accounts 21 (issuer included)");
     }
     Path segment;
     try (var files = Files.list(data.resolve("journal"))) {
