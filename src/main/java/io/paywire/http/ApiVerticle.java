@@ -172,7 +172,8 @@ public final class ApiVerticle extends VerticleBase {
     handlers.put("listTransfers", this::listTransfers);
     handlers.put("getTransfer", this::getTransfer);
     handlers.put("listBlocks", this::listBlocks);
-    handlers.put("health", Operations.health(vertx, settings.ledgerTimeoutMillis(), settings.cluster()));
+    handlers.put("health", Operations.health(vertx, settings.ledgerTimeoutMillis(),
+        settings.cluster(), settings.limits().heapWarningPercent()));
     handlers.put("metrics", Operations.metrics(settings.metrics()));
 
     RouterBuilder builder = RouterBuilder.create(vertx, contract,
