@@ -96,8 +96,6 @@ export const account = (token, name) => call('GET', `/accounts/${encodeURICompon
 export const history = (token, name, limit) =>
   call('GET', `/transfers?account=${encodeURIComponent(name)}&limit=${limit}`, { token });
 
-export const transfer = (token, id) => call('GET', `/transfers/${id}`, { token });
-
 // ---- the live channel --------------------------------------------------------------------------
 
 /**

@@ -18,7 +18,6 @@ const state = {
   refreshTimer: 0,
   online: new Map(), // name -> via
   onlineBeyondPage: 0,
-  blocks: new Map(), // transfer id -> block
   payment: null, // {target, amount, id} of the payment in progress or to retry
   backupPem: null,
 };
@@ -51,7 +50,7 @@ function explain(error, context = {}) {
     INSUFFICIENT_FUNDS: 'Not enough funds: your balance is lower than this amount.',
     UNKNOWN_ACCOUNT: `There is no account named ${who}.`,
     SELF_TRANSFER: 'You cannot pay yourself.',
-    AMOUNT_NOT_POSITIVE: 'The amount must be a whole number above zero.',
+    AMOUNT_NOT_POSITIVE: 'The amount must be a whole number of minor units above zero.',
     AMOUNT_ABOVE_MAXIMUM: 'The amount is larger than one payment may be.',
     ID_REUSED: 'This payment id was already used for a different payment. Start a new payment.',
     BAD_SIGNATURE: 'The server did not accept this browser’s signature: is the key kept here this account’s key?',
@@ -172,7 +171,7 @@ async function loadHistory() {
       out ? `to ${t.target}` : `from ${t.source}`,
       `${out ? '−' : '+'}${t.amount.toLocaleString('en')}`,
       t.id,
-      state.blocks.get(t.id) ?? '…',
+      String(t.block),
     ];
     cells.forEach((text, i) => {
       const cell = document.createElement('td');
@@ -192,15 +191,6 @@ async function loadHistory() {
   }
   $('history').hidden = page.transfers.length === 0;
   $('history-empty').hidden = page.transfers.length > 0;
-  // Each transfer's block, from its proof; a block never changes, so each is asked once.
-  for (const t of page.transfers.filter((t) => !state.blocks.has(t.id))) {
-    try {
-      const proof = await api.transfer(token, t.id);
-      state.blocks.set(t.id, String(proof.block));
-      const cell = rows.querySelector(`tr[data-id="${t.id}"] td.block`);
-      if (cell) cell.textContent = String(proof.block);
-    } catch { /* shown as … until the next load */ }
-  }
 }
 
 // ---- session -----------------------------------------------------------------------------------
@@ -387,7 +377,7 @@ async function onRegister(event) {
     return;
   }
   if (depositText && !WHOLE.test(depositText)) {
-    alarm('The opening deposit must be a whole number of units.');
+    alarm('The opening deposit must be a whole number of minor units (cents, say).');
     $('register-deposit').focus();
     return;
   }
@@ -408,18 +398,28 @@ async function onRegister(event) {
       $('register-form').reset();
       $('login-name').value = account.name;
       await renderKeys();
-      say(`Registered ${account.name} with a balance of ${account.balance}. You can log in now.`);
       if (backupPem) {
         state.backupPem = { name: account.name, pem: backupPem };
         $('backup').hidden = false;
-        $('backup-download').focus();
-      } else {
-        $('login-submit').focus();
       }
+      say(`Registered ${account.name} with a balance of ${account.balance}. Logging in…`);
+      await loginAfterRegistering(account);
     } catch (e) {
       alarm(explain(e)); // the new key is dropped: no account has it
     }
   });
+}
+
+/** Logs the new account in with the key just stored; on failure the Log in card still can. */
+async function loginAfterRegistering(account) {
+  try {
+    const session = await api.login(account.name, await findKey(account.name));
+    await begin({ name: session.name, token: session.token, expiresAt: session.expiresAt });
+    say(`Registered ${account.name} with a balance of ${account.balance}, and logged in.`);
+  } catch (e) {
+    alarm(`Registered ${account.name}, but logging in failed: ${explain(e)}`);
+  }
+  $(state.backupPem ? 'backup-download' : (state.session ? 'pay-to' : 'login-submit')).focus();
 }
 
 function onBackup(download) {
@@ -438,7 +438,7 @@ function onBackup(download) {
   }
   state.backupPem = null; // one download: the PEM is forgotten now
   $('backup').hidden = true;
-  $('login-submit').focus();
+  $(state.session ? 'pay-to' : 'login-submit').focus();
 }
 
 async function onImport(event) {
@@ -485,7 +485,7 @@ async function onPay(event) {
     return;
   }
   if (!WHOLE.test(amountText) || Number(amountText) < 1) {
-    alarm('The amount must be a whole number above zero.');
+    alarm('The amount must be a whole number of minor units above zero.');
     $('pay-amount').focus();
     return;
   }

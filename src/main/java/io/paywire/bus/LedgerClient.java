@@ -95,9 +95,17 @@ public final class LedgerClient {
   }
 
   public Future<LedgerReply<LedgerViews.History>> history(String name, int offset, int limit) {
-    return request(LedgerApi.HISTORY,
-        new JsonObject().put("name", name).put("offset", offset).put("limit", limit),
-        LedgerViews.History::from);
+    return history(name, offset, limit, false);
+  }
+
+  /** With {@code blocks}, each transfer's block too, read from the journal (slower). */
+  public Future<LedgerReply<LedgerViews.History>> history(String name, int offset, int limit,
+      boolean blocks) {
+    JsonObject body = new JsonObject().put("name", name).put("offset", offset).put("limit", limit);
+    if (blocks) {
+      body.put("blocks", true);
+    }
+    return request(LedgerApi.HISTORY, body, LedgerViews.History::from);
   }
 
   public Future<LedgerReply<LedgerViews.Transfer>> findTransfer(TransferId id) {

@@ -240,14 +240,34 @@ public final class LedgerRequests {
         .orElseGet(() -> LedgerApi.rejection("UNKNOWN_ACCOUNT", "no account " + name)));
   }
 
+  /**
+   * The page is read in memory in the request's turn; with {@code "blocks": true} each row's
+   * block is then read from the journal, as {@link #transferProof} reads one.
+   */
   private static Request history(RequestReader body) {
     String name = body.string("name");
     int offset = body.intValue("offset", 0, 0, Integer.MAX_VALUE);
     int limit = body.intValue("limit", 20, 1, LedgerView.MAX_HISTORY_PAGE);
-    return ready(state -> state.account(name)
-        .map(a -> new JsonObject().put("ok", true).put("total", a.transferCount())
-            .put("transfers", LedgerApi.transfers(state.history(name, offset, limit))))
-        .orElseGet(() -> LedgerApi.rejection("UNKNOWN_ACCOUNT", "no account " + name)));
+    boolean blocks = body.flag("blocks");
+    return new Read(state -> state.account(name).<Answer>map(a -> {
+      List<TransferView> page = state.history(name, offset, limit);
+      JsonObject reply = new JsonObject().put("ok", true).put("total", a.transferCount())
+          .put("transfers", LedgerApi.transfers(page));
+      return blocks
+          ? new Answer.FromJournal((journal, bound) -> withBlocks(reply, page, journal, bound))
+          : new Answer.Ready(reply);
+    }).orElseGet(() -> new Answer.Ready(
+        LedgerApi.rejection("UNKNOWN_ACCOUNT", "no account " + name))));
+  }
+
+  /** Puts each row's {@code block} into {@code reply}'s transfers, read below {@code bound}. */
+  private static JsonObject withBlocks(JsonObject reply, List<TransferView> page,
+      JournalBlocks journal, long bound) throws IOException {
+    JsonArray rows = reply.getJsonArray("transfers");
+    for (int i = 0; i < page.size(); i++) {
+      rows.getJsonObject(i).put("block", journaled(journal, page.get(i), bound).batchSequence());
+    }
+    return reply;
   }
 
   private static Request findTransfer(RequestReader body) {
@@ -275,9 +295,14 @@ public final class LedgerRequests {
 
   private static JsonObject proof(JournalBlocks journal, TransferView t, long bound)
       throws IOException {
-    return LedgerApi.transferProof(t, journal.transfer(t.sequence(), t.id(), bound)
+    return LedgerApi.transferProof(t, journaled(journal, t, bound));
+  }
+
+  private static JournalBlocks.JournaledTransfer journaled(JournalBlocks journal, TransferView t,
+      long bound) throws IOException {
+    return journal.transfer(t.sequence(), t.id(), bound)
         .orElseThrow(() -> new IllegalStateException("transfer " + t.sequence()
-            + " is in memory but in no journal batch below " + bound)));
+            + " is in memory but in no journal batch below " + bound));
   }
 
   private static Request ready(Function<LedgerView, JsonObject> lookup) {

@@ -122,16 +122,33 @@ public final class LedgerViews {
     return text == null ? null : Base64.getDecoder().decode(text);
   }
 
-  /** One page of an account's transfers, most recent first, and how many it has in all. */
-  public record History(long total, List<Transfer> transfers) {
+  /**
+   * One page of an account's transfers, most recent first, and how many it has in all.
+   *
+   * @param blocks the block of each transfer, in the same order, if they were asked for; else
+   *     empty
+   */
+  public record History(long total, List<Transfer> transfers, List<Long> blocks) {
+
+    public History {
+      if (!blocks.isEmpty() && blocks.size() != transfers.size()) {
+        throw new IllegalArgumentException(blocks.size() + " blocks for " + transfers.size()
+            + " transfers");
+      }
+    }
 
     static History from(JsonObject json) {
       JsonArray array = json.getJsonArray("transfers");
       List<Transfer> transfers = new ArrayList<>(array.size());
+      List<Long> blocks = new ArrayList<>(array.size());
       for (int i = 0; i < array.size(); i++) {
-        transfers.add(Transfer.from(array.getJsonObject(i)));
+        JsonObject row = array.getJsonObject(i);
+        transfers.add(Transfer.from(row));
+        if (row.containsKey("block")) {
+          blocks.add(row.getLong("block"));
+        }
       }
-      return new History(json.getLong("total"), List.copyOf(transfers));
+      return new History(json.getLong("total"), List.copyOf(transfers), List.copyOf(blocks));
     }
   }
 }

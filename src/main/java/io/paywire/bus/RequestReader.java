@@ -46,6 +46,18 @@ final class RequestReader {
     return value;
   }
 
+  /** An optional boolean, false when absent. */
+  boolean flag(String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return false;
+    }
+    if (!(value instanceof Boolean b)) {
+      throw new BadRequest(field + " must be true or false");
+    }
+    return b;
+  }
+
   TransferId id(String field) {
     TransferId id = TransferId.parseOrNull(string(field));
     if (id == null) {

@@ -52,12 +52,14 @@ public final class ClientCommand implements Callable<Integer> {
   int port;
 
   @Option(names = "--cert", paramLabel = "FILE",
-      description = "Your certificate (NAME.crt from keygen). With --key.")
+      description = "Your certificate (NAME.crt from keygen), with --key. Optional: without it "
+          + "the client makes a self-signed one for the key in memory.")
   Path cert;
 
   @Option(names = "--key", paramLabel = "FILE",
-      description = "Your private key (NAME.key from keygen). With --cert. Without them you can "
-          + "register and log in, but not prove who you are: PAY and peer payments need them.")
+      description = "Your private key: NAME.key from keygen, or the PKCS#8 file the console's "
+          + "backup downloads. Without it you can register and log in, but not prove who you "
+          + "are: PAY and peer payments need it.")
   Path key;
 
   @Option(names = "--listen-port", paramLabel = "N",
@@ -95,8 +97,8 @@ public final class ClientCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if ((cert == null) != (key == null)) {
-      throw new ParameterException(spec.commandLine(), "--cert and --key go together");
+    if (cert != null && key == null) {
+      throw new ParameterException(spec.commandLine(), "--cert needs the --key it belongs to");
     }
     if (listenPort != null && listenPort != 0 && (listenPort < 1024 || listenPort > 65535)) {
       throw new ParameterException(spec.commandLine(), "--listen-port must be 0 or 1024 to 65535");
@@ -107,7 +109,7 @@ public final class ClientCommand implements Callable<Integer> {
       serverTrust = trust.fingerprint != null ? ServerTrust.fingerprint(trust.fingerprint)
           : ServerTrust.authority(trust.ca);
       if (key != null) {
-        identity = ClientIdentity.load(key, cert);
+        identity = cert == null ? ClientIdentity.load(key) : ClientIdentity.load(key, cert);
       }
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -1,5 +1,7 @@
 package io.paywire.client;
 
+import io.paywire.crypto.Certificates;
+import io.paywire.crypto.KeyType;
 import io.paywire.crypto.Pem;
 import io.paywire.crypto.Signatures;
 import io.paywire.ledger.Fingerprint;
@@ -25,6 +27,8 @@ public record ClientIdentity(PrivateKey privateKey, X509Certificate certificate)
   /** The in-memory KeyStore's password: it never leaves this process, so it protects nothing. */
   private static final char[] IN_MEMORY_PASSWORD = "in-memory".toCharArray();
   private static final int CHALLENGE_BYTES = 32;
+  /** The subject of a certificate made for a key that came without one. */
+  static final String SELF_CERTIFIED_NAME = "paywire-client";
 
   /** Reads NAME.key and NAME.crt (any pair of PEM files) and checks that they belong together. */
   public static ClientIdentity load(Path keyFile, Path certificateFile) throws IOException {
@@ -43,6 +47,23 @@ public record ClientIdentity(PrivateKey privateKey, X509Certificate certificate)
       throw new IOException(keyFile + " does not belong to the certificate " + certificateFile);
     }
     return new ClientIdentity(key, certificate);
+  }
+
+  /**
+   * Reads a private key alone (a PKCS#8 file such as the console's backup download, or NAME.key
+   * without its NAME.crt) and makes the self-signed certificate TLS needs, in memory, valid as
+   * long as keygen's. The server and payers trust the key, never the certificate, so one made
+   * here serves as well as the file keygen writes.
+   */
+  public static ClientIdentity load(Path keyFile) throws IOException {
+    KeyPair keys;
+    try {
+      keys = KeyType.pairOf(Pem.readPrivateKey(keyFile));
+    } catch (IllegalArgumentException unsupported) {
+      throw new IOException(keyFile + ": unsupported key: " + unsupported.getMessage());
+    }
+    return of(keys, Certificates.selfSigned(keys, SELF_CERTIFIED_NAME,
+        KeyFiles.CERTIFICATE_VALIDITY));
   }
 
   public static ClientIdentity of(KeyPair keys, X509Certificate certificate) {

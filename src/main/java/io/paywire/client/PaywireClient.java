@@ -217,7 +217,7 @@ public final class PaywireClient implements AutoCloseable {
       throw new ClientException("log in first: a peer payment is signed by the logged-in account");
     }
     if (identity == null) {
-      throw new ClientException("a peer payment needs your key (--key and --cert)");
+      throw new ClientException("a peer payment needs your key (--key)");
     }
     return user;
   }
@@ -230,7 +230,7 @@ public final class PaywireClient implements AutoCloseable {
     }
     if (identity == null) {
       throw new ClientException("taking peer payments on port " + login.port() + " needs your "
-          + "key and certificate (--key, --cert); log in with port 0 to take none");
+          + "key (--key); log in with port 0 to take none");
     }
     PeerListener started;
     try {

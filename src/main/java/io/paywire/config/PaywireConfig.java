@@ -79,6 +79,9 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
    *     refused at the handshake (429)
    * @param maxWebSocketsPerLogin live-channel sockets one account holds; one more is closed
    *     (1008) when it authenticates
+   * @param heapWarningPercent {@code GET /health}'s heap check warns (still 200) and the node
+   *     logs {@code event=heap_warning} once the heap used after collection passes this share of
+   *     the maximum heap; 0 warns always
    */
   public record Http(int maxBodyBytes, int challengesPerMinute,
       int loginsPerMinute, int sessionTokenSeconds, int maxSessionTokens, int clockSkewSeconds,
@@ -86,7 +89,7 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
       int webSocketAuthTimeoutSeconds, int maxWebSocketMessageBytes, int maxWebSockets,
       int maxWebSocketQueuedEvents, int liveGraceSeconds, int maxConnections,
       int maxConnectionsPerAddress, int requestHeadTimeoutSeconds, int maxWebSocketsPerAddress,
-      int maxWebSocketsPerLogin) {
+      int maxWebSocketsPerLogin, int heapWarningPercent) {
 
     public Http {
       allowedOrigins = List.copyOf(allowedOrigins);
@@ -355,7 +358,8 @@ public record PaywireConfig(Node node, Ledger ledger, Tls tls, Text text, Compat
         (int) http.number("maxConnectionsPerAddress", 200, 1, 1_000_000),
         (int) http.number("requestHeadTimeoutSeconds", 15, 1, 300),
         (int) http.number("maxWebSocketsPerAddress", 100, 1, 1_000_000),
-        (int) http.number("maxWebSocketsPerLogin", 10, 1, 1_000_000));
+        (int) http.number("maxWebSocketsPerLogin", 10, 1, 1_000_000),
+        (int) http.number("heapWarningPercent", 85, 0, 100));
     if (httpConfig.maxWebSockets() > httpConfig.maxConnections()) {
       throw new ConfigException("http.maxWebSockets (" + httpConfig.maxWebSockets()
           + ") must not exceed http.maxConnections (" + httpConfig.maxConnections()

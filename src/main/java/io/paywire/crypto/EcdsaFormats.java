@@ -6,7 +6,9 @@ import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.util.Arrays;
 import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERSequence;
 
 /**
@@ -37,6 +39,25 @@ public final class EcdsaFormats {
       return new DERSequence(rs).getEncoded();
     } catch (IOException e) {
       throw new IllegalStateException("DER encoding in memory cannot fail", e);
+    }
+  }
+
+  /**
+   * Whether {@code signature} is a DER ECDSA signature: a SEQUENCE of two positive INTEGERs,
+   * encoded exactly as DER would. Never throws on bad input.
+   */
+  public static boolean isDer(byte[] signature) {
+    if (signature == null || signature.length == 0) {
+      return false;
+    }
+    try {
+      ASN1Sequence sequence = ASN1Sequence.getInstance(signature);
+      return sequence.size() == 2
+          && sequence.getObjectAt(0) instanceof ASN1Integer r && r.getValue().signum() > 0
+          && sequence.getObjectAt(1) instanceof ASN1Integer s && s.getValue().signum() > 0
+          && Arrays.equals(sequence.getEncoded(ASN1Encoding.DER), signature);
+    } catch (IOException | IllegalArgumentException notDer) {
+      return false;
     }
   }
 

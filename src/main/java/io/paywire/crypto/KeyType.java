@@ -1,13 +1,29 @@
 package io.paywire.crypto;
 
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.Key;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.EdECKey;
+import java.security.interfaces.EdECPrivateKey;
+import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
 import java.security.spec.NamedParameterSpec;
+import java.security.spec.RSAPublicKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Locale;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 
 /** The three key families Paywire signs with: RSA 2048, EC on P-256, and Ed25519. */
 public enum KeyType {
@@ -78,6 +94,49 @@ public enum KeyType {
     } catch (GeneralSecurityException e) {
       // Every Java 17 runtime must provide these three algorithms.
       throw new IllegalStateException("cannot generate " + this + " key pair", e);
+    }
+  }
+
+  /**
+   * The key pair a private key belongs to, its public half computed from the private one: an RSA
+   * CRT key carries the modulus and public exponent, an EC P-256 public point is the private
+   * scalar times the curve's generator, an Ed25519 public key is derived from the seed. For a
+   * PKCS#8 file that comes alone, as the console's backup does. Throws IllegalArgumentException
+   * for keys that are none of these (an RSA key without CRT parameters, another curve).
+   */
+  public static KeyPair pairOf(PrivateKey key) {
+    try {
+      PublicKey publicKey = switch (of(key)) {
+        case RSA -> {
+          if (!(key instanceof RSAPrivateCrtKey rsa)) {
+            throw new IllegalArgumentException("RSA private key without its public exponent");
+          }
+          yield KeyFactory.getInstance("RSA").generatePublic(
+              new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
+        }
+        case EC -> {
+          ECPrivateKey ec = (ECPrivateKey) key;
+          var curve = ECNamedCurveTable.getByName(EC_CURVE);
+          if (!curve.getN().equals(ec.getParams().getOrder())) {
+            throw new IllegalArgumentException("EC key not on P-256");
+          }
+          var point = curve.getG().multiply(ec.getS()).normalize();
+          yield KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(
+              point.getAffineXCoord().toBigInteger(), point.getAffineYCoord().toBigInteger()),
+              ec.getParams()));
+        }
+        case ED25519 -> {
+          byte[] seed = ((EdECPrivateKey) key).getBytes().orElseThrow(
+              () -> new IllegalArgumentException("Ed25519 key without its seed"));
+          byte[] raw = new Ed25519PrivateKeyParameters(seed).generatePublicKey().getEncoded();
+          byte[] info = new SubjectPublicKeyInfo(
+              new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519), raw).getEncoded();
+          yield KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(info));
+        }
+      };
+      return new KeyPair(publicKey, key);
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalArgumentException("cannot compute the public key: " + e.getMessage(), e);
     }
   }
 }

@@ -172,7 +172,8 @@ public final class ApiVerticle extends VerticleBase {
     handlers.put("listTransfers", this::listTransfers);
     handlers.put("getTransfer", this::getTransfer);
     handlers.put("listBlocks", this::listBlocks);
-    handlers.put("health", Operations.health(vertx, settings.ledgerTimeoutMillis(), settings.cluster()));
+    handlers.put("health", Operations.health(vertx, settings.ledgerTimeoutMillis(),
+        settings.cluster(), settings.limits().heapWarningPercent()));
     handlers.put("metrics", Operations.metrics(settings.metrics()));
 
     RouterBuilder builder = RouterBuilder.create(vertx, contract,
@@ -474,8 +475,9 @@ public final class ApiVerticle extends VerticleBase {
         return;
       }
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"paywire\"");
-      send(ctx, 401, ApiError.body(ApiError.UNAUTHORIZED, "the request token is missing, "
-          + "malformed or expired, or does not match the body").put("id", id.toString()));
+      String message = refused.told() ? refused.getMessage() : "the request token is missing, "
+          + "malformed or expired, or does not match the body";
+      send(ctx, 401, ApiError.body(ApiError.UNAUTHORIZED, message).put("id", id.toString()));
       return;
     }
     Session session = sessions.open(new Peer(VIA, ip(ctx), null));
@@ -584,9 +586,12 @@ public final class ApiVerticle extends VerticleBase {
     }
     onOwner(login, () -> login.session().history(account, offset, limit)).onComplete(done -> {
       if (done.succeeded() && done.result() instanceof Result.Ok<LedgerViews.History> ok) {
+        LedgerViews.History page = ok.value();
         JsonArray transfers = new JsonArray();
-        ok.value().transfers().forEach(t -> transfers.add(transfer(t)));
-        send(ctx, 200, new JsonObject().put("total", ok.value().total()).put("offset", offset)
+        for (int i = 0; i < page.transfers().size(); i++) {
+          transfers.add(transfer(page.transfers().get(i)).put("block", page.blocks().get(i)));
+        }
+        send(ctx, 200, new JsonObject().put("total", page.total()).put("offset", offset)
             .put("transfers", transfers));
       } else {
         readRefused(ctx, done);

@@ -12,6 +12,12 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.paywire.net.LogRate;
+import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.util.function.Supplier;
 
 /**
@@ -23,21 +29,42 @@ import java.util.function.Supplier;
  * has not failed closed, so its journal takes writes). Either down makes the reply 503. A cluster
  * member has a third, {@code cluster}: this member's own view (its Raft id, who leads, the Raft
  * term, how many members Hazelcast sees), down while no leader is known.
+ *
+ * <p>A fourth, {@code heap}, is always up: the heap used after the last collection and the most
+ * it may grow to, and {@code "warning": true} once the first passes {@code http.heapWarningPercent}
+ * of the second, so that an operator is told before the ledger's history outgrows the heap
+ * (docs/architecture.md, memory). A warning is logged too, at most once per
+ * {@code node.logSummaryIntervalSeconds}.
  */
 public final class Operations {
 
   public static final String LEDGER_CHECK = "ledger";
   public static final String JOURNAL_CHECK = "journal";
   public static final String CLUSTER_CHECK = "cluster";
+  public static final String HEAP_CHECK = "heap";
+  /** The default of {@code http.heapWarningPercent}. */
+  public static final int DEFAULT_HEAP_WARNING_PERCENT = 85;
+
+  private static final System.Logger LOG = System.getLogger(Operations.class.getName());
+  private static final LogRate HEAP_LOG = LogRate.nodeWide(LOG);
+  private static final int PERCENT = 100;
 
   private Operations() {}
+
+  /** {@link #health(Vertx, long, Supplier, int)} warning at the default heap threshold. */
+  public static Handler<RoutingContext> health(Vertx vertx, long ledgerTimeoutMillis,
+      Supplier<JsonObject> cluster) {
+    return health(vertx, ledgerTimeoutMillis, cluster, DEFAULT_HEAP_WARNING_PERCENT);
+  }
 
   /**
    * @param cluster a cluster member's own view ({@code "leader"} null while none is known), or
    *     null on a single node
+   * @param heapWarningPercent the heap check warns once the heap used after collection is above
+   *     this share of the maximum
    */
   public static Handler<RoutingContext> health(Vertx vertx, long ledgerTimeoutMillis,
-      Supplier<JsonObject> cluster) {
+      Supplier<JsonObject> cluster, int heapWarningPercent) {
     LedgerClient ledger = new LedgerClient(vertx.eventBus(), ledgerTimeoutMillis);
     HealthChecks checks = HealthChecks.create(vertx)
         .register(LEDGER_CHECK, ledgerTimeoutMillis + 1_000, promise ->
@@ -60,6 +87,8 @@ public final class Operations {
                 promise.complete(Status.KO(new JsonObject().put("reason", failure)));
               }
             }));
+    checks.register(HEAP_CHECK, promise ->
+        promise.complete(Status.OK(heap(heapWarningPercent))));
     if (cluster != null) {
       checks.register(CLUSTER_CHECK, promise -> {
         JsonObject view = cluster.get();
@@ -67,6 +96,36 @@ public final class Operations {
       });
     }
     return HealthCheckHandler.createWithHealthChecks(checks);
+  }
+
+  /**
+   * The heap used after the last collection of each heap pool (what the live data needs; the
+   * current use, garbage included, before the first collection), the maximum, and whether the
+   * first is above {@code warningPercent} of the second.
+   */
+  static JsonObject heap(int warningPercent) {
+    long used = 0;
+    boolean collected = false;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      MemoryUsage afterGc = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
+      if (afterGc != null) {
+        used += afterGc.getUsed();
+        collected |= afterGc.getUsed() > 0;
+      }
+    }
+    if (!collected) {
+      used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+    long max = Runtime.getRuntime().maxMemory();
+    boolean warning = used * PERCENT > max * (long) warningPercent;
+    if (warning) {
+      HEAP_LOG.log(Level.WARNING, "heap_warning", "event=heap_warning usedAfterGcBytes=" + used
+          + " maxBytes=" + max + " warningPercent=" + warningPercent
+          + " action=\"give the node more heap (-Xmx) before the ledger's history outgrows it: "
+          + "docs/architecture.md, memory\"");
+    }
+    return new JsonObject().put("usedBytes", used).put("maxBytes", max)
+        .put("warningPercent", warningPercent).put("warning", warning);
   }
 
   public static Handler<RoutingContext> metrics(PrometheusMeterRegistry registry) {

@@ -1,5 +1,6 @@
 package io.paywire.http;
 
+import io.paywire.crypto.EcdsaFormats;
 import io.paywire.crypto.KeyType;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -50,22 +51,40 @@ final class RequestToken {
     }
   }
 
-  /** Why a token was refused; told to nobody but the log-free 401 reply. */
+  /**
+   * What a 401 says to whoever signed an ES256 token with {@code openssl dgst -sign} or Java's
+   * {@code SHA256withECDSA}: the likeliest mistake, and harmless to name.
+   */
+  static final String DER_ES256 = "the ES256 signature is DER-encoded (as openssl dgst -sign "
+      + "and Java's SHA256withECDSA write it); JWS wants r||s: r and s as 32-byte big-endian "
+      + "integers, concatenated, 64 bytes, then base64url. Node: crypto.sign('sha256', input, "
+      + "{ key, dsaEncoding: 'ieee-p1363' }); Python (cryptography): r, s = "
+      + "decode_dss_signature(der); r.to_bytes(32, 'big') + s.to_bytes(32, 'big'); openssl: "
+      + "see docs/api.md, POST /transactions";
+
+  /** Why a token was refused; told to nobody but the log-free 401 reply, unless said so. */
   static final class Refused extends Exception {
-    private final boolean malformedJson;
+    private enum Kind { QUIET, DUPLICATE_KEY, TOLD }
+
+    private final Kind kind;
 
     Refused(String reason) {
-      this(reason, false);
+      this(reason, Kind.QUIET);
     }
 
-    private Refused(String reason, boolean malformedJson) {
+    private Refused(String reason, Kind kind) {
       super(reason, null, false, false);
-      this.malformedJson = malformedJson;
+      this.kind = kind;
     }
 
     /** Whether the header or claims name a key twice: a bad request, told as such. */
     boolean duplicateKey() {
-      return malformedJson;
+      return kind == Kind.DUPLICATE_KEY;
+    }
+
+    /** Whether the reason is for the client to read (a mistake in form, not in authority). */
+    boolean told() {
+      return kind == Kind.TOLD;
     }
   }
 
@@ -98,6 +117,9 @@ final class RequestToken {
     if (!algorithm.equals("RS256") && signature.length != FIXED_SIGNATURE_BYTES) {
       // RFC 7518 and RFC 8037: ES256 is r||s and Ed25519 is 64 bytes; no DER, so that every
       // proof the journal keeps verifies with any JWS library.
+      if (algorithm.equals("ES256") && EcdsaFormats.isDer(signature)) {
+        throw new Refused(DER_ES256, Refused.Kind.TOLD);
+      }
       throw new Refused("signature of the wrong length");
     }
     if (!(claims.getValue("tha") instanceof String tha)
@@ -139,7 +161,7 @@ final class RequestToken {
       String duplicate = StrictJson.duplicateKey(json);
       if (duplicate != null) {
         // Read two ways, a token could show its signer one amount and the server another.
-        throw new Refused("token " + StrictJson.reason(duplicate), true);
+        throw new Refused("token " + StrictJson.reason(duplicate), Refused.Kind.DUPLICATE_KEY);
       }
       return new JsonObject(new String(json, StandardCharsets.UTF_8));
     } catch (DecodeException | ClassCastException e) {

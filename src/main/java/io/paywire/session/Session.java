@@ -419,12 +419,15 @@ public final class Session {
     });
   }
 
-  /** {@code account}'s transfers, most recent first: for the account's owner only. */
+  /**
+   * {@code account}'s transfers, most recent first, each with its block: for the account's owner
+   * only.
+   */
   public Future<Result<LedgerViews.History>> history(String account, int offset, int limit) {
     if (user != null && !isUser(account)) {
       return refused(Refusal.FORBIDDEN, "only the account's owner may list its transfers");
     }
-    return history(offset, limit);
+    return history(offset, limit, true);
   }
 
   private boolean isUser(String name) {
@@ -433,10 +436,14 @@ public final class Session {
 
   /** The logged-in account's transfers, most recent first. */
   public Future<Result<LedgerViews.History>> history(int offset, int limit) {
+    return history(offset, limit, false);
+  }
+
+  private Future<Result<LedgerViews.History>> history(int offset, int limit, boolean blocks) {
     if (user == null) {
       return refused(Refusal.LOGIN_FIRST, "log in first");
     }
-    return sessions.ledger().history(user, offset, limit).map(reply ->
+    return sessions.ledger().history(user, offset, limit, blocks).map(reply ->
         reply instanceof LedgerReply.Ok<LedgerViews.History> ok ? Result.ok(ok.value())
             : refusedRead(reply));
   }

@@ -4,15 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.paywire.crypto.Pem;
+import io.paywire.crypto.RegistrationCipher;
 import io.paywire.ledger.Fingerprint;
+import io.paywire.testing.ApiClient;
+import io.paywire.testing.ApiUser;
 import io.paywire.testing.ChildJvm;
 import io.paywire.testing.TestNode;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,6 +144,53 @@ class ClientCommandTest {
       assertThat(lilyOut).containsSubsequence("Transaction message:", "Joanne#100#Lily",
           "Message sent to server..", "Server response:");
     }
+  }
+
+  /**
+   * What the console's backup card says: the key downloaded after registering in a browser logs
+   * in with {@code paywire client --key NAME.key} alone. The key is made by the console's own
+   * keys.js under Node's WebCrypto and registered over HTTPS with its public key, as the console
+   * does; the client then pays with it, which the server accepts only from that key.
+   */
+  @Test
+  void keyDownloadedFromTheConsoleLogsInAndPaysWithKeyAlone() throws Exception {
+    String made = consoleKey("Joanne");
+    Files.writeString(dir.resolve("Joanne.key"), made.substring(0, made.indexOf("-----BEGIN PUBLIC")));
+    String publicPem = made.substring(made.indexOf("-----BEGIN PUBLIC"));
+    ApiClient api = ApiClient.of(node, dir.resolve("node"));
+    JsonObject fields = new JsonObject().put("student_id", "Joanne").put("public_key", publicPem)
+        .put("deposit", 2000);
+    assertThat(api.post("/register", ApiUser.seal(api,
+        fields.encode().getBytes(StandardCharsets.UTF_8), RegistrationCipher.Mode.CBC)).status())
+        .isEqualTo(201);
+    keygen("Lily");
+    try (ChildJvm lily = client("Lily", "--exec", "REGISTER#Lily#500")) {
+      assertThat(lily.awaitExit(EXIT_TIMEOUT_MILLIS)).as("stderr %s", lily.stderr()).isEqualTo(0);
+    }
+    try (ChildJvm joanne = ChildJvm.start(dir, MAIN, "client", "--port",
+        Integer.toString(node.tlsPort()), "--server-fingerprint", node.fingerprint(),
+        "--key", "Joanne.key", "--exec", "Joanne#0", "--exec", "PAY#Lily#150")) {
+      assertThat(joanne.awaitExit(EXIT_TIMEOUT_MILLIS)).as("stderr %s", joanne.stderr())
+          .isEqualTo(0);
+      List<String> out = joanne.remainingStdout();
+      assertThat(out).as("stderr %s", joanne.stderr()).contains("Joanne#127.0.0.1#0")
+          .anyMatch(line -> line.startsWith("TRANS OK ") && line.endsWith(" 1850"));
+    }
+  }
+
+  /** A key pair made by webroot/assets/keys.js (the console's code) under Node: two PEM blocks. */
+  private String consoleKey(String name) throws Exception {
+    Path keys = Path.of("webroot/assets/keys.js").toAbsolutePath();
+    Process node = new ProcessBuilder("node", "--input-type=module", "-e",
+        "import { createKey } from '" + keys.toUri() + "';"
+            + "const made = await createKey('" + name + "');"
+            + "process.stdout.write(made.backupPem + made.entry.publicKeyPem);")
+        .redirectErrorStream(true).start();
+    String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(node.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(node.exitValue()).as(out).isEqualTo(0);
+    assertThat(out).startsWith("-----BEGIN PRIVATE KEY-----");
+    return out;
   }
 
   private void keygen(String name) throws Exception {

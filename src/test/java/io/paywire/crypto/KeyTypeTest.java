@@ -29,6 +29,23 @@ class KeyTypeTest {
     assertThatThrownBy(() -> KeyType.parse(name)).isInstanceOf(IllegalArgumentException.class);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"RSA", "EC", "ED25519"})
+  void pairOfComputesThePublicKeyOfEveryFamilyFromThePrivateKeyAlone(String type) {
+    KeyPair generated = KeyType.valueOf(type).generate();
+    KeyPair derived = KeyType.pairOf(generated.getPrivate());
+    assertThat(derived.getPublic().getEncoded()).isEqualTo(generated.getPublic().getEncoded());
+    assertThat(derived.getPrivate()).isSameAs(generated.getPrivate());
+  }
+
+  @Test
+  void pairOfRefusesAnEcKeyOnAnotherCurve() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp384r1"));
+    assertThatThrownBy(() -> KeyType.pairOf(generator.generateKeyPair().getPrivate()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("P-256");
+  }
+
   @Test
   void generateMakesRsa2048EcP256AndEd25519Keys() {
     KeyPair rsa = KeyType.RSA.generate();

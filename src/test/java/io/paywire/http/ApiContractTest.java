@@ -7,6 +7,7 @@ import io.paywire.crypto.KeyType;
 import io.paywire.testing.ApiClient;
 import io.paywire.testing.ApiUser;
 import io.paywire.testing.BusDelay;
+import io.paywire.testing.LogCapture;
 import io.paywire.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -162,6 +164,7 @@ class ApiContractTest {
       ApiClient.Reply health = api.get("/health");
       assertThat(health.status()).isEqualTo(200);
       assertThat(health.json().getString("outcome")).isEqualTo("UP");
+      assertThat(heapCheck(health).getBoolean("warning")).isFalse();
       String metrics = api.get("/metrics").text();
       assertThat(metrics)
           .contains("vertx_http_server_requests_total")
@@ -189,6 +192,35 @@ class ApiContractTest {
           HttpResponse.BodyHandlers.ofString());
       assertThat(other.statusCode()).isEqualTo(404);
     }
+  }
+
+  @Test
+  void healthWarnsAboveTheHeapThresholdWithoutFailingAndLogsItOncePerInterval()
+      throws Exception {
+    try (TestNode node = TestNode.startWith(dir, new JsonObject().put("http",
+            new JsonObject().put("heapWarningPercent", 0)));
+        LogCapture log = new LogCapture()) {
+      ApiClient api = ApiClient.of(node, dir);
+      for (int i = 0; i < 2; i++) {
+        ApiClient.Reply health = api.get("/health");
+        assertThat(health.status()).as("%s", health).isEqualTo(200);
+        assertThat(health.json().getString("outcome")).isEqualTo("UP");
+        JsonObject heap = heapCheck(health);
+        assertThat(heap.getBoolean("warning")).isTrue();
+        assertThat(heap.getInteger("warningPercent")).isZero();
+        assertThat(heap.getLong("usedBytes")).isPositive()
+            .isLessThanOrEqualTo(heap.getLong("maxBytes"));
+      }
+      assertThat(log.lines(Level.WARNING).stream()
+          .filter(line -> line.contains("event=heap_warning"))).hasSize(1)
+          .allMatch(line -> line.contains("maxBytes=") && line.contains("warningPercent=0"));
+    }
+  }
+
+  private static JsonObject heapCheck(ApiClient.Reply health) {
+    return health.json().getJsonArray("checks").stream().map(JsonObject.class::cast)
+        .filter(check -> check.getString("id").equals("heap")).findFirst().orElseThrow()
+        .getJsonObject("data");
   }
 
   private static void assertSecurityHeaders(ApiClient.Reply reply) {

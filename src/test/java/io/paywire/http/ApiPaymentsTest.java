@@ -135,6 +135,9 @@ class ApiPaymentsTest {
     ApiClient.Reply derSigned = api.post("/transactions", mallorys, "Bearer " + parts[0] + "."
         + parts[1] + "." + ApiUser.b64url(der), "application/json");
     assertThat(derSigned.status()).as("DER ES256: %s", derSigned).isEqualTo(401);
+    // The likeliest mistake of anyone signing with openssl is told as such, with the way out.
+    assertThat(derSigned.json().getString("message")).contains("DER", "r||s", "64 bytes",
+        "dsaEncoding: 'ieee-p1363'", "decode_dss_signature", "docs/api.md");
     ApiClient.Reply none = api.post("/transactions", body, null, "application/json");
     assertThat(none.status()).isEqualTo(401);
     // Nothing moved: the honest token still pays, once.
@@ -194,6 +197,13 @@ class ApiPaymentsTest {
       assertThat(mine.status()).isEqualTo(200);
       assertThat(mine.json().getJsonArray("transfers").stream().map(JsonObject.class::cast)
           .map(t -> t.getString("id"))).contains(id(21), id(22));
+      // Each row carries its block, the one GET /transfers/{id} proves it in.
+      for (Object row : mine.json().getJsonArray("transfers")) {
+        JsonObject listed = (JsonObject) row;
+        assertThat(listed.getLong("block")).as("%s", listed).isNotNull()
+            .isEqualTo(api.get("/transfers/" + listed.getString("id"), web.token()).json()
+                .getLong("block"));
+      }
       assertThat(api.get("/accounts/web", web.token()).json().getLong("balance"))
           .isEqualTo(1_000 - 250 + 40);
       assertThat(String.join("\n", text.askCounted("HISTORY"))).contains(id(21));

@@ -238,9 +238,28 @@ class LedgerVerticleTest {
             assertThat(page).hasSize(2);
             assertThat(page.getJsonObject(0).getLong("amount")).isEqualTo(20);
             assertThat(page.getJsonObject(1).getLong("amount")).isEqualTo(10);
+            assertThat(page.getJsonObject(0).containsKey("block")).isFalse();
           });
-          return ask(vertx, LedgerApi.FIND_TRANSFER,
-              new JsonObject().put("id", second.getString("id")));
+          return ask(vertx, LedgerApi.HISTORY,
+              new JsonObject().put("name", "Joanne").put("limit", 3).put("blocks", true));
+        })
+        .compose(withBlocks -> {
+          // Asked for, each row carries its block: journal order, the deposit's first.
+          context.verify(() -> {
+            List<Long> blocks = withBlocks.getJsonArray("transfers").stream()
+                .map(row -> ((JsonObject) row).getLong("block")).toList();
+            assertThat(blocks).hasSize(3).doesNotContainNull();
+            assertThat(blocks.get(0)).isGreaterThan(blocks.get(1));
+            assertThat(blocks.get(1)).isGreaterThan(blocks.get(2));
+          });
+          return vertx.eventBus().request(LedgerApi.HISTORY,
+              new JsonObject().put("name", "Joanne").put("blocks", "yes"))
+              .transform(bad -> {
+                context.verify(() -> assertThat(((ReplyException) bad.cause()).failureCode())
+                    .isEqualTo(LedgerApi.FAILURE_BAD_REQUEST));
+                return ask(vertx, LedgerApi.FIND_TRANSFER,
+                    new JsonObject().put("id", second.getString("id")));
+              });
         })
         .compose(found -> {
           context.verify(() -> assertThat(found.getJsonObject("transfer").getLong("amount"))

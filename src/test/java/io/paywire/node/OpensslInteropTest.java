@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paywire.crypto.Pem;
 import io.paywire.ledger.TransferId;
+import io.paywire.testing.OpenSsl;
 import io.paywire.testing.TestNode;
 import io.paywire.testing.TlsLineClient;
 import java.nio.charset.StandardCharsets;
@@ -118,11 +119,13 @@ class OpensslInteropTest {
     }
   }
 
+  /** As docs/protocol.md types it: the server's certificate checked against certs/ca.crt. */
   @Test
   void theSessionInDocsProtocolWorksTypedIntoOpensslSClient() throws Exception {
     String alice = makeUser("alice", "ec");
-    Process client = new ProcessBuilder(OPENSSL, "s_client", "-quiet", "-cert", alice + ".crt",
-        "-key", alice + ".key", "-connect", "127.0.0.1:" + node.tlsPort())
+    Process client = new ProcessBuilder(OPENSSL, "s_client", "-quiet", "-CAfile", "certs/ca.crt",
+        "-verify_return_error", "-cert", alice + ".crt", "-key", alice + ".key", "-connect",
+        "127.0.0.1:" + node.tlsPort())
         .directory(directory.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try {
       // s_client sends what it reads, line by line; EXIT makes the server close, and it ends.
@@ -138,6 +141,16 @@ class OpensslInteropTest {
     } finally {
       client.destroyForcibly();
     }
+  }
+
+  @Test
+  void openSslSClientWithVerifyReturnErrorRefusesAServerItsCaFileDoesNotVouchFor()
+      throws Exception {
+    String stranger = makeUser("stranger", "ec");
+    OpenSsl.Result result = OpenSsl.attempt(directory, "s_client", "-quiet", "-CAfile",
+        stranger + ".crt", "-verify_return_error", "-connect", "127.0.0.1:" + node.tlsPort());
+    assertThat(result.exitCode()).as(result.output()).isNotEqualTo(0);
+    assertThat(result.output()).contains("verify error").doesNotContain("Connection accepted!");
   }
 
   @Test
