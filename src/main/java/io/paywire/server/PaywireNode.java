@@ -120,6 +120,12 @@ public final class PaywireNode {
    */
   public static Future<PaywireNode> start(PaywireConfig config, Path dataDirectory,
       ClusterOptions cluster) {
+    return start(config, dataDirectory, cluster, Clock.systemUTC());
+  }
+
+  /** As above, with session tokens expiring on {@code clock} (tests move it). */
+  public static Future<PaywireNode> start(PaywireConfig config, Path dataDirectory,
+      ClusterOptions cluster, Clock clock) {
     // Metrics per node (not a global registry), so several nodes in one JVM stay apart.
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
@@ -135,15 +141,15 @@ public final class PaywireNode {
     if (cluster == null) {
       Vertx vertx = Vertx.builder().with(options).withMetrics(factory)
           .withTransport(gates.transport()).build();
-      return assemble(vertx, null, null, config, dataDirectory, metrics, gates);
+      return assemble(vertx, null, null, config, dataDirectory, metrics, gates, clock);
     }
     return ClusterJoin.start(options, factory, gates.transport(), cluster).compose(joined ->
-        assemble(joined.vertx(), joined, cluster, config, dataDirectory, metrics, gates));
+        assemble(joined.vertx(), joined, cluster, config, dataDirectory, metrics, gates, clock));
   }
 
   private static Future<PaywireNode> assemble(Vertx vertx, ClusterJoin.Joined joined,
       ClusterOptions cluster, PaywireConfig config, Path dataDirectory,
-      PrometheusMeterRegistry metrics, AcceptGates gates) {
+      PrometheusMeterRegistry metrics, AcceptGates gates, Clock clock) {
     LedgerVerticle.Settings settings = new LedgerVerticle.Settings(dataDirectory,
         config.ledger().options(), config.ledger().defaultDepositMinor(),
         config.ledger().maxPendingRequests());
@@ -168,7 +174,7 @@ public final class PaywireNode {
     }));
     Future<SessionTokens> tokens = apiKeys.map(keys -> new SessionTokens(vertx,
         keys.sessionTokens(), config.http().sessionTokenSeconds(),
-        config.http().maxSessionTokens(), config.http().liveGraceSeconds()));
+        config.http().maxSessionTokens(), config.http().liveGraceSeconds(), clock));
     Future<Sessions.Shared> shared = apiKeys.map(keys ->
         sessionsShared(vertx, config, nodeName, meters, keys.enrollment()));
     Future<Void> presence = shared.compose(sessions -> joined == null
