@@ -1,5 +1,6 @@
 package io.paywire.http;
 
+import io.paywire.crypto.LocalCertificates;
 import io.paywire.crypto.Pem;
 import io.paywire.crypto.PublicKeys;
 import io.paywire.crypto.RegistrationCipher;
@@ -23,8 +24,10 @@ import java.util.Base64;
  */
 final class EncryptedRegistration {
 
-  /** Stands in for an RSA block that is not base64: as long as a 3072-bit key's. */
-  private static final byte[] NO_BLOCK = new byte[384];
+  /** An RSA-OAEP block under the node's registration key: its modulus, in bytes. */
+  static final int RSA_BLOCK_BYTES = LocalCertificates.REGISTRATION_RSA_BITS / Byte.SIZE;
+  /** Stands in for an RSA block that is not base64: as long as a real one. */
+  private static final byte[] NO_BLOCK = new byte[RSA_BLOCK_BYTES];
   /** Stands in for a ciphertext that is not base64: two AES blocks. */
   private static final byte[] NO_CIPHERTEXT = new byte[32];
   /** A longer enrollment password is not hashed: a bound on Argon2id's input. */

@@ -14,6 +14,7 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.security.KeyPair;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,10 @@ import java.util.function.Supplier;
  * presence entry is removed by anyone else (a newer API login of the account on any node of a
  * cluster, which publishes the removal on {@link Presence#EVENTS}) ends too. Thread-safe; one
  * per node. Each login's session stays on the Vert.x context that made it.
+ *
+ * <p>Expiry and grace are read from the injected {@link Clock}: a timer ends a login when its
+ * time comes, and a token presented after that time on the clock ends it then, whichever is
+ * first. So a test that moves the clock sees logins end without waiting.
  */
 public final class SessionTokens {
 
@@ -81,6 +86,7 @@ public final class SessionTokens {
   private final int lifetimeSeconds;
   private final int maxLive;
   private final int graceSeconds;
+  private final Clock clock;
   // One discipline for the login state: the four maps below are plain maps guarded by this
   // object's lock, and every read or change of them holds it. Nothing slow runs under it (setting
   // or cancelling a timer at most); ending a login's session and publishing its end happen after
@@ -93,6 +99,8 @@ public final class SessionTokens {
   private final Map<String, Integer> sockets = new HashMap<>();
   /** Logins whose last socket closed, waiting for one to come back. */
   private final Map<String, Long> graceTimers = new HashMap<>();
+  /** When, on {@link #clock}, each of those logins ends unless a socket comes back. */
+  private final Map<String, Long> graceEndsMillis = new HashMap<>();
   /** The live logins' {@code jti} by the presence owner ({@link Session#id()}) of their session. */
   private final Map<String, String> byPresenceOwner = new HashMap<>();
 
@@ -104,6 +112,12 @@ public final class SessionTokens {
    */
   public SessionTokens(Vertx vertx, KeyPair keys, int lifetimeSeconds, int maxLive,
       int graceSeconds) {
+    this(vertx, keys, lifetimeSeconds, maxLive, graceSeconds, Clock.systemUTC());
+  }
+
+  /** As above, on {@code clock} (tests move it; a node runs on the system clock). */
+  public SessionTokens(Vertx vertx, KeyPair keys, int lifetimeSeconds, int maxLive,
+      int graceSeconds, Clock clock) {
     Objects.requireNonNull(keys, "the node's token keys are required");
     if (lifetimeSeconds <= 0 || lifetimeSeconds > MAX_LIFETIME_SECONDS) {
       throw new IllegalArgumentException("a session token lives 1 to " + MAX_LIFETIME_SECONDS
@@ -113,6 +127,7 @@ public final class SessionTokens {
     this.lifetimeSeconds = lifetimeSeconds;
     this.maxLive = maxLive;
     this.graceSeconds = graceSeconds;
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.auth = JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM)
             .setBuffer(Pem.toPem(keys.getPrivate())))
@@ -150,7 +165,7 @@ public final class SessionTokens {
    */
   public synchronized Login issue(String name, Session session, Context owner) {
     String jti = UUID.randomUUID().toString();
-    long now = System.currentTimeMillis() / 1000;
+    long now = clock.millis() / 1000;
     Login login = new Login(jti, name, session, owner, now + lifetimeSeconds);
     live.put(jti, login);
     if (session != null) {
@@ -171,7 +186,7 @@ public final class SessionTokens {
       return null;
     }
     Login renewed = new Login(current.jti(), current.name(), current.session(), current.owner(),
-        System.currentTimeMillis() / 1000 + lifetimeSeconds);
+        clock.millis() / 1000 + lifetimeSeconds);
     live.put(current.jti(), renewed);
     cancel(timers.put(current.jti(),
         vertx.setTimer(lifetimeSeconds * 1000L, t -> end(current.jti(), EXPIRED))));
@@ -189,6 +204,7 @@ public final class SessionTokens {
     }
     sockets.merge(jti, 1, Integer::sum);
     cancel(graceTimers.remove(jti));
+    graceEndsMillis.remove(jti);
     return true;
   }
 
@@ -196,6 +212,7 @@ public final class SessionTokens {
   public synchronized void detach(String jti) {
     Integer left = sockets.computeIfPresent(jti, (k, n) -> n == 1 ? null : n - 1);
     if (left == null && live.containsKey(jti) && !graceTimers.containsKey(jti)) {
+      graceEndsMillis.put(jti, clock.millis() + graceSeconds * 1000L);
       graceTimers.put(jti, vertx.setTimer(graceSeconds * 1000L, t -> {
         synchronized (this) {
           // Not this timer's entry (cancelled too late, and a later grace period began), or a
@@ -203,6 +220,7 @@ public final class SessionTokens {
           if (!graceTimers.remove(jti, t) || sockets.containsKey(jti)) {
             return;
           }
+          graceEndsMillis.remove(jti);
         }
         end(jti, DISCONNECTED);
       }));
@@ -225,10 +243,17 @@ public final class SessionTokens {
     return auth.authenticate(new TokenCredentials(token)).compose(user -> {
       // Vert.x keeps the verified claims in the "accessToken" attribute.
       JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
+      long nowMillis = clock.millis();
       Login login = claims.getValue("jti") instanceof String jti ? liveLogin(jti) : null;
+      String overdue = login == null ? null : overdue(login.jti(), nowMillis);
+      if (overdue != null) {
+        // Its time passed on the clock before its timer fired: it ends now.
+        end(login.jti(), overdue);
+        return Future.failedFuture("token not live");
+      }
       boolean valid = login != null
           && claims.getValue("exp") instanceof Number exp
-          && exp.longValue() > System.currentTimeMillis() / 1000
+          && exp.longValue() > nowMillis / 1000
           && login.name().equals(claims.getString("sub"));
       return valid ? Future.succeededFuture(login)
           : Future.failedFuture("token not live");
@@ -271,6 +296,19 @@ public final class SessionTokens {
     return live.get(jti);
   }
 
+  /** Why the live login {@code jti} should have ended by {@code nowMillis}, or null. */
+  private synchronized String overdue(String jti, long nowMillis) {
+    Login login = live.get(jti);
+    if (login == null) {
+      return null;
+    }
+    if (login.expiresAtSeconds() * 1000 <= nowMillis) {
+      return EXPIRED;
+    }
+    Long graceEnds = graceEndsMillis.get(jti);
+    return graceEnds != null && graceEnds <= nowMillis ? DISCONNECTED : null;
+  }
+
   /** Cancels a timer taken out of one of the maps, if there was one. */
   private void cancel(Long timer) {
     if (timer != null) {
@@ -286,6 +324,7 @@ public final class SessionTokens {
         byPresenceOwner.remove(login.session().id(), jti);
       }
       sockets.remove(jti);
+      graceEndsMillis.remove(jti);
       cancel(graceTimers.remove(jti));
       cancel(timers.remove(jti));
     }

@@ -76,15 +76,14 @@ public final class CommandPipeline {
   private boolean endTimerSet;
 
   /**
-   * @param stallLine the last words to a client cut off for not reading
-   * @param failureLine the last words when a command failed unexpectedly (a bug, not a refusal):
-   *     the connection ends rather than answer something made up
-   */
-  /**
    * The socket is paused and resumed directly, so whatever feeds {@link #submit} from its
    * handler must not manage the socket's demand itself (Vert.x's RecordParser resumes its
    * upstream whenever it runs out of records, which would undo every pause; see
    * {@link LineSplitter}).
+   *
+   * @param stallLine the last words to a client cut off for not reading
+   * @param failureLine the last words when a command failed unexpectedly (a bug, not a refusal):
+   *     the connection ends rather than answer something made up
    */
   public CommandPipeline(Vertx vertx, NetSocket socket, Limits limits, TokenBucket rate,
       Buffer stallLine, Buffer failureLine, String listener) {

@@ -1,49 +1,53 @@
 package io.paywire.server;
 
-import io.paywire.session.Challenges;
-import io.paywire.session.KeyCache;
-import io.paywire.session.LoginThrottle;
-import io.paywire.session.PresenceView;
-import io.paywire.session.SessionEvents;
-import io.paywire.session.Sessions;
-import io.paywire.net.AcceptGates;
-import io.paywire.net.ConnectionGate;
-import io.paywire.net.DescriptorBudget;
-import io.paywire.net.LogRate;
-import io.paywire.net.ListenerSettings;
-import io.paywire.net.ServerIdentity;
-import io.paywire.net.TlsServerOptions;
-import io.paywire.compat.CompatListenerVerticle;
-import io.paywire.cluster.ClusterJoin;
-import io.paywire.cluster.ClusterOptions;
-import io.paywire.node.LedgerVerticle;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paywire.cluster.ClusterJoin;
+import io.paywire.cluster.ClusterOptions;
+import io.paywire.compat.CompatListenerVerticle;
+import io.paywire.config.ConfigException;
+import io.paywire.config.PaywireConfig;
 import io.paywire.crypto.LocalCertificates;
 import io.paywire.http.ApiVerticle;
 import io.paywire.http.ManagementVerticle;
 import io.paywire.http.SessionTokens;
+import io.paywire.net.AcceptGates;
+import io.paywire.net.ConnectionGate;
+import io.paywire.net.DescriptorBudget;
+import io.paywire.net.ListenerSettings;
+import io.paywire.net.LogRate;
+import io.paywire.net.ServerIdentity;
+import io.paywire.net.TlsServerOptions;
+import io.paywire.node.LedgerVerticle;
+import io.paywire.node.TextListenerVerticle;
+import io.paywire.session.Challenges;
 import io.paywire.session.Enrollment;
+import io.paywire.session.KeyCache;
+import io.paywire.session.LoginThrottle;
+import io.paywire.session.PresenceView;
 import io.paywire.session.RateLimiter;
 import io.paywire.session.RegistrationPolicy;
+import io.paywire.session.SessionEvents;
+import io.paywire.session.Sessions;
 import io.paywire.session.WorkerPool;
-import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
-import java.lang.System.Logger.Level;
-import java.security.KeyPair;
-import io.paywire.node.TextListenerVerticle;
-import io.paywire.config.PaywireConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * One running node: a Vert.x instance with the ledger writer and the listeners deployed. The
@@ -116,6 +120,12 @@ public final class PaywireNode {
    */
   public static Future<PaywireNode> start(PaywireConfig config, Path dataDirectory,
       ClusterOptions cluster) {
+    return start(config, dataDirectory, cluster, Clock.systemUTC());
+  }
+
+  /** As above, with session tokens expiring on {@code clock} (tests move it). */
+  public static Future<PaywireNode> start(PaywireConfig config, Path dataDirectory,
+      ClusterOptions cluster, Clock clock) {
     // Metrics per node (not a global registry), so several nodes in one JVM stay apart.
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
@@ -123,7 +133,7 @@ public final class PaywireNode {
     MicrometerMetricsFactory factory = new MicrometerMetricsFactory(metrics);
     try {
       DescriptorBudget.check(config, DescriptorBudget.processLimit());
-    } catch (io.paywire.config.ConfigException e) {
+    } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
     // Every listener's connections are counted from accept, before TLS: see AcceptGates.
@@ -131,15 +141,15 @@ public final class PaywireNode {
     if (cluster == null) {
       Vertx vertx = Vertx.builder().with(options).withMetrics(factory)
           .withTransport(gates.transport()).build();
-      return assemble(vertx, null, null, config, dataDirectory, metrics, gates);
+      return assemble(vertx, null, null, config, dataDirectory, metrics, gates, clock);
     }
     return ClusterJoin.start(options, factory, gates.transport(), cluster).compose(joined ->
-        assemble(joined.vertx(), joined, cluster, config, dataDirectory, metrics, gates));
+        assemble(joined.vertx(), joined, cluster, config, dataDirectory, metrics, gates, clock));
   }
 
   private static Future<PaywireNode> assemble(Vertx vertx, ClusterJoin.Joined joined,
       ClusterOptions cluster, PaywireConfig config, Path dataDirectory,
-      PrometheusMeterRegistry metrics, AcceptGates gates) {
+      PrometheusMeterRegistry metrics, AcceptGates gates, Clock clock) {
     LedgerVerticle.Settings settings = new LedgerVerticle.Settings(dataDirectory,
         config.ledger().options(), config.ledger().defaultDepositMinor(),
         config.ledger().maxPendingRequests());
@@ -164,7 +174,7 @@ public final class PaywireNode {
     }));
     Future<SessionTokens> tokens = apiKeys.map(keys -> new SessionTokens(vertx,
         keys.sessionTokens(), config.http().sessionTokenSeconds(),
-        config.http().maxSessionTokens(), config.http().liveGraceSeconds()));
+        config.http().maxSessionTokens(), config.http().liveGraceSeconds(), clock));
     Future<Sessions.Shared> shared = apiKeys.map(keys ->
         sessionsShared(vertx, config, nodeName, meters, keys.enrollment()));
     Future<Void> presence = shared.compose(sessions -> joined == null
@@ -173,17 +183,17 @@ public final class PaywireNode {
     ClusterView view = joined == null ? null : new ClusterView(joined, cluster);
     if (view != null) {
       // The three gauges of a scrape read one view of the cluster, not one each.
-      io.micrometer.core.instrument.Gauge.builder("paywire.cluster.members", view,
+      Gauge.builder("paywire.cluster.members", view,
           v -> v.gaugeView().members()).description("members Hazelcast sees")
           .register(metrics);
-      io.micrometer.core.instrument.Gauge.builder("paywire.raft.term", view,
+      Gauge.builder("paywire.raft.term", view,
           v -> v.gaugeView().raft().term()).description("this member's Raft term")
           .register(metrics);
-      io.micrometer.core.instrument.Gauge.builder("paywire.raft.leading", view,
+      Gauge.builder("paywire.raft.leading", view,
           v -> v.gaugeView().raft().leading() ? 1 : 0)
           .description("1 while this member leads the ledger's Raft group").register(metrics);
     }
-    java.util.function.Supplier<io.vertx.core.json.JsonObject> clusterHealth =
+    Supplier<JsonObject> clusterHealth =
         view == null ? null : view::toJson;
     return presence.compose(v -> tokens)
         .compose(t -> joined == null
@@ -212,7 +222,7 @@ public final class PaywireNode {
   private static Future<Void> deployApi(Vertx vertx, PaywireConfig config,
       ServerIdentity identity, Sessions.Shared sessions, SessionTokens tokens, ApiKeys keys,
       PrometheusMeterRegistry metrics,
-      java.util.function.Supplier<io.vertx.core.json.JsonObject> clusterHealth,
+      Supplier<JsonObject> clusterHealth,
       List<String> deployments, List<Endpoint> endpoints, AcceptGates gates) {
     int port;
     try {
@@ -241,7 +251,7 @@ public final class PaywireNode {
   /** The plain-HTTP management port on loopback, when configured. */
   private static Future<Void> deployManagement(Vertx vertx, PaywireConfig config,
       PrometheusMeterRegistry metrics,
-      java.util.function.Supplier<io.vertx.core.json.JsonObject> clusterHealth,
+      Supplier<JsonObject> clusterHealth,
       List<String> deployments, List<Endpoint> endpoints, AcceptGates gates) {
     if (config.node().managementPort() < 0) {
       return Future.succeededFuture();
@@ -384,7 +394,7 @@ public final class PaywireNode {
    * A cluster member's own view ({@code member}, {@code node}, {@code members}, {@code leader},
    * {@code term}, {@code leading}), or null on a single node.
    */
-  public io.vertx.core.json.JsonObject cluster() {
+  public JsonObject cluster() {
     return cluster == null ? null : cluster.toJson();
   }
 

@@ -268,7 +268,7 @@ public final class Session {
     Presence presence = sessions.presenceWriter();
     id = UUID.randomUUID().toString(); // a new login token, never shown to a client
     Presence.Entry entry = new Presence.Entry(name, peer.ip(), port, sessions.shared().node(),
-        peer.via(), id, System.currentTimeMillis());
+        peer.via(), id, sessions.shared().clockMillis().getAsLong());
     Future<Boolean> wentOnline = presence.login(entry);
     if (replaced != null && proven) {
       wentOnline = wentOnline.compose(online -> online ? Future.succeededFuture(true)

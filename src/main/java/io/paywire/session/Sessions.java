@@ -14,6 +14,7 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
 
 /**
  * The session core: every rule an entry point applies (who may register, log in, pay, list, look
@@ -33,10 +34,20 @@ public final class Sessions {
    * @param node this node's name, recorded in presence entries
    * @param ledgerTimeoutMillis how long a ledger request may take before its outcome is unknown
    * @param registration who may register, with what opening balance
+   * @param clockMillis the wall clock, in milliseconds, that presence entries are stamped with
    */
   public record Shared(String node, long ledgerTimeoutMillis, LoginThrottle throttle,
       PresenceView presence, KeyCache keys, Challenges challenges, SessionEvents events,
-      RegistrationPolicy registration, Limits limits, Workers workers) {}
+      RegistrationPolicy registration, Limits limits, Workers workers, LongSupplier clockMillis) {
+
+    /** On the system clock. */
+    public Shared(String node, long ledgerTimeoutMillis, LoginThrottle throttle,
+        PresenceView presence, KeyCache keys, Challenges challenges, SessionEvents events,
+        RegistrationPolicy registration, Limits limits, Workers workers) {
+      this(node, ledgerTimeoutMillis, throttle, presence, keys, challenges, events, registration,
+          limits, workers, System::currentTimeMillis);
+    }
+  }
 
   /**
    * Request rates per client address (IPv6 by /64), node-wide.

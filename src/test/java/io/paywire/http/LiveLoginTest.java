@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paywire.testing.ApiClient;
 import io.paywire.testing.ApiUser;
 import io.paywire.testing.LiveClient;
+import io.paywire.testing.MovableClock;
 import io.paywire.testing.TestNode;
 import io.paywire.testing.TlsLineClient;
 import io.vertx.core.Vertx;
@@ -21,22 +22,25 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A login followed by the live channel lasts while a socket follows it (a browser user is online
  * while its console is connected), survives a reload within {@code http.liveGraceSeconds}, and
- * is renewed by {@code POST /auth/refresh}; a login no socket ever followed is untouched.
+ * is renewed by {@code POST /auth/refresh}; a login no socket ever followed is untouched. The
+ * node's session tokens run on a clock the test moves, so no test waits for time to pass.
  */
 class LiveLoginTest {
 
-  private static final int GRACE_SECONDS = 2;
+  /** Longer than any wait below, so only the moved clock, never a timer, ends a login here. */
+  private static final int GRACE_SECONDS = 30;
 
   @TempDir Path dir;
   private TestNode node;
   private ApiClient api;
   private Vertx client;
   private int port;
+  private final MovableClock clock = new MovableClock();
 
   @BeforeEach
   void start() throws Exception {
     node = TestNode.startWith(dir, new JsonObject().put("http",
-        new JsonObject().put("liveGraceSeconds", GRACE_SECONDS)));
+        new JsonObject().put("liveGraceSeconds", GRACE_SECONDS)), clock);
     api = ApiClient.of(node, dir);
     client = Vertx.vertx();
     port = node.port("http");
@@ -65,18 +69,19 @@ class LiveLoginTest {
       LiveClient first = LiveClient.ready(client, dir, port, web.token());
       first.close();
       try (LiveClient again = LiveClient.ready(client, dir, port, web.token())) {
-        // What is checked is that nothing happens for longer than the grace period: only
-        // letting that time pass shows it.
-        long past = System.nanoTime() + Duration.ofSeconds(GRACE_SECONDS + 1).toNanos();
-        Awaitility.await().atMost(Duration.ofSeconds(GRACE_SECONDS + 5))
-            .until(() -> System.nanoTime() > past);
+        // More than the grace period passes while a socket follows the login: nothing ends.
+        clock.advance(Duration.ofSeconds(GRACE_SECONDS + 1));
         assertThat(api.get("/online", web.token()).status()).isEqualTo(200);
         assertThat(listed(text, "web")).isTrue();
       }
-      // Closed for good: the login ends, the token is refused and the user leaves LIST.
-      Awaitility.await().atMost(Duration.ofSeconds(GRACE_SECONDS + 10))
-          .until(() -> api.get("/online", web.token()).status() == 401);
-      assertThat(listed(text, "web")).isFalse();
+      // Closed for good: once the node has seen the socket close, a grace period later on its
+      // clock the login ends, the token is refused and the user leaves LIST. Each look moves the
+      // clock past a grace period, since when the close arrives is not known here.
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+        clock.advance(Duration.ofSeconds(GRACE_SECONDS + 1));
+        return api.get("/online", web.token()).status() == 401;
+      });
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !listed(text, "web"));
       // A login no socket ever followed (a program) is not touched by any of this.
       assertThat(api.get("/online", program.token()).status()).isEqualTo(200);
       assertThat(listed(text, "program")).isTrue();
@@ -90,11 +95,9 @@ class LiveLoginTest {
     ApiUser web = ApiUser.loggedIn(api, "web", 100);
     String first = web.token();
     long firstExpiry = tokenExpiry(first);
-    long issuedSecond = System.currentTimeMillis() / 1000;
     try (LiveClient live = LiveClient.ready(client, dir, port, first)) {
       // Expiries are in whole seconds: a renewal shows once the clock has moved on one.
-      Awaitility.await().atMost(Duration.ofSeconds(5))
-          .until(() -> System.currentTimeMillis() / 1000 > issuedSecond);
+      clock.advance(Duration.ofSeconds(1));
       ApiClient.Reply renewed = api.post("/auth/refresh", new byte[0], "Bearer " + first, null);
       assertThat(renewed.status()).isEqualTo(200);
       String second = renewed.json().getString("token");

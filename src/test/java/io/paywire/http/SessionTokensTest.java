@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paywire.crypto.KeyType;
 import io.paywire.crypto.Pem;
 import io.paywire.testing.ApiUser;
+import io.paywire.testing.MovableClock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
@@ -28,12 +30,13 @@ class SessionTokensTest {
   private KeyPair keys;
   private SessionTokens tokens;
   private SessionTokens.Login login;
+  private final MovableClock clock = new MovableClock();
 
   @BeforeEach
   void setUp() {
     vertx = Vertx.vertx();
     keys = KeyType.EC.generate();
-    tokens = new SessionTokens(vertx, keys, 60, 10, 10);
+    tokens = new SessionTokens(vertx, keys, 60, 10, 10, clock);
     login = tokens.issue("alice", null, vertx.getOrCreateContext());
   }
 
@@ -122,8 +125,57 @@ class SessionTokensTest {
     assertThat(accepted(forged)).isFalse();
   }
 
+  @Test
+  void aLoginWhoseExpiryPassedOnTheClockIsRefusedAndEnded() throws Exception {
+    String token = tokens.token(login);
+    CompletableFuture<JsonObject> heard = ended(login);
+    clock.advance(Duration.ofSeconds(59));
+    assertThat(accepted(token)).isTrue();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(accepted(token)).isFalse();
+    assertThat(heard.get(10, TimeUnit.SECONDS).getString("reason"))
+        .isEqualTo(SessionTokens.EXPIRED);
+    assertThat(tokens.isLive(login.jti())).isFalse();
+  }
+
+  @Test
+  void aFollowedLoginEndsOnceItsGracePassesOnTheClockUnlessASocketCameBack() throws Exception {
+    String token = tokens.token(login);
+    CompletableFuture<JsonObject> heard = ended(login);
+    assertThat(tokens.attach(login.jti())).isTrue();
+    tokens.detach(login.jti());
+    assertThat(tokens.attach(login.jti())).as("back within the grace period").isTrue();
+    clock.advance(Duration.ofSeconds(11));
+    assertThat(accepted(token)).as("a socket follows it: no grace running").isTrue();
+    tokens.detach(login.jti());
+    clock.advance(Duration.ofSeconds(9));
+    assertThat(accepted(token)).isTrue();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(accepted(token)).isFalse();
+    assertThat(heard.get(10, TimeUnit.SECONDS).getString("reason"))
+        .isEqualTo(SessionTokens.DISCONNECTED);
+  }
+
+  @Test
+  void anIdleLoginEndsWhenItsTimerFires() throws Exception {
+    SessionTokens shortLived = new SessionTokens(vertx, keys, 1, 10, 10, clock);
+    SessionTokens.Login idle = shortLived.issue("carol", null, vertx.getOrCreateContext());
+    // The one test that waits: the timer, not a token presented late, ends this login.
+    assertThat(ended(idle).get(10, TimeUnit.SECONDS).getString("reason"))
+        .isEqualTo(SessionTokens.EXPIRED);
+    assertThat(shortLived.isLive(idle.jti())).isFalse();
+  }
+
+  private CompletableFuture<JsonObject> ended(SessionTokens.Login whose) throws Exception {
+    CompletableFuture<JsonObject> heard = new CompletableFuture<>();
+    vertx.eventBus().<JsonObject>localConsumer(SessionTokens.endedAddress(whose.jti()),
+        m -> heard.complete(m.body())).completion().toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    return heard;
+  }
+
   private JsonObject claims() {
-    long now = System.currentTimeMillis() / 1000;
+    long now = clock.millis() / 1000;
     return new JsonObject().put("sub", "alice").put("jti", login.jti()).put("aud", "paywire")
         .put("iat", now).put("exp", now + 60);
   }

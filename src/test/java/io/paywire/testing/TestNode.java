@@ -4,6 +4,7 @@ import io.paywire.config.PaywireConfig;
 import io.paywire.server.PaywireNode;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,11 +41,22 @@ public final class TestNode implements AutoCloseable {
 
   /** As above, with {@code sections} (e.g. {@code {"http": {...}}}) merged in, deeply. */
   public static TestNode startWith(Path directory, JsonObject sections) throws Exception {
-    return startWith(directory, new JsonObject(), null, new JsonObject(), sections);
+    return startWith(directory, sections, Clock.systemUTC());
+  }
+
+  /** As above, with session tokens expiring on {@code clock} (a {@link MovableClock}). */
+  public static TestNode startWith(Path directory, JsonObject sections, Clock clock)
+      throws Exception {
+    return startWith(directory, new JsonObject(), null, new JsonObject(), sections, clock);
   }
 
   private static TestNode startWith(Path directory, JsonObject text, JsonObject compat,
       JsonObject ledger, JsonObject sections) throws Exception {
+    return startWith(directory, text, compat, ledger, sections, Clock.systemUTC());
+  }
+
+  private static TestNode startWith(Path directory, JsonObject text, JsonObject compat,
+      JsonObject ledger, JsonObject sections, Clock clock) throws Exception {
     JsonObject json = new JsonObject()
         .put("node", new JsonObject().put("host", "127.0.0.1").put("tlsPort", 0)
             .put("httpPort", 0).put("managementPort", 0)
@@ -58,8 +70,8 @@ public final class TestNode implements AutoCloseable {
         .put("session", new JsonObject().put("openingDeposit", "stated")
             .put("registrationsPerMinute", 1_000_000));
     json.mergeIn(sections, true);
-    PaywireNode node = PaywireNode.start(PaywireConfig.fromJson(json), directory.resolve("data"))
-        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    PaywireNode node = PaywireNode.start(PaywireConfig.fromJson(json), directory.resolve("data"),
+        null, clock).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     return new TestNode(node);
   }
 
