@@ -24,17 +24,20 @@ public final class ManagementVerticle extends VerticleBase {
   private final java.util.function.Supplier<io.vertx.core.json.JsonObject> cluster;
 
   private final int requestHeadTimeoutSeconds;
+  private final int heapWarningPercent;
 
   /**
    * @param cluster a cluster member's own view for {@code /health}, or null on a single node
    * @param requestHeadTimeoutSeconds as on the HTTPS port ({@code http.requestHeadTimeoutSeconds}):
    *     idle and slow connections go, so that the port's connection cap is not held by clients
    *     that leave their connections open
+   * @param heapWarningPercent as on the HTTPS port ({@code http.heapWarningPercent})
    */
   public ManagementVerticle(int port, long ledgerTimeoutMillis, PrometheusMeterRegistry metrics,
       java.util.function.Supplier<io.vertx.core.json.JsonObject> cluster,
-      int requestHeadTimeoutSeconds) {
+      int requestHeadTimeoutSeconds, int heapWarningPercent) {
     this.cluster = cluster;
+    this.heapWarningPercent = heapWarningPercent;
     this.requestHeadTimeoutSeconds = requestHeadTimeoutSeconds;
     this.port = port;
     this.ledgerTimeoutMillis = ledgerTimeoutMillis;
@@ -44,7 +47,8 @@ public final class ManagementVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.get("/health").handler(Operations.health(vertx, ledgerTimeoutMillis, cluster));
+    router.get("/health").handler(Operations.health(vertx, ledgerTimeoutMillis, cluster,
+        heapWarningPercent));
     if (metrics != null) {
       router.get("/metrics").handler(Operations.metrics(metrics));
     }

@@ -42,20 +42,12 @@ public final class Operations {
   public static final String JOURNAL_CHECK = "journal";
   public static final String CLUSTER_CHECK = "cluster";
   public static final String HEAP_CHECK = "heap";
-  /** The default of {@code http.heapWarningPercent}. */
-  public static final int DEFAULT_HEAP_WARNING_PERCENT = 85;
 
   private static final System.Logger LOG = System.getLogger(Operations.class.getName());
   private static final LogRate HEAP_LOG = LogRate.nodeWide(LOG);
   private static final int PERCENT = 100;
 
   private Operations() {}
-
-  /** {@link #health(Vertx, long, Supplier, int)} warning at the default heap threshold. */
-  public static Handler<RoutingContext> health(Vertx vertx, long ledgerTimeoutMillis,
-      Supplier<JsonObject> cluster) {
-    return health(vertx, ledgerTimeoutMillis, cluster, DEFAULT_HEAP_WARNING_PERCENT);
-  }
 
   /**
    * @param cluster a cluster member's own view ({@code "leader"} null while none is known), or

@@ -267,7 +267,7 @@ public final class PaywireNode {
     gates.guard("management", port, new ConnectionGate(cap, cap));
     ManagementVerticle management = new ManagementVerticle(port,
         config.ledger().requestTimeoutMillis(), metrics, clusterHealth,
-        config.http().requestHeadTimeoutSeconds());
+        config.http().requestHeadTimeoutSeconds(), config.http().heapWarningPercent());
     return vertx.deployVerticle(management).map(id -> {
       deployments.add(id);
       endpoints.add(new Endpoint("management", ManagementVerticle.HOST,

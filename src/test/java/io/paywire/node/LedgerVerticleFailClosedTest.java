@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paywire.bus.LedgerApi;
 import io.paywire.http.ManagementVerticle;
+import io.paywire.config.PaywireConfig;
 import io.paywire.http.Operations;
 import io.paywire.ledger.Ledger;
 import io.paywire.ledger.LedgerFaults;
@@ -56,7 +57,8 @@ class LedgerVerticleFailClosedTest {
     LedgerVerticle faulty = new LedgerVerticle(settings, clock,
         (LedgerVerticle.Opener) (dir, options) -> LedgerFaults.refuseColumnGrowthPast(Ledger.open(dir, options),
             LedgerFaults.INITIAL_TRANSFER_ROWS));
-    ManagementVerticle http = new ManagementVerticle(0, 5_000, null, null, 15);
+    ManagementVerticle http = new ManagementVerticle(0, 5_000, null, null, 15,
+        PaywireConfig.defaults().http().heapWarningPercent());
     List<Future<JsonObject>> payments = new ArrayList<>();
 
     vertx.deployVerticle(faulty)
