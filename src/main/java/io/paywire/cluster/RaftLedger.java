@@ -2,10 +2,12 @@ package io.paywire.cluster;
 
 import io.paywire.ledger.Command;
 import io.paywire.ledger.Executed;
+import io.paywire.ledger.LedgerDirectories;
 import io.paywire.ledger.LedgerOptions;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +63,10 @@ import org.apache.ratis.util.TimeDuration;
 public final class RaftLedger implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(RaftLedger.class.getName());
+  /** Inside a member's data directory: its ledger (journal, snapshots, marks). */
+  public static final String LEDGER_DIRECTORY = "ledger";
+  /** Inside a member's data directory: Ratis's storage (its log, its metadata). */
+  public static final String RAFT_DIRECTORY = "raft";
 
   /** The one Raft group of a Paywire cluster: the ledger's. Fixed, so every member agrees. */
   public static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(
@@ -169,6 +175,24 @@ public final class RaftLedger implements AutoCloseable {
     return start(dataDirectory, options, self, members, settings, (RaftTls) null, false);
   }
 
+  /**
+   * A member opens its ledger as of its newest snapshot mark and has Ratis re-apply the rest from
+   * its log ({@link LedgerStateMachine}): a ledger with no Raft log beside it (a backup, a single
+   * node's directory, a member whose {@code raft/} was deleted) would be cut back to batch 0. It is
+   * refused instead, naming what to do, and left as it is.
+   */
+  static void refuseLedgerWithoutRaftLog(Path dataDirectory) throws IOException {
+    Path ledger = dataDirectory.resolve(LEDGER_DIRECTORY);
+    Path raft = dataDirectory.resolve(RAFT_DIRECTORY);
+    if (!Files.isDirectory(raft) && LedgerDirectories.holdsJournal(ledger)) {
+      throw new IOException("cannot start a cluster member on " + dataDirectory + ": it holds a"
+          + " ledger (" + ledger + ") but no Raft log (" + raft + "), as a backup or a single"
+          + " node's directory does, and a member would start that ledger empty. Serve it as a"
+          + " single node (server --data-dir " + ledger + "), or start the member on an empty"
+          + " data directory (docs/cluster.md, Backups)");
+    }
+  }
+
   /** Starts a member; {@code tls} null is plaintext (tests only). */
   private static RaftLedger start(Path dataDirectory, LedgerOptions options, Member self,
       List<Member> members, RaftSettings settings, RaftTls tls, boolean joining)
@@ -176,12 +200,13 @@ public final class RaftLedger implements AutoCloseable {
     if (!members.contains(self)) {
       throw new IllegalArgumentException("member " + self.id() + " is not among " + members);
     }
+    refuseLedgerWithoutRaftLog(dataDirectory);
     keepRatisFromExiting();
     Parameters parameters = tls == null ? null : tls.parameters();
     RaftGroup group = RaftGroup.valueOf(GROUP_ID,
         members.stream().map(Member::peer).toList());
     LedgerStateMachine stateMachine =
-        new LedgerStateMachine(dataDirectory.resolve("ledger"), options);
+        new LedgerStateMachine(dataDirectory.resolve(LEDGER_DIRECTORY), options);
     RaftServer server = null;
     RaftClient client = null;
     try {
@@ -189,7 +214,7 @@ public final class RaftLedger implements AutoCloseable {
           .setServerId(RaftPeerId.valueOf(self.id()))
           // A joining member starts with no configuration: Ratis then waits to be added.
           .setGroup(joining ? RaftGroup.valueOf(GROUP_ID) : group)
-          .setProperties(serverProperties(dataDirectory.resolve("raft"), self, settings))
+          .setProperties(serverProperties(dataDirectory.resolve(RAFT_DIRECTORY), self, settings))
           .setStateMachine(stateMachine)
           .setOption(RaftStorage.StartupOption.RECOVER)
           .setParameters(parameters)

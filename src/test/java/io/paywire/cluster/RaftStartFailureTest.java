@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.paywire.crypto.KeyType;
+import io.paywire.ledger.Command;
 import io.paywire.ledger.Ledger;
+import io.paywire.ledger.TransferId;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -35,6 +40,26 @@ class RaftStartFailureTest {
     // The ledger's directory was released too.
     try (Ledger ledger = Ledger.open(root.resolve("ledger"), RaftTestCluster.OPTIONS)) {
       assertThat(ledger.position().nextBatchSequence()).isZero();
+    }
+  }
+
+  @Test
+  void aMemberRefusesALedgerWithNoRaftLogBesideItAndLeavesItAsItWas() throws Exception {
+    // A backup's layout: the member's ledger with a batch in it, and no raft/ directory.
+    Path ledgerDir = root.resolve(RaftLedger.LEDGER_DIRECTORY);
+    try (Ledger ledger = Ledger.open(ledgerDir, RaftTestCluster.OPTIONS)) {
+      ledger.apply(1_000, List.of(new Command.OpenAccount(TransferId.random(new Random(1)), "alice",
+          KeyType.EC.generate().getPublic().getEncoded(), 500)));
+    }
+    RaftLedger.Member self = new RaftLedger.Member("n0", "127.0.0.1", 1);
+    assertThatThrownBy(() -> RaftLedger.start(root, RaftTestCluster.OPTIONS, self,
+        List.of(self), RaftTestCluster.settings()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("no Raft log")
+        .hasMessageContaining("server --data-dir " + ledgerDir);
+    assertThat(root.resolve(RaftLedger.RAFT_DIRECTORY)).doesNotExist();
+    try (Ledger ledger = Ledger.open(ledgerDir, RaftTestCluster.OPTIONS)) {
+      assertThat(ledger.position().nextBatchSequence()).isEqualTo(1);
     }
   }
 
