@@ -230,8 +230,9 @@ public final class PaywireNode {
             config.http().maxWebSocketsPerAddress()),
         new ConnectionGate(config.http().maxWebSockets(), config.http().maxWebSocketsPerLogin()),
         clusterHealth);
-    return vertx.deployVerticle(() -> new ApiVerticle(api),
-        new DeploymentOptions().setInstances(EVENT_LOOPS)).map(id -> {
+    return bound(vertx.deployVerticle(() -> new ApiVerticle(api),
+        new DeploymentOptions().setInstances(EVENT_LOOPS)), "http (HTTPS API and console)",
+        config.node().host(), port, "--http-port").map(id -> {
           deployments.add(id);
           endpoints.add(new Endpoint("http", config.node().host(), port));
           return null;
@@ -258,7 +259,8 @@ public final class PaywireNode {
     ManagementVerticle management = new ManagementVerticle(port,
         config.ledger().requestTimeoutMillis(), metrics, clusterHealth,
         config.http().requestHeadTimeoutSeconds());
-    return vertx.deployVerticle(management).map(id -> {
+    return bound(vertx.deployVerticle(management), "management (metrics and health)",
+        ManagementVerticle.HOST, port, "node.managementPort in the configuration").map(id -> {
       deployments.add(id);
       endpoints.add(new Endpoint("management", ManagementVerticle.HOST,
           management.actualPort()));
@@ -292,8 +294,9 @@ public final class PaywireNode {
     }
     ListenerSettings text = new ListenerSettings(config.node().host(),
         port, limits, identity, sessions, config.tls().engine());
-    Future<String> deployed = vertx.deployVerticle(() -> new TextListenerVerticle(text),
-        new DeploymentOptions().setInstances(EVENT_LOOPS)).map(id -> {
+    Future<String> deployed = bound(vertx.deployVerticle(() -> new TextListenerVerticle(text),
+        new DeploymentOptions().setInstances(EVENT_LOOPS)), "tls (text protocol)",
+        config.node().host(), port, "--tls-port").map(id -> {
           deployments.add(id);
           endpoints.add(new Endpoint("tls", config.node().host(), port));
           return id;
@@ -305,13 +308,36 @@ public final class PaywireNode {
         text, config.compat().maxMessageBytes(), config.compat().maxListedUsers(),
         config.compat().partialMessageTimeoutMillis(), config.compat().forwardOncePerLogin());
     return deployed
-        .compose(id -> vertx.deployVerticle(() -> new CompatListenerVerticle(compat),
-            new DeploymentOptions().setInstances(EVENT_LOOPS)))
+        .compose(id -> bound(vertx.deployVerticle(() -> new CompatListenerVerticle(compat),
+            new DeploymentOptions().setInstances(EVENT_LOOPS)),
+            "compat (compatibility listener)", config.node().host(), compatPort,
+            "--compat-port"))
         .map(id -> {
           deployments.add(id);
           endpoints.add(new Endpoint("compat", config.node().host(), compatPort));
           return port;
         });
+  }
+
+  /**
+   * A listener's start, whose failure to bind names the listener, its address and what to do:
+   * {@code listener tls (text protocol) 127.0.0.1:16000: Address already in use; another process
+   * holds the port: stop it or set --tls-port}. An IOException, so the start reports it without a
+   * stack trace: the operator's to fix, not a bug.
+   */
+  private static <T> Future<T> bound(Future<T> start, String listener, String host, int port,
+      String option) {
+    return start.recover(e -> {
+      String reason = String.valueOf(e.getMessage());
+      boolean inUse = reason.contains("Address already in use");
+      if (!(e instanceof java.net.BindException) && !inUse) {
+        return Future.failedFuture(e);
+      }
+      return Future.failedFuture(new IOException("listener " + listener + " " + host + ":"
+          + port + ": " + (inUse ? "Address already in use; another process holds the port: "
+              + "stop it or set " + option
+              : reason + "; check node.host in the configuration and " + option), e));
+    });
   }
 
   /**
