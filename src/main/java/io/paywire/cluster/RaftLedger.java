@@ -213,12 +213,28 @@ public final class RaftLedger implements AutoCloseable {
     } catch (IOException | RuntimeException | Error e) {
       closeQuietly(client);
       closeQuietly(server);
+      if (e instanceof ExitUtils.ExitException exit && portTaken(exit)) {
+        throw new IOException("listener raft (Raft between members) " + self.host() + ":"
+            + self.port() + ": Address already in use; another process holds the port: stop it "
+            + "or set --raft-port", exit.getCause());
+      }
       if (e instanceof ExitUtils.ExitException exit) {
         throw new IOException("raft member " + self.id() + " did not start: " + exit.getMessage(),
             exit.getCause());
       }
       throw e;
     }
+  }
+
+  /** Whether Ratis's gRPC server could not bind because another process holds the port. */
+  private static boolean portTaken(Throwable e) {
+    for (Throwable cause = e; cause != null && cause.getCause() != cause;
+        cause = cause.getCause()) {
+      if (String.valueOf(cause.getMessage()).contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
