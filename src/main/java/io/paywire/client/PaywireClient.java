@@ -72,8 +72,8 @@ public final class PaywireClient implements AutoCloseable {
       if (!notIssuedByTrustedCa(e)) {
         throw e;
       }
-      throw new ClientException("server " + host + ":" + port + ": its certificate is not "
-          + "issued by the " + trust.description() + " (no certification path to it); give "
+      throw new ClientException("cannot connect to " + host + ":" + port + ": the server's "
+          + "certificate is not issued by the " + trust.description() + " (no certification path to it); give "
           + "the CA of that server (its certs/ca.crt) or pin its certificate with "
           + "--server-fingerprint", e);
     }
