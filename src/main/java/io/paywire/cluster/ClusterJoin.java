@@ -136,7 +136,33 @@ public final class ClusterJoin {
       return Future.failedFuture(e);
     }
     return Vertx.builder().with(vertxOptions).withMetrics(metrics).withTransport(transport)
-        .withClusterManager(manager).buildClustered().map(vertx -> new Joined(vertx, manager));
+        .withClusterManager(manager).buildClustered().map(vertx -> new Joined(vertx, manager))
+        .recover(e -> Future.failedFuture(portTaken(e, options)));
+  }
+
+  /**
+   * A start that failed because a member port is taken, named for the operator: which listener
+   * (Hazelcast's, or the event bus's), where, and the option to change. Any other failure as is.
+   */
+  private static Throwable portTaken(Throwable failure, ClusterOptions options) {
+    boolean inUse = false;
+    boolean hazelcast = false;
+    for (Throwable cause = failure; cause != null && cause.getCause() != cause;
+        cause = cause.getCause()) {
+      inUse |= cause instanceof java.net.BindException
+          || String.valueOf(cause.getMessage()).contains("already in use");
+      hazelcast |= cause instanceof com.hazelcast.core.HazelcastException;
+    }
+    if (!inUse) {
+      return failure;
+    }
+    return new IOException(hazelcast
+        ? "listener hazelcast (cluster membership) " + options.host() + ":" + options.port()
+            + ": Address already in use; another process holds the port: stop it or set "
+            + "--cluster-port"
+        : "listener bus (event bus between members) " + options.host() + ":"
+            + options.busPort() + ": Address already in use; another process holds the port: "
+            + "stop it or set --bus-port", failure);
   }
 
   /**

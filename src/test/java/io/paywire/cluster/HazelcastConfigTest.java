@@ -39,6 +39,27 @@ class HazelcastConfigTest {
   }
 
   @Test
+  void aTakenMemberPortIsNamedWithTheOptionToChange() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      int port = taken.getLocalPort();
+      List<ClusterOptions.HostPort> members = List.of(
+          new ClusterOptions.HostPort("127.0.0.1", port),
+          new ClusterOptions.HostPort("127.0.0.1", 5711),
+          new ClusterOptions.HostPort("127.0.0.1", 5721));
+      options(null); // makes the keys
+      ClusterOptions member = new ClusterOptions("127.0.0.1", port, 5702, 5703, members,
+          dir.resolve("keys"), null);
+      assertThatThrownBy(() -> ClusterJoin.start(new io.vertx.core.VertxOptions(), null, member)
+          .toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS))
+          .hasCauseInstanceOf(IOException.class)
+          .hasMessageContaining("listener hazelcast (cluster membership) 127.0.0.1:" + port
+              + ": Address already in use")
+          .hasMessageContaining("--cluster-port");
+    }
+  }
+
+  @Test
   void aGivenFileOverridesTheBuiltInOneAndAMissingOneIsNamed() throws Exception {
     Path own = dir.resolve("own.xml");
     Files.writeString(own, Files.readString(Path.of("conf", "cluster.xml"))
