@@ -7,6 +7,7 @@ import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
+import io.paywire.net.PortTaken;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -141,28 +142,23 @@ public final class ClusterJoin {
   }
 
   /**
-   * A start that failed because a member port is taken, named for the operator: which listener
-   * (Hazelcast's, or the event bus's), where, and the option to change. Any other failure as is.
+   * A start that failed because a member port is taken, named (net/PortTaken): Hazelcast's
+   * member port, or else the event bus's. Any other failure as is.
    */
   private static Throwable portTaken(Throwable failure, ClusterOptions options) {
-    boolean inUse = false;
+    if (!PortTaken.is(failure)) {
+      return failure;
+    }
     boolean hazelcast = false;
     for (Throwable cause = failure; cause != null && cause.getCause() != cause;
         cause = cause.getCause()) {
-      inUse |= cause instanceof java.net.BindException
-          || String.valueOf(cause.getMessage()).contains("already in use");
       hazelcast |= cause instanceof com.hazelcast.core.HazelcastException;
     }
-    if (!inUse) {
-      return failure;
-    }
-    return new IOException(hazelcast
-        ? "listener hazelcast (cluster membership) " + options.host() + ":" + options.port()
-            + ": Address already in use; another process holds the port: stop it or set "
-            + "--cluster-port"
-        : "listener bus (event bus between members) " + options.host() + ":"
-            + options.busPort() + ": Address already in use; another process holds the port: "
-            + "stop it or set --bus-port", failure);
+    return hazelcast
+        ? PortTaken.named("hazelcast (cluster membership)", options.host(), options.port(),
+            "--cluster-port", failure)
+        : PortTaken.named("bus (event bus between members)", options.host(), options.busPort(),
+            "--bus-port", failure);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.paywire.cluster;
 import io.paywire.ledger.Command;
 import io.paywire.ledger.Executed;
 import io.paywire.ledger.LedgerOptions;
+import io.paywire.net.PortTaken;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -213,10 +214,9 @@ public final class RaftLedger implements AutoCloseable {
     } catch (IOException | RuntimeException | Error e) {
       closeQuietly(client);
       closeQuietly(server);
-      if (e instanceof ExitUtils.ExitException exit && portTaken(exit)) {
-        throw new IOException("listener raft (Raft between members) " + self.host() + ":"
-            + self.port() + ": Address already in use; another process holds the port: stop it "
-            + "or set --raft-port", exit.getCause());
+      if (e instanceof ExitUtils.ExitException exit && PortTaken.is(exit)) {
+        throw PortTaken.named("raft (Raft between members)", self.host(), self.port(),
+            "--raft-port", exit.getCause());
       }
       if (e instanceof ExitUtils.ExitException exit) {
         throw new IOException("raft member " + self.id() + " did not start: " + exit.getMessage(),
@@ -224,17 +224,6 @@ public final class RaftLedger implements AutoCloseable {
       }
       throw e;
     }
-  }
-
-  /** Whether Ratis's gRPC server could not bind because another process holds the port. */
-  private static boolean portTaken(Throwable e) {
-    for (Throwable cause = e; cause != null && cause.getCause() != cause;
-        cause = cause.getCause()) {
-      if (String.valueOf(cause.getMessage()).contains("Address already in use")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**

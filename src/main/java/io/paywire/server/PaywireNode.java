@@ -11,6 +11,7 @@ import io.paywire.net.ConnectionGate;
 import io.paywire.net.DescriptorBudget;
 import io.paywire.net.LogRate;
 import io.paywire.net.ListenerSettings;
+import io.paywire.net.PortTaken;
 import io.paywire.net.ServerIdentity;
 import io.paywire.net.TlsServerOptions;
 import io.paywire.compat.CompatListenerVerticle;
@@ -319,25 +320,11 @@ public final class PaywireNode {
         });
   }
 
-  /**
-   * A listener's start, whose failure to bind names the listener, its address and what to do:
-   * {@code listener tls (text protocol) 127.0.0.1:16000: Address already in use; another process
-   * holds the port: stop it or set --tls-port}. An IOException, so the start reports it without a
-   * stack trace: the operator's to fix, not a bug.
-   */
+  /** A listener's start, whose failure to bind for a taken port names it (net/PortTaken). */
   private static <T> Future<T> bound(Future<T> start, String listener, String host, int port,
       String option) {
-    return start.recover(e -> {
-      String reason = String.valueOf(e.getMessage());
-      boolean inUse = reason.contains("Address already in use");
-      if (!(e instanceof java.net.BindException) && !inUse) {
-        return Future.failedFuture(e);
-      }
-      return Future.failedFuture(new IOException("listener " + listener + " " + host + ":"
-          + port + ": " + (inUse ? "Address already in use; another process holds the port: "
-              + "stop it or set " + option
-              : reason + "; check node.host in the configuration and " + option), e));
-    });
+    return start.recover(e -> Future.failedFuture(PortTaken.is(e)
+        ? PortTaken.named(listener, host, port, option, e) : e));
   }
 
   /**
