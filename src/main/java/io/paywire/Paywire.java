@@ -11,6 +11,8 @@ import io.paywire.cli.ClientCommand;
 import io.paywire.cli.KeygenCommand;
 import io.paywire.cli.ServerCommand;
 import io.paywire.cli.VerifyCommand;
+import io.paywire.server.LogSetup;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,18 +26,21 @@ import picocli.CommandLine.Command;
         BackupCommand.class,
         KeygenCommand.class, ClusterKeysCommand.class, ClientCommand.class, BenchClientCommand.class, BenchApiCommand.class,
         BenchServerCommand.class, CommandLine.HelpCommand.class})
-public final class Paywire implements Runnable {
+public final class Paywire implements Callable<Integer> {
+
+  /** Exit code of a command line without a subcommand, as picocli's for a usage error. */
+  static final int USAGE_EXIT_CODE = 2;
 
   public static void main(String[] args) {
     TlsPolicy.refuseClientRenegotiation();
-    // One line per log event, key=value in the message; set before anything logs.
-    System.setProperty("java.util.logging.SimpleFormatter.format",
-        "%1$tFT%1$tT.%1$tLZ %4$s %3$s %5$s%6$s%n");
+    LogSetup.configure(); // before anything logs
     System.exit(new CommandLine(new Paywire()).execute(args));
   }
 
+  /** No subcommand: nothing to do, which is a usage error, not a success. */
   @Override
-  public void run() {
-    new CommandLine(this).usage(System.out);
+  public Integer call() {
+    new CommandLine(this).usage(System.err);
+    return USAGE_EXIT_CODE;
   }
 }

@@ -129,6 +129,9 @@ public final class ClientCommand implements Callable<Integer> {
     } catch (IOException e) {
       err.println("client: cannot connect to " + host + ":" + port + ": " + rootMessage(e));
       return 1;
+    } catch (ClientException e) {
+      err.println("client: " + e.getMessage());
+      return 1;
     }
     try (client) {
       if (identity != null) {

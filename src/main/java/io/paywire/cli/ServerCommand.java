@@ -19,6 +19,9 @@ import sun.misc.Signal;
     description = "Start a Paywire node on this machine.")
 public final class ServerCommand implements Callable<Integer> {
 
+  /** How often a member that is ready looks whether its cluster has a leader yet. */
+  private static final long LEADER_POLL_MILLIS = 200;
+
   @Option(names = "--conf", paramLabel = "FILE",
       defaultValue = "${env:PAYWIRE_CONF:-conf/paywire.json}",
       description = "Configuration file (JSON; missing file: all defaults). Env PAYWIRE_CONF. "
@@ -84,9 +87,23 @@ public final class ServerCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}")
   Path clusterKeys;
 
-  @Option(names = "--hazelcast-config", paramLabel = "FILE", defaultValue = "conf/cluster.xml",
-      description = "With --cluster: Hazelcast's configuration. Default: ${DEFAULT-VALUE}")
+  @Option(names = "--hazelcast-config", paramLabel = "FILE",
+      description = "With --cluster: Hazelcast's configuration. Default: "
+          + DEFAULT_HAZELCAST_CONFIG + " if the working directory has it, else the one built "
+          + "into the jar (the same file).")
   Path hazelcastConfig;
+
+  /** Where a checkout keeps Hazelcast's configuration; the jar carries a copy. */
+  static final String DEFAULT_HAZELCAST_CONFIG = "conf/cluster.xml";
+
+  /** The file given, else conf/cluster.xml if present, else null: the jar's own. */
+  private Path hazelcastConfigFile() {
+    if (hazelcastConfig != null) {
+      return hazelcastConfig;
+    }
+    Path checkout = Path.of(DEFAULT_HAZELCAST_CONFIG);
+    return java.nio.file.Files.exists(checkout) ? checkout : null;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -101,7 +118,7 @@ public final class ServerCommand implements Callable<Integer> {
         clusterOptions = new ClusterOptions(clusterHost, clusterPort,
             raftPort != null ? raftPort : clusterPort + ClusterOptions.RAFT_PORT_OFFSET,
             busPort != null ? busPort : clusterPort + ClusterOptions.BUS_PORT_OFFSET,
-            ClusterOptions.parseMembers(members), clusterKeys, hazelcastConfig, join);
+            ClusterOptions.parseMembers(members), clusterKeys, hazelcastConfigFile(), join);
       }
     } catch (ConfigException e) {
       System.err.println("paywire: configuration: " + e.getMessage());
@@ -136,13 +153,26 @@ public final class ServerCommand implements Callable<Integer> {
             .getParent() + ")" : ""));
     if (node.cluster() != null) {
       io.vertx.core.json.JsonObject view = node.cluster();
-      System.out.println("cluster member " + view.getString("member") + " node "
-          + view.getString("node") + " members " + view.getInteger("members") + " leader "
-          + (view.getValue("leader") == null ? "none-yet" : view.getValue("leader")) + " term "
-          + view.getLong("term"));
+      System.out.println("cluster member " + view.getString("member") + " address "
+          + view.getString("address") + " node " + view.getString("node") + " members "
+          + view.getInteger("members"));
     }
+    // Ready: every listener accepts. A member may be ready before its cluster has a leader
+    // (the first of three started has none until a second joins); it says who leads once it
+    // knows, and until then answers requests for the ledger as unknown outcomes.
     System.out.println("ready");
     System.out.flush();
+    if (node.cluster() != null) {
+      node.vertx().setPeriodic(LEADER_POLL_MILLIS, timer -> {
+        io.vertx.core.json.JsonObject view = node.cluster();
+        if (view.getValue("leader") != null) {
+          node.vertx().cancelTimer(timer);
+          System.out.println("cluster member " + view.getString("member") + " leader "
+              + view.getValue("leader") + " term " + view.getLong("term"));
+          System.out.flush();
+        }
+      });
+    }
     int code = exit.get();
     System.out.println("stopped");
     return code;

@@ -59,12 +59,39 @@ public final class PaywireClient implements AutoCloseable {
    *     proves nothing, so PAY and TRANS are refused and no peer listener can run)
    * @param listenHost the address the peer listener binds
    * @param peerEvents told about every peer connection the listener handles, on its threads
+   * @throws ClientException if the server's certificate is not issued by the trusted CA: the
+   *     user's to fix (another CA file, or the fingerprint), said in words
    */
   public static PaywireClient connect(String host, int port, ServerTrust trust,
       ClientIdentity identity, String listenHost, Consumer<PeerListener.Event> peerEvents)
-      throws IOException {
-    return new PaywireClient(PaywireConnection.connect(host, port, trust, identity), identity,
-        listenHost, peerEvents);
+      throws IOException, ClientException {
+    PaywireConnection connection;
+    try {
+      connection = PaywireConnection.connect(host, port, trust, identity);
+    } catch (SSLHandshakeException e) {
+      if (!notIssuedByTrustedCa(e)) {
+        throw e;
+      }
+      throw new ClientException("cannot connect to " + host + ":" + port + ": the server's "
+          + "certificate is not issued by the " + trust.description() + " (no certification path to it); give "
+          + "the CA of that server (its certs/ca.crt) or pin its certificate with "
+          + "--server-fingerprint", e);
+    }
+    return new PaywireClient(connection, identity, listenHost, peerEvents);
+  }
+
+  /** The JDK's PKIX validation found no path from the server's certificate to a trusted CA. */
+  private static boolean notIssuedByTrustedCa(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.security.cert.CertPathBuilderException
+          || cause instanceof java.security.cert.CertPathValidatorException) {
+        return true;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return false;
   }
 
   public PaywireConnection connection() {

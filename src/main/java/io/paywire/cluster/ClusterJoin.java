@@ -1,11 +1,13 @@
 package io.paywire.cluster;
 
 import com.hazelcast.cluster.Member;
+import com.hazelcast.config.ClasspathXmlConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
+import io.paywire.net.PortTaken;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -16,6 +18,7 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.spi.VertxMetricsFactory;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,15 +40,31 @@ public final class ClusterJoin {
   /** Hex digits of the cluster certificate's fingerprint appended to the cluster name. */
   static final int CLUSTER_NAME_FINGERPRINT_CHARS = 16;
 
+  /** The jar's Hazelcast configuration: conf/cluster.xml, copied there by the build. */
+  static final String BUILT_IN_CONFIG = "io/paywire/cluster/cluster.xml";
+
+  private static final System.Logger LOG = System.getLogger(ClusterJoin.class.getName());
+
   private ClusterJoin() {}
 
-  /** Hazelcast's configuration: the XML file, with this member's port, interface and peers. */
+  /**
+   * Hazelcast's configuration: the XML file given, or the jar's ({@value #BUILT_IN_CONFIG}, the
+   * checkout's conf/cluster.xml), with this member's port, interface and peers.
+   */
   public static Config hazelcastConfig(ClusterOptions options) throws IOException {
-    if (!Files.isReadable(options.hazelcastConfig())) {
+    Config config;
+    if (options.hazelcastConfig() == null) {
+      config = new ClasspathXmlConfig(BUILT_IN_CONFIG);
+    } else if (!Files.isReadable(options.hazelcastConfig())) {
       throw new IOException("no Hazelcast configuration at " + options.hazelcastConfig()
-          + " (the checkout's conf/cluster.xml; --hazelcast-config FILE)");
+          + " (--hazelcast-config FILE: a readable Hazelcast XML file, or leave the option out "
+          + "for the built-in one)");
+    } else {
+      config = new FileSystemXmlConfig(options.hazelcastConfig().toFile());
     }
-    Config config = new FileSystemXmlConfig(options.hazelcastConfig().toFile());
+    LOG.log(Level.INFO, "event=cluster_joining member={0} address={1} hazelcast_config={2}",
+        options.self().raftId(), options.self(), options.hazelcastConfig() == null ? "built-in"
+            : options.hazelcastConfig());
     // Members of another cluster key form another cluster: not a security boundary (Hazelcast's
     // member protocol is unauthenticated in its community edition; the event bus's mutual TLS
     // is the boundary), but no member joins the wrong cluster by mistake.
@@ -90,9 +109,13 @@ public final class ClusterJoin {
       return manager.getHazelcastInstance();
     }
 
-    /** This node's id in the cluster (Vert.x's, Hazelcast's member UUID). */
+    /**
+     * This node's id in the cluster: its Hazelcast member UUID, the id every other member's
+     * membership events name when it leaves (Vert.x's own node id is another, random one, kept
+     * in a member attribute), so that they can remove the presence entries it owned.
+     */
     public String nodeId() {
-      return manager.getNodeId();
+      return hazelcast().getCluster().getLocalMember().getUuid().toString();
     }
   }
 
@@ -114,7 +137,28 @@ public final class ClusterJoin {
       return Future.failedFuture(e);
     }
     return Vertx.builder().with(vertxOptions).withMetrics(metrics).withTransport(transport)
-        .withClusterManager(manager).buildClustered().map(vertx -> new Joined(vertx, manager));
+        .withClusterManager(manager).buildClustered().map(vertx -> new Joined(vertx, manager))
+        .recover(e -> Future.failedFuture(portTaken(e, options)));
+  }
+
+  /**
+   * A start that failed because a member port is taken, named (net/PortTaken): Hazelcast's
+   * member port, or else the event bus's. Any other failure as is.
+   */
+  private static Throwable portTaken(Throwable failure, ClusterOptions options) {
+    if (!PortTaken.is(failure)) {
+      return failure;
+    }
+    boolean hazelcast = false;
+    for (Throwable cause = failure; cause != null && cause.getCause() != cause;
+        cause = cause.getCause()) {
+      hazelcast |= cause instanceof com.hazelcast.core.HazelcastException;
+    }
+    return hazelcast
+        ? PortTaken.named("hazelcast (cluster membership)", options.host(), options.port(),
+            "--cluster-port", failure)
+        : PortTaken.named("bus (event bus between members)", options.host(), options.busPort(),
+            "--bus-port", failure);
   }
 
   /**

@@ -15,8 +15,9 @@ import java.util.Locale;
  * @param busPort the clustered event bus's port, by default {@code port + 2}
  * @param members every member's Hazelcast address, this one's included; also the Raft group
  * @param keys the directory of the cluster key ({@link ClusterKeys})
- * @param hazelcastConfig Hazelcast's XML configuration (conf/cluster.xml); the members, the
- *     port and the interface are set from these options over it
+ * @param hazelcastConfig Hazelcast's XML configuration file, or null for the one in the jar
+ *     (the checkout's conf/cluster.xml as built); the members, the port and the interface are set
+ *     from these options over it
  * @param join {@code --join}: this member joins a running cluster's Raft group (the leader adds
  *     it) rather than founding the group with the other listed members
  */

@@ -4,6 +4,7 @@ import io.paywire.ledger.Command;
 import io.paywire.ledger.Executed;
 import io.paywire.ledger.LedgerDirectories;
 import io.paywire.ledger.LedgerOptions;
+import io.paywire.net.PortTaken;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -238,6 +239,10 @@ public final class RaftLedger implements AutoCloseable {
     } catch (IOException | RuntimeException | Error e) {
       closeQuietly(client);
       closeQuietly(server);
+      if (e instanceof ExitUtils.ExitException exit && PortTaken.is(exit)) {
+        throw PortTaken.named("raft (Raft between members)", self.host(), self.port(),
+            "--raft-port", exit.getCause());
+      }
       if (e instanceof ExitUtils.ExitException exit) {
         throw new IOException("raft member " + self.id() + " did not start: " + exit.getMessage(),
             exit.getCause());

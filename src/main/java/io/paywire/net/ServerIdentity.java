@@ -23,17 +23,31 @@ import java.util.stream.Collectors;
 public record ServerIdentity(Path certificate, Path privateKey, Path caCertificate,
     String fingerprint, boolean generated, String chainPem) {
 
+  /** What to do about an operator's certificate or key that cannot be used. */
+  private static final String FIX = "; give readable PEM files (the key unencrypted), or remove "
+      + "both settings to use the generated ones of tls.certsDirectory";
+
   public static ServerIdentity load(PaywireConfig.Tls tls) throws IOException {
     if (tls.certificateFile() != null) {
       Path certificate = Path.of(tls.certificateFile());
       Path key = Path.of(tls.privateKeyFile());
       if (!Files.isReadable(certificate)) {
-        throw new IOException("tls.certificateFile " + certificate + " cannot be read");
+        throw new IOException("tls.certificateFile " + certificate + " cannot be read" + FIX);
       }
       if (!Files.isReadable(key)) {
-        throw new IOException("tls.privateKeyFile " + key + " cannot be read");
+        throw new IOException("tls.privateKeyFile " + key + " cannot be read" + FIX);
       }
-      String fingerprint = Certificates.sha256Fingerprint(Pem.readCertificate(certificate));
+      String fingerprint;
+      try {
+        fingerprint = Certificates.sha256Fingerprint(Pem.readCertificate(certificate));
+      } catch (IOException e) {
+        throw new IOException("tls.certificateFile " + e.getMessage() + FIX, e);
+      }
+      try {
+        Pem.readPrivateKey(key); // read here to name the file; Vert.x reads it again to serve
+      } catch (IOException e) {
+        throw new IOException("tls.privateKeyFile " + e.getMessage() + FIX, e);
+      }
       return new ServerIdentity(certificate, key, certificate, fingerprint, false, null);
     }
     LocalCertificates.Identity local = LocalCertificates.ensure(Path.of(tls.certsDirectory()),

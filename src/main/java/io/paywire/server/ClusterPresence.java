@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.paywire.cluster.ClusterJoin;
+import io.paywire.cluster.ClusterOptions;
 import io.paywire.session.Presence;
 import io.paywire.session.PresenceView;
 import io.vertx.core.Future;
@@ -34,9 +35,14 @@ final class ClusterPresence {
 
       @Override
       public void memberRemoved(MembershipEvent event) {
-        String node = event.getMember().getUuid().toString();
+        Member left = event.getMember();
+        String node = left.getUuid().toString();
+        // The identity its own start-up line printed: Raft id, member address, node id.
+        ClusterOptions.HostPort address = new ClusterOptions.HostPort(
+            left.getAddress().getHost(), left.getAddress().getPort());
         vertx.runOnContext(v -> presence.removeNode(node).onComplete(done -> LOG.log(Level.INFO,
-            "event=member_left node={0} presence_removed={1}", node,
+            "event=member_left member={0} address={1} node={2} presence_removed={3}",
+            address.raftId(), address, node,
             done.succeeded() ? done.result() : "failed: " + done.cause())));
       }
     });

@@ -27,10 +27,14 @@ final class ClusterView {
   private final RecentValue<View> gaugeView =
       new RecentValue<>(this::view, GAUGE_VIEW_NANOS, System::nanoTime);
 
-  /** The view at one moment: this member's ids, the members Hazelcast sees, its Raft state. */
-  record View(String member, String node, int members, RaftState raft) {
+  /**
+   * The view at one moment: this member's identity (Raft id, member address, Hazelcast node id),
+   * the members Hazelcast sees, its Raft state.
+   */
+  record View(String member, String address, String node, int members, RaftState raft) {
     JsonObject toJson() {
-      return new JsonObject().put("member", member).put("node", node).put("members", members)
+      return new JsonObject().put("member", member).put("address", address).put("node", node)
+          .put("members", members)
           .put("leader", raft.leader())
           .put("term", raft.term())
           .put("leading", raft.leading())
@@ -66,7 +70,8 @@ final class ClusterView {
 
   /** The view as it is now. */
   View view() {
-    return new View(options.self().raftId(), joined.nodeId(), members(), raft.get());
+    return new View(options.self().raftId(), options.self().toString(), joined.nodeId(),
+        members(), raft.get());
   }
 
   /** The view as it is now, as {@code /health}'s {@code cluster} check and the start-up lines show it. */

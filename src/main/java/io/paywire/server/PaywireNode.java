@@ -1,35 +1,36 @@
 package io.paywire.server;
 
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paywire.session.Challenges;
+import io.paywire.session.KeyCache;
+import io.paywire.session.LoginThrottle;
+import io.paywire.session.PresenceView;
+import io.paywire.session.SessionEvents;
+import io.paywire.session.Sessions;
+import io.paywire.net.AcceptGates;
+import io.paywire.net.ConnectionGate;
+import io.paywire.net.DescriptorBudget;
+import io.paywire.net.LogRate;
+import io.paywire.net.ListenerSettings;
+import io.paywire.net.PortTaken;
+import io.paywire.net.ServerIdentity;
+import io.paywire.net.TlsServerOptions;
+import io.paywire.compat.CompatListenerVerticle;
 import io.paywire.cluster.ClusterJoin;
 import io.paywire.cluster.ClusterOptions;
-import io.paywire.compat.CompatListenerVerticle;
+import io.paywire.node.LedgerVerticle;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.paywire.config.ConfigException;
 import io.paywire.config.PaywireConfig;
 import io.paywire.crypto.LocalCertificates;
 import io.paywire.http.ApiVerticle;
 import io.paywire.http.ManagementVerticle;
 import io.paywire.http.SessionTokens;
-import io.paywire.net.AcceptGates;
-import io.paywire.net.ConnectionGate;
-import io.paywire.net.DescriptorBudget;
-import io.paywire.net.ListenerSettings;
-import io.paywire.net.LogRate;
-import io.paywire.net.ServerIdentity;
-import io.paywire.net.TlsServerOptions;
-import io.paywire.node.LedgerVerticle;
 import io.paywire.node.TextListenerVerticle;
-import io.paywire.session.Challenges;
 import io.paywire.session.Enrollment;
-import io.paywire.session.KeyCache;
-import io.paywire.session.LoginThrottle;
-import io.paywire.session.PresenceView;
 import io.paywire.session.RateLimiter;
 import io.paywire.session.RegistrationPolicy;
-import io.paywire.session.SessionEvents;
-import io.paywire.session.Sessions;
 import io.paywire.session.WorkerPool;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -240,8 +241,9 @@ public final class PaywireNode {
             config.http().maxWebSocketsPerAddress()),
         new ConnectionGate(config.http().maxWebSockets(), config.http().maxWebSocketsPerLogin()),
         clusterHealth);
-    return vertx.deployVerticle(() -> new ApiVerticle(api),
-        new DeploymentOptions().setInstances(EVENT_LOOPS)).map(id -> {
+    return bound(vertx.deployVerticle(() -> new ApiVerticle(api),
+        new DeploymentOptions().setInstances(EVENT_LOOPS)), "http (HTTPS API and console)",
+        config.node().host(), port, "--http-port").map(id -> {
           deployments.add(id);
           endpoints.add(new Endpoint("http", config.node().host(), port));
           return null;
@@ -268,7 +270,8 @@ public final class PaywireNode {
     ManagementVerticle management = new ManagementVerticle(port,
         config.ledger().requestTimeoutMillis(), metrics, clusterHealth,
         config.http().requestHeadTimeoutSeconds(), config.http().heapWarningPercent());
-    return vertx.deployVerticle(management).map(id -> {
+    return bound(vertx.deployVerticle(management), "management (metrics and health)",
+        ManagementVerticle.HOST, port, "node.managementPort in the configuration").map(id -> {
       deployments.add(id);
       endpoints.add(new Endpoint("management", ManagementVerticle.HOST,
           management.actualPort()));
@@ -302,8 +305,9 @@ public final class PaywireNode {
     }
     ListenerSettings text = new ListenerSettings(config.node().host(),
         port, limits, identity, sessions, config.tls().engine());
-    Future<String> deployed = vertx.deployVerticle(() -> new TextListenerVerticle(text),
-        new DeploymentOptions().setInstances(EVENT_LOOPS)).map(id -> {
+    Future<String> deployed = bound(vertx.deployVerticle(() -> new TextListenerVerticle(text),
+        new DeploymentOptions().setInstances(EVENT_LOOPS)), "tls (text protocol)",
+        config.node().host(), port, "--tls-port").map(id -> {
           deployments.add(id);
           endpoints.add(new Endpoint("tls", config.node().host(), port));
           return id;
@@ -315,13 +319,22 @@ public final class PaywireNode {
         text, config.compat().maxMessageBytes(), config.compat().maxListedUsers(),
         config.compat().partialMessageTimeoutMillis(), config.compat().forwardOncePerLogin());
     return deployed
-        .compose(id -> vertx.deployVerticle(() -> new CompatListenerVerticle(compat),
-            new DeploymentOptions().setInstances(EVENT_LOOPS)))
+        .compose(id -> bound(vertx.deployVerticle(() -> new CompatListenerVerticle(compat),
+            new DeploymentOptions().setInstances(EVENT_LOOPS)),
+            "compat (compatibility listener)", config.node().host(), compatPort,
+            "--compat-port"))
         .map(id -> {
           deployments.add(id);
           endpoints.add(new Endpoint("compat", config.node().host(), compatPort));
           return port;
         });
+  }
+
+  /** A listener's start, whose failure to bind for a taken port names it (net/PortTaken). */
+  private static <T> Future<T> bound(Future<T> start, String listener, String host, int port,
+      String option) {
+    return start.recover(e -> Future.failedFuture(PortTaken.is(e)
+        ? PortTaken.named(listener, host, port, option, e) : e));
   }
 
   /**

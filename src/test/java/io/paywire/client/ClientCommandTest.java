@@ -98,7 +98,8 @@ class ClientCommandTest {
     try (ChildJvm wrongCa = ChildJvm.start(dir, MAIN, "client", "--port",
         Integer.toString(node.tlsPort()), "--ca", "Stranger.crt", "--exec", "LIST")) {
       assertThat(wrongCa.awaitExit(EXIT_TIMEOUT_MILLIS)).isEqualTo(1);
-      assertThat(String.join("\n", wrongCa.stderr())).contains("cannot connect");
+      assertThat(String.join("\n", wrongCa.stderr())).contains("cannot connect")
+          .contains("not issued by the CA Stranger.crt");
     }
   }
 

@@ -155,7 +155,8 @@ class OriginalScenarioTest {
   }
 
   private PaywireClient client(String name, KeyType type,
-      java.util.function.Consumer<PeerListener.Event> events) throws IOException {
+      java.util.function.Consumer<PeerListener.Event> events)
+      throws IOException, ClientException {
     KeyFiles files = KeyFiles.of(dir, name);
     ClientIdentity identity = java.nio.file.Files.exists(files.privateKey()) ? files.load()
         : KeyFiles.create(dir, name, type).files().load();

@@ -98,6 +98,12 @@ class ClusterJoinTest {
             tuple(members.get(0).raftId(), "127.0.0.1", options.get(0).raftPort()),
             tuple(members.get(1).raftId(), "127.0.0.1", options.get(1).raftPort()),
             tuple(members.get(2).raftId(), "127.0.0.1", options.get(2).raftPort()));
+    // A member's node id (its presence entries' owner, its start-up line) is the id the others'
+    // membership events name when it leaves, so they remove its users and log who left.
+    for (ClusterJoin.Joined node : nodes) {
+      assertThat(nodes.get(1).hazelcast().getCluster().getMembers()).extracting(
+          m -> m.getUuid().toString()).contains(node.nodeId());
+    }
 
     // Another key: another cluster name, so it never joins theirs.
     Path otherKeys = dir.resolve("other");

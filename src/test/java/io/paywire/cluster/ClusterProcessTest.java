@@ -160,10 +160,32 @@ class ClusterProcessTest {
     }
   }
 
+  /**
+   * A member's log until its cluster has a leader (docs/operations.md): Paywire's lines and no
+   * library's, no error, no stack trace. A JVM pause Ratis reports is allowed: on the loaded test
+   * machine a pause is real.
+   */
+  static void assertQuietStart(ClusterProcesses cluster) {
+    for (ClusterProcesses.Member member : cluster.members()) {
+      assertThat(member.jvm().stderr()).as("log of member %s", member.index)
+          .hasSizeLessThan(MAX_START_LOG_LINES)
+          .noneMatch(line -> line.contains(" SEVERE "))
+          .noneMatch(line -> line.contains(" WARNING ") && !line.contains("JvmPauseMonitor"))
+          .noneMatch(line -> line.startsWith("\tat ") || line.startsWith("Caused by"));
+    }
+  }
+
+  /**
+   * A member's start: joining, ledger recovered and opened, Raft started, leading or not, a
+   * member reached late, a snapshot; twice that to spare (it printed 170 to 240 before).
+   */
+  static final int MAX_START_LOG_LINES = 30;
+
   @Test
   void usersOnDifferentNodesSeeEachOtherAndPayDirectlyAndPeerToPeer() throws Exception {
     try (ClusterProcesses cluster = ClusterProcesses.of(dir, 3).startAll()) {
       Awaitility.await().atMost(TAKEOVER).until(() -> cluster.leader().isPresent());
+      assertQuietStart(cluster);
       assertRaftNeedsTheClusterKey(dir, cluster);
       ClusterProcesses.Member a = cluster.member(0);
       ClusterProcesses.Member b = cluster.member(1);

@@ -31,8 +31,12 @@ class RaftStartFailureTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       RaftLedger.Member self = new RaftLedger.Member("n0", "127.0.0.1", taken.getLocalPort());
       RaftLedger.Member other = new RaftLedger.Member("n1", "127.0.0.1", taken.getLocalPort() + 1);
+      // Named for the operator: which listener, where, and what to do.
       assertThatThrownBy(() -> RaftLedger.start(root, RaftTestCluster.OPTIONS, self,
-          List.of(self, other), RaftTestCluster.settings())).isInstanceOf(Exception.class);
+          List.of(self, other), RaftTestCluster.settings())).isInstanceOf(java.io.IOException.class)
+          .hasMessageContaining("listener raft")
+          .hasMessageContaining("127.0.0.1:" + taken.getLocalPort() + ": Address already in use")
+          .hasMessageContaining("--raft-port");
     }
     await().atMost(Duration.ofSeconds(15)).pollInSameThread().untilAsserted(() ->
         assertThat(nonDaemonThreads()).as("non-daemon threads left by the failed start")

@@ -37,7 +37,14 @@ public final class ClusterProcesses implements AutoCloseable {
    * make the shared certificates once and have 120 s.
    */
   private static final List<String> MEMBER_JVM_OPTIONS =
-      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+          // What paywire.jar's manifest gives Hazelcast (pom.xml, Add-Opens and Add-Exports):
+          // a class-path start needs them as options.
+          "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+          "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+          "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+          "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED");
 
   /** One member: its listed ports, and the process while it runs. */
   public final class Member {
