@@ -8,14 +8,15 @@ import io.paywire.crypto.PinnedServerTrust;
 import io.paywire.crypto.Signatures;
 import io.paywire.crypto.SingleTrustManagerFactory;
 import io.paywire.ledger.TransferId;
+import io.paywire.net.TlsServerOptions;
 import io.paywire.protocol.Replies;
 import io.paywire.protocol.SignedText;
-import io.paywire.net.TlsServerOptions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.ConnectOptions;
@@ -241,7 +242,7 @@ public final class BenchClientCommand implements Callable<Integer> {
 
   private KeyType validate() {
     int accountCount = accounts == null ? sessions : accounts;
-    if (sessions < 1 || accountCount < 2 && !idle || payments < 1 || seconds < 1
+    if (sessions < 1 || (accountCount < 2 && !idle) || payments < 1 || seconds < 1
         || setupConcurrency < 1 || ratePerSession < 0 || window < 1 || window > MAX_WINDOW) {
       throw new ParameterException(spec.commandLine(), "need --sessions >= 1, --accounts >= 2, "
           + "--payments >= 1, --seconds >= 1, --setup-concurrency >= 1, --rate-per-session >= 0, "
@@ -437,7 +438,7 @@ public final class BenchClientCommand implements Callable<Integer> {
 
   /** The ledger's status in a health reply: the data of its "ledger" check. */
   private static JsonObject ledgerStatus(JsonObject health) {
-    io.vertx.core.json.JsonArray checks = health.getJsonArray("checks");
+    JsonArray checks = health.getJsonArray("checks");
     for (int i = 0; checks != null && i < checks.size(); i++) {
       JsonObject check = checks.getJsonObject(i);
       if ("ledger".equals(check.getString("id")) && check.getJsonObject("data") != null) {

@@ -2,6 +2,8 @@ package io.paywire.cli;
 
 import io.paywire.bus.LedgerApi;
 import io.paywire.config.PaywireConfig;
+import io.paywire.ledger.Command.OpenAccount;
+import io.paywire.ledger.Command.Transfer;
 import io.paywire.ledger.InMemoryLedger;
 import io.paywire.ledger.Ledger;
 import io.paywire.ledger.LedgerOptions;
@@ -16,6 +18,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,7 +28,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * The ledger benchmark behind docs/benchmarks.md: in-memory apply rate, durable transfers per
@@ -72,8 +77,8 @@ public final class BenchCommand implements Callable<Integer> {
         System.getProperty("java.version"));
     for (String part : parts) {
       if (!List.of("in-memory", "durable", "replay").contains(part)) {
-        throw new picocli.CommandLine.ParameterException(
-            new picocli.CommandLine(this), "unknown part " + part);
+        throw new ParameterException(
+            new CommandLine(this), "unknown part " + part);
       }
     }
     if (parts.contains("in-memory")) {
@@ -100,7 +105,7 @@ public final class BenchCommand implements Callable<Integer> {
     InMemoryLedger state = new InMemoryLedger(LedgerRules.DEFAULTS);
     SplittableRandom random = new SplittableRandom(1);
     for (int i = 0; i < accounts; i++) {
-      state.execute(new io.paywire.ledger.Command.OpenAccount(new TransferId(0, i), "user" + i, null, 1_000_000_000),
+      state.execute(new OpenAccount(new TransferId(0, i), "user" + i, null, 1_000_000_000),
           0);
     }
     String[] names = new String[accounts];
@@ -119,7 +124,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < count; i++) {
           int payer = random.nextInt(accounts);
           int payee = (payer + 1 + random.nextInt(accounts - 1)) % accounts;
-          commands[i] = io.paywire.ledger.Command.Transfer.unsigned(
+          commands[i] = Transfer.unsigned(
               new TransferId(round + 1, done + i), names[payer], names[payee],
               1 + random.nextInt(100));
         }
@@ -344,9 +349,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  static void deleteRecursively(Path dir) throws java.io.IOException {
+  static void deleteRecursively(Path dir) throws IOException {
     try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
     }

@@ -1,6 +1,5 @@
 package io.paywire.cli;
 
-import io.paywire.protocol.SignedText;
 import io.paywire.client.ClientException;
 import io.paywire.client.ClientIdentity;
 import io.paywire.client.ClientLimits;
@@ -9,6 +8,7 @@ import io.paywire.client.PaywireClient;
 import io.paywire.client.PeerListener;
 import io.paywire.client.ServerTrust;
 import io.paywire.protocol.Replies;
+import io.paywire.protocol.SignedText;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,6 +16,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -228,7 +229,7 @@ public final class ClientCommand implements Callable<Integer> {
           default -> {
             if (line.length() == 1 && Character.isDigit(line.charAt(0))) {
               out.println("Please choose 0 to 4.");
-            } else if (line.toLowerCase(java.util.Locale.ROOT).startsWith("peerpay")) {
+            } else if (line.toLowerCase(Locale.ROOT).startsWith("peerpay")) {
               out.println(peerPay(client, line.split("\\s+")));
             } else {
               client.command(line).forEach(out::println);

@@ -1,11 +1,12 @@
 package io.paywire.cli;
 
-import io.paywire.crypto.LocalCertificates;
 import io.paywire.client.KeyFiles;
 import io.paywire.crypto.KeyType;
+import io.paywire.crypto.LocalCertificates;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,7 +64,7 @@ public final class KeygenCommand implements Callable<Integer> {
     try {
       KeyFiles.Created created = KeyFiles.create(out, name, keyType);
       System.out.println("private key " + files.privateKey() + " (" + keyType.name()
-          .toLowerCase(java.util.Locale.ROOT) + ", PKCS#8, mode 0600: keep it secret)");
+          .toLowerCase(Locale.ROOT) + ", PKCS#8, mode 0600: keep it secret)");
       System.out.println("certificate " + files.certificate() + " (CN=" + name + ", valid "
           + KeyFiles.CERTIFICATE_VALIDITY.toDays() + " days)");
       System.out.println("fingerprint sha256 " + created.fingerprint());

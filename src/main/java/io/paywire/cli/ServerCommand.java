@@ -4,12 +4,17 @@ import io.paywire.cluster.ClusterOptions;
 import io.paywire.config.ConfigException;
 import io.paywire.config.PaywireConfig;
 import io.paywire.server.PaywireNode;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Starts one node and runs until SIGTERM or SIGINT, then shuts down in order and exits 0. Prints
@@ -102,7 +107,7 @@ public final class ServerCommand implements Callable<Integer> {
       return hazelcastConfig;
     }
     Path checkout = Path.of(DEFAULT_HAZELCAST_CONFIG);
-    return java.nio.file.Files.exists(checkout) ? checkout : null;
+    return Files.exists(checkout) ? checkout : null;
   }
 
   @Override
@@ -131,15 +136,15 @@ public final class ServerCommand implements Callable<Integer> {
     try {
       node = PaywireNode.start(config, dataDir, clusterOptions).toCompletionStage()
           .toCompletableFuture().get();
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       System.err.println("paywire: cannot start: " + e.getCause().getMessage());
-      if (!(e.getCause() instanceof java.io.IOException)) {
+      if (!(e.getCause() instanceof IOException)) {
         e.getCause().printStackTrace(); // not an operator's mistake: show where it broke
       }
       return 1;
     }
     CompletableFuture<Integer> exit = new CompletableFuture<>();
-    sun.misc.SignalHandler stop = signal -> node.close().onComplete(closed -> {
+    SignalHandler stop = signal -> node.close().onComplete(closed -> {
       if (closed.failed()) {
         System.err.println("paywire: shutdown failed: " + closed.cause());
       }
@@ -152,7 +157,7 @@ public final class ServerCommand implements Callable<Integer> {
         + (node.identity().generated() ? " (generated now in " + node.identity().certificate()
             .getParent() + ")" : ""));
     if (node.cluster() != null) {
-      io.vertx.core.json.JsonObject view = node.cluster();
+      JsonObject view = node.cluster();
       System.out.println("cluster member " + view.getString("member") + " address "
           + view.getString("address") + " node " + view.getString("node") + " members "
           + view.getInteger("members"));
@@ -164,7 +169,7 @@ public final class ServerCommand implements Callable<Integer> {
     System.out.flush();
     if (node.cluster() != null) {
       node.vertx().setPeriodic(LEADER_POLL_MILLIS, timer -> {
-        io.vertx.core.json.JsonObject view = node.cluster();
+        JsonObject view = node.cluster();
         if (view.getValue("leader") != null) {
           node.vertx().cancelTimer(timer);
           System.out.println("cluster member " + view.getString("member") + " leader "

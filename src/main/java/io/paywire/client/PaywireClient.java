@@ -1,9 +1,9 @@
 package io.paywire.client;
 
-import io.paywire.protocol.SignedText;
 import io.paywire.crypto.Signatures;
 import io.paywire.ledger.TransferId;
 import io.paywire.protocol.Replies;
+import io.paywire.protocol.SignedText;
 import io.paywire.protocol.TextCommand;
 import io.paywire.protocol.TextParser;
 import java.io.BufferedInputStream;
@@ -12,11 +12,14 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLHandshakeException;
@@ -83,8 +86,8 @@ public final class PaywireClient implements AutoCloseable {
   /** The JDK's PKIX validation found no path from the server's certificate to a trusted CA. */
   private static boolean notIssuedByTrustedCa(Throwable e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (cause instanceof java.security.cert.CertPathBuilderException
-          || cause instanceof java.security.cert.CertPathValidatorException) {
+      if (cause instanceof CertPathBuilderException
+          || cause instanceof CertPathValidatorException) {
         return true;
       }
       if (cause.getCause() == cause) {
@@ -299,7 +302,8 @@ public final class PaywireClient implements AutoCloseable {
       return thread;
     });
     long period = ClientLimits.KEEPALIVE_IDLE_MILLIS / 4;
-    keepAlive.scheduleWithFixedDelay(() -> {
+    // The schedule runs until the executor is shut down with the connection: no handle needed.
+    ScheduledFuture<?> unused = keepAlive.scheduleWithFixedDelay(() -> {
       if (connection.idleNanos() < TimeUnit.MILLISECONDS.toNanos(
           ClientLimits.KEEPALIVE_IDLE_MILLIS)) {
         return;

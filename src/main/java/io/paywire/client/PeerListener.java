@@ -1,11 +1,12 @@
 package io.paywire.client;
 
-import io.paywire.crypto.TlsPolicy;
-import io.paywire.protocol.SignedText;
 import io.paywire.crypto.Signatures;
+import io.paywire.crypto.TlsPolicy;
 import io.paywire.ledger.AccountName;
 import io.paywire.protocol.Replies;
+import io.paywire.protocol.SignedText;
 import java.io.BufferedInputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -212,7 +213,7 @@ public final class PeerListener implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(java.io.Closeable closeable) {
+  private static void closeQuietly(Closeable closeable) {
     try {
       closeable.close();
     } catch (IOException ignored) {

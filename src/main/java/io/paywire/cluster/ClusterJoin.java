@@ -6,6 +6,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import io.paywire.net.PortTaken;
 import io.vertx.core.Future;
@@ -16,6 +17,7 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.spi.VertxMetricsFactory;
+import io.vertx.core.transport.Transport;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -122,12 +124,12 @@ public final class ClusterJoin {
   /** A member on Vert.x's NIO transport, with no accept gates. */
   public static Future<Joined> start(VertxOptions base, VertxMetricsFactory metrics,
       ClusterOptions options) {
-    return start(base, metrics, io.vertx.core.transport.Transport.NIO, options);
+    return start(base, metrics, Transport.NIO, options);
   }
 
   /** @param transport the node's transport (its listeners' accept gates) */
   public static Future<Joined> start(VertxOptions base, VertxMetricsFactory metrics,
-      io.vertx.core.transport.Transport transport, ClusterOptions options) {
+      Transport transport, ClusterOptions options) {
     HazelcastClusterManager manager;
     VertxOptions vertxOptions;
     try {
@@ -152,7 +154,7 @@ public final class ClusterJoin {
     boolean hazelcast = false;
     for (Throwable cause = failure; cause != null && cause.getCause() != cause;
         cause = cause.getCause()) {
-      hazelcast |= cause instanceof com.hazelcast.core.HazelcastException;
+      hazelcast |= cause instanceof HazelcastException;
     }
     return hazelcast
         ? PortTaken.named("hazelcast (cluster membership)", options.host(), options.port(),

@@ -9,6 +9,7 @@ import io.paywire.ledger.LedgerOptions;
 import io.paywire.ledger.LedgerView;
 import io.paywire.ledger.Outcome;
 import io.paywire.ledger.Snapshot;
+import java.io.File;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -675,7 +676,7 @@ public final class LedgerStateMachine extends BaseStateMachine {
     public void cleanupOldSnapshots(SnapshotRetentionPolicy policy) {}
 
     @Override
-    public java.io.File getSnapshotDir() {
+    public File getSnapshotDir() {
       return directory.toFile();
     }
   }

@@ -3,6 +3,7 @@ package io.paywire.cluster;
 import io.paywire.bus.LedgerStatus;
 import io.paywire.ledger.Command;
 import io.paywire.ledger.Executed;
+import io.paywire.ledger.LedgerOptions;
 import io.paywire.service.CommitPort;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -30,13 +31,13 @@ final class RaftCommit implements CommitPort {
   private final WorkerExecutor worker;
   private final int maxInFlight;
   private final String member;
-  private final io.paywire.ledger.LedgerOptions options;
+  private final LedgerOptions options;
 
   /**
    * @param worker one thread: proposals leave in the order they were formed
    * @param maxInFlight entries this leader may have proposed and not yet applied
    */
-  RaftCommit(RaftLedger raft, io.paywire.ledger.LedgerOptions options, Context context,
+  RaftCommit(RaftLedger raft, LedgerOptions options, Context context,
       WorkerExecutor worker, int maxInFlight) {
     this.raft = raft;
     this.options = options;

@@ -341,7 +341,8 @@ public final class RaftLedger implements AutoCloseable {
     }
     CompletableFuture<List<Executed>> result = new CompletableFuture<>();
     long call = proposalCalls.incrementAndGet();
-    submit(commands, timeMillis, call).whenComplete((executed, error) -> {
+    // The caller holds `result`; what the stage below returns carries nothing more.
+    CompletableFuture<?> unused = submit(commands, timeMillis, call).whenComplete((executed, error) -> {
       // Down before the caller hears, so its next proposal never finds this one in flight.
       inFlight.decrementAndGet();
       repliedCalls.add(call);
@@ -438,7 +439,7 @@ public final class RaftLedger implements AutoCloseable {
     }
     return client.async().sendReadOnlyUnordered(Message.EMPTY, selfId).thenApply(reply -> {
       if (!reply.isSuccess() || !selfId.equals(reply.getServerId())) {
-        throw new java.util.concurrent.CompletionException(new IOException(
+        throw new CompletionException(new IOException(
             "member " + self.id() + " could not confirm that it leads",
             reply.getException()));
       }

@@ -9,9 +9,11 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -305,11 +307,11 @@ import java.util.Objects;
       }
       try {
         raft.transferLeadership(other,
-            java.time.Duration.ofMillis(settings.proposalTimeoutMillis()));
+            Duration.ofMillis(settings.proposalTimeoutMillis()));
         LOG.log(Level.INFO, "event=raft_lead_handed_over member={0} to={1} term={2}",
             settings.self().id(), other, raft.term());
         return;
-      } catch (java.io.IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         LOG.log(Level.WARNING, "event=raft_hand_over_failed member={0} to={1} error={2}",
             settings.self().id(), other, e.toString());
       }

@@ -2,6 +2,7 @@ package io.paywire.cluster;
 
 import io.paywire.ledger.JournalPosition;
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +97,7 @@ record SnapshotMark(long term, long index, JournalPosition position, String snap
       }
       return new SnapshotMark(term, markIndex, new JournalPosition(segmentId, offset, next, hash),
           new String(name, StandardCharsets.US_ASCII));
-    } catch (java.nio.BufferUnderflowException e) {
+    } catch (BufferUnderflowException e) {
       throw new IOException(file + ": ends early");
     }
   }

@@ -188,7 +188,7 @@ final class CompatSession {
   /**
    * The transfer id of a forward: the same bytes always get the same id, so the ledger applies
    * them at most once, on any node, after any restart. With {@code payerLogin} (the payer's
-   * login token, under compat.forwardReplay {@code perLogin}) the id is bound to that login
+   * login token, when compat.forwardReplay is "perLogin") the id is bound to that login
    * too, and a new login gives the same bytes a new one.
    */
   static TransferId forwardId(String payerLogin, byte[] message) {

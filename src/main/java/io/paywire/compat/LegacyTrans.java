@@ -1,6 +1,7 @@
 package io.paywire.compat;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Arrays;
@@ -49,7 +50,7 @@ final class LegacyTrans {
       System.arraycopy(second, 0, inner, HALF_BYTES, HALF_BYTES);
       byte[] text = publicDecrypt(payerKey, inner);
       byte[] expected = (forward.headerText() + "\0").getBytes(StandardCharsets.US_ASCII);
-      return java.security.MessageDigest.isEqual(text, expected) ? inner : null;
+      return MessageDigest.isEqual(text, expected) ? inner : null;
     } catch (Exception invalid) {
       return null;
     }

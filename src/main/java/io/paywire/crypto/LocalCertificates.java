@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -12,6 +14,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The TLS identity of a node that was given no certificate: a local CA and a server certificate it
@@ -84,7 +87,7 @@ public final class LocalCertificates {
   public static Identity ensure(Path certsDirectory, Duration renewBefore) throws IOException {
     Path serverCertificate = certsDirectory.resolve(SERVER_CERTIFICATE);
     Path serverKey = certsDirectory.resolve(SERVER_KEY);
-    Path caCertificate = certsDirectory.resolve(CA_CERTIFICATE);
+    
     if (bothExist(serverCertificate, serverKey)) {
       X509Certificate certificate = Pem.readCertificate(serverCertificate);
       requireMatch(Pem.readPrivateKey(serverKey), certificate.getPublicKey(), serverKey, serverCertificate);
@@ -184,11 +187,11 @@ public final class LocalCertificates {
   public static KeyPair registrationKeys(Path certsDirectory) throws IOException {
     return keyPair(certsDirectory, REGISTRATION_KEY, REGISTRATION_PUBLIC_KEY, () -> {
       try {
-        java.security.KeyPairGenerator generator =
-            java.security.KeyPairGenerator.getInstance("RSA");
+        KeyPairGenerator generator =
+            KeyPairGenerator.getInstance("RSA");
         generator.initialize(REGISTRATION_RSA_BITS);
         return generator.generateKeyPair();
-      } catch (java.security.NoSuchAlgorithmException e) {
+      } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException("every Java runtime has RSA", e);
       }
     });
@@ -205,7 +208,7 @@ public final class LocalCertificates {
   }
 
   private static KeyPair keyPair(Path certsDirectory, String privateName, String publicName,
-      java.util.function.Supplier<KeyPair> generate) throws IOException {
+      Supplier<KeyPair> generate) throws IOException {
     Path privateFile = certsDirectory.resolve(privateName);
     Path publicFile = certsDirectory.resolve(publicName);
     if (bothExist(publicFile, privateFile)) {

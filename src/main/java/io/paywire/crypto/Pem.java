@@ -20,6 +20,7 @@ import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -33,6 +34,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.util.io.pem.PemGenerationException;
 
 /**
  * Reads and writes certificates and keys as PEM files, the form openssl and operators use.
@@ -125,7 +127,7 @@ public final class Pem {
       // JcaPKCS8Generator, not the key itself: that would write RSA and EC keys in the
       // traditional formats.
       return write(new JcaPKCS8Generator(key, null));
-    } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+    } catch (PemGenerationException e) {
       throw new IllegalArgumentException("key cannot be encoded as PKCS#8", e);
     }
   }
@@ -172,7 +174,7 @@ public final class Pem {
     }
     String body = text.substring(begin.length(), text.length() - end.length());
     try {
-      byte[] der = java.util.Base64.getMimeDecoder().decode(body);
+      byte[] der = Base64.getMimeDecoder().decode(body);
       return der.length == 0 ? null : der;
     } catch (IllegalArgumentException notBase64) {
       return null;

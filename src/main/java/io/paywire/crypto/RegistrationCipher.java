@@ -4,6 +4,7 @@ import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -129,7 +130,7 @@ public final class RegistrationCipher {
     return Cipher.getInstance(mode == Mode.GCM ? "AES/GCM/NoPadding" : "AES/CBC/PKCS5Padding");
   }
 
-  private static java.security.spec.AlgorithmParameterSpec parameters(Mode mode, byte[] iv) {
+  private static AlgorithmParameterSpec parameters(Mode mode, byte[] iv) {
     return mode == Mode.GCM ? new GCMParameterSpec(GCM_TAG_BITS, iv) : new IvParameterSpec(iv);
   }
 }

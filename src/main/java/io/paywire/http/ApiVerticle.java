@@ -9,10 +9,10 @@ import io.paywire.console.ConsoleRoutes;
 import io.paywire.crypto.Pem;
 import io.paywire.crypto.PublicKeys;
 import io.paywire.ledger.TransferId;
-import io.paywire.protocol.SignedText;
 import io.paywire.net.ConnectionGate;
 import io.paywire.net.ServerIdentity;
 import io.paywire.net.TlsServerOptions;
+import io.paywire.protocol.SignedText;
 import io.paywire.session.Payment;
 import io.paywire.session.Peer;
 import io.paywire.session.Proof;
@@ -21,6 +21,7 @@ import io.paywire.session.Result;
 import io.paywire.session.Session;
 import io.paywire.session.Sessions;
 import io.paywire.session.Views;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -102,7 +103,7 @@ public final class ApiVerticle extends VerticleBase {
       Sessions.Shared sessions, SessionTokens tokens, KeyPair registrationKeys,
       PrometheusMeterRegistry metrics,
       long ledgerTimeoutMillis, int challengeTtlSeconds, ConnectionGate webSockets,
-      ConnectionGate webSocketLogins, java.util.function.Supplier<JsonObject> cluster) {}
+      ConnectionGate webSocketLogins, Supplier<JsonObject> cluster) {}
 
   private enum Access { OPEN, OPTIONAL_LOGIN, LOGIN }
 
@@ -653,7 +654,7 @@ public final class ApiVerticle extends VerticleBase {
     return login.onOwner(vertx.getOrCreateContext(), call);
   }
 
-  private <T> void readRefused(RoutingContext ctx, io.vertx.core.AsyncResult<Result<T>> done) {
+  private <T> void readRefused(RoutingContext ctx, AsyncResult<Result<T>> done) {
     if (done.failed()) {
       ApiError.send(ctx, 503, ApiError.UNAVAILABLE, "no answer");
     } else {

@@ -68,7 +68,7 @@ final class LiveChannel {
       List.of("Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-Dest");
 
   private final Vertx vertx;
-  private final Sessions sessions;
+  
   private final SessionTokens tokens;
   private final PaywireConfig.Http limits;
   private final Set<String> origins;
@@ -91,7 +91,7 @@ final class LiveChannel {
   LiveChannel(Vertx vertx, Sessions sessions, SessionTokens tokens, PaywireConfig.Http limits,
       Set<String> origins, ConnectionGate sockets, ConnectionGate logins) {
     this.vertx = vertx;
-    this.sessions = sessions;
+    
     this.tokens = tokens;
     this.limits = limits;
     this.origins = Set.copyOf(origins);

@@ -4,7 +4,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.util.function.Supplier;
 
 /**
  * The management port: plain HTTP on the loopback address only, serving {@code GET /health} and
@@ -21,7 +23,7 @@ public final class ManagementVerticle extends VerticleBase {
   private final PrometheusMeterRegistry metrics;
   private HttpServer server;
 
-  private final java.util.function.Supplier<io.vertx.core.json.JsonObject> cluster;
+  private final Supplier<JsonObject> cluster;
 
   private final int requestHeadTimeoutSeconds;
   private final int heapWarningPercent;
@@ -34,7 +36,7 @@ public final class ManagementVerticle extends VerticleBase {
    * @param heapWarningPercent as on the HTTPS port ({@code http.heapWarningPercent})
    */
   public ManagementVerticle(int port, long ledgerTimeoutMillis, PrometheusMeterRegistry metrics,
-      java.util.function.Supplier<io.vertx.core.json.JsonObject> cluster,
+      Supplier<JsonObject> cluster,
       int requestHeadTimeoutSeconds, int heapWarningPercent) {
     this.cluster = cluster;
     this.heapWarningPercent = heapWarningPercent;

@@ -2,15 +2,18 @@ package io.paywire.http;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
 
@@ -52,7 +55,7 @@ final class RequestHeadTimeout {
 
   /** For {@code HttpServer.connectionHandler}: starts watching a new connection. */
   void watch(HttpConnection connection) {
-    Channel channel = connection instanceof io.vertx.core.net.impl.ConnectionBase base
+    Channel channel = connection instanceof ConnectionBase base
         ? base.channel() : null;
     if (channel == null || channel.pipeline().get(VERTX_HANDLER) == null) {
       LOG.log(Level.ERROR, "event=request_head_timeout_unavailable connection={0}",
@@ -108,7 +111,7 @@ final class RequestHeadTimeout {
           super.write(ctx, msg, promise);
           return;
         }
-        informational = status.codeClass() == io.netty.handler.codec.http.HttpStatusClass
+        informational = status.codeClass() == HttpStatusClass
             .INFORMATIONAL;
         if (!informational) {
           response.headers().set(HttpHeaderNames.KEEP_ALIVE, keepAlive);
@@ -134,7 +137,7 @@ final class RequestHeadTimeout {
         timer = null;
         LOG.log(Level.DEBUG, "event=request_head_timeout remote={0}",
             ctx.channel().remoteAddress());
-        ctx.close();
+        ChannelFuture unused = ctx.close();
       }, timeoutMillis, TimeUnit.MILLISECONDS);
     }
 

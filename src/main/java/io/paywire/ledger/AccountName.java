@@ -1,5 +1,7 @@
 package io.paywire.ledger;
 
+import java.util.Set;
+
 /**
  * The rules for account names. A name is shown as registered, but compared case-insensitively so
  * that look-alikes such as {@code Alice} and {@code alice} cannot both exist.
@@ -15,7 +17,7 @@ public final class AccountName {
    * Command words of the text protocols. A user named like one could never log in there (the
    * line would read as the command), so no account may take these names, whatever the case.
    */
-  public static final java.util.Set<String> RESERVED = java.util.Set.of(
+  public static final Set<String> RESERVED = Set.of(
       ISSUER, "register", "list", "key", "pay", "trans", "history", "help", "exit");
 
   private AccountName() {}

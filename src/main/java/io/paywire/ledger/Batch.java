@@ -89,8 +89,8 @@ public final class Batch {
    * with this and {@link #fits}.
    */
   public static long recordBytesAtMost(Command command) {
-    if (command instanceof Command.OpenAccount open && open.name() == null
-        || command instanceof Command.Transfer t && (t.payer() == null || t.payee() == null)) {
+    if ((command instanceof Command.OpenAccount open && open.name() == null)
+        || (command instanceof Command.Transfer t && (t.payer() == null || t.payee() == null))) {
       return 0; // refused before any rule that could accept it
     }
     return JournalFormat.RECORD_OVERHEAD_BYTES + (long) RecordCodec.encodedLength(command);

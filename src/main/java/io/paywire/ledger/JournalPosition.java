@@ -1,5 +1,7 @@
 package io.paywire.ledger;
 
+import java.util.HexFormat;
+
 /**
  * Where the journal stands after a batch: the segment and byte offset the next batch goes to, that
  * batch's sequence number, and the hash of the last batch (the head of the chain).
@@ -11,6 +13,6 @@ public record JournalPosition(
       new JournalPosition(0, 0, 0, JournalFormat.GENESIS_HASH.clone());
 
   public String headHashHex() {
-    return java.util.HexFormat.of().formatHex(headHash);
+    return HexFormat.of().formatHex(headHash);
   }
 }

@@ -140,7 +140,7 @@ final class JournalReader {
               && unwrittenTail(data, bodyStart, data.length)) {
             return pos;
           }
-          throw firstBadRecord(file, data, pos, bodyStart, bodyStart + bodyLength);
+          throw firstBadRecord(file, data, pos, bodyStart + bodyLength);
         }
         readFrame(file, data, pos, bodyLength);
         pos = (int) frameEnd;
@@ -187,7 +187,7 @@ final class JournalReader {
 
     /** Names the first record whose own checksum fails, or the frame if the records check out. */
     private static JournalCorruptException firstBadRecord(
-        Path file, byte[] data, int framePos, int bodyStart, int bodyEnd) {
+        Path file, byte[] data, int framePos, int bodyEnd) {
       ByteBuffer buffer = ByteBuffer.wrap(data);
       int recordCount = buffer.getInt(framePos + JournalFormat.RECORD_COUNT_AT);
       int pos = framePos + JournalFormat.RECORDS_AT;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 
 /**
  * Appends batch frames to the journal: one write and, unless the caller makes the batch durable
@@ -98,7 +99,7 @@ final class JournalWriter implements AutoCloseable {
           + ", which does not follow batch " + (expected - 1));
     }
     int hashAt = JournalFormat.PREVIOUS_HASH_AT;
-    if (!java.util.Arrays.equals(frame.array(), hashAt, hashAt + JournalFormat.HASH_BYTES,
+    if (!Arrays.equals(frame.array(), hashAt, hashAt + JournalFormat.HASH_BYTES,
         previous.headHash(), 0, JournalFormat.HASH_BYTES)) {
       throw new IllegalStateException("batch " + expected
           + ": frame does not chain to the hash of batch " + (expected - 1));

@@ -2,10 +2,12 @@ package io.paywire.ledger;
 
 import io.paywire.crypto.PublicKeys;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The ledger's state machine: accounts, balances and every transfer, in memory. It has no thread,
@@ -209,7 +211,7 @@ final class LedgerState implements LedgerView {
       return payer.number == ISSUER_NUMBER
           && payee.name.equals(open.name())
           && amount == open.deposit()
-          && java.util.Arrays.equals(payee.publicKey, open.publicKey());
+          && Arrays.equals(payee.publicKey, open.publicKey());
     }
     Command.Transfer transfer = (Command.Transfer) command;
     return payer.number != ISSUER_NUMBER
@@ -337,10 +339,10 @@ final class LedgerState implements LedgerView {
   }
 
   @Override
-  public java.util.OptionalLong balance(String name) {
+  public OptionalLong balance(String name) {
     Account account = name == null ? null : accountsByKey.get(AccountName.key(name));
-    return account == null ? java.util.OptionalLong.empty()
-        : java.util.OptionalLong.of(account.balance);
+    return account == null ? OptionalLong.empty()
+        : OptionalLong.of(account.balance);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.paywire.ledger;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -70,7 +71,7 @@ final class RecordCodec {
         throw new IllegalArgumentException(in.remaining() + " bytes after the record");
       }
       return command;
-    } catch (java.nio.BufferUnderflowException truncated) {
+    } catch (BufferUnderflowException truncated) {
       throw new IllegalArgumentException("record ends early");
     }
   }

@@ -1,8 +1,10 @@
 package io.paywire.ledger;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -93,7 +95,7 @@ public final class Snapshot {
           .put(p.headHash());
       out.putInt(image.names().length);
       for (int i = 0; i < image.names().length; i++) {
-        byte[] name = image.names()[i].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] name = image.names()[i].getBytes(StandardCharsets.ISO_8859_1);
         out.putByte((byte) name.length).put(name);
         out.putShort((short) image.keys()[i].length).put(image.keys()[i]);
         out.putLong(image.balances()[i]).putLong(image.created()[i]);
@@ -160,7 +162,7 @@ public final class Snapshot {
       long[] created = new long[accounts];
       for (int i = 0; i < accounts; i++) {
         names[i] = new String(in.getBytes(Byte.toUnsignedInt(in.getByte())),
-            java.nio.charset.StandardCharsets.ISO_8859_1);
+            StandardCharsets.ISO_8859_1);
         keys[i] = in.getBytes(Short.toUnsignedInt(in.getShort()));
         balances[i] = in.getLong();
         created[i] = in.getLong();
@@ -176,7 +178,7 @@ public final class Snapshot {
       Image image = new Image(new JournalPosition(segmentId, offset, nextBatch, head), names,
           keys, balances, created, columns);
       return in.checksumMatches() ? Optional.of(image) : Optional.empty();
-    } catch (java.io.EOFException | IllegalArgumentException truncated) {
+    } catch (EOFException | IllegalArgumentException truncated) {
       return Optional.empty();
     }
   }
@@ -298,7 +300,7 @@ public final class Snapshot {
         buffer.compact();
         while (buffer.position() < bytes) {
           if (channel.read(buffer) < 0) {
-            throw new java.io.EOFException();
+            throw new EOFException();
           }
         }
         buffer.flip();

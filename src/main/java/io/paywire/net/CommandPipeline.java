@@ -1,5 +1,6 @@
 package io.paywire.net;
 
+import io.netty.channel.ChannelFuture;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -308,7 +309,8 @@ public final class CommandPipeline {
    */
   private void closeNow() {
     if (socket instanceof NetSocketInternal internal) {
-      internal.channelHandlerContext().pipeline().firstContext().close();
+      // Nothing waits on the close: a failed close leaves a socket the idle timeout still ends.
+      ChannelFuture unused = internal.channelHandlerContext().pipeline().firstContext().close();
     } else {
       socket.close();
     }

@@ -1,6 +1,7 @@
 package io.paywire.net;
 
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +119,7 @@ public final class LogRate {
   public void flush() {
     long now = clockMillis.getAsLong();
     long interval = intervalMillis.getAsLong();
-    List<Map.Entry<Level, String>> lines = new java.util.ArrayList<>();
+    List<Map.Entry<Level, String>> lines = new ArrayList<>();
     synchronized (this) {
       windows.entrySet().removeIf(entry -> {
         Window window = entry.getValue();

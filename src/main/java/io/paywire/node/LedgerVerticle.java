@@ -2,6 +2,7 @@ package io.paywire.node;
 
 import io.paywire.bus.BatchObserver;
 import io.paywire.bus.LedgerApi;
+import io.paywire.ledger.Ledger;
 import io.paywire.ledger.LedgerOptions;
 import io.paywire.service.LedgerService;
 import io.paywire.service.LocalJournalCommit;
@@ -38,12 +39,12 @@ public final class LedgerVerticle extends VerticleBase {
   private LedgerService service;
 
   public LedgerVerticle(Settings settings, Clock clock) {
-    this(settings, clock, io.paywire.ledger.Ledger::open, BatchObserver.NONE);
+    this(settings, clock, Ledger::open, BatchObserver.NONE);
   }
 
   /** With an observer of batches (the node's metrics). */
   public LedgerVerticle(Settings settings, Clock clock, BatchObserver observer) {
-    this(settings, clock, io.paywire.ledger.Ledger::open, observer);
+    this(settings, clock, Ledger::open, observer);
   }
 
   LedgerVerticle(Settings settings, Clock clock, Opener opener) {

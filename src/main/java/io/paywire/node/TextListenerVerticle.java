@@ -34,7 +34,7 @@ public final class TextListenerVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(TextListenerVerticle.class.getName());
   /** Lines an outsider can cause at will: the first of a kind, then a count per interval. */
-  private static final LogRate OUTSIDER_LOG = LogRate.nodeWide(LOG);
+  
 
   private final ListenerSettings settings;
   private NetServer server;

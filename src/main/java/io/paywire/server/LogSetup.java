@@ -50,6 +50,7 @@ public final class LogSetup {
   private static final System.Logger RAFT_LOG = System.getLogger("io.paywire.cluster.RaftPeers");
   private static final LogRate RAFT_RATE = LogRate.nodeWide(RAFT_LOG);
   /** Held: java.util.logging keeps loggers weakly, and a collected one forgets its filter. */
+  @SuppressWarnings("unused") // held, never read: see above
   private static volatile List<Logger> filtered = List.of();
 
   private LogSetup() {}

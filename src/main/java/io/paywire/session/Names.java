@@ -1,6 +1,7 @@
 package io.paywire.session;
 
 import io.paywire.ledger.AccountName;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -34,7 +35,7 @@ public final class Names {
   private static final Set<String> RESERVED_SKELETONS;
 
   static {
-    java.util.HashSet<String> skeletons = new java.util.HashSet<>();
+    HashSet<String> skeletons = new HashSet<>();
     RESERVED.forEach(name -> skeletons.add(skeleton(name)));
     RESERVED_SKELETONS = Set.copyOf(skeletons);
   }

@@ -2,14 +2,15 @@ package io.paywire.session;
 
 import io.paywire.bus.LedgerClient;
 import io.paywire.bus.LedgerReply;
+import io.paywire.bus.LedgerViews.Account;
 import io.paywire.crypto.PublicKeys;
 import io.paywire.ledger.TransferId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.EventBus;
 import java.lang.System.Logger.Level;
 import java.security.GeneralSecurityException;
-import io.vertx.core.eventbus.EventBus;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.util.UUID;
@@ -181,7 +182,7 @@ public final class Sessions {
       return Future.succeededFuture(cached);
     }
     return ledger.account(name).compose(reply -> {
-      if (reply instanceof LedgerReply.Ok<io.paywire.bus.LedgerViews.Account> ok) {
+      if (reply instanceof LedgerReply.Ok<Account> ok) {
         if (!ok.value().hasKey()) {
           return Future.succeededFuture(null);
         }

@@ -66,7 +66,7 @@ class BackupProcessTest {
       for (int i = 0; i < PAYMENTS_BEFORE; i++) {
         ApiUser payer = quiet.get(i % 3);
         ApiUser payee = quiet.get((i + 1) % 3);
-        long amount = 1 + i % 7;
+        long amount = 1L + i % 7;
         acknowledgedBefore.add(pay(payer, payee, amount));
         quietBalances.merge(payer.name, -amount, Long::sum);
         quietBalances.merge(payee.name, amount, Long::sum);

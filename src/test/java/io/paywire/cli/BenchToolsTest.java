@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +51,7 @@ class BenchToolsTest {
     byte[] pay = ("PAY#bob#1#" + ID).getBytes(StandardCharsets.US_ASCII);
     byte[] trans = ("TRANS#alice#1#bob#" + ID + "#c2ln#c2ln").getBytes(StandardCharsets.US_ASCII);
     assertThat(BenchClientCommand.namesId(pay, ID)).isTrue();
-    assertThat(BenchClientCommand.namesId(trans, ID.toUpperCase())).isTrue();
+    assertThat(BenchClientCommand.namesId(trans, ID.toUpperCase(Locale.ROOT))).isTrue();
     assertThat(BenchClientCommand.namesId(pay, ID.substring(1) + "0")).isFalse();
     assertThat(BenchClientCommand.namesId(trans, "alice")).isFalse();
   }
@@ -80,7 +81,7 @@ class BenchToolsTest {
       LedgerClient ledger = new LedgerClient(node.node().vertx().eventBus(), 5_000);
       long before = transfers(ledger);
       for (String keyType : List.of("ec", "rsa")) {
-        int exit = new picocli.CommandLine(new BenchApiCommand()).execute(
+        int exit = new CommandLine(new BenchApiCommand()).execute(
             "--port", Integer.toString(node.port("http")),
             "--ca", directory.resolve("certs").resolve("ca.crt").toString(),
             "--key-type", keyType, "--accounts", "3", "--connections", "4",

@@ -1,5 +1,6 @@
 package io.paywire.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paywire.testing.ApiClient;
@@ -79,7 +80,7 @@ class ServerProcessTest {
         .directory(work.toFile()).redirectErrorStream(true);
     builder.environment().put("PAYWIRE_DATA_DIR", data.toString());
     Process process = builder.start();
-    String help = new String(process.getInputStream().readAllBytes());
+    String help = new String(process.getInputStream().readAllBytes(), UTF_8);
     assertThat(process.waitFor()).isEqualTo(0);
     // Help text wraps at spaces; compare with whitespace folded.
     assertThat(help.replaceAll("\\s+", " ")).contains("--data-dir")

@@ -10,11 +10,13 @@ import io.paywire.testing.TestNode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -155,10 +157,10 @@ class OriginalScenarioTest {
   }
 
   private PaywireClient client(String name, KeyType type,
-      java.util.function.Consumer<PeerListener.Event> events)
+      Consumer<PeerListener.Event> events)
       throws IOException, ClientException {
     KeyFiles files = KeyFiles.of(dir, name);
-    ClientIdentity identity = java.nio.file.Files.exists(files.privateKey()) ? files.load()
+    ClientIdentity identity = Files.exists(files.privateKey()) ? files.load()
         : KeyFiles.create(dir, name, type).files().load();
     PaywireClient client = PaywireClient.connect("127.0.0.1", node.tlsPort(),
         ServerTrust.fingerprint(node.fingerprint()), identity, "127.0.0.1", events);

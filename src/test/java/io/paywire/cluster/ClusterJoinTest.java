@@ -4,18 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.hazelcast.cluster.Member;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.metrics.MetricsOptions;
 import io.vertx.core.spi.VertxMetricsFactory;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterJoinTest {
 
   private static final Path CLUSTER_XML = Path.of("conf", "cluster.xml");
-  private static final VertxMetricsFactory NO_METRICS = options -> null;
+  
 
   @TempDir Path dir;
   private final List<ClusterJoin.Joined> started = new ArrayList<>();
@@ -42,7 +48,7 @@ class ClusterJoinTest {
   }
 
   private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }
@@ -70,21 +76,21 @@ class ClusterJoinTest {
           members, keys, CLUSTER_XML));
       nodes.add(join(options.get(options.size() - 1)));
     }
-    Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
+    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
         nodes.get(0).hazelcast().getCluster().getMembers().size() == 3);
-    java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger received = new AtomicInteger();
     nodes.get(0).vertx().eventBus().<String>consumer("test.echo", m -> {
       received.incrementAndGet();
       m.reply("echo " + m.body());
     })
         .completion().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+    Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
         "echo hi".equals(nodes.get(2).vertx().eventBus().<String>request("test.echo", "hi")
             .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body()));
 
     // The Raft group is the listed members, at the Raft ports they announce: each member's
     // attribute carries its Raft host:port, and the group (as member 1 sees it) has them.
-    for (com.hazelcast.cluster.Member member : nodes.get(1).hazelcast().getCluster().getMembers()) {
+    for (Member member : nodes.get(1).hazelcast().getCluster().getMembers()) {
       ClusterOptions own = options.get(members.indexOf(new ClusterOptions.HostPort(
           member.getAddress().getHost(), member.getAddress().getPort())));
       assertThat(member.getAttribute(ClusterJoin.RAFT_ATTRIBUTE))
@@ -128,13 +134,13 @@ class ClusterJoinTest {
         freePort(), withForced, keys, CLUSTER_XML);
     ClusterOptions wrongKey = new ClusterOptions("127.0.0.1", forced.port(), freePort(),
         freePort(), withForced, otherKeys, CLUSTER_XML);
-    io.vertx.core.Vertx intruderVertx = io.vertx.core.Vertx.builder()
+    Vertx intruderVertx = Vertx.builder()
         .with(new VertxOptions().setEventBusOptions(ClusterJoin.eventBus(wrongKey)))
-        .withClusterManager(new io.vertx.spi.cluster.hazelcast.HazelcastClusterManager(
+        .withClusterManager(new HazelcastClusterManager(
             ClusterJoin.hazelcastConfig(rightName)))
         .buildClustered().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     try {
-      Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
           nodes.get(0).hazelcast().getCluster().getMembers().size() == 4);
       for (int i = 0; i < 3; i++) {
         assertThatThrownBy(() -> intruderVertx.eventBus().request("test.echo", "pay me",

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.config.Config;
+import io.vertx.core.VertxOptions;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,8 +44,8 @@ class HazelcastConfigTest {
 
   @Test
   void aTakenMemberPortIsNamedWithTheOptionToChange() throws Exception {
-    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
-        java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket taken = new ServerSocket(0, 1,
+        InetAddress.getByName("127.0.0.1"))) {
       int port = taken.getLocalPort();
       List<ClusterOptions.HostPort> members = List.of(
           new ClusterOptions.HostPort("127.0.0.1", port),
@@ -50,8 +54,8 @@ class HazelcastConfigTest {
       options(null); // makes the keys
       ClusterOptions member = new ClusterOptions("127.0.0.1", port, 5702, 5703, members,
           dir.resolve("keys"), null);
-      assertThatThrownBy(() -> ClusterJoin.start(new io.vertx.core.VertxOptions(), null, member)
-          .toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS))
+      assertThatThrownBy(() -> ClusterJoin.start(new VertxOptions(), null, member)
+          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS))
           .hasCauseInstanceOf(IOException.class)
           .hasMessageContaining("listener hazelcast (cluster membership) 127.0.0.1:" + port
               + ": Address already in use")

@@ -21,6 +21,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +63,7 @@ class RaftCommitPathTest {
         }
       }
       assertThat(completed).containsExactlyElementsOf(
-          java.util.stream.IntStream.range(0, inFlight).boxed().toList());
+          IntStream.range(0, inFlight).boxed().toList());
       assertThat(sequences).isSorted().doesNotHaveDuplicates().isNotEmpty();
       assertThat(leader.proposalsInFlight()).isZero();
 

@@ -145,7 +145,7 @@ class RaftLedgerVerticleTest {
 
       // Status: the single node's fields, and the group's.
       JsonObject status = cluster.status(leader).orElseThrow();
-      long transfers = NAMES.size() + accepted.size();
+      long transfers = (long) NAMES.size() + accepted.size();
       assertThat(status.getLong("transfers")).isEqualTo(transfers);
       assertThat(status.getInteger("accounts")).isEqualTo(NAMES.size() + 1);
       assertThat(status.getBoolean("failed")).isFalse();

@@ -2,9 +2,11 @@ package io.paywire.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paywire.ledger.Command.Transfer;
 import io.paywire.ledger.Executed;
 import io.paywire.ledger.Outcome;
 import io.paywire.ledger.RejectCode;
+import io.paywire.ledger.TransferId;
 import io.paywire.ledger.Verifier;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,8 +30,8 @@ class RaftReplicationTest {
       assertThat(cluster.node(cluster.awaitLeader()).proposalsInFlight()).isZero();
 
       List<Executed> refused = cluster.propose(List.of(
-          io.paywire.ledger.Command.Transfer.unsigned(
-              new io.paywire.ledger.TransferId(1, 2), "alice", "nobody", 5)));
+          Transfer.unsigned(
+              new TransferId(1, 2), "alice", "nobody", 5)));
       assertThat(refused.get(0).outcome()).isInstanceOfSatisfying(Outcome.Rejected.class,
           r -> assertThat(r.code()).isEqualTo(RejectCode.UNKNOWN_ACCOUNT));
 

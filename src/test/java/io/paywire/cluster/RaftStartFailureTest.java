@@ -33,7 +33,7 @@ class RaftStartFailureTest {
       RaftLedger.Member other = new RaftLedger.Member("n1", "127.0.0.1", taken.getLocalPort() + 1);
       // Named for the operator: which listener, where, and what to do.
       assertThatThrownBy(() -> RaftLedger.start(root, RaftTestCluster.OPTIONS, self,
-          List.of(self, other), RaftTestCluster.settings())).isInstanceOf(java.io.IOException.class)
+          List.of(self, other), RaftTestCluster.settings())).isInstanceOf(IOException.class)
           .hasMessageContaining("listener raft")
           .hasMessageContaining("127.0.0.1:" + taken.getLocalPort() + ": Address already in use")
           .hasMessageContaining("--raft-port");

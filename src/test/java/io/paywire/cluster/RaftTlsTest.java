@@ -7,6 +7,7 @@ import io.paywire.ledger.Command;
 import io.paywire.ledger.JournalPosition;
 import io.paywire.ledger.TransferId;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -113,21 +114,21 @@ class RaftTlsTest {
 
       // Each entry is well formed, on the leader's position: it would be applied if it got in.
       try (RaftClient plain = client(cluster, leader, null)) {
-        assertRefused(plain, openAccount(before, "mallory"));
+        assertRefused(plain, openAccount("mallory"));
       }
       try (RaftClient wrongKey = client(cluster, leader, RaftTls.load(other).parameters())) {
-        assertRefused(wrongKey, openAccount(before, "eve"));
+        assertRefused(wrongKey, openAccount("eve"));
       }
       assertThat(cluster.awaitConverged()).isEqualTo(before);
 
       // The same client with the cluster key gets its entry applied, at that very position: so
       // neither entry above was ever applied (it would have moved the position on).
       try (RaftClient member = client(cluster, leader, RaftTls.load(key).parameters())) {
-        RaftClientReply reply = member.async().send(openAccount(before, "trent"))
+        RaftClientReply reply = member.async().send(openAccount("trent"))
             .get(RaftTestCluster.WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(reply.isSuccess()).isTrue();
         // The results, serialized over gRPC: one command, accepted.
-        java.nio.ByteBuffer results = reply.getMessage().getContent().asReadOnlyByteBuffer();
+        ByteBuffer results = reply.getMessage().getContent().asReadOnlyByteBuffer();
         assertThat(results.getInt()).isEqualTo(1);
         assertThat(results.get()).isZero();
       }
@@ -167,7 +168,7 @@ class RaftTlsTest {
   }
 
   /** An entry opening one account, as a leader forms it ({@code at}: where it would land). */
-  private Message openAccount(JournalPosition at, String name) {
+  private Message openAccount(String name) {
     LedgerEntry entry = new LedgerEntry(T0,
         LedgerEntry.Terms.of(RaftTestCluster.OPTIONS),
         List.of(new Command.OpenAccount(TransferId.random(random), name, null, 1_000)));

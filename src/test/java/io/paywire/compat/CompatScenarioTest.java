@@ -3,19 +3,26 @@ package io.paywire.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.paywire.cli.KeygenCommand;
 import io.paywire.compat.OriginalClient.Forward;
 import io.paywire.compat.OriginalClient.Identity;
 import io.paywire.compat.OriginalClient.Listing;
 import io.paywire.compat.OriginalClient.PeerServer;
+import io.paywire.crypto.Certificates;
+import io.paywire.crypto.KeyType;
 import io.paywire.testing.TestNode;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The course program's walk-through (shared/seeds/000_19e51043dfa45b5a.txt) played by a
@@ -51,7 +58,7 @@ class CompatScenarioTest {
    */
   private Identity credentials(String name) throws Exception {
     Path out = directory.resolve("users").resolve(name);
-    int exit = new picocli.CommandLine(new io.paywire.cli.KeygenCommand()).execute(
+    int exit = new CommandLine(new KeygenCommand()).execute(
         "--original-client", "--name", name, "--out", out.toString(),
         "--certs", directory.resolve("certs").toString());
     assertThat(exit).isZero();
@@ -70,11 +77,11 @@ class CompatScenarioTest {
       // Lily's client trusts only her own certificate: the payer's is from an unknown CA.
       try {
         joanne.payPeer("127.0.0.1", lilyPeer.port(), "Other", 10);
-      } catch (java.io.IOException refused) {
+      } catch (IOException refused) {
         // TLS 1.2 fails the payer's handshake; in TLS 1.3 the payer may finish writing first.
       }
       assertThat(lilyPeer.nextFailure(PEER_WAIT))
-          .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+          .isInstanceOf(SSLHandshakeException.class);
       assertThat(Listing.parse(lily.list()).balance()).isEqualTo(100);
     }
   }
@@ -152,9 +159,9 @@ class CompatScenarioTest {
 
   @Test
   void aKeyThatCannotMakeTheRsaForwardCannotRegisterHere() throws Exception {
-    java.security.KeyPair ec = io.paywire.crypto.KeyType.EC.generate();
+    KeyPair ec = KeyType.EC.generate();
     Identity ecIdentity = new Identity(ec,
-        io.paywire.crypto.Certificates.selfSigned(ec, "Curvy", Duration.ofDays(1)));
+        Certificates.selfSigned(ec, "Curvy", Duration.ofDays(1)));
     try (OriginalClient curvy = connect(ecIdentity)) {
       assertThat(curvy.register("Curvy", 5)).isEqualTo("210 FAIL");
       assertThat(curvy.login("Curvy", 0)).isEqualTo("220 AUTH_FAIL");

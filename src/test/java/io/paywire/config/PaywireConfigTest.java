@@ -3,6 +3,7 @@ package io.paywire.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.paywire.net.DescriptorBudget;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,10 +83,10 @@ class PaywireConfigTest {
   @Test
   void descriptorBudgetNamesTheCapsThatDoNotFit() throws Exception {
     PaywireConfig defaults = PaywireConfig.defaults();
-    io.paywire.net.DescriptorBudget.check(defaults, 20_000); // the machine: fits
-    assertThatThrownBy(() -> io.paywire.net.DescriptorBudget.check(defaults, 16_000))
+    DescriptorBudget.check(defaults, 20_000); // the machine: fits
+    assertThatThrownBy(() -> DescriptorBudget.check(defaults, 16_000))
         .hasMessageContaining("need 16024 file descriptors, but this process may open 16000");
-    io.paywire.net.DescriptorBudget.check(defaults, -1); // no limit reported: nothing to check
+    DescriptorBudget.check(defaults, -1); // no limit reported: nothing to check
   }
 
   @Test

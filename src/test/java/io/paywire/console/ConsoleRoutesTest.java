@@ -7,6 +7,8 @@ import io.paywire.testing.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,7 +82,7 @@ class ConsoleRoutesTest {
   @Test
   void everyControlOfThePageHasALabelAndMessagesGoToLiveRegions() throws Exception {
     String page = Files.readString(Path.of("webroot/index.html"));
-    java.util.regex.Matcher controls = java.util.regex.Pattern
+    Matcher controls = Pattern
         .compile("<(input|textarea|select)\\b[^>]*\\bid=\"([^\"]+)\"").matcher(page);
     int count = 0;
     while (controls.find()) {
@@ -89,7 +91,7 @@ class ConsoleRoutesTest {
           .contains("<label for=\"" + controls.group(2) + "\"");
     }
     assertThat(count).isGreaterThanOrEqualTo(9);
-    java.util.regex.Matcher buttons = java.util.regex.Pattern
+    Matcher buttons = Pattern
         .compile("<button\\b[^>]*>([^<]*)</button>").matcher(page);
     while (buttons.find()) {
       assertThat(buttons.group(1).strip()).as("a button's visible name").isNotEmpty();

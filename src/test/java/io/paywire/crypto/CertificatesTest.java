@@ -1,9 +1,9 @@
 package io.paywire.crypto;
 
-import io.paywire.testing.OpenSsl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.paywire.testing.OpenSsl;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.CertPathValidator;
@@ -14,6 +14,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -165,7 +166,7 @@ class CertificatesTest {
     String openssl = "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF";
 
     assertThat(Certificates.normalizeFingerprint(hex)).isEqualTo(hex);
-    assertThat(Certificates.normalizeFingerprint(hex.toUpperCase())).isEqualTo(hex);
+    assertThat(Certificates.normalizeFingerprint(hex.toUpperCase(Locale.ROOT))).isEqualTo(hex);
     assertThat(Certificates.normalizeFingerprint(openssl)).isEqualTo(hex);
   }
 

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAKey;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
@@ -157,10 +159,10 @@ class LocalCertificatesTest {
 
   @Test
   void theRegistrationKeyIsMadeOnceKeptPrivateAndReloaded() throws Exception {
-    java.security.KeyPair made = LocalCertificates.registrationKeys(directory);
-    java.security.KeyPair again = LocalCertificates.registrationKeys(directory);
+    KeyPair made = LocalCertificates.registrationKeys(directory);
+    KeyPair again = LocalCertificates.registrationKeys(directory);
     assertThat(again.getPublic().getEncoded()).isEqualTo(made.getPublic().getEncoded());
-    assertThat(((java.security.interfaces.RSAKey) made.getPublic()).getModulus().bitLength())
+    assertThat(((RSAKey) made.getPublic()).getModulus().bitLength())
         .isEqualTo(LocalCertificates.REGISTRATION_RSA_BITS);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
         directory.resolve(LocalCertificates.REGISTRATION_KEY)))).isEqualTo("rw-------");

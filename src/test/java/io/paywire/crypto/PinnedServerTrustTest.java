@@ -9,6 +9,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.assertj.core.api.Assertions;
@@ -29,7 +30,7 @@ class PinnedServerTrustTest {
     KeyPair keys = KeyType.ED25519.generate();
     X509Certificate expired = Certificates.selfSigned(keys, "peer",
         Instant.parse("2015-01-01T00:00:00Z"), Instant.parse("2016-01-01T00:00:00Z"));
-    PinnedServerTrust trust = PinnedServerTrust.fingerprint(Certificates.sha256Fingerprint(expired).toUpperCase());
+    PinnedServerTrust trust = PinnedServerTrust.fingerprint(Certificates.sha256Fingerprint(expired).toUpperCase(Locale.ROOT));
 
     assertThatNoException().isThrownBy(() -> trust.checkServerTrusted(new X509Certificate[] {expired}, "UNKNOWN"));
     assertThatThrownBy(() -> trust.checkServerTrusted(new X509Certificate[] {SERVER, CA}, "UNKNOWN"))

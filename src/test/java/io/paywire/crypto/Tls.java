@@ -19,6 +19,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -83,7 +84,7 @@ final class Tls {
         try (SSLSocket socket = (SSLSocket) client.getSocketFactory()
             .createSocket(plain, host, listener.getLocalPort(), true)) {
           if (identifyEndpoint) {
-            javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+            SSLParameters parameters = socket.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             socket.setSSLParameters(parameters);
           }
@@ -107,7 +108,7 @@ final class Tls {
   static void engineHandshake(SSLContext server, SSLContext client, String host) throws Exception {
     SSLEngine clientEngine = client.createSSLEngine(host, 443);
     clientEngine.setUseClientMode(true);
-    javax.net.ssl.SSLParameters parameters = clientEngine.getSSLParameters();
+    SSLParameters parameters = clientEngine.getSSLParameters();
     parameters.setEndpointIdentificationAlgorithm("HTTPS");
     clientEngine.setSSLParameters(parameters);
     SSLEngine serverEngine = server.createSSLEngine();

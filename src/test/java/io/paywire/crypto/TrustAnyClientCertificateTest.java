@@ -1,15 +1,17 @@
 package io.paywire.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatNoException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.Socket;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -35,7 +37,7 @@ class TrustAnyClientCertificateTest {
 
     assertThatNoException().isThrownBy(() -> trust.checkClientTrusted(chain, "UNKNOWN"));
     assertThatNoException().isThrownBy(() -> trust.checkClientTrusted(chain, "UNKNOWN", (SSLEngine) null));
-    assertThatNoException().isThrownBy(() -> trust.checkClientTrusted(chain, "UNKNOWN", (java.net.Socket) null));
+    assertThatNoException().isThrownBy(() -> trust.checkClientTrusted(chain, "UNKNOWN", (Socket) null));
   }
 
   @Test
@@ -50,7 +52,7 @@ class TrustAnyClientCertificateTest {
 
   @Test
   void trustsNoServerAndNamesNoIssuers() {
-    X509Certificate certificate = Certificates.selfSigned(KeyType.EC.generate(), "server", java.time.Duration.ofDays(1));
+    X509Certificate certificate = Certificates.selfSigned(KeyType.EC.generate(), "server", Duration.ofDays(1));
 
     assertThatThrownBy(() -> trust.checkServerTrusted(new X509Certificate[] {certificate}, "ECDHE_ECDSA"))
         .isInstanceOf(CertificateException.class);

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -250,8 +251,8 @@ class ApiClientScriptTest {
         .isBefore(Instant.now().plusSeconds(SessionTokens.MAX_LIFETIME_SECONDS + 1));
   }
 
-  private static final java.util.concurrent.atomic.AtomicInteger LOOKERS =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private static final AtomicInteger LOOKERS =
+      new AtomicInteger();
 
   /** An account as another logged-in user sees it (looking accounts up needs a login). */
   private static JsonObject lookUp(ApiClient api, String name) throws Exception {
@@ -298,7 +299,7 @@ class ApiClientScriptTest {
     Matcher major = Pattern.compile("v(\\d+)\\.(\\d+)").matcher(text);
     assertThat(major.lookingAt()).as("%s --version printed %s", found, text).isTrue();
     int[] release = {Integer.parseInt(major.group(1)), Integer.parseInt(major.group(2))};
-    assertThat(release[0] > 18 || release[0] == 18 && release[1] >= 11)
+    assertThat(release[0] > 18 || (release[0] == 18 && release[1] >= 11))
         .as("%s is Node.js %s; %s needs 18.11 or newer (util.parseArgs)", found, text, SCRIPT)
         .isTrue();
     return found;

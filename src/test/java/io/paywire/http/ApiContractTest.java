@@ -1,5 +1,6 @@
 package io.paywire.http;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paywire.bus.LedgerApi;
@@ -20,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -87,12 +89,12 @@ class ApiContractTest {
         .put("session", new JsonObject().put("registrationsPerMinute", 2)))) {
       ApiClient api = ApiClient.of(node, dir);
       ApiClient.Reply large = api.post("/auth/challenge",
-          ("{\"name\":\"" + "x".repeat(2000) + "\"}").getBytes(), null, "application/json");
+          ("{\"name\":\"" + "x".repeat(2000) + "\"}").getBytes(UTF_8), null, "application/json");
       assertThat(large.status()).isEqualTo(413);
       assertThat(large.json().getString("error")).isEqualTo("BODY_TOO_LARGE");
       assertSecurityHeaders(large);
 
-      ApiClient.Reply form = api.post("/auth/challenge", "name=x".getBytes(), null,
+      ApiClient.Reply form = api.post("/auth/challenge", "name=x".getBytes(UTF_8), null,
           "application/x-www-form-urlencoded");
       assertThat(form.status()).isEqualTo(415);
       assertThat(form.json().getString("error")).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
@@ -139,7 +141,7 @@ class ApiContractTest {
       assertThat(unknown.json().getString("error")).isEqualTo("UNKNOWN_OUTCOME");
       assertThat(unknown.json().getString("id")).isEqualTo(id);
       assertThat(unknown.json().getString("message")).contains("retry with the same id");
-      Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
           api.get("/accounts/unsure", payer.token()).json().getLong("balance") == 900);
       ApiClient.Reply retry = payer.pay("sure", 100, id);
       assertThat(retry.status()).isEqualTo(200);

@@ -1,10 +1,12 @@
 package io.paywire.http;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paywire.crypto.Certificates;
 import io.paywire.crypto.KeyType;
 import io.paywire.crypto.Pem;
+import io.paywire.crypto.Signatures;
 import io.paywire.testing.ApiClient;
 import io.paywire.testing.ApiUser;
 import io.paywire.testing.TestNode;
@@ -14,8 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -56,7 +61,7 @@ class ApiPaymentsTest {
   void eachKeyTypePaysAndAReplayAppliesOnce() throws Exception {
     ApiUser bob = registered("bob", KeyType.EC);
     for (KeyType type : KeyType.values()) {
-      ApiUser payer = registered("payer_" + type.name().toLowerCase(), type);
+      ApiUser payer = registered("payer_" + type.name().toLowerCase(Locale.ROOT), type);
       String id = id(type.ordinal() + 1);
       ApiClient.Reply paid = payer.pay("bob", 100, id);
       assertThat(paid.status()).as("%s: %s", type, paid).isEqualTo(201);
@@ -83,13 +88,13 @@ class ApiPaymentsTest {
     JsonObject good = new JsonObject().put("tha", tha).put("iat", now).put("exp", now + 60);
     KeyPair aliceKeys = alice.keys;
 
-    Map<String, String> attacks = new java.util.LinkedHashMap<>();
-    attacks.put("alg none", ApiUser.b64url("{\"alg\":\"none\"}".getBytes()) + "."
-        + ApiUser.b64url(good.encode().getBytes()) + ".");
+    Map<String, String> attacks = new LinkedHashMap<>();
+    attacks.put("alg none", ApiUser.b64url("{\"alg\":\"none\"}".getBytes(UTF_8)) + "."
+        + ApiUser.b64url(good.encode().getBytes(UTF_8)) + ".");
     Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(Pem.toPem(aliceKeys.getPublic()).getBytes(), "HmacSHA256"));
-    String hsInput = ApiUser.b64url("{\"alg\":\"HS256\"}".getBytes()) + "."
-        + ApiUser.b64url(good.encode().getBytes());
+    mac.init(new SecretKeySpec(Pem.toPem(aliceKeys.getPublic()).getBytes(UTF_8), "HmacSHA256"));
+    String hsInput = ApiUser.b64url("{\"alg\":\"HS256\"}".getBytes(UTF_8)) + "."
+        + ApiUser.b64url(good.encode().getBytes(UTF_8));
     attacks.put("HS256 keyed with the public key", hsInput + "."
         + ApiUser.b64url(mac.doFinal(hsInput.getBytes(StandardCharsets.US_ASCII))));
     attacks.put("expired", ApiUser.jws(aliceKeys.getPrivate(), "RS256",
@@ -130,7 +135,7 @@ class ApiPaymentsTest {
     // ES256 in DER rather than r||s: valid ECDSA, but not a JWS (RFC 7518 section 3.4).
     String p1363 = ApiUser.jws(mallory.keys.getPrivate(), "ES256", mallorysClaims);
     String[] parts = p1363.split("\\.");
-    byte[] der = io.paywire.crypto.Signatures.sign(mallory.keys.getPrivate(),
+    byte[] der = Signatures.sign(mallory.keys.getPrivate(),
         (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
     ApiClient.Reply derSigned = api.post("/transactions", mallorys, "Bearer " + parts[0] + "."
         + parts[1] + "." + ApiUser.b64url(der), "application/json");
@@ -238,7 +243,7 @@ class ApiPaymentsTest {
     assertThat(json.getJsonObject("transfer").getString("source")).isEqualTo("alice");
     assertThat(json.getJsonObject("transfer").getLong("amount")).isEqualTo(30);
     // The payer's proof is the very token it sent: anyone can check it against its key.
-    assertThat(new String(java.util.Base64.getDecoder().decode(json.getString("payerSignature")),
+    assertThat(new String(Base64.getDecoder().decode(json.getString("payerSignature")),
         StandardCharsets.US_ASCII)).isEqualTo(token);
     assertThat(json.containsKey("payeeSignature")).isFalse();
     // Someone else's transfer is as absent as a missing one; no token, no read.

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -41,7 +42,7 @@ class ApiRegistrationTest {
       OpenSsl.run(work, "pkey", "-in", "user.key", "-pubout", "-out", "user.pub");
       OpenSsl.run(work, "pkey", "-in", "user.key", "-pubout", "-outform", "DER", "-out",
           "user.der");
-      String address = HexFormat.of().formatHex(java.security.MessageDigest
+      String address = HexFormat.of().formatHex(MessageDigest
           .getInstance("SHA-256").digest(Files.readAllBytes(work.resolve("user.der"))));
 
       JsonObject response = register(api, work, "-aes-128-cbc", new JsonObject()

@@ -3,6 +3,7 @@ package io.paywire.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paywire.crypto.KeyType;
+import io.paywire.crypto.RegistrationCipher.Mode;
 import io.paywire.testing.ApiClient;
 import io.paywire.testing.ApiUser;
 import io.paywire.testing.LiveClient;
@@ -82,7 +83,7 @@ class DuplicateKeysTest {
 
   @Test
   void aRegistrationWithAKeyTwiceGetsTheOneUniformRefusal() throws Exception {
-    JsonObject sealed = ApiUser.seal(api, utf8("{}"), io.paywire.crypto.RegistrationCipher.Mode.CBC);
+    JsonObject sealed = ApiUser.seal(api, utf8("{}"), Mode.CBC);
     String text = sealed.encode();
     String doubled = text.substring(0, text.length() - 1) + ",\"c\":\"AAAA\"}";
     ApiClient.Reply reply = api.post("/register", utf8(doubled), null, "application/json");

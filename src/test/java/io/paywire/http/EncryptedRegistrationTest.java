@@ -172,7 +172,7 @@ class EncryptedRegistrationTest {
     return sealText(mode, fields.encode());
   }
 
-  /** The body {@code node} makes for {@code plaintext}. */
+  /** The body Node.js makes for {@code plaintext}. */
   private static JsonObject sealText(String mode, String plaintext) throws Exception {
     Path plain = Files.createTempFile(dir, "plain", ".json");
     Files.writeString(plain, plaintext);

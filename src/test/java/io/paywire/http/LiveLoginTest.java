@@ -10,8 +10,10 @@ import io.paywire.testing.TestNode;
 import io.paywire.testing.TlsLineClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -121,7 +123,7 @@ class LiveLoginTest {
 
   private static long tokenExpiry(String token) {
     String payload = token.split("\\.")[1];
-    return new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(payload),
-        java.nio.charset.StandardCharsets.UTF_8)).getLong("exp");
+    return new JsonObject(new String(Base64.getUrlDecoder().decode(payload),
+        StandardCharsets.UTF_8)).getLong("exp");
   }
 }

@@ -1,5 +1,6 @@
 package io.paywire.http;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paywire.crypto.KeyType;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -73,15 +75,15 @@ class SessionTokensTest {
 
   @Test
   void algNoneIsRefused() throws Exception {
-    String header = ApiUser.b64url("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes());
-    String payload = ApiUser.b64url(claims().encode().getBytes());
+    String header = ApiUser.b64url("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(UTF_8));
+    String payload = ApiUser.b64url(claims().encode().getBytes(UTF_8));
     assertThat(accepted(header + "." + payload + ".")).isFalse();
   }
 
   @Test
   void hs256WithThePublicKeyAsSecretIsRefused() throws Exception {
-    String header = ApiUser.b64url("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes());
-    String payload = ApiUser.b64url(claims().encode().getBytes());
+    String header = ApiUser.b64url("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(UTF_8));
+    String payload = ApiUser.b64url(claims().encode().getBytes(UTF_8));
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(Pem.toPem(keys.getPublic()).getBytes(StandardCharsets.US_ASCII),
         "HmacSHA256"));
@@ -189,7 +191,7 @@ class SessionTokensTest {
     try {
       result.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       return true;
-    } catch (java.util.concurrent.ExecutionException refused) {
+    } catch (ExecutionException refused) {
       return false;
     }
   }

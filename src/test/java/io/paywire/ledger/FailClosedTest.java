@@ -156,7 +156,7 @@ class FailClosedTest {
   }
 
   private static long frameLength(Batch batch) {
-    return JournalFormat.HEADER_BYTES + JournalFormat.BODY_FIXED_BYTES
+    return (long) JournalFormat.HEADER_BYTES + JournalFormat.BODY_FIXED_BYTES
         + batch.encodedRecords().remaining() + JournalFormat.HASH_BYTES;
   }
 

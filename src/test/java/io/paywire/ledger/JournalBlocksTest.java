@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -20,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -154,7 +158,7 @@ class JournalBlocksTest {
     // Transfer n is the journal's n-th record, registrations included: the sequences the
     // ledger holds are 0, 1, 2, ... in the order the records were written.
     assertThat(inMemory).extracting(TransferView::sequence).containsExactlyElementsOf(
-        java.util.stream.LongStream.range(0, inMemory.size()).boxed().toList());
+        LongStream.range(0, inMemory.size()).boxed().toList());
   }
 
   @Test
@@ -338,7 +342,7 @@ class JournalBlocksTest {
 
   /** Makes a changed frame's hash and checksum agree with its body, as a forger would. */
   private static void reseal(byte[] segment, int frameStart, int bodyLength) {
-    java.security.MessageDigest sha256 = Fingerprint.sha256();
+    MessageDigest sha256 = Fingerprint.sha256();
     sha256.update(segment, frameStart + JournalFormat.HEADER_BYTES, bodyLength);
     System.arraycopy(sha256.digest(), 0, segment,
         frameStart + JournalFormat.HEADER_BYTES + bodyLength, JournalFormat.HASH_BYTES);
@@ -346,7 +350,7 @@ class JournalBlocksTest {
   }
 
   private static void resealChecksum(byte[] segment, int frameStart, int bodyLength) {
-    java.nio.ByteBuffer.wrap(segment).putInt(frameStart + JournalFormat.BODY_CRC_AT,
+    ByteBuffer.wrap(segment).putInt(frameStart + JournalFormat.BODY_CRC_AT,
         JournalFormat.crc(segment, frameStart + JournalFormat.HEADER_BYTES,
             bodyLength + JournalFormat.HASH_BYTES));
   }
@@ -391,7 +395,7 @@ class JournalBlocksTest {
     Path first = segments().get(0);
     long length = Files.size(first);
     long next = JournalFormat.segmentId(segments().get(1));
-    Files.write(first, new byte[64], java.nio.file.StandardOpenOption.APPEND);
+    Files.write(first, new byte[64], StandardOpenOption.APPEND);
 
     JournalCorruptException corrupt = catchThrowableOfType(JournalCorruptException.class,
         () -> reader(SMALL_STRIDE).blocks(next - 1, 2, history.batches.size()));

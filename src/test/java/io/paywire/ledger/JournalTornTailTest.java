@@ -197,7 +197,7 @@ class JournalTornTailTest {
       while (true) {
         Picture before = Picture.of(ledger);
         Batch next = workload.fill(ledger, 0, 3);
-        long frameLength = JournalFormat.HEADER_BYTES + JournalFormat.BODY_FIXED_BYTES
+        long frameLength = (long) JournalFormat.HEADER_BYTES + JournalFormat.BODY_FIXED_BYTES
             + next.encodedRecords().remaining() + JournalFormat.HASH_BYTES;
         if (ledger.position().offset() + frameLength > options.segmentBytes()) {
           // This batch rolls; it must be the last one written.

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.paywire.testing.TestKeys;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -101,7 +102,7 @@ class LedgerStateTest {
 
   @Test
   void rejectsRsa1024EcP384AndGarbageKeysAsBadPublicKey() {
-    byte[] truncated = java.util.Arrays.copyOf(EC_P256, EC_P256.length - 1);
+    byte[] truncated = Arrays.copyOf(EC_P256, EC_P256.length - 1);
     for (byte[] key : List.of(RSA_1024, EC_P384, new byte[] {1, 2, 3}, truncated)) {
       rejects(new Command.OpenAccount(id(nextId++), "Alice", key, 10), RejectCode.BAD_PUBLIC_KEY);
     }

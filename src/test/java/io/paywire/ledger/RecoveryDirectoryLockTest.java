@@ -7,9 +7,11 @@ import io.paywire.ledger.JournalRoundTripTest.Picture;
 import io.paywire.ledger.JournalRoundTripTest.Workload;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,10 +89,10 @@ class RecoveryDirectoryLockTest {
 
   /** How many of this process's open descriptors (Linux /proc/self/fd) point at {@code file}. */
   private static long descriptorsOn(Path file) throws IOException {
-    try (java.util.stream.Stream<Path> fds = java.nio.file.Files.list(Paths.get("/proc/self/fd"))) {
+    try (Stream<Path> fds = Files.list(Paths.get("/proc/self/fd"))) {
       return fds.filter(fd -> {
         try {
-          return java.nio.file.Files.readSymbolicLink(fd).equals(file);
+          return Files.readSymbolicLink(fd).equals(file);
         } catch (IOException gone) {
           return false; // closed while listing
         }

@@ -8,6 +8,8 @@ import io.paywire.ledger.JournalRoundTripTest.Workload;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -256,12 +258,12 @@ class TransferChunksTest {
   /** Registrations and transfers with random ids among the accounts registered so far. */
   private static final class Commands {
     private final Random random;
-    private final java.util.List<String> names;
+    private final List<String> names;
     TransferId lastId;
 
     Commands(long seed) {
       this.random = new Random(seed);
-      this.names = new java.util.ArrayList<>();
+      this.names = new ArrayList<>();
     }
 
     /** Another stream of commands over the same accounts (and the ones it registers). */

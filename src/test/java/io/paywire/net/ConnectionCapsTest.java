@@ -13,11 +13,15 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,7 +101,7 @@ class ConnectionCapsTest {
     }
     // And a slot freed is a slot taken again.
     opened.remove(0).close();
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+    Awaitility.await().atMost(Duration.ofSeconds(10))
         .until(() -> !refusedWithin(busy, port, 500));
   }
 
@@ -109,7 +113,7 @@ class ConnectionCapsTest {
       slow.sendRaw("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n"
           .getBytes(StandardCharsets.US_ASCII));
       // A header line every 200 ms: each resets the idle timeout, none finishes the head.
-      trickle.scheduleAtFixedRate(() -> {
+      ScheduledFuture<?> unused = trickle.scheduleAtFixedRate(() -> {
         try {
           slow.sendRaw("X-Slow: 1\r\n".getBytes(StandardCharsets.US_ASCII));
         } catch (IOException closed) {
@@ -138,7 +142,7 @@ class ConnectionCapsTest {
         String line;
         do {
           line = client.readLine();
-          lines.add(String.valueOf(line).toLowerCase());
+          lines.add(String.valueOf(line).toLowerCase(Locale.ROOT));
         } while (line != null && !line.contains("HTTP/1.1 200"));
         assertThat(line).as("reply %d on one connection", i + 1).isNotNull();
       }

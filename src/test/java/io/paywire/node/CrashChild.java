@@ -135,7 +135,7 @@ public final class CrashChild {
     TransferId id = TransferId.random(random);
     int payer = random.nextInt(ACCOUNTS);
     int payee = (payer + 1 + random.nextInt(ACCOUNTS - 1)) % ACCOUNTS;
-    long amount = 1 + random.nextInt(MAX_AMOUNT_MINOR);
+    long amount = 1L + random.nextInt(MAX_AMOUNT_MINOR);
     JsonObject request = new JsonObject()
         .put("id", id.toString())
         .put("payer", accountName(payer))

@@ -1,14 +1,20 @@
 package io.paywire.node;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.paywire.testing.TestNode;
 import io.paywire.testing.TlsLineClient;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,9 +32,9 @@ class TextListenerLimitsTest {
         open.add(TlsLineClient.connect(node.tlsPort(), node.fingerprint()));
         // Refused as it is accepted, before any TLS: the handshake fails.
         assertThatThrownBy(() -> TlsLineClient.open(node.tlsPort(), node.fingerprint(), null,
-            null).close()).isInstanceOf(java.io.IOException.class);
+            null).close()).isInstanceOf(IOException.class);
         open.remove(0).close();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        Awaitility.await().atMost(Duration.ofSeconds(10))
             .untilAsserted(() -> {
               try (TlsLineClient again = TlsLineClient.connect(node.tlsPort(),
                   node.fingerprint())) {
@@ -49,8 +55,8 @@ class TextListenerLimitsTest {
       throws Exception {
     try (TestNode node = TestNode.start(directory,
         new JsonObject().put("maxConnectionsPerAddress", 2))) {
-      java.net.InetAddress busy = java.net.InetAddress.getByName("127.0.0.1");
-      java.net.InetAddress other = java.net.InetAddress.getByName("127.0.0.2");
+      InetAddress busy = InetAddress.getByName("127.0.0.1");
+      InetAddress other = InetAddress.getByName("127.0.0.2");
       try (TlsLineClient a = TlsLineClient.open(busy, node.tlsPort(), node.fingerprint(), null,
               null);
           TlsLineClient b = TlsLineClient.open(busy, node.tlsPort(), node.fingerprint(), null,
@@ -59,13 +65,13 @@ class TextListenerLimitsTest {
         assertThat(b.readLine()).isEqualTo("Connection accepted!");
         // Refused as it is accepted, before any TLS: the handshake fails.
         assertThatThrownBy(() -> TlsLineClient.open(busy, node.tlsPort(), node.fingerprint(),
-            null, null).close()).isInstanceOf(java.io.IOException.class);
+            null, null).close()).isInstanceOf(IOException.class);
         try (TlsLineClient d = TlsLineClient.open(other, node.tlsPort(), node.fingerprint(), null,
             null)) {
           assertThat(d.readLine()).isEqualTo("Connection accepted!");
         }
         a.close();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        Awaitility.await().atMost(Duration.ofSeconds(10))
             .untilAsserted(() -> {
               try (TlsLineClient again = TlsLineClient.open(busy, node.tlsPort(),
                   node.fingerprint(), null, null)) {
@@ -82,7 +88,7 @@ class TextListenerLimitsTest {
     // before the client's own read timeout gives up.
     try (TestNode node = TestNode.start(directory, new JsonObject()
             .put("handshakeTimeoutSeconds", 1).put("idleTimeoutSeconds", 3_600));
-        java.net.Socket raw = new java.net.Socket("127.0.0.1", node.tlsPort())) {
+        Socket raw = new Socket("127.0.0.1", node.tlsPort())) {
       raw.setSoTimeout(TlsLineClient.READ_TIMEOUT_MILLIS);
       raw.getOutputStream().write(new byte[] {0x16, 0x03, 0x01}); // a TLS record, never finished
       assertThat(raw.getInputStream().read()).isEqualTo(-1);
@@ -99,7 +105,7 @@ class TextListenerLimitsTest {
         burst.append("HELP#x\n"); // one-line replies
       }
       long start = System.nanoTime();
-      client.sendRaw(burst.toString().getBytes());
+      client.sendRaw(burst.toString().getBytes(UTF_8));
       List<String> replies = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         replies.add(client.readLine());

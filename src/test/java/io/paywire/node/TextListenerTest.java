@@ -1,12 +1,12 @@
 package io.paywire.node;
 
-import io.paywire.protocol.SignedText;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paywire.crypto.Certificates;
 import io.paywire.crypto.KeyType;
 import io.paywire.crypto.Signatures;
 import io.paywire.ledger.TransferId;
+import io.paywire.protocol.SignedText;
 import io.paywire.testing.TestNode;
 import io.paywire.testing.TlsLineClient;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -333,7 +334,7 @@ class TextListenerTest {
         TlsLineClient w = registeredAndLoggedIn(watcher, 5)) {
       assertThat(l.ask("EXIT")).isEqualTo("Bye");
       assertThat(l.closedByServer()).isTrue();
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
           assertThat(w.askList("LIST")).noneMatch(line -> line.startsWith(leaving.name() + "#")));
     }
   }

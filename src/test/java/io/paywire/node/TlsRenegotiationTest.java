@@ -6,6 +6,7 @@ import io.paywire.crypto.Certificates;
 import io.paywire.crypto.PinnedServerTrust;
 import io.paywire.testing.ChildJvm;
 import java.io.InputStream;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -77,7 +78,7 @@ class TlsRenegotiationTest {
         return in.read() == -1;
       } catch (SocketTimeoutException unanswered) {
         throw new AssertionError("the server neither answered nor refused", unanswered);
-      } catch (SSLException | java.net.SocketException refused) {
+      } catch (SSLException | SocketException refused) {
         return true;
       }
     }

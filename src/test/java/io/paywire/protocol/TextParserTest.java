@@ -1,5 +1,6 @@
 package io.paywire.protocol;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paywire.ledger.TransferId;
@@ -75,7 +76,7 @@ class TextParserTest {
     assertThat(SignedText.parsePeerMessage("Joanne#1000#Lily")).isNull();
     assertThat(SignedText.transLine("Joanne", 1000, "Lily", id, "AAEC", "AwQ="))
         .isEqualTo("TRANS#Joanne#1000#Lily#" + ID + "#AAEC#AwQ=");
-    assertThat(new String(SignedText.signedByPayee("Joanne", 1000, "Lily", id, "AAEC")))
+    assertThat(new String(SignedText.signedByPayee("Joanne", 1000, "Lily", id, "AAEC"), UTF_8))
         .isEqualTo("Joanne#1000#Lily#" + ID + "#AAEC");
   }
 }

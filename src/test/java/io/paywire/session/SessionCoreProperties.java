@@ -1,7 +1,5 @@
 package io.paywire.session;
 
-import io.paywire.testing.TestShared;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paywire.bus.LedgerReply;
@@ -10,6 +8,7 @@ import io.paywire.crypto.Signatures;
 import io.paywire.ledger.AccountName;
 import io.paywire.ledger.TransferId;
 import io.paywire.testing.TestNode;
+import io.paywire.testing.TestShared;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -40,6 +39,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
@@ -110,19 +110,19 @@ class SessionCoreProperties {
     Arbitrary<Integer> user = Arbitraries.integers().between(0, USERS - 1);
     Arbitrary<Long> amount = Arbitraries.longs().between(1, 60);
     Arbitrary<Action> action = Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(3, Combinators.combine(user, Arbitraries.longs().between(1, 100))
+        Tuple.of(3, Combinators.combine(user, Arbitraries.longs().between(1, 100))
             .as(Register::new)),
-        net.jqwik.api.Tuple.of(4, Combinators.combine(slot, user, Arbitraries.of(false, false, true))
+        Tuple.of(4, Combinators.combine(slot, user, Arbitraries.of(false, false, true))
             .as(Login::new)),
-        net.jqwik.api.Tuple.of(1, slot.map(Logout::new)),
-        net.jqwik.api.Tuple.of(1, slot.map(Close::new)),
-        net.jqwik.api.Tuple.of(5, Combinators.combine(slot, user, amount,
+        Tuple.of(1, slot.map(Logout::new)),
+        Tuple.of(1, slot.map(Close::new)),
+        Tuple.of(5, Combinators.combine(slot, user, amount,
             Arbitraries.integers().between(-3, 5)).as(Pay::new)),
-        net.jqwik.api.Tuple.of(2, Combinators.combine(slot, user, user, amount,
+        Tuple.of(2, Combinators.combine(slot, user, user, amount,
             Arbitraries.of(false, false, false, true)).as(Trans::new)),
-        net.jqwik.api.Tuple.of(1, Combinators.combine(slot, Arbitraries.integers().between(0, 3))
+        Tuple.of(1, Combinators.combine(slot, Arbitraries.integers().between(0, 3))
             .as(ListOnline::new)),
-        net.jqwik.api.Tuple.of(1, slot.map(History::new)));
+        Tuple.of(1, slot.map(History::new)));
     return action.list().ofMinSize(5).ofMaxSize(40);
   }
 
@@ -178,7 +178,7 @@ class SessionCoreProperties {
     try {
       for (Action action : script) {
         step(context, sessions, model, action);
-        checkPresence(context, sessions, model);
+        checkPresence(sessions, model);
       }
     } finally {
       for (Session session : model.sessions) {
@@ -188,8 +188,8 @@ class SessionCoreProperties {
     for (int s = 0; s < USERS; s++) {
       model.loggedIn[s] = null;
     }
-    checkPresence(context, sessions, model);
-    checkBalances(context, sessions, model);
+    checkPresence(sessions, model);
+    checkBalances(sessions, model);
   }
 
   private static PresenceView presenceView() {
@@ -204,7 +204,7 @@ class SessionCoreProperties {
   private void step(Context context, Sessions sessions, Model model, Action action)
       throws Exception {
     if (action instanceof Register r) {
-      register(context, sessions, model, r);
+      register(context, model, r);
     } else if (action instanceof Login l) {
       login(context, sessions, model, l);
     } else if (action instanceof Logout l) {
@@ -246,7 +246,7 @@ class SessionCoreProperties {
     }
   }
 
-  private void register(Context context, Sessions sessions, Model model, Register r)
+  private void register(Context context, Model model, Register r)
       throws Exception {
     byte[] key = model.keys[r.user()] == null ? null
         : model.keys[r.user()].getPublic().getEncoded();
@@ -392,7 +392,7 @@ class SessionCoreProperties {
   // ---- checks ----------------------------------------------------------------------------------
 
   /** Presence holds exactly the model's logged-in users, each owned by its current session. */
-  private void checkPresence(Context context, Sessions sessions, Model model) throws Exception {
+  private void checkPresence(Sessions sessions, Model model) throws Exception {
     Set<String> expected = new HashSet<>();
     Map<String, String> owners = new HashMap<>();
     for (int s = 0; s < USERS; s++) {
@@ -419,7 +419,7 @@ class SessionCoreProperties {
     }
   }
 
-  private void checkBalances(Context context, Sessions sessions, Model model) throws Exception {
+  private void checkBalances(Sessions sessions, Model model) throws Exception {
     long sum = 0;
     for (Map.Entry<Integer, Long> registered : model.balances.entrySet()) {
       String name = model.names[registered.getKey()];

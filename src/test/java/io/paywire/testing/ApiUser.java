@@ -3,8 +3,11 @@ package io.paywire.testing;
 import io.paywire.crypto.KeyType;
 import io.paywire.crypto.Pem;
 import io.paywire.crypto.RegistrationCipher;
+import io.paywire.crypto.Signatures;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
@@ -82,12 +85,12 @@ public final class ApiUser {
 
   public static PublicKey registrationKey(ApiClient api) throws Exception {
     String pem = api.get("/registration-key.pem").text();
-    java.nio.file.Path file = java.nio.file.Files.createTempFile("registration", ".pem");
+    Path file = Files.createTempFile("registration", ".pem");
     try {
-      java.nio.file.Files.writeString(file, pem);
+      Files.writeString(file, pem);
       return Pem.readPublicKey(file);
     } finally {
-      java.nio.file.Files.delete(file);
+      Files.delete(file);
     }
   }
 
@@ -151,7 +154,7 @@ public final class ApiUser {
 
   /** A login signature as the API takes it (DER for ECDSA, as openssl writes it). */
   public static byte[] sign(PrivateKey key, byte[] data) {
-    return io.paywire.crypto.Signatures.sign(key, data);
+    return Signatures.sign(key, data);
   }
 
   public static String sha256Hex(byte[] bytes) throws Exception {

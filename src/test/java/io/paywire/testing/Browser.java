@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
 import org.openqa.selenium.By;
@@ -136,7 +137,7 @@ public final class Browser implements AutoCloseable {
   }
 
   /** Waits until {@code condition} holds, failing with what the page logged. */
-  public void until(String what, java.util.function.BooleanSupplier condition) {
+  public void until(String what, BooleanSupplier condition) {
     try {
       new WebDriverWait(driver, TIMEOUT).until(d -> condition.getAsBoolean());
     } catch (RuntimeException e) {

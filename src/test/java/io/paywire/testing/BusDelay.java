@@ -17,8 +17,8 @@ public final class BusDelay {
    */
   public static boolean carries(Message<?> message, String address) {
     return message.address().equals(address)
-        || message.address().equals(LedgerApi.REQUESTS)
-            && message.body() instanceof RequestBatch batch && batch.carries(address);
+        || (message.address().equals(LedgerApi.REQUESTS)
+            && message.body() instanceof RequestBatch batch && batch.carries(address));
   }
 
   /**

@@ -2,6 +2,7 @@ package io.paywire.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +28,7 @@ public final class ChildJvm implements AutoCloseable {
 
   private final Process process;
   private final LinkedBlockingQueue<String> stdout = new LinkedBlockingQueue<>();
-  private final List<String> stderr = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<String> stderr = Collections.synchronizedList(new ArrayList<>());
 
   private final List<Thread> pumps;
 
@@ -114,7 +116,7 @@ public final class ChildJvm implements AutoCloseable {
     return new ProcessBuilder(command).directory(workingDirectory.toFile()).start();
   }
 
-  private static Thread pump(java.io.InputStream stream,
+  private static Thread pump(InputStream stream,
       Consumer<String> sink, LogFile log) {
     Thread thread = new Thread(() -> {
       try (BufferedReader reader =

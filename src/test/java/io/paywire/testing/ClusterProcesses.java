@@ -6,12 +6,21 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A cluster of real Paywire processes on 127.0.0.1 ({@code server --cluster}), each its own JVM
@@ -139,8 +148,8 @@ public final class ClusterProcesses implements AutoCloseable {
      * one open connection behind each, and the management port caps them
      * ({@code node.managementMaxConnections}).
      */
-    private static final java.net.http.HttpClient MANAGEMENT_CLIENT =
-        java.net.http.HttpClient.newHttpClient();
+    private static final HttpClient MANAGEMENT_CLIENT =
+        HttpClient.newHttpClient();
 
     /** GET /health's JSON on the management port, if the member answers. */
     public Optional<JsonObject> health() {
@@ -154,19 +163,19 @@ public final class ClusterProcesses implements AutoCloseable {
 
     /** A meter's first sample in this member's /metrics (NaN if absent or it does not answer). */
     public double metric(String name) {
-      java.util.regex.Matcher line = java.util.regex.Pattern.compile(
-          "(?m)^" + java.util.regex.Pattern.quote(name) + "(?:\\{[^}]*\\})? (\\S+)$")
+      Matcher line = Pattern.compile(
+          "(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? (\\S+)$")
           .matcher(metrics().orElse(""));
       return line.find() ? Double.parseDouble(line.group(1)) : Double.NaN;
     }
 
     private Optional<String> management(String path) {
       try {
-        java.net.http.HttpResponse<String> reply = MANAGEMENT_CLIENT
-            .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+        HttpResponse<String> reply = MANAGEMENT_CLIENT
+            .send(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + managementPort + path))
-                .timeout(java.time.Duration.ofSeconds(3)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+                .timeout(Duration.ofSeconds(3)).build(),
+                BodyHandlers.ofString());
         return Optional.of(reply.body());
       } catch (Exception e) {
         return Optional.empty();
@@ -335,7 +344,7 @@ public final class ClusterProcesses implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    for (Member member : java.util.stream.Stream.concat(members.stream(), outsiders.stream())
+    for (Member member : Stream.concat(members.stream(), outsiders.stream())
         .toList()) {
       if (member.jvm != null) {
         member.jvm.close(); // SIGKILL, which also ends a paused (SIGSTOP) process

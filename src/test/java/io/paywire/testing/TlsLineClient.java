@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -60,7 +61,7 @@ public final class TlsLineClient implements AutoCloseable {
    * Connects from {@code local} (any 127.x.y.z address works on Linux loopback, so tests can be
    * several clients), completes the handshake and reads nothing.
    */
-  public static TlsLineClient open(java.net.InetAddress local, int port, String serverFingerprint,
+  public static TlsLineClient open(InetAddress local, int port, String serverFingerprint,
       KeyPair keys, X509Certificate certificate) throws Exception {
     SSLContext context = SSLContext.getInstance("TLS");
     KeyManager[] keyManagers = null;
@@ -78,7 +79,7 @@ public final class TlsLineClient implements AutoCloseable {
         new SecureRandom());
     SSLSocket socket = (SSLSocket) (local == null
         ? context.getSocketFactory().createSocket("127.0.0.1", port)
-        : context.getSocketFactory().createSocket(java.net.InetAddress.getLoopbackAddress(), port,
+        : context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port,
             local, 0));
     socket.setSoTimeout(READ_TIMEOUT_MILLIS);
     socket.startHandshake();
