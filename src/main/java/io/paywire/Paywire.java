@@ -1,16 +1,16 @@
 package io.paywire;
 
-import io.paywire.crypto.TlsPolicy;
 import io.paywire.cli.BackupCommand;
 import io.paywire.cli.BenchApiCommand;
 import io.paywire.cli.BenchClientCommand;
 import io.paywire.cli.BenchCommand;
-import io.paywire.cli.ClusterKeysCommand;
 import io.paywire.cli.BenchServerCommand;
 import io.paywire.cli.ClientCommand;
+import io.paywire.cli.ClusterKeysCommand;
 import io.paywire.cli.KeygenCommand;
 import io.paywire.cli.ServerCommand;
 import io.paywire.cli.VerifyCommand;
+import io.paywire.crypto.TlsPolicy;
 import io.paywire.server.LogSetup;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -22,10 +22,19 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "Paywire 0.1.0",
     description = "Secure person-to-person micropayments.",
-    subcommands = {ServerCommand.class, VerifyCommand.class, BenchCommand.class,
-        BackupCommand.class,
-        KeygenCommand.class, ClusterKeysCommand.class, ClientCommand.class, BenchClientCommand.class, BenchApiCommand.class,
-        BenchServerCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ServerCommand.class,
+      VerifyCommand.class,
+      BenchCommand.class,
+      BackupCommand.class,
+      KeygenCommand.class,
+      ClusterKeysCommand.class,
+      ClientCommand.class,
+      BenchClientCommand.class,
+      BenchApiCommand.class,
+      BenchServerCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Paywire implements Callable<Integer> {
 
   /** Exit code of a command line without a subcommand, as picocli's for a usage error. */

@@ -17,13 +17,12 @@ import java.util.function.Function;
  * stays JSON on the wire.
  *
  * <p>Each node registers them once on its event bus before it sends or serves a batch: both the
- * sender ({@link LedgerClient}) and the ledger ({@link LedgerRequests#serve}) call
- * {@link #register}, which does it once per bus (Vert.x refuses a second registration).
+ * sender ({@link LedgerClient}) and the ledger ({@link LedgerRequests#serve}) call {@link
+ * #register}, which does it once per bus (Vert.x refuses a second registration).
  */
 public final class BatchCodecs {
 
-  private static final Set<EventBus> REGISTERED =
-      Collections.newSetFromMap(new WeakHashMap<>());
+  private static final Set<EventBus> REGISTERED = Collections.newSetFromMap(new WeakHashMap<>());
 
   private BatchCodecs() {}
 
@@ -31,17 +30,22 @@ public final class BatchCodecs {
   public static void register(EventBus bus) {
     synchronized (REGISTERED) {
       if (REGISTERED.add(bus)) {
-        bus.registerDefaultCodec(RequestBatch.class, new JsonArrayForm<>(
-            "paywire.ledger.request-batch", RequestBatch::toJson, RequestBatch::fromJson));
-        bus.registerDefaultCodec(ReplyBatch.class, new JsonArrayForm<>(
-            "paywire.ledger.reply-batch", ReplyBatch::toJson, ReplyBatch::fromJson));
+        bus.registerDefaultCodec(
+            RequestBatch.class,
+            new JsonArrayForm<>(
+                "paywire.ledger.request-batch", RequestBatch::toJson, RequestBatch::fromJson));
+        bus.registerDefaultCodec(
+            ReplyBatch.class,
+            new JsonArrayForm<>(
+                "paywire.ledger.reply-batch", ReplyBatch::toJson, ReplyBatch::fromJson));
       }
     }
   }
 
   /** Same object locally; a length-prefixed JSON array on the wire, as Vert.x's own JSON codecs. */
-  private record JsonArrayForm<T>(String name, Function<T, JsonArray> toJson,
-      Function<JsonArray, T> fromJson) implements MessageCodec<T, T> {
+  private record JsonArrayForm<T>(
+      String name, Function<T, JsonArray> toJson, Function<JsonArray, T> fromJson)
+      implements MessageCodec<T, T> {
 
     @Override
     public void encodeToWire(Buffer buffer, T value) {

@@ -18,8 +18,8 @@ import java.util.List;
  * step.
  *
  * <p>Expected outcomes (a rejection, an unknown account) are replies with {@code "ok": false} and a
- * {@code code}. Only requests that cannot be served at all fail the message, with one of the
- * {@code FAILURE_*} codes.
+ * {@code code}. Only requests that cannot be served at all fail the message, with one of the {@code
+ * FAILURE_*} codes.
  */
 public final class LedgerApi {
 
@@ -31,13 +31,14 @@ public final class LedgerApi {
   public static final String STATUS = "paywire.ledger.status";
   public static final String BLOCKS = "paywire.ledger.blocks";
   public static final String TRANSFER_PROOF = "paywire.ledger.transfer-proof";
+
   /**
-   * Several requests in one message ({@link RequestBatch}), answered with one reply
-   * ({@link ReplyBatch}): what {@link LedgerClient} sends for the requests an event loop makes in
-   * one turn. Each request is read and answered as at its own address; {@link #STATUS} is not
-   * taken here.
+   * Several requests in one message ({@link RequestBatch}), answered with one reply ({@link
+   * ReplyBatch}): what {@link LedgerClient} sends for the requests an event loop makes in one turn.
+   * Each request is read and answered as at its own address; {@link #STATUS} is not taken here.
    */
   public static final String REQUESTS = "paywire.ledger.requests";
+
   /**
    * Cluster only, local to each node: published by the node's Raft member whenever it learns of
    * another leader or term, {@code {"leader": id or null, "term": n}}. A request in flight to the
@@ -49,24 +50,29 @@ public final class LedgerApi {
 
   /** Most blocks one {@link #BLOCKS} request may ask for: the journal reader's own bound. */
   public static final int MAX_BLOCKS_PER_PAGE = JournalBlocks.MAX_BLOCKS_PER_PAGE;
+
   /**
    * Most requests one {@link #REQUESTS} message may carry. A sender with more in one turn sends
-   * several messages; the ledger fails a larger message whole with {@link #FAILURE_BAD_REQUEST}.
-   * A constant of the contract, not a setting: every node of a cluster must agree on it.
+   * several messages; the ledger fails a larger message whole with {@link #FAILURE_BAD_REQUEST}. A
+   * constant of the contract, not a setting: every node of a cluster must agree on it.
    */
   public static final int MAX_REQUESTS_PER_MESSAGE = 256;
+
   /** The blocks a {@link #BLOCKS} request without a {@code limit} gets. */
   public static final int DEFAULT_BLOCKS_PER_PAGE = 20;
 
   /** The code of a read for a transfer id the ledger does not hold. */
   public static final String UNKNOWN_TRANSFER = "UNKNOWN_TRANSFER";
+
   /** The code of a request refused because the ledger's queue is full (nothing was done). */
   public static final String OVERLOADED = "OVERLOADED";
 
   /** The request body is malformed: a field is missing, of the wrong type or out of its range. */
   public static final int FAILURE_BAD_REQUEST = 400;
+
   /** Too many requests are queued at the ledger; retry later with the same id. */
   public static final int FAILURE_OVERLOADED = 429;
+
   /** The ledger is stopping, or failed closed after a journal write error. */
   public static final int FAILURE_UNAVAILABLE = 503;
 
@@ -118,12 +124,13 @@ public final class LedgerApi {
   public static JsonObject blocks(List<JournalBlocks.Block> page, long head) {
     JsonArray blocks = new JsonArray();
     for (JournalBlocks.Block block : page) {
-      blocks.add(new JsonObject()
-          .put("sequence", block.sequence())
-          .put("previousHash", HexFormat.of().formatHex(block.previousHash()))
-          .put("hash", HexFormat.of().formatHex(block.hash()))
-          .put("timeMillis", block.timeMillis())
-          .put("count", block.recordCount()));
+      blocks.add(
+          new JsonObject()
+              .put("sequence", block.sequence())
+              .put("previousHash", HexFormat.of().formatHex(block.previousHash()))
+              .put("hash", HexFormat.of().formatHex(block.hash()))
+              .put("timeMillis", block.timeMillis())
+              .put("count", block.recordCount()));
     }
     return new JsonObject().put("ok", true).put("blocks", blocks).put("head", head);
   }
@@ -132,12 +139,14 @@ public final class LedgerApi {
    * The reply to {@link #TRANSFER_PROOF}: the transfer, its block, and the signatures journaled
    * with it; a signature that was not given is left out.
    */
-  public static JsonObject transferProof(TransferView t, JournalBlocks.JournaledTransfer journaled) {
-    JsonObject reply = new JsonObject()
-        .put("ok", true)
-        .put("transfer", transfer(t))
-        .put("block", journaled.batchSequence())
-        .put("blockHash", HexFormat.of().formatHex(journaled.batchHash()));
+  public static JsonObject transferProof(
+      TransferView t, JournalBlocks.JournaledTransfer journaled) {
+    JsonObject reply =
+        new JsonObject()
+            .put("ok", true)
+            .put("transfer", transfer(t))
+            .put("block", journaled.batchSequence())
+            .put("blockHash", HexFormat.of().formatHex(journaled.batchHash()));
     if (journaled.payerSignature().length > 0) {
       reply.put("payerSignature", Base64.getEncoder().encodeToString(journaled.payerSignature()));
     }

@@ -18,26 +18,27 @@ import java.util.function.Function;
  * Calls the ledger over the event bus and reads its replies into typed views, so no entry point
  * builds request JSON or reads reply JSON by hand.
  *
- * <p>Every request waits at most {@code requestTimeoutMillis} (the setting
- * {@code ledger.requestTimeoutMillis}). A request that gets no answer in that time, finds no
- * ledger, or meets a ledger that failed closed is {@link LedgerReply.Unknown}: it may have been
- * applied, and only a retry with the same id tells. An overloaded ledger or a malformed request
- * is {@link LedgerReply.Rejected}: the ledger refused it before applying anything.
+ * <p>Every request waits at most {@code requestTimeoutMillis} (the setting {@code
+ * ledger.requestTimeoutMillis}). A request that gets no answer in that time, finds no ledger, or
+ * meets a ledger that failed closed is {@link LedgerReply.Unknown}: it may have been applied, and
+ * only a retry with the same id tells. An overloaded ledger or a malformed request is {@link
+ * LedgerReply.Rejected}: the ledger refused it before applying anything.
  *
  * <p>In a cluster, when this node hears that the ledger's Raft group has another leader or term
- * ({@link LedgerApi#LEADER_CHANGED}), every request then in flight is reported unknown at once:
- * it went to the former leader, whose node may be dead and would leave it waiting for the whole
+ * ({@link LedgerApi#LEADER_CHANGED}), every request then in flight is reported unknown at once: it
+ * went to the former leader, whose node may be dead and would leave it waiting for the whole
  * timeout. A retry with the same id reaches the new leader.
  *
- * <p>The requests an event loop makes in one turn travel to the ledger as one message
- * ({@link RequestCoalescer}, {@link LedgerApi#REQUESTS}); each keeps its own answer, its timeout
- * and its place in the order. A status request travels alone.
+ * <p>The requests an event loop makes in one turn travel to the ledger as one message ({@link
+ * RequestCoalescer}, {@link LedgerApi#REQUESTS}); each keeps its own answer, its timeout and its
+ * place in the order. A status request travels alone.
  */
 public final class LedgerClient {
 
   private final EventBus bus;
   private final DeliveryOptions delivery;
   private final RequestCoalescer coalescer;
+
   /** How to abandon each request in flight: answer it unknown, with the reason given. */
   private final Set<Consumer<String>> inFlight = ConcurrentHashMap.newKeySet();
 
@@ -52,10 +53,16 @@ public final class LedgerClient {
     this.bus = bus;
     this.delivery = new DeliveryOptions().setSendTimeout(requestTimeoutMillis);
     this.coalescer = new RequestCoalescer(bus, delivery, LedgerApi.MAX_REQUESTS_PER_MESSAGE);
-    bus.<JsonObject>localConsumer(LedgerApi.LEADER_CHANGED, message -> abandonInFlight(
-        "the ledger's leader changed (now " + message.body().getString("leader", "none")
-            + ", term " + message.body().getLong("term", 0L) + ") while the request was in "
-            + "flight; outcome unknown, retry with the same id"));
+    bus.<JsonObject>localConsumer(
+        LedgerApi.LEADER_CHANGED,
+        message ->
+            abandonInFlight(
+                "the ledger's leader changed (now "
+                    + message.body().getString("leader", "none")
+                    + ", term "
+                    + message.body().getLong("term", 0L)
+                    + ") while the request was in "
+                    + "flight; outcome unknown, retry with the same id"));
   }
 
   private void abandonInFlight(String reason) {
@@ -64,8 +71,8 @@ public final class LedgerClient {
     }
   }
 
-  public Future<LedgerReply<LedgerViews.Registration>> openAccount(String name, Long deposit,
-      byte[] publicKey) {
+  public Future<LedgerReply<LedgerViews.Registration>> openAccount(
+      String name, Long deposit, byte[] publicKey) {
     JsonObject body = new JsonObject().put("name", name);
     if (deposit != null) {
       body.put("deposit", deposit);
@@ -77,14 +84,25 @@ public final class LedgerClient {
   }
 
   public Future<LedgerReply<LedgerViews.Account>> account(String name) {
-    return request(LedgerApi.ACCOUNT, new JsonObject().put("name", name),
+    return request(
+        LedgerApi.ACCOUNT,
+        new JsonObject().put("name", name),
         json -> LedgerViews.Account.from(json.getJsonObject("account")));
   }
 
-  public Future<LedgerReply<LedgerViews.Receipt>> transfer(TransferId id, String payer,
-      String payee, long amount, byte[] payerSignature, byte[] payeeSignature) {
-    JsonObject body = new JsonObject().put("id", id.toString()).put("payer", payer)
-        .put("payee", payee).put("amount", amount);
+  public Future<LedgerReply<LedgerViews.Receipt>> transfer(
+      TransferId id,
+      String payer,
+      String payee,
+      long amount,
+      byte[] payerSignature,
+      byte[] payeeSignature) {
+    JsonObject body =
+        new JsonObject()
+            .put("id", id.toString())
+            .put("payer", payer)
+            .put("payee", payee)
+            .put("amount", amount);
     if (payerSignature != null && payerSignature.length > 0) {
       body.put("payerSignature", Base64.getEncoder().encodeToString(payerSignature));
     }
@@ -99,8 +117,8 @@ public final class LedgerClient {
   }
 
   /** With {@code blocks}, each transfer's block too, read from the journal (slower). */
-  public Future<LedgerReply<LedgerViews.History>> history(String name, int offset, int limit,
-      boolean blocks) {
+  public Future<LedgerReply<LedgerViews.History>> history(
+      String name, int offset, int limit, boolean blocks) {
     JsonObject body = new JsonObject().put("name", name).put("offset", offset).put("limit", limit);
     if (blocks) {
       body.put("blocks", true);
@@ -109,22 +127,28 @@ public final class LedgerClient {
   }
 
   public Future<LedgerReply<LedgerViews.Transfer>> findTransfer(TransferId id) {
-    return request(LedgerApi.FIND_TRANSFER, new JsonObject().put("id", id.toString()),
+    return request(
+        LedgerApi.FIND_TRANSFER,
+        new JsonObject().put("id", id.toString()),
         json -> LedgerViews.Transfer.from(json.getJsonObject("transfer")));
   }
 
   /**
-   * Up to {@code limit} blocks (1 to {@link LedgerApi#MAX_BLOCKS_PER_PAGE}) from block
-   * {@code from} on, oldest first; empty past the head.
+   * Up to {@code limit} blocks (1 to {@link LedgerApi#MAX_BLOCKS_PER_PAGE}) from block {@code from}
+   * on, oldest first; empty past the head.
    */
   public Future<LedgerReply<LedgerViews.Blocks>> blocks(long from, int limit) {
-    return request(LedgerApi.BLOCKS, new JsonObject().put("from", from).put("limit", limit),
+    return request(
+        LedgerApi.BLOCKS,
+        new JsonObject().put("from", from).put("limit", limit),
         LedgerViews.Blocks::from);
   }
 
   /** A transfer with its block and the signatures journaled with it. */
   public Future<LedgerReply<LedgerViews.TransferProof>> transferProof(TransferId id) {
-    return request(LedgerApi.TRANSFER_PROOF, new JsonObject().put("id", id.toString()),
+    return request(
+        LedgerApi.TRANSFER_PROOF,
+        new JsonObject().put("id", id.toString()),
         LedgerViews.TransferProof::from);
   }
 
@@ -133,40 +157,52 @@ public final class LedgerClient {
     return request(LedgerApi.STATUS, new JsonObject(), LedgerStatus::fromJson);
   }
 
-  private <T> Future<LedgerReply<T>> request(String address, JsonObject body,
-      Function<JsonObject, T> view) {
+  private <T> Future<LedgerReply<T>> request(
+      String address, JsonObject body, Function<JsonObject, T> view) {
     Promise<LedgerReply<T>> answer = Promise.promise();
     Consumer<String> abandon = reason -> answer.tryComplete(new LedgerReply.Unknown<>(reason));
     inFlight.add(abandon);
-    ask(address, body, view).onComplete(done -> {
-      inFlight.remove(abandon);
-      if (done.succeeded()) {
-        answer.tryComplete(done.result());
-      } else {
-        answer.tryFail(done.cause());
-      }
-    });
+    ask(address, body, view)
+        .onComplete(
+            done -> {
+              inFlight.remove(abandon);
+              if (done.succeeded()) {
+                answer.tryComplete(done.result());
+              } else {
+                answer.tryFail(done.cause());
+              }
+            });
     return answer.future();
   }
 
-  private <T> Future<LedgerReply<T>> ask(String address, JsonObject body,
-      Function<JsonObject, T> view) {
-    Future<JsonObject> answered = address.equals(LedgerApi.STATUS)
-        ? bus.<JsonObject>request(address, body, delivery).map(Message::body)
-        : coalescer.request(address, body);
-    return answered.map(reply -> reply.getBoolean("ok", false)
-        ? (LedgerReply<T>) new LedgerReply.Ok<>(view.apply(reply))
-        : new LedgerReply.Rejected<T>(reply.getString("code"), reply.getString("reason")))
-        .recover(failure -> {
-          int code = failure instanceof ReplyException reply ? reply.failureCode() : -1;
-          return Future.succeededFuture(switch (code) {
-            case LedgerApi.FAILURE_BAD_REQUEST ->
-                new LedgerReply.Rejected<>("BAD_REQUEST", failure.getMessage());
-            case LedgerApi.FAILURE_OVERLOADED -> new LedgerReply.Rejected<>(LedgerApi.OVERLOADED,
-                "the ledger is busy; retry later with the same id");
-            default -> new LedgerReply.Unknown<>(
-                "no answer from the ledger: " + failure.getMessage());
-          });
-        });
+  private <T> Future<LedgerReply<T>> ask(
+      String address, JsonObject body, Function<JsonObject, T> view) {
+    Future<JsonObject> answered =
+        address.equals(LedgerApi.STATUS)
+            ? bus.<JsonObject>request(address, body, delivery).map(Message::body)
+            : coalescer.request(address, body);
+    return answered
+        .map(
+            reply ->
+                reply.getBoolean("ok", false)
+                    ? (LedgerReply<T>) new LedgerReply.Ok<>(view.apply(reply))
+                    : new LedgerReply.Rejected<T>(
+                        reply.getString("code"), reply.getString("reason")))
+        .recover(
+            failure -> {
+              int code = failure instanceof ReplyException reply ? reply.failureCode() : -1;
+              return Future.succeededFuture(
+                  switch (code) {
+                    case LedgerApi.FAILURE_BAD_REQUEST ->
+                        new LedgerReply.Rejected<>("BAD_REQUEST", failure.getMessage());
+                    case LedgerApi.FAILURE_OVERLOADED ->
+                        new LedgerReply.Rejected<>(
+                            LedgerApi.OVERLOADED,
+                            "the ledger is busy; retry later with the same id");
+                    default ->
+                        new LedgerReply.Unknown<>(
+                            "no answer from the ledger: " + failure.getMessage());
+                  });
+            });
   }
 }

@@ -28,9 +28,9 @@ import java.util.function.Function;
 /**
  * The ledger's side of its contract ({@link LedgerApi}, docs/event-bus.md): how each request body
  * is read and what it is answered, written once for every verticle that serves the addresses, the
- * single node's {@code node/LedgerVerticle} and a cluster leader's
- * {@code cluster/RaftLedgerVerticle}. Those verticles only decide when: a {@link Write} is run in a
- * batch and answered once that batch is durable (on one disk, or committed by a Raft majority and
+ * single node's {@code node/LedgerVerticle} and a cluster leader's {@code
+ * cluster/RaftLedgerVerticle}. Those verticles only decide when: a {@link Write} is run in a batch
+ * and answered once that batch is durable (on one disk, or committed by a Raft majority and
  * applied); a {@link Read} looks at the state in its turn, behind the writes queued before it.
  *
  * <p>{@link LedgerApi#STATUS} is not here: the service answers it from its commit port's facts
@@ -41,9 +41,15 @@ public final class LedgerRequests {
   private static final System.Logger LOG = System.getLogger(LedgerRequests.class.getName());
 
   /** Every address served through {@link #accept}: all of {@link LedgerApi}'s but the status. */
-  public static final List<String> ADDRESSES = List.of(LedgerApi.OPEN_ACCOUNT,
-      LedgerApi.TRANSFER, LedgerApi.ACCOUNT, LedgerApi.HISTORY, LedgerApi.FIND_TRANSFER,
-      LedgerApi.BLOCKS, LedgerApi.TRANSFER_PROOF);
+  public static final List<String> ADDRESSES =
+      List.of(
+          LedgerApi.OPEN_ACCOUNT,
+          LedgerApi.TRANSFER,
+          LedgerApi.ACCOUNT,
+          LedgerApi.HISTORY,
+          LedgerApi.FIND_TRANSFER,
+          LedgerApi.BLOCKS,
+          LedgerApi.TRANSFER_PROOF);
 
   /** What a request asks of the ledger, once its body has been read. */
   public sealed interface Request permits Write, Read {}
@@ -54,9 +60,13 @@ public final class LedgerRequests {
     public Answer.Ready answer(Executed executed) {
       JsonObject event = null;
       if (command instanceof Command.Transfer
-          && executed.outcome() instanceof Outcome.Accepted accepted && !accepted.duplicate()) {
-        event = TransferEvents.Event.of(accepted.transfer(),
-            executed.payerBalance().orElseThrow(), executed.payeeBalance().orElseThrow());
+          && executed.outcome() instanceof Outcome.Accepted accepted
+          && !accepted.duplicate()) {
+        event =
+            TransferEvents.Event.of(
+                accepted.transfer(),
+                executed.payerBalance().orElseThrow(),
+                executed.payeeBalance().orElseThrow());
       }
       return new Answer.Ready(LedgerApi.executed(executed), event);
     }
@@ -81,8 +91,8 @@ public final class LedgerRequests {
       }
 
       /**
-       * Replies; the event, if any, is the caller's to announce with the others of its batch,
-       * after every reply of the batch ({@link TransferEvents#batch}).
+       * Replies; the event, if any, is the caller's to announce with the others of its batch, after
+       * every reply of the batch ({@link TransferEvents#batch}).
        */
       public void deliver(Responder responder) {
         responder.reply(body);
@@ -114,45 +124,48 @@ public final class LedgerRequests {
   public LedgerRequests(long defaultDepositMinor, Random random) {
     this.defaultDepositMinor = defaultDepositMinor;
     this.random = random;
-    this.parsers = Map.of(
-        LedgerApi.OPEN_ACCOUNT, this::openAccount,
-        LedgerApi.TRANSFER, LedgerRequests::transfer,
-        LedgerApi.ACCOUNT, LedgerRequests::account,
-        LedgerApi.HISTORY, LedgerRequests::history,
-        LedgerApi.FIND_TRANSFER, LedgerRequests::findTransfer,
-        LedgerApi.BLOCKS, LedgerRequests::blocks,
-        LedgerApi.TRANSFER_PROOF, LedgerRequests::transferProof);
+    this.parsers =
+        Map.of(
+            LedgerApi.OPEN_ACCOUNT, this::openAccount,
+            LedgerApi.TRANSFER, LedgerRequests::transfer,
+            LedgerApi.ACCOUNT, LedgerRequests::account,
+            LedgerApi.HISTORY, LedgerRequests::history,
+            LedgerApi.FIND_TRANSFER, LedgerRequests::findTransfer,
+            LedgerApi.BLOCKS, LedgerRequests::blocks,
+            LedgerApi.TRANSFER_PROOF, LedgerRequests::transferProof);
     assert parsers.keySet().equals(Set.copyOf(ADDRESSES));
   }
 
   /**
    * Consumes every one of {@link #ADDRESSES} on {@code bus}, and {@link LedgerApi#REQUESTS},
-   * reading each request with {@link #accept} and handing it, with where its answer goes, to
-   * {@code queue}: a request of a batch message in the batch's order, its answer a slot of the
-   * batch's one reply. The consumers are returned so the ledger can remove them. Each ledger
-   * verticle serves its addresses this way.
+   * reading each request with {@link #accept} and handing it, with where its answer goes, to {@code
+   * queue}: a request of a batch message in the batch's order, its answer a slot of the batch's one
+   * reply. The consumers are returned so the ledger can remove them. Each ledger verticle serves
+   * its addresses this way.
    */
-  public List<MessageConsumer<Object>> serve(EventBus bus,
-      BiConsumer<Responder, Request> queue) {
+  public List<MessageConsumer<Object>> serve(EventBus bus, BiConsumer<Responder, Request> queue) {
     BatchCodecs.register(bus);
     List<MessageConsumer<Object>> consumers = new ArrayList<>(ADDRESSES.size() + 1);
     for (String address : ADDRESSES) {
-      consumers.add(bus.consumer(address, (Message<Object> message) -> {
-        Responder responder = Responder.of(message);
-        accept(address, message.body(), responder)
-            .ifPresent(request -> queue.accept(responder, request));
-      }));
+      consumers.add(
+          bus.consumer(
+              address,
+              (Message<Object> message) -> {
+                Responder responder = Responder.of(message);
+                accept(address, message.body(), responder)
+                    .ifPresent(request -> queue.accept(responder, request));
+              }));
     }
-    consumers.add(bus.consumer(LedgerApi.REQUESTS,
-        (Message<Object> message) -> acceptBatch(message, queue)));
+    consumers.add(
+        bus.consumer(LedgerApi.REQUESTS, (Message<Object> message) -> acceptBatch(message, queue)));
     return consumers;
   }
 
   /**
    * Reads a {@link LedgerApi#REQUESTS} message: a malformed one (not a batch, empty, more than
-   * {@link LedgerApi#MAX_REQUESTS_PER_MESSAGE} requests, a request to an address not served
-   * here) fails whole with {@link LedgerApi#FAILURE_BAD_REQUEST} and queues nothing; otherwise
-   * each request is read and queued in order, and one the ledger refuses fails its slot only.
+   * {@link LedgerApi#MAX_REQUESTS_PER_MESSAGE} requests, a request to an address not served here)
+   * fails whole with {@link LedgerApi#FAILURE_BAD_REQUEST} and queues nothing; otherwise each
+   * request is read and queued in order, and one the ledger refuses fails its slot only.
    */
   private void acceptBatch(Message<Object> message, BiConsumer<Responder, Request> queue) {
     List<RequestBatch.Item> items;
@@ -181,14 +194,14 @@ public final class LedgerRequests {
     }
     int size = batch.items().size();
     if (size < 1 || size > LedgerApi.MAX_REQUESTS_PER_MESSAGE) {
-      throw new BadRequest("a batch holds 1 to " + LedgerApi.MAX_REQUESTS_PER_MESSAGE
-          + " requests, not " + size);
+      throw new BadRequest(
+          "a batch holds 1 to " + LedgerApi.MAX_REQUESTS_PER_MESSAGE + " requests, not " + size);
     }
     for (int i = 0; i < size; i++) {
       String address = batch.items().get(i).address();
       if (address == null || !parsers.containsKey(address)) {
-        throw new BadRequest("request " + i + " of the batch names no ledger request address: "
-            + address);
+        throw new BadRequest(
+            "request " + i + " of the batch names no ledger request address: " + address);
       }
     }
     return batch.items();
@@ -196,8 +209,8 @@ public final class LedgerRequests {
 
   /**
    * Reads the request a body sent to {@code address} carries. A body the ledger cannot read (a
-   * field missing, of the wrong type or out of range) is answered with
-   * {@link LedgerApi#FAILURE_BAD_REQUEST}, naming the field, and gives nothing.
+   * field missing, of the wrong type or out of range) is answered with {@link
+   * LedgerApi#FAILURE_BAD_REQUEST}, naming the field, and gives nothing.
    *
    * @throws IllegalArgumentException if {@code address} is not one of {@link #ADDRESSES}
    */
@@ -216,53 +229,71 @@ public final class LedgerRequests {
 
   private Request openAccount(RequestReader body) {
     TransferId given = body.optionalId("id");
-    return new Write(new Command.OpenAccount(
-        given != null ? given : TransferId.random(random),
-        body.string("name"),
-        body.base64("publicKey"),
-        body.longValue("deposit", defaultDepositMinor)));
+    return new Write(
+        new Command.OpenAccount(
+            given != null ? given : TransferId.random(random),
+            body.string("name"),
+            body.base64("publicKey"),
+            body.longValue("deposit", defaultDepositMinor)));
   }
 
   private static Request transfer(RequestReader body) {
-    return new Write(new Command.Transfer(
-        body.id("id"),
-        body.string("payer"),
-        body.string("payee"),
-        body.longValue("amount", 0),
-        body.base64("payerSignature"),
-        body.base64("payeeSignature")));
+    return new Write(
+        new Command.Transfer(
+            body.id("id"),
+            body.string("payer"),
+            body.string("payee"),
+            body.longValue("amount", 0),
+            body.base64("payerSignature"),
+            body.base64("payeeSignature")));
   }
 
   private static Request account(RequestReader body) {
     String name = body.string("name");
-    return ready(state -> state.account(name)
-        .map(a -> new JsonObject().put("ok", true).put("account", LedgerApi.account(a)))
-        .orElseGet(() -> LedgerApi.rejection("UNKNOWN_ACCOUNT", "no account " + name)));
+    return ready(
+        state ->
+            state
+                .account(name)
+                .map(a -> new JsonObject().put("ok", true).put("account", LedgerApi.account(a)))
+                .orElseGet(() -> LedgerApi.rejection("UNKNOWN_ACCOUNT", "no account " + name)));
   }
 
   /**
-   * The page is read in memory in the request's turn; with {@code "blocks": true} each row's
-   * block is then read from the journal, as {@link #transferProof} reads one.
+   * The page is read in memory in the request's turn; with {@code "blocks": true} each row's block
+   * is then read from the journal, as {@link #transferProof} reads one.
    */
   private static Request history(RequestReader body) {
     String name = body.string("name");
     int offset = body.intValue("offset", 0, 0, Integer.MAX_VALUE);
     int limit = body.intValue("limit", 20, 1, LedgerView.MAX_HISTORY_PAGE);
     boolean blocks = body.flag("blocks");
-    return new Read(state -> state.account(name).<Answer>map(a -> {
-      List<TransferView> page = state.history(name, offset, limit);
-      JsonObject reply = new JsonObject().put("ok", true).put("total", a.transferCount())
-          .put("transfers", LedgerApi.transfers(page));
-      return blocks
-          ? new Answer.FromJournal((journal, bound) -> withBlocks(reply, page, journal, bound))
-          : new Answer.Ready(reply);
-    }).orElseGet(() -> new Answer.Ready(
-        LedgerApi.rejection("UNKNOWN_ACCOUNT", "no account " + name))));
+    return new Read(
+        state ->
+            state
+                .account(name)
+                .<Answer>map(
+                    a -> {
+                      List<TransferView> page = state.history(name, offset, limit);
+                      JsonObject reply =
+                          new JsonObject()
+                              .put("ok", true)
+                              .put("total", a.transferCount())
+                              .put("transfers", LedgerApi.transfers(page));
+                      return blocks
+                          ? new Answer.FromJournal(
+                              (journal, bound) -> withBlocks(reply, page, journal, bound))
+                          : new Answer.Ready(reply);
+                    })
+                .orElseGet(
+                    () ->
+                        new Answer.Ready(
+                            LedgerApi.rejection("UNKNOWN_ACCOUNT", "no account " + name))));
   }
 
   /** Puts each row's {@code block} into {@code reply}'s transfers, read below {@code bound}. */
-  private static JsonObject withBlocks(JsonObject reply, List<TransferView> page,
-      JournalBlocks journal, long bound) throws IOException {
+  private static JsonObject withBlocks(
+      JsonObject reply, List<TransferView> page, JournalBlocks journal, long bound)
+      throws IOException {
     JsonArray rows = reply.getJsonArray("transfers");
     for (int i = 0; i < page.size(); i++) {
       rows.getJsonObject(i).put("block", journaled(journal, page.get(i), bound).batchSequence());
@@ -272,25 +303,34 @@ public final class LedgerRequests {
 
   private static Request findTransfer(RequestReader body) {
     TransferId id = body.id("id");
-    return ready(state -> state.transfer(id)
-        .map(t -> new JsonObject().put("ok", true).put("transfer", LedgerApi.transfer(t)))
-        .orElseGet(() -> unknownTransfer(id)));
+    return ready(
+        state ->
+            state
+                .transfer(id)
+                .map(t -> new JsonObject().put("ok", true).put("transfer", LedgerApi.transfer(t)))
+                .orElseGet(() -> unknownTransfer(id)));
   }
 
   private static Request blocks(RequestReader body) {
     long from = body.longValue("from", 0, 0, Long.MAX_VALUE);
-    int limit = body.intValue("limit", LedgerApi.DEFAULT_BLOCKS_PER_PAGE, 1,
-        LedgerApi.MAX_BLOCKS_PER_PAGE);
-    return new Read(state -> new Answer.FromJournal(
-        (journal, bound) -> LedgerApi.blocks(journal.blocks(from, limit, bound), bound)));
+    int limit =
+        body.intValue("limit", LedgerApi.DEFAULT_BLOCKS_PER_PAGE, 1, LedgerApi.MAX_BLOCKS_PER_PAGE);
+    return new Read(
+        state ->
+            new Answer.FromJournal(
+                (journal, bound) -> LedgerApi.blocks(journal.blocks(from, limit, bound), bound)));
   }
 
   /** The id is looked up in memory in the request's turn; block and signatures on the disk. */
   private static Request transferProof(RequestReader body) {
     TransferId id = body.id("id");
-    return new Read(state -> state.transfer(id)
-        .<Answer>map(t -> new Answer.FromJournal((journal, bound) -> proof(journal, t, bound)))
-        .orElseGet(() -> new Answer.Ready(unknownTransfer(id))));
+    return new Read(
+        state ->
+            state
+                .transfer(id)
+                .<Answer>map(
+                    t -> new Answer.FromJournal((journal, bound) -> proof(journal, t, bound)))
+                .orElseGet(() -> new Answer.Ready(unknownTransfer(id))));
   }
 
   private static JsonObject proof(JournalBlocks journal, TransferView t, long bound)
@@ -298,11 +338,17 @@ public final class LedgerRequests {
     return LedgerApi.transferProof(t, journaled(journal, t, bound));
   }
 
-  private static JournalBlocks.JournaledTransfer journaled(JournalBlocks journal, TransferView t,
-      long bound) throws IOException {
-    return journal.transfer(t.sequence(), t.id(), bound)
-        .orElseThrow(() -> new IllegalStateException("transfer " + t.sequence()
-            + " is in memory but in no journal batch below " + bound));
+  private static JournalBlocks.JournaledTransfer journaled(
+      JournalBlocks journal, TransferView t, long bound) throws IOException {
+    return journal
+        .transfer(t.sequence(), t.id(), bound)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "transfer "
+                        + t.sequence()
+                        + " is in memory but in no journal batch below "
+                        + bound));
   }
 
   private static Request ready(Function<LedgerView, JsonObject> lookup) {
@@ -319,8 +365,7 @@ public final class LedgerRequests {
    *
    * @return whether the message was refused
    */
-  public static boolean refuseIfOverloaded(Responder message, int pending,
-      int maxPendingRequests) {
+  public static boolean refuseIfOverloaded(Responder message, int pending, int maxPendingRequests) {
     if (pending < maxPendingRequests) {
       return false;
     }
@@ -329,25 +374,35 @@ public final class LedgerRequests {
   }
 
   /**
-   * Runs a journal read on {@code worker} (unordered, so reads run side by side) and answers
-   * {@code message} with it. A read that fails (a damaged journal, an I/O error) is logged and
-   * fails the message as unavailable: a damaged journal is never answered from.
+   * Runs a journal read on {@code worker} (unordered, so reads run side by side) and answers {@code
+   * message} with it. A read that fails (a damaged journal, an I/O error) is logged and fails the
+   * message as unavailable: a damaged journal is never answered from.
    *
    * @return completes once the message is answered, either way
    */
-  public static Future<Void> answerFromJournal(WorkerExecutor worker, Responder message,
-      JournalBlocks journal, JournalRead read, long bound) {
-    return worker.executeBlocking(() -> read.read(journal, bound), false)
-        .andThen(done -> {
-          if (done.succeeded()) {
-            message.reply(done.result());
-          } else {
-            LOG.log(Level.ERROR, "event=journal_read_failed bound={0} error={1}", bound,
-                done.cause().toString());
-            message.fail(LedgerApi.FAILURE_UNAVAILABLE,
-                "journal read failed: " + done.cause().getMessage());
-          }
-        })
+  public static Future<Void> answerFromJournal(
+      WorkerExecutor worker,
+      Responder message,
+      JournalBlocks journal,
+      JournalRead read,
+      long bound) {
+    return worker
+        .executeBlocking(() -> read.read(journal, bound), false)
+        .andThen(
+            done -> {
+              if (done.succeeded()) {
+                message.reply(done.result());
+              } else {
+                LOG.log(
+                    Level.ERROR,
+                    "event=journal_read_failed bound={0} error={1}",
+                    bound,
+                    done.cause().toString());
+                message.fail(
+                    LedgerApi.FAILURE_UNAVAILABLE,
+                    "journal read failed: " + done.cause().getMessage());
+              }
+            })
         .<Void>mapEmpty()
         .otherwiseEmpty();
   }

@@ -19,27 +19,42 @@ public final class LedgerViews {
    * @param publicKey SubjectPublicKeyInfo, or null for an account without a key
    * @param fingerprint lowercase hex SHA-256 of the key (the account's address), or null
    */
-  public record Account(long number, String name, byte[] publicKey, String fingerprint,
-      long balance, long createdMillis, long transferCount) {
+  public record Account(
+      long number,
+      String name,
+      byte[] publicKey,
+      String fingerprint,
+      long balance,
+      long createdMillis,
+      long transferCount) {
 
     public boolean hasKey() {
       return publicKey != null;
     }
 
     static Account from(JsonObject json) {
-      return new Account(json.getLong("number"), json.getString("name"),
-          base64OrNull(json.getString("publicKey")), json.getString("fingerprint"),
-          json.getLong("balance"), json.getLong("createdMillis"), json.getLong("transferCount"));
+      return new Account(
+          json.getLong("number"),
+          json.getString("name"),
+          base64OrNull(json.getString("publicKey")),
+          json.getString("fingerprint"),
+          json.getLong("balance"),
+          json.getLong("createdMillis"),
+          json.getLong("transferCount"));
     }
   }
 
-  public record Transfer(long sequence, TransferId id, String payer, String payee, long amount,
-      long timeMillis) {
+  public record Transfer(
+      long sequence, TransferId id, String payer, String payee, long amount, long timeMillis) {
 
     /** Reads a transfer in the ledger's shape (also the body of the transfer events). */
     public static Transfer from(JsonObject json) {
-      return new Transfer(json.getLong("sequence"), TransferId.parseOrNull(json.getString("id")),
-          json.getString("payer"), json.getString("payee"), json.getLong("amount"),
+      return new Transfer(
+          json.getLong("sequence"),
+          TransferId.parseOrNull(json.getString("id")),
+          json.getString("payer"),
+          json.getString("payee"),
+          json.getLong("amount"),
           json.getLong("timeMillis"));
     }
   }
@@ -53,8 +68,10 @@ public final class LedgerViews {
   public record Receipt(Transfer transfer, boolean duplicate, long payerBalance) {
 
     static Receipt from(JsonObject json) {
-      return new Receipt(Transfer.from(json.getJsonObject("transfer")),
-          json.getBoolean("duplicate", false), json.getLong("payerBalance", -1L));
+      return new Receipt(
+          Transfer.from(json.getJsonObject("transfer")),
+          json.getBoolean("duplicate", false),
+          json.getLong("payerBalance", -1L));
     }
   }
 
@@ -62,8 +79,10 @@ public final class LedgerViews {
   public record Registration(Account account, Transfer deposit, boolean duplicate) {
 
     static Registration from(JsonObject json) {
-      return new Registration(Account.from(json.getJsonObject("account")),
-          Transfer.from(json.getJsonObject("transfer")), json.getBoolean("duplicate", false));
+      return new Registration(
+          Account.from(json.getJsonObject("account")),
+          Transfer.from(json.getJsonObject("transfer")),
+          json.getBoolean("duplicate", false));
     }
   }
 
@@ -74,12 +93,15 @@ public final class LedgerViews {
    * @param hash SHA-256 of the block, lowercase hex
    * @param count how many transfers (registrations included) the block holds
    */
-  public record Block(long sequence, String previousHash, String hash, long timeMillis,
-      int count) {
+  public record Block(long sequence, String previousHash, String hash, long timeMillis, int count) {
 
     static Block from(JsonObject json) {
-      return new Block(json.getLong("sequence"), json.getString("previousHash"),
-          json.getString("hash"), json.getLong("timeMillis"), json.getInteger("count"));
+      return new Block(
+          json.getLong("sequence"),
+          json.getString("previousHash"),
+          json.getString("hash"),
+          json.getLong("timeMillis"),
+          json.getInteger("count"));
     }
   }
 
@@ -107,12 +129,18 @@ public final class LedgerViews {
    * @param payerSignature as given with the payment, or null if none was
    * @param payeeSignature as given with the payment, or null if none was
    */
-  public record TransferProof(Transfer transfer, long block, String blockHash,
-      byte[] payerSignature, byte[] payeeSignature) {
+  public record TransferProof(
+      Transfer transfer,
+      long block,
+      String blockHash,
+      byte[] payerSignature,
+      byte[] payeeSignature) {
 
     static TransferProof from(JsonObject json) {
-      return new TransferProof(Transfer.from(json.getJsonObject("transfer")),
-          json.getLong("block"), json.getString("blockHash"),
+      return new TransferProof(
+          Transfer.from(json.getJsonObject("transfer")),
+          json.getLong("block"),
+          json.getString("blockHash"),
           base64OrNull(json.getString("payerSignature")),
           base64OrNull(json.getString("payeeSignature")));
     }
@@ -125,15 +153,14 @@ public final class LedgerViews {
   /**
    * One page of an account's transfers, most recent first, and how many it has in all.
    *
-   * @param blocks the block of each transfer, in the same order, if they were asked for; else
-   *     empty
+   * @param blocks the block of each transfer, in the same order, if they were asked for; else empty
    */
   public record History(long total, List<Transfer> transfers, List<Long> blocks) {
 
     public History {
       if (!blocks.isEmpty() && blocks.size() != transfers.size()) {
-        throw new IllegalArgumentException(blocks.size() + " blocks for " + transfers.size()
-            + " transfers");
+        throw new IllegalArgumentException(
+            blocks.size() + " blocks for " + transfers.size() + " transfers");
       }
     }
 

@@ -10,10 +10,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The reply to one {@link LedgerApi#REQUESTS} message: one slot per request of its
- * {@link RequestBatch}, in the same order, each the reply body the request would have got as a
- * message of its own or the failure its message would have failed with. JSON form (a clustered
- * bus): an array of {@code {"reply": {...}}} or {@code {"failure": 503, "message": "..."}}.
+ * The reply to one {@link LedgerApi#REQUESTS} message: one slot per request of its {@link
+ * RequestBatch}, in the same order, each the reply body the request would have got as a message of
+ * its own or the failure its message would have failed with. JSON form (a clustered bus): an array
+ * of {@code {"reply": {...}}} or {@code {"failure": 503, "message": "..."}}.
  */
 public record ReplyBatch(List<Slot> slots) {
 
@@ -29,11 +29,12 @@ public record ReplyBatch(List<Slot> slots) {
     }
 
     /**
-     * The slot as a lone message's reply would have been: its body, or the
-     * {@link ReplyException} its failure would have raised.
+     * The slot as a lone message's reply would have been: its body, or the {@link ReplyException}
+     * its failure would have raised.
      */
     public ReplyException failure() {
-      return reply != null ? null
+      return reply != null
+          ? null
           : new ReplyException(ReplyFailure.RECIPIENT_FAILURE, failureCode, failureMessage);
     }
   }
@@ -45,9 +46,12 @@ public record ReplyBatch(List<Slot> slots) {
   public JsonArray toJson() {
     JsonArray array = new JsonArray(new ArrayList<>(slots.size()));
     for (Slot slot : slots) {
-      array.add(slot.reply() != null ? new JsonObject().put("reply", slot.reply())
-          : new JsonObject().put("failure", slot.failureCode())
-              .put("message", slot.failureMessage()));
+      array.add(
+          slot.reply() != null
+              ? new JsonObject().put("reply", slot.reply())
+              : new JsonObject()
+                  .put("failure", slot.failureCode())
+                  .put("message", slot.failureMessage()));
     }
     return array;
   }
@@ -57,8 +61,10 @@ public record ReplyBatch(List<Slot> slots) {
     for (int i = 0; i < array.size(); i++) {
       JsonObject slot = array.getJsonObject(i);
       JsonObject reply = slot.getJsonObject("reply");
-      slots.add(reply != null ? Slot.replied(reply)
-          : Slot.failed(slot.getInteger("failure"), slot.getString("message")));
+      slots.add(
+          reply != null
+              ? Slot.replied(reply)
+              : Slot.failed(slot.getInteger("failure"), slot.getString("message")));
     }
     return new ReplyBatch(slots);
   }

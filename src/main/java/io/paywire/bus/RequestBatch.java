@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * The body of one {@link LedgerApi#REQUESTS} message: ledger requests an entry point made in one
- * event-loop turn, in the order it made them. Handed over without a copy on local delivery
- * ({@link BatchCodecs}); on a clustered bus it travels as its JSON form, an array of
- * {@code {"address": "<one of LedgerApi's request addresses>", "body": {<that address's request>}}}
+ * event-loop turn, in the order it made them. Handed over without a copy on local delivery ({@link
+ * BatchCodecs}); on a clustered bus it travels as its JSON form, an array of {@code {"address":
+ * "<one of LedgerApi's request addresses>", "body": {<that address's request>}}}
  * (docs/event-bus.md). The sender never touches a batch or its bodies after sending it.
  */
 public record RequestBatch(List<Item> items) {

@@ -17,12 +17,12 @@ import java.util.List;
  * clustered bus, for all of them. Each request still gets its own answer, exactly as a message of
  * its own would have had it (a reply body, or the failure its message would have failed with).
  *
- * <p>The first request of a turn opens the context's outbox and schedules its flush at the end
- * of the turn ({@link Context#runOnContext}); an outbox that reaches
- * {@link LedgerApi#MAX_REQUESTS_PER_MESSAGE} is sent at once. Requests keep their order: they are
- * queued in the order made, batches leave in that order, and the ledger takes a batch's requests
- * in order. A request made off an event loop (a test's thread, a worker) is sent at once as a
- * message of its own, to its own address.
+ * <p>The first request of a turn opens the context's outbox and schedules its flush at the end of
+ * the turn ({@link Context#runOnContext}); an outbox that reaches {@link
+ * LedgerApi#MAX_REQUESTS_PER_MESSAGE} is sent at once. Requests keep their order: they are queued
+ * in the order made, batches leave in that order, and the ledger takes a batch's requests in order.
+ * A request made off an event loop (a test's thread, a worker) is sent at once as a message of its
+ * own, to its own address.
  */
 final class RequestCoalescer {
 
@@ -32,13 +32,14 @@ final class RequestCoalescer {
   private final EventBus bus;
   private final DeliveryOptions delivery;
   private final int maxPerMessage;
+
   /** This coalescer's outbox in a context's data; one per context, so per event loop turn. */
   private final Object outboxKey = new Object();
 
   RequestCoalescer(EventBus bus, DeliveryOptions delivery, int maxPerMessage) {
     if (maxPerMessage < 1 || maxPerMessage > LedgerApi.MAX_REQUESTS_PER_MESSAGE) {
-      throw new IllegalArgumentException("maxPerMessage must be 1 to "
-          + LedgerApi.MAX_REQUESTS_PER_MESSAGE);
+      throw new IllegalArgumentException(
+          "maxPerMessage must be 1 to " + LedgerApi.MAX_REQUESTS_PER_MESSAGE);
     }
     BatchCodecs.register(bus);
     this.bus = bus;
@@ -47,8 +48,8 @@ final class RequestCoalescer {
   }
 
   /**
-   * The reply body to {@code body} at {@code address}, or the failure its message would have
-   * failed with (a {@code ReplyException}: timeout, no handlers, a failure code).
+   * The reply body to {@code body} at {@code address}, or the failure its message would have failed
+   * with (a {@code ReplyException}: timeout, no handlers, a failure code).
    */
   Future<JsonObject> request(String address, JsonObject body) {
     Context context = Vertx.currentContext();
@@ -82,26 +83,32 @@ final class RequestCoalescer {
     List<RequestBatch.Item> items = new ArrayList<>(outbox.size());
     outbox.forEach(p -> items.add(p.item()));
     bus.<ReplyBatch>request(LedgerApi.REQUESTS, new RequestBatch(items), delivery)
-        .onComplete(done -> {
-          if (done.failed()) {
-            outbox.forEach(p -> p.answer().tryFail(done.cause()));
-            return;
-          }
-          List<ReplyBatch.Slot> slots = done.result().body().slots();
-          if (slots.size() != outbox.size()) {
-            IllegalStateException broken = new IllegalStateException("the ledger answered "
-                + slots.size() + " of a batch of " + outbox.size() + " requests");
-            outbox.forEach(p -> p.answer().tryFail(broken));
-            return;
-          }
-          for (int i = 0; i < slots.size(); i++) {
-            ReplyBatch.Slot slot = slots.get(i);
-            if (slot.reply() != null) {
-              outbox.get(i).answer().tryComplete(slot.reply());
-            } else {
-              outbox.get(i).answer().tryFail(slot.failure());
-            }
-          }
-        });
+        .onComplete(
+            done -> {
+              if (done.failed()) {
+                outbox.forEach(p -> p.answer().tryFail(done.cause()));
+                return;
+              }
+              List<ReplyBatch.Slot> slots = done.result().body().slots();
+              if (slots.size() != outbox.size()) {
+                IllegalStateException broken =
+                    new IllegalStateException(
+                        "the ledger answered "
+                            + slots.size()
+                            + " of a batch of "
+                            + outbox.size()
+                            + " requests");
+                outbox.forEach(p -> p.answer().tryFail(broken));
+                return;
+              }
+              for (int i = 0; i < slots.size(); i++) {
+                ReplyBatch.Slot slot = slots.get(i);
+                if (slot.reply() != null) {
+                  outbox.get(i).answer().tryComplete(slot.reply());
+                } else {
+                  outbox.get(i).answer().tryFail(slot.failure());
+                }
+              }
+            });
   }
 }

@@ -4,10 +4,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Where the answer to one ledger request goes: the reply to the request's own event-bus message,
- * or its slot in a batch of requests that one message carried. Each request is answered exactly
- * once, with a reply body or a failure ({@link LedgerApi}'s {@code FAILURE_*} codes); the ledger
- * never needs to know which of the two it answers.
+ * Where the answer to one ledger request goes: the reply to the request's own event-bus message, or
+ * its slot in a batch of requests that one message carried. Each request is answered exactly once,
+ * with a reply body or a failure ({@link LedgerApi}'s {@code FAILURE_*} codes); the ledger never
+ * needs to know which of the two it answers.
  */
 public interface Responder {
 

@@ -7,23 +7,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every payment the ledger applies, published (not sent) on {@link #ADDRESS} by the ledger
- * itself once the payment is durable, one message per durable batch holding the batch's
- * payments in order (so a cluster member's bus carries one message per batch, not one per
- * payment), and every consumer on every node of a cluster hears it,
- * whichever entry point the payment came through and whether or not its requester heard the
- * reply (a payment whose outcome was unknown to its requester is announced all the same). A
- * duplicate (a retry of an id applied before) moved nothing and is not published again.
- * Registration deposits are not payments and are not published. Events leave in the order the
- * ledger applied the payments.
+ * Every payment the ledger applies, published (not sent) on {@link #ADDRESS} by the ledger itself
+ * once the payment is durable, one message per durable batch holding the batch's payments in order
+ * (so a cluster member's bus carries one message per batch, not one per payment), and every
+ * consumer on every node of a cluster hears it, whichever entry point the payment came through and
+ * whether or not its requester heard the reply (a payment whose outcome was unknown to its
+ * requester is announced all the same). A duplicate (a retry of an id applied before) moved nothing
+ * and is not published again. Registration deposits are not payments and are not published. Events
+ * leave in the order the ledger applied the payments.
  */
 public final class TransferEvents {
 
   /**
    * Published after each durable batch that applied payments, once its requesters have their
-   * replies: {@code {"events": [<event>, ...]}}, each event
-   * {@code {"transfer": <transfer>, "payerBalance": n, "payeeBalance": n}}, the transfer in the
-   * ledger's shape (docs/event-bus.md), in the order the ledger applied them.
+   * replies: {@code {"events": [<event>, ...]}}, each event {@code {"transfer": <transfer>,
+   * "payerBalance": n, "payeeBalance": n}}, the transfer in the ledger's shape (docs/event-bus.md),
+   * in the order the ledger applied them.
    */
   public static final String ADDRESS = "paywire.transfers.events";
 
@@ -54,13 +53,17 @@ public final class TransferEvents {
 
     /** The event of a payment the ledger just applied. */
     public static JsonObject of(TransferView t, long payerBalance, long payeeBalance) {
-      return new JsonObject().put("transfer", LedgerApi.transfer(t))
-          .put("payerBalance", payerBalance).put("payeeBalance", payeeBalance);
+      return new JsonObject()
+          .put("transfer", LedgerApi.transfer(t))
+          .put("payerBalance", payerBalance)
+          .put("payeeBalance", payeeBalance);
     }
 
     public static Event fromJson(JsonObject json) {
-      return new Event(LedgerViews.Transfer.from(json.getJsonObject("transfer")),
-          json.getLong("payerBalance"), json.getLong("payeeBalance"));
+      return new Event(
+          LedgerViews.Transfer.from(json.getJsonObject("transfer")),
+          json.getLong("payerBalance"),
+          json.getLong("payeeBalance"));
     }
   }
 }

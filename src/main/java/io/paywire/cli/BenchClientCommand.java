@@ -62,53 +62,60 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * A load generator for the TLS text protocol: many concurrent sessions, each keeping up to
- * {@code --window} payment lines in flight on its connection (pipelining), measuring acknowledged
- * payments per second and per-request latency. Setup (keys, registrations, logins, signatures) is
- * untimed. Runs unchanged against a node or against {@link BenchServerCommand}, which answers at
- * once and so measures the generator's own ceiling.
+ * A load generator for the TLS text protocol: many concurrent sessions, each keeping up to {@code
+ * --window} payment lines in flight on its connection (pipelining), measuring acknowledged payments
+ * per second and per-request latency. Setup (keys, registrations, logins, signatures) is untimed.
+ * Runs unchanged against a node or against {@link BenchServerCommand}, which answers at once and so
+ * measures the generator's own ceiling.
  */
-@Command(name = "bench-client", mixinStandardHelpOptions = true,
-    description = {"Load a running node over its TLS text protocol and measure payments/s and "
-        + "latency (p50, p99, max).",
-        "Setup, untimed: one key and self-signed certificate per account (in memory), each "
-            + "account registered over its own TLS connection with a deposit of "
-            + BenchClientCommand.DEPOSIT + " under a fresh name benchNNNN-<random> (runs never "
-            + "collide), then logged in on that same connection with port 0. Run the node with "
-            + "session.openingDeposit \"stated\" (so the deposit counts) and a high "
-            + "session.registrationsPerMinute (all accounts register from one address).",
-        "An account can be online once, so each logged-in session is one account. --accounts "
-            + "defaults to --sessions: every session is logged in. With fewer accounts than "
-            + "sessions, the extra sessions stay connected, not logged in, and idle; with more, "
-            + "the extra accounts only receive payments.",
-        "pay mode: each logged-in session sends PAY#<other>#1#<id> (ids made in advance). "
-            + "trans mode: every payment is signed in advance by payer and payee, and the "
-            + "payee's session sends TRANS#....",
-        "Each session keeps --window commands in flight (pipelining): it sends that many lines "
-            + "in one write, and each time replies arrive it refills the window in one write. "
-            + "Replies come in the order of the commands; latency is from a line's write to its "
-            + "reply. Replies are counted as ok (TRANS OK <id> ...), failed (TRANS FAIL <CODE> "
-            + "<id>: ..., or any other line), and unknown (TRANS FAIL UNKNOWN <id>: ..., outcome "
-            + "not known to the node); a reply that names another id than its command's counts "
-            + "as failed. Throughput counts ok replies only.",
-        "The run ends after --payments payments or --seconds seconds, whichever comes first; "
-            + "replies still due are then awaited. The node paces each connection with a token "
-            + "bucket (text.maxCommandsPerSecond, text.commandBurst) and runs at most "
-            + "text.maxInFlightCommands of it at once: a faster session is slowed down, not "
-            + "refused, so raise those limits in the node's configuration to measure the node "
-            + "rather than its pacing.",
-        "Around the timed run, the node's ledger status is read from --status-url (GET "
-            + "/health): transfers and batches during the run give the transfers per fsync.",
-        "--idle: open --sessions connections (with --idle-login each registers a keyless "
-            + "account and logs in), hold them --seconds, and count how many stayed open."})
+@Command(
+    name = "bench-client",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Load a running node over its TLS text protocol and measure payments/s and "
+          + "latency (p50, p99, max).",
+      "Setup, untimed: one key and self-signed certificate per account (in memory), each "
+          + "account registered over its own TLS connection with a deposit of "
+          + BenchClientCommand.DEPOSIT
+          + " under a fresh name benchNNNN-<random> (runs never "
+          + "collide), then logged in on that same connection with port 0. Run the node with "
+          + "session.openingDeposit \"stated\" (so the deposit counts) and a high "
+          + "session.registrationsPerMinute (all accounts register from one address).",
+      "An account can be online once, so each logged-in session is one account. --accounts "
+          + "defaults to --sessions: every session is logged in. With fewer accounts than "
+          + "sessions, the extra sessions stay connected, not logged in, and idle; with more, "
+          + "the extra accounts only receive payments.",
+      "pay mode: each logged-in session sends PAY#<other>#1#<id> (ids made in advance). "
+          + "trans mode: every payment is signed in advance by payer and payee, and the "
+          + "payee's session sends TRANS#....",
+      "Each session keeps --window commands in flight (pipelining): it sends that many lines "
+          + "in one write, and each time replies arrive it refills the window in one write. "
+          + "Replies come in the order of the commands; latency is from a line's write to its "
+          + "reply. Replies are counted as ok (TRANS OK <id> ...), failed (TRANS FAIL <CODE> "
+          + "<id>: ..., or any other line), and unknown (TRANS FAIL UNKNOWN <id>: ..., outcome "
+          + "not known to the node); a reply that names another id than its command's counts "
+          + "as failed. Throughput counts ok replies only.",
+      "The run ends after --payments payments or --seconds seconds, whichever comes first; "
+          + "replies still due are then awaited. The node paces each connection with a token "
+          + "bucket (text.maxCommandsPerSecond, text.commandBurst) and runs at most "
+          + "text.maxInFlightCommands of it at once: a faster session is slowed down, not "
+          + "refused, so raise those limits in the node's configuration to measure the node "
+          + "rather than its pacing.",
+      "Around the timed run, the node's ledger status is read from --status-url (GET "
+          + "/health): transfers and batches during the run give the transfers per fsync.",
+      "--idle: open --sessions connections (with --idle-login each registers a keyless "
+          + "account and logs in), hold them --seconds, and count how many stayed open."
+    })
 public final class BenchClientCommand implements Callable<Integer> {
 
   static final long DEPOSIT = 1_000_000_000L;
   static final Duration CERTIFICATE_VALIDITY = Duration.ofDays(1);
   static final int CONNECT_TIMEOUT_MILLIS = 30_000;
   static final int HANDSHAKE_TIMEOUT_SECONDS = 30;
+
   /** Replies still missing this long after the run's end are counted as unanswered. */
   static final int GRACE_SECONDS = 30;
+
   static final int MAX_LINE_BYTES = 64 * 1024;
   static final int FAILURE_PREFIX_CHARS = 80;
   static final int MAX_WINDOW = 4_096;
@@ -116,7 +123,10 @@ public final class BenchClientCommand implements Callable<Integer> {
   static final String NO_STATUS = "none";
   static final String PKCS12_ITERATIONS_PROPERTY = "keystore.pkcs12.keyPbeIterationCount";
 
-  enum Mode { pay, trans }
+  enum Mode {
+    pay,
+    trans
+  }
 
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Default: ${DEFAULT-VALUE}")
   String host;
@@ -124,63 +134,95 @@ public final class BenchClientCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "16000", description = "Default: ${DEFAULT-VALUE}")
   int port;
 
-  @Option(names = "--sessions", defaultValue = "1000",
+  @Option(
+      names = "--sessions",
+      defaultValue = "1000",
       description = "Concurrent TLS sessions. Default: ${DEFAULT-VALUE}")
   int sessions;
 
-  @Option(names = "--accounts",
+  @Option(
+      names = "--accounts",
       description = "Accounts to create. Default: the number of sessions.")
   Integer accounts;
 
-  @Option(names = "--payments", defaultValue = "50000",
-      description = "Payments in the timed run (at most), all prepared before it. "
-          + "Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--payments",
+      defaultValue = "50000",
+      description =
+          "Payments in the timed run (at most), all prepared before it. "
+              + "Default: ${DEFAULT-VALUE}")
   int payments;
 
-  @Option(names = "--window", defaultValue = "1",
-      description = "Commands in flight per session (1 to " + MAX_WINDOW + "). The node runs "
-          + "at most text.maxInFlightCommands of them at once. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--window",
+      defaultValue = "1",
+      description =
+          "Commands in flight per session (1 to "
+              + MAX_WINDOW
+              + "). The node runs "
+              + "at most text.maxInFlightCommands of them at once. Default: ${DEFAULT-VALUE}")
   int window;
 
-  @Option(names = "--mode", defaultValue = "pay",
+  @Option(
+      names = "--mode",
+      defaultValue = "pay",
       description = "pay or trans. Default: ${DEFAULT-VALUE}")
   Mode mode;
 
-  @Option(names = "--seconds", defaultValue = "60",
+  @Option(
+      names = "--seconds",
+      defaultValue = "60",
       description = "Longest timed run (or idle hold). Default: ${DEFAULT-VALUE}")
   int seconds;
 
-  @Option(names = "--key-type", defaultValue = "ec",
+  @Option(
+      names = "--key-type",
+      defaultValue = "ec",
       description = "ec (P-256) or rsa (2048). Default: ${DEFAULT-VALUE}")
   String keyType;
 
-  @Option(names = "--server-fingerprint", paramLabel = "HEX",
+  @Option(
+      names = "--server-fingerprint",
+      paramLabel = "HEX",
       description = "Pin the server certificate. Default: trust any server certificate.")
   String serverFingerprint;
 
-  @Option(names = "--rate-per-session", defaultValue = "0",
-      description = "Commands a second per session at most, 0 for no pacing. "
-          + "Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--rate-per-session",
+      defaultValue = "0",
+      description =
+          "Commands a second per session at most, 0 for no pacing. " + "Default: ${DEFAULT-VALUE}")
   double ratePerSession;
 
-  @Option(names = "--status-url", paramLabel = "URL",
-      description = "The node's status (GET, JSON with transfers and nextBatchSequence), read "
-          + "before and after the run, or '" + NO_STATUS + "'. Default: http://<host>:8080/health")
+  @Option(
+      names = "--status-url",
+      paramLabel = "URL",
+      description =
+          "The node's status (GET, JSON with transfers and nextBatchSequence), read "
+              + "before and after the run, or '"
+              + NO_STATUS
+              + "'. Default: http://<host>:8080/health")
   String statusUrl;
 
-  @Option(names = "--setup-concurrency", defaultValue = "64",
+  @Option(
+      names = "--setup-concurrency",
+      defaultValue = "64",
       description = "Connections set up at once. Default: ${DEFAULT-VALUE}")
   int setupConcurrency;
 
-  @Option(names = "--ssl-engine", defaultValue = "openssl",
-      description = "openssl (BoringSSL, when it loads here; else jdk) or jdk. "
-          + "Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--ssl-engine",
+      defaultValue = "openssl",
+      description =
+          "openssl (BoringSSL, when it loads here; else jdk) or jdk. "
+              + "Default: ${DEFAULT-VALUE}")
   String sslEngine;
 
   @Option(names = "--idle", description = "Measure idle-session capacity instead.")
   boolean idle;
 
-  @Option(names = "--idle-login",
+  @Option(
+      names = "--idle-login",
       description = "With --idle: each session registers a keyless account and logs in.")
   boolean idleLogin;
 
@@ -188,8 +230,8 @@ public final class BenchClientCommand implements Callable<Integer> {
 
   private Vertx vertx;
   private NetClient client;
-  private final String suffix = HexFormat.of().toHexDigits(new SecureRandom().nextInt())
-      .substring(0, 6);
+  private final String suffix =
+      HexFormat.of().toHexDigits(new SecureRandom().nextInt()).substring(0, 6);
 
   /** The node's ledger counters at one moment, from its status. */
   record NodeStatus(long transfers, long batches) {}
@@ -198,9 +240,20 @@ public final class BenchClientCommand implements Callable<Integer> {
    * What a timed run measured. {@code before} and {@code after} are null when the node's status
    * could not be read.
    */
-  record LoadResult(long sent, long ok, long failed, long unknown, long nanos, long p50Nanos,
-      long p99Nanos, long maxNanos, int peakInFlight, Map<String, Long> failures,
-      List<String> accounts, NodeStatus before, NodeStatus after) {
+  record LoadResult(
+      long sent,
+      long ok,
+      long failed,
+      long unknown,
+      long nanos,
+      long p50Nanos,
+      long p99Nanos,
+      long maxNanos,
+      int peakInFlight,
+      Map<String, Long> failures,
+      List<String> accounts,
+      NodeStatus before,
+      NodeStatus after) {
 
     long unanswered() {
       return sent - ok - failed - unknown;
@@ -242,11 +295,20 @@ public final class BenchClientCommand implements Callable<Integer> {
 
   private KeyType validate() {
     int accountCount = accounts == null ? sessions : accounts;
-    if (sessions < 1 || (accountCount < 2 && !idle) || payments < 1 || seconds < 1
-        || setupConcurrency < 1 || ratePerSession < 0 || window < 1 || window > MAX_WINDOW) {
-      throw new ParameterException(spec.commandLine(), "need --sessions >= 1, --accounts >= 2, "
-          + "--payments >= 1, --seconds >= 1, --setup-concurrency >= 1, --rate-per-session >= 0, "
-          + "--window 1 to " + MAX_WINDOW);
+    if (sessions < 1
+        || (accountCount < 2 && !idle)
+        || payments < 1
+        || seconds < 1
+        || setupConcurrency < 1
+        || ratePerSession < 0
+        || window < 1
+        || window > MAX_WINDOW) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "need --sessions >= 1, --accounts >= 2, "
+              + "--payments >= 1, --seconds >= 1, --setup-concurrency >= 1, --rate-per-session >= 0, "
+              + "--window 1 to "
+              + MAX_WINDOW);
     }
     KeyType type = KeyType.parse(keyType);
     if (type == KeyType.ED25519) {
@@ -261,12 +323,15 @@ public final class BenchClientCommand implements Callable<Integer> {
     // account, most of the setup. The store never leaves this process, so one round will do.
     System.setProperty(PKCS12_ITERATIONS_PROPERTY, "1");
     vertx = Vertx.vertx();
-    client = vertx.createNetClient(new NetClientOptions()
-        .setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
-        .setTcpNoDelay(true)
-        .setSslEngineOptions(TlsServerOptions.engine(sslEngine)));
-    System.out.printf("bench-client: %s:%d, machine %d cores, java %s%n", host, port,
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    client =
+        vertx.createNetClient(
+            new NetClientOptions()
+                .setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
+                .setTcpNoDelay(true)
+                .setSslEngineOptions(TlsServerOptions.engine(sslEngine)));
+    System.out.printf(
+        "bench-client: %s:%d, machine %d cores, java %s%n",
+        host, port, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     try {
       return body.call();
     } finally {
@@ -278,25 +343,32 @@ public final class BenchClientCommand implements Callable<Integer> {
 
   private LoadResult load(KeyType type, int accountCount) throws Exception {
     int loggedIn = Math.min(sessions, accountCount);
-    System.out.printf("setup: mode %s, %d sessions (%d logged in), window %d, %d accounts, "
-        + "%s keys%n", mode, sessions, loggedIn, window, accountCount,
-        type.name().toLowerCase(Locale.ROOT));
+    System.out.printf(
+        "setup: mode %s, %d sessions (%d logged in), window %d, %d accounts, " + "%s keys%n",
+        mode, sessions, loggedIn, window, accountCount, type.name().toLowerCase(Locale.ROOT));
 
     long t0 = System.nanoTime();
-    Account[] all = IntStream.range(0, accountCount).parallel()
-        .mapToObj(i -> Account.generate(String.format("bench%04d-%s", i, suffix), type))
-        .toArray(Account[]::new);
+    Account[] all =
+        IntStream.range(0, accountCount)
+            .parallel()
+            .mapToObj(i -> Account.generate(String.format("bench%04d-%s", i, suffix), type))
+            .toArray(Account[]::new);
     long t1 = System.nanoTime();
     System.out.printf("setup: %d keys in %.1f s%n", accountCount, (t1 - t0) / 1e9);
 
     Session[] logged = new Session[loggedIn];
-    await(limited(accountCount, i -> setUpAccount(all[i], i < loggedIn)
-        .map(session -> {
-          if (session != null) {
-            logged[i] = session;
-          }
-          return null;
-        })));
+    await(
+        limited(
+            accountCount,
+            i ->
+                setUpAccount(all[i], i < loggedIn)
+                    .map(
+                        session -> {
+                          if (session != null) {
+                            logged[i] = session;
+                          }
+                          return null;
+                        })));
     List<Session> extra = new ArrayList<>();
     if (sessions > loggedIn) {
       Session[] idleOnes = new Session[sessions - loggedIn];
@@ -304,13 +376,15 @@ public final class BenchClientCommand implements Callable<Integer> {
       extra.addAll(Arrays.asList(idleOnes));
     }
     long t2 = System.nanoTime();
-    System.out.printf("setup: %d accounts registered, %d logged in, %d idle sessions in %.1f s%n",
+    System.out.printf(
+        "setup: %d accounts registered, %d logged in, %d idle sessions in %.1f s%n",
         accountCount, loggedIn, extra.size(), (t2 - t1) / 1e9);
 
     byte[][][] lines = payments(all, loggedIn);
     long t3 = System.nanoTime();
-    System.out.printf("setup: %d %s commands prepared in %.1f s%n", payments,
-        mode == Mode.pay ? "PAY" : "signed TRANS", (t3 - t2) / 1e9);
+    System.out.printf(
+        "setup: %d %s commands prepared in %.1f s%n",
+        payments, mode == Mode.pay ? "PAY" : "signed TRANS", (t3 - t2) / 1e9);
 
     String status = statusUrl != null ? statusUrl : NO_STATUS;
     NodeStatus before = nodeStatus(status);
@@ -318,11 +392,21 @@ public final class BenchClientCommand implements Callable<Integer> {
     NodeStatus after = before == null ? null : nodeStatus(status);
     long[] latencies = run.latencies();
     Arrays.sort(latencies);
-    LoadResult result = new LoadResult(run.sent(), run.ok(), run.failed(), run.unknown(),
-        run.nanos(), percentile(latencies, 0.50), percentile(latencies, 0.99),
-        latencies.length == 0 ? 0 : latencies[latencies.length - 1], run.peakInFlight(),
-        run.failures(),
-        Arrays.stream(all).map(Account::name).toList(), before, after);
+    LoadResult result =
+        new LoadResult(
+            run.sent(),
+            run.ok(),
+            run.failed(),
+            run.unknown(),
+            run.nanos(),
+            percentile(latencies, 0.50),
+            percentile(latencies, 0.99),
+            latencies.length == 0 ? 0 : latencies[latencies.length - 1],
+            run.peakInFlight(),
+            run.failures(),
+            Arrays.stream(all).map(Account::name).toList(),
+            before,
+            after);
     report(result, latencies.length, status);
     for (Session s : logged) {
       s.socket.close();
@@ -333,42 +417,67 @@ public final class BenchClientCommand implements Callable<Integer> {
 
   /** Registers the account on its own connection and logs in there, or closes it. */
   private Future<Session> setUpAccount(Account account, boolean stayLoggedIn) {
-    return connect(account).compose(session -> session.send(
-            "REGISTER#" + account.name + "#" + DEPOSIT)
-        .compose(reply -> {
-          if (!reply.get(0).equals(Replies.REGISTERED)) {
-            return Future.failedFuture("REGISTER " + account.name + ": " + reply.get(0));
-          }
-          if (!stayLoggedIn) {
-            session.socket.close();
-            return Future.succeededFuture(null);
-          }
-          return session.send(account.name + "#0").compose(login -> isNumber(login.get(0))
-              ? Future.succeededFuture(session)
-              : Future.failedFuture("login " + account.name + ": " + login.get(0)));
-        }));
+    return connect(account)
+        .compose(
+            session ->
+                session
+                    .send("REGISTER#" + account.name + "#" + DEPOSIT)
+                    .compose(
+                        reply -> {
+                          if (!reply.get(0).equals(Replies.REGISTERED)) {
+                            return Future.failedFuture(
+                                "REGISTER " + account.name + ": " + reply.get(0));
+                          }
+                          if (!stayLoggedIn) {
+                            session.socket.close();
+                            return Future.succeededFuture(null);
+                          }
+                          return session
+                              .send(account.name + "#0")
+                              .compose(
+                                  login ->
+                                      isNumber(login.get(0))
+                                          ? Future.succeededFuture(session)
+                                          : Future.failedFuture(
+                                              "login " + account.name + ": " + login.get(0)));
+                        }));
   }
 
   /** Pre-built command lines (ASCII, without newline), one array per logged-in session. */
   private byte[][][] payments(Account[] all, int loggedIn) {
     int count = all.length;
-    byte[][] flat = IntStream.range(0, payments).parallel().mapToObj(j -> {
-      SplittableRandom random = new SplittableRandom(j * 0x9E3779B97F4A7C15L + 1);
-      int session = j % loggedIn;
-      int other = (session + 1 + random.nextInt(count - 1)) % count;
-      TransferId id = new TransferId(random.nextLong() ^ System.nanoTime(), random.nextLong());
-      if (mode == Mode.pay) {
-        return ascii("PAY#" + all[other].name + "#1#" + id);
-      }
-      Account payer = all[other];
-      Account payee = all[session];
-      String sigPayer = Base64.getEncoder().encodeToString(Signatures.sign(
-          payer.keys.getPrivate(), SignedText.signedByPayer(payer.name, 1, payee.name, id)));
-      String sigPayee = Base64.getEncoder().encodeToString(Signatures.sign(
-          payee.keys.getPrivate(),
-          SignedText.signedByPayee(payer.name, 1, payee.name, id, sigPayer)));
-      return ascii(SignedText.transLine(payer.name, 1, payee.name, id, sigPayer, sigPayee));
-    }).toArray(byte[][]::new);
+    byte[][] flat =
+        IntStream.range(0, payments)
+            .parallel()
+            .mapToObj(
+                j -> {
+                  SplittableRandom random = new SplittableRandom(j * 0x9E3779B97F4A7C15L + 1);
+                  int session = j % loggedIn;
+                  int other = (session + 1 + random.nextInt(count - 1)) % count;
+                  TransferId id =
+                      new TransferId(random.nextLong() ^ System.nanoTime(), random.nextLong());
+                  if (mode == Mode.pay) {
+                    return ascii("PAY#" + all[other].name + "#1#" + id);
+                  }
+                  Account payer = all[other];
+                  Account payee = all[session];
+                  String sigPayer =
+                      Base64.getEncoder()
+                          .encodeToString(
+                              Signatures.sign(
+                                  payer.keys.getPrivate(),
+                                  SignedText.signedByPayer(payer.name, 1, payee.name, id)));
+                  String sigPayee =
+                      Base64.getEncoder()
+                          .encodeToString(
+                              Signatures.sign(
+                                  payee.keys.getPrivate(),
+                                  SignedText.signedByPayee(
+                                      payer.name, 1, payee.name, id, sigPayer)));
+                  return ascii(
+                      SignedText.transLine(payer.name, 1, payee.name, id, sigPayer, sigPayee));
+                })
+            .toArray(byte[][]::new);
     byte[][][] perSession = new byte[loggedIn][][];
     for (int s = 0; s < loggedIn; s++) {
       int n = payments / loggedIn + (s < payments % loggedIn ? 1 : 0);
@@ -385,22 +494,35 @@ public final class BenchClientCommand implements Callable<Integer> {
   }
 
   private void report(LoadResult r, int samples, String status) {
-    System.out.printf("run: %d sent, %d ok, %d failed, %d unknown, %d unanswered in %.2f s "
-        + "(%d sessions, window %d, at most %d in flight)%n", r.sent(), r.ok(), r.failed(),
-        r.unknown(), r.unanswered(), r.seconds(),
-        Math.min(sessions, accounts == null ? sessions : accounts), window, r.peakInFlight());
-    System.out.printf("run: %,.0f payments/s (ok only), %,.0f replies/s%n",
+    System.out.printf(
+        "run: %d sent, %d ok, %d failed, %d unknown, %d unanswered in %.2f s "
+            + "(%d sessions, window %d, at most %d in flight)%n",
+        r.sent(),
+        r.ok(),
+        r.failed(),
+        r.unknown(),
+        r.unanswered(),
+        r.seconds(),
+        Math.min(sessions, accounts == null ? sessions : accounts),
+        window,
+        r.peakInFlight());
+    System.out.printf(
+        "run: %,.0f payments/s (ok only), %,.0f replies/s%n",
         r.paymentsPerSecond(), (r.ok() + r.failed() + r.unknown()) / r.seconds());
     if (samples > 0) {
-      System.out.printf("latency ms: p50 %.2f, p99 %.2f, max %.2f (%d samples)%n",
+      System.out.printf(
+          "latency ms: p50 %.2f, p99 %.2f, max %.2f (%d samples)%n",
           r.p50Nanos() / 1e6, r.p99Nanos() / 1e6, r.maxNanos() / 1e6, samples);
     }
     r.failures().forEach((prefix, n) -> System.out.printf("failures: %d %s%n", n, prefix));
     Double perFsync = r.transfersPerFsync();
     if (perFsync != null) {
-      System.out.printf("node: %d transfers in %d batches during the run, %.1f transfers per "
-          + "fsync (%s)%n", r.after().transfers() - r.before().transfers(),
-          r.after().batches() - r.before().batches(), perFsync, status);
+      System.out.printf(
+          "node: %d transfers in %d batches during the run, %.1f transfers per " + "fsync (%s)%n",
+          r.after().transfers() - r.before().transfers(),
+          r.after().batches() - r.before().batches(),
+          perFsync,
+          status);
     } else if (r.before() != null && r.after() != null) {
       System.out.printf("node: no batch written during the run (%s)%n", status);
     }
@@ -412,17 +534,24 @@ public final class BenchClientCommand implements Callable<Integer> {
       return null;
     }
     try {
-      HttpClient http = HttpClient.newBuilder()
-          .connectTimeout(Duration.ofSeconds(STATUS_TIMEOUT_SECONDS)).build();
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-              .timeout(Duration.ofSeconds(STATUS_TIMEOUT_SECONDS)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpClient http =
+          HttpClient.newBuilder()
+              .connectTimeout(Duration.ofSeconds(STATUS_TIMEOUT_SECONDS))
+              .build();
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url))
+                  .timeout(Duration.ofSeconds(STATUS_TIMEOUT_SECONDS))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       JsonObject body = ledgerStatus(new JsonObject(response.body()));
       Long transfers = body.getLong("transfers");
       Long batches = body.getLong("nextBatchSequence");
       if (transfers == null || batches == null) {
-        System.out.printf("node: status at %s has no transfers/nextBatchSequence; transfers per "
-            + "fsync not measured%n", url);
+        System.out.printf(
+            "node: status at %s has no transfers/nextBatchSequence; transfers per "
+                + "fsync not measured%n",
+            url);
         return null;
       }
       return new NodeStatus(transfers, batches);
@@ -430,7 +559,9 @@ public final class BenchClientCommand implements Callable<Integer> {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      System.out.printf("node: no status at %s (%s); transfers per fsync not measured%n", url,
+      System.out.printf(
+          "node: no status at %s (%s); transfers per fsync not measured%n",
+          url,
           e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
       return null;
     }
@@ -459,30 +590,44 @@ public final class BenchClientCommand implements Callable<Integer> {
   // ---- idle ------------------------------------------------------------------------------------
 
   private int idle() throws Exception {
-    System.out.printf("idle: opening %d sessions%s%n", sessions,
-        idleLogin ? ", each registering a keyless account and logging in" : "");
+    System.out.printf(
+        "idle: opening %d sessions%s%n",
+        sessions, idleLogin ? ", each registering a keyless account and logging in" : "");
     long t0 = System.nanoTime();
     Session[] opened = new Session[sessions];
     Map<String, Integer> failures = new TreeMap<>();
-    await(limited(sessions, i -> {
-      Future<Session> session = connect(null);
-      if (idleLogin) {
-        String name = String.format("idle%05d-%s", i, suffix);
-        session = session.compose(s -> s.send("REGISTER#" + name + "#1")
-            .compose(r -> s.send(name + "#0"))
-            .compose(r -> isNumber(r.get(0)) ? Future.succeededFuture(s)
-                : Future.failedFuture("login: " + r.get(0))));
-      }
-      return session.map(s -> opened[i] = s).otherwise(e -> {
-        synchronized (failures) {
-          failures.merge(prefix(String.valueOf(e.getMessage())), 1, Integer::sum);
-        }
-        return null;
-      });
-    }));
+    await(
+        limited(
+            sessions,
+            i -> {
+              Future<Session> session = connect(null);
+              if (idleLogin) {
+                String name = String.format("idle%05d-%s", i, suffix);
+                session =
+                    session.compose(
+                        s ->
+                            s.send("REGISTER#" + name + "#1")
+                                .compose(r -> s.send(name + "#0"))
+                                .compose(
+                                    r ->
+                                        isNumber(r.get(0))
+                                            ? Future.succeededFuture(s)
+                                            : Future.failedFuture("login: " + r.get(0))));
+              }
+              return session
+                  .map(s -> opened[i] = s)
+                  .otherwise(
+                      e -> {
+                        synchronized (failures) {
+                          failures.merge(prefix(String.valueOf(e.getMessage())), 1, Integer::sum);
+                        }
+                        return null;
+                      });
+            }));
     long open = Arrays.stream(opened).filter(s -> s != null).count();
-    System.out.printf("idle: %d of %d sessions open after %.1f s%n", open, sessions,
-        (System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        "idle: %d of %d sessions open after %.1f s%n",
+        open, sessions, (System.nanoTime() - t0) / 1e9);
     failures.forEach((reason, n) -> System.out.printf("idle: %d failed: %s%n", n, reason));
     Thread.sleep(seconds * 1000L);
     long still = Arrays.stream(opened).filter(s -> s != null && !s.closed).count();
@@ -497,34 +642,38 @@ public final class BenchClientCommand implements Callable<Integer> {
     static Account generate(String name, KeyType type) {
       KeyPair keys = type.generate();
       X509Certificate certificate = Certificates.selfSigned(keys, name, CERTIFICATE_VALIDITY);
-      PemKeyCertOptions pem = new PemKeyCertOptions()
-          .setCertValue(Buffer.buffer(Pem.toPem(certificate)))
-          .setKeyValue(Buffer.buffer(Pem.toPem(keys.getPrivate())));
+      PemKeyCertOptions pem =
+          new PemKeyCertOptions()
+              .setCertValue(Buffer.buffer(Pem.toPem(certificate)))
+              .setKeyValue(Buffer.buffer(Pem.toPem(keys.getPrivate())));
       return new Account(name, keys, pem);
     }
   }
 
   private Future<Session> connect(Account account) {
-    ClientSSLOptions ssl = new ClientSSLOptions()
-        .setHostnameVerificationAlgorithm("")
-        .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
-        .setSslHandshakeTimeout(HANDSHAKE_TIMEOUT_SECONDS)
-        .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
+    ClientSSLOptions ssl =
+        new ClientSSLOptions()
+            .setHostnameVerificationAlgorithm("")
+            .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
+            .setSslHandshakeTimeout(HANDSHAKE_TIMEOUT_SECONDS)
+            .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
     if (serverFingerprint == null) {
       ssl.setTrustAll(true);
     } else {
-      ssl.setTrustOptions(TrustOptions.wrap(
-          new SingleTrustManagerFactory(PinnedServerTrust.fingerprint(serverFingerprint))));
+      ssl.setTrustOptions(
+          TrustOptions.wrap(
+              new SingleTrustManagerFactory(PinnedServerTrust.fingerprint(serverFingerprint))));
     }
     if (account != null) {
       ssl.setKeyCertOptions(account.pem);
     }
-    return client.connect(new ConnectOptions().setHost(host).setPort(port).setSsl(true)
-            .setSslOptions(ssl))
-        .compose(socket -> {
-          Session session = new Session(socket, Vertx.currentContext());
-          return session.greeting.future().map(session);
-        });
+    return client
+        .connect(new ConnectOptions().setHost(host).setPort(port).setSsl(true).setSslOptions(ssl))
+        .compose(
+            socket -> {
+              Session session = new Session(socket, Vertx.currentContext());
+              return session.greeting.future().map(session);
+            });
   }
 
   /** Runs {@code count} tasks with at most {@link #setupConcurrency} in flight. */
@@ -539,20 +688,22 @@ public final class BenchClientCommand implements Callable<Integer> {
     return Future.all(workers).mapEmpty();
   }
 
-  private static void worker(AtomicInteger next, int count, IntFunction<Future<?>> task,
-      Promise<Void> done) {
+  private static void worker(
+      AtomicInteger next, int count, IntFunction<Future<?>> task, Promise<Void> done) {
     int i = next.getAndIncrement();
     if (i >= count) {
       done.tryComplete();
       return;
     }
-    task.apply(i).onComplete(r -> {
-      if (r.failed()) {
-        done.tryFail(r.cause());
-      } else {
-        worker(next, count, task, done);
-      }
-    });
+    task.apply(i)
+        .onComplete(
+            r -> {
+              if (r.failed()) {
+                done.tryFail(r.cause());
+              } else {
+                worker(next, count, task, done);
+              }
+            });
   }
 
   /** Where a session's lines go during the timed run, on the session's event loop. */
@@ -585,24 +736,26 @@ public final class BenchClientCommand implements Callable<Integer> {
       RecordParser parser = RecordParser.newDelimited("\n").maxRecordSize(MAX_LINE_BYTES);
       parser.handler(this::line);
       parser.exceptionHandler(e -> socket.close());
-      socket.handler(buffer -> {
-        parser.handle(buffer);
-        if (sink != null) {
-          sink.readDone();
-        }
-      });
-      socket.closeHandler(v -> {
-        closed = true;
-        greeting.tryFail("connection closed before the greeting");
-        if (pending != null) {
-          Promise<List<String>> p = pending;
-          pending = null;
-          p.tryFail("connection closed");
-        }
-        if (sink != null) {
-          sink.closed();
-        }
-      });
+      socket.handler(
+          buffer -> {
+            parser.handle(buffer);
+            if (sink != null) {
+              sink.readDone();
+            }
+          });
+      socket.closeHandler(
+          v -> {
+            closed = true;
+            greeting.tryFail("connection closed before the greeting");
+            if (pending != null) {
+              Promise<List<String>> p = pending;
+              pending = null;
+              p.tryFail("connection closed");
+            }
+            if (sink != null) {
+              sink.closed();
+            }
+          });
     }
 
     private void line(Buffer record) {
@@ -661,27 +814,37 @@ public final class BenchClientCommand implements Callable<Integer> {
 
     /** From now on every line goes to {@code to}; then {@code start} runs, on the loop. */
     void attach(LineSink to, Runnable start) {
-      context.runOnContext(v -> {
-        sink = to;
-        if (closed) {
-          to.closed();
-        } else {
-          start.run();
-        }
-      });
+      context.runOnContext(
+          v -> {
+            sink = to;
+            if (closed) {
+              to.closed();
+            } else {
+              start.run();
+            }
+          });
     }
   }
 
   // ---- the timed run ---------------------------------------------------------------------------
 
   /**
-   * Keeps up to {@code window} commands in flight on every session until its lines or the time
-   * run out, then waits for the replies still due.
+   * Keeps up to {@code window} commands in flight on every session until its lines or the time run
+   * out, then waits for the replies still due.
    */
   static final class Run {
-    /** @param peakInFlight the most commands one session had in flight at once */
-    record Result(long sent, long ok, long failed, long unknown, long nanos, long[] latencies,
-        int peakInFlight, Map<String, Long> failures) {}
+    /**
+     * @param peakInFlight the most commands one session had in flight at once
+     */
+    record Result(
+        long sent,
+        long ok,
+        long failed,
+        long unknown,
+        long nanos,
+        long[] latencies,
+        int peakInFlight,
+        Map<String, Long> failures) {}
 
     private final Session[] sessions;
     private final byte[][][] lines;
@@ -705,16 +868,18 @@ public final class BenchClientCommand implements Callable<Integer> {
 
     /**
      * Per-session state, touched on that session's event loop only until it is done. The commands
-     * in flight are a FIFO (a ring of command index and send time): replies come in order, so
-     * each answers the oldest.
+     * in flight are a FIFO (a ring of command index and send time): replies come in order, so each
+     * answers the oldest.
      */
     private final class Worker implements LineSink {
       final Session session;
       final byte[][] commands;
       final long[] latencies;
       final Map<String, Long> failures = new HashMap<>();
+
       /** Paced sessions start spread over one interval, so they do not all send at once. */
       final long phaseNanos;
+
       final int[] inFlightIndex = new int[window];
       final long[] inFlightSentAt = new long[window];
       int head;
@@ -728,8 +893,10 @@ public final class BenchClientCommand implements Callable<Integer> {
       long lastReplyNanos;
       boolean stopped;
       boolean done;
+
       /** Set when the run is read out: later lines are not counted. */
       boolean frozen;
+
       boolean timerSet;
 
       Worker(Session session, byte[][] commands, long phaseNanos) {
@@ -789,8 +956,8 @@ public final class BenchClientCommand implements Callable<Integer> {
           return;
         }
         long now = System.nanoTime();
-        if (!stopped && (sent >= commands.length || now - startNanos >= durationNanos
-            || session.closed)) {
+        if (!stopped
+            && (sent >= commands.length || now - startNanos >= durationNanos || session.closed)) {
           stopped = true;
         }
         if (stopped) {
@@ -807,10 +974,15 @@ public final class BenchClientCommand implements Callable<Integer> {
           if (allowed == 0 && inFlight < window && !timerSet) {
             long wait = startNanos + phaseNanos + sent * intervalNanos - now;
             timerSet = true;
-            session.context.owner().setTimer(Math.max(1, wait / 1_000_000), id -> {
-              timerSet = false;
-              refill();
-            });
+            session
+                .context
+                .owner()
+                .setTimer(
+                    Math.max(1, wait / 1_000_000),
+                    id -> {
+                      timerSet = false;
+                      refill();
+                    });
           }
         }
         if (allowed <= 0) {
@@ -852,21 +1024,28 @@ public final class BenchClientCommand implements Callable<Integer> {
       try {
         allDone.get(seconds + GRACE_SECONDS, TimeUnit.SECONDS);
       } catch (TimeoutException e) {
-        System.out.printf("run: %d sessions still waiting for a reply %d s after the end%n",
+        System.out.printf(
+            "run: %d sessions still waiting for a reply %d s after the end%n",
             running.get(), GRACE_SECONDS);
       }
       long endNanos = System.nanoTime();
       CompletableFuture<Result> collected = new CompletableFuture<>();
       // Read the workers on their own loops: a late reply may still be arriving.
-      Future.all(Arrays.stream(workers).map(w -> {
-        Promise<Worker> read = Promise.promise();
-        w.session.context.runOnContext(v -> {
-          w.done = true;
-          w.frozen = true;
-          read.complete(w);
-        });
-        return read.future();
-      }).toList()).onComplete(v -> collected.complete(collect(workers, endNanos)));
+      Future.all(
+              Arrays.stream(workers)
+                  .map(
+                      w -> {
+                        Promise<Worker> read = Promise.promise();
+                        w.session.context.runOnContext(
+                            v -> {
+                              w.done = true;
+                              w.frozen = true;
+                              read.complete(w);
+                            });
+                        return read.future();
+                      })
+                  .toList())
+          .onComplete(v -> collected.complete(collect(workers, endNanos)));
       try {
         return collected.get(GRACE_SECONDS, TimeUnit.SECONDS);
       } catch (TimeoutException e) {
@@ -903,8 +1082,8 @@ public final class BenchClientCommand implements Callable<Integer> {
       }
       // Timed until the last reply; until the give-up if replies are missing.
       long end = sent == ok + failed + unknown ? lastReply : endNanos;
-      return new Result(sent, ok, failed, unknown, Math.max(1, end - startNanos), latencies,
-          peak, failures);
+      return new Result(
+          sent, ok, failed, unknown, Math.max(1, end - startNanos), latencies, peak, failures);
     }
   }
 
@@ -912,13 +1091,18 @@ public final class BenchClientCommand implements Callable<Integer> {
 
   /**
    * A payment reply as the node words it (protocol/TextSession): {@code TRANS OK <id>[ <payer
-   * balance>]}, {@code TRANS FAIL <CODE> <id>: <reason>}, {@code TRANS FAIL UNKNOWN <id>: ...};
-   * any other line (such as {@code 230 INVALID ...}) is {@link Kind#OTHER}, without id.
+   * balance>]}, {@code TRANS FAIL <CODE> <id>: <reason>}, {@code TRANS FAIL UNKNOWN <id>: ...}; any
+   * other line (such as {@code 230 INVALID ...}) is {@link Kind#OTHER}, without id.
    *
    * @param label what failure counts group by: the reply without its id and reason
    */
   record Answer(Kind kind, String id, String label) {
-    enum Kind { OK, FAIL, UNKNOWN, OTHER }
+    enum Kind {
+      OK,
+      FAIL,
+      UNKNOWN,
+      OTHER
+    }
   }
 
   private static final String OK_PREFIX = Replies.TRANS_OK + " ";
@@ -932,8 +1116,10 @@ public final class BenchClientCommand implements Callable<Integer> {
       String code = token(line, FAIL_PREFIX.length());
       int idAt = FAIL_PREFIX.length() + code.length() + 1;
       if (!code.isEmpty() && idAt < line.length()) {
-        return new Answer(code.equals(Replies.UNKNOWN_OUTCOME) ? Answer.Kind.UNKNOWN : Answer.Kind.FAIL,
-            token(line, idAt), FAIL_PREFIX + code);
+        return new Answer(
+            code.equals(Replies.UNKNOWN_OUTCOME) ? Answer.Kind.UNKNOWN : Answer.Kind.FAIL,
+            token(line, idAt),
+            FAIL_PREFIX + code);
       }
     }
     return new Answer(Answer.Kind.OTHER, null, prefix(line));
@@ -949,8 +1135,8 @@ public final class BenchClientCommand implements Callable<Integer> {
   }
 
   /**
-   * True if {@code id} is the transfer id of the command: field 3 of
-   * {@code PAY#<payee>#<amount>#<id>}, field 4 of {@code TRANS#<payer>#<amount>#<payee>#<id>#...}.
+   * True if {@code id} is the transfer id of the command: field 3 of {@code
+   * PAY#<payee>#<amount>#<id>}, field 4 of {@code TRANS#<payer>#<amount>#<payee>#<id>#...}.
    */
   static boolean namesId(byte[] command, String id) {
     int field = command.length > 0 && command[0] == 'P' ? 3 : 4;

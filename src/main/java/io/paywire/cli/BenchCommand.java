@@ -37,48 +37,67 @@ import picocli.CommandLine.ParameterException;
  * second through {@link LedgerVerticle} with many concurrent requesters (and the longest pauses of
  * the ledger's event loop meanwhile), and replay rate.
  */
-@picocli.CommandLine.Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measure the ledger: in-memory applies/s, durable transfers/s through the "
-        + "event bus (fsync on), and journal replay records/s.")
+@picocli.CommandLine.Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "Measure the ledger: in-memory applies/s, durable transfers/s through the "
+            + "event bus (fsync on), and journal replay records/s.")
 public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--accounts", defaultValue = "1000", description = "Accounts. Default: 1000")
   int accounts;
 
-  @Option(names = "--in-memory-transfers", defaultValue = "5000000",
+  @Option(
+      names = "--in-memory-transfers",
+      defaultValue = "5000000",
       description = "Transfers for the in-memory apply run. Default: ${DEFAULT-VALUE}")
   int inMemoryTransfers;
 
-  @Option(names = "--seconds", defaultValue = "20",
+  @Option(
+      names = "--seconds",
+      defaultValue = "20",
       description = "Length of the durable run. Default: ${DEFAULT-VALUE}")
   int seconds;
 
-  @Option(names = "--concurrency", defaultValue = "4000",
+  @Option(
+      names = "--concurrency",
+      defaultValue = "4000",
       description = "Requests kept in flight in the durable run. Default: ${DEFAULT-VALUE}")
   int concurrency;
 
-  @Option(names = "--durable-transfers", defaultValue = "0",
-      description = "End the durable run after this many transfer requests, or after --seconds,"
-          + " whichever comes first (0: --seconds only). Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--durable-transfers",
+      defaultValue = "0",
+      description =
+          "End the durable run after this many transfer requests, or after --seconds,"
+              + " whichever comes first (0: --seconds only). Default: ${DEFAULT-VALUE}")
   long durableTransfers;
 
-  @Option(names = "--parts", split = ",", defaultValue = "in-memory,durable,replay",
-      description = "Parts to run: in-memory, durable, replay (replay needs durable)."
-          + " Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--parts",
+      split = ",",
+      defaultValue = "in-memory,durable,replay",
+      description =
+          "Parts to run: in-memory, durable, replay (replay needs durable)."
+              + " Default: ${DEFAULT-VALUE}")
   List<String> parts;
 
-  @Option(names = "--data-dir", description = "Directory for the durable run (must not exist). "
-      + "Default: a new temporary directory, deleted afterwards.")
+  @Option(
+      names = "--data-dir",
+      description =
+          "Directory for the durable run (must not exist). "
+              + "Default: a new temporary directory, deleted afterwards.")
   Path dataDir;
 
   @Override
   public Integer call() throws Exception {
-    System.out.printf("machine: %d cores, java %s%n", Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.version"));
+    System.out.printf(
+        "machine: %d cores, java %s%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     for (String part : parts) {
       if (!List.of("in-memory", "durable", "replay").contains(part)) {
-        throw new ParameterException(
-            new CommandLine(this), "unknown part " + part);
+        throw new ParameterException(new CommandLine(this), "unknown part " + part);
       }
     }
     if (parts.contains("in-memory")) {
@@ -105,8 +124,7 @@ public final class BenchCommand implements Callable<Integer> {
     InMemoryLedger state = new InMemoryLedger(LedgerRules.DEFAULTS);
     SplittableRandom random = new SplittableRandom(1);
     for (int i = 0; i < accounts; i++) {
-      state.execute(new OpenAccount(new TransferId(0, i), "user" + i, null, 1_000_000_000),
-          0);
+      state.execute(new OpenAccount(new TransferId(0, i), "user" + i, null, 1_000_000_000), 0);
     }
     String[] names = new String[accounts];
     for (int i = 0; i < accounts; i++) {
@@ -124,9 +142,12 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < count; i++) {
           int payer = random.nextInt(accounts);
           int payee = (payer + 1 + random.nextInt(accounts - 1)) % accounts;
-          commands[i] = Transfer.unsigned(
-              new TransferId(round + 1, done + i), names[payer], names[payee],
-              1 + random.nextInt(100));
+          commands[i] =
+              Transfer.unsigned(
+                  new TransferId(round + 1, done + i),
+                  names[payer],
+                  names[payee],
+                  1 + random.nextInt(100));
         }
         long started = System.nanoTime();
         for (int i = 0; i < count; i++) {
@@ -138,7 +159,8 @@ public final class BenchCommand implements Callable<Integer> {
       }
       double secondsTaken = nanos / 1e9;
       if (round == 1) {
-        System.out.printf("in-memory: %d transfers (%d accepted) in %.2f s = %,.0f applies/s%n",
+        System.out.printf(
+            "in-memory: %d transfers (%d accepted) in %.2f s = %,.0f applies/s%n",
             inMemoryTransfers, accepted, secondsTaken, inMemoryTransfers / secondsTaken);
       }
     }
@@ -147,15 +169,20 @@ public final class BenchCommand implements Callable<Integer> {
 
   private void durable(Path dir) throws Exception {
     PaywireConfig defaults = PaywireConfig.defaults();
-    LedgerVerticle.Settings settings = new LedgerVerticle.Settings(dir,
-        defaults.ledger().options(), 10_000, Math.max(concurrency * 2, 100_000));
+    LedgerVerticle.Settings settings =
+        new LedgerVerticle.Settings(
+            dir, defaults.ledger().options(), 10_000, Math.max(concurrency * 2, 100_000));
     Vertx vertx = Vertx.vertx();
     try {
       LedgerVerticle ledger = new LedgerVerticle(settings, Clock.systemUTC());
       await(vertx.deployVerticle(ledger));
       for (int i = 0; i < accounts; i++) {
-        await(vertx.eventBus().request(LedgerApi.OPEN_ACCOUNT,
-            new JsonObject().put("name", "user" + i).put("deposit", 1_000_000_000)));
+        await(
+            vertx
+                .eventBus()
+                .request(
+                    LedgerApi.OPEN_ACCOUNT,
+                    new JsonObject().put("name", "user" + i).put("deposit", 1_000_000_000)));
       }
       JsonObject before = status(vertx);
       Load load = new Load(concurrency, accounts, seconds, durableTransfers);
@@ -167,10 +194,17 @@ public final class BenchCommand implements Callable<Integer> {
       JsonObject after = status(vertx);
       long batches = after.getLong("nextBatchSequence") - before.getLong("nextBatchSequence");
       double secondsTaken = result[2] / 1e9;
-      System.out.printf("durable: %d transfers acknowledged (%d rejected, %d failed) in %.2f s"
+      System.out.printf(
+          "durable: %d transfers acknowledged (%d rejected, %d failed) in %.2f s"
               + " = %,.0f transfers/s, %d batches (%.0f per fsync), concurrency %d%n",
-          result[0], result[1], result[3], secondsTaken, result[0] / secondsTaken, batches,
-          (double) result[0] / Math.max(1, batches), concurrency);
+          result[0],
+          result[1],
+          result[3],
+          secondsTaken,
+          result[0] / secondsTaken,
+          batches,
+          (double) result[0] / Math.max(1, batches),
+          concurrency);
       System.out.println(pauses);
     } finally {
       await(vertx.close());
@@ -181,21 +215,23 @@ public final class BenchCommand implements Callable<Integer> {
     long started = System.nanoTime();
     Verifier.Report report = Verifier.verify(dir);
     double secondsTaken = (System.nanoTime() - started) / 1e9;
-    System.out.printf("replay (full journal, no snapshot): %d records in %.2f s = %,.0f records/s"
-            + " (%d batches)%n", report.transfers(), secondsTaken,
-        report.transfers() / secondsTaken, report.batches());
+    System.out.printf(
+        "replay (full journal, no snapshot): %d records in %.2f s = %,.0f records/s"
+            + " (%d batches)%n",
+        report.transfers(), secondsTaken, report.transfers() / secondsTaken, report.batches());
     try (Ledger ledger = Ledger.open(dir, LedgerOptions.DEFAULTS)) {
       Ledger.Recovery recovery = ledger.recovery();
-      System.out.printf("recovery (newest snapshot + journal tail): %d ms, snapshot %s,"
-              + " %d records replayed%n", recovery.millis(),
+      System.out.printf(
+          "recovery (newest snapshot + journal tail): %d ms, snapshot %s,"
+              + " %d records replayed%n",
+          recovery.millis(),
           recovery.snapshot().map(p -> p.getFileName().toString()).orElse("none"),
           recovery.recordsReplayed());
     }
   }
 
   private static JsonObject status(Vertx vertx) throws Exception {
-    return await(vertx.eventBus().<JsonObject>request(LedgerApi.STATUS, new JsonObject()))
-        .body();
+    return await(vertx.eventBus().<JsonObject>request(LedgerApi.STATUS, new JsonObject())).body();
   }
 
   private static <T> T await(Future<T> future) throws Exception {
@@ -210,8 +246,10 @@ public final class BenchCommand implements Callable<Integer> {
     private final long endNanos;
     private final SplittableRandom random = new SplittableRandom(7);
     private final AtomicLong sequence = new AtomicLong();
+
     /** Read by the pause probe on another thread, to say when a pause happened. */
     final AtomicLong acknowledged = new AtomicLong();
+
     private final long maxRequests;
     private long accepted;
     private long rejected;
@@ -238,31 +276,35 @@ public final class BenchCommand implements Callable<Integer> {
     private void send() {
       if (System.nanoTime() - startNanos >= endNanos || sequence.get() >= maxRequests) {
         if (inFlight == 0) {
-          done.tryComplete(new long[] {accepted, rejected, System.nanoTime() - startNanos,
-              failed});
+          done.tryComplete(new long[] {accepted, rejected, System.nanoTime() - startNanos, failed});
         }
         return;
       }
       int payer = random.nextInt(accounts);
       int payee = (payer + 1 + random.nextInt(accounts - 1)) % accounts;
-      JsonObject body = new JsonObject()
-          .put("id", new TransferId(0x5eed, sequence.incrementAndGet()).toString())
-          .put("payer", "user" + payer)
-          .put("payee", "user" + payee)
-          .put("amount", 1 + random.nextInt(100));
+      JsonObject body =
+          new JsonObject()
+              .put("id", new TransferId(0x5eed, sequence.incrementAndGet()).toString())
+              .put("payer", "user" + payer)
+              .put("payee", "user" + payee)
+              .put("amount", 1 + random.nextInt(100));
       inFlight++;
-      vertx.eventBus().<JsonObject>request(LedgerApi.TRANSFER, body).onComplete(reply -> {
-        inFlight--;
-        if (reply.failed()) {
-          failed++;
-        } else if (reply.result().body().getBoolean("ok")) {
-          accepted++;
-          acknowledged.incrementAndGet();
-        } else {
-          rejected++;
-        }
-        send();
-      });
+      vertx
+          .eventBus()
+          .<JsonObject>request(LedgerApi.TRANSFER, body)
+          .onComplete(
+              reply -> {
+                inFlight--;
+                if (reply.failed()) {
+                  failed++;
+                } else if (reply.result().body().getBoolean("ok")) {
+                  accepted++;
+                  acknowledged.incrementAndGet();
+                } else {
+                  rejected++;
+                }
+                send();
+              });
     }
   }
 
@@ -270,20 +312,24 @@ public final class BenchCommand implements Callable<Integer> {
    * Watches the ledger's event loop: a 1 ms periodic timer on the ledger verticle's own context
    * records the gap between consecutive ticks. A tick runs only when the loop is free, so a gap
    * beyond the period is how long the loop was held by other work: a ledger handler (applying a
-   * batch, growing the columns or the index, capturing a snapshot, sending replies), the
-   * event-bus deliveries queued ahead of the tick, a garbage-collection pause, or the operating
-   * system running other threads on the two cores. All fields are touched on that context only.
+   * batch, growing the columns or the index, capturing a snapshot, sending replies), the event-bus
+   * deliveries queued ahead of the tick, a garbage-collection pause, or the operating system
+   * running other threads on the two cores. All fields are touched on that context only.
    */
   private static final class PauseProbe {
     private static final long PERIOD_NANOS = 1_000_000;
+
     /** Pauses at least this long are kept, with when they happened, to be listed. */
     private static final long LISTED_NANOS = 20_000_000;
+
     private static final long[] THRESHOLDS_MILLIS = {10, 50, 100, 250, 500, 1000};
     private final Context context;
     private final AtomicLong transfers;
     private final long[] counts = new long[THRESHOLDS_MILLIS.length];
+
     /** Pauses of at least {@link #LISTED_NANOS}: {nanos, acknowledged transfers at the time}. */
     private final List<long[]> listed = new ArrayList<>();
+
     private long timer;
     private long last;
     private long ticks;
@@ -296,11 +342,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     Future<Void> start() {
       Promise<Void> started = Promise.promise();
-      context.runOnContext(v -> {
-        last = System.nanoTime();
-        timer = context.owner().setPeriodic(1, id -> tick());
-        started.complete();
-      });
+      context.runOnContext(
+          v -> {
+            last = System.nanoTime();
+            timer = context.owner().setPeriodic(1, id -> tick());
+            started.complete();
+          });
       return started.future();
     }
 
@@ -323,28 +370,33 @@ public final class BenchCommand implements Callable<Integer> {
     /** Stops the timer and describes what it saw. */
     Future<String> stop() {
       Promise<String> report = Promise.promise();
-      context.runOnContext(v -> {
-        context.owner().cancelTimer(timer);
-        StringBuilder inOrder = new StringBuilder(String.format(
-            "%nevery pause >= %d ms, in order (ms @ transfers acknowledged):",
-            LISTED_NANOS / 1_000_000));
-        for (long[] pause : listed) {
-          inOrder.append(String.format(" %.0f@%d", pause[0] / 1e6, pause[1]));
-        }
-        listed.sort(Comparator.comparingLong((long[] p) -> p[0]).reversed());
-        StringBuilder text = new StringBuilder(String.format(
-            "ledger event loop (1 ms timer on its context, %,d ticks): longest pause %.1f ms",
-            ticks, longest / 1e6));
-        text.append("; pauses");
-        for (int i = 0; i < THRESHOLDS_MILLIS.length; i++) {
-          text.append(String.format(" >=%d ms: %d", THRESHOLDS_MILLIS[i], counts[i]));
-        }
-        text.append(String.format("%nlongest pauses (ms @ transfers acknowledged):"));
-        for (int i = 0; i < Math.min(15, listed.size()); i++) {
-          text.append(String.format(" %.0f@%,d", listed.get(i)[0] / 1e6, listed.get(i)[1]));
-        }
-        report.complete(text.append(inOrder).toString());
-      });
+      context.runOnContext(
+          v -> {
+            context.owner().cancelTimer(timer);
+            StringBuilder inOrder =
+                new StringBuilder(
+                    String.format(
+                        "%nevery pause >= %d ms, in order (ms @ transfers acknowledged):",
+                        LISTED_NANOS / 1_000_000));
+            for (long[] pause : listed) {
+              inOrder.append(String.format(" %.0f@%d", pause[0] / 1e6, pause[1]));
+            }
+            listed.sort(Comparator.comparingLong((long[] p) -> p[0]).reversed());
+            StringBuilder text =
+                new StringBuilder(
+                    String.format(
+                        "ledger event loop (1 ms timer on its context, %,d ticks): longest pause %.1f ms",
+                        ticks, longest / 1e6));
+            text.append("; pauses");
+            for (int i = 0; i < THRESHOLDS_MILLIS.length; i++) {
+              text.append(String.format(" >=%d ms: %d", THRESHOLDS_MILLIS[i], counts[i]));
+            }
+            text.append(String.format("%nlongest pauses (ms @ transfers acknowledged):"));
+            for (int i = 0; i < Math.min(15, listed.size()); i++) {
+              text.append(String.format(" %.0f@%,d", listed.get(i)[0] / 1e6, listed.get(i)[1]));
+            }
+            report.complete(text.append(inOrder).toString());
+          });
       return report.future();
     }
   }

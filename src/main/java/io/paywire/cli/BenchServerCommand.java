@@ -31,39 +31,52 @@ import sun.misc.Signal;
 /**
  * A measuring stick for {@link BenchClientCommand}: a TLS line server with the node's TLS setup
  * (certificate, protocols, cipher suites, a client certificate asked for) that answers every line
- * at once, without a ledger, in the shapes the bench client expects. What the bench client
- * reaches against it is the generator's own ceiling on the machine.
+ * at once, without a ledger, in the shapes the bench client expects. What the bench client reaches
+ * against it is the generator's own ceiling on the machine.
  */
-@Command(name = "bench-server", mixinStandardHelpOptions = true,
-    description = {"A minimal TLS line server that answers every text-protocol line at once, "
-        + "without a ledger: the ceiling of bench-client on this machine.",
-        "TLS as the node: its certificate (tls.* of --conf), TLS 1.2/1.3, its cipher suites, a "
-            + "client certificate asked for. Greets with '" + Replies.GREETING + "'; answers "
-            + "REGISTER with 100 OK, a login <name>#<port> and LIST with balance 0 and no users, "
-            + "PAY#<payee>#<amount>#<id> with TRANS OK <id> 1, TRANS#...#<id>#... with "
-            + "TRANS OK <id>, HELP and HISTORY with 0, EXIT with Bye; no signature is checked.",
-        "Prints 'endpoint bench-server <host>:<port>', the certificate's fingerprint and 'ready'; "
-            + "stops on SIGTERM or SIGINT."})
+@Command(
+    name = "bench-server",
+    mixinStandardHelpOptions = true,
+    description = {
+      "A minimal TLS line server that answers every text-protocol line at once, "
+          + "without a ledger: the ceiling of bench-client on this machine.",
+      "TLS as the node: its certificate (tls.* of --conf), TLS 1.2/1.3, its cipher suites, a "
+          + "client certificate asked for. Greets with '"
+          + Replies.GREETING
+          + "'; answers "
+          + "REGISTER with 100 OK, a login <name>#<port> and LIST with balance 0 and no users, "
+          + "PAY#<payee>#<amount>#<id> with TRANS OK <id> 1, TRANS#...#<id>#... with "
+          + "TRANS OK <id>, HELP and HISTORY with 0, EXIT with Bye; no signature is checked.",
+      "Prints 'endpoint bench-server <host>:<port>', the certificate's fingerprint and 'ready'; "
+          + "stops on SIGTERM or SIGINT."
+    })
 public final class BenchServerCommand implements Callable<Integer> {
 
   static final String DEFAULT_PORT = "16100";
+
   /** Answers PAY lines that name no id (the node would make one up). */
   static final String NO_ID = "0".repeat(32);
 
-  @Option(names = "--conf", paramLabel = "FILE",
+  @Option(
+      names = "--conf",
+      paramLabel = "FILE",
       defaultValue = "${env:PAYWIRE_CONF:-conf/paywire.json}",
-      description = "Node configuration whose tls and text sections to use (certificate, engine, "
-          + "handshake and idle timeouts, line length). Default: ${DEFAULT-VALUE}")
+      description =
+          "Node configuration whose tls and text sections to use (certificate, engine, "
+              + "handshake and idle timeouts, line length). Default: ${DEFAULT-VALUE}")
   Path conf;
 
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Default: ${DEFAULT-VALUE}")
   String host;
 
-  @Option(names = "--port", defaultValue = DEFAULT_PORT,
+  @Option(
+      names = "--port",
+      defaultValue = DEFAULT_PORT,
       description = "0 for any free port. Default: ${DEFAULT-VALUE}")
   int port;
 
-  @Option(names = "--instances",
+  @Option(
+      names = "--instances",
       description = "Event loops (verticle instances). Default: the number of cores.")
   Integer instances;
 
@@ -116,14 +129,33 @@ public final class BenchServerCommand implements Callable<Integer> {
     Vertx vertx = Vertx.vertx();
     // As the node chooses, so handshakes and records cost the same.
     SSLEngineOptions engine = TlsServerOptions.engine(config.tls().engine());
-    return vertx.executeBlocking(() -> new Place(ServerIdentity.load(config.tls()),
-            TlsServerOptions.resolvePort(host, port)))
-        .compose(place -> vertx.deployVerticle(() -> new LineServer(TlsServerOptions.create(
-                    host, place.port(), config.text(), place.identity(), engine,
-                    ClientAuth.REQUEST), config.text().maxLineBytes()),
-                new DeploymentOptions().setInstances(instances))
-            .map(id -> new Running(vertx, place.port(), place.identity().fingerprint(),
-                engine instanceof OpenSSLEngineOptions ? "openssl" : "jdk")))
+    return vertx
+        .executeBlocking(
+            () ->
+                new Place(
+                    ServerIdentity.load(config.tls()), TlsServerOptions.resolvePort(host, port)))
+        .compose(
+            place ->
+                vertx
+                    .deployVerticle(
+                        () ->
+                            new LineServer(
+                                TlsServerOptions.create(
+                                    host,
+                                    place.port(),
+                                    config.text(),
+                                    place.identity(),
+                                    engine,
+                                    ClientAuth.REQUEST),
+                                config.text().maxLineBytes()),
+                        new DeploymentOptions().setInstances(instances))
+                    .map(
+                        id ->
+                            new Running(
+                                vertx,
+                                place.port(),
+                                place.identity().fingerprint(),
+                                engine instanceof OpenSSLEngineOptions ? "openssl" : "jdk")))
         .recover(e -> vertx.close().transform(v -> Future.failedFuture(e)));
   }
 
@@ -157,30 +189,32 @@ public final class BenchServerCommand implements Callable<Integer> {
       boolean[] exit = {false};
       RecordParser parser = RecordParser.newDelimited("\n").maxRecordSize(maxLineBytes);
       parser.exceptionHandler(e -> socket.close());
-      parser.handler(record -> {
-        if (exit[0]) {
-          return;
-        }
-        String line = record.toString(StandardCharsets.UTF_8);
-        if (line.endsWith("\r")) {
-          line = line.substring(0, line.length() - 1);
-        }
-        out[0].appendString(answer(line)).appendByte((byte) '\n');
-        exit[0] = line.equalsIgnoreCase("EXIT");
-      });
+      parser.handler(
+          record -> {
+            if (exit[0]) {
+              return;
+            }
+            String line = record.toString(StandardCharsets.UTF_8);
+            if (line.endsWith("\r")) {
+              line = line.substring(0, line.length() - 1);
+            }
+            out[0].appendString(answer(line)).appendByte((byte) '\n');
+            exit[0] = line.equalsIgnoreCase("EXIT");
+          });
       socket.drainHandler(v -> socket.resume());
-      socket.handler(buffer -> {
-        parser.handle(buffer);
-        if (out[0].length() > 0) {
-          socket.write(out[0]);
-          out[0] = Buffer.buffer();
-        }
-        if (exit[0]) {
-          socket.end();
-        } else if (socket.writeQueueFull()) {
-          socket.pause();
-        }
-      });
+      socket.handler(
+          buffer -> {
+            parser.handle(buffer);
+            if (out[0].length() > 0) {
+              socket.write(out[0]);
+              out[0] = Buffer.buffer();
+            }
+            if (exit[0]) {
+              socket.end();
+            } else if (socket.writeQueueFull()) {
+              socket.pause();
+            }
+          });
     }
   }
 
@@ -190,14 +224,21 @@ public final class BenchServerCommand implements Callable<Integer> {
     return switch (f[0].toUpperCase(Locale.ROOT)) {
       case "REGISTER" -> Replies.REGISTERED;
       case "PAY" -> Replies.TRANS_OK + " " + (f.length > 3 ? f[3] : NO_ID) + " 1";
-      case "TRANS" -> f.length > 4 ? Replies.TRANS_OK + " " + f[4]
-          : Replies.withReason(Replies.INVALID, "usage: TRANS#<payer>#<amount>#<payee>#<id>#...");
+      case "TRANS" ->
+          f.length > 4
+              ? Replies.TRANS_OK + " " + f[4]
+              : Replies.withReason(
+                  Replies.INVALID, "usage: TRANS#<payer>#<amount>#<payee>#<id>#...");
       case "LIST" -> "0\n0";
       case "HELP", "HISTORY" -> "0";
       case "EXIT" -> Replies.BYE;
-      default -> f.length == 2 ? "0\n0"
-          : Replies.withReason(Replies.INVALID, "bench-server answers REGISTER, a login, LIST, "
-              + "PAY, TRANS, HELP, HISTORY and EXIT");
+      default ->
+          f.length == 2
+              ? "0\n0"
+              : Replies.withReason(
+                  Replies.INVALID,
+                  "bench-server answers REGISTER, a login, LIST, "
+                      + "PAY, TRANS, HELP, HISTORY and EXIT");
     };
   }
 }

@@ -28,66 +28,98 @@ import picocli.CommandLine.Spec;
 
 /**
  * The text client: the original course client's numbered menu, typed protocol commands, and peer
- * payments, interactively or from {@code --exec} commands. Prints replies, fingerprints and
- * names; never a private key.
+ * payments, interactively or from {@code --exec} commands. Prints replies, fingerprints and names;
+ * never a private key.
  */
-@Command(name = "client", mixinStandardHelpOptions = true,
-    description = {"Connect to a Paywire node's TLS text protocol.",
-        "Interactive: a menu (0 register, 1 login, 2 list, 3 pay, 4 exit); any other line is "
-            + "sent as a protocol command (try HELP) and its reply printed; "
-            + "'peerpay <payee> <amount>' pays a logged-in user through their peer listener.",
-        "Logging in with a port other than 0 (menu 1 uses --listen-port; a typed NAME#PORT its "
-            + "PORT) starts a peer listener there that takes payments for you: it checks the "
-            + "payer's signature, countersigns and submits TRANS.",
-        "With --exec, runs the given commands in order without a terminal, printing each reply; "
-            + "also 'wait <seconds>' (stay connected, listener running) and 'peerpay <payee> "
-            + "<amount>'. Exit 0 when all ran, 1 if the connection fails, 2 for bad options."})
+@Command(
+    name = "client",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Connect to a Paywire node's TLS text protocol.",
+      "Interactive: a menu (0 register, 1 login, 2 list, 3 pay, 4 exit); any other line is "
+          + "sent as a protocol command (try HELP) and its reply printed; "
+          + "'peerpay <payee> <amount>' pays a logged-in user through their peer listener.",
+      "Logging in with a port other than 0 (menu 1 uses --listen-port; a typed NAME#PORT its "
+          + "PORT) starts a peer listener there that takes payments for you: it checks the "
+          + "payer's signature, countersigns and submits TRANS.",
+      "With --exec, runs the given commands in order without a terminal, printing each reply; "
+          + "also 'wait <seconds>' (stay connected, listener running) and 'peerpay <payee> "
+          + "<amount>'. Exit 0 when all ran, 1 if the connection fails, 2 for bad options."
+    })
 public final class ClientCommand implements Callable<Integer> {
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      paramLabel = "HOST",
       description = "Server host. Default: ${DEFAULT-VALUE}")
   String host;
 
-  @Option(names = "--port", defaultValue = "16000", paramLabel = "PORT",
+  @Option(
+      names = "--port",
+      defaultValue = "16000",
+      paramLabel = "PORT",
       description = "Server TLS port. Default: ${DEFAULT-VALUE}")
   int port;
 
-  @Option(names = "--cert", paramLabel = "FILE",
-      description = "Your certificate (NAME.crt from keygen), with --key. Optional: without it "
-          + "the client makes a self-signed one for the key in memory.")
+  @Option(
+      names = "--cert",
+      paramLabel = "FILE",
+      description =
+          "Your certificate (NAME.crt from keygen), with --key. Optional: without it "
+              + "the client makes a self-signed one for the key in memory.")
   Path cert;
 
-  @Option(names = "--key", paramLabel = "FILE",
-      description = "Your private key: NAME.key from keygen, or the PKCS#8 file the console's "
-          + "backup downloads. Without it you can register and log in, but not prove who you "
-          + "are: PAY and peer payments need it.")
+  @Option(
+      names = "--key",
+      paramLabel = "FILE",
+      description =
+          "Your private key: NAME.key from keygen, or the PKCS#8 file the console's "
+              + "backup downloads. Without it you can register and log in, but not prove who you "
+              + "are: PAY and peer payments need it.")
   Path key;
 
-  @Option(names = "--listen-port", paramLabel = "N",
-      description = "Port for your peer listener when logging in from the menu, 0 for none. "
-          + "Asked for at start when interactive and not given.")
+  @Option(
+      names = "--listen-port",
+      paramLabel = "N",
+      description =
+          "Port for your peer listener when logging in from the menu, 0 for none. "
+              + "Asked for at start when interactive and not given.")
   Integer listenPort;
 
-  @Option(names = "--listen-host", defaultValue = "127.0.0.1", paramLabel = "ADDR",
+  @Option(
+      names = "--listen-host",
+      defaultValue = "127.0.0.1",
+      paramLabel = "ADDR",
       description = "Address the peer listener binds. Default: ${DEFAULT-VALUE}")
   String listenHost;
 
   static final class Trust {
-    @Option(names = "--ca", paramLabel = "FILE", required = true,
-        description = "Trust servers whose certificate chains to this CA (PEM) and names HOST "
-            + "(a node's certs/ca.crt).")
+    @Option(
+        names = "--ca",
+        paramLabel = "FILE",
+        required = true,
+        description =
+            "Trust servers whose certificate chains to this CA (PEM) and names HOST "
+                + "(a node's certs/ca.crt).")
     Path ca;
 
-    @Option(names = "--server-fingerprint", paramLabel = "HEX", required = true,
-        description = "Trust exactly the server certificate with this SHA-256 fingerprint (as "
-            + "'server' prints it; ':' separators and case do not matter).")
+    @Option(
+        names = "--server-fingerprint",
+        paramLabel = "HEX",
+        required = true,
+        description =
+            "Trust exactly the server certificate with this SHA-256 fingerprint (as "
+                + "'server' prints it; ':' separators and case do not matter).")
     String fingerprint;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Trust trust;
 
-  @Option(names = "--exec", paramLabel = "CMD",
+  @Option(
+      names = "--exec",
+      paramLabel = "CMD",
       description = "Run this command instead of the interactive menu; repeat for more.")
   List<String> exec;
 
@@ -107,8 +139,10 @@ public final class ClientCommand implements Callable<Integer> {
     ServerTrust serverTrust;
     ClientIdentity identity = null;
     try {
-      serverTrust = trust.fingerprint != null ? ServerTrust.fingerprint(trust.fingerprint)
-          : ServerTrust.authority(trust.ca);
+      serverTrust =
+          trust.fingerprint != null
+              ? ServerTrust.fingerprint(trust.fingerprint)
+              : ServerTrust.authority(trust.ca);
       if (key != null) {
         identity = cert == null ? ClientIdentity.load(key) : ClientIdentity.load(key, cert);
       }
@@ -119,14 +153,15 @@ public final class ClientCommand implements Callable<Integer> {
       return 1;
     }
     boolean interactive = exec == null || exec.isEmpty();
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     if (interactive && listenPort == null) {
       listenPort = askPort(in);
     }
     PaywireClient client;
     try {
-      client = PaywireClient.connect(host, port, serverTrust, identity, listenHost,
-          this::peerEvent);
+      client =
+          PaywireClient.connect(host, port, serverTrust, identity, listenHost, this::peerEvent);
     } catch (IOException e) {
       err.println("client: cannot connect to " + host + ":" + port + ": " + rootMessage(e));
       return 1;
@@ -139,8 +174,8 @@ public final class ClientCommand implements Callable<Integer> {
         out.println("Your key: sha256 " + identity.fingerprint());
       }
       if (interactive) {
-        out.println("-> Connected to " + host + ":" + port + ", trusting the "
-            + serverTrust.description());
+        out.println(
+            "-> Connected to " + host + ":" + port + ", trusting the " + serverTrust.description());
       }
       return interactive ? interactive(client, in) : exec(client);
     } catch (IOException e) {
@@ -217,7 +252,7 @@ public final class ClientCommand implements Callable<Integer> {
       line = line.strip();
       try {
         switch (line) {
-          case "" -> { }
+          case "" -> {}
           case "0" -> register(client, in);
           case "1" -> login(client, in);
           case "2" -> status(client.user(), client.list());
@@ -266,8 +301,9 @@ public final class ClientCommand implements Callable<Integer> {
       return;
     }
     status(client.user(), listing.get());
-    client.listener().ifPresent(l ->
-        out.println("Taking peer payments on " + listenHost + ":" + l.port()));
+    client
+        .listener()
+        .ifPresent(l -> out.println("Taking peer payments on " + listenHost + ":" + l.port()));
   }
 
   private void status(String user, Listing listing) {
@@ -332,8 +368,9 @@ public final class ClientCommand implements Callable<Integer> {
 
   private int askPort(BufferedReader in) {
     while (true) {
-      out.println("Please enter your desired port number (for payments from other users; "
-          + "0 for none):");
+      out.println(
+          "Please enter your desired port number (for payments from other users; "
+              + "0 for none):");
       String line;
       try {
         line = in.readLine();
@@ -362,8 +399,11 @@ public final class ClientCommand implements Callable<Integer> {
     SignedText.PeerPayment p = event.payment();
     synchronized (out) {
       if (p == null) {
-        out.println("Peer connection from " + event.remote() + ": no payment"
-            + (event.reply() == null ? "" : " (" + event.reply() + ")"));
+        out.println(
+            "Peer connection from "
+                + event.remote()
+                + ": no payment"
+                + (event.reply() == null ? "" : " (" + event.reply() + ")"));
         return;
       }
       out.println("Transaction message:");

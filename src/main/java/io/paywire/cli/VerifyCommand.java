@@ -15,19 +15,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Checks every ledger inside a data directory; exit 0 only if there is one and every check of
- * every one holds. Changes nothing.
+ * Checks every ledger inside a data directory; exit 0 only if there is one and every check of every
+ * one holds. Changes nothing.
  */
-@Command(name = "verify", mixinStandardHelpOptions = true,
-    description = "Check every ledger in a node's data directory (the directory itself, a "
-        + "cluster member's ledger/, any directory below holding a journal): journal checksums "
-        + "and hash chain, a full replay, and every ledger invariant. Exit 0 only if there is a "
-        + "ledger and all hold.")
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description =
+        "Check every ledger in a node's data directory (the directory itself, a "
+            + "cluster member's ledger/, any directory below holding a journal): journal checksums "
+            + "and hash chain, a full replay, and every ledger invariant. Exit 0 only if there is a "
+            + "ledger and all hold.")
 public final class VerifyCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--data-dir", paramLabel = "DIR",
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
       defaultValue = "${env:PAYWIRE_DATA_DIR:-./data}",
       description = "Data directory to check. Env PAYWIRE_DATA_DIR. Default: ${DEFAULT-VALUE}")
   Path dataDir;
@@ -47,8 +52,7 @@ public final class VerifyCommand implements Callable<Integer> {
       }
     }
     if (ledgers.size() > 1) {
-      out.println("verify: " + (ledgers.size() - failed) + " of " + ledgers.size()
-          + " ledgers OK");
+      out.println("verify: " + (ledgers.size() - failed) + " of " + ledgers.size() + " ledgers OK");
     }
     return failed == 0 ? 0 : 1;
   }
@@ -64,8 +68,15 @@ public final class VerifyCommand implements Callable<Integer> {
       out.println("head " + report.headHash());
       return true;
     } catch (JournalCorruptException e) {
-      err.println("verify: FAILED " + ledger + ": bad record in " + e.file() + " at offset "
-          + e.offset() + ": " + e.getMessage());
+      err.println(
+          "verify: FAILED "
+              + ledger
+              + ": bad record in "
+              + e.file()
+              + " at offset "
+              + e.offset()
+              + ": "
+              + e.getMessage());
       return false;
     } catch (IllegalStateException e) {
       err.println("verify: FAILED " + ledger + ": invariant broken: " + e.getMessage());
@@ -74,8 +85,8 @@ public final class VerifyCommand implements Callable<Integer> {
   }
 
   /**
-   * The ledgers in {@code dataDir} ({@link LedgerDirectories}); if there is none, says on
-   * {@code err} what was looked for, with the real file names, and returns an empty list.
+   * The ledgers in {@code dataDir} ({@link LedgerDirectories}); if there is none, says on {@code
+   * err} what was looked for, with the real file names, and returns an empty list.
    */
   static List<Path> ledgersOrExplain(Path dataDir, String command, PrintWriter err)
       throws IOException {
@@ -85,12 +96,18 @@ public final class VerifyCommand implements Callable<Integer> {
     }
     List<Path> ledgers = LedgerDirectories.find(dataDir);
     if (ledgers.isEmpty()) {
-      err.println(command + ": no ledger journal in " + dataDir + " (expected "
-          + LedgerDirectories.segmentPattern(dataDir) + " for a single node, "
-          + LedgerDirectories.segmentPattern(dataDir.resolve("ledger"))
-          + " for a cluster member, or a directory below, at most "
-          + LedgerDirectories.MAX_DEPTH + " levels down, holding journal/"
-          + "; a node writes its journal on its first start)");
+      err.println(
+          command
+              + ": no ledger journal in "
+              + dataDir
+              + " (expected "
+              + LedgerDirectories.segmentPattern(dataDir)
+              + " for a single node, "
+              + LedgerDirectories.segmentPattern(dataDir.resolve("ledger"))
+              + " for a cluster member, or a directory below, at most "
+              + LedgerDirectories.MAX_DEPTH
+              + " levels down, holding journal/"
+              + "; a node writes its journal on its first start)");
     }
     return ledgers;
   }

@@ -26,7 +26,9 @@ public record ClientIdentity(PrivateKey privateKey, X509Certificate certificate)
 
   /** The in-memory KeyStore's password: it never leaves this process, so it protects nothing. */
   private static final char[] IN_MEMORY_PASSWORD = "in-memory".toCharArray();
+
   private static final int CHALLENGE_BYTES = 32;
+
   /** The subject of a certificate made for a key that came without one. */
   static final String SELF_CERTIFIED_NAME = "paywire-client";
 
@@ -38,8 +40,8 @@ public record ClientIdentity(PrivateKey privateKey, X509Certificate certificate)
     new SecureRandom().nextBytes(challenge);
     boolean matches;
     try {
-      matches = Signatures.verify(certificate.getPublicKey(), challenge,
-          Signatures.sign(key, challenge));
+      matches =
+          Signatures.verify(certificate.getPublicKey(), challenge, Signatures.sign(key, challenge));
     } catch (IllegalArgumentException unsupported) {
       throw new IOException(keyFile + ": unsupported key: " + unsupported.getMessage());
     }
@@ -51,9 +53,9 @@ public record ClientIdentity(PrivateKey privateKey, X509Certificate certificate)
 
   /**
    * Reads a private key alone (a PKCS#8 file such as the console's backup download, or NAME.key
-   * without its NAME.crt) and makes the self-signed certificate TLS needs, in memory, valid as
-   * long as keygen's. The server and payers trust the key, never the certificate, so one made
-   * here serves as well as the file keygen writes.
+   * without its NAME.crt) and makes the self-signed certificate TLS needs, in memory, valid as long
+   * as keygen's. The server and payers trust the key, never the certificate, so one made here
+   * serves as well as the file keygen writes.
    */
   public static ClientIdentity load(Path keyFile) throws IOException {
     KeyPair keys;
@@ -62,8 +64,8 @@ public record ClientIdentity(PrivateKey privateKey, X509Certificate certificate)
     } catch (IllegalArgumentException unsupported) {
       throw new IOException(keyFile + ": unsupported key: " + unsupported.getMessage());
     }
-    return of(keys, Certificates.selfSigned(keys, SELF_CERTIFIED_NAME,
-        KeyFiles.CERTIFICATE_VALIDITY));
+    return of(
+        keys, Certificates.selfSigned(keys, SELF_CERTIFIED_NAME, KeyFiles.CERTIFICATE_VALIDITY));
   }
 
   public static ClientIdentity of(KeyPair keys, X509Certificate certificate) {
@@ -85,8 +87,8 @@ public record ClientIdentity(PrivateKey privateKey, X509Certificate certificate)
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
-      store.setKeyEntry("identity", privateKey, IN_MEMORY_PASSWORD,
-          new Certificate[] {certificate});
+      store.setKeyEntry(
+          "identity", privateKey, IN_MEMORY_PASSWORD, new Certificate[] {certificate});
       // SunX509 picks the one entry whatever the issuers the peer asks for (Paywire's server
       // asks for none) and does not refuse a certificate past its dates: the key is what counts.
       KeyManagerFactory factory = KeyManagerFactory.getInstance("SunX509");
@@ -99,7 +101,10 @@ public record ClientIdentity(PrivateKey privateKey, X509Certificate certificate)
 
   @Override
   public String toString() {
-    return "ClientIdentity[" + certificate.getSubjectX500Principal().getName() + ", key sha256 "
-        + fingerprint() + "]";
+    return "ClientIdentity["
+        + certificate.getSubjectX500Principal().getName()
+        + ", key sha256 "
+        + fingerprint()
+        + "]";
   }
 }

@@ -26,7 +26,9 @@ final class ClientTls {
     }
   }
 
-  /** TLS 1.2 and 1.3 only; with {@code checkHost}, the JDK checks the certificate names the host. */
+  /**
+   * TLS 1.2 and 1.3 only; with {@code checkHost}, the JDK checks the certificate names the host.
+   */
   static void configure(SSLSocket socket, boolean checkHost) {
     SSLParameters parameters = socket.getSSLParameters();
     parameters.setProtocols(ClientLimits.TLS_PROTOCOLS.toArray(String[]::new));

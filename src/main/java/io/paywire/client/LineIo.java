@@ -13,8 +13,8 @@ final class LineIo {
   private LineIo() {}
 
   /**
-   * The next line without its "\n" (or "\r\n"), or null at the end of the stream before any byte
-   * of a line. A line longer than {@code maxBytes}, or cut off by the end of the stream, is a
+   * The next line without its "\n" (or "\r\n"), or null at the end of the stream before any byte of
+   * a line. A line longer than {@code maxBytes}, or cut off by the end of the stream, is a
    * ProtocolException. Read from a buffered stream: this reads a byte at a time.
    */
   static String readLine(InputStream in, int maxBytes) throws IOException {
@@ -29,8 +29,8 @@ final class LineIo {
       }
       if (b == '\n') {
         byte[] bytes = line.toByteArray();
-        int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1
-            : bytes.length;
+        int length =
+            bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
         return new String(bytes, 0, length, StandardCharsets.UTF_8);
       }
       if (line.size() >= maxBytes) {

@@ -15,8 +15,8 @@ public record Listing(long balance, List<Online> online) {
   public record Online(String name, String ip, int port) {}
 
   /**
-   * The listing in a reply, or empty if the reply is an error line ({@code 220 AUTH_FAIL},
-   * {@code Please login to access the list!} ...). A malformed listing is an exception.
+   * The listing in a reply, or empty if the reply is an error line ({@code 220 AUTH_FAIL}, {@code
+   * Please login to access the list!} ...). A malformed listing is an exception.
    */
   public static Optional<Listing> parse(List<String> reply) {
     if (reply.size() < 2 || !ReplyShape.isNumber(reply.get(0))) {

@@ -26,28 +26,35 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A user's session with a Paywire server: the server connection, the user's key, who is logged
- * in, and the peer listener that runs while logged in with a port. What the {@code client}
- * subcommand drives, and what a program embeds to pay and be paid.
+ * A user's session with a Paywire server: the server connection, the user's key, who is logged in,
+ * and the peer listener that runs while logged in with a port. What the {@code client} subcommand
+ * drives, and what a program embeds to pay and be paid.
  */
 public final class PaywireClient implements AutoCloseable {
 
   /** Only the command word and field count matter here; the history bound is the server's. */
   private static final TextParser PARSER = new TextParser(Integer.MAX_VALUE);
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final PaywireConnection connection;
   private final ClientIdentity identity;
   private final String listenHost;
   private final Consumer<PeerListener.Event> peerEvents;
+
   /** The logged-in account's name as the server shows it, or null. Guarded by this. */
   private String user;
+
   /** Running while logged in with a port other than 0. Guarded by this. */
   private PeerListener listener;
+
   /** Keeps the connection of a waiting payee from timing out; runs with the listener. */
   private ScheduledExecutorService keepAlive;
 
-  private PaywireClient(PaywireConnection connection, ClientIdentity identity, String listenHost,
+  private PaywireClient(
+      PaywireConnection connection,
+      ClientIdentity identity,
+      String listenHost,
       Consumer<PeerListener.Event> peerEvents) {
     this.connection = connection;
     this.identity = identity;
@@ -58,15 +65,20 @@ public final class PaywireClient implements AutoCloseable {
   /**
    * Connects to the server.
    *
-   * @param identity the user's key and certificate, or null to connect without (such a login
-   *     proves nothing, so PAY and TRANS are refused and no peer listener can run)
+   * @param identity the user's key and certificate, or null to connect without (such a login proves
+   *     nothing, so PAY and TRANS are refused and no peer listener can run)
    * @param listenHost the address the peer listener binds
    * @param peerEvents told about every peer connection the listener handles, on its threads
-   * @throws ClientException if the server's certificate is not issued by the trusted CA: the
-   *     user's to fix (another CA file, or the fingerprint), said in words
+   * @throws ClientException if the server's certificate is not issued by the trusted CA: the user's
+   *     to fix (another CA file, or the fingerprint), said in words
    */
-  public static PaywireClient connect(String host, int port, ServerTrust trust,
-      ClientIdentity identity, String listenHost, Consumer<PeerListener.Event> peerEvents)
+  public static PaywireClient connect(
+      String host,
+      int port,
+      ServerTrust trust,
+      ClientIdentity identity,
+      String listenHost,
+      Consumer<PeerListener.Event> peerEvents)
       throws IOException, ClientException {
     PaywireConnection connection;
     try {
@@ -75,10 +87,18 @@ public final class PaywireClient implements AutoCloseable {
       if (!notIssuedByTrustedCa(e)) {
         throw e;
       }
-      throw new ClientException("cannot connect to " + host + ":" + port + ": the server's "
-          + "certificate is not issued by the " + trust.description() + " (no certification path to it); give "
-          + "the CA of that server (its certs/ca.crt) or pin its certificate with "
-          + "--server-fingerprint", e);
+      throw new ClientException(
+          "cannot connect to "
+              + host
+              + ":"
+              + port
+              + ": the server's "
+              + "certificate is not issued by the "
+              + trust.description()
+              + " (no certification path to it); give "
+              + "the CA of that server (its certs/ca.crt) or pin its certificate with "
+              + "--server-fingerprint",
+          e);
     }
     return new PaywireClient(connection, identity, listenHost, peerEvents);
   }
@@ -110,9 +130,9 @@ public final class PaywireClient implements AutoCloseable {
   }
 
   /**
-   * Sends any protocol line and returns the reply. A login {@code NAME#PORT} with a port other
-   * than 0 first starts the peer listener on that port (so the port is known to work before the
-   * server lists it), and stops it again if the login fails; EXIT stops it.
+   * Sends any protocol line and returns the reply. A login {@code NAME#PORT} with a port other than
+   * 0 first starts the peer listener on that port (so the port is known to work before the server
+   * lists it), and stops it again if the login fails; EXIT stops it.
    *
    * @throws ClientException if the listener cannot start; nothing was sent then
    */
@@ -146,8 +166,8 @@ public final class PaywireClient implements AutoCloseable {
   /** {@code KEY#name}: the account's registered public key. */
   public RegisteredKey key(String name) throws IOException, ClientException {
     String reply = connection.commandLine("KEY#" + name);
-    return RegisteredKey.parse(reply).orElseThrow(
-        () -> new ClientException("no usable key for " + name + ": " + reply));
+    return RegisteredKey.parse(reply)
+        .orElseThrow(() -> new ClientException("no usable key for " + name + ": " + reply));
   }
 
   /**
@@ -166,19 +186,19 @@ public final class PaywireClient implements AutoCloseable {
 
   /**
    * A peer-to-peer payment: finds the payee in LIST, fetches the payee's key, connects to the
-   * payee's listener trusting exactly that key, sends the payment signed by this user, and
-   * returns the one line the payee sends back (the server's TRANS reply, relayed, or the payee's
-   * own {@code TRANS FAIL <reason>}).
+   * payee's listener trusting exactly that key, sends the payment signed by this user, and returns
+   * the one line the payee sends back (the server's TRANS reply, relayed, or the payee's own {@code
+   * TRANS FAIL <reason>}).
    *
-   * @throws ClientException if the payment could not be handed to the payee: not logged in, no
-   *     key, payee offline or without a port, listener unreachable or not holding the payee's key,
-   *     or no answer (then the message says the outcome is unknown and names the id)
+   * @throws ClientException if the payment could not be handed to the payee: not logged in, no key,
+   *     payee offline or without a port, listener unreachable or not holding the payee's key, or no
+   *     answer (then the message says the outcome is unknown and names the id)
    */
   public String payPeer(String payee, long amount) throws IOException, ClientException {
     requireSigner();
     Listing listing = list();
-    Listing.Online online = listing.find(payee).orElseThrow(
-        () -> new ClientException(payee + " is not online"));
+    Listing.Online online =
+        listing.find(payee).orElseThrow(() -> new ClientException(payee + " is not online"));
     if (online.port() == 0) {
       throw new ClientException(online.name() + " is online but takes no peer payments (port 0)");
     }
@@ -193,25 +213,32 @@ public final class PaywireClient implements AutoCloseable {
     }
     RegisteredKey payeeKey = key(payee.name());
     TransferId id = TransferId.random(RANDOM);
-    String payerSignature = Base64.getEncoder().encodeToString(Signatures.sign(
-        identity.privateKey(), SignedText.signedByPayer(payer, amount, payee.name(), id)));
+    String payerSignature =
+        Base64.getEncoder()
+            .encodeToString(
+                Signatures.sign(
+                    identity.privateKey(),
+                    SignedText.signedByPayer(payer, amount, payee.name(), id)));
     String message = SignedText.peerMessage(payer, amount, payee.name(), id, payerSignature);
     String where = payee.name() + "'s listener at " + payee.ip() + ":" + payee.port();
 
     Socket plain = new Socket();
     try (plain) {
       try {
-        plain.connect(new InetSocketAddress(payee.ip(), payee.port()),
-            ClientLimits.CONNECT_TIMEOUT_MILLIS);
+        plain.connect(
+            new InetSocketAddress(payee.ip(), payee.port()), ClientLimits.CONNECT_TIMEOUT_MILLIS);
         plain.setSoTimeout(ClientLimits.PEER_REPLY_TIMEOUT_MILLIS);
       } catch (IOException e) {
         throw new ClientException("cannot reach " + where + ": " + e.getMessage(), e);
       }
       SSLSocket socket;
       try {
-        socket = (SSLSocket) ClientTls.context(null,
-                new PeerKeyTrust(payee.name(), payeeKey.subjectPublicKeyInfo()))
-            .getSocketFactory().createSocket(plain, payee.ip(), payee.port(), true);
+        socket =
+            (SSLSocket)
+                ClientTls.context(
+                        null, new PeerKeyTrust(payee.name(), payeeKey.subjectPublicKeyInfo()))
+                    .getSocketFactory()
+                    .createSocket(plain, payee.ip(), payee.port(), true);
         ClientTls.configure(socket, false);
         socket.startHandshake();
       } catch (SSLHandshakeException e) {
@@ -221,24 +248,40 @@ public final class PaywireClient implements AutoCloseable {
       }
       try (socket) {
         LineIo.writeLine(socket.getOutputStream(), message);
-        String reply = LineIo.readLine(new BufferedInputStream(socket.getInputStream()),
-            ClientLimits.MAX_LINE_BYTES);
+        String reply =
+            LineIo.readLine(
+                new BufferedInputStream(socket.getInputStream()), ClientLimits.MAX_LINE_BYTES);
         if (reply == null) {
-          throw new ClientException(where + " closed without answering; outcome of payment "
-              + id + " unknown (see HISTORY)");
+          throw new ClientException(
+              where
+                  + " closed without answering; outcome of payment "
+                  + id
+                  + " unknown (see HISTORY)");
         }
         return reply;
       } catch (SocketTimeoutException e) {
-        throw new ClientException(where + " did not answer within "
-            + ClientLimits.PEER_REPLY_TIMEOUT_MILLIS + " ms; outcome of payment " + id
-            + " unknown (see HISTORY)", e);
+        throw new ClientException(
+            where
+                + " did not answer within "
+                + ClientLimits.PEER_REPLY_TIMEOUT_MILLIS
+                + " ms; outcome of payment "
+                + id
+                + " unknown (see HISTORY)",
+            e);
       } catch (IOException e) {
-        throw new ClientException("payment " + id + " to " + where + " interrupted, outcome "
-            + "unknown (see HISTORY): " + e.getMessage(), e);
+        throw new ClientException(
+            "payment "
+                + id
+                + " to "
+                + where
+                + " interrupted, outcome "
+                + "unknown (see HISTORY): "
+                + e.getMessage(),
+            e);
       }
     } catch (IOException closing) {
-      throw new ClientException("closing the connection to " + where + ": "
-          + closing.getMessage(), closing);
+      throw new ClientException(
+          "closing the connection to " + where + ": " + closing.getMessage(), closing);
     }
   }
 
@@ -259,16 +302,27 @@ public final class PaywireClient implements AutoCloseable {
       return loggedIn(login.name(), connection.command(line), null);
     }
     if (identity == null) {
-      throw new ClientException("taking peer payments on port " + login.port() + " needs your "
-          + "key (--key); log in with port 0 to take none");
+      throw new ClientException(
+          "taking peer payments on port "
+              + login.port()
+              + " needs your "
+              + "key (--key); log in with port 0 to take none");
     }
     PeerListener started;
     try {
-      started = PeerListener.start(listenHost, login.port(), login.name(), identity, connection,
-          peerEvents);
+      started =
+          PeerListener.start(
+              listenHost, login.port(), login.name(), identity, connection, peerEvents);
     } catch (IOException e) {
-      throw new ClientException("cannot take peer payments on " + listenHost + ":"
-          + login.port() + ": " + e.getMessage() + " (not logged in)", e);
+      throw new ClientException(
+          "cannot take peer payments on "
+              + listenHost
+              + ":"
+              + login.port()
+              + ": "
+              + e.getMessage()
+              + " (not logged in)",
+          e);
     }
     try {
       return loggedIn(login.name(), connection.command(line), started);
@@ -296,25 +350,32 @@ public final class PaywireClient implements AutoCloseable {
   }
 
   private void startKeepAlive(String self) {
-    keepAlive = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, "keepalive-" + self);
-      thread.setDaemon(true);
-      return thread;
-    });
+    keepAlive =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "keepalive-" + self);
+              thread.setDaemon(true);
+              return thread;
+            });
     long period = ClientLimits.KEEPALIVE_IDLE_MILLIS / 4;
     // The schedule runs until the executor is shut down with the connection: no handle needed.
-    ScheduledFuture<?> unused = keepAlive.scheduleWithFixedDelay(() -> {
-      if (connection.idleNanos() < TimeUnit.MILLISECONDS.toNanos(
-          ClientLimits.KEEPALIVE_IDLE_MILLIS)) {
-        return;
-      }
-      try {
-        connection.command("KEY#" + self);
-      } catch (IOException | RuntimeException broken) {
-        // The next real command reports the broken connection; nothing to keep alive now.
-        throw new IllegalStateException(broken);
-      }
-    }, period, period, TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> unused =
+        keepAlive.scheduleWithFixedDelay(
+            () -> {
+              if (connection.idleNanos()
+                  < TimeUnit.MILLISECONDS.toNanos(ClientLimits.KEEPALIVE_IDLE_MILLIS)) {
+                return;
+              }
+              try {
+                connection.command("KEY#" + self);
+              } catch (IOException | RuntimeException broken) {
+                // The next real command reports the broken connection; nothing to keep alive now.
+                throw new IllegalStateException(broken);
+              }
+            },
+            period,
+            period,
+            TimeUnit.MILLISECONDS);
   }
 
   private synchronized void loggedOut() {

@@ -28,8 +28,10 @@ public final class PaywireConnection implements AutoCloseable {
   private final OutputStream out;
   private final String remote;
   private final ReentrantLock turn = new ReentrantLock();
+
   /** Set when a reply could not be read whole: later replies would be out of step. */
   private volatile String broken;
+
   /** When the last command was sent, for keep-alives. */
   private volatile long lastCommandNanos = System.nanoTime();
 
@@ -45,8 +47,8 @@ public final class PaywireConnection implements AutoCloseable {
    * reads the greeting. Throws with the reason when the server cannot be reached, is not trusted,
    * or refuses the connection (a full server answers an error instead of the greeting).
    */
-  public static PaywireConnection connect(String host, int port, ServerTrust trust,
-      ClientIdentity identity) throws IOException {
+  public static PaywireConnection connect(
+      String host, int port, ServerTrust trust, ClientIdentity identity) throws IOException {
     SSLContext context = ClientTls.context(identity, trust.trustManager());
     Socket plain = new Socket();
     SSLSocket socket = null;
@@ -61,8 +63,13 @@ public final class PaywireConnection implements AutoCloseable {
       PaywireConnection connection = new PaywireConnection(socket, host + ":" + port);
       String greeting = LineIo.readLine(connection.in, ClientLimits.MAX_LINE_BYTES);
       if (!Replies.GREETING.equals(greeting)) {
-        throw new IOException("server " + host + ":" + port + " did not accept the connection: "
-            + (greeting == null ? "closed without a greeting" : greeting));
+        throw new IOException(
+            "server "
+                + host
+                + ":"
+                + port
+                + " did not accept the connection: "
+                + (greeting == null ? "closed without a greeting" : greeting));
       }
       return connection;
     } catch (IOException | RuntimeException e) {
@@ -115,9 +122,9 @@ public final class PaywireConnection implements AutoCloseable {
 
   /**
    * A payment line ({@code PAY} or {@code TRANS}, which carries its transfer id): its reply line.
-   * An unknown outcome ({@code TRANS FAIL UNKNOWN <id>: ...}) is sent again, the same line with
-   * the same id, at most {@link ClientLimits#MAX_PAY_RETRIES} times with doubling pauses: the
-   * server applies an id at most once, so a retry never pays twice.
+   * An unknown outcome ({@code TRANS FAIL UNKNOWN <id>: ...}) is sent again, the same line with the
+   * same id, at most {@link ClientLimits#MAX_PAY_RETRIES} times with doubling pauses: the server
+   * applies an id at most once, so a retry never pays twice.
    */
   public String paymentLine(String line) throws IOException {
     String reply = commandLine(line);
@@ -137,7 +144,8 @@ public final class PaywireConnection implements AutoCloseable {
 
   /** {@code TRANS FAIL UNKNOWN <id>: ...}: the server does not know whether it was applied. */
   static boolean isUnknown(String reply) {
-    return reply != null && reply.startsWith(Replies.TRANS_FAILED + " " + Replies.UNKNOWN_OUTCOME + " ");
+    return reply != null
+        && reply.startsWith(Replies.TRANS_FAILED + " " + Replies.UNKNOWN_OUTCOME + " ");
   }
 
   /** Nanoseconds since the last command was sent (or since connecting). */
@@ -157,7 +165,8 @@ public final class PaywireConnection implements AutoCloseable {
     broken = reason;
     closeQuietly(socket);
     return cause instanceof SocketTimeoutException || cause instanceof ProtocolException
-        ? new IOException("server " + remote + ": " + reason, cause) : cause;
+        ? new IOException("server " + remote + ": " + reason, cause)
+        : cause;
   }
 
   /** Closes the socket; the server then logs the session out. Safe to call more than once. */

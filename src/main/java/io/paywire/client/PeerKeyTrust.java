@@ -6,13 +6,13 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 
 /**
- * Trusts a payee's peer listener only if its certificate carries the key the payee registered
- * with the server: a man in the middle of the payer-to-payee hop cannot show it, whatever its
- * certificate says. Issuer, dates and names are not looked at: the registered key is the
- * identity, and TLS proves the listener holds its private half.
+ * Trusts a payee's peer listener only if its certificate carries the key the payee registered with
+ * the server: a man in the middle of the payer-to-payee hop cannot show it, whatever its
+ * certificate says. Issuer, dates and names are not looked at: the registered key is the identity,
+ * and TLS proves the listener holds its private half.
  *
- * <p>An X509ExtendedTrustManager, so that the JDK uses it as it is instead of adding its own
- * checks around it.
+ * <p>An X509ExtendedTrustManager, so that the JDK uses it as it is instead of adding its own checks
+ * around it.
  */
 final class PeerKeyTrust extends SimpleTrustManager {
 
@@ -31,8 +31,7 @@ final class PeerKeyTrust extends SimpleTrustManager {
       throw new CertificateException(payee + "'s listener sent no certificate");
     }
     if (!MessageDigest.isEqual(chain[0].getPublicKey().getEncoded(), expectedKey)) {
-      throw new CertificateException("the listener does not hold " + payee
-          + "'s registered key");
+      throw new CertificateException("the listener does not hold " + payee + "'s registered key");
     }
   }
 

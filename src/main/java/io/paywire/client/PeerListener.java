@@ -25,10 +25,10 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * The payee's side of a peer payment: a TLS server, presenting the user's own certificate, on the
- * port the user logged in with. Each payer connects, sends one peer message
- * {@code payer#amount#payee#id#sigPayer}, and gets one line back: the server's reply to the TRANS
- * this listener submitted, or {@code TRANS FAIL <reason>} when the message was refused here (and
- * nothing was sent to the server).
+ * port the user logged in with. Each payer connects, sends one peer message {@code
+ * payer#amount#payee#id#sigPayer}, and gets one line back: the server's reply to the TRANS this
+ * listener submitted, or {@code TRANS FAIL <reason>} when the message was refused here (and nothing
+ * was sent to the server).
  *
  * <p>Payers need no certificate: the payer's signature, checked against the key the server holds
  * for the payer, is what authorizes a payment, and the server checks it again.
@@ -46,8 +46,8 @@ public final class PeerListener implements AutoCloseable {
    * @param reply the line written back to the payer, or null if nothing could be
    * @param submitted true if a TRANS went to the server
    */
-  public record Event(String remote, SignedText.PeerPayment payment, String reply,
-      boolean submitted) {}
+  public record Event(
+      String remote, SignedText.PeerPayment payment, String reply, boolean submitted) {}
 
   private final SSLServerSocket serverSocket;
   private final String user;
@@ -57,8 +57,12 @@ public final class PeerListener implements AutoCloseable {
   private final ThreadPoolExecutor handlers;
   private final Thread acceptor;
 
-  private PeerListener(SSLServerSocket serverSocket, String user, ClientIdentity identity,
-      PaywireConnection server, Consumer<Event> events) {
+  private PeerListener(
+      SSLServerSocket serverSocket,
+      String user,
+      ClientIdentity identity,
+      PaywireConnection server,
+      Consumer<Event> events) {
     this.serverSocket = serverSocket;
     this.user = user;
     this.identity = identity;
@@ -66,29 +70,43 @@ public final class PeerListener implements AutoCloseable {
     this.events = events;
     AtomicInteger threads = new AtomicInteger();
     // No queue: a payer beyond the limit is turned away at once rather than left waiting.
-    this.handlers = new ThreadPoolExecutor(0, ClientLimits.MAX_PEER_CONNECTIONS, 30,
-        TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
-          Thread thread = new Thread(task, "peer-" + port() + "-" + threads.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        });
+    this.handlers =
+        new ThreadPoolExecutor(
+            0,
+            ClientLimits.MAX_PEER_CONNECTIONS,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            task -> {
+              Thread thread = new Thread(task, "peer-" + port() + "-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
     this.acceptor = new Thread(this::acceptLoop, "peer-listener-" + port());
     this.acceptor.setDaemon(true);
   }
 
   /**
-   * Binds {@code bindHost:port} and starts taking peer payments for {@code user}, whose
-   * logged-in server connection (proven by {@code identity}'s key) submits them.
+   * Binds {@code bindHost:port} and starts taking peer payments for {@code user}, whose logged-in
+   * server connection (proven by {@code identity}'s key) submits them.
    */
-  public static PeerListener start(String bindHost, int port, String user,
-      ClientIdentity identity, PaywireConnection server, Consumer<Event> events)
+  public static PeerListener start(
+      String bindHost,
+      int port,
+      String user,
+      ClientIdentity identity,
+      PaywireConnection server,
+      Consumer<Event> events)
       throws IOException {
     if (identity == null) {
       throw new IllegalArgumentException("a peer listener needs the user's key and certificate");
     }
-    SSLServerSocket socket = (SSLServerSocket) ClientTls.context(identity, null)
-        .getServerSocketFactory()
-        .createServerSocket(port, ClientLimits.PEER_BACKLOG, InetAddress.getByName(bindHost));
+    SSLServerSocket socket =
+        (SSLServerSocket)
+            ClientTls.context(identity, null)
+                .getServerSocketFactory()
+                .createServerSocket(
+                    port, ClientLimits.PEER_BACKLOG, InetAddress.getByName(bindHost));
     socket.setEnabledProtocols(ClientLimits.TLS_PROTOCOLS.toArray(String[]::new));
     socket.setNeedClientAuth(false);
     PeerListener listener = new PeerListener(socket, user, identity, server, events);
@@ -178,22 +196,33 @@ public final class PeerListener implements AutoCloseable {
       return refused("no key for payer " + p.payer() + ": " + keyReply);
     }
     byte[] payerText = SignedText.signedByPayer(p.payer(), p.amount(), p.payee(), p.id());
-    if (!Signatures.verify(payerKey.get().publicKey(), payerText,
+    if (!Signatures.verify(
+        payerKey.get().publicKey(),
+        payerText,
         Base64.getDecoder().decode(p.payerSignatureBase64()))) {
       return refused("BAD_SIGNATURE: the payer's signature does not verify");
     }
-    byte[] payeeText = SignedText.signedByPayee(p.payer(), p.amount(), p.payee(), p.id(),
-        p.payerSignatureBase64());
-    String payeeSignature = Base64.getEncoder().encodeToString(
-        Signatures.sign(identity.privateKey(), payeeText));
-    String trans = SignedText.transLine(p.payer(), p.amount(), p.payee(), p.id(),
-        p.payerSignatureBase64(), payeeSignature);
+    byte[] payeeText =
+        SignedText.signedByPayee(
+            p.payer(), p.amount(), p.payee(), p.id(), p.payerSignatureBase64());
+    String payeeSignature =
+        Base64.getEncoder().encodeToString(Signatures.sign(identity.privateKey(), payeeText));
+    String trans =
+        SignedText.transLine(
+            p.payer(), p.amount(), p.payee(), p.id(), p.payerSignatureBase64(), payeeSignature);
     try {
       return new Outcome(server.paymentLine(trans), true);
     } catch (IOException e) {
       // Sent or not, the reply is lost: the payer can look the id up in HISTORY later.
-      return new Outcome(Replies.withReason(Replies.TRANS_FAILED, "payee lost its server "
-          + "connection; outcome of " + p.id() + " unknown: " + e.getMessage()), true);
+      return new Outcome(
+          Replies.withReason(
+              Replies.TRANS_FAILED,
+              "payee lost its server "
+                  + "connection; outcome of "
+                  + p.id()
+                  + " unknown: "
+                  + e.getMessage()),
+          true);
     }
   }
 

@@ -7,8 +7,8 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * An account's public key as the server answers {@code KEY#<name>}:
- * {@code KEY <name> <base64 SubjectPublicKeyInfo> <fingerprint>}.
+ * An account's public key as the server answers {@code KEY#<name>}: {@code KEY <name> <base64
+ * SubjectPublicKeyInfo> <fingerprint>}.
  */
 public record RegisteredKey(String name, byte[] subjectPublicKeyInfo, PublicKey publicKey) {
 

@@ -14,6 +14,7 @@ public final class ReplyAssembler {
   private final ReplyShape shape;
   private final int maxLines;
   private final List<String> lines = new ArrayList<>();
+
   /** Total lines the reply has, once known; -1 before. */
   private long expected = -1;
 
@@ -32,8 +33,8 @@ public final class ReplyAssembler {
     if (expected < 0) {
       expected = expectedSoFar();
       if (expected > maxLines) {
-        throw new ProtocolException("reply announces " + expected + " lines, more than "
-            + maxLines);
+        throw new ProtocolException(
+            "reply announces " + expected + " lines, more than " + maxLines);
       }
     }
     return expected >= 0 && lines.size() >= expected ? List.copyOf(lines) : null;

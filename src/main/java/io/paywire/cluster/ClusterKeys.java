@@ -12,17 +12,18 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 
 /**
- * The cluster's member credential: one EC P-256 key and its self-signed certificate, made once
- * by {@code paywire cluster-keys} and copied to every member. Members present it on the event
- * bus and on their Raft traffic ({@link RaftTls}), mutual TLS both, and trust nothing else, so a
- * process without the key can neither join the event bus nor put a request on the ledger's
- * addresses, nor append, vote or propose in the ledger's Raft group. Never in git.
+ * The cluster's member credential: one EC P-256 key and its self-signed certificate, made once by
+ * {@code paywire cluster-keys} and copied to every member. Members present it on the event bus and
+ * on their Raft traffic ({@link RaftTls}), mutual TLS both, and trust nothing else, so a process
+ * without the key can neither join the event bus nor put a request on the ledger's addresses, nor
+ * append, vote or propose in the ledger's Raft group. Never in git.
  */
 public final class ClusterKeys {
 
   public static final String KEY_FILE = "cluster.key";
   public static final String CERTIFICATE_FILE = "cluster.crt";
   public static final String COMMON_NAME = "paywire-cluster";
+
   /** Long: rotating means stopping every member, so it is an operator's decision, not a date's. */
   public static final Duration VALIDITY = Duration.ofDays(3650);
 
@@ -45,8 +46,10 @@ public final class ClusterKeys {
     KeyFiles files = in(directory);
     for (Path existing : new Path[] {files.key(), files.certificate()}) {
       if (Files.exists(existing)) {
-        throw new FileAlreadyExistsException(existing + " already exists: the cluster has a key; "
-            + "copy it to new members instead");
+        throw new FileAlreadyExistsException(
+            existing
+                + " already exists: the cluster has a key; "
+                + "copy it to new members instead");
       }
     }
     Files.createDirectories(directory);
@@ -66,8 +69,13 @@ public final class ClusterKeys {
   public static KeyFiles require(Path directory) throws IOException {
     KeyFiles files = in(directory);
     if (!Files.isReadable(files.key()) || !Files.isReadable(files.certificate())) {
-      throw new IOException("no cluster key in " + directory + ": make one with `paywire "
-          + "cluster-keys --out " + directory + "` and copy the directory to every member");
+      throw new IOException(
+          "no cluster key in "
+              + directory
+              + ": make one with `paywire "
+              + "cluster-keys --out "
+              + directory
+              + "` and copy the directory to every member");
     }
     return files;
   }

@@ -8,33 +8,49 @@ import java.util.Locale;
 /**
  * How a node joins a cluster (docs/cluster.md), from {@code server --cluster ...}.
  *
- * @param host the address this member binds its member traffic to (Hazelcast, event bus, Raft)
- *     and announces; never a wildcard
+ * @param host the address this member binds its member traffic to (Hazelcast, event bus, Raft) and
+ *     announces; never a wildcard
  * @param port Hazelcast's member port
  * @param raftPort the Raft (gRPC) port, by default {@code port + 1}
  * @param busPort the clustered event bus's port, by default {@code port + 2}
  * @param members every member's Hazelcast address, this one's included; also the Raft group
  * @param keys the directory of the cluster key ({@link ClusterKeys})
- * @param hazelcastConfig Hazelcast's XML configuration file, or null for the one in the jar
- *     (the checkout's conf/cluster.xml as built); the members, the port and the interface are set
- *     from these options over it
- * @param join {@code --join}: this member joins a running cluster's Raft group (the leader adds
- *     it) rather than founding the group with the other listed members
+ * @param hazelcastConfig Hazelcast's XML configuration file, or null for the one in the jar (the
+ *     checkout's conf/cluster.xml as built); the members, the port and the interface are set from
+ *     these options over it
+ * @param join {@code --join}: this member joins a running cluster's Raft group (the leader adds it)
+ *     rather than founding the group with the other listed members
  */
-public record ClusterOptions(String host, int port, int raftPort, int busPort,
-    List<HostPort> members, Path keys, Path hazelcastConfig, boolean join) {
+public record ClusterOptions(
+    String host,
+    int port,
+    int raftPort,
+    int busPort,
+    List<HostPort> members,
+    Path keys,
+    Path hazelcastConfig,
+    boolean join) {
 
   /** A member that founds the group with the other listed members. */
-  public ClusterOptions(String host, int port, int raftPort, int busPort, List<HostPort> members,
-      Path keys, Path hazelcastConfig) {
+  public ClusterOptions(
+      String host,
+      int port,
+      int raftPort,
+      int busPort,
+      List<HostPort> members,
+      Path keys,
+      Path hazelcastConfig) {
     this(host, port, raftPort, busPort, members, keys, hazelcastConfig, false);
   }
 
   /** Hazelcast's default member port. */
   public static final int DEFAULT_PORT = 5701;
+
   /** The Raft and event-bus ports' offsets from the member port, when not given. */
   public static final int RAFT_PORT_OFFSET = 1;
+
   public static final int BUS_PORT_OFFSET = 2;
+
   /** Raft needs a majority; fewer than three members cannot lose one. */
   public static final int MIN_MEMBERS = 3;
 
@@ -70,16 +86,19 @@ public record ClusterOptions(String host, int port, int raftPort, int busPort,
 
   public ClusterOptions {
     if (host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::")) {
-      throw new IllegalArgumentException("--cluster-host must be this member's own address, "
-          + "not a wildcard");
+      throw new IllegalArgumentException(
+          "--cluster-host must be this member's own address, " + "not a wildcard");
     }
     checkPort(port, "--cluster-port");
     checkPort(raftPort, "--raft-port");
     checkPort(busPort, "--bus-port");
     members = List.copyOf(members);
     if (members.size() < MIN_MEMBERS) {
-      throw new IllegalArgumentException("--members lists at least " + MIN_MEMBERS
-          + " members (a Raft majority must survive one loss), not " + members.size());
+      throw new IllegalArgumentException(
+          "--members lists at least "
+              + MIN_MEMBERS
+              + " members (a Raft majority must survive one loss), not "
+              + members.size());
     }
     if (members.stream().distinct().count() != members.size()) {
       throw new IllegalArgumentException("--members lists a member twice");

@@ -11,10 +11,10 @@ import java.util.List;
 
 /**
  * One Raft log entry of the ledger: a whole group-commit batch, never one transfer. Everything a
- * member needs to apply it the way every other member does is in the entry: the batch time and
- * each command's id were decided by the leader before it proposed the entry. An entry depends on
- * no other: it names no journal position, so a leader may propose the next before this one is
- * applied (the log's order is the journal's; see {@link LedgerStateMachine}). Big-endian:
+ * member needs to apply it the way every other member does is in the entry: the batch time and each
+ * command's id were decided by the leader before it proposed the entry. An entry depends on no
+ * other: it names no journal position, so a leader may propose the next before this one is applied
+ * (the log's order is the journal's; see {@link LedgerStateMachine}). Big-endian:
  *
  * <pre>
  * version 2 (1)               version 1 also named the journal position it was formed on
@@ -32,28 +32,27 @@ import java.util.List;
  * unchanged, even one the rules will refuse: a lossy encoding could turn a refused name into an
  * accepted one. Decoding checks every length against what is left and against the bounds below.
  */
-record LedgerEntry(
-    long timeMillis,
-    Terms terms,
-    List<Command> commands) {
+record LedgerEntry(long timeMillis, Terms terms, List<Command> commands) {
 
   static final byte VERSION = 2;
 
   /**
-   * The largest entry a leader proposes: below Ratis's log-entry limit
-   * ({@code raft.server.log.appender.buffer.byte-limit}, 4 MiB by default, which
-   * {@link RaftLedger} leaves as it is), with room for Ratis's own framing.
+   * The largest entry a leader proposes: below Ratis's log-entry limit ({@code
+   * raft.server.log.appender.buffer.byte-limit}, 4 MiB by default, which {@link RaftLedger} leaves
+   * as it is), with room for Ratis's own framing.
    */
   static final int MAX_ENTRY_BYTES = (4 << 20) - (64 << 10);
 
   private static final byte OPEN_ACCOUNT = 1;
   private static final byte TRANSFER = 2;
   private static final int HEADER_BYTES = 1 + 8 + Terms.BYTES + 4;
+
   /** type, id, amount: what every command has before its strings and byte arrays. */
   private static final int COMMAND_FIXED_BYTES = 1 + 16 + 8;
+
   /**
-   * The fewest bytes a command takes: an account opened with an empty name and no key, its
-   * fixed part and two length fields (a transfer has four).
+   * The fewest bytes a command takes: an account opened with an empty name and no key, its fixed
+   * part and two length fields (a transfer has four).
    */
   private static final int COMMAND_MIN_BYTES = COMMAND_FIXED_BYTES + 4 + 4;
 
@@ -61,13 +60,16 @@ record LedgerEntry(
    * The ledger options that decide how a command applies: every member must apply an entry under
    * the leader's, or their ledgers would part. A member whose own differ refuses the entry.
    */
-  record Terms(long maxDepositMinor, long maxTransferMinor, int maxBatchCommands,
-      int maxBatchBytes) {
+  record Terms(
+      long maxDepositMinor, long maxTransferMinor, int maxBatchCommands, int maxBatchBytes) {
     static final int BYTES = 8 + 8 + 4 + 4;
 
     static Terms of(LedgerOptions options) {
-      return new Terms(options.rules().maxDepositMinor(), options.rules().maxTransferMinor(),
-          options.maxBatchCommands(), options.maxBatchBytes());
+      return new Terms(
+          options.rules().maxDepositMinor(),
+          options.rules().maxTransferMinor(),
+          options.maxBatchCommands(),
+          options.maxBatchBytes());
     }
   }
 
@@ -76,8 +78,8 @@ record LedgerEntry(
   }
 
   /**
-   * An entry of a version this member cannot read: another member (of another release) may
-   * apply it, so passing over it would part the ledgers. The member must fail closed.
+   * An entry of a version this member cannot read: another member (of another release) may apply
+   * it, so passing over it would part the ledgers. The member must fail closed.
    */
   static final class UnknownVersionException extends IllegalArgumentException {
     UnknownVersionException(String message) {
@@ -93,13 +95,18 @@ record LedgerEntry(
       length = Math.addExact(length, encodedLength(command));
     }
     ByteBuffer out = ByteBuffer.allocate(length);
-    out.put(VERSION).putLong(timeMillis)
-        .putLong(terms.maxDepositMinor()).putLong(terms.maxTransferMinor())
-        .putInt(terms.maxBatchCommands()).putInt(terms.maxBatchBytes())
+    out.put(VERSION)
+        .putLong(timeMillis)
+        .putLong(terms.maxDepositMinor())
+        .putLong(terms.maxTransferMinor())
+        .putInt(terms.maxBatchCommands())
+        .putInt(terms.maxBatchBytes())
         .putInt(commands.size());
     for (Command command : commands) {
       if (command instanceof Command.OpenAccount open) {
-        out.put(OPEN_ACCOUNT).putLong(open.id().high()).putLong(open.id().low())
+        out.put(OPEN_ACCOUNT)
+            .putLong(open.id().high())
+            .putLong(open.id().low())
             .putLong(open.deposit());
         putString(out, open.name());
         putBytes(out, open.publicKey());
@@ -121,8 +128,13 @@ record LedgerEntry(
       return COMMAND_FIXED_BYTES + stringLength(open.name()) + 4 + open.publicKey().length;
     }
     Command.Transfer t = (Command.Transfer) command;
-    return COMMAND_FIXED_BYTES + stringLength(t.payer()) + stringLength(t.payee())
-        + 4 + t.payerSignature().length + 4 + t.payeeSignature().length;
+    return COMMAND_FIXED_BYTES
+        + stringLength(t.payer())
+        + stringLength(t.payee())
+        + 4
+        + t.payerSignature().length
+        + 4
+        + t.payeeSignature().length;
   }
 
   private static int stringLength(String s) {
@@ -155,8 +167,8 @@ record LedgerEntry(
   static LedgerEntry decode(ByteBuffer in) {
     try {
       if (in.remaining() > MAX_ENTRY_BYTES) {
-        throw new IllegalArgumentException("entry of " + in.remaining() + " bytes is above "
-            + MAX_ENTRY_BYTES);
+        throw new IllegalArgumentException(
+            "entry of " + in.remaining() + " bytes is above " + MAX_ENTRY_BYTES);
       }
       byte version = in.get();
       if (version != VERSION) {
@@ -189,8 +201,8 @@ record LedgerEntry(
       return new Command.OpenAccount(id, getString(in), getBytes(in), amount);
     }
     if (type == TRANSFER) {
-      return new Command.Transfer(id, getString(in), getString(in), amount, getBytes(in),
-          getBytes(in));
+      return new Command.Transfer(
+          id, getString(in), getString(in), amount, getBytes(in), getBytes(in));
     }
     throw new IllegalArgumentException("unknown command type " + type);
   }
@@ -213,8 +225,7 @@ record LedgerEntry(
   private static byte[] getBytes(ByteBuffer in) {
     int length = in.getInt();
     if (length < 0 || length > in.remaining()) {
-      throw new IllegalArgumentException("byte array length " + length
-          + " does not fit the entry");
+      throw new IllegalArgumentException("byte array length " + length + " does not fit the entry");
     }
     byte[] bytes = new byte[length];
     in.get(bytes);
@@ -224,8 +235,8 @@ record LedgerEntry(
   // ---- forming a batch -------------------------------------------------------------------------
 
   /**
-   * Gathers a leader's commands for one entry, within the ledger's batch limits (so that the
-   * whole entry becomes one journal batch on every member) and {@link #MAX_ENTRY_BYTES}.
+   * Gathers a leader's commands for one entry, within the ledger's batch limits (so that the whole
+   * entry becomes one journal batch on every member) and {@link #MAX_ENTRY_BYTES}.
    */
   static final class Builder {
     private final LedgerOptions options;

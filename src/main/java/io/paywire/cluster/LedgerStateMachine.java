@@ -46,31 +46,31 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.LifeCycle;
 
 /**
- * The ledger as a Raft state machine: every member applies the committed {@link LedgerEntry}s,
- * in log order, to its own {@link Ledger} in its own directory, one journal batch per entry, so
- * all members' journals are byte for byte the same and their head hashes agree.
+ * The ledger as a Raft state machine: every member applies the committed {@link LedgerEntry}s, in
+ * log order, to its own {@link Ledger} in its own directory, one journal batch per entry, so all
+ * members' journals are byte for byte the same and their head hashes agree.
  *
  * <p>One durable copy per member: the Raft log. Ratis fsyncs every entry into its log before it
  * counts toward a commit, so apply writes the entry's journal batch without an fsync of its own.
  * The journal is forced at snapshot points only, before the {@link SnapshotMark} that names it is
- * written. On open the ledger is restored as of the newest mark (its snapshot and the journal up
- * to its position); whatever the journal holds after the mark, durable or not, is cut away, and
- * Ratis re-applies every entry after the mark's index (its log is purged only up to the index
- * {@link #takeSnapshot} returned, which is never past the newest mark), which rewrites those
- * batches byte for byte. Entries name no journal position, so a leader may have several in
- * flight; they apply in log order.
+ * written. On open the ledger is restored as of the newest mark (its snapshot and the journal up to
+ * its position); whatever the journal holds after the mark, durable or not, is cut away, and Ratis
+ * re-applies every entry after the mark's index (its log is purged only up to the index {@link
+ * #takeSnapshot} returned, which is never past the newest mark), which rewrites those batches byte
+ * for byte. Entries name no journal position, so a leader may have several in flight; they apply in
+ * log order.
  *
- * <p>Fail closed where the ledger could part from the log: an entry whose index does not follow
- * the last applied one, an entry of another version or of other ledger terms, a journal that
- * does not reach the mark's position on open, a failed apply: Ratis then closes the member.
+ * <p>Fail closed where the ledger could part from the log: an entry whose index does not follow the
+ * last applied one, an entry of another version or of other ledger terms, a journal that does not
+ * reach the mark's position on open, a failed apply: Ratis then closes the member.
  *
- * <p>Snapshots: {@link #takeSnapshot} captures the ledger under the lock (cheap) and writes it on
- * a thread of its own: the ledger snapshot, the journal forced up to its position, then the mark
- * that ties it to the applied term and index. The state machine's snapshot is the newest
- * finished mark, its snapshot file and the journal segments up to the mark's position. The
- * ledger's directory is the state machine's snapshot directory, so a follower that installs a
- * snapshot from the leader receives a whole ledger directory, which Ratis moves into place
- * between {@link #pause} and {@link #reinitialize}.
+ * <p>Snapshots: {@link #takeSnapshot} captures the ledger under the lock (cheap) and writes it on a
+ * thread of its own: the ledger snapshot, the journal forced up to its position, then the mark that
+ * ties it to the applied term and index. The state machine's snapshot is the newest finished mark,
+ * its snapshot file and the journal segments up to the mark's position. The ledger's directory is
+ * the state machine's snapshot directory, so a follower that installs a snapshot from the leader
+ * receives a whole ledger directory, which Ratis moves into place between {@link #pause} and {@link
+ * #reinitialize}.
  *
  * <p>Threading: Ratis calls apply, snapshot and reinitialize on its one state-machine thread and
  * pause on a transport thread; every use of the ledger there holds {@link #lock}. The snapshot
@@ -80,11 +80,14 @@ public final class LedgerStateMachine extends BaseStateMachine {
 
   private static final System.Logger LOG = System.getLogger(LedgerStateMachine.class.getName());
 
-  /** How many snapshot marks stay on disk: the newest, and the one before in case it is shipping. */
+  /**
+   * How many snapshot marks stay on disk: the newest, and the one before in case it is shipping.
+   */
   static final int MARKS_KEPT = 2;
 
   /** The reply to an entry no member can read: it applied nothing, on every member alike. */
   static final Message MALFORMED = Message.valueOf("MALFORMED");
+
   /**
    * The reply on a member where nobody waits for the entry (a follower, or a leader re-applying
    * after a restart): small, since Ratis's retry cache keeps every reply for a while.
@@ -96,36 +99,47 @@ public final class LedgerStateMachine extends BaseStateMachine {
   private final LedgerEntry.Terms terms;
   private final Object lock = new Object();
   private final LedgerStorage storage = new LedgerStorage();
+
   /** Writes snapshots off Ratis's apply thread, one at a time. */
   private final ExecutorService snapshotWriter;
+
   /** Null before initialize, while paused and after close. */
   private Ledger ledger;
+
   /** The newest finished snapshot; null if none. */
   private volatile SnapshotInfo latest;
+
   private volatile String failure;
+
   /** The journal's position after the last entry applied (null while closed): for health. */
   private volatile JournalPosition applied;
-  private volatile Runnable leadershipListener = () -> { };
+
+  private volatile Runnable leadershipListener = () -> {};
+
   /** The snapshot write in flight, or the last one; null before the first. Under the lock. */
   private CompletableFuture<Void> snapshotWrite;
+
   /** The ledger's forced position when it last closed; null before. For tests. */
   private volatile JournalPosition forcedAtClose;
+
   /** Test seam: runs on the writer thread before each snapshot write. */
-  private volatile Runnable beforeSnapshotWrite = () -> { };
+  private volatile Runnable beforeSnapshotWrite = () -> {};
 
   /**
-   * @param directory the ledger's data directory, this member's alone; Ratis replaces it whole
-   *     when it installs a snapshot from the leader
+   * @param directory the ledger's data directory, this member's alone; Ratis replaces it whole when
+   *     it installs a snapshot from the leader
    */
   public LedgerStateMachine(Path directory, LedgerOptions options) {
     this.directory = directory;
     this.options = options;
     this.terms = LedgerEntry.Terms.of(options);
-    this.snapshotWriter = Executors.newSingleThreadExecutor(task -> {
-      Thread thread = new Thread(task, "paywire-raft-snapshot-writer");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.snapshotWriter =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread thread = new Thread(task, "paywire-raft-snapshot-writer");
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   // ---- life cycle ------------------------------------------------------------------------------
@@ -141,8 +155,8 @@ public final class LedgerStateMachine extends BaseStateMachine {
 
   /**
    * Really pauses: waits for a snapshot write in flight, then closes the ledger (releasing its
-   * directory) before Ratis replaces the directory with an installed snapshot. Ratis calls this
-   * for every chunk it receives; only the first does anything.
+   * directory) before Ratis replaces the directory with an installed snapshot. Ratis calls this for
+   * every chunk it receives; only the first does anything.
    */
   @Override
   public void pause() {
@@ -164,7 +178,10 @@ public final class LedgerStateMachine extends BaseStateMachine {
     synchronized (lock) {
       closeLedger();
       getLifeCycle().startAndTransition(this::open);
-      LOG.log(Level.INFO, "event=raft_state_machine_reloaded dir={0} applied={1}", directory,
+      LOG.log(
+          Level.INFO,
+          "event=raft_state_machine_reloaded dir={0} applied={1}",
+          directory,
           getLastAppliedTermIndex());
     }
   }
@@ -205,22 +222,32 @@ public final class LedgerStateMachine extends BaseStateMachine {
     }
     ledger = opened;
     applied = opened.position();
-    LOG.log(Level.INFO, "event=raft_ledger_opened dir={0} snapshot_index={1} next_batch={2}"
-            + " head={3}", directory, latest == null ? "none" : latest.getIndex(),
-        opened.position().nextBatchSequence(), opened.position().headHashHex());
+    LOG.log(
+        Level.INFO,
+        "event=raft_ledger_opened dir={0} snapshot_index={1} next_batch={2}" + " head={3}",
+        directory,
+        latest == null ? "none" : latest.getIndex(),
+        opened.position().nextBatchSequence(),
+        opened.position().headHashHex());
   }
 
   /**
-   * After the cut the journal must end exactly at the mark's position, on the same chain: one
-   * that ends earlier lost durable bytes, and this directory must not start.
+   * After the cut the journal must end exactly at the mark's position, on the same chain: one that
+   * ends earlier lost durable bytes, and this directory must not start.
    */
   private static void requireEndsAt(Ledger open, JournalPosition marked) throws IOException {
     JournalPosition end = open.position();
     if (end.nextBatchSequence() != marked.nextBatchSequence()
         || !Arrays.equals(end.headHash(), marked.headHash())) {
-      throw new IOException("the snapshot mark names batch " + marked.nextBatchSequence()
-          + " after head " + marked.headHashHex() + ", but the journal ends at batch "
-          + end.nextBatchSequence() + " after head " + end.headHashHex());
+      throw new IOException(
+          "the snapshot mark names batch "
+              + marked.nextBatchSequence()
+              + " after head "
+              + marked.headHashHex()
+              + ", but the journal ends at batch "
+              + end.nextBatchSequence()
+              + " after head "
+              + end.headHashHex());
     }
   }
 
@@ -233,19 +260,19 @@ public final class LedgerStateMachine extends BaseStateMachine {
       applied = null;
       ledger.close();
     } catch (IOException e) {
-      LOG.log(Level.ERROR, "event=raft_ledger_close_failed dir={0} error={1}", directory,
-          e.toString());
+      LOG.log(
+          Level.ERROR, "event=raft_ledger_close_failed dir={0} error={1}", directory, e.toString());
     }
     ledger = null;
   }
 
   /**
-   * Ratis writes an {@code .md5} file beside every file of a snapshot it installs; the ledger's
-   * own checks (checksums, the hash chain) cover those files already.
+   * Ratis writes an {@code .md5} file beside every file of a snapshot it installs; the ledger's own
+   * checks (checksums, the hash chain) cover those files already.
    */
   private void deleteChecksumFiles() throws IOException {
-    for (Path dir : List.of(directory, directory.resolve("journal"),
-        directory.resolve("snapshots"))) {
+    for (Path dir :
+        List.of(directory, directory.resolve("journal"), directory.resolve("snapshots"))) {
       if (!Files.isDirectory(dir)) {
         continue;
       }
@@ -261,10 +288,10 @@ public final class LedgerStateMachine extends BaseStateMachine {
 
   /**
    * Applies one committed entry, synchronously, writing its journal batch without an fsync (the
-   * Raft log holds the entry durably). The reply carries the results: on the member whose
-   * proposer waits for them ({@link RaftLedger#propose}) they reach it as they are (Ratis hands
-   * the reply to the local submitter unchanged); elsewhere a small constant. A failure throws:
-   * Ratis then closes this member, whose ledger has failed closed.
+   * Raft log holds the entry durably). The reply carries the results: on the member whose proposer
+   * waits for them ({@link RaftLedger#propose}) they reach it as they are (Ratis hands the reply to
+   * the local submitter unchanged); elsewhere a small constant. A failure throws: Ratis then closes
+   * this member, whose ledger has failed closed.
    */
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
@@ -273,8 +300,9 @@ public final class LedgerStateMachine extends BaseStateMachine {
     LedgerEntry entry = null;
     String malformed = null;
     try {
-      entry = LedgerEntry.decode(
-          logEntry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+      entry =
+          LedgerEntry.decode(
+              logEntry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
     } catch (LedgerEntry.UnknownVersionException unreadable) {
       synchronized (lock) {
         throw failClosed(termIndex, unreadable.getMessage());
@@ -288,8 +316,9 @@ public final class LedgerStateMachine extends BaseStateMachine {
       requireNext(termIndex);
       if (entry != null) {
         if (!entry.terms().equals(terms)) {
-          throw failClosed(termIndex, "the entry's ledger terms " + entry.terms()
-              + " are not this member's " + terms);
+          throw failClosed(
+              termIndex,
+              "the entry's ledger terms " + entry.terms() + " are not this member's " + terms);
         }
         try {
           executed = open.apply(entry.timeMillis(), entry.commands(), false);
@@ -301,8 +330,11 @@ public final class LedgerStateMachine extends BaseStateMachine {
       applied = open.position();
     }
     if (entry == null) {
-      LOG.log(Level.WARNING, "event=raft_entry_malformed index={0} error={1}",
-          termIndex.getIndex(), malformed);
+      LOG.log(
+          Level.WARNING,
+          "event=raft_entry_malformed index={0} error={1}",
+          termIndex.getIndex(),
+          malformed);
       return CompletableFuture.completedFuture(MALFORMED);
     }
     return CompletableFuture.completedFuture(
@@ -310,14 +342,15 @@ public final class LedgerStateMachine extends BaseStateMachine {
   }
 
   /**
-   * Each entry follows the last applied index (configuration and metadata entries move it too):
-   * a gap means Ratis resumed after another index than the one this ledger stands at.
+   * Each entry follows the last applied index (configuration and metadata entries move it too): a
+   * gap means Ratis resumed after another index than the one this ledger stands at.
    */
   private void requireNext(TermIndex termIndex) {
     long last = getLastAppliedTermIndex().getIndex();
     if (termIndex.getIndex() != last + 1) {
-      throw failClosed(termIndex, "entry " + termIndex.getIndex() + " does not follow the last"
-          + " applied index " + last);
+      throw failClosed(
+          termIndex,
+          "entry " + termIndex.getIndex() + " does not follow the last" + " applied index " + last);
     }
   }
 
@@ -326,8 +359,8 @@ public final class LedgerStateMachine extends BaseStateMachine {
       throw new IllegalStateException("ledger state machine failed closed: " + failure);
     }
     if (ledger == null) {
-      throw new IllegalStateException("ledger state machine is " + getLifeCycleState()
-          + ", not applying entries");
+      throw new IllegalStateException(
+          "ledger state machine is " + getLifeCycleState() + ", not applying entries");
     }
     return ledger;
   }
@@ -335,7 +368,10 @@ public final class LedgerStateMachine extends BaseStateMachine {
   private IllegalStateException failClosed(TermIndex termIndex, String reason) {
     if (failure == null) {
       failure = "entry " + termIndex + ": " + reason;
-      LOG.log(Level.ERROR, "event=raft_state_machine_failed_closed dir={0} reason={1}", directory,
+      LOG.log(
+          Level.ERROR,
+          "event=raft_state_machine_failed_closed dir={0} reason={1}",
+          directory,
           failure);
     }
     return new IllegalStateException("ledger state machine failed closed: " + failure);
@@ -347,12 +383,12 @@ public final class LedgerStateMachine extends BaseStateMachine {
   }
 
   /**
-   * The reply of an applied entry to the member that proposed it: each command's result, as
-   * {@link io.paywire.ledger.Ledger#apply} returned them (immutable records and copies, safe to
-   * read on any thread). Ratis hands it to the local submitter as it is; anything that
-   * serializes it (a Ratis client over gRPC) gets {@link #getContent}: the command count (4),
-   * then per command a tag (1: 0 accepted, 1 accepted as a duplicate, 2 rejected) and, if
-   * accepted, the transfer's sequence (8), else the reject code's ordinal (1).
+   * The reply of an applied entry to the member that proposed it: each command's result, as {@link
+   * io.paywire.ledger.Ledger#apply} returned them (immutable records and copies, safe to read on
+   * any thread). Ratis hands it to the local submitter as it is; anything that serializes it (a
+   * Ratis client over gRPC) gets {@link #getContent}: the command count (4), then per command a tag
+   * (1: 0 accepted, 1 accepted as a duplicate, 2 rejected) and, if accepted, the transfer's
+   * sequence (8), else the reject code's ordinal (1).
    */
   static final class AppliedMessage implements Message {
     private final List<Executed> results;
@@ -405,8 +441,8 @@ public final class LedgerStateMachine extends BaseStateMachine {
       throw new IllegalStateException("ledger state machine failed closed: " + failure);
     }
     if (applied == null) {
-      throw new IllegalStateException("ledger state machine is " + getLifeCycleState()
-          + ", not applying entries");
+      throw new IllegalStateException(
+          "ledger state machine is " + getLifeCycleState() + ", not applying entries");
     }
     return new LedgerEntry(timeMillis, terms, commands).encode();
   }
@@ -428,7 +464,10 @@ public final class LedgerStateMachine extends BaseStateMachine {
     try {
       leadershipListener.run();
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "event=raft_leadership_listener_failed on={0} error={1}", event,
+      LOG.log(
+          Level.WARNING,
+          "event=raft_leadership_listener_failed on={0} error={1}",
+          event,
           e.toString());
     }
   }
@@ -451,9 +490,9 @@ public final class LedgerStateMachine extends BaseStateMachine {
   // ---- reads -----------------------------------------------------------------------------------
 
   /**
-   * Ratis's read-only request, used only to confirm the lead ({@link RaftLedger#confirmLeadership}):
-   * Ratis calls it once the lead is confirmed and this member has applied up to the read index.
-   * It reads nothing; the caller reads with {@link #read} afterwards.
+   * Ratis's read-only request, used only to confirm the lead ({@link
+   * RaftLedger#confirmLeadership}): Ratis calls it once the lead is confirmed and this member has
+   * applied up to the read index. It reads nothing; the caller reads with {@link #read} afterwards.
    */
   @Override
   public CompletableFuture<Message> query(Message request) {
@@ -468,8 +507,8 @@ public final class LedgerStateMachine extends BaseStateMachine {
   }
 
   /**
-   * Where this member's journal stands: every batch below it is written here (durable in the
-   * Raft log; in the journal itself once a snapshot forced it).
+   * Where this member's journal stands: every batch below it is written here (durable in the Raft
+   * log; in the journal itself once a snapshot forced it).
    */
   public JournalPosition position() {
     synchronized (lock) {
@@ -478,9 +517,9 @@ public final class LedgerStateMachine extends BaseStateMachine {
   }
 
   /**
-   * Where this member's journal stood after the last entry it applied, without waiting for an
-   * entry being applied; empty while the ledger is not open. For health and monitoring: members
-   * that have applied the same entries report the same position.
+   * Where this member's journal stood after the last entry it applied, without waiting for an entry
+   * being applied; empty while the ledger is not open. For health and monitoring: members that have
+   * applied the same entries report the same position.
    */
   public Optional<JournalPosition> appliedPosition() {
     return Optional.ofNullable(applied);
@@ -504,62 +543,79 @@ public final class LedgerStateMachine extends BaseStateMachine {
   // ---- snapshots -------------------------------------------------------------------------------
 
   /**
-   * Captures the ledger as of the last applied entry (cheap, under the lock) and hands the
-   * capture to the snapshot writer, which writes the ledger snapshot, forces the journal up to
-   * its position and then writes the mark; returns the index of the newest FINISHED snapshot, up
-   * to which Ratis may purge its log. While a write is in flight Ratis asks again after every
-   * round of applies (its threshold counts from the index returned): that answer is immediate.
-   * At stop Ratis asks once more; {@link #close} then waits for the write, so the member stops
-   * with a last finished snapshot.
+   * Captures the ledger as of the last applied entry (cheap, under the lock) and hands the capture
+   * to the snapshot writer, which writes the ledger snapshot, forces the journal up to its position
+   * and then writes the mark; returns the index of the newest FINISHED snapshot, up to which Ratis
+   * may purge its log. While a write is in flight Ratis asks again after every round of applies
+   * (its threshold counts from the index returned): that answer is immediate. At stop Ratis asks
+   * once more; {@link #close} then waits for the write, so the member stops with a last finished
+   * snapshot.
    */
   @Override
   public long takeSnapshot() throws IOException {
     synchronized (lock) {
       Ledger open = ledger;
       if (open == null || failure != null || open.failed()) {
-        throw new IOException("no snapshot: the ledger is " + (failure != null ? "failed closed"
-            : "not open"));
+        throw new IOException(
+            "no snapshot: the ledger is " + (failure != null ? "failed closed" : "not open"));
       }
       long finished = latestIndex();
       TermIndex at = getLastAppliedTermIndex();
-      if (at.getIndex() < 0 || finished >= at.getIndex()
+      if (at.getIndex() < 0
+          || finished >= at.getIndex()
           || (snapshotWrite != null && !snapshotWrite.isDone())) {
         return finished;
       }
       Snapshot.Image image = open.captureSnapshot();
       Runnable hook = beforeSnapshotWrite;
-      snapshotWrite = CompletableFuture.runAsync(() -> {
-        hook.run();
-        writeSnapshot(open, at, image);
-      }, snapshotWriter).exceptionally(e -> {
-        LOG.log(Level.ERROR, "event=raft_snapshot_failed index={0} error={1}", at.getIndex(),
-            e.toString());
-        return null;
-      });
+      snapshotWrite =
+          CompletableFuture.runAsync(
+                  () -> {
+                    hook.run();
+                    writeSnapshot(open, at, image);
+                  },
+                  snapshotWriter)
+              .exceptionally(
+                  e -> {
+                    LOG.log(
+                        Level.ERROR,
+                        "event=raft_snapshot_failed index={0} error={1}",
+                        at.getIndex(),
+                        e.toString());
+                    return null;
+                  });
       return finished;
     }
   }
 
   /**
-   * On the writer thread: the ledger snapshot, then the journal forced up to its position (the
-   * mark must never name journal bytes a power cut could take), then the mark, durably; only then
-   * is it the newest finished snapshot. A failure leaves the last one as it was.
+   * On the writer thread: the ledger snapshot, then the journal forced up to its position (the mark
+   * must never name journal bytes a power cut could take), then the mark, durably; only then is it
+   * the newest finished snapshot. A failure leaves the last one as it was.
    */
   private void writeSnapshot(Ledger open, TermIndex at, Snapshot.Image image) {
     long started = System.nanoTime();
     try {
       Path file = open.writeSnapshot(image);
       open.forceJournalUpTo(image.position());
-      SnapshotMark mark = new SnapshotMark(at.getTerm(), at.getIndex(), image.position(),
-          directory.relativize(file).toString());
+      SnapshotMark mark =
+          new SnapshotMark(
+              at.getTerm(), at.getIndex(), image.position(), directory.relativize(file).toString());
       mark.write(directory);
       latest = snapshotInfo(open, mark);
       deleteOldMarks();
-      LOG.log(Level.INFO, "event=raft_snapshot_taken index={0} term={1} next_batch={2} millis={3}",
-          at.getIndex(), at.getTerm(), image.position().nextBatchSequence(),
+      LOG.log(
+          Level.INFO,
+          "event=raft_snapshot_taken index={0} term={1} next_batch={2} millis={3}",
+          at.getIndex(),
+          at.getTerm(),
+          image.position().nextBatchSequence(),
           (System.nanoTime() - started) / 1_000_000);
     } catch (IOException | RuntimeException e) {
-      LOG.log(Level.ERROR, "event=raft_snapshot_failed index={0} error={1}", at.getIndex(),
+      LOG.log(
+          Level.ERROR,
+          "event=raft_snapshot_failed index={0} error={1}",
+          at.getIndex(),
           e.toString());
     }
   }
@@ -582,9 +638,8 @@ public final class LedgerStateMachine extends BaseStateMachine {
   }
 
   /**
-   * Where this member's journal stood at its last force before the ledger last closed (see
-   * {@link Ledger#forcedPosition}): what a power cut just before the close would have left.
-   * For tests.
+   * Where this member's journal stood at its last force before the ledger last closed (see {@link
+   * Ledger#forcedPosition}): what a power cut just before the close would have left. For tests.
    */
   JournalPosition forcedPositionAtClose() {
     return forcedAtClose;
@@ -635,8 +690,11 @@ public final class LedgerStateMachine extends BaseStateMachine {
       try {
         return Optional.of(SnapshotMark.read(directory, indexes.get(i)));
       } catch (IOException damaged) {
-        LOG.log(Level.WARNING, "event=raft_snapshot_mark_skipped index={0} error={1}",
-            indexes.get(i), damaged.getMessage());
+        LOG.log(
+            Level.WARNING,
+            "event=raft_snapshot_mark_skipped index={0} error={1}",
+            indexes.get(i),
+            damaged.getMessage());
       }
     }
     return Optional.empty();
@@ -649,15 +707,14 @@ public final class LedgerStateMachine extends BaseStateMachine {
     }
   }
 
-
   @Override
   public StateMachineStorage getStateMachineStorage() {
     return storage;
   }
 
   /**
-   * The state machine's storage is the ledger's directory: snapshots are taken by
-   * {@link #takeSnapshot}, and an installed one replaces the directory whole.
+   * The state machine's storage is the ledger's directory: snapshots are taken by {@link
+   * #takeSnapshot}, and an installed one replaces the directory whole.
    */
   private final class LedgerStorage implements StateMachineStorage {
     @Override

@@ -16,13 +16,13 @@ import java.util.function.Function;
 /**
  * A cluster leader's commit path: a batch becomes one Raft entry ({@link RaftLedger#propose}),
  * durable once a majority has it in its log; its results are those of this member's apply of it.
- * Several entries may be in flight at once ({@link #maxInFlight}); Ratis applies them in log
- * order, and they are proposed in the order the service formed them (one worker, in order).
+ * Several entries may be in flight at once ({@link #maxInFlight}); Ratis applies them in log order,
+ * and they are proposed in the order the service formed them (one worker, in order).
  *
- * <p>Reads look at this member's state between entries, under the state machine's lock, after
- * the round's entry is applied; a round of reads only first confirms the lead with a majority
- * ({@link RaftLedger#confirmLeadership}, Raft's ReadIndex), so a member deposed without knowing
- * it fails the reads rather than answering from a stale state.
+ * <p>Reads look at this member's state between entries, under the state machine's lock, after the
+ * round's entry is applied; a round of reads only first confirms the lead with a majority ({@link
+ * RaftLedger#confirmLeadership}, Raft's ReadIndex), so a member deposed without knowing it fails
+ * the reads rather than answering from a stale state.
  */
 final class RaftCommit implements CommitPort {
 
@@ -37,8 +37,12 @@ final class RaftCommit implements CommitPort {
    * @param worker one thread: proposals leave in the order they were formed
    * @param maxInFlight entries this leader may have proposed and not yet applied
    */
-  RaftCommit(RaftLedger raft, LedgerOptions options, Context context,
-      WorkerExecutor worker, int maxInFlight) {
+  RaftCommit(
+      RaftLedger raft,
+      LedgerOptions options,
+      Context context,
+      WorkerExecutor worker,
+      int maxInFlight) {
     this.raft = raft;
     this.options = options;
     this.context = context;
@@ -75,20 +79,30 @@ final class RaftCommit implements CommitPort {
 
   @Override
   public Future<List<Executed>> commit(List<Command> commands, long timeMillis) {
-    return worker.<CompletableFuture<List<Executed>>>executeBlocking(
+    return worker
+        .<CompletableFuture<List<Executed>>>executeBlocking(
             () -> raft.propose(commands, timeMillis))
         .compose(proposed -> Future.fromCompletionStage(proposed, context));
   }
 
   @Override
   public <T> Future<T> read(Function<ReadPoint, T> lookup, boolean confirm) {
-    Future<Void> confirmed = confirm
-        ? worker.<CompletableFuture<Void>>executeBlocking(raft::confirmLeadership)
-            .compose(pending -> Future.fromCompletionStage(pending, context))
-        : Future.succeededFuture();
+    Future<Void> confirmed =
+        confirm
+            ? worker
+                .<CompletableFuture<Void>>executeBlocking(raft::confirmLeadership)
+                .compose(pending -> Future.fromCompletionStage(pending, context))
+            : Future.succeededFuture();
     LedgerStateMachine machine = raft.stateMachine();
-    return confirmed.compose(v -> worker.executeBlocking(() -> machine.read(state ->
-        lookup.apply(new ReadPoint(state, machine.position(), machine.journalBlocks())))));
+    return confirmed.compose(
+        v ->
+            worker.executeBlocking(
+                () ->
+                    machine.read(
+                        state ->
+                            lookup.apply(
+                                new ReadPoint(
+                                    state, machine.position(), machine.journalBlocks())))));
   }
 
   @Override
@@ -99,8 +113,9 @@ final class RaftCommit implements CommitPort {
   @Override
   public JsonObject status(ReadPoint point) {
     return LedgerStatus.of(point.state(), point.position(), failure())
-        .withRaft(new LedgerStatus.Raft(member, raft.role(), raft.leaderId().orElse(null),
-            raft.term(), raft.groupSize()))
+        .withRaft(
+            new LedgerStatus.Raft(
+                member, raft.role(), raft.leaderId().orElse(null), raft.term(), raft.groupSize()))
         .toJson();
   }
 }

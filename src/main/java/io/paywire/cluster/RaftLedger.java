@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.Queue;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -32,8 +32,8 @@ import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -53,25 +53,28 @@ import org.apache.ratis.util.TimeDuration;
 
 /**
  * This node's member of the ledger's Raft group: a Ratis server (gRPC) whose state machine is the
- * node's own {@link LedgerStateMachine}, to which the node, while it leads, proposes batches, and
- * a Ratis client for confirming and handing over the lead. Plain Java, no Vert.x: the node's
- * verticles wire it to the event bus. Its gRPC traffic, between members and from its client,
- * runs mutual TLS with the cluster key ({@link RaftTls}).
+ * node's own {@link LedgerStateMachine}, to which the node, while it leads, proposes batches, and a
+ * Ratis client for confirming and handing over the lead. Plain Java, no Vert.x: the node's
+ * verticles wire it to the event bus. Its gRPC traffic, between members and from its client, runs
+ * mutual TLS with the cluster key ({@link RaftTls}).
  *
- * <p>A node's data directory holds {@code ledger/} (the ledger, which {@code paywire verify}
- * checks like a single node's) and {@code raft/} (Ratis's log and metadata).
+ * <p>A node's data directory holds {@code ledger/} (the ledger, which {@code paywire verify} checks
+ * like a single node's) and {@code raft/} (Ratis's log and metadata).
  */
 public final class RaftLedger implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(RaftLedger.class.getName());
+
   /** Inside a member's data directory: its ledger (journal, snapshots, marks). */
   public static final String LEDGER_DIRECTORY = "ledger";
+
   /** Inside a member's data directory: Ratis's storage (its log, its metadata). */
   public static final String RAFT_DIRECTORY = "raft";
 
   /** The one Raft group of a Paywire cluster: the ledger's. Fixed, so every member agrees. */
-  public static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(
-      UUID.nameUUIDFromBytes("paywire-ledger".getBytes(StandardCharsets.US_ASCII)));
+  public static final RaftGroupId GROUP_ID =
+      RaftGroupId.valueOf(
+          UUID.nameUUIDFromBytes("paywire-ledger".getBytes(StandardCharsets.US_ASCII)));
 
   /**
    * A member of the group: its id and the address its Raft (gRPC) server binds and is reached at.
@@ -80,9 +83,13 @@ public final class RaftLedger implements AutoCloseable {
   public record Member(String id, String host, int port) {
     public Member {
       if (id == null || !id.matches("[A-Za-z0-9_.-]{1,64}")) {
-        throw new IllegalArgumentException("a member id is 1 to 64 letters, digits, '_', '-' or '.'");
+        throw new IllegalArgumentException(
+            "a member id is 1 to 64 letters, digits, '_', '-' or '.'");
       }
-      if (host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::")
+      if (host == null
+          || host.isBlank()
+          || host.equals("0.0.0.0")
+          || host.equals("::")
           || host.equals("[::]")) {
         throw new IllegalArgumentException("member " + id + " needs a host to bind, not " + host);
       }
@@ -97,8 +104,10 @@ public final class RaftLedger implements AutoCloseable {
   }
 
   private final Member self;
+
   /** {@code self}'s id as Ratis names it. */
   private final RaftPeerId selfId;
+
   private final RaftGroup group;
   private final RaftServer server;
   private final RaftServer.Division division;
@@ -106,23 +115,35 @@ public final class RaftLedger implements AutoCloseable {
   private final LedgerStateMachine stateMachine;
   private final LedgerOptions options;
   private final RaftSettings settings;
+
   /** The TLS parameters of its Raft traffic; null in plaintext (tests only). */
   private final Parameters parameters;
+
   /** Proposals made and not yet completed: at most {@link RaftSettings#maxEntriesInFlight}. */
   private final AtomicInteger inFlight = new AtomicInteger();
+
   /** Call ids of completed proposals whose replies Ratis's retry cache may drop. */
   private final Queue<Long> repliedCalls = new ConcurrentLinkedQueue<>();
+
   /**
    * Who this member's proposals come from, and their call ids: Ratis keys its retry cache by the
    * pair. Proposals go straight to this member's own server ({@link #propose}), not through a
    * client, so each gets its own call id here.
    */
   private final ClientId proposer = ClientId.randomId();
+
   private final AtomicLong proposalCalls = new AtomicLong();
 
-  private RaftLedger(Member self, RaftGroup group, RaftServer server,
-      RaftServer.Division division, RaftClient client, LedgerStateMachine stateMachine,
-      LedgerOptions options, RaftSettings settings, Parameters parameters) {
+  private RaftLedger(
+      Member self,
+      RaftGroup group,
+      RaftServer server,
+      RaftServer.Division division,
+      RaftClient client,
+      LedgerStateMachine stateMachine,
+      LedgerOptions options,
+      RaftSettings settings,
+      Parameters parameters) {
     this.division = division;
     this.parameters = parameters;
     this.self = self;
@@ -138,41 +159,63 @@ public final class RaftLedger implements AutoCloseable {
   /**
    * Starts this node's member: opens its ledger under {@code dataDirectory/ledger}, its Raft
    * storage under {@code dataDirectory/raft}, and binds its gRPC server to {@code self}'s host and
-   * port. All its Raft traffic, served and sent, runs mutual TLS with the cluster key
-   * ({@link RaftTls}): every member must be given the same. If anything fails, whatever was
-   * started is closed again before this throws, so no Ratis thread outlives a failed start.
+   * port. All its Raft traffic, served and sent, runs mutual TLS with the cluster key ({@link
+   * RaftTls}): every member must be given the same. If anything fails, whatever was started is
+   * closed again before this throws, so no Ratis thread outlives a failed start.
    *
    * @param members every member of the group, {@code self} included
    * @param clusterKeys the cluster key and certificate ({@link ClusterKeys#require})
    * @throws IOException also if the cluster key cannot be read or is not its certificate's
    */
-  public static RaftLedger start(Path dataDirectory, LedgerOptions options, Member self,
-      List<Member> members, RaftSettings settings, ClusterKeys.KeyFiles clusterKeys)
+  public static RaftLedger start(
+      Path dataDirectory,
+      LedgerOptions options,
+      Member self,
+      List<Member> members,
+      RaftSettings settings,
+      ClusterKeys.KeyFiles clusterKeys)
       throws IOException {
     return start(dataDirectory, options, self, members, settings, clusterKeys, false);
   }
 
   /**
-   * {@link #start(Path, LedgerOptions, Member, List, RaftSettings, ClusterKeys.KeyFiles) Starts}
-   * a member; with {@code joining}, one that joins a running group rather than founding it: its
-   * server starts outside any configuration (it neither campaigns nor votes) until the leader
-   * adds it, which {@link #requestMembership} asks for. Once added, the configuration is stored
-   * in its Raft directory: later starts, joining or not, recover it from there.
+   * {@link #start(Path, LedgerOptions, Member, List, RaftSettings, ClusterKeys.KeyFiles) Starts} a
+   * member; with {@code joining}, one that joins a running group rather than founding it: its
+   * server starts outside any configuration (it neither campaigns nor votes) until the leader adds
+   * it, which {@link #requestMembership} asks for. Once added, the configuration is stored in its
+   * Raft directory: later starts, joining or not, recover it from there.
    */
-  public static RaftLedger start(Path dataDirectory, LedgerOptions options, Member self,
-      List<Member> members, RaftSettings settings, ClusterKeys.KeyFiles clusterKeys,
-      boolean joining) throws IOException {
-    return start(dataDirectory, options, self, members, settings,
-        RaftTls.load(Objects.requireNonNull(clusterKeys, "clusterKeys")), joining);
+  public static RaftLedger start(
+      Path dataDirectory,
+      LedgerOptions options,
+      Member self,
+      List<Member> members,
+      RaftSettings settings,
+      ClusterKeys.KeyFiles clusterKeys,
+      boolean joining)
+      throws IOException {
+    return start(
+        dataDirectory,
+        options,
+        self,
+        members,
+        settings,
+        RaftTls.load(Objects.requireNonNull(clusterKeys, "clusterKeys")),
+        joining);
   }
 
   /**
-   * {@link #start(Path, LedgerOptions, Member, List, RaftSettings, ClusterKeys.KeyFiles) Starts}
-   * a member whose Raft traffic is plain gRPC: only for this package's tests. A cluster node
-   * never runs Raft in plaintext.
+   * {@link #start(Path, LedgerOptions, Member, List, RaftSettings, ClusterKeys.KeyFiles) Starts} a
+   * member whose Raft traffic is plain gRPC: only for this package's tests. A cluster node never
+   * runs Raft in plaintext.
    */
-  static RaftLedger start(Path dataDirectory, LedgerOptions options, Member self,
-      List<Member> members, RaftSettings settings) throws IOException {
+  static RaftLedger start(
+      Path dataDirectory,
+      LedgerOptions options,
+      Member self,
+      List<Member> members,
+      RaftSettings settings)
+      throws IOException {
     return start(dataDirectory, options, self, members, settings, (RaftTls) null, false);
   }
 
@@ -186,17 +229,32 @@ public final class RaftLedger implements AutoCloseable {
     Path ledger = dataDirectory.resolve(LEDGER_DIRECTORY);
     Path raft = dataDirectory.resolve(RAFT_DIRECTORY);
     if (!Files.isDirectory(raft) && LedgerDirectories.holdsJournal(ledger)) {
-      throw new IOException("cannot start a cluster member on " + dataDirectory + ": it holds a"
-          + " ledger (" + ledger + ") but no Raft log (" + raft + "), as a backup or a single"
-          + " node's directory does, and a member would start that ledger empty. Serve it as a"
-          + " single node (server --data-dir " + ledger + "), or start the member on an empty"
-          + " data directory (docs/cluster.md, Backups)");
+      throw new IOException(
+          "cannot start a cluster member on "
+              + dataDirectory
+              + ": it holds a"
+              + " ledger ("
+              + ledger
+              + ") but no Raft log ("
+              + raft
+              + "), as a backup or a single"
+              + " node's directory does, and a member would start that ledger empty. Serve it as a"
+              + " single node (server --data-dir "
+              + ledger
+              + "), or start the member on an empty"
+              + " data directory (docs/cluster.md, Backups)");
     }
   }
 
   /** Starts a member; {@code tls} null is plaintext (tests only). */
-  private static RaftLedger start(Path dataDirectory, LedgerOptions options, Member self,
-      List<Member> members, RaftSettings settings, RaftTls tls, boolean joining)
+  private static RaftLedger start(
+      Path dataDirectory,
+      LedgerOptions options,
+      Member self,
+      List<Member> members,
+      RaftSettings settings,
+      RaftTls tls,
+      boolean joining)
       throws IOException {
     if (!members.contains(self)) {
       throw new IllegalArgumentException("member " + self.id() + " is not among " + members);
@@ -204,48 +262,60 @@ public final class RaftLedger implements AutoCloseable {
     refuseLedgerWithoutRaftLog(dataDirectory);
     keepRatisFromExiting();
     Parameters parameters = tls == null ? null : tls.parameters();
-    RaftGroup group = RaftGroup.valueOf(GROUP_ID,
-        members.stream().map(Member::peer).toList());
+    RaftGroup group = RaftGroup.valueOf(GROUP_ID, members.stream().map(Member::peer).toList());
     LedgerStateMachine stateMachine =
         new LedgerStateMachine(dataDirectory.resolve(LEDGER_DIRECTORY), options);
     RaftServer server = null;
     RaftClient client = null;
     try {
-      server = RaftServer.newBuilder()
-          .setServerId(RaftPeerId.valueOf(self.id()))
-          // A joining member starts with no configuration: Ratis then waits to be added.
-          .setGroup(joining ? RaftGroup.valueOf(GROUP_ID) : group)
-          .setProperties(serverProperties(dataDirectory.resolve(RAFT_DIRECTORY), self, settings))
-          .setStateMachine(stateMachine)
-          .setOption(RaftStorage.StartupOption.RECOVER)
-          .setParameters(parameters)
-          .build();
+      server =
+          RaftServer.newBuilder()
+              .setServerId(RaftPeerId.valueOf(self.id()))
+              // A joining member starts with no configuration: Ratis then waits to be added.
+              .setGroup(joining ? RaftGroup.valueOf(GROUP_ID) : group)
+              .setProperties(
+                  serverProperties(dataDirectory.resolve(RAFT_DIRECTORY), self, settings))
+              .setStateMachine(stateMachine)
+              .setOption(RaftStorage.StartupOption.RECOVER)
+              .setParameters(parameters)
+              .build();
       server.start();
       RaftServer.Division division = server.getDivision(GROUP_ID);
-      client = RaftClient.newBuilder()
-          .setProperties(clientProperties(settings))
-          .setRaftGroup(group)
-          .setLeaderId(RaftPeerId.valueOf(self.id()))
-          .setParameters(parameters)
-          .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-              settings.requestAttempts(), millis(settings.retrySleep())))
-          .build();
-      LOG.log(Level.INFO,
+      client =
+          RaftClient.newBuilder()
+              .setProperties(clientProperties(settings))
+              .setRaftGroup(group)
+              .setLeaderId(RaftPeerId.valueOf(self.id()))
+              .setParameters(parameters)
+              .setRetryPolicy(
+                  RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                      settings.requestAttempts(), millis(settings.retrySleep())))
+              .build();
+      LOG.log(
+          Level.INFO,
           "event=raft_member_started id={0} address={1}:{2} members={3} tls={4} joining={5}",
-          self.id(), self.host(), String.valueOf(self.port()), members.size(),
-          tls == null ? "off" : "mutual cluster=" + tls.fingerprint(), joining);
-      return new RaftLedger(self, group, server, division, client, stateMachine, options,
-          settings, parameters);
+          self.id(),
+          self.host(),
+          String.valueOf(self.port()),
+          members.size(),
+          tls == null ? "off" : "mutual cluster=" + tls.fingerprint(),
+          joining);
+      return new RaftLedger(
+          self, group, server, division, client, stateMachine, options, settings, parameters);
     } catch (IOException | RuntimeException | Error e) {
       closeQuietly(client);
       closeQuietly(server);
       if (e instanceof ExitUtils.ExitException exit && PortTaken.is(exit)) {
-        throw PortTaken.named("raft (Raft between members)", self.host(), self.port(),
-            "--raft-port", exit.getCause());
+        throw PortTaken.named(
+            "raft (Raft between members)",
+            self.host(),
+            self.port(),
+            "--raft-port",
+            exit.getCause());
       }
       if (e instanceof ExitUtils.ExitException exit) {
-        throw new IOException("raft member " + self.id() + " did not start: " + exit.getMessage(),
-            exit.getCause());
+        throw new IOException(
+            "raft member " + self.id() + " did not start: " + exit.getMessage(), exit.getCause());
       }
       throw e;
     }
@@ -254,8 +324,8 @@ public final class RaftLedger implements AutoCloseable {
   /**
    * Ratis calls {@code System.exit} when its gRPC server cannot bind, and the first use of its
    * {@code ExitUtils} makes every uncaught exception in the JVM exit it too. A node decides for
-   * itself: a failed start throws from {@link #start} (the server command then exits non-zero
-   * once it has closed what it opened), and the JVM's own handler of uncaught exceptions stays.
+   * itself: a failed start throws from {@link #start} (the server command then exits non-zero once
+   * it has closed what it opened), and the JVM's own handler of uncaught exceptions stays.
    */
   private static void keepRatisFromExiting() {
     synchronized (RaftLedger.class) {
@@ -276,8 +346,8 @@ public final class RaftLedger implements AutoCloseable {
     RaftServerConfigKeys.Rpc.setTimeoutMin(properties, millis(settings.electionTimeoutMin()));
     RaftServerConfigKeys.Rpc.setTimeoutMax(properties, millis(settings.electionTimeoutMax()));
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
-    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties,
-        settings.snapshotEveryEntries());
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(
+        properties, settings.snapshotEveryEntries());
     RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(properties, settings.snapshotOnStop());
     // Purge behind every snapshot, even entries a lagging member has not got: it then catches up
     // from the snapshot (the ledger directory), and a dead member does not make the log grow.
@@ -289,8 +359,8 @@ public final class RaftLedger implements AutoCloseable {
     // rests on them (its journal is forced only at snapshot points), never changes with Ratis's.
     RaftServerConfigKeys.Log.setUnsafeFlushEnabled(properties, false);
     RaftServerConfigKeys.Log.setAsyncFlushEnabled(properties, false);
-    RaftServerConfigKeys.Log.setSegmentSizeMax(properties,
-        SizeInBytes.valueOf(settings.logSegmentBytes()));
+    RaftServerConfigKeys.Log.setSegmentSizeMax(
+        properties, SizeInBytes.valueOf(settings.logSegmentBytes()));
     // Read-only requests confirm the lead with a majority first (ReadIndex): see
     // confirmLeadership. Ratis's default answers them from whoever believes it leads.
     RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
@@ -313,22 +383,21 @@ public final class RaftLedger implements AutoCloseable {
 
   /**
    * Proposes {@code commands} as one entry with the batch time {@code timeMillis}. Completes with
-   * each command's result once the entry is committed (a majority has it in its Raft log, on
-   * disk) and applied to this member's ledger; never before. Fails with
-   * {@link ProposalNotAppliedException} when the entry certainly applied nothing (this member
-   * does not lead, its ledger is not applying, or every member refused the entry as malformed),
-   * and with any other exception when the outcome is unknown (a retry with the same ids tells).
+   * each command's result once the entry is committed (a majority has it in its Raft log, on disk)
+   * and applied to this member's ledger; never before. Fails with {@link
+   * ProposalNotAppliedException} when the entry certainly applied nothing (this member does not
+   * lead, its ledger is not applying, or every member refused the entry as malformed), and with any
+   * other exception when the outcome is unknown (a retry with the same ids tells).
    *
-   * <p>Pipelined: it may be called again before earlier proposals complete, up to
-   * {@link RaftSettings#maxEntriesInFlight} proposals in flight; the caller keeps that limit (and
-   * its own timeout: this has none, Ratis answers every pending request when its server steps
-   * down). Proposals made one after another from one thread enter the log, and are applied, in
-   * that order, and their futures complete in that order, on Ratis's apply thread: do not block
-   * there.
+   * <p>Pipelined: it may be called again before earlier proposals complete, up to {@link
+   * RaftSettings#maxEntriesInFlight} proposals in flight; the caller keeps that limit (and its own
+   * timeout: this has none, Ratis answers every pending request when its server steps down).
+   * Proposals made one after another from one thread enter the log, and are applied, in that order,
+   * and their futures complete in that order, on Ratis's apply thread: do not block there.
    *
    * @throws IllegalArgumentException if the commands do not fit one entry ({@link #fits})
-   * @throws IllegalStateException if {@link RaftSettings#maxEntriesInFlight} proposals are still
-   *     in flight
+   * @throws IllegalStateException if {@link RaftSettings#maxEntriesInFlight} proposals are still in
+   *     flight
    */
   public CompletableFuture<List<Executed>> propose(List<Command> commands, long timeMillis) {
     if (commands.isEmpty() || !fits(commands)) {
@@ -336,31 +405,38 @@ public final class RaftLedger implements AutoCloseable {
     }
     if (inFlight.incrementAndGet() > settings.maxEntriesInFlight()) {
       inFlight.decrementAndGet();
-      throw new IllegalStateException(settings.maxEntriesInFlight()
-          + " proposals are in flight already");
+      throw new IllegalStateException(
+          settings.maxEntriesInFlight() + " proposals are in flight already");
     }
     CompletableFuture<List<Executed>> result = new CompletableFuture<>();
     long call = proposalCalls.incrementAndGet();
     // The caller holds `result`; what the stage below returns carries nothing more.
-    CompletableFuture<?> unused = submit(commands, timeMillis, call).whenComplete((executed, error) -> {
-      // Down before the caller hears, so its next proposal never finds this one in flight.
-      inFlight.decrementAndGet();
-      repliedCalls.add(call);
-      if (error != null) {
-        result.completeExceptionally(error instanceof CompletionException c && c.getCause() != null
-            ? c.getCause() : error);
-      } else {
-        result.complete(executed);
-      }
-    });
+    CompletableFuture<?> unused =
+        submit(commands, timeMillis, call)
+            .whenComplete(
+                (executed, error) -> {
+                  // Down before the caller hears, so its next proposal never finds this one in
+                  // flight.
+                  inFlight.decrementAndGet();
+                  repliedCalls.add(call);
+                  if (error != null) {
+                    result.completeExceptionally(
+                        error instanceof CompletionException c && c.getCause() != null
+                            ? c.getCause()
+                            : error);
+                  } else {
+                    result.complete(executed);
+                  }
+                });
     return result;
   }
 
-  private CompletableFuture<List<Executed>> submit(List<Command> commands, long timeMillis,
-      long call) {
+  private CompletableFuture<List<Executed>> submit(
+      List<Command> commands, long timeMillis, long call) {
     if (!isLeaderReady()) {
-      return CompletableFuture.failedFuture(new ProposalNotAppliedException(
-          "member " + self.id() + " does not lead the ledger's group"));
+      return CompletableFuture.failedFuture(
+          new ProposalNotAppliedException(
+              "member " + self.id() + " does not lead the ledger's group"));
     }
     byte[] entry;
     try {
@@ -372,15 +448,16 @@ public final class RaftLedger implements AutoCloseable {
     // Straight to this member's own server: only a leader proposes, and the leader is this
     // member, so a client's gRPC round trip to itself (over TLS) would only cost CPU. The
     // replied calls let Ratis drop their replies (and results) from its retry cache now.
-    RaftClientRequest request = RaftClientRequest.newBuilder()
-        .setClientId(proposer)
-        .setServerId(selfId)
-        .setGroupId(GROUP_ID)
-        .setCallId(call)
-        .setRepliedCallIds(drainRepliedCalls())
-        .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry)))
-        .setType(RaftClientRequest.writeRequestType())
-        .build();
+    RaftClientRequest request =
+        RaftClientRequest.newBuilder()
+            .setClientId(proposer)
+            .setServerId(selfId)
+            .setGroupId(GROUP_ID)
+            .setCallId(call)
+            .setRepliedCallIds(drainRepliedCalls())
+            .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry)))
+            .setType(RaftClientRequest.writeRequestType())
+            .build();
     try {
       return server.submitClientRequestAsync(request).thenApply(RaftLedger::results);
     } catch (IOException | RuntimeException e) {
@@ -395,19 +472,22 @@ public final class RaftLedger implements AutoCloseable {
   private static List<Executed> results(RaftClientReply reply) {
     if (!reply.isSuccess()) {
       // Not leader any more, stepping down, failed closed: whether the entry commits is unknown.
-      throw new CompletionException(reply.getException() != null ? reply.getException()
-          : new IOException("the entry was not answered as applied"));
+      throw new CompletionException(
+          reply.getException() != null
+              ? reply.getException()
+              : new IOException("the entry was not answered as applied"));
     }
     Message message = reply.getMessage();
     if (message instanceof LedgerStateMachine.AppliedMessage applied) {
       return applied.results();
     }
     if (message == LedgerStateMachine.MALFORMED) {
-      throw new CompletionException(new ProposalNotAppliedException(
-          "every member refused the entry as malformed"));
+      throw new CompletionException(
+          new ProposalNotAppliedException("every member refused the entry as malformed"));
     }
-    throw new CompletionException(new IllegalStateException(
-        "entry " + reply.getLogIndex() + " was applied without results for this member"));
+    throw new CompletionException(
+        new IllegalStateException(
+            "entry " + reply.getLogIndex() + " was applied without results for this member"));
   }
 
   private List<Long> drainRepliedCalls() {
@@ -422,29 +502,35 @@ public final class RaftLedger implements AutoCloseable {
    * Confirms that this member still leads, the way Raft makes reads linearizable (Ratis's
    * ReadIndex): a round of heartbeats that a majority answers in this member's term, then a wait
    * until this member has applied everything committed before it. A read of this member's state
-   * after it completes reflects every write acknowledged before the read was asked, even if
-   * another member was elected meanwhile; a member that was deposed without knowing it (paused,
-   * cut off) fails here instead of answering from a stale state. One limit, Ratis's: once a
-   * commit index was confirmed, Ratis answers later confirmations at that same index without a
-   * new round, so a deposed member that has committed nothing since its last confirmed read can
-   * still pass here until it learns of the new term (docs/cluster.md, "Not guaranteed").
+   * after it completes reflects every write acknowledged before the read was asked, even if another
+   * member was elected meanwhile; a member that was deposed without knowing it (paused, cut off)
+   * fails here instead of answering from a stale state. One limit, Ratis's: once a commit index was
+   * confirmed, Ratis answers later confirmations at that same index without a new round, so a
+   * deposed member that has committed nothing since its last confirmed read can still pass here
+   * until it learns of the new term (docs/cluster.md, "Not guaranteed").
    *
-   * @return completes once confirmed; fails if this member does not lead, or no majority
-   *     answered within {@link RaftSettings#requestTimeout} per attempt
+   * @return completes once confirmed; fails if this member does not lead, or no majority answered
+   *     within {@link RaftSettings#requestTimeout} per attempt
    */
   public CompletableFuture<Void> confirmLeadership() {
     if (!isLeaderReady()) {
-      return CompletableFuture.failedFuture(new ProposalNotAppliedException(
-          "member " + self.id() + " does not lead the ledger's group"));
+      return CompletableFuture.failedFuture(
+          new ProposalNotAppliedException(
+              "member " + self.id() + " does not lead the ledger's group"));
     }
-    return client.async().sendReadOnlyUnordered(Message.EMPTY, selfId).thenApply(reply -> {
-      if (!reply.isSuccess() || !selfId.equals(reply.getServerId())) {
-        throw new CompletionException(new IOException(
-            "member " + self.id() + " could not confirm that it leads",
-            reply.getException()));
-      }
-      return null;
-    });
+    return client
+        .async()
+        .sendReadOnlyUnordered(Message.EMPTY, selfId)
+        .thenApply(
+            reply -> {
+              if (!reply.isSuccess() || !selfId.equals(reply.getServerId())) {
+                throw new CompletionException(
+                    new IOException(
+                        "member " + self.id() + " could not confirm that it leads",
+                        reply.getException()));
+              }
+              return null;
+            });
   }
 
   /** Whether the commands fit one entry (and so one journal batch on every member). */
@@ -479,10 +565,10 @@ public final class RaftLedger implements AutoCloseable {
   }
 
   /**
-   * Runs {@code listener} on a Ratis thread whenever this member may have begun or stopped
-   * leading (see {@link LedgerStateMachine#onLeadershipChange}); it must not block and should ask
-   * {@link #isLeaderReady} afresh. A listener set after {@link #start} should also check once
-   * itself: this member may already lead.
+   * Runs {@code listener} on a Ratis thread whenever this member may have begun or stopped leading
+   * (see {@link LedgerStateMachine#onLeadershipChange}); it must not block and should ask {@link
+   * #isLeaderReady} afresh. A listener set after {@link #start} should also check once itself: this
+   * member may already lead.
    */
   public void onLeadershipChange(Runnable listener) {
     stateMachine.onLeadershipChange(listener);
@@ -496,8 +582,8 @@ public final class RaftLedger implements AutoCloseable {
    * @throws IOException if the lead did not pass to that member in time
    */
   public void transferLeadership(String memberId, Duration timeout) throws IOException {
-    RaftClientReply reply = client.admin().transferLeadership(RaftPeerId.valueOf(memberId),
-        timeout.toMillis());
+    RaftClientReply reply =
+        client.admin().transferLeadership(RaftPeerId.valueOf(memberId), timeout.toMillis());
     if (!reply.isSuccess()) {
       throw new IOException("the lead did not pass to " + memberId, reply.getException());
     }
@@ -509,28 +595,34 @@ public final class RaftLedger implements AutoCloseable {
   }
 
   /**
-   * Asks the group's leader to add this member to the configuration (Ratis's membership change:
-   * the leader first brings the member up to date, from its log or with a snapshot, then commits
-   * the new configuration). Blocking, one attempt: at most the request timeout times the request
+   * Asks the group's leader to add this member to the configuration (Ratis's membership change: the
+   * leader first brings the member up to date, from its log or with a snapshot, then commits the
+   * new configuration). Blocking, one attempt: at most the request timeout times the request
    * attempts. Succeeds at once when this member is in the configuration already.
    *
    * @throws IOException if the change was refused or not confirmed in time (perhaps still under
    *     way: ask again)
    */
   public void requestMembership() throws IOException {
-    List<RaftPeer> others = group.getPeers().stream().filter(p -> !p.getId().equals(selfId)).toList();
-    try (RaftClient admin = RaftClient.newBuilder()
-        .setProperties(clientProperties(settings))
-        .setRaftGroup(RaftGroup.valueOf(GROUP_ID, others))
-        .setParameters(parameters)
-        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-            settings.requestAttempts(), millis(settings.retrySleep())))
-        .build()) {
-      RaftClientReply reply = admin.admin().setConfiguration(
-          SetConfigurationRequest.Arguments.newBuilder()
-              .setServersInNewConf(List.of(self.peer()))
-              .setMode(SetConfigurationRequest.Mode.ADD)
-              .build());
+    List<RaftPeer> others =
+        group.getPeers().stream().filter(p -> !p.getId().equals(selfId)).toList();
+    try (RaftClient admin =
+        RaftClient.newBuilder()
+            .setProperties(clientProperties(settings))
+            .setRaftGroup(RaftGroup.valueOf(GROUP_ID, others))
+            .setParameters(parameters)
+            .setRetryPolicy(
+                RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                    settings.requestAttempts(), millis(settings.retrySleep())))
+            .build()) {
+      RaftClientReply reply =
+          admin
+              .admin()
+              .setConfiguration(
+                  SetConfigurationRequest.Arguments.newBuilder()
+                      .setServersInNewConf(List.of(self.peer()))
+                      .setMode(SetConfigurationRequest.Mode.ADD)
+                      .build());
       if (!reply.isSuccess()) {
         throw new IOException("the group did not add " + self.id(), reply.getException());
       }
@@ -538,19 +630,20 @@ public final class RaftLedger implements AutoCloseable {
   }
 
   /**
-   * The ids of the group's voting members in this member's current configuration, this one
-   * included if it is one; empty while it knows none (a joining member before the leader reached
-   * it).
+   * The ids of the group's voting members in this member's current configuration, this one included
+   * if it is one; empty while it knows none (a joining member before the leader reached it).
    */
   public List<String> memberIds() {
     return division.getRaftConf().getCurrentPeers().stream()
-        .map(p -> p.getId().toString()).sorted().toList();
+        .map(p -> p.getId().toString())
+        .sorted()
+        .toList();
   }
 
   /**
-   * Whether this member votes in a settled configuration: one that is committed and not a
-   * change under way (a joining member: once its addition is committed). A change still under
-   * way can be rolled back by a new leader that never had it.
+   * Whether this member votes in a settled configuration: one that is committed and not a change
+   * under way (a joining member: once its addition is committed). A change still under way can be
+   * rolled back by a new leader that never had it.
    */
   public boolean inConfiguration() {
     RaftConfiguration conf = division.getRaftConf();

@@ -19,28 +19,29 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The ledger on a cluster node, deployed instead of {@code node/LedgerVerticle}: this node's
- * member of the ledger's Raft group ({@link RaftLedger}), and, while that member leads, the one
- * {@link LedgerService} over a {@link RaftCommit}, serving the ledger's event-bus addresses
- * ({@link LedgerApi}) with the single node's contract. Everything about requests (the queue,
- * batches, reads, answers, unknown outcomes) is the service's; this shell keeps only leadership
- * (serve the addresses while leading), joining and hand-over.
+ * The ledger on a cluster node, deployed instead of {@code node/LedgerVerticle}: this node's member
+ * of the ledger's Raft group ({@link RaftLedger}), and, while that member leads, the one {@link
+ * LedgerService} over a {@link RaftCommit}, serving the ledger's event-bus addresses ({@link
+ * LedgerApi}) with the single node's contract. Everything about requests (the queue, batches,
+ * reads, answers, unknown outcomes) is the service's; this shell keeps only leadership (serve the
+ * addresses while leading), joining and hand-over.
  *
  * <h2>Leading</h2>
  *
- * The service serves (with {@code consumer}, so on a clustered event bus for every node) while
- * the member is leader ready, that is, leads and has applied every entry of earlier terms, and
- * stops as soon as it is not. Ratis tells the state machine of both ({@code notifyLeaderReady},
- * {@code notifyNotLeader}, {@code notifyLeaderChanged}); the event hops to this verticle's event
- * loop, which reads the role afresh. A check every {@link Settings#leadershipCheckMillis} catches
- * what no event said. During a takeover no member serves: a request fails at once for want of a
- * handler, which {@code LedgerClient} reports as an unknown outcome.
+ * The service serves (with {@code consumer}, so on a clustered event bus for every node) while the
+ * member is leader ready, that is, leads and has applied every entry of earlier terms, and stops as
+ * soon as it is not. Ratis tells the state machine of both ({@code notifyLeaderReady}, {@code
+ * notifyNotLeader}, {@code notifyLeaderChanged}); the event hops to this verticle's event loop,
+ * which reads the role afresh. A check every {@link Settings#leadershipCheckMillis} catches what no
+ * event said. During a takeover no member serves: a request fails at once for want of a handler,
+ * which {@code LedgerClient} reports as an unknown outcome.
  *
- * <p>Stepping down fails every request queued or in flight with
- * {@link LedgerApi#FAILURE_UNAVAILABLE}: unknown outcomes, which a retry with the same id settles,
- * never a refusal. A batch that does not settle within {@link Settings#proposalTimeoutMillis}
- * fails its requests the same way (the service's round timeout).
- */public final class RaftLedgerVerticle extends VerticleBase {
+ * <p>Stepping down fails every request queued or in flight with {@link
+ * LedgerApi#FAILURE_UNAVAILABLE}: unknown outcomes, which a retry with the same id settles, never a
+ * refusal. A batch that does not settle within {@link Settings#proposalTimeoutMillis} fails its
+ * requests the same way (the service's round timeout).
+ */
+public final class RaftLedgerVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(RaftLedgerVerticle.class.getName());
 
@@ -55,39 +56,66 @@ import java.util.Objects;
    * @param group every member of the ledger's Raft group, {@code self} included, in any order;
    *     every member must be given the same
    * @param raft the Raft member's settings
-   * @param proposalTimeoutMillis a proposal (with the reads answered after it) not done within
-   *     this fails its requests as unavailable; keep it below the entry points'
-   *     {@code ledger.requestTimeoutMillis}, so that they hear that rather than nothing
-   * @param leadershipCheckMillis how often the member's role is checked besides Ratis's events:
-   *     the longest a missed event could leave consumers registered, or absent
-   * @param clusterKeys the cluster key: the member's Raft traffic runs mutual TLS with it
-   *     ({@link RaftLedger#start(Path, LedgerOptions, RaftLedger.Member, List, RaftSettings,
-   *     ClusterKeys.KeyFiles)}); every member must be given the same. Null only in this
-   *     package's tests, for plaintext: a cluster node always passes its key
+   * @param proposalTimeoutMillis a proposal (with the reads answered after it) not done within this
+   *     fails its requests as unavailable; keep it below the entry points' {@code
+   *     ledger.requestTimeoutMillis}, so that they hear that rather than nothing
+   * @param leadershipCheckMillis how often the member's role is checked besides Ratis's events: the
+   *     longest a missed event could leave consumers registered, or absent
+   * @param clusterKeys the cluster key: the member's Raft traffic runs mutual TLS with it ({@link
+   *     RaftLedger#start(Path, LedgerOptions, RaftLedger.Member, List, RaftSettings,
+   *     ClusterKeys.KeyFiles)}); every member must be given the same. Null only in this package's
+   *     tests, for plaintext: a cluster node always passes its key
    * @param join this member joins a running group (the others in {@code group}) rather than
    *     founding it: it asks the leader to add it ({@link RaftLedger#requestMembership})
    */
   public record Settings(
-      Path dataDirectory, LedgerOptions options, long defaultDepositMinor,
-      int maxPendingRequests, RaftLedger.Member self, List<RaftLedger.Member> group,
-      RaftSettings raft, long proposalTimeoutMillis, long leadershipCheckMillis,
-      ClusterKeys.KeyFiles clusterKeys, boolean join) {
+      Path dataDirectory,
+      LedgerOptions options,
+      long defaultDepositMinor,
+      int maxPendingRequests,
+      RaftLedger.Member self,
+      List<RaftLedger.Member> group,
+      RaftSettings raft,
+      long proposalTimeoutMillis,
+      long leadershipCheckMillis,
+      ClusterKeys.KeyFiles clusterKeys,
+      boolean join) {
 
     /** Below the default {@code ledger.requestTimeoutMillis}, 5 s. */
     public static final long DEFAULT_PROPOSAL_TIMEOUT_MILLIS = 3_000;
+
     /** The share, in percent, of the entry points' wait that a batch may take to commit. */
     public static final int PROPOSAL_SHARE_OF_REQUEST_TIMEOUT_PERCENT = 60;
+
     public static final long DEFAULT_LEADERSHIP_CHECK_MILLIS = 200;
+
     /** How long a joining member waits between requests to be added to the group. */
     public static final long JOIN_RETRY_MILLIS = 1_000;
 
     /** A member that founds the group with the others listed (not {@code join}). */
-    public Settings(Path dataDirectory, LedgerOptions options, long defaultDepositMinor,
-        int maxPendingRequests, RaftLedger.Member self, List<RaftLedger.Member> group,
-        RaftSettings raft, long proposalTimeoutMillis, long leadershipCheckMillis,
+    public Settings(
+        Path dataDirectory,
+        LedgerOptions options,
+        long defaultDepositMinor,
+        int maxPendingRequests,
+        RaftLedger.Member self,
+        List<RaftLedger.Member> group,
+        RaftSettings raft,
+        long proposalTimeoutMillis,
+        long leadershipCheckMillis,
         ClusterKeys.KeyFiles clusterKeys) {
-      this(dataDirectory, options, defaultDepositMinor, maxPendingRequests, self, group, raft,
-          proposalTimeoutMillis, leadershipCheckMillis, clusterKeys, false);
+      this(
+          dataDirectory,
+          options,
+          defaultDepositMinor,
+          maxPendingRequests,
+          self,
+          group,
+          raft,
+          proposalTimeoutMillis,
+          leadershipCheckMillis,
+          clusterKeys,
+          false);
     }
 
     public Settings {
@@ -98,11 +126,14 @@ import java.util.Objects;
       group = List.copyOf(group);
       require(maxPendingRequests >= 1, "maxPendingRequests must be at least 1");
       require(group.contains(self), "member " + self.id() + " is not in the group " + group);
-      require(new HashSet<>(group.stream().map(RaftLedger.Member::id).toList()).size()
-          == group.size(), "member ids in the group must differ: " + group);
-      require(proposalTimeoutMillis >= 100 && proposalTimeoutMillis <= 600_000,
+      require(
+          new HashSet<>(group.stream().map(RaftLedger.Member::id).toList()).size() == group.size(),
+          "member ids in the group must differ: " + group);
+      require(
+          proposalTimeoutMillis >= 100 && proposalTimeoutMillis <= 600_000,
           "proposalTimeoutMillis must be 100 to 600000");
-      require(leadershipCheckMillis >= 10 && leadershipCheckMillis <= 10_000,
+      require(
+          leadershipCheckMillis >= 10 && leadershipCheckMillis <= 10_000,
           "leadershipCheckMillis must be 10 to 10000");
       require(!join || clusterKeys != null, "a joining member runs Raft with the cluster key");
     }
@@ -111,11 +142,24 @@ import java.util.Objects;
      * With Ratis settings, the proposal timeout and the leadership check at their defaults, and
      * Raft in plaintext: only for this package's tests.
      */
-    Settings(Path dataDirectory, LedgerOptions options, long defaultDepositMinor,
-        int maxPendingRequests, RaftLedger.Member self, List<RaftLedger.Member> group) {
-      this(dataDirectory, options, defaultDepositMinor, maxPendingRequests, self, group,
-          RaftSettings.DEFAULTS, DEFAULT_PROPOSAL_TIMEOUT_MILLIS,
-          DEFAULT_LEADERSHIP_CHECK_MILLIS, null);
+    Settings(
+        Path dataDirectory,
+        LedgerOptions options,
+        long defaultDepositMinor,
+        int maxPendingRequests,
+        RaftLedger.Member self,
+        List<RaftLedger.Member> group) {
+      this(
+          dataDirectory,
+          options,
+          defaultDepositMinor,
+          maxPendingRequests,
+          self,
+          group,
+          RaftSettings.DEFAULTS,
+          DEFAULT_PROPOSAL_TIMEOUT_MILLIS,
+          DEFAULT_LEADERSHIP_CHECK_MILLIS,
+          null);
     }
 
     /** Entries the leader may have proposed and not yet seen applied: the Raft settings'. */
@@ -124,16 +168,19 @@ import java.util.Objects;
     }
 
     /**
-     * How long the service waits for a batch to commit, given how long the entry points wait
-     * for an answer ({@code ledger.requestTimeoutMillis}): the timeouts stack here, in one place.
-     * The batch gives up first, at {@link #PROPOSAL_SHARE_OF_REQUEST_TIMEOUT_PERCENT} of the
-     * entry points' wait and at most {@link #DEFAULT_PROPOSAL_TIMEOUT_MILLIS}, so that they hear
+     * How long the service waits for a batch to commit, given how long the entry points wait for an
+     * answer ({@code ledger.requestTimeoutMillis}): the timeouts stack here, in one place. The
+     * batch gives up first, at {@link #PROPOSAL_SHARE_OF_REQUEST_TIMEOUT_PERCENT} of the entry
+     * points' wait and at most {@link #DEFAULT_PROPOSAL_TIMEOUT_MILLIS}, so that they hear
      * "unknown, retry with the same id" from the ledger rather than nothing; and never less than
      * the 100 ms a commit round trip needs on a loaded machine.
      */
     public static long proposalTimeoutFor(long requestTimeoutMillis) {
-      return Math.max(100, Math.min(DEFAULT_PROPOSAL_TIMEOUT_MILLIS,
-          requestTimeoutMillis * PROPOSAL_SHARE_OF_REQUEST_TIMEOUT_PERCENT / 100));
+      return Math.max(
+          100,
+          Math.min(
+              DEFAULT_PROPOSAL_TIMEOUT_MILLIS,
+              requestTimeoutMillis * PROPOSAL_SHARE_OF_REQUEST_TIMEOUT_PERCENT / 100));
     }
 
     private static void require(boolean condition, String message) {
@@ -148,15 +195,21 @@ import java.util.Objects;
   private final BatchObserver observer;
   private WorkerExecutor raftWorker;
   private LedgerService service;
+
   /** The join's own thread, so a slow membership request holds no shared worker. */
   private WorkerExecutor joinWorker;
+
   private volatile RaftLedger raft;
   private long leadershipTimer = -1;
+
   /** The leader and term last announced on {@link LedgerApi#LEADER_CHANGED}. */
   private String knownLeader;
+
   private long knownTerm = -1;
+
   /** Set when stopping. */
   private boolean stopping;
+
   /** A joining member's request to be added, while one is under way ({@link #join}). */
   private Future<Void> joinAttempt = Future.succeededFuture();
 
@@ -182,10 +235,15 @@ import java.util.Objects;
     }
     LedgerStateMachine machine = member.stateMachine();
     var at = machine.appliedPosition();
-    return new RaftState(member.leaderId().orElse(null), member.term(),
-        member.isLeaderReady(), machine.getLastAppliedTermIndex().getIndex(),
-        member.groupSize(), member.inConfiguration(),
-        at.map(p -> p.nextBatchSequence()).orElse(0L), at.map(p -> p.headHashHex()).orElse(null));
+    return new RaftState(
+        member.leaderId().orElse(null),
+        member.term(),
+        member.isLeaderReady(),
+        machine.getLastAppliedTermIndex().getIndex(),
+        member.groupSize(),
+        member.inConfiguration(),
+        at.map(p -> p.nextBatchSequence()).orElse(0L),
+        at.map(p -> p.headHashHex()).orElse(null));
   }
 
   /** This node's Raft member, once started; for tests in this package. */
@@ -194,76 +252,113 @@ import java.util.Objects;
   }
 
   /**
-   * Starts this node's Raft member (binding its gRPC server) on a worker. If that fails, the
-   * member has closed whatever it opened (its threads, its directory) and so are this verticle's
-   * workers: the deployment fails and leaves nothing behind.
+   * Starts this node's Raft member (binding its gRPC server) on a worker. If that fails, the member
+   * has closed whatever it opened (its threads, its directory) and so are this verticle's workers:
+   * the deployment fails and leaves nothing behind.
    */
   @Override
   public Future<?> start() {
     raftWorker = vertx.createSharedWorkerExecutor("paywire-raft-" + deploymentID(), 1);
     return raftWorker
-        .executeBlocking(() -> settings.clusterKeys() == null
-            ? RaftLedger.start(settings.dataDirectory(), settings.options(), settings.self(),
-                settings.group(), settings.raft())
-            : RaftLedger.start(settings.dataDirectory(), settings.options(), settings.self(),
-                settings.group(), settings.raft(), settings.clusterKeys(), settings.join()))
-        .onSuccess(started -> {
-          raft = started;
-          service = new LedgerService(vertx, new LedgerService.Settings(settings.self().id(),
-              settings.defaultDepositMinor(), settings.maxPendingRequests(),
-              settings.proposalTimeoutMillis()),
-              new RaftCommit(raft, settings.options(), context, raftWorker,
-                  settings.maxEntriesInFlight()), clock, observer);
-          if (settings.join()) {
-            join();
-          }
-          raft.onLeadershipChange(() -> context.runOnContext(v -> checkLeadership()));
-          leadershipTimer = vertx.setPeriodic(settings.leadershipCheckMillis(),
-              id -> checkLeadership());
-          checkLeadership();
-        })
-        .onFailure(e -> {
-          LOG.log(Level.ERROR, "event=raft_ledger_start_failed member={0} error={1}",
-              settings.self().id(), e.toString());
-          closeWorkers();
-        });
+        .executeBlocking(
+            () ->
+                settings.clusterKeys() == null
+                    ? RaftLedger.start(
+                        settings.dataDirectory(),
+                        settings.options(),
+                        settings.self(),
+                        settings.group(),
+                        settings.raft())
+                    : RaftLedger.start(
+                        settings.dataDirectory(),
+                        settings.options(),
+                        settings.self(),
+                        settings.group(),
+                        settings.raft(),
+                        settings.clusterKeys(),
+                        settings.join()))
+        .onSuccess(
+            started -> {
+              raft = started;
+              service =
+                  new LedgerService(
+                      vertx,
+                      new LedgerService.Settings(
+                          settings.self().id(),
+                          settings.defaultDepositMinor(),
+                          settings.maxPendingRequests(),
+                          settings.proposalTimeoutMillis()),
+                      new RaftCommit(
+                          raft,
+                          settings.options(),
+                          context,
+                          raftWorker,
+                          settings.maxEntriesInFlight()),
+                      clock,
+                      observer);
+              if (settings.join()) {
+                join();
+              }
+              raft.onLeadershipChange(() -> context.runOnContext(v -> checkLeadership()));
+              leadershipTimer =
+                  vertx.setPeriodic(settings.leadershipCheckMillis(), id -> checkLeadership());
+              checkLeadership();
+            })
+        .onFailure(
+            e -> {
+              LOG.log(
+                  Level.ERROR,
+                  "event=raft_ledger_start_failed member={0} error={1}",
+                  settings.self().id(),
+                  e.toString());
+              closeWorkers();
+            });
   }
 
   /**
    * Stops serving (consumers removed, queued requests failed as unavailable), lets the batches in
-   * flight and any journal read finish ({@link LedgerService#drain}), hands the lead over if this member has it
-   * ({@link #handOver}), then closes the Raft member: its server, and its ledger with a last
-   * snapshot.
+   * flight and any journal read finish ({@link LedgerService#drain}), hands the lead over if this
+   * member has it ({@link #handOver}), then closes the Raft member: its server, and its ledger with
+   * a last snapshot.
    */
   @Override
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(leadershipTimer);
-    Future<Void> drained = service == null ? Future.succeededFuture()
-        : service.drain("the ledger is stopping; retry with the same id");
+    Future<Void> drained =
+        service == null
+            ? Future.succeededFuture()
+            : service.drain("the ledger is stopping; retry with the same id");
     return drained
         .compose(v -> joinAttempt.transform(attempt -> Future.<Void>succeededFuture()))
-        .compose(v -> raftWorker.executeBlocking(() -> {
-          handOver();
-          raft.close();
-          return null;
-        }))
-        .andThen(closed -> {
-          if (closed.failed()) {
-            LOG.log(Level.ERROR, "event=raft_ledger_close_failed member={0} error={1}",
-                settings.self().id(), closed.cause().toString());
-          }
-          closeWorkers();
-        });
+        .compose(
+            v ->
+                raftWorker.executeBlocking(
+                    () -> {
+                      handOver();
+                      raft.close();
+                      return null;
+                    }))
+        .andThen(
+            closed -> {
+              if (closed.failed()) {
+                LOG.log(
+                    Level.ERROR,
+                    "event=raft_ledger_close_failed member={0} error={1}",
+                    settings.self().id(),
+                    closed.cause().toString());
+              }
+              closeWorkers();
+            });
   }
 
   /**
-   * Asks the group to add this joining member until the group confirms it is in: a request can
-   * time out while the leader still brings the member up to date (the next then finds the change
-   * under way and is refused, until it is committed), and Ratis confirms at once a member that a
-   * settled configuration holds already. After each failed attempt it waits
-   * {@link Settings#JOIN_RETRY_MILLIS}; it stops when the verticle stops, which waits for the
-   * attempt under way. Runs on a worker of its own, so the member's Raft worker stays free.
+   * Asks the group to add this joining member until the group confirms it is in: a request can time
+   * out while the leader still brings the member up to date (the next then finds the change under
+   * way and is refused, until it is committed), and Ratis confirms at once a member that a settled
+   * configuration holds already. After each failed attempt it waits {@link
+   * Settings#JOIN_RETRY_MILLIS}; it stops when the verticle stops, which waits for the attempt
+   * under way. Runs on a worker of its own, so the member's Raft worker stays free.
    */
   private void join() {
     if (stopping) {
@@ -272,27 +367,37 @@ import java.util.Objects;
     if (joinWorker == null) {
       joinWorker = vertx.createSharedWorkerExecutor("paywire-raft-join-" + deploymentID(), 1);
     }
-    joinAttempt = joinWorker.executeBlocking(() -> {
-      raft.requestMembership();
-      return null;
-    }, false);
-    joinAttempt.onComplete(done -> {
-      if (done.succeeded()) {
-        LOG.log(Level.INFO, "event=raft_member_added member={0} group={1}",
-            settings.self().id(), raft.memberIds());
-      } else if (!stopping) {
-        LOG.log(Level.WARNING, "event=raft_join_pending member={0} error={1}",
-            settings.self().id(), String.valueOf(done.cause()));
-        vertx.setTimer(Settings.JOIN_RETRY_MILLIS, id -> join());
-      }
-    });
+    joinAttempt =
+        joinWorker.executeBlocking(
+            () -> {
+              raft.requestMembership();
+              return null;
+            },
+            false);
+    joinAttempt.onComplete(
+        done -> {
+          if (done.succeeded()) {
+            LOG.log(
+                Level.INFO,
+                "event=raft_member_added member={0} group={1}",
+                settings.self().id(),
+                raft.memberIds());
+          } else if (!stopping) {
+            LOG.log(
+                Level.WARNING,
+                "event=raft_join_pending member={0} error={1}",
+                settings.self().id(),
+                String.valueOf(done.cause()));
+            vertx.setTimer(Settings.JOIN_RETRY_MILLIS, id -> join());
+          }
+        });
   }
 
   /**
    * A leader that stops hands the lead to another member first (Ratis's leadership transfer), so
    * the group has a leader again within a round trip, not after an election timeout. The other
-   * voting members of its configuration are tried in turn, each for at most
-   * {@link Settings#proposalTimeoutMillis}; if none takes it, the group elects one as after a crash.
+   * voting members of its configuration are tried in turn, each for at most {@link
+   * Settings#proposalTimeoutMillis}; if none takes it, the group elects one as after a crash.
    */
   private void handOver() {
     if (!raft.isLeader()) {
@@ -306,14 +411,21 @@ import java.util.Objects;
         continue;
       }
       try {
-        raft.transferLeadership(other,
-            Duration.ofMillis(settings.proposalTimeoutMillis()));
-        LOG.log(Level.INFO, "event=raft_lead_handed_over member={0} to={1} term={2}",
-            settings.self().id(), other, raft.term());
+        raft.transferLeadership(other, Duration.ofMillis(settings.proposalTimeoutMillis()));
+        LOG.log(
+            Level.INFO,
+            "event=raft_lead_handed_over member={0} to={1} term={2}",
+            settings.self().id(),
+            other,
+            raft.term());
         return;
       } catch (IOException | RuntimeException e) {
-        LOG.log(Level.WARNING, "event=raft_hand_over_failed member={0} to={1} error={2}",
-            settings.self().id(), other, e.toString());
+        LOG.log(
+            Level.WARNING,
+            "event=raft_hand_over_failed member={0} to={1} error={2}",
+            settings.self().id(),
+            other,
+            e.toString());
       }
     }
   }
@@ -336,19 +448,29 @@ import java.util.Objects;
     boolean ready = raft.isLeaderReady();
     if (ready && !service.serving()) {
       service.serve();
-      LOG.log(Level.INFO, "event=ledger_leading member={0} term={1} members={2}",
-          settings.self().id(), raft.term(), raft.groupSize());
+      LOG.log(
+          Level.INFO,
+          "event=ledger_leading member={0} term={1} members={2}",
+          settings.self().id(),
+          raft.term(),
+          raft.groupSize());
     } else if (!ready && service.serving()) {
-      service.stopServing("this member stopped leading the ledger's group; outcome unknown, "
-          + "retry with the same id", true);
-      LOG.log(Level.INFO, "event=ledger_not_leading member={0} term={1} leader={2}",
-          settings.self().id(), raft.term(), raft.leaderId().orElse("none"));
+      service.stopServing(
+          "this member stopped leading the ledger's group; outcome unknown, "
+              + "retry with the same id",
+          true);
+      LOG.log(
+          Level.INFO,
+          "event=ledger_not_leading member={0} term={1} leader={2}",
+          settings.self().id(),
+          raft.term(),
+          raft.leaderId().orElse("none"));
     }
   }
 
   /**
-   * Tells this node's entry points, on {@link LedgerApi#LEADER_CHANGED}, that the group has
-   * another leader or term, so they stop waiting for answers from the former one.
+   * Tells this node's entry points, on {@link LedgerApi#LEADER_CHANGED}, that the group has another
+   * leader or term, so they stop waiting for answers from the former one.
    */
   private void announceLeader() {
     String leader = raft.leaderId().orElse(null);
@@ -356,9 +478,12 @@ import java.util.Objects;
     if (term != knownTerm || !Objects.equals(leader, knownLeader)) {
       knownTerm = term;
       knownLeader = leader;
-      vertx.eventBus().publish(LedgerApi.LEADER_CHANGED,
-          new JsonObject().put("leader", leader).put("term", term),
-          new DeliveryOptions().setLocalOnly(true));
+      vertx
+          .eventBus()
+          .publish(
+              LedgerApi.LEADER_CHANGED,
+              new JsonObject().put("leader", leader).put("term", term),
+              new DeliveryOptions().setLocalOnly(true));
     }
   }
 }

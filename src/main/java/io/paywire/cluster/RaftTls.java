@@ -20,13 +20,13 @@ import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
 
 /**
- * Mutual TLS of a Raft member's gRPC traffic with the cluster key ({@link ClusterKeys}), as on
- * the event bus: the member's server (the Raft service between members, and Ratis's client and
- * admin services, which share its port) and every channel the member opens (its log appenders
- * and vote requests to the other members, its own {@code RaftClient}, with its admin calls)
- * present the cluster certificate, accept only a peer that presents that very certificate, and
- * require one from every client. A process without the cluster key can neither append entries,
- * vote, nor propose: its handshake fails before a request is read.
+ * Mutual TLS of a Raft member's gRPC traffic with the cluster key ({@link ClusterKeys}), as on the
+ * event bus: the member's server (the Raft service between members, and Ratis's client and admin
+ * services, which share its port) and every channel the member opens (its log appenders and vote
+ * requests to the other members, its own {@code RaftClient}, with its admin calls) present the
+ * cluster certificate, accept only a peer that presents that very certificate, and require one from
+ * every client. A process without the cluster key can neither append entries, vote, nor propose:
+ * its handshake fails before a request is read.
  *
  * <p>Identity is possession of the cluster key, not a host name: every member presents the same
  * certificate, whose only name is {@value ClusterKeys#COMMON_NAME}, so the peer's certificate is
@@ -34,11 +34,11 @@ import org.apache.ratis.grpc.GrpcTlsConfig;
  * address dialled. The handshake itself proves that the peer holds the matching private key.
  * Nothing is trusted otherwise: no CA, no trust-all.
  *
- * <p>Ratis's {@link GrpcTlsConfig} is set once under {@link GrpcConfigKeys.TLS}, which Ratis's
- * gRPC factory uses for the server, the server-to-server, the client and the admin channels
- * alike (none of them is given a configuration of its own). Ratis has no setting for the TLS
- * versions: the Netty it shades (4.1.119, in ratis-thirdparty-misc 1.0.9, with BoringSSL)
- * enables TLS 1.2 and 1.3 only, as the event bus does.
+ * <p>Ratis's {@link GrpcTlsConfig} is set once under {@link GrpcConfigKeys.TLS}, which Ratis's gRPC
+ * factory uses for the server, the server-to-server, the client and the admin channels alike (none
+ * of them is given a configuration of its own). Ratis has no setting for the TLS versions: the
+ * Netty it shades (4.1.119, in ratis-thirdparty-misc 1.0.9, with BoringSSL) enables TLS 1.2 and 1.3
+ * only, as the event bus does.
  */
 final class RaftTls {
 
@@ -65,8 +65,10 @@ final class RaftTls {
       throw new IOException(files.key() + " is not the key of " + files.certificate());
     }
     try {
-      return new RaftTls(certificate, new GrpcTlsConfig(keyManager(key, certificate),
-          new PinnedTrustManager(certificate), true));
+      return new RaftTls(
+          certificate,
+          new GrpcTlsConfig(
+              keyManager(key, certificate), new PinnedTrustManager(certificate), true));
     } catch (GeneralSecurityException e) {
       throw new IOException("the cluster key cannot be used for TLS: " + e.getMessage(), e);
     }
@@ -112,7 +114,9 @@ final class RaftTls {
     }
 
     private void check(X509Certificate[] chain) throws CertificateException {
-      if (chain == null || chain.length == 0 || chain[0] == null
+      if (chain == null
+          || chain.length == 0
+          || chain[0] == null
           || !MessageDigest.isEqual(pinnedEncoded, chain[0].getEncoded())) {
         throw new CertificateException("the peer does not present the cluster certificate");
       }

@@ -19,18 +19,18 @@ import java.util.zip.CRC32C;
 /**
  * What a member's ledger directory holds in Raft's terms: every log entry up to {@code term} and
  * {@code index} is in the journal before {@code position}, and {@code snapshotFile} (relative to
- * the directory; empty if none) is the ledger's snapshot at that position. Marks are files
- * {@code raft-snapshot-<index, 20 digits>.mark} beside {@code journal/} and {@code snapshots/},
- * one per snapshot and never rewritten (a leader may be shipping one while it takes the next);
- * they exist only in cluster mode, so the journal's bytes are those of a single node.
+ * the directory; empty if none) is the ledger's snapshot at that position. Marks are files {@code
+ * raft-snapshot-<index, 20 digits>.mark} beside {@code journal/} and {@code snapshots/}, one per
+ * snapshot and never rewritten (a leader may be shipping one while it takes the next); they exist
+ * only in cluster mode, so the journal's bytes are those of a single node.
  *
  * <pre>
  * "PWR1" 4 | term 8 | index 8 | segmentId 8 | offset 8 | nextBatchSequence 8 | headHash 32
  * | snapshotFileLength 2 | snapshotFile (ASCII) | CRC32C 4 of everything before it
  * </pre>
  *
- * Written whole to a temporary file, forced, renamed over the old one and the directory forced:
- * a crash leaves the old mark or the new one, never a mix.
+ * Written whole to a temporary file, forced, renamed over the old one and the directory forced: a
+ * crash leaves the old mark or the new one, never a mix.
  */
 record SnapshotMark(long term, long index, JournalPosition position, String snapshotFile) {
 
@@ -52,8 +52,7 @@ record SnapshotMark(long term, long index, JournalPosition position, String snap
   /** The indexes of the marks in {@code directory}, lowest first. */
   static List<Long> indexes(Path directory) throws IOException {
     List<Long> indexes = new ArrayList<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory,
-        PREFIX + "*" + SUFFIX)) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, PREFIX + "*" + SUFFIX)) {
       for (Path file : files) {
         String name = file.getFileName().toString();
         String digits = name.substring(PREFIX.length(), name.length() - SUFFIX.length());
@@ -76,7 +75,8 @@ record SnapshotMark(long term, long index, JournalPosition position, String snap
     byte[] bytes = Files.readAllBytes(file);
     ByteBuffer in = ByteBuffer.wrap(bytes);
     try {
-      if (bytes.length < 4 || crc(bytes, bytes.length - 4) != in.getInt(bytes.length - 4)
+      if (bytes.length < 4
+          || crc(bytes, bytes.length - 4) != in.getInt(bytes.length - 4)
           || in.getInt() != MAGIC) {
         throw new IOException(file + ": not a snapshot mark or damaged");
       }
@@ -95,7 +95,10 @@ record SnapshotMark(long term, long index, JournalPosition position, String snap
       if (index != markIndex) {
         throw new IOException(file + ": holds the mark of index " + markIndex);
       }
-      return new SnapshotMark(term, markIndex, new JournalPosition(segmentId, offset, next, hash),
+      return new SnapshotMark(
+          term,
+          markIndex,
+          new JournalPosition(segmentId, offset, next, hash),
           new String(name, StandardCharsets.US_ASCII));
     } catch (BufferUnderflowException e) {
       throw new IOException(file + ": ends early");
@@ -106,22 +109,32 @@ record SnapshotMark(long term, long index, JournalPosition position, String snap
   void write(Path directory) throws IOException {
     byte[] name = snapshotFile.getBytes(StandardCharsets.US_ASCII);
     ByteBuffer out = ByteBuffer.allocate(4 + 8 * 5 + 32 + 2 + name.length + 4);
-    out.putInt(MAGIC).putLong(term).putLong(index).putLong(position.segmentId())
-        .putLong(position.offset()).putLong(position.nextBatchSequence())
-        .put(position.headHash()).putShort((short) name.length).put(name);
+    out.putInt(MAGIC)
+        .putLong(term)
+        .putLong(index)
+        .putLong(position.segmentId())
+        .putLong(position.offset())
+        .putLong(position.nextBatchSequence())
+        .put(position.headHash())
+        .putShort((short) name.length)
+        .put(name);
     out.putInt(crc(out.array(), out.position()));
     out.flip();
     Path target = path(directory, index);
     Path temporary = directory.resolve(target.getFileName() + ".tmp");
-    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel channel =
+        FileChannel.open(
+            temporary,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       while (out.hasRemaining()) {
         channel.write(out);
       }
       channel.force(true);
     }
-    Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
       dir.force(true);
     }

@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Cuts the original client's stream into messages. That client sends one message per write and
  * waits for the reply, so a received chunk is a message, with no newline to wait for; except the
- * payment forward {@code TRANS#payer#amount#payee&} + 512 binary bytes, which may hold any byte
- * and is framed by its header and length. Bytes that outgrow {@code maxMessageBytes} before
- * making a message are refused.
+ * payment forward {@code TRANS#payer#amount#payee&} + 512 binary bytes, which may hold any byte and
+ * is framed by its header and length. Bytes that outgrow {@code maxMessageBytes} before making a
+ * message are refused.
  */
 final class CompatFramer {
 

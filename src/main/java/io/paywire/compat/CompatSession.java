@@ -20,11 +20,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 
 /**
- * The original C++ client's dialect over the session core: replies without a trailing newline,
- * the original strings only, and the payment forward as RSA blocks instead of signatures over a
- * text with an id. No rule lives here except what only this dialect has: the forward's format
- * and the id it is given (docs/protocol.md): the same forward bytes pay at most once, ever, or
- * with compat.forwardReplay {@code perLogin} once per login of the payer.
+ * The original C++ client's dialect over the session core: replies without a trailing newline, the
+ * original strings only, and the payment forward as RSA blocks instead of signatures over a text
+ * with an id. No rule lives here except what only this dialect has: the forward's format and the id
+ * it is given (docs/protocol.md): the same forward bytes pay at most once, ever, or with
+ * compat.forwardReplay {@code perLogin} once per login of the payer.
  */
 final class CompatSession {
 
@@ -40,19 +40,24 @@ final class CompatSession {
   }
 
   private static final System.Logger LOG = System.getLogger(CompatSession.class.getName());
+
   /** Lines an outsider can cause at will: the first of a kind, then a count per interval. */
   private static final LogRate OUTSIDER_LOG = LogRate.nodeWide(LOG);
+
   private static final byte[] FORWARD_PER_LOGIN_DOMAIN =
       "paywire-compat-forward-v2".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] FORWARD_ONCE_DOMAIN =
       "paywire-compat-forward-once-v1".getBytes(StandardCharsets.US_ASCII);
+
   /**
    * The answer to a forward whose exact bytes paid before. The original client's forwards are
    * deterministic, so a repeated payment cannot be told from a replay: it never pays twice.
    */
-  static final String REPEATED = Replies.TRANS_FAILED + " REPEATED: this exact payment (payer, "
-      + "amount, payee) was made before, and identical payments are taken once; to pay again, "
-      + "change the amount";
+  static final String REPEATED =
+      Replies.TRANS_FAILED
+          + " REPEATED: this exact payment (payer, "
+          + "amount, payee) was made before, and identical payments are taken once; to pay again, "
+          + "change the amount";
 
   private final Session session;
   private final int maxListedUsers;
@@ -114,44 +119,69 @@ final class CompatSession {
     if (key == null || PublicKeys.typeOf(key).orElse(null) != PublicKeys.Type.RSA) {
       return Future.succeededFuture(Reply.of(Replies.REGISTER_FAILED));
     }
-    return session.register(name, Long.parseLong(depositText), session.peer().tlsKey())
-        .map(r -> Reply.of(r instanceof Result.Ok<?> ? Replies.REGISTERED
-            : Replies.REGISTER_FAILED));
+    return session
+        .register(name, Long.parseLong(depositText), session.peer().tlsKey())
+        .map(
+            r ->
+                Reply.of(r instanceof Result.Ok<?> ? Replies.REGISTERED : Replies.REGISTER_FAILED));
   }
 
   private Future<Reply> login(String name, int port) {
-    return session.login(name, port, new Proof.TlsHandshake()).compose(r -> {
-      if (r instanceof Result.Ok<Views.Login>) {
-        return list();
-      }
-      return Future.succeededFuture(Reply.of(
-          switch (((Result.Refused<?>) r).refusal().code()) {
-            case Refusal.ALREADY_ONLINE -> Replies.ALREADY_ONLINE;
-            case Refusal.ALREADY_LOGGED_IN -> Replies.ONE_LOGIN_PER_CONNECTION;
-            case Refusal.AUTH_FAIL -> Replies.AUTH_FAILED;
-            default -> INVALID;
-          }));
-    });
+    return session
+        .login(name, port, new Proof.TlsHandshake())
+        .compose(
+            r -> {
+              if (r instanceof Result.Ok<Views.Login>) {
+                return list();
+              }
+              return Future.succeededFuture(
+                  Reply.of(
+                      switch (((Result.Refused<?>) r).refusal().code()) {
+                        case Refusal.ALREADY_ONLINE -> Replies.ALREADY_ONLINE;
+                        case Refusal.ALREADY_LOGGED_IN -> Replies.ONE_LOGIN_PER_CONNECTION;
+                        case Refusal.AUTH_FAIL -> Replies.AUTH_FAILED;
+                        default -> INVALID;
+                      }));
+            });
   }
 
   /** {@code balance\ncount\n} and {@code name#ip#port\n} per user online, up to the cap. */
   private Future<Reply> list() {
-    return session.online(0, maxListedUsers).map(r -> {
-      if (!(r instanceof Result.Ok<Views.OnlinePage> ok)) {
-        return Reply.of(((Result.Refused<?>) r).refusal().code().equals(Refusal.LOGIN_FIRST)
-            ? Replies.LOGIN_FIRST : INVALID);
-      }
-      StringBuilder text = new StringBuilder().append(ok.value().balance()).append('\n')
-          .append(ok.value().users().size()).append('\n');
-      ok.value().users().forEach(o -> text.append(o.name()).append('#').append(o.ip())
-          .append('#').append(o.port()).append('\n'));
-      return Reply.of(text.toString());
-    });
+    return session
+        .online(0, maxListedUsers)
+        .map(
+            r -> {
+              if (!(r instanceof Result.Ok<Views.OnlinePage> ok)) {
+                return Reply.of(
+                    ((Result.Refused<?>) r).refusal().code().equals(Refusal.LOGIN_FIRST)
+                        ? Replies.LOGIN_FIRST
+                        : INVALID);
+              }
+              StringBuilder text =
+                  new StringBuilder()
+                      .append(ok.value().balance())
+                      .append('\n')
+                      .append(ok.value().users().size())
+                      .append('\n');
+              ok.value()
+                  .users()
+                  .forEach(
+                      o ->
+                          text.append(o.name())
+                              .append('#')
+                              .append(o.ip())
+                              .append('#')
+                              .append(o.port())
+                              .append('\n'));
+              return Reply.of(text.toString());
+            });
   }
 
   private Future<Reply> trans(CompatFramer.Trans message) {
     String[] f = message.header().split("#", -1);
-    if (f.length != 4 || !f[2].matches("\\d{1,18}") || !AccountName.isValid(f[1])
+    if (f.length != 4
+        || !f[2].matches("\\d{1,18}")
+        || !AccountName.isValid(f[1])
         || !AccountName.isValid(f[3])) {
       return refused("malformed", null, null, null); // nothing of it logged: unchecked bytes
     }
@@ -159,37 +189,49 @@ final class CompatSession {
     long amount = Long.parseLong(f[2]);
     String payee = f[3];
     byte[] bytes = message.wholeMessage();
-    LegacyTrans.Forward forward = new LegacyTrans.Forward(payer, amount, payee,
-        message.header().substring(CompatFramer.TRANS_PREFIX.length()), message.blocks());
+    LegacyTrans.Forward forward =
+        new LegacyTrans.Forward(
+            payer,
+            amount,
+            payee,
+            message.header().substring(CompatFramer.TRANS_PREFIX.length()),
+            message.blocks());
     TransferId onceId = forwardId(null, bytes);
-    return session.payForward(payer, payee, amount, onceId,
-        login -> forwardOncePerLogin ? forwardId(login, bytes) : onceId,
-        (payerKey, payeeKey) -> {
-          byte[] payerBlock = LegacyTrans.verifiedPayerBlock(forward, payerKey, payeeKey);
-          return payerBlock == null ? null : new Session.Proofs(payerBlock, message.blocks());
-        }).compose(payment -> {
-          if (payment instanceof Payment.Paid paid) {
-            if (!paid.duplicate()) {
-              return Future.succeededFuture(Reply.of(Replies.TRANS_OK));
-            }
-            return refused("repeated", payer, payee, payment.id()).map(failed ->
-                forwardOncePerLogin ? failed : Reply.of(REPEATED));
-          }
-          if (payment instanceof Payment.Refused r) {
-            return refused(r.refusal().code().toLowerCase(Locale.ROOT), payer, payee,
-                payment.id());
-          }
-          // The original has no line for "unknown": TRANS FAIL, logged with the id. A resend
-          // of the same bytes gets the same id: never applied twice.
-          return refused("unknown", payer, payee, payment.id());
-        });
+    return session
+        .payForward(
+            payer,
+            payee,
+            amount,
+            onceId,
+            login -> forwardOncePerLogin ? forwardId(login, bytes) : onceId,
+            (payerKey, payeeKey) -> {
+              byte[] payerBlock = LegacyTrans.verifiedPayerBlock(forward, payerKey, payeeKey);
+              return payerBlock == null ? null : new Session.Proofs(payerBlock, message.blocks());
+            })
+        .compose(
+            payment -> {
+              if (payment instanceof Payment.Paid paid) {
+                if (!paid.duplicate()) {
+                  return Future.succeededFuture(Reply.of(Replies.TRANS_OK));
+                }
+                return refused("repeated", payer, payee, payment.id())
+                    .map(failed -> forwardOncePerLogin ? failed : Reply.of(REPEATED));
+              }
+              if (payment instanceof Payment.Refused r) {
+                return refused(
+                    r.refusal().code().toLowerCase(Locale.ROOT), payer, payee, payment.id());
+              }
+              // The original has no line for "unknown": TRANS FAIL, logged with the id. A resend
+              // of the same bytes gets the same id: never applied twice.
+              return refused("unknown", payer, payee, payment.id());
+            });
   }
 
   /**
-   * The transfer id of a forward: the same bytes always get the same id, so the ledger applies
-   * them at most once, on any node, after any restart. With {@code payerLogin} (the payer's
-   * login token, when compat.forwardReplay is "perLogin") the id is bound to that login
-   * too, and a new login gives the same bytes a new one.
+   * The transfer id of a forward: the same bytes always get the same id, so the ledger applies them
+   * at most once, on any node, after any restart. With {@code payerLogin} (the payer's login token,
+   * when compat.forwardReplay is "perLogin") the id is bound to that login too, and a new login
+   * gives the same bytes a new one.
    */
   static TransferId forwardId(String payerLogin, byte[] message) {
     try {
@@ -207,11 +249,10 @@ final class CompatSession {
     }
   }
 
-  private static Future<Reply> refused(String reason, String payer, String payee,
-      TransferId id) {
+  private static Future<Reply> refused(String reason, String payer, String payee, TransferId id) {
     String kind = "event=compat_transfer_refused reason=" + reason;
-    OUTSIDER_LOG.log(Level.WARNING, kind,
-        kind + " payer=" + payer + " payee=" + payee + " id=" + id);
+    OUTSIDER_LOG.log(
+        Level.WARNING, kind, kind + " payer=" + payer + " payee=" + payee + " id=" + id);
     return Future.succeededFuture(Reply.of(Replies.TRANS_FAILED));
   }
 }

@@ -9,13 +9,13 @@ import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 
 /**
- * The browser console (docs/console.md): the page and its assets from {@code webroot/}, served
- * on the API's port, plus the few settings the page needs to know. Everything else the console
- * does goes through the documented API and the live channel, as any program's would.
+ * The browser console (docs/console.md): the page and its assets from {@code webroot/}, served on
+ * the API's port, plus the few settings the page needs to know. Everything else the console does
+ * goes through the documented API and the live channel, as any program's would.
  *
  * <p>Routes: {@code GET /} (the page), {@code GET /assets/*} (its scripts, style and icon), both
- * also for {@code HEAD}, and {@code GET /console.json}. The files are read from {@value #WEBROOT} under the working
- * directory when it has one, else from the same folder packaged in the jar.
+ * also for {@code HEAD}, and {@code GET /console.json}. The files are read from {@value #WEBROOT}
+ * under the working directory when it has one, else from the same folder packaged in the jar.
  */
 public final class ConsoleRoutes {
 
@@ -23,13 +23,14 @@ public final class ConsoleRoutes {
   public static final String WEBROOT = "webroot";
 
   /**
-   * The page's Content-Security-Policy: only its own scripts, styles and images, requests and
-   * the live channel to its own origin; no inline script or style, no frames, no forms posted
-   * anywhere, no plugins.
+   * The page's Content-Security-Policy: only its own scripts, styles and images, requests and the
+   * live channel to its own origin; no inline script or style, no frames, no forms posted anywhere,
+   * no plugins.
    */
-  public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; "
-      + "style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; "
-      + "form-action 'none'; frame-ancestors 'none'";
+  public static final String CONTENT_SECURITY_POLICY =
+      "default-src 'none'; script-src 'self'; "
+          + "style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; "
+          + "form-action 'none'; frame-ancestors 'none'";
 
   /**
    * What the page is told at {@code GET /console.json}.
@@ -41,8 +42,10 @@ public final class ConsoleRoutes {
   public record Settings(boolean enrollment, int sessionTokenSeconds, int maxPageSize) {
 
     JsonObject toJson() {
-      return new JsonObject().put("enrollment", enrollment)
-          .put("sessionTokenSeconds", sessionTokenSeconds).put("maxPageSize", maxPageSize);
+      return new JsonObject()
+          .put("enrollment", enrollment)
+          .put("sessionTokenSeconds", sessionTokenSeconds)
+          .put("maxPageSize", maxPageSize);
     }
   }
 
@@ -50,14 +53,25 @@ public final class ConsoleRoutes {
 
   /** Adds the console's routes to the API's router. */
   public static void mount(Router router, Settings settings) {
-    router.routeWithRegex("/(index\\.html)?").method(HttpMethod.GET).method(HttpMethod.HEAD)
-        .handler(ConsoleRoutes::pagePolicy).handler(files(WEBROOT));
+    router
+        .routeWithRegex("/(index\\.html)?")
+        .method(HttpMethod.GET)
+        .method(HttpMethod.HEAD)
+        .handler(ConsoleRoutes::pagePolicy)
+        .handler(files(WEBROOT));
     // Vert.x serves a wildcard route's files relative to the route's path.
-    router.route("/assets/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
-        .handler(ConsoleRoutes::pagePolicy).handler(files(WEBROOT + "/assets"));
+    router
+        .route("/assets/*")
+        .method(HttpMethod.GET)
+        .method(HttpMethod.HEAD)
+        .handler(ConsoleRoutes::pagePolicy)
+        .handler(files(WEBROOT + "/assets"));
     String body = settings.toJson().encode();
-    router.get("/console.json").handler(ctx -> ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body));
+    router
+        .get("/console.json")
+        .handler(
+            ctx ->
+                ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body));
   }
 
   private static StaticHandler files(String root) {

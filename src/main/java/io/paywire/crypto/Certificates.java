@@ -71,7 +71,10 @@ public final class Certificates {
     JcaX509ExtensionUtils extensions = extensionUtils();
     addExtension(builder, Extension.basicConstraints, true, new BasicConstraints(false));
     addExtension(builder, Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-    addExtension(builder, Extension.subjectKeyIdentifier, false,
+    addExtension(
+        builder,
+        Extension.subjectKeyIdentifier,
+        false,
         extensions.createSubjectKeyIdentifier(keys.getPublic()));
     return sign(builder, keys);
   }
@@ -80,15 +83,20 @@ public final class Certificates {
    * A CA certificate that may sign end-entity certificates only (path length 0): a local CA has no
    * reason to delegate, and refusing to lets a leaked server key do less harm.
    */
-  public static X509Certificate certificateAuthority(KeyPair caKeys, String commonName, Duration validity) {
+  public static X509Certificate certificateAuthority(
+      KeyPair caKeys, String commonName, Duration validity) {
     Instant now = Instant.now();
     X500Name name = name(commonName);
     X509v3CertificateBuilder builder =
-        builder(name, now.minus(CLOCK_SKEW), now.plus(positive(validity)), name, caKeys.getPublic());
+        builder(
+            name, now.minus(CLOCK_SKEW), now.plus(positive(validity)), name, caKeys.getPublic());
     addExtension(builder, Extension.basicConstraints, true, new BasicConstraints(0));
-    addExtension(builder, Extension.keyUsage, true,
-        new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-    addExtension(builder, Extension.subjectKeyIdentifier, false,
+    addExtension(
+        builder, Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+    addExtension(
+        builder,
+        Extension.subjectKeyIdentifier,
+        false,
         extensionUtils().createSubjectKeyIdentifier(caKeys.getPublic()));
     return sign(builder, caKeys);
   }
@@ -119,57 +127,85 @@ public final class Certificates {
       names.add(new GeneralName(GeneralName.iPAddress, ip));
     }
     if (names.isEmpty()) {
-      throw new IllegalArgumentException("a server certificate needs at least one DNS name or IP address");
+      throw new IllegalArgumentException(
+          "a server certificate needs at least one DNS name or IP address");
     }
     String commonName = dnsNames.isEmpty() ? ipAddresses.get(0) : dnsNames.get(0);
     JcaX509v3CertificateBuilder builder =
         issuedBuilder(caKeys, ca, serverKey, commonName, validity);
     addExtension(builder, Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-    addExtension(builder, Extension.extendedKeyUsage, false,
+    addExtension(
+        builder,
+        Extension.extendedKeyUsage,
+        false,
         new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-    addExtension(builder, Extension.subjectAlternativeName, false,
+    addExtension(
+        builder,
+        Extension.subjectAlternativeName,
+        false,
         new GeneralNames(names.toArray(GeneralName[]::new)));
     return sign(builder, caKeys);
   }
 
   /**
    * A certificate for a user of the original client, signed by a CA: the same certificate
-   * authenticates the user to the node, the payer to the payee, and the payee as the TLS server
-   * of a peer payment, so it is good for both client and server authentication. It names the
-   * user in its CN only: peers check the issuer, not a host name.
+   * authenticates the user to the node, the payer to the payee, and the payee as the TLS server of
+   * a peer payment, so it is good for both client and server authentication. It names the user in
+   * its CN only: peers check the issuer, not a host name.
    */
-  public static X509Certificate peerCertificate(KeyPair caKeys, X509Certificate ca,
-      PublicKey userKey, String commonName, Duration validity) {
-    JcaX509v3CertificateBuilder builder =
-        issuedBuilder(caKeys, ca, userKey, commonName, validity);
-    addExtension(builder, Extension.keyUsage, true,
+  public static X509Certificate peerCertificate(
+      KeyPair caKeys, X509Certificate ca, PublicKey userKey, String commonName, Duration validity) {
+    JcaX509v3CertificateBuilder builder = issuedBuilder(caKeys, ca, userKey, commonName, validity);
+    addExtension(
+        builder,
+        Extension.keyUsage,
+        true,
         new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-    addExtension(builder, Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-        new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth}));
+    addExtension(
+        builder,
+        Extension.extendedKeyUsage,
+        false,
+        new ExtendedKeyUsage(
+            new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth}));
     return sign(builder, caKeys);
   }
 
   /**
-   * An end-entity certificate issued by {@code ca}, valid from a minute ago for
-   * {@code validity} in all (so until a minute short of {@code validity} from now), with the extensions every such certificate has (not a CA, subject and
-   * authority key identifiers); the caller adds its usages.
+   * An end-entity certificate issued by {@code ca}, valid from a minute ago for {@code validity} in
+   * all (so until a minute short of {@code validity} from now), with the extensions every such
+   * certificate has (not a CA, subject and authority key identifiers); the caller adds its usages.
    */
-  private static JcaX509v3CertificateBuilder issuedBuilder(KeyPair caKeys, X509Certificate ca,
-      PublicKey subjectKey, String commonName, Duration validity) {
+  private static JcaX509v3CertificateBuilder issuedBuilder(
+      KeyPair caKeys,
+      X509Certificate ca,
+      PublicKey subjectKey,
+      String commonName,
+      Duration validity) {
     if (!Arrays.equals(ca.getPublicKey().getEncoded(), caKeys.getPublic().getEncoded())) {
       throw new IllegalArgumentException("the CA keys do not belong to the CA certificate");
     }
     // notAfter - notBefore is the validity exactly: clients that bound it count from notBefore.
     Instant notBefore = Instant.now().minus(CLOCK_SKEW);
-    JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-        ca, serial(), Date.from(notBefore), Date.from(notBefore.plus(positive(validity))),
-        name(commonName), subjectKey);
+    JcaX509v3CertificateBuilder builder =
+        new JcaX509v3CertificateBuilder(
+            ca,
+            serial(),
+            Date.from(notBefore),
+            Date.from(notBefore.plus(positive(validity))),
+            name(commonName),
+            subjectKey);
     JcaX509ExtensionUtils extensions = extensionUtils();
     addExtension(builder, Extension.basicConstraints, true, new BasicConstraints(false));
-    addExtension(builder, Extension.subjectKeyIdentifier, false,
+    addExtension(
+        builder,
+        Extension.subjectKeyIdentifier,
+        false,
         extensions.createSubjectKeyIdentifier(subjectKey));
     try {
-      addExtension(builder, Extension.authorityKeyIdentifier, false,
+      addExtension(
+          builder,
+          Extension.authorityKeyIdentifier,
+          false,
           extensions.createAuthorityKeyIdentifier(ca));
     } catch (CertificateEncodingException e) {
       throw new IllegalArgumentException("unencodable CA certificate", e);
@@ -199,7 +235,9 @@ public final class Certificates {
     String hex = fingerprint.trim().replace(":", "").toLowerCase(Locale.ROOT);
     if (hex.length() != FINGERPRINT_HEX_CHARS || !hex.chars().allMatch(HexFormat::isHexDigit)) {
       throw new IllegalArgumentException(
-          "a SHA-256 fingerprint is " + FINGERPRINT_HEX_CHARS + " hex digits, optionally separated by ':'");
+          "a SHA-256 fingerprint is "
+              + FINGERPRINT_HEX_CHARS
+              + " hex digits, optionally separated by ':'");
     }
     return hex;
   }
@@ -224,8 +262,9 @@ public final class Certificates {
 
   private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer) {
     try {
-      var contentSigner = new JcaContentSignerBuilder(signatureAlgorithm(KeyType.of(signer.getPrivate())))
-          .build(signer.getPrivate());
+      var contentSigner =
+          new JcaContentSignerBuilder(signatureAlgorithm(KeyType.of(signer.getPrivate())))
+              .build(signer.getPrivate());
       return new JcaX509CertificateConverter().getCertificate(builder.build(contentSigner));
     } catch (OperatorCreationException | GeneralSecurityException e) {
       throw new IllegalArgumentException("cannot sign a certificate with this key", e);
@@ -233,7 +272,10 @@ public final class Certificates {
   }
 
   private static void addExtension(
-      X509v3CertificateBuilder builder, ASN1ObjectIdentifier oid, boolean critical, ASN1Encodable value) {
+      X509v3CertificateBuilder builder,
+      ASN1ObjectIdentifier oid,
+      boolean critical,
+      ASN1Encodable value) {
     try {
       builder.addExtension(oid, critical, value);
     } catch (IOException e) {

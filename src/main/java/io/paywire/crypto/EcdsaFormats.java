@@ -13,8 +13,8 @@ import org.bouncycastle.asn1.DERSequence;
 
 /**
  * ECDSA signatures come in two encodings: DER (what {@code openssl dgst} and JCA write) and IEEE
- * P1363, the two coordinates {@code r||s} at the curve's size (what WebCrypto and JWS ES256
- * write). {@link Signatures} verifies DER; this turns P1363 into DER.
+ * P1363, the two coordinates {@code r||s} at the curve's size (what WebCrypto and JWS ES256 write).
+ * {@link Signatures} verifies DER; this turns P1363 into DER.
  */
 public final class EcdsaFormats {
 
@@ -53,8 +53,10 @@ public final class EcdsaFormats {
     try {
       ASN1Sequence sequence = ASN1Sequence.getInstance(signature);
       return sequence.size() == 2
-          && sequence.getObjectAt(0) instanceof ASN1Integer r && r.getValue().signum() > 0
-          && sequence.getObjectAt(1) instanceof ASN1Integer s && s.getValue().signum() > 0
+          && sequence.getObjectAt(0) instanceof ASN1Integer r
+          && r.getValue().signum() > 0
+          && sequence.getObjectAt(1) instanceof ASN1Integer s
+          && s.getValue().signum() > 0
           && Arrays.equals(sequence.getEncoded(ASN1Encoding.DER), signature);
     } catch (IOException | IllegalArgumentException notDer) {
       return false;

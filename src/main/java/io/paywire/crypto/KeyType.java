@@ -34,15 +34,18 @@ public enum KeyType {
   public static final int RSA_BITS = 2048;
   public static final String EC_CURVE = "secp256r1";
 
-  /** Parses "rsa", "ec" or "ed25519" in any case, as typed on a command line or in configuration. */
+  /**
+   * Parses "rsa", "ec" or "ed25519" in any case, as typed on a command line or in configuration.
+   */
   public static KeyType parse(String name) {
     String normalized = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
     return switch (normalized) {
       case "rsa" -> RSA;
       case "ec" -> EC;
       case "ed25519" -> ED25519;
-      default -> throw new IllegalArgumentException(
-          "unknown key type '" + name + "' (expected rsa, ec or ed25519)");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown key type '" + name + "' (expected rsa, ec or ed25519)");
     };
   }
 
@@ -67,7 +70,8 @@ public enum KeyType {
         }
         throw new IllegalArgumentException("EdDSA key that is not Ed25519");
       }
-      default -> throw new IllegalArgumentException("unsupported key algorithm " + key.getAlgorithm());
+      default ->
+          throw new IllegalArgumentException("unsupported key algorithm " + key.getAlgorithm());
     };
   }
 
@@ -99,41 +103,51 @@ public enum KeyType {
 
   /**
    * The key pair a private key belongs to, its public half computed from the private one: an RSA
-   * CRT key carries the modulus and public exponent, an EC P-256 public point is the private
-   * scalar times the curve's generator, an Ed25519 public key is derived from the seed. For a
-   * PKCS#8 file that comes alone, as the console's backup does. Throws IllegalArgumentException
-   * for keys that are none of these (an RSA key without CRT parameters, another curve).
+   * CRT key carries the modulus and public exponent, an EC P-256 public point is the private scalar
+   * times the curve's generator, an Ed25519 public key is derived from the seed. For a PKCS#8 file
+   * that comes alone, as the console's backup does. Throws IllegalArgumentException for keys that
+   * are none of these (an RSA key without CRT parameters, another curve).
    */
   public static KeyPair pairOf(PrivateKey key) {
     try {
-      PublicKey publicKey = switch (of(key)) {
-        case RSA -> {
-          if (!(key instanceof RSAPrivateCrtKey rsa)) {
-            throw new IllegalArgumentException("RSA private key without its public exponent");
-          }
-          yield KeyFactory.getInstance("RSA").generatePublic(
-              new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
-        }
-        case EC -> {
-          ECPrivateKey ec = (ECPrivateKey) key;
-          var curve = ECNamedCurveTable.getByName(EC_CURVE);
-          if (!curve.getN().equals(ec.getParams().getOrder())) {
-            throw new IllegalArgumentException("EC key not on P-256");
-          }
-          var point = curve.getG().multiply(ec.getS()).normalize();
-          yield KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(
-              point.getAffineXCoord().toBigInteger(), point.getAffineYCoord().toBigInteger()),
-              ec.getParams()));
-        }
-        case ED25519 -> {
-          byte[] seed = ((EdECPrivateKey) key).getBytes().orElseThrow(
-              () -> new IllegalArgumentException("Ed25519 key without its seed"));
-          byte[] raw = new Ed25519PrivateKeyParameters(seed).generatePublicKey().getEncoded();
-          byte[] info = new SubjectPublicKeyInfo(
-              new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519), raw).getEncoded();
-          yield KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(info));
-        }
-      };
+      PublicKey publicKey =
+          switch (of(key)) {
+            case RSA -> {
+              if (!(key instanceof RSAPrivateCrtKey rsa)) {
+                throw new IllegalArgumentException("RSA private key without its public exponent");
+              }
+              yield KeyFactory.getInstance("RSA")
+                  .generatePublic(new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
+            }
+            case EC -> {
+              ECPrivateKey ec = (ECPrivateKey) key;
+              var curve = ECNamedCurveTable.getByName(EC_CURVE);
+              if (!curve.getN().equals(ec.getParams().getOrder())) {
+                throw new IllegalArgumentException("EC key not on P-256");
+              }
+              var point = curve.getG().multiply(ec.getS()).normalize();
+              yield KeyFactory.getInstance("EC")
+                  .generatePublic(
+                      new ECPublicKeySpec(
+                          new ECPoint(
+                              point.getAffineXCoord().toBigInteger(),
+                              point.getAffineYCoord().toBigInteger()),
+                          ec.getParams()));
+            }
+            case ED25519 -> {
+              byte[] seed =
+                  ((EdECPrivateKey) key)
+                      .getBytes()
+                      .orElseThrow(
+                          () -> new IllegalArgumentException("Ed25519 key without its seed"));
+              byte[] raw = new Ed25519PrivateKeyParameters(seed).generatePublicKey().getEncoded();
+              byte[] info =
+                  new SubjectPublicKeyInfo(
+                          new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519), raw)
+                      .getEncoded();
+              yield KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(info));
+            }
+          };
       return new KeyPair(publicKey, key);
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalArgumentException("cannot compute the public key: " + e.getMessage(), e);

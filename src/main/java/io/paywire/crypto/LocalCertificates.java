@@ -32,39 +32,53 @@ public final class LocalCertificates {
   public static final String SERVER_CERTIFICATE = "server.crt";
 
   public static final String CA_COMMON_NAME = "Paywire local CA";
+
   /** Issues the credentials of original-client users ({@code keygen --original-client}). */
   public static final String ORIGINAL_CLIENTS_CA_KEY = "original-clients-ca.key";
+
   public static final String ORIGINAL_CLIENTS_CA_CERTIFICATE = "original-clients-ca.crt";
   public static final String ORIGINAL_CLIENTS_CA_COMMON_NAME = "Paywire original clients CA";
+
   /** The key encrypted registrations are sealed to (HTTP API), and its public half. */
   public static final String REGISTRATION_KEY = "registration.key";
+
   public static final String REGISTRATION_PUBLIC_KEY = "registration.pem";
+
   /** RSA-OAEP with SHA-256 under a key of this size seals the registration's AES key. */
   public static final int REGISTRATION_RSA_BITS = 3072;
+
   /** The key the node signs API session tokens with (ES256), and its public half. */
   public static final String SESSION_TOKEN_KEY = "session-token.key";
+
   public static final String SESSION_TOKEN_PUBLIC_KEY = "session-token.pem";
   public static final Duration CA_VALIDITY = Duration.ofDays(3650);
+
   /**
    * The generated server certificate's validity, notBefore to notAfter: 397 days, within the 398
    * the CA/Browser Forum allows publicly trusted certificates (what Chrome and Safari enforce for
-   * them) and well within the 825 Apple's TLS clients accept from any CA, a local one included.
-   * The node renews it before it ends ({@link #renewIfDue}), so a short life costs nothing.
+   * them) and well within the 825 Apple's TLS clients accept from any CA, a local one included. The
+   * node renews it before it ends ({@link #renewIfDue}), so a short life costs nothing.
    */
   public static final Duration SERVER_VALIDITY = Duration.ofDays(397);
+
   public static final List<String> SERVER_DNS_NAMES = List.of("localhost");
   public static final List<String> SERVER_IP_ADDRESSES = List.of("127.0.0.1", "::1");
 
   /**
-   * @param caCertificate what clients should trust to reach this node by name: {@code ca.crt}, or the
-   *     server certificate itself when the operator supplied one without a CA
+   * @param caCertificate what clients should trust to reach this node by name: {@code ca.crt}, or
+   *     the server certificate itself when the operator supplied one without a CA
    * @param fingerprint the SHA-256 fingerprint of the server certificate, for clients that pin it
    * @param generated whether this call created the server key and certificate
-   * @param chain what the server sends: its certificate, then the local CA's when that CA issued
-   *     it (an operator's certificate put in the directory is sent alone)
+   * @param chain what the server sends: its certificate, then the local CA's when that CA issued it
+   *     (an operator's certificate put in the directory is sent alone)
    */
-  public record Identity(Path certificate, Path privateKey, Path caCertificate,
-      String fingerprint, boolean generated, List<X509Certificate> chain) {}
+  public record Identity(
+      Path certificate,
+      Path privateKey,
+      Path caCertificate,
+      String fingerprint,
+      boolean generated,
+      List<X509Certificate> chain) {}
 
   private LocalCertificates() {}
 
@@ -81,16 +95,17 @@ public final class LocalCertificates {
   }
 
   /**
-   * As {@link #ensure(Path)}, renewing first a server certificate the local CA issued that has
-   * less than {@code renewBefore} left ({@link #renewIfDue}).
+   * As {@link #ensure(Path)}, renewing first a server certificate the local CA issued that has less
+   * than {@code renewBefore} left ({@link #renewIfDue}).
    */
   public static Identity ensure(Path certsDirectory, Duration renewBefore) throws IOException {
     Path serverCertificate = certsDirectory.resolve(SERVER_CERTIFICATE);
     Path serverKey = certsDirectory.resolve(SERVER_KEY);
-    
+
     if (bothExist(serverCertificate, serverKey)) {
       X509Certificate certificate = Pem.readCertificate(serverCertificate);
-      requireMatch(Pem.readPrivateKey(serverKey), certificate.getPublicKey(), serverKey, serverCertificate);
+      requireMatch(
+          Pem.readPrivateKey(serverKey), certificate.getPublicKey(), serverKey, serverCertificate);
       renewIfDue(certsDirectory, renewBefore, Instant.now());
       return load(certsDirectory, false);
     }
@@ -98,8 +113,14 @@ public final class LocalCertificates {
     Files.createDirectories(certsDirectory);
     Ca ca = loadOrCreateCa(certsDirectory);
     KeyPair server = KeyType.EC.generate();
-    X509Certificate certificate = Certificates.serverCertificate(
-        ca.keys, ca.certificate, server.getPublic(), SERVER_DNS_NAMES, SERVER_IP_ADDRESSES, SERVER_VALIDITY);
+    X509Certificate certificate =
+        Certificates.serverCertificate(
+            ca.keys,
+            ca.certificate,
+            server.getPublic(),
+            SERVER_DNS_NAMES,
+            SERVER_IP_ADDRESSES,
+            SERVER_VALIDITY);
     // The key first: server.crt appearing is what marks the identity complete.
     Pem.writePrivateKey(serverKey, server.getPrivate());
     Pem.writeCertificate(serverCertificate, certificate);
@@ -112,19 +133,23 @@ public final class LocalCertificates {
     Path caCertificate = certsDirectory.resolve(CA_CERTIFICATE);
     X509Certificate certificate = Pem.readCertificate(serverCertificate);
     X509Certificate ca = Files.exists(caCertificate) ? Pem.readCertificate(caCertificate) : null;
-    List<X509Certificate> chain = issuedBy(certificate, ca) ? List.of(certificate, ca)
-        : List.of(certificate);
-    return new Identity(serverCertificate, certsDirectory.resolve(SERVER_KEY),
+    List<X509Certificate> chain =
+        issuedBy(certificate, ca) ? List.of(certificate, ca) : List.of(certificate);
+    return new Identity(
+        serverCertificate,
+        certsDirectory.resolve(SERVER_KEY),
         ca != null ? caCertificate : serverCertificate,
-        Certificates.sha256Fingerprint(certificate), generated, chain);
+        Certificates.sha256Fingerprint(certificate),
+        generated,
+        chain);
   }
 
   /**
    * Renews the server certificate in {@code certsDirectory} if the local CA there issued it (so
    * never an operator's own) and it has less than {@code renewBefore} left at {@code now}: a new
-   * certificate for the same key, names and validity, signed by the same CA. The key stays, so
-   * the file replaced (atomically) is the certificate alone and a crash leaves a matching pair;
-   * its fingerprint changes, which clients that trust {@code ca.crt} do not notice.
+   * certificate for the same key, names and validity, signed by the same CA. The key stays, so the
+   * file replaced (atomically) is the certificate alone and a crash leaves a matching pair; its
+   * fingerprint changes, which clients that trust {@code ca.crt} do not notice.
    *
    * @return whether it renewed
    */
@@ -144,16 +169,21 @@ public final class LocalCertificates {
     if (!issuedBy(current, ca.certificate())) {
       return false;
     }
-    X509Certificate renewed = Certificates.serverCertificate(ca.keys(), ca.certificate(),
-        current.getPublicKey(), SERVER_DNS_NAMES, SERVER_IP_ADDRESSES, SERVER_VALIDITY);
+    X509Certificate renewed =
+        Certificates.serverCertificate(
+            ca.keys(),
+            ca.certificate(),
+            current.getPublicKey(),
+            SERVER_DNS_NAMES,
+            SERVER_IP_ADDRESSES,
+            SERVER_VALIDITY);
     Pem.writeCertificate(serverCertificate, renewed); // an atomic rename
     return true;
   }
 
   /** Whether {@code ca} signed {@code certificate}. */
   private static boolean issuedBy(X509Certificate certificate, X509Certificate ca) {
-    if (ca == null
-        || !certificate.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
+    if (ca == null || !certificate.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
       return false;
     }
     try {
@@ -169,46 +199,52 @@ public final class LocalCertificates {
 
   /**
    * The CA that issues original-client credentials, from {@code certsDirectory}, made there the
-   * first time. One per deployment: any two users it certified verify each other in a peer
-   * payment. Like the node's own CA, its key never leaves that directory (never in git).
+   * first time. One per deployment: any two users it certified verify each other in a peer payment.
+   * Like the node's own CA, its key never leaves that directory (never in git).
    */
   public static Ca originalClientsCa(Path certsDirectory) throws IOException {
     Files.createDirectories(certsDirectory);
-    return loadOrCreateCa(certsDirectory, ORIGINAL_CLIENTS_CA_KEY,
-        ORIGINAL_CLIENTS_CA_CERTIFICATE, ORIGINAL_CLIENTS_CA_COMMON_NAME);
+    return loadOrCreateCa(
+        certsDirectory,
+        ORIGINAL_CLIENTS_CA_KEY,
+        ORIGINAL_CLIENTS_CA_CERTIFICATE,
+        ORIGINAL_CLIENTS_CA_COMMON_NAME);
   }
 
   /**
-   * The registration key pair from {@code certsDirectory}, made there the first time (RSA
-   * {@value #REGISTRATION_RSA_BITS}): clients fetch the public half and seal their registration
-   * to it. A private key without its public file, or the reverse, is an error, as for the server
-   * identity.
+   * The registration key pair from {@code certsDirectory}, made there the first time (RSA {@value
+   * #REGISTRATION_RSA_BITS}): clients fetch the public half and seal their registration to it. A
+   * private key without its public file, or the reverse, is an error, as for the server identity.
    */
   public static KeyPair registrationKeys(Path certsDirectory) throws IOException {
-    return keyPair(certsDirectory, REGISTRATION_KEY, REGISTRATION_PUBLIC_KEY, () -> {
-      try {
-        KeyPairGenerator generator =
-            KeyPairGenerator.getInstance("RSA");
-        generator.initialize(REGISTRATION_RSA_BITS);
-        return generator.generateKeyPair();
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("every Java runtime has RSA", e);
-      }
-    });
+    return keyPair(
+        certsDirectory,
+        REGISTRATION_KEY,
+        REGISTRATION_PUBLIC_KEY,
+        () -> {
+          try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(REGISTRATION_RSA_BITS);
+            return generator.generateKeyPair();
+          } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has RSA", e);
+          }
+        });
   }
 
   /**
-   * The key pair the node signs its API session tokens with (EC P-256, ES256), from
-   * {@code certsDirectory}, made there the first time. A private key without its public file, or
-   * the reverse, is an error.
+   * The key pair the node signs its API session tokens with (EC P-256, ES256), from {@code
+   * certsDirectory}, made there the first time. A private key without its public file, or the
+   * reverse, is an error.
    */
   public static KeyPair sessionTokenKeys(Path certsDirectory) throws IOException {
-    return keyPair(certsDirectory, SESSION_TOKEN_KEY, SESSION_TOKEN_PUBLIC_KEY,
-        KeyType.EC::generate);
+    return keyPair(
+        certsDirectory, SESSION_TOKEN_KEY, SESSION_TOKEN_PUBLIC_KEY, KeyType.EC::generate);
   }
 
-  private static KeyPair keyPair(Path certsDirectory, String privateName, String publicName,
-      Supplier<KeyPair> generate) throws IOException {
+  private static KeyPair keyPair(
+      Path certsDirectory, String privateName, String publicName, Supplier<KeyPair> generate)
+      throws IOException {
     Path privateFile = certsDirectory.resolve(privateName);
     Path publicFile = certsDirectory.resolve(publicName);
     if (bothExist(publicFile, privateFile)) {
@@ -229,8 +265,9 @@ public final class LocalCertificates {
     return loadOrCreateCa(directory, CA_KEY, CA_CERTIFICATE, CA_COMMON_NAME);
   }
 
-  private static Ca loadOrCreateCa(Path directory, String keyFile, String certificateFile,
-      String commonName) throws IOException {
+  private static Ca loadOrCreateCa(
+      Path directory, String keyFile, String certificateFile, String commonName)
+      throws IOException {
     Path key = directory.resolve(keyFile);
     Path certificate = directory.resolve(certificateFile);
     if (bothExist(certificate, key)) {
@@ -253,14 +290,21 @@ public final class LocalCertificates {
     if (hasCertificate != hasKey) {
       Path present = hasCertificate ? certificate : key;
       Path missing = hasCertificate ? key : certificate;
-      throw new IOException(present + " exists but " + missing + " does not;"
-          + " supply both, or remove " + present + " to have them generated");
+      throw new IOException(
+          present
+              + " exists but "
+              + missing
+              + " does not;"
+              + " supply both, or remove "
+              + present
+              + " to have them generated");
     }
     return hasCertificate;
   }
 
   /** Proves the private key belongs to the certificate by signing a random challenge with it. */
-  private static void requireMatch(PrivateKey privateKey, PublicKey publicKey, Path keyFile, Path certificateFile)
+  private static void requireMatch(
+      PrivateKey privateKey, PublicKey publicKey, Path keyFile, Path certificateFile)
       throws IOException {
     byte[] challenge = new byte[32];
     new SecureRandom().nextBytes(challenge);

@@ -7,9 +7,9 @@ import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
- * Argon2id password hashes (Bouncy Castle), for one-time enrollment passwords: a password is
- * hashed as soon as it is read and only the hash is kept. Parameters follow OWASP's minimum for
- * Argon2id (19 MiB, 2 passes, 1 lane): about 50 ms a hash on this project's 2-core machine.
+ * Argon2id password hashes (Bouncy Castle), for one-time enrollment passwords: a password is hashed
+ * as soon as it is read and only the hash is kept. Parameters follow OWASP's minimum for Argon2id
+ * (19 MiB, 2 passes, 1 lane): about 50 ms a hash on this project's 2-core machine.
  */
 public final class PasswordHash {
 
@@ -43,13 +43,14 @@ public final class PasswordHash {
 
   private static byte[] derive(String password, byte[] salt) {
     Argon2BytesGenerator argon2 = new Argon2BytesGenerator();
-    argon2.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-        .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-        .withMemoryAsKB(MEMORY_KIB)
-        .withIterations(ITERATIONS)
-        .withParallelism(PARALLELISM)
-        .withSalt(salt)
-        .build());
+    argon2.init(
+        new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+            .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+            .withMemoryAsKB(MEMORY_KIB)
+            .withIterations(ITERATIONS)
+            .withParallelism(PARALLELISM)
+            .withSalt(salt)
+            .build());
     byte[] out = new byte[HASH_BYTES];
     argon2.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
     return out;

@@ -48,8 +48,10 @@ public final class Pem {
   /** A PEM file of certificates or keys is a few kilobytes; anything this big is a wrong path. */
   public static final long MAX_FILE_BYTES = 1024 * 1024;
 
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-  private static final Set<PosixFilePermission> WORLD_READABLE = PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> WORLD_READABLE =
+      PosixFilePermissions.fromString("rw-r--r--");
 
   private Pem() {}
 
@@ -78,9 +80,9 @@ public final class Pem {
 
   /**
    * The first private key in the file: PKCS#8 "PRIVATE KEY" (RSA, EC, Ed25519) or the traditional
-   * "RSA PRIVATE KEY" / "EC PRIVATE KEY" that {@code openssl genrsa -traditional} and {@code openssl
-   * ecparam -genkey} write. An "EC PARAMETERS" block before the key is skipped. Encrypted keys are
-   * refused: the node starts unattended, with nobody to type a passphrase.
+   * "RSA PRIVATE KEY" / "EC PRIVATE KEY" that {@code openssl genrsa -traditional} and {@code
+   * openssl ecparam -genkey} write. An "EC PARAMETERS" block before the key is skipped. Encrypted
+   * keys are refused: the node starts unattended, with nobody to type a passphrase.
    */
   public static PrivateKey readPrivateKey(Path file) throws IOException {
     JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
@@ -92,7 +94,8 @@ public final class Pem {
         return converted(file, () -> converter.getKeyPair(pair).getPrivate());
       }
       if (object instanceof PEMEncryptedKeyPair || object instanceof PKCS8EncryptedPrivateKeyInfo) {
-        throw new IOException(file + ": encrypted private key not supported (store it unencrypted, mode 0600)");
+        throw new IOException(
+            file + ": encrypted private key not supported (store it unencrypted, mode 0600)");
       }
     }
     throw new IOException(file + ": no private key in the file");
@@ -169,7 +172,9 @@ public final class Pem {
       return null;
     }
     String text = pem.strip();
-    if (!text.startsWith(begin) || !text.endsWith(end) || text.length() < begin.length() + end.length()) {
+    if (!text.startsWith(begin)
+        || !text.endsWith(end)
+        || text.length() < begin.length() + end.length()) {
       return null;
     }
     String body = text.substring(begin.length(), text.length() - end.length());
@@ -250,7 +255,8 @@ public final class Pem {
         FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
             ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
             : new FileAttribute<?>[0];
-    Path temporary = Files.createTempFile(directory, "." + target.getFileName(), ".tmp", attributes);
+    Path temporary =
+        Files.createTempFile(directory, "." + target.getFileName(), ".tmp", attributes);
     try {
       try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
         ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
@@ -260,7 +266,8 @@ public final class Pem {
         // Synced before the rename, or a crash could leave the new name on an empty file.
         channel.force(true);
       }
-      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(temporary);
     }

@@ -27,8 +27,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * (signatures, dates, key usage, serverAuth) and, through the JDK's endpoint identification, that
  * the certificate names the host the client meant. It fails closed: a socket or engine whose
  * endpoint identification is off (set {@code SSLParameters.setEndpointIdentificationAlgorithm(
- * "HTTPS")}), and the variant that has no socket or engine at all, are refused rather than
- * accepted without a host check.
+ * "HTTPS")}), and the variant that has no socket or engine at all, are refused rather than accepted
+ * without a host check.
  *
  * <p>Clients never present certificates to be checked by it: checkClientTrusted always throws.
  */
@@ -36,17 +36,22 @@ public final class PinnedServerTrust extends X509ExtendedTrustManager {
 
   /** Set in fingerprint mode, null in authority mode. */
   private final byte[] pinnedFingerprint;
+
   /** Set in authority mode, null in fingerprint mode. */
   private final X509ExtendedTrustManager pkix;
+
   private final X509Certificate[] authorities;
 
-  private PinnedServerTrust(byte[] pinnedFingerprint, X509ExtendedTrustManager pkix, X509Certificate[] authorities) {
+  private PinnedServerTrust(
+      byte[] pinnedFingerprint, X509ExtendedTrustManager pkix, X509Certificate[] authorities) {
     this.pinnedFingerprint = pinnedFingerprint;
     this.pkix = pkix;
     this.authorities = authorities;
   }
 
-  /** Trusts the server whose certificate has this SHA-256 fingerprint (hex, ':' and case optional). */
+  /**
+   * Trusts the server whose certificate has this SHA-256 fingerprint (hex, ':' and case optional).
+   */
   public static PinnedServerTrust fingerprint(String hex) {
     String normalized = Certificates.normalizeFingerprint(hex);
     return new PinnedServerTrust(normalized.getBytes(US_ASCII), null, new X509Certificate[0]);
@@ -70,20 +75,23 @@ public final class PinnedServerTrust extends X509ExtendedTrustManager {
           return new PinnedServerTrust(null, extended, cas.toArray(X509Certificate[]::new));
         }
       }
-      throw new IllegalStateException("the JDK's PKIX TrustManagerFactory gave no X509ExtendedTrustManager");
+      throw new IllegalStateException(
+          "the JDK's PKIX TrustManagerFactory gave no X509ExtendedTrustManager");
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build a PKIX trust manager", e);
     }
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     requireLeaf(chain);
     if (pkix == null) {
       checkPin(chain[0]);
     } else {
-      throw new CertificateException("a CA-trusted server needs its host checked: use a "
-          + "socket or engine with endpoint identification");
+      throw new CertificateException(
+          "a CA-trusted server needs its host checked: use a "
+              + "socket or engine with endpoint identification");
     }
   }
 
@@ -96,8 +104,9 @@ public final class PinnedServerTrust extends X509ExtendedTrustManager {
     } else {
       if (!(socket instanceof SSLSocket ssl)
           || !identifiesHost(ssl.getSSLParameters().getEndpointIdentificationAlgorithm())) {
-        throw new CertificateException("endpoint identification is off on this socket; "
-            + "refusing to trust a CA-signed server without checking its host");
+        throw new CertificateException(
+            "endpoint identification is off on this socket; "
+                + "refusing to trust a CA-signed server without checking its host");
       }
       pkix.checkServerTrusted(chain, authType, socket);
     }
@@ -112,15 +121,17 @@ public final class PinnedServerTrust extends X509ExtendedTrustManager {
     } else {
       if (engine == null
           || !identifiesHost(engine.getSSLParameters().getEndpointIdentificationAlgorithm())) {
-        throw new CertificateException("endpoint identification is off on this engine; "
-            + "refusing to trust a CA-signed server without checking its host");
+        throw new CertificateException(
+            "endpoint identification is off on this engine; "
+                + "refusing to trust a CA-signed server without checking its host");
       }
       pkix.checkServerTrusted(chain, authType, engine);
     }
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     throw new CertificateException("PinnedServerTrust is for clients; it trusts no client");
   }
 
@@ -156,7 +167,9 @@ public final class PinnedServerTrust extends X509ExtendedTrustManager {
     byte[] actual = Certificates.sha256Fingerprint(leaf).getBytes(US_ASCII);
     if (!MessageDigest.isEqual(actual, pinnedFingerprint)) {
       throw new CertificateException(
-          "server certificate fingerprint " + new String(actual, US_ASCII) + " is not the pinned one");
+          "server certificate fingerprint "
+              + new String(actual, US_ASCII)
+              + " is not the pinned one");
     }
   }
 }

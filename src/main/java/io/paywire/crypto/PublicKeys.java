@@ -19,8 +19,10 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 public final class PublicKeys {
 
   public static final int MIN_RSA_BITS = 2048;
+
   /** RSA keys above this size only cost verification time; 8192 bits is already far beyond need. */
   public static final int MAX_RSA_BITS = 8192;
+
   /** A SubjectPublicKeyInfo of an 8192-bit RSA key is about 1,100 bytes. */
   public static final int MAX_ENCODED_BYTES = 2048;
 
@@ -33,8 +35,8 @@ public final class PublicKeys {
   private PublicKeys() {}
 
   /**
-   * The key's family, or empty if it is not an RSA, EC P-256 or Ed25519 key at all. The size of
-   * an RSA key is checked by {@link #problemWith}, not here.
+   * The key's family, or empty if it is not an RSA, EC P-256 or Ed25519 key at all. The size of an
+   * RSA key is checked by {@link #problemWith}, not here.
    */
   public static Optional<Type> typeOf(byte[] subjectPublicKeyInfo) {
     return Optional.ofNullable(parse(subjectPublicKeyInfo)).map(Parsed::type);
@@ -55,7 +57,8 @@ public final class PublicKeys {
     if (parsed.type == Type.RSA) {
       int bits = ((RSAPublicKey) parsed.key).getModulus().bitLength();
       if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
-        return Optional.of("RSA key of " + bits + " bits, not " + MIN_RSA_BITS + " to " + MAX_RSA_BITS);
+        return Optional.of(
+            "RSA key of " + bits + " bits, not " + MIN_RSA_BITS + " to " + MAX_RSA_BITS);
       }
     }
     return Optional.empty();

@@ -14,36 +14,40 @@ import javax.crypto.spec.PSource;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The envelope of an encrypted registration (HTTP API, in the manner of Gradecoin's register
- * page): a fresh 16-byte AES key encrypted with RSA-OAEP under the node's registration key, and
- * the registration JSON encrypted with that AES key, by AES-128-CBC with PKCS#7 padding (what
- * the seed describes) or AES-128-GCM (recommended: authenticated).
+ * The envelope of an encrypted registration (HTTP API, in the manner of Gradecoin's register page):
+ * a fresh 16-byte AES key encrypted with RSA-OAEP under the node's registration key, and the
+ * registration JSON encrypted with that AES key, by AES-128-CBC with PKCS#7 padding (what the seed
+ * describes) or AES-128-GCM (recommended: authenticated).
  *
- * <p>RSA-OAEP here is SHA-256 with MGF1 over SHA-256 and an empty label, spelled out as an
- * {@link OAEPParameterSpec}: the JCA's {@code OAEPWithSHA-256AndMGF1Padding} alone would use
- * MGF1 with SHA-1 and fail against every other implementation.
+ * <p>RSA-OAEP here is SHA-256 with MGF1 over SHA-256 and an empty label, spelled out as an {@link
+ * OAEPParameterSpec}: the JCA's {@code OAEPWithSHA-256AndMGF1Padding} alone would use MGF1 with
+ * SHA-1 and fail against every other implementation.
  *
  * <p>{@link #open} is no oracle by itself: whatever is wrong (the RSA block, the key length, the
  * IV, the padding, the GCM tag) it throws the same {@link Refused} after the same work, an AES
  * decryption with a random key standing in when the RSA block does not decrypt. But CBC is not
- * authenticated: a tampered ciphertext whose padding happens to be valid decrypts to garbage and
- * is returned, so the caller must answer every later failure (not JSON, a missing field, a
- * refused enrollment) exactly as it answers {@link Refused}, after the same work, or the padding
- * check leaks through it. GCM has no such gap; prefer it. The mode is not bound to the
- * envelope either: it is whatever the caller says it is.
+ * authenticated: a tampered ciphertext whose padding happens to be valid decrypts to garbage and is
+ * returned, so the caller must answer every later failure (not JSON, a missing field, a refused
+ * enrollment) exactly as it answers {@link Refused}, after the same work, or the padding check
+ * leaks through it. GCM has no such gap; prefer it. The mode is not bound to the envelope either:
+ * it is whatever the caller says it is.
  */
 public final class RegistrationCipher {
 
   /** The AES key length, in bytes: AES-128. */
   public static final int AES_KEY_BYTES = 16;
+
   /** The CBC IV length, in bytes. */
   public static final int CBC_IV_BYTES = 16;
+
   /** The GCM nonce length, in bytes. */
   public static final int GCM_IV_BYTES = 12;
+
   public static final int GCM_TAG_BITS = 128;
 
-  private static final OAEPParameterSpec OAEP_SHA256 = new OAEPParameterSpec("SHA-256", "MGF1",
-      MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
+  private static final OAEPParameterSpec OAEP_SHA256 =
+      new OAEPParameterSpec(
+          "SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** The symmetric half of the envelope. */
@@ -55,8 +59,8 @@ public final class RegistrationCipher {
   }
 
   /**
-   * The three parts, decoded from base64: {@code c} the ciphertext, {@code iv}, and {@code key}
-   * the RSA-OAEP block holding the AES key.
+   * The three parts, decoded from base64: {@code c} the ciphertext, {@code iv}, and {@code key} the
+   * RSA-OAEP block holding the AES key.
    */
   public record Envelope(Mode mode, byte[] c, byte[] iv, byte[] key) {}
 
@@ -117,8 +121,8 @@ public final class RegistrationCipher {
     }
     try {
       Cipher aes = aes(envelope.mode());
-      aes.init(Cipher.DECRYPT_MODE, new SecretKeySpec(aesKey, "AES"),
-          parameters(envelope.mode(), iv));
+      aes.init(
+          Cipher.DECRYPT_MODE, new SecretKeySpec(aesKey, "AES"), parameters(envelope.mode(), iv));
       byte[] plain = aes.doFinal(envelope.c() == null ? new byte[0] : envelope.c());
       return ivUsable ? plain : null;
     } catch (GeneralSecurityException | RuntimeException bad) {

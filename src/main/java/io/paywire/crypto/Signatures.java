@@ -12,7 +12,8 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  *
  * <ul>
  *   <li>RSA: SHA256withRSA (PKCS#1 v1.5), as {@code openssl dgst -sha256 -sign} writes it;
- *   <li>EC: SHA256withECDSA, signature DER-encoded, as {@code openssl dgst -sha256 -sign} writes it;
+ *   <li>EC: SHA256withECDSA, signature DER-encoded, as {@code openssl dgst -sha256 -sign} writes
+ *       it;
  *   <li>Ed25519: pure Ed25519, 64 bytes, as {@code openssl pkeyutl -sign -rawin} writes it.
  * </ul>
  *

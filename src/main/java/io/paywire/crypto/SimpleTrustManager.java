@@ -8,8 +8,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * A trust manager whose decision depends on the certificates alone, not on the socket or engine
- * they came through: the socket and engine variants ask the plain ones. Extending the
- * {@code Extended} class keeps the JDK from adding host-name checks of its own.
+ * they came through: the socket and engine variants ask the plain ones. Extending the {@code
+ * Extended} class keeps the JDK from adding host-name checks of its own.
  */
 public abstract class SimpleTrustManager extends X509ExtendedTrustManager {
 
@@ -22,8 +22,8 @@ public abstract class SimpleTrustManager extends X509ExtendedTrustManager {
   }
 
   @Override
-  public final void checkClientTrusted(X509Certificate[] chain, String authType,
-      SSLEngine engine) throws CertificateException {
+  public final void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
     checkClientTrusted(chain, authType);
   }
 
@@ -34,8 +34,8 @@ public abstract class SimpleTrustManager extends X509ExtendedTrustManager {
   }
 
   @Override
-  public final void checkServerTrusted(X509Certificate[] chain, String authType,
-      SSLEngine engine) throws CertificateException {
+  public final void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
     checkServerTrusted(chain, authType);
   }
 }

@@ -9,8 +9,8 @@ import javax.net.ssl.TrustManagerFactorySpi;
 
 /**
  * A TrustManagerFactory that always yields one given trust manager. TLS engines (the JDK's and
- * BoringSSL through Netty) take trust as a factory; Vert.x's own wrapper for a single trust
- * manager needs SLF4J on the class path, which Paywire does not carry.
+ * BoringSSL through Netty) take trust as a factory; Vert.x's own wrapper for a single trust manager
+ * needs SLF4J on the class path, which Paywire does not carry.
  */
 public final class SingleTrustManagerFactory extends TrustManagerFactory {
 
@@ -18,17 +18,20 @@ public final class SingleTrustManagerFactory extends TrustManagerFactory {
       new Provider("PaywireTrust", "1.0", "a single, given trust manager") {};
 
   public SingleTrustManagerFactory(TrustManager trustManager) {
-    super(new TrustManagerFactorySpi() {
-      @Override
-      protected void engineInit(KeyStore keyStore) {}
+    super(
+        new TrustManagerFactorySpi() {
+          @Override
+          protected void engineInit(KeyStore keyStore) {}
 
-      @Override
-      protected void engineInit(ManagerFactoryParameters parameters) {}
+          @Override
+          protected void engineInit(ManagerFactoryParameters parameters) {}
 
-      @Override
-      protected TrustManager[] engineGetTrustManagers() {
-        return new TrustManager[] {trustManager};
-      }
-    }, PROVIDER, "PaywireSingle");
+          @Override
+          protected TrustManager[] engineGetTrustManagers() {
+            return new TrustManager[] {trustManager};
+          }
+        },
+        PROVIDER,
+        "PaywireSingle");
   }
 }

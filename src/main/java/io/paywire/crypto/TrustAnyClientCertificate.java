@@ -16,18 +16,23 @@ import java.security.cert.X509Certificate;
 public final class TrustAnyClientCertificate extends SimpleTrustManager {
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     if (chain == null || chain.length == 0 || chain[0] == null) {
       throw new CertificateException("no client certificate");
     }
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     throw new CertificateException("TrustAnyClientCertificate is for servers; it trusts no server");
   }
 
-  /** None: an empty list of acceptable CAs in the CertificateRequest lets clients send any certificate. */
+  /**
+   * None: an empty list of acceptable CAs in the CertificateRequest lets clients send any
+   * certificate.
+   */
   @Override
   public X509Certificate[] getAcceptedIssuers() {
     return NO_ISSUERS;

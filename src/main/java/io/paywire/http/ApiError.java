@@ -7,8 +7,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The API's one error shape, {@code {"error": CODE, "message": TEXT}} (plus the transfer {@code id}
- * where one is concerned), and the codes that are the API's own rather than the session core's
- * or the ledger's.
+ * where one is concerned), and the codes that are the API's own rather than the session core's or
+ * the ledger's.
  */
 final class ApiError {
 
@@ -40,7 +40,8 @@ final class ApiError {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
-    ctx.response().setStatusCode(status)
+    ctx.response()
+        .setStatusCode(status)
         .putHeader("content-type", "application/json")
         .end(body.encode());
   }
@@ -48,7 +49,9 @@ final class ApiError {
   /** The same, outside the router: with the security headers the router would have added. */
   static Future<Void> send(HttpServerResponse response, int status, JsonObject body) {
     ApiVerticle.securityHeaders(response.headers());
-    return response.setStatusCode(status).putHeader("content-type", "application/json")
+    return response
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
         .end(body.encode());
   }
 }

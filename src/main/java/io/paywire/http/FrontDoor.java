@@ -20,15 +20,16 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
 /**
- * What the API's port answers before the router: HTTP framing that a proxy could read another
- * way is refused with 400 and the connection closed (issue 21, finding 8), requests Netty cannot
- * decode (a URI or headers too long, a broken head) get the API's JSON error with the security
- * headers instead of Netty's bare replies (finding 10), and WebSocket upgrades go to the live
- * channel, which refuses in the same shape.
+ * What the API's port answers before the router: HTTP framing that a proxy could read another way
+ * is refused with 400 and the connection closed (issue 21, finding 8), requests Netty cannot decode
+ * (a URI or headers too long, a broken head) get the API's JSON error with the security headers
+ * instead of Netty's bare replies (finding 10), and WebSocket upgrades go to the live channel,
+ * which refuses in the same shape.
  */
 final class FrontDoor {
 
   private static final System.Logger LOG = System.getLogger(FrontDoor.class.getName());
+
   /** Bad input, caused at will: the first of a kind, then a count per interval. */
   private static final LogRate OUTSIDER_LOG = LogRate.nodeWide(LOG);
 
@@ -38,34 +39,41 @@ final class FrontDoor {
   private FrontDoor() {}
 
   /**
-   * Sets {@code server}'s request, invalid-request and connection handlers: {@code router}
-   * answers what passes, {@code live} every WebSocket upgrade to its path.
+   * Sets {@code server}'s request, invalid-request and connection handlers: {@code router} answers
+   * what passes, {@code live} every WebSocket upgrade to its path.
    */
-  static HttpServer install(HttpServer server, HttpServerOptions options,
-      Handler<HttpServerRequest> router, LiveChannel live, Handler<HttpConnection> onConnection) {
+  static HttpServer install(
+      HttpServer server,
+      HttpServerOptions options,
+      Handler<HttpServerRequest> router,
+      LiveChannel live,
+      Handler<HttpConnection> onConnection) {
     return server
-        .connectionHandler(connection -> {
-          strictDecoder(connection, options);
-          onConnection.handle(connection);
-        })
+        .connectionHandler(
+            connection -> {
+              strictDecoder(connection, options);
+              onConnection.handle(connection);
+            })
         .invalidRequestHandler(FrontDoor::undecodable)
-        .requestHandler(request -> {
-          String framing = framingProblem(request.headers());
-          if (framing != null) {
-            refused("framing", request);
-            refuseAndClose(request, 400, ApiError.BAD_REQUEST, framing);
-          } else if (LiveChannel.PATH.equals(request.path()) && request.canUpgradeToWebSocket()) {
-            live.handshake(request);
-          } else {
-            router.handle(request);
-          }
-        });
+        .requestHandler(
+            request -> {
+              String framing = framingProblem(request.headers());
+              if (framing != null) {
+                refused("framing", request);
+                refuseAndClose(request, 400, ApiError.BAD_REQUEST, framing);
+              } else if (LiveChannel.PATH.equals(request.path())
+                  && request.canUpgradeToWebSocket()) {
+                live.handshake(request);
+              } else {
+                router.handle(request);
+              }
+            });
   }
 
   /**
-   * Why a request's framing is ambiguous, or null when it is not: a {@code Transfer-Encoding}
-   * other than exactly one {@code chunked}, or one with a {@code Content-Length} (which Netty
-   * would drop in silence: {@link StrictDecoder} refuses that case before it gets here).
+   * Why a request's framing is ambiguous, or null when it is not: a {@code Transfer-Encoding} other
+   * than exactly one {@code chunked}, or one with a {@code Content-Length} (which Netty would drop
+   * in silence: {@link StrictDecoder} refuses that case before it gets here).
    */
   static String framingProblem(MultiMap headers) {
     List<String> encodings = headers.getAll("Transfer-Encoding");
@@ -99,9 +107,9 @@ final class FrontDoor {
   }
 
   /**
-   * A failure while the body was still being read: the client broke the framing (Netty could
-   * not read a chunk) or went away. Bad input, not a bug: a 400 if the connection can still
-   * answer, then the close, and no stack trace. Any other failure goes on to the error handlers.
+   * A failure while the body was still being read: the client broke the framing (Netty could not
+   * read a chunk) or went away. Bad input, not a bug: a 400 if the connection can still answer,
+   * then the close, and no stack trace. Any other failure goes on to the error handlers.
    */
   static void bodyBroken(RoutingContext ctx) {
     if (ctx.failure() == null || ctx.request().isEnded()) {
@@ -114,8 +122,8 @@ final class FrontDoor {
 
   private static void refused(String reason, HttpServerRequest request) {
     String kind = "event=http_refused reason=" + reason;
-    OUTSIDER_LOG.log(System.Logger.Level.INFO, kind,
-        kind + " ip=" + request.remoteAddress().hostAddress());
+    OUTSIDER_LOG.log(
+        System.Logger.Level.INFO, kind, kind + " ip=" + request.remoteAddress().hostAddress());
   }
 
   /** Answers with the API's error shape and every security header, then closes the connection. */
@@ -142,10 +150,10 @@ final class FrontDoor {
   }
 
   /**
-   * Vert.x's decoder, except that a request with both {@code Content-Length} and
-   * {@code Transfer-Encoding: chunked} fails to decode (and so reaches the invalid-request
-   * handler) where Netty would drop the length and go on: behind a proxy that reads the length,
-   * the rest of the body would be a second, smuggled request.
+   * Vert.x's decoder, except that a request with both {@code Content-Length} and {@code
+   * Transfer-Encoding: chunked} fails to decode (and so reaches the invalid-request handler) where
+   * Netty would drop the length and go on: behind a proxy that reads the length, the rest of the
+   * body would be a second, smuggled request.
    */
   private static final class StrictDecoder extends VertxHttpRequestDecoder {
 
@@ -165,5 +173,4 @@ final class FrontDoor {
       super(message);
     }
   }
-
 }

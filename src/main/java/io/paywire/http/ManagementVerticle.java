@@ -10,8 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * The management port: plain HTTP on the loopback address only, serving {@code GET /health} and
- * {@code GET /metrics} as the HTTPS API does, for probes and scrapers on the same machine
- * ({@code node.managementPort}, off by default). Nothing else is served here.
+ * {@code GET /metrics} as the HTTPS API does, for probes and scrapers on the same machine ({@code
+ * node.managementPort}, off by default). Nothing else is served here.
  */
 public final class ManagementVerticle extends VerticleBase {
 
@@ -31,13 +31,17 @@ public final class ManagementVerticle extends VerticleBase {
   /**
    * @param cluster a cluster member's own view for {@code /health}, or null on a single node
    * @param requestHeadTimeoutSeconds as on the HTTPS port ({@code http.requestHeadTimeoutSeconds}):
-   *     idle and slow connections go, so that the port's connection cap is not held by clients
-   *     that leave their connections open
+   *     idle and slow connections go, so that the port's connection cap is not held by clients that
+   *     leave their connections open
    * @param heapWarningPercent as on the HTTPS port ({@code http.heapWarningPercent})
    */
-  public ManagementVerticle(int port, long ledgerTimeoutMillis, PrometheusMeterRegistry metrics,
+  public ManagementVerticle(
+      int port,
+      long ledgerTimeoutMillis,
+      PrometheusMeterRegistry metrics,
       Supplier<JsonObject> cluster,
-      int requestHeadTimeoutSeconds, int heapWarningPercent) {
+      int requestHeadTimeoutSeconds,
+      int heapWarningPercent) {
     this.cluster = cluster;
     this.heapWarningPercent = heapWarningPercent;
     this.requestHeadTimeoutSeconds = requestHeadTimeoutSeconds;
@@ -49,15 +53,25 @@ public final class ManagementVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.get("/health").handler(Operations.health(vertx, ledgerTimeoutMillis, cluster,
-        heapWarningPercent));
+    router
+        .get("/health")
+        .handler(Operations.health(vertx, ledgerTimeoutMillis, cluster, heapWarningPercent));
     if (metrics != null) {
       router.get("/metrics").handler(Operations.metrics(metrics));
     }
-    router.errorHandler(404, ctx -> ApiError.send(ctx, 404, ApiError.NOT_FOUND,
-        "the management port serves /health and /metrics only"));
-    server = vertx.createHttpServer().requestHandler(router)
-        .connectionHandler(new RequestHeadTimeout(requestHeadTimeoutSeconds)::watch);
+    router.errorHandler(
+        404,
+        ctx ->
+            ApiError.send(
+                ctx,
+                404,
+                ApiError.NOT_FOUND,
+                "the management port serves /health and /metrics only"));
+    server =
+        vertx
+            .createHttpServer()
+            .requestHandler(router)
+            .connectionHandler(new RequestHeadTimeout(requestHeadTimeoutSeconds)::watch);
     return server.listen(port, HOST);
   }
 

@@ -16,15 +16,17 @@ import java.util.Map;
  * The bearer JWT of {@code POST /transactions}: a compact JWS that the payer signs with the
  * account's own key, binding the exact request body by its SHA-256 ({@code tha}) and limited in
  * time ({@code iat}, {@code exp}, both required). This class checks its form and claims; the
- * signature itself is checked by the session core against the registered key, by key type,
- * never by what the header claims.
+ * signature itself is checked by the session core against the registered key, by key type, never by
+ * what the header claims.
  */
 final class RequestToken {
 
   /** The most seconds between a request token's {@code iat} and {@code exp}. */
   static final int MAX_LIFETIME_SECONDS = 300;
+
   /** The length of an ES256 (r||s) and of an Ed25519 signature. */
   static final int FIXED_SIGNATURE_BYTES = 64;
+
   /** A compact JWS longer than this is refused before any decoding. */
   static final int MAX_TOKEN_CHARS = 4096;
 
@@ -55,16 +57,21 @@ final class RequestToken {
    * What a 401 says to whoever signed an ES256 token with {@code openssl dgst -sign} or Java's
    * {@code SHA256withECDSA}: the likeliest mistake, and harmless to name.
    */
-  static final String DER_ES256 = "the ES256 signature is DER-encoded (as openssl dgst -sign "
-      + "and Java's SHA256withECDSA write it); JWS wants r||s: r and s as 32-byte big-endian "
-      + "integers, concatenated, 64 bytes, then base64url. Node: crypto.sign('sha256', input, "
-      + "{ key, dsaEncoding: 'ieee-p1363' }); Python (cryptography): r, s = "
-      + "decode_dss_signature(der); r.to_bytes(32, 'big') + s.to_bytes(32, 'big'); openssl: "
-      + "see docs/api.md, POST /transactions";
+  static final String DER_ES256 =
+      "the ES256 signature is DER-encoded (as openssl dgst -sign "
+          + "and Java's SHA256withECDSA write it); JWS wants r||s: r and s as 32-byte big-endian "
+          + "integers, concatenated, 64 bytes, then base64url. Node: crypto.sign('sha256', input, "
+          + "{ key, dsaEncoding: 'ieee-p1363' }); Python (cryptography): r, s = "
+          + "decode_dss_signature(der); r.to_bytes(32, 'big') + s.to_bytes(32, 'big'); openssl: "
+          + "see docs/api.md, POST /transactions";
 
   /** Why a token was refused; told to nobody but the log-free 401 reply, unless said so. */
   static final class Refused extends Exception {
-    private enum Kind { QUIET, DUPLICATE_KEY, TOLD }
+    private enum Kind {
+      QUIET,
+      DUPLICATE_KEY,
+      TOLD
+    }
 
     private final Kind kind;
 
@@ -98,7 +105,8 @@ final class RequestToken {
    */
   static Checked check(String authorization, byte[] body, long nowSeconds, int skewSeconds)
       throws Refused {
-    if (authorization == null || authorization.length() > MAX_TOKEN_CHARS + 7
+    if (authorization == null
+        || authorization.length() > MAX_TOKEN_CHARS + 7
         || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new Refused("no bearer token");
     }
@@ -126,8 +134,10 @@ final class RequestToken {
         || !tha.equals(HexFormat.of().formatHex(sha256(body)))) {
       throw new Refused("tha does not match the body");
     }
-    if (!(claims.getValue("iat") instanceof Number iat) || !(claims.getValue("exp") instanceof Number exp)
-        || !isWhole(iat) || !isWhole(exp)) {
+    if (!(claims.getValue("iat") instanceof Number iat)
+        || !(claims.getValue("exp") instanceof Number exp)
+        || !isWhole(iat)
+        || !isWhole(exp)) {
       throw new Refused("iat and exp are required");
     }
     long issued = iat.longValue();
@@ -139,8 +149,8 @@ final class RequestToken {
       throw new Refused("expired or not yet valid");
     }
     byte[] signingInput = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
-    return new Checked(algorithm, signingInput, signature,
-        token.getBytes(StandardCharsets.US_ASCII));
+    return new Checked(
+        algorithm, signingInput, signature, token.getBytes(StandardCharsets.US_ASCII));
   }
 
   static byte[] sha256(byte[] bytes) {

@@ -1,6 +1,8 @@
 package io.paywire.ledger;
 
-/** An account's mutable state. Only {@link LedgerState} changes it, from the ledger's one thread. */
+/**
+ * An account's mutable state. Only {@link LedgerState} changes it, from the ledger's one thread.
+ */
 final class Account {
   final int number;
   final String name;
@@ -8,6 +10,7 @@ final class Account {
   final String fingerprint;
   final long createdMillis;
   long balance;
+
   /** Sequence numbers of the transfers this account took part in, oldest first. */
   final IntList history = new IntList();
 

@@ -14,11 +14,11 @@ public final class AccountName {
   public static final String ISSUER = "issuer";
 
   /**
-   * Command words of the text protocols. A user named like one could never log in there (the
-   * line would read as the command), so no account may take these names, whatever the case.
+   * Command words of the text protocols. A user named like one could never log in there (the line
+   * would read as the command), so no account may take these names, whatever the case.
    */
-  public static final Set<String> RESERVED = Set.of(
-      ISSUER, "register", "list", "key", "pay", "trans", "history", "help", "exit");
+  public static final Set<String> RESERVED =
+      Set.of(ISSUER, "register", "list", "key", "pay", "trans", "history", "help", "exit");
 
   private AccountName() {}
 

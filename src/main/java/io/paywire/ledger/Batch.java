@@ -6,17 +6,20 @@ import java.util.OptionalLong;
 
 /**
  * The commands of one group commit. Each {@link #execute} applies a command to the in-memory state
- * at once (so later commands in the batch see it) and appends its record; {@link Ledger#write}
- * then makes the whole batch durable with one write and one fsync. The caller must not acknowledge
- * any outcome of the batch before that write returns.
+ * at once (so later commands in the batch see it) and appends its record; {@link Ledger#write} then
+ * makes the whole batch durable with one write and one fsync. The caller must not acknowledge any
+ * outcome of the batch before that write returns.
  */
 public final class Batch {
   /** The ledger this batch goes to; null for a batch on a bare state (tests of the rules). */
   private final Ledger ledger;
+
   private final LedgerState state;
   private final LedgerOptions options;
+
   /** The state before this batch: where a failure rolls back to. */
   final LedgerState.Mark start;
+
   final long timeMillis;
   private ByteBuffer records = ByteBuffer.allocate(16 << 10);
   int recordCount;
@@ -64,9 +67,9 @@ public final class Batch {
   }
 
   /**
-   * Applies one command as {@link #execute} does, and reads what its reply shows of the state
-   * right after it: the one step every writer of the ledger takes per command, on one node or in
-   * a replicated group.
+   * Applies one command as {@link #execute} does, and reads what its reply shows of the state right
+   * after it: the one step every writer of the ledger takes per command, on one node or in a
+   * replicated group.
    */
   public Executed run(Command command) {
     Outcome outcome = execute(command);
@@ -74,19 +77,22 @@ public final class Batch {
       return Executed.rejected(rejected);
     }
     if (command instanceof Command.OpenAccount open) {
-      return new Executed(outcome, state.account(open.name()), OptionalLong.empty(),
-          OptionalLong.empty());
+      return new Executed(
+          outcome, state.account(open.name()), OptionalLong.empty(), OptionalLong.empty());
     }
     Command.Transfer transfer = (Command.Transfer) command;
-    return new Executed(outcome, Optional.empty(), state.balance(transfer.payer()),
+    return new Executed(
+        outcome,
+        Optional.empty(),
+        state.balance(transfer.payer()),
         state.balance(transfer.payee()));
   }
 
   /**
-   * The most a command can add to a batch's records: its own encoding, which an accepted
-   * command's journal record never exceeds (names are journaled as registered, of the same
-   * length). A writer that forms batches ahead of applying them (a replicated leader) sizes them
-   * with this and {@link #fits}.
+   * The most a command can add to a batch's records: its own encoding, which an accepted command's
+   * journal record never exceeds (names are journaled as registered, of the same length). A writer
+   * that forms batches ahead of applying them (a replicated leader) sizes them with this and {@link
+   * #fits}.
    */
   public static long recordBytesAtMost(Command command) {
     if ((command instanceof Command.OpenAccount open && open.name() == null)
@@ -97,9 +103,9 @@ public final class Batch {
   }
 
   /**
-   * Whether {@code commands} commands whose {@link #recordBytesAtMost} add up to
-   * {@code recordBytes} all fit one batch under {@code options}: {@link #isFull} then holds
-   * before none of them.
+   * Whether {@code commands} commands whose {@link #recordBytesAtMost} add up to {@code
+   * recordBytes} all fit one batch under {@code options}: {@link #isFull} then holds before none of
+   * them.
    */
   public static boolean fits(LedgerOptions options, int commands, long recordBytes) {
     return commands <= options.maxBatchCommands()
@@ -109,8 +115,13 @@ public final class Batch {
   /** Journals names as registered, so the journal reads the same whatever case a client used. */
   private static Command canonical(Command command, TransferView applied) {
     if (command instanceof Command.Transfer t) {
-      return new Command.Transfer(t.id(), applied.payer(), applied.payee(), t.amount(),
-          t.payerSignature(), t.payeeSignature());
+      return new Command.Transfer(
+          t.id(),
+          applied.payer(),
+          applied.payee(),
+          t.amount(),
+          t.payerSignature(),
+          t.payeeSignature());
     }
     return command;
   }
@@ -118,8 +129,10 @@ public final class Batch {
   private void append(Command command) {
     int length = RecordCodec.encodedLength(command);
     if (records.remaining() < JournalFormat.RECORD_OVERHEAD_BYTES + length) {
-      ByteBuffer bigger = ByteBuffer.allocate(
-          Math.max(records.capacity() * 2, records.position() + LedgerOptions.MAX_RECORD_BYTES));
+      ByteBuffer bigger =
+          ByteBuffer.allocate(
+              Math.max(
+                  records.capacity() * 2, records.position() + LedgerOptions.MAX_RECORD_BYTES));
       records.flip();
       records = bigger.put(records);
     }
@@ -129,8 +142,9 @@ public final class Batch {
     int end = records.position();
     assert end - start - JournalFormat.RECORD_OVERHEAD_BYTES == length;
     records.putInt(start, length);
-    records.putInt(start + 4, JournalFormat.crc(records.array(),
-        start + JournalFormat.RECORD_OVERHEAD_BYTES, length));
+    records.putInt(
+        start + 4,
+        JournalFormat.crc(records.array(), start + JournalFormat.RECORD_OVERHEAD_BYTES, length));
     recordCount++;
   }
 

@@ -64,8 +64,12 @@ final class FileStorage implements Storage {
 
   @Override
   public AppendFile create(Path file) throws IOException {
-    return new ChannelFile(FileChannel.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
+    return new ChannelFile(
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE));
   }
 
   @Override
@@ -106,8 +110,9 @@ final class FileStorage implements Storage {
     }
     FileChannel lockChannel = null;
     try {
-      lockChannel = FileChannel.open(dataDirectory.resolve("LOCK"),
-          StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      lockChannel =
+          FileChannel.open(
+              dataDirectory.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       if (lockChannel.tryLock() == null) {
         throw new IOException("data directory " + dataDirectory + " is in use by another process");
       }

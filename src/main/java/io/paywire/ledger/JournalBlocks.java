@@ -12,36 +12,36 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads the journal's batches (the ledger's blocks) and the records in them, for readers beside
- * the ledger's own thread: any number of threads at once, while the writer appends.
+ * Reads the journal's batches (the ledger's blocks) and the records in them, for readers beside the
+ * ledger's own thread: any number of threads at once, while the writer appends.
  *
  * <p>Every read takes a {@code bound}: the next batch sequence of a {@link JournalPosition} the
  * caller got from {@link Ledger#position()}, so every batch below it is on disk. Frames at or past
  * the bound may be half written, and are never read.
  *
- * <p>Finding a batch: segments are named after their first batch, so a binary search over the
- * names finds its segment. Within a segment a sparse index keeps one checkpoint every
- * {@link #CHECKPOINT_BATCHES} batches (the batch's offset, and the records of the segment before
- * it); from the nearest one the reader walks frame headers forward by positioned reads.
+ * <p>Finding a batch: segments are named after their first batch, so a binary search over the names
+ * finds its segment. Within a segment a sparse index keeps one checkpoint every {@link
+ * #CHECKPOINT_BATCHES} batches (the batch's offset, and the records of the segment before it); from
+ * the nearest one the reader walks frame headers forward by positioned reads.
  *
  * <p>Finding a transfer: a transfer's sequence is the number of journal records before its own.
  * Every journaled record is one accepted, new command ({@link Batch} journals nothing else), and
- * each accepted command, registration or payment, appends exactly one transfer row
- * ({@code LedgerState.openAccount} and {@code transfer} both end in one {@code record}); replay
- * applies the records in journal order. So a segment's first transfer is the sum of the records
- * of the segments before it, known once those were walked whole. The record found must carry the
- * id the caller has for that sequence, or the read fails.
+ * each accepted command, registration or payment, appends exactly one transfer row ({@code
+ * LedgerState.openAccount} and {@code transfer} both end in one {@code record}); replay applies the
+ * records in journal order. So a segment's first transfer is the sum of the records of the segments
+ * before it, known once those were walked whole. The record found must carry the id the caller has
+ * for that sequence, or the read fails.
  *
  * <p>Checks: each frame header walked over must have its magic and header checksum, a body length
- * in range, the sequence that comes next and a plausible record count (the body checksum of a
- * frame only walked over is not read). Each frame whose content is returned is read whole: body
- * checksum, SHA-256 hash and sequence; the blocks of one page must chain. A failed check throws
- * {@link JournalCorruptException} naming file and offset: nothing unchecked is returned.
+ * in range, the sequence that comes next and a plausible record count (the body checksum of a frame
+ * only walked over is not read). Each frame whose content is returned is read whole: body checksum,
+ * SHA-256 hash and sequence; the blocks of one page must chain. A failed check throws {@link
+ * JournalCorruptException} naming file and offset: nothing unchecked is returned.
  *
- * <p>Memory: the index grows as reads reach further into the journal, by 16 bytes per
- * {@link #CHECKPOINT_BATCHES} batches and about a hundred bytes per segment (8 MiB for the
- * 2^29 batches a ledger can hold at most, one transfer each). A read holds one
- * {@link #WINDOW_BYTES} buffer, and a frame larger than that while it is checked.
+ * <p>Memory: the index grows as reads reach further into the journal, by 16 bytes per {@link
+ * #CHECKPOINT_BATCHES} batches and about a hundred bytes per segment (8 MiB for the 2^29 batches a
+ * ledger can hold at most, one transfer each). A read holds one {@link #WINDOW_BYTES} buffer, and a
+ * frame larger than that while it is checked.
  */
 public final class JournalBlocks {
 
@@ -64,8 +64,8 @@ public final class JournalBlocks {
   private static final int MIN_RECORD_BYTES = JournalFormat.RECORD_OVERHEAD_BYTES + 1;
 
   /** One batch of the journal: the ledger's block. */
-  public record Block(long sequence, long timeMillis, int recordCount, byte[] previousHash,
-      byte[] hash) {}
+  public record Block(
+      long sequence, long timeMillis, int recordCount, byte[] previousHash, byte[] hash) {}
 
   /**
    * Where a transfer lies in the journal, and the signatures journaled with it.
@@ -75,8 +75,8 @@ public final class JournalBlocks {
    * @param payerSignature as journaled; empty if none was given (a registration has none)
    * @param payeeSignature as journaled; empty if none was given
    */
-  public record JournaledTransfer(long batchSequence, byte[] batchHash, byte[] payerSignature,
-      byte[] payeeSignature) {}
+  public record JournaledTransfer(
+      long batchSequence, byte[] batchHash, byte[] payerSignature, byte[] payeeSignature) {}
 
   /** A frame boundary of a segment: batch {@code batch} starts at {@code offset}. */
   private record Point(long batch, long offset, long recordsBefore) {}
@@ -85,15 +85,21 @@ public final class JournalBlocks {
   private static final class Segment {
     final long firstBatch;
     final Path file;
+
     /** Checkpoint i: where batch {@code firstBatch + i * checkpointBatches} starts. */
     long[] checkpointOffsets = new long[4];
+
     /** Checkpoint i: how many records of this segment come before that batch. */
     long[] checkpointRecords = new long[4];
+
     int checkpoints = 1;
+
     /** The furthest boundary any read reached. */
     Point end;
+
     /** All records of the segment; -1 until a read walked to the next segment's first batch. */
     long recordCount = -1;
+
     /** The transfer sequence of the segment's first record; -1 until every earlier one is known. */
     long firstTransfer = -1;
 
@@ -108,10 +114,13 @@ public final class JournalBlocks {
   private final Path directory;
   private final int checkpointBatches;
   private final Object lock = new Object();
+
   /** Every segment listed so far, by first batch; only ever grows. */
   private final List<Segment> segments = new ArrayList<>();
+
   /** Every segment whose first batch is below this is in {@link #segments}. */
   private long listedBound;
+
   /** How many leading segments have a known {@code firstTransfer}. */
   private int transfersKnown;
 
@@ -134,14 +143,21 @@ public final class JournalBlocks {
    * {@code from} is at or past it.
    *
    * @param bound a next batch sequence the ledger reported: every batch below it is on disk
-   * @throws IllegalArgumentException if {@code from} or {@code bound} is negative, or
-   *     {@code limit} is not 1 to {@link #MAX_BLOCKS_PER_PAGE}
+   * @throws IllegalArgumentException if {@code from} or {@code bound} is negative, or {@code limit}
+   *     is not 1 to {@link #MAX_BLOCKS_PER_PAGE}
    * @throws JournalCorruptException if a frame on the way does not check out
    */
   public List<Block> blocks(long from, int limit, long bound) throws IOException {
     if (from < 0 || bound < 0 || limit < 1 || limit > MAX_BLOCKS_PER_PAGE) {
-      throw new IllegalArgumentException("from " + from + ", limit " + limit + ", bound " + bound
-          + ": from and bound must not be negative, limit must be 1 to " + MAX_BLOCKS_PER_PAGE);
+      throw new IllegalArgumentException(
+          "from "
+              + from
+              + ", limit "
+              + limit
+              + ", bound "
+              + bound
+              + ": from and bound must not be negative, limit must be 1 to "
+              + MAX_BLOCKS_PER_PAGE);
     }
     if (from >= bound) {
       return List.of();
@@ -154,11 +170,18 @@ public final class JournalBlocks {
       while (walk.batch < end) {
         Frame frame = walk.readFrame();
         if (previous != null && !Arrays.equals(frame.previousHash(), previous)) {
-          throw new JournalCorruptException(frame.file(), frame.offset(), "batch "
-              + frame.sequence() + " does not chain to the previous batch's hash");
+          throw new JournalCorruptException(
+              frame.file(),
+              frame.offset(),
+              "batch " + frame.sequence() + " does not chain to the previous batch's hash");
         }
-        page.add(new Block(frame.sequence(), frame.timeMillis(), frame.recordCount(),
-            frame.previousHash(), frame.hash()));
+        page.add(
+            new Block(
+                frame.sequence(),
+                frame.timeMillis(),
+                frame.recordCount(),
+                frame.previousHash(),
+                frame.hash()));
         previous = frame.hash();
       }
     }
@@ -167,18 +190,22 @@ public final class JournalBlocks {
   }
 
   /**
-   * Finds the record of transfer {@code sequence} in a batch below {@code bound}; empty if it is
-   * in none.
+   * Finds the record of transfer {@code sequence} in a batch below {@code bound}; empty if it is in
+   * none.
    *
    * @param id the transfer's id: the record found must carry it
-   * @throws JournalCorruptException if a frame on the way does not check out, or the record at
-   *     that place holds another transfer
+   * @throws JournalCorruptException if a frame on the way does not check out, or the record at that
+   *     place holds another transfer
    */
   public Optional<JournaledTransfer> transfer(long sequence, TransferId id, long bound)
       throws IOException {
     if (sequence < 0 || bound < 0 || id == null) {
-      throw new IllegalArgumentException("sequence " + sequence + ", bound " + bound
-          + ": neither may be negative, and an id is needed");
+      throw new IllegalArgumentException(
+          "sequence "
+              + sequence
+              + ", bound "
+              + bound
+              + ": neither may be negative, and an id is needed");
     }
     if (bound == 0) {
       return Optional.empty();
@@ -191,24 +218,39 @@ public final class JournalBlocks {
       Frame frame = walk.readFrame();
       Command[] found = new Command[1];
       // The frame's bytes may lie in the walk's window: decode them before the walk reads again.
-      JournalFormat.readRecords(frame.file(), frame.offset() - frame.at(), frame.data(),
-          frame.at(), frame.bodyLength(), (r, command) -> {
+      JournalFormat.readRecords(
+          frame.file(),
+          frame.offset() - frame.at(),
+          frame.data(),
+          frame.at(),
+          frame.bodyLength(),
+          (r, command) -> {
             if (r == index) {
               found[0] = command;
             }
           });
       Command command = found[0];
       if (command == null || !command.id().equals(id)) {
-        throw new JournalCorruptException(frame.file(), frame.offset(), "record " + index
-            + " of batch " + frame.sequence() + " should be transfer " + sequence + " (id " + id
-            + ") but holds " + (command == null ? "nothing" : "id " + command.id()));
+        throw new JournalCorruptException(
+            frame.file(),
+            frame.offset(),
+            "record "
+                + index
+                + " of batch "
+                + frame.sequence()
+                + " should be transfer "
+                + sequence
+                + " (id "
+                + id
+                + ") but holds "
+                + (command == null ? "nothing" : "id " + command.id()));
       }
-      byte[] payerSignature = command instanceof Command.Transfer t
-          ? t.payerSignature().clone() : Command.NONE;
-      byte[] payeeSignature = command instanceof Command.Transfer t
-          ? t.payeeSignature().clone() : Command.NONE;
-      return Optional.of(new JournaledTransfer(frame.sequence(), frame.hash(), payerSignature,
-          payeeSignature));
+      byte[] payerSignature =
+          command instanceof Command.Transfer t ? t.payerSignature().clone() : Command.NONE;
+      byte[] payeeSignature =
+          command instanceof Command.Transfer t ? t.payeeSignature().clone() : Command.NONE;
+      return Optional.of(
+          new JournaledTransfer(frame.sequence(), frame.hash(), payerSignature, payeeSignature));
     }
   }
 
@@ -230,8 +272,8 @@ public final class JournalBlocks {
     for (int i = 0; i < Math.max(1, segments.size()); i++) {
       long expected = i < segments.size() ? segments.get(i).firstBatch : 0;
       if (i >= ids.size() || ids.get(i) != expected) {
-        throw new JournalCorruptException(directory.resolve(JournalFormat.segmentName(expected)),
-            0, "segment is missing");
+        throw new JournalCorruptException(
+            directory.resolve(JournalFormat.segmentName(expected)), 0, "segment is missing");
       }
     }
     for (int i = segments.size(); i < ids.size(); i++) {
@@ -281,11 +323,12 @@ public final class JournalBlocks {
 
   /** The furthest known boundary of a segment at or before batch {@code batch}. */
   private Point pointAtOrBeforeBatch(Segment segment, long batch) {
-    int i = (int) Math.min((batch - segment.firstBatch) / checkpointBatches,
-        segment.checkpoints - 1);
+    int i =
+        (int) Math.min((batch - segment.firstBatch) / checkpointBatches, segment.checkpoints - 1);
     Point point = checkpoint(segment, i);
     return segment.end.batch() <= batch && segment.end.batch() > point.batch()
-        ? segment.end : point;
+        ? segment.end
+        : point;
   }
 
   /** The furthest known boundary of a segment with at most {@code records} records before it. */
@@ -302,12 +345,15 @@ public final class JournalBlocks {
     }
     Point point = checkpoint(segment, low);
     return segment.end.recordsBefore() <= records && segment.end.batch() > point.batch()
-        ? segment.end : point;
+        ? segment.end
+        : point;
   }
 
   private Point checkpoint(Segment segment, int i) {
-    return new Point(segment.firstBatch + (long) i * checkpointBatches,
-        segment.checkpointOffsets[i], segment.checkpointRecords[i]);
+    return new Point(
+        segment.firstBatch + (long) i * checkpointBatches,
+        segment.checkpointOffsets[i],
+        segment.checkpointRecords[i]);
   }
 
   /** Records a boundary a walk reached: a checkpoint if it falls on one, and the furthest end. */
@@ -318,15 +364,25 @@ public final class JournalBlocks {
       if (i < segment.checkpoints) {
         if (segment.checkpointOffsets[i] != point.offset()
             || segment.checkpointRecords[i] != point.recordsBefore()) {
-          throw new JournalCorruptException(segment.file, point.offset(), "batch "
-              + point.batch() + " was found before at offset " + segment.checkpointOffsets[i]
-              + ": the segment changed under the reader");
+          throw new JournalCorruptException(
+              segment.file,
+              point.offset(),
+              "batch "
+                  + point.batch()
+                  + " was found before at offset "
+                  + segment.checkpointOffsets[i]
+                  + ": the segment changed under the reader");
         }
       } else {
         if (i != segment.checkpoints) {
           // Walks start only at known boundaries and note each checkpoint they pass.
-          throw new IllegalStateException(segment.file + ": checkpoint " + i + " noted before "
-              + "checkpoint " + segment.checkpoints);
+          throw new IllegalStateException(
+              segment.file
+                  + ": checkpoint "
+                  + i
+                  + " noted before "
+                  + "checkpoint "
+                  + segment.checkpoints);
         }
         if (i == segment.checkpointOffsets.length) {
           segment.checkpointOffsets = Arrays.copyOf(segment.checkpointOffsets, 2 * i);
@@ -346,8 +402,14 @@ public final class JournalBlocks {
   private void noteWhole(int index, long recordCount) throws JournalCorruptException {
     Segment segment = segments.get(index);
     if (segment.recordCount >= 0 && segment.recordCount != recordCount) {
-      throw new JournalCorruptException(segment.file, 0, "segment held " + segment.recordCount
-          + " records before and " + recordCount + " now: it changed under the reader");
+      throw new JournalCorruptException(
+          segment.file,
+          0,
+          "segment held "
+              + segment.recordCount
+              + " records before and "
+              + recordCount
+              + " now: it changed under the reader");
     }
     segment.recordCount = recordCount;
     while (transfersKnown < segments.size()) {
@@ -372,12 +434,21 @@ public final class JournalBlocks {
    * A frame read whole and checked. Its bytes lie in {@code data} from {@code at}, which may be the
    * walk's window: valid until the walk reads again.
    */
-  private record Frame(Path file, long offset, byte[] data, int at, int bodyLength, long sequence,
-      long timeMillis, int recordCount, byte[] previousHash, byte[] hash) {}
+  private record Frame(
+      Path file,
+      long offset,
+      byte[] data,
+      int at,
+      int bodyLength,
+      long sequence,
+      long timeMillis,
+      int recordCount,
+      byte[] previousHash,
+      byte[] hash) {}
 
   /**
-   * One read's position in the journal: the frame boundary it stands at, in one segment file
-   * open for reading. Used by one thread; it takes the lock only to consult or extend the index.
+   * One read's position in the journal: the frame boundary it stands at, in one segment file open
+   * for reading. Used by one thread; it takes the lock only to consult or extend the index.
    */
   private final class Walk implements AutoCloseable {
     private final long bound;
@@ -387,10 +458,13 @@ public final class JournalBlocks {
     private int windowLength;
     private int index;
     private Segment segment;
+
     /** The first batch this walk may not read in this segment: the next one's first, or bound. */
     private long segmentEnd;
+
     /** Whether {@link #segmentEnd} is the next segment's first batch. */
     private boolean sealed;
+
     private long firstTransfer;
     private SeekableByteChannel channel;
     long batch;
@@ -418,8 +492,8 @@ public final class JournalBlocks {
     }
 
     /**
-     * Stands at the start of the frame holding transfer {@code target}; false if no batch below
-     * the bound holds it.
+     * Stands at the start of the frame holding transfer {@code target}; false if no batch below the
+     * bound holds it.
      */
     boolean toTransfer(long target) throws IOException {
       int found;
@@ -463,9 +537,18 @@ public final class JournalBlocks {
         throw corrupt("batch hash does not match its body");
       }
       int previousAt = frameAt + JournalFormat.PREVIOUS_HASH_AT;
-      Frame frame = new Frame(segment.file, offset, data, frameAt, head.bodyLength(), batch,
-          head.timeMillis(), head.recordCount(),
-          Arrays.copyOfRange(data, previousAt, previousAt + JournalFormat.HASH_BYTES), hash);
+      Frame frame =
+          new Frame(
+              segment.file,
+              offset,
+              data,
+              frameAt,
+              head.bodyLength(),
+              batch,
+              head.timeMillis(),
+              head.recordCount(),
+              Arrays.copyOfRange(data, previousAt, previousAt + JournalFormat.HASH_BYTES),
+              hash);
       step(head);
       return frame;
     }
@@ -473,8 +556,8 @@ public final class JournalBlocks {
     /** Reads and checks the header of the frame here, moving to the next segment first if due. */
     private Head head() throws IOException {
       if (batch >= bound) {
-        throw new IllegalStateException("read of batch " + batch + " at or past the bound "
-            + bound);
+        throw new IllegalStateException(
+            "read of batch " + batch + " at or past the bound " + bound);
       }
       if (batch == segmentEnd) {
         nextSegment();
@@ -518,8 +601,8 @@ public final class JournalBlocks {
       }
       long size = channel.size();
       if (size != offset) {
-        throw corrupt((size - offset) + " bytes after the last batch of a segment before the "
-            + "last one");
+        throw corrupt(
+            (size - offset) + " bytes after the last batch of a segment before the " + "last one");
       }
       Point start = new Point(segmentEnd, 0, 0);
       synchronized (lock) {
@@ -532,8 +615,8 @@ public final class JournalBlocks {
       synchronized (lock) {
         index = found;
         segment = segments.get(found);
-        long next = found + 1 < segments.size()
-            ? segments.get(found + 1).firstBatch : Long.MAX_VALUE;
+        long next =
+            found + 1 < segments.size() ? segments.get(found + 1).firstBatch : Long.MAX_VALUE;
         sealed = next <= bound;
         segmentEnd = Math.min(next, bound);
         firstTransfer = segment.firstTransfer;
@@ -552,8 +635,8 @@ public final class JournalBlocks {
     }
 
     /**
-     * The {@code length} bytes at {@code at} of the segment: in the window, read again from
-     * {@code at} if they are not there yet; or, if they do not fit it, in an array of their own.
+     * The {@code length} bytes at {@code at} of the segment: in the window, read again from {@code
+     * at} if they are not there yet; or, if they do not fit it, in an array of their own.
      */
     private Slice bytes(long at, int length) throws IOException {
       if (at >= windowAt && at + length <= windowAt + windowLength) {
@@ -585,8 +668,12 @@ public final class JournalBlocks {
     }
 
     private JournalCorruptException shortSegment() {
-      return corrupt("segment ends before batch " + batch + " is complete, yet every batch below "
-          + bound + " is durable");
+      return corrupt(
+          "segment ends before batch "
+              + batch
+              + " is complete, yet every batch below "
+              + bound
+              + " is durable");
     }
 
     private JournalCorruptException corrupt(String reason) {

@@ -18,8 +18,8 @@ import java.util.zip.CRC32C;
  * hash 32 bytes:   SHA-256 of the body
  * </pre>
  *
- * A batch is the ledger's block: its hash covers the previous batch's hash, so changing any byte
- * of history changes every hash after it. All integers are big-endian.
+ * A batch is the ledger's block: its hash covers the previous batch's hash, so changing any byte of
+ * history changes every hash after it. All integers are big-endian.
  */
 final class JournalFormat {
 
@@ -28,6 +28,7 @@ final class JournalFormat {
   static final int HASH_BYTES = 32;
   static final int BODY_FIXED_BYTES = 8 + 8 + 4 + HASH_BYTES;
   static final int RECORD_OVERHEAD_BYTES = 8;
+
   /** The largest body a writer can make: the fixed fields and a batch of the largest size. */
   static final int MAX_BODY_BYTES = BODY_FIXED_BYTES + LedgerOptions.MAX_BATCH_BYTES;
 
@@ -38,6 +39,7 @@ final class JournalFormat {
   static final int RECORD_COUNT_AT = TIME_AT + 8;
   static final int PREVIOUS_HASH_AT = RECORD_COUNT_AT + 4;
   static final int RECORDS_AT = PREVIOUS_HASH_AT + HASH_BYTES;
+
   /** The previous hash of the first batch. */
   static final byte[] GENESIS_HASH = new byte[HASH_BYTES];
 
@@ -53,7 +55,8 @@ final class JournalFormat {
   /** The first batch sequence a segment file is named after, or -1 if it is not a segment. */
   static long segmentId(Path file) {
     String name = file.getFileName().toString();
-    if (!name.startsWith(SEGMENT_PREFIX) || !name.endsWith(SEGMENT_SUFFIX)
+    if (!name.startsWith(SEGMENT_PREFIX)
+        || !name.endsWith(SEGMENT_SUFFIX)
         || name.length() != SEGMENT_PREFIX.length() + 20 + SEGMENT_SUFFIX.length()) {
       return -1;
     }
@@ -88,8 +91,8 @@ final class JournalFormat {
   }
 
   /**
-   * The SHA-256 of the body of the frame at {@code at}, if the frame's stored hash equals it;
-   * null if not.
+   * The SHA-256 of the body of the frame at {@code at}, if the frame's stored hash equals it; null
+   * if not.
    */
   static byte[] checkedHash(MessageDigest sha256, byte[] data, int at, int bodyLength) {
     int bodyStart = at + HEADER_BYTES;
@@ -101,14 +104,15 @@ final class JournalFormat {
 
   /**
    * Decodes every record of the frame at {@code at}, whose checksums were checked already, and
-   * hands each to {@code sink}. Offsets in exceptions are {@code fileOffset} (where
-   * {@code data[0]} lies in the file) plus the record's place in {@code data}.
+   * hands each to {@code sink}. Offsets in exceptions are {@code fileOffset} (where {@code data[0]}
+   * lies in the file) plus the record's place in {@code data}.
    *
    * @throws JournalCorruptException if a record is missing, of a bad length, does not decode, is
    *     refused by the sink, or bytes follow the last one
    */
-  static void readRecords(Path file, long fileOffset, byte[] data, int at, int bodyLength,
-      RecordSink sink) throws JournalCorruptException {
+  static void readRecords(
+      Path file, long fileOffset, byte[] data, int at, int bodyLength, RecordSink sink)
+      throws JournalCorruptException {
     ByteBuffer buffer = ByteBuffer.wrap(data);
     int bodyEnd = at + HEADER_BYTES + bodyLength;
     long sequence = buffer.getLong(at + SEQUENCE_AT);
@@ -117,26 +121,28 @@ final class JournalFormat {
     for (int r = 0; r < recordCount; r++) {
       int recordOffset = buffer.position();
       if (bodyEnd - recordOffset < RECORD_OVERHEAD_BYTES) {
-        throw new JournalCorruptException(file, fileOffset + recordOffset,
-            "record " + r + " is missing");
+        throw new JournalCorruptException(
+            file, fileOffset + recordOffset, "record " + r + " is missing");
       }
       int length = buffer.getInt();
       buffer.getInt(); // the frame checksum already covered this record
       if (length < 1 || length > bodyEnd - buffer.position()) {
-        throw new JournalCorruptException(file, fileOffset + recordOffset,
-            "record " + r + " has bad length");
+        throw new JournalCorruptException(
+            file, fileOffset + recordOffset, "record " + r + " has bad length");
       }
       try {
         sink.accept(r, RecordCodec.decode(buffer.slice(buffer.position(), length)));
       } catch (IllegalArgumentException | IllegalStateException invalid) {
-        throw new JournalCorruptException(file, fileOffset + recordOffset,
+        throw new JournalCorruptException(
+            file,
+            fileOffset + recordOffset,
             "record " + r + " of batch " + sequence + ": " + invalid.getMessage());
       }
       buffer.position(buffer.position() + length);
     }
     if (buffer.position() != bodyEnd) {
-      throw new JournalCorruptException(file, fileOffset + buffer.position(),
-          "bytes after the last record");
+      throw new JournalCorruptException(
+          file, fileOffset + buffer.position(), "bytes after the last record");
     }
   }
 

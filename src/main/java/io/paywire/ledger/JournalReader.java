@@ -29,8 +29,8 @@ final class JournalReader {
    * @param tornFile the segment holding a torn tail at {@code end}, or null if the end is clean
    * @param tornBytes how many bytes of a torn tail follow {@code end}
    */
-  record Tail(JournalPosition end, Path tornFile, long tornBytes, long batchesRead,
-      long recordsRead) {
+  record Tail(
+      JournalPosition end, Path tornFile, long tornBytes, long batchesRead, long recordsRead) {
     boolean torn() {
       return tornFile != null;
     }
@@ -39,8 +39,11 @@ final class JournalReader {
   private JournalReader() {}
 
   static List<Long> segmentIds(Storage storage, Path directory) throws IOException {
-    return storage.list(directory).stream().map(JournalFormat::segmentId).filter(id -> id >= 0)
-        .sorted().toList();
+    return storage.list(directory).stream()
+        .map(JournalFormat::segmentId)
+        .filter(id -> id >= 0)
+        .sorted()
+        .toList();
   }
 
   static Tail read(Storage storage, Path directory, JournalPosition from, RecordVisitor visitor)
@@ -48,7 +51,9 @@ final class JournalReader {
     List<Long> ids = segmentIds(storage, directory);
     if (ids.isEmpty()) {
       if (from.offset() != 0 || from.nextBatchSequence() != 0) {
-        throw new JournalCorruptException(directory, 0,
+        throw new JournalCorruptException(
+            directory,
+            0,
             "no journal segments, but batches up to " + from.nextBatchSequence() + " are expected");
       }
       return new Tail(from, null, 0, 0, 0);
@@ -56,7 +61,8 @@ final class JournalReader {
     int first = ids.indexOf(from.segmentId());
     if (first < 0) {
       throw new JournalCorruptException(
-          directory.resolve(JournalFormat.segmentName(from.segmentId())), from.offset(),
+          directory.resolve(JournalFormat.segmentName(from.segmentId())),
+          from.offset(),
           "segment is missing");
     }
     Cursor cursor = new Cursor(from, visitor);
@@ -64,7 +70,9 @@ final class JournalReader {
       long id = ids.get(i);
       Path file = directory.resolve(JournalFormat.segmentName(id));
       if (i > first && id != cursor.nextSequence) {
-        throw new JournalCorruptException(file, 0,
+        throw new JournalCorruptException(
+            file,
+            0,
             "segment starts at batch " + id + " but batch " + cursor.nextSequence + " is next");
       }
       byte[] data = storage.readAll(file);
@@ -103,8 +111,12 @@ final class JournalReader {
     }
 
     Tail tail(Path tornFile, long tornBytes) {
-      return new Tail(new JournalPosition(segmentId, offset, nextSequence, previousHash),
-          tornFile, tornBytes, batches, records);
+      return new Tail(
+          new JournalPosition(segmentId, offset, nextSequence, previousHash),
+          tornFile,
+          tornBytes,
+          batches,
+          records);
     }
 
     /** Reads every frame of one segment; returns the offset of a torn tail, or -1. */
@@ -121,8 +133,9 @@ final class JournalReader {
         ByteBuffer buffer = ByteBuffer.wrap(data);
         int bodyLength = buffer.getInt(pos + 4);
         if (!JournalFormat.headerChecks(buffer, pos)) {
-          if (lastSegment && (zerosFrom(data, pos, data.length)
-              || unwrittenTail(data, pos, pos + JournalFormat.HEADER_BYTES))) {
+          if (lastSegment
+              && (zerosFrom(data, pos, data.length)
+                  || unwrittenTail(data, pos, pos + JournalFormat.HEADER_BYTES))) {
             return pos; // space the file system extended but the crash left unwritten
           }
           throw new JournalCorruptException(file, pos, "bad frame header");
@@ -136,7 +149,8 @@ final class JournalReader {
         }
         int bodyStart = pos + JournalFormat.HEADER_BYTES;
         if (!JournalFormat.bodyChecks(data, pos, bodyLength)) {
-          if (lastSegment && frameEnd == data.length
+          if (lastSegment
+              && frameEnd == data.length
               && unwrittenTail(data, bodyStart, data.length)) {
             return pos;
           }
@@ -167,19 +181,30 @@ final class JournalReader {
       long sequence = buffer.getLong(pos + JournalFormat.SEQUENCE_AT);
       long timeMillis = buffer.getLong(pos + JournalFormat.TIME_AT);
       if (sequence != nextSequence) {
-        throw new JournalCorruptException(file, pos,
-            "batch " + sequence + " where batch " + nextSequence + " was expected");
+        throw new JournalCorruptException(
+            file, pos, "batch " + sequence + " where batch " + nextSequence + " was expected");
       }
       int previousAt = pos + JournalFormat.PREVIOUS_HASH_AT;
-      if (!Arrays.equals(data, previousAt, previousAt + JournalFormat.HASH_BYTES,
-          previousHash, 0, JournalFormat.HASH_BYTES)) {
-        throw new JournalCorruptException(file, pos,
-            "batch " + sequence + " does not chain to the previous batch's hash");
+      if (!Arrays.equals(
+          data,
+          previousAt,
+          previousAt + JournalFormat.HASH_BYTES,
+          previousHash,
+          0,
+          JournalFormat.HASH_BYTES)) {
+        throw new JournalCorruptException(
+            file, pos, "batch " + sequence + " does not chain to the previous batch's hash");
       }
-      JournalFormat.readRecords(file, 0, data, pos, bodyLength, (r, command) -> {
-        visitor.apply(command, timeMillis);
-        records++;
-      });
+      JournalFormat.readRecords(
+          file,
+          0,
+          data,
+          pos,
+          bodyLength,
+          (r, command) -> {
+            visitor.apply(command, timeMillis);
+            records++;
+          });
       previousHash = hash;
       nextSequence++;
       batches++;
@@ -191,9 +216,12 @@ final class JournalReader {
       ByteBuffer buffer = ByteBuffer.wrap(data);
       int recordCount = buffer.getInt(framePos + JournalFormat.RECORD_COUNT_AT);
       int pos = framePos + JournalFormat.RECORDS_AT;
-      for (int r = 0; r < recordCount && pos + JournalFormat.RECORD_OVERHEAD_BYTES <= bodyEnd; r++) {
+      for (int r = 0;
+          r < recordCount && pos + JournalFormat.RECORD_OVERHEAD_BYTES <= bodyEnd;
+          r++) {
         int length = buffer.getInt(pos);
-        if (length < 1 || length > bodyEnd - pos - JournalFormat.RECORD_OVERHEAD_BYTES
+        if (length < 1
+            || length > bodyEnd - pos - JournalFormat.RECORD_OVERHEAD_BYTES
             || buffer.getInt(pos + 4)
                 != JournalFormat.crc(data, pos + JournalFormat.RECORD_OVERHEAD_BYTES, length)) {
           return new JournalCorruptException(file, pos, "record " + r + " fails its checksum");
@@ -205,9 +233,9 @@ final class JournalReader {
 
     /**
      * Whether a failed check of the last frame is explained by a crash: the file ends in a run of
-     * at least {@link #MIN_UNWRITTEN_ZEROS} zero bytes that starts before {@code startsBefore},
-     * as when a file system extended the file before the data reached the disk. A complete frame
-     * ends in a SHA-256 hash, which ends in that many zeros with probability 2^-64.
+     * at least {@link #MIN_UNWRITTEN_ZEROS} zero bytes that starts before {@code startsBefore}, as
+     * when a file system extended the file before the data reached the disk. A complete frame ends
+     * in a SHA-256 hash, which ends in that many zeros with probability 2^-64.
      */
     private static boolean unwrittenTail(byte[] data, int from, int startsBefore) {
       int zeros = data.length;

@@ -9,15 +9,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One ledger: its state, its journal and its snapshots, all under one data directory. Any number
- * of ledgers can live in one process, each in its own directory; a lock file keeps two processes
- * from opening the same one.
+ * One ledger: its state, its journal and its snapshots, all under one data directory. Any number of
+ * ledgers can live in one process, each in its own directory; a lock file keeps two processes from
+ * opening the same one.
  *
  * <p>Threading: one owner thread calls {@link #newBatch}, {@link Batch#execute}, the reads on
- * {@link #state()} and {@link #captureSnapshot}. {@link #write} and {@link #writeSnapshot} block
- * on I/O and may run on other threads, one call at a time each, as long as the owner waits for
- * {@link #write} to return before it starts the next batch. {@link #journalBlocks} may be read
- * from any thread, with a bound taken from {@link #position()} on the owner thread.
+ * {@link #state()} and {@link #captureSnapshot}. {@link #write} and {@link #writeSnapshot} block on
+ * I/O and may run on other threads, one call at a time each, as long as the owner waits for {@link
+ * #write} to return before it starts the next batch. {@link #journalBlocks} may be read from any
+ * thread, with a bound taken from {@link #position()} on the owner thread.
  */
 public final class Ledger implements AutoCloseable {
 
@@ -40,23 +40,33 @@ public final class Ledger implements AutoCloseable {
   private final Recovery recovery;
   private final JournalBlocks journalBlocks;
   private volatile boolean failed;
+
   /**
-   * Segments below this one are wholly forced ({@link #forceJournalUpTo}); -1 until the first
-   * call, which forces them all.
+   * Segments below this one are wholly forced ({@link #forceJournalUpTo}); -1 until the first call,
+   * which forces them all.
    */
   private volatile long forcedSegmentId = -1;
+
   /** The journal's end as of its last force: what a power cut keeps. */
   private volatile JournalPosition forcedPosition;
+
   private volatile String failure;
   private long transfersAtLastSnapshot;
+
   /**
    * The end of the last batch this ledger wrote, kept apart from the writer's own position: each
    * new frame must carry the next sequence and this head hash, or nothing is written.
    */
   private JournalPosition lastWritten;
 
-  private Ledger(Path directory, Storage storage, LedgerOptions options, LedgerState state,
-      JournalWriter writer, Closeable lock, Recovery recovery) {
+  private Ledger(
+      Path directory,
+      Storage storage,
+      LedgerOptions options,
+      LedgerState state,
+      JournalWriter writer,
+      Closeable lock,
+      Recovery recovery) {
     this.directory = directory;
     this.storage = storage;
     this.options = options;
@@ -97,11 +107,11 @@ public final class Ledger implements AutoCloseable {
 
   /**
    * Opens the ledger in {@code directory} as it stood at {@code position}: first cuts away every
-   * journal batch after the position and every snapshot taken after it, then recovers as
-   * {@link #open} does. For a Raft member, whose journal after its last snapshot mark is a copy
-   * of entries its Raft log holds durably and re-applies byte for byte; never for a single node,
-   * whose journal is the only copy. The caller checks that the ledger then ends at
-   * {@code position} (a journal that lost bytes before it ends earlier).
+   * journal batch after the position and every snapshot taken after it, then recovers as {@link
+   * #open} does. For a Raft member, whose journal after its last snapshot mark is a copy of entries
+   * its Raft log holds durably and re-applies byte for byte; never for a single node, whose journal
+   * is the only copy. The caller checks that the ledger then ends at {@code position} (a journal
+   * that lost bytes before it ends earlier).
    */
   public static Ledger openAt(Path directory, LedgerOptions options, JournalPosition position)
       throws IOException {
@@ -109,8 +119,9 @@ public final class Ledger implements AutoCloseable {
   }
 
   /** Opens the ledger, first cut back to {@code cutAfter} unless that is null. */
-  static Ledger open(Path directory, LedgerOptions options, Storage storage,
-      JournalPosition cutAfter) throws IOException {
+  static Ledger open(
+      Path directory, LedgerOptions options, Storage storage, JournalPosition cutAfter)
+      throws IOException {
     long started = System.nanoTime();
     storage.createDirectories(journalDirectory(directory));
     Closeable lock = storage.lock(directory);
@@ -163,14 +174,20 @@ public final class Ledger implements AutoCloseable {
       storage.syncDirectory(journal);
     }
     if (bytesDropped > 0 || snapshotsDropped > 0) {
-      LOG.log(Level.INFO, "event=journal_cut dir={0} next_batch={1} bytes={2} segments={3}"
-              + " snapshots={4}", directory, position.nextBatchSequence(), bytesDropped,
-          segmentsDropped, snapshotsDropped);
+      LOG.log(
+          Level.INFO,
+          "event=journal_cut dir={0} next_batch={1} bytes={2} segments={3}" + " snapshots={4}",
+          directory,
+          position.nextBatchSequence(),
+          bytesDropped,
+          segmentsDropped,
+          snapshotsDropped);
     }
   }
 
-  private static Ledger recover(Path directory, Storage storage, LedgerOptions options,
-      Closeable lock, long started) throws IOException {
+  private static Ledger recover(
+      Path directory, Storage storage, LedgerOptions options, Closeable lock, long started)
+      throws IOException {
     LedgerState state = new LedgerState(options.rules());
     JournalPosition from = JournalPosition.START;
     Optional<Path> used = Optional.empty();
@@ -194,20 +211,36 @@ public final class Ledger implements AutoCloseable {
         JournalReader.read(storage, journalDirectory(directory), from, replayInto::replay);
     if (tail.torn()) {
       storage.truncate(tail.tornFile(), tail.end().offset());
-      LOG.log(Level.WARNING, "event=journal_torn_tail_truncated file={0} offset={1} bytes={2}",
-          tail.tornFile(), tail.end().offset(), tail.tornBytes());
+      LOG.log(
+          Level.WARNING,
+          "event=journal_torn_tail_truncated file={0} offset={1} bytes={2}",
+          tail.tornFile(),
+          tail.end().offset(),
+          tail.tornBytes());
     }
     state.checkInvariants();
     JournalWriter writer =
-        JournalWriter.open(storage, journalDirectory(directory), tail.end(),
-            options.segmentBytes());
-    Recovery recovery = new Recovery(used, tail.batchesRead(), tail.recordsRead(),
-        tail.tornBytes(), (System.nanoTime() - started) / 1_000_000);
-    LOG.log(Level.INFO, "event=ledger_recovered dir={0} snapshot={1} batches={2} records={3}"
-            + " torn_bytes={4} accounts={5} transfers={6} millis={7}", directory,
+        JournalWriter.open(
+            storage, journalDirectory(directory), tail.end(), options.segmentBytes());
+    Recovery recovery =
+        new Recovery(
+            used,
+            tail.batchesRead(),
+            tail.recordsRead(),
+            tail.tornBytes(),
+            (System.nanoTime() - started) / 1_000_000);
+    LOG.log(
+        Level.INFO,
+        "event=ledger_recovered dir={0} snapshot={1} batches={2} records={3}"
+            + " torn_bytes={4} accounts={5} transfers={6} millis={7}",
+        directory,
         used.map(Path::getFileName).map(Path::toString).orElse("none"),
-        recovery.batchesReplayed(), recovery.recordsReplayed(), recovery.tornBytesTruncated(),
-        state.accountCount(), state.transferCount(), recovery.millis());
+        recovery.batchesReplayed(),
+        recovery.recordsReplayed(),
+        recovery.tornBytesTruncated(),
+        state.accountCount(),
+        state.transferCount(),
+        recovery.millis());
     return new Ledger(directory, storage, options, state, writer, lock, recovery);
   }
 
@@ -247,9 +280,9 @@ public final class Ledger implements AutoCloseable {
   }
 
   /**
-   * Reads blocks and journaled transfers back from this ledger's journal, from any thread and
-   * while batches are written. Pass as bound the {@code nextBatchSequence()} of a
-   * {@link #position()} taken on the owner thread after the write of the last batch to include.
+   * Reads blocks and journaled transfers back from this ledger's journal, from any thread and while
+   * batches are written. Pass as bound the {@code nextBatchSequence()} of a {@link #position()}
+   * taken on the owner thread after the write of the last batch to include.
    */
   public JournalBlocks journalBlocks() {
     return journalBlocks;
@@ -284,16 +317,15 @@ public final class Ledger implements AutoCloseable {
 
   /**
    * Applies {@code commands} in order as one batch at {@code timeMillis} and writes it to the
-   * journal, forced to disk if {@code force}: the deterministic step of a replicated ledger,
-   * where the same commands at the same time give every member the same state and the same
-   * journal bytes. A Raft member passes {@code force} false: its Raft log already holds the batch
-   * durably, and it forces the journal at its snapshot points ({@link #forceJournalUpTo}).
-   * Blocking; call on the owner thread, between batches. The commands must fit one batch
-   * ({@link Batch#fits}).
+   * journal, forced to disk if {@code force}: the deterministic step of a replicated ledger, where
+   * the same commands at the same time give every member the same state and the same journal bytes.
+   * A Raft member passes {@code force} false: its Raft log already holds the batch durably, and it
+   * forces the journal at its snapshot points ({@link #forceJournalUpTo}). Blocking; call on the
+   * owner thread, between batches. The commands must fit one batch ({@link Batch#fits}).
    *
    * @return what each command did, in order; acknowledge none of it if this throws
-   * @throws LedgerFailedException if a command could not be applied or the commands do not fit
-   *     one batch: the ledger failed closed and nothing of the batch was written
+   * @throws LedgerFailedException if a command could not be applied or the commands do not fit one
+   *     batch: the ledger failed closed and nothing of the batch was written
    * @throws IOException if the write failed: the ledger failed closed
    */
   public List<Executed> apply(long timeMillis, List<Command> commands, boolean force)
@@ -302,8 +334,11 @@ public final class Ledger implements AutoCloseable {
     List<Executed> executed = new ArrayList<>(commands.size());
     for (Command command : commands) {
       if (batch.isFull()) {
-        throw fail(batch, "apply", new IllegalStateException(
-            "the commands do not fit one batch: " + commands.size() + " given"));
+        throw fail(
+            batch,
+            "apply",
+            new IllegalStateException(
+                "the commands do not fit one batch: " + commands.size() + " given"));
       }
       executed.add(batch.run(command));
     }
@@ -315,9 +350,9 @@ public final class Ledger implements AutoCloseable {
   public record FileExtent(Path file, long length) {}
 
   /**
-   * The journal segments that hold every batch before {@code position}, oldest first, the last
-   * cut at the position's offset: with a snapshot taken at that position, what a copy of this
-   * ledger as of that position takes. Segments are append-only, so these bytes never change.
+   * The journal segments that hold every batch before {@code position}, oldest first, the last cut
+   * at the position's offset: with a snapshot taken at that position, what a copy of this ledger as
+   * of that position takes. Segments are append-only, so these bytes never change.
    */
   public List<FileExtent> journalUpTo(JournalPosition position) throws IOException {
     Path journal = journalDirectory(directory);
@@ -339,7 +374,9 @@ public final class Ledger implements AutoCloseable {
     }
     Path last = journal.resolve(JournalFormat.segmentName(position.segmentId()));
     if (files.isEmpty() || !files.get(files.size() - 1).file().equals(last)) {
-      throw new JournalCorruptException(journal, position.offset(),
+      throw new JournalCorruptException(
+          journal,
+          position.offset(),
           "segment " + position.segmentId() + " of the position is missing");
     }
     return files;
@@ -369,10 +406,10 @@ public final class Ledger implements AutoCloseable {
   }
 
   /**
-   * Where the journal stood at its last force (a batch written with its fsync, or
-   * {@link #forceJournalUpTo}; opening counts as one): every byte before it survives a power cut,
-   * bytes after it may not. Closing forces too, but does not move this: it answers what a crash
-   * of the process before the close would have left durable.
+   * Where the journal stood at its last force (a batch written with its fsync, or {@link
+   * #forceJournalUpTo}; opening counts as one): every byte before it survives a power cut, bytes
+   * after it may not. Closing forces too, but does not move this: it answers what a crash of the
+   * process before the close would have left durable.
    */
   public JournalPosition forcedPosition() {
     return forcedPosition;
@@ -397,13 +434,21 @@ public final class Ledger implements AutoCloseable {
     if (!failed) {
       failure = "batch " + sequence + " failed in " + stage + ": " + cause;
       failed = true;
-      LOG.log(Level.ERROR, "event=ledger_failed_closed dir={0} batch={1} stage={2} error={3}",
-          directory, sequence, stage, cause.toString());
+      LOG.log(
+          Level.ERROR,
+          "event=ledger_failed_closed dir={0} batch={1} stage={2} error={3}",
+          directory,
+          sequence,
+          stage,
+          cause.toString());
       try {
         state.rollBack(batch.start);
       } catch (RuntimeException | Error undo) {
         // The ledger is failed either way and serves nothing more; a restart recovers.
-        LOG.log(Level.ERROR, "event=ledger_rollback_failed dir={0} error={1}", directory,
+        LOG.log(
+            Level.ERROR,
+            "event=ledger_rollback_failed dir={0} error={1}",
+            directory,
             undo.toString());
       }
     }
@@ -434,8 +479,9 @@ public final class Ledger implements AutoCloseable {
       return;
     }
     try {
-      JournalPosition written = writer.append(lastWritten, batch.timeMillis, batch.recordCount,
-          batch.encodedRecords(), force);
+      JournalPosition written =
+          writer.append(
+              lastWritten, batch.timeMillis, batch.recordCount, batch.encodedRecords(), force);
       lastWritten = written;
       if (force) {
         forcedPosition = written;
@@ -448,7 +494,8 @@ public final class Ledger implements AutoCloseable {
 
   /** Whether enough transfers were added since the last snapshot to write a new one. */
   public boolean snapshotDue() {
-    return !failed && options.snapshotEveryTransfers() > 0
+    return !failed
+        && options.snapshotEveryTransfers() > 0
         && state.transferCount() - transfersAtLastSnapshot >= options.snapshotEveryTransfers();
   }
 
@@ -465,8 +512,11 @@ public final class Ledger implements AutoCloseable {
     transfersAtLastSnapshot = state.transferCount();
     long started = System.nanoTime();
     Snapshot.Image image = Snapshot.capture(state, writer.position());
-    LOG.log(Level.INFO, "event=snapshot_captured transfers={0} micros={1}",
-        image.transferCount(), (System.nanoTime() - started) / 1_000);
+    LOG.log(
+        Level.INFO,
+        "event=snapshot_captured transfers={0} micros={1}",
+        image.transferCount(),
+        (System.nanoTime() - started) / 1_000);
     return image;
   }
 
@@ -476,10 +526,14 @@ public final class Ledger implements AutoCloseable {
       throw new IOException("ledger failed closed; snapshot not written");
     }
     long started = System.nanoTime();
-    Path file = Snapshot.write(storage, snapshotDirectory(directory), image,
-        options.snapshotsKept());
-    LOG.log(Level.INFO, "event=snapshot_written file={0} transfers={1} millis={2}",
-        file.getFileName(), image.transferCount(), (System.nanoTime() - started) / 1_000_000);
+    Path file =
+        Snapshot.write(storage, snapshotDirectory(directory), image, options.snapshotsKept());
+    LOG.log(
+        Level.INFO,
+        "event=snapshot_written file={0} transfers={1} millis={2}",
+        file.getFileName(),
+        image.transferCount(),
+        (System.nanoTime() - started) / 1_000_000);
     return file;
   }
 

@@ -33,9 +33,18 @@ public final class LedgerBackup {
    * @param copyMillis the copy itself: the only time the backup reads the live directory
    * @param checkMillis recovering and verifying the copy, on the copy only
    */
-  public record Report(Path source, Path target, Optional<Path> snapshot, int segments,
-      long journalBytes, long tornBytes, long batches, long transfers, String headHash,
-      long copyMillis, long checkMillis) {}
+  public record Report(
+      Path source,
+      Path target,
+      Optional<Path> snapshot,
+      int segments,
+      long journalBytes,
+      long tornBytes,
+      long batches,
+      long transfers,
+      String headHash,
+      long copyMillis,
+      long checkMillis) {}
 
   private LedgerBackup() {}
 
@@ -76,15 +85,24 @@ public final class LedgerBackup {
       torn = recovered.recovery().tornBytesTruncated();
     }
     Verifier.Report verified = Verifier.verify(target);
-    return new Report(source, target, snapshot.map(Path::getFileName), segments.size(), bytes,
-        torn, verified.batches(), verified.transfers(), verified.headHash(),
-        (copied - started) / 1_000_000, (System.nanoTime() - copied) / 1_000_000);
+    return new Report(
+        source,
+        target,
+        snapshot.map(Path::getFileName),
+        segments.size(),
+        bytes,
+        torn,
+        verified.batches(),
+        verified.transfers(),
+        verified.headHash(),
+        (copied - started) / 1_000_000,
+        (System.nanoTime() - copied) / 1_000_000);
   }
 
   /**
-   * Copies the newest snapshot that still exists: the node deletes old ones as it writes new
-   * ones ({@code ledger.snapshotsKept}), so one listed may be gone by the time it is opened.
-   * A damaged one is copied all the same; recovery passes it over, as the node's does.
+   * Copies the newest snapshot that still exists: the node deletes old ones as it writes new ones
+   * ({@code ledger.snapshotsKept}), so one listed may be gone by the time it is opened. A damaged
+   * one is copied all the same; recovery passes it over, as the node's does.
    */
   private static Optional<Path> copyNewestSnapshot(Storage storage, Path source, Path target)
       throws IOException {
@@ -109,15 +127,20 @@ public final class LedgerBackup {
    */
   private static long copyFile(Path from, Path to) throws IOException {
     try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
-        FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE)) {
+        FileChannel out =
+            FileChannel.open(to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       long size = in.size();
       long done = 0;
       while (done < size) {
         long moved = in.transferTo(done, size - done, out);
         if (moved <= 0) {
-          throw new IOException(from + " shrank from " + size + " to " + in.size()
-              + " bytes while it was copied; take the backup again");
+          throw new IOException(
+              from
+                  + " shrank from "
+                  + size
+                  + " to "
+                  + in.size()
+                  + " bytes while it was copied; take the backup again");
         }
         done += moved;
       }

@@ -10,8 +10,8 @@ import java.util.stream.Stream;
 /**
  * Finds the ledgers inside a node's data directory: every directory, the data directory itself
  * included, whose {@code journal/} holds at least one segment. A single node's ledger is its data
- * directory; a cluster member's lies one level down; a ledger added in a directory of its own
- * (a network) is found the same way, with no change here.
+ * directory; a cluster member's lies one level down; a ledger added in a directory of its own (a
+ * network) is found the same way, with no change here.
  */
 public final class LedgerDirectories {
 

@@ -19,8 +19,13 @@ public record LedgerOptions(
     int snapshotsKept) {
 
   /** The largest record: a transfer with two 255-character names and two maximal signatures. */
-  static final int MAX_RECORD_BYTES = JournalFormat.RECORD_OVERHEAD_BYTES
-      + 1 + 16 + 8 + 2 * (1 + 255) + 2 * (2 + RecordCodec.MAX_SIGNATURE_BYTES);
+  static final int MAX_RECORD_BYTES =
+      JournalFormat.RECORD_OVERHEAD_BYTES
+          + 1
+          + 16
+          + 8
+          + 2 * (1 + 255)
+          + 2 * (2 + RecordCodec.MAX_SIGNATURE_BYTES);
 
   /** The largest {@code maxBatchBytes} allowed, so the largest frame a journal can hold. */
   static final int MAX_BATCH_BYTES = 256 << 20;
@@ -29,11 +34,14 @@ public record LedgerOptions(
       new LedgerOptions(LedgerRules.DEFAULTS, 8_192, 4 << 20, 64L << 20, 1_000_000, 2);
 
   public LedgerOptions {
-    require(maxBatchCommands >= 1 && maxBatchCommands <= 1_000_000,
+    require(
+        maxBatchCommands >= 1 && maxBatchCommands <= 1_000_000,
         "maxBatchCommands must be 1 to 1000000");
-    require(maxBatchBytes >= 64 << 10 && maxBatchBytes <= MAX_BATCH_BYTES,
+    require(
+        maxBatchBytes >= 64 << 10 && maxBatchBytes <= MAX_BATCH_BYTES,
         "maxBatchBytes must be 65536 to 268435456");
-    require(segmentBytes >= maxBatchBytes + 1024 && segmentBytes <= 1L << 30,
+    require(
+        segmentBytes >= maxBatchBytes + 1024 && segmentBytes <= 1L << 30,
         "segmentBytes must exceed maxBatchBytes and be at most 1073741824");
     require(snapshotEveryTransfers >= 0, "snapshotEveryTransfers must be 0 or more");
     require(snapshotsKept >= 1 && snapshotsKept <= 100, "snapshotsKept must be 1 to 100");

@@ -11,17 +11,17 @@ import java.util.OptionalLong;
 
 /**
  * The ledger's state machine: accounts, balances and every transfer, in memory. It has no thread,
- * clock or I/O of its own; the caller passes each batch's time. Two entry points change it:
- * {@link #execute} for new commands (checks every rule, returns a value for expected failures) and
- * {@link #replay} for commands read back from the journal (trusts the configurable rules that were
- * in force when they were accepted, but still refuses anything that would break an invariant).
+ * clock or I/O of its own; the caller passes each batch's time. Two entry points change it: {@link
+ * #execute} for new commands (checks every rule, returns a value for expected failures) and {@link
+ * #replay} for commands read back from the journal (trusts the configurable rules that were in
+ * force when they were accepted, but still refuses anything that would break an invariant).
  *
  * <p>Invariants, checked in full by {@link #checkInvariants}: the sum of all balances, issuer
  * included, is zero; no user balance is negative; every balance equals what its transfers add up
  * to; every transfer id is unique.
  *
- * <p>Package-private: outside this package the state is read through {@link LedgerView} and
- * changed only through a {@link Batch}.
+ * <p>Package-private: outside this package the state is read through {@link LedgerView} and changed
+ * only through a {@link Batch}.
  */
 final class LedgerState implements LedgerView {
 
@@ -32,10 +32,11 @@ final class LedgerState implements LedgerView {
   private final Map<String, Account> accountsByKey = new HashMap<>();
   private final Map<String, Account> accountsByFingerprint = new HashMap<>();
   final TransferTable transfers;
+
   /**
-   * The sum of all balances, issuer included, kept up to date by every balance change, so the
-   * check after each batch costs nothing. Plain (wrapping) arithmetic: updating it cannot fail,
-   * and no true sum of balances that fit in longs can wrap around to zero.
+   * The sum of all balances, issuer included, kept up to date by every balance change, so the check
+   * after each batch costs nothing. Plain (wrapping) arithmetic: updating it cannot fail, and no
+   * true sum of balances that fit in longs can wrap around to zero.
    */
   private long balanceSum;
 
@@ -80,8 +81,8 @@ final class LedgerState implements LedgerView {
   }
 
   /**
-   * Applies a command read back from the journal. Throws {@link IllegalStateException} if it
-   * cannot be applied, which means the journal does not describe a valid history.
+   * Applies a command read back from the journal. Throws {@link IllegalStateException} if it cannot
+   * be applied, which means the journal does not describe a valid history.
    */
   void replay(Command command, long timeMillis) {
     Outcome outcome = evaluate(command, timeMillis, false);
@@ -104,7 +105,8 @@ final class LedgerState implements LedgerView {
           : reject(RejectCode.ID_REUSED, "id " + command.id() + " was used for another transfer");
     }
     if (transfers.size() >= TransferTable.MAX_TRANSFERS) {
-      return reject(RejectCode.LEDGER_FULL,
+      return reject(
+          RejectCode.LEDGER_FULL,
           "this ledger holds its maximum of " + TransferTable.MAX_TRANSFERS + " transfers");
     }
     if (command instanceof Command.OpenAccount open) {
@@ -115,8 +117,9 @@ final class LedgerState implements LedgerView {
 
   private Outcome openAccount(Command.OpenAccount open, long timeMillis, boolean checkRules) {
     if (!AccountName.isValid(open.name())) {
-      return reject(RejectCode.BAD_NAME, "names are 1 to " + AccountName.MAX_LENGTH
-          + " letters, digits, '_', '-' or '.'");
+      return reject(
+          RejectCode.BAD_NAME,
+          "names are 1 to " + AccountName.MAX_LENGTH + " letters, digits, '_', '-' or '.'");
     }
     if (accountsByKey.containsKey(AccountName.key(open.name()))) {
       return reject(RejectCode.NAME_TAKEN, "name " + open.name() + " is taken");
@@ -125,8 +128,8 @@ final class LedgerState implements LedgerView {
       return reject(RejectCode.BAD_NAME, open.name() + " is a reserved word");
     }
     if (open.deposit() < 1 || (checkRules && open.deposit() > rules.maxDepositMinor())) {
-      return reject(RejectCode.DEPOSIT_OUT_OF_RANGE,
-          "deposit must be 1 to " + rules.maxDepositMinor());
+      return reject(
+          RejectCode.DEPOSIT_OUT_OF_RANGE, "deposit must be 1 to " + rules.maxDepositMinor());
     }
     if (checkRules && open.publicKey().length > 0) {
       Optional<String> problem = PublicKeys.problemWith(open.publicKey());
@@ -152,8 +155,8 @@ final class LedgerState implements LedgerView {
     }
     // Everything that can fail (allocation included) happens before the first change, so a
     // command either applies whole or leaves the state as it was.
-    Account account = new Account(accounts.size(), open.name(), open.publicKey().clone(),
-        timeMillis);
+    Account account =
+        new Account(accounts.size(), open.name(), open.publicKey().clone(), timeMillis);
     transfers.reserveOne();
     issuer.history.reserveOne();
     addAccount(account);
@@ -168,13 +171,15 @@ final class LedgerState implements LedgerView {
       return reject(RejectCode.AMOUNT_NOT_POSITIVE, "amount must be positive");
     }
     if (checkRules && transfer.amount() > rules.maxTransferMinor()) {
-      return reject(RejectCode.AMOUNT_ABOVE_MAXIMUM,
+      return reject(
+          RejectCode.AMOUNT_ABOVE_MAXIMUM,
           "amount above the maximum of " + rules.maxTransferMinor());
     }
     Account payer = user(transfer.payer());
     Account payee = user(transfer.payee());
     if (payer == null || payee == null) {
-      return reject(RejectCode.UNKNOWN_ACCOUNT,
+      return reject(
+          RejectCode.UNKNOWN_ACCOUNT,
           "no account " + (payer == null ? transfer.payer() : transfer.payee()));
     }
     if (payer == payee) {
@@ -246,8 +251,8 @@ final class LedgerState implements LedgerView {
    */
   void checkBatch(Mark start, long batchSequence) {
     if (balanceSum != 0) {
-      throw new IllegalStateException("batch " + batchSequence + ": balances sum to "
-          + balanceSum + ", not zero");
+      throw new IllegalStateException(
+          "batch " + batchSequence + ": balances sum to " + balanceSum + ", not zero");
     }
     for (int sequence = start.transfers(); sequence < transfers.size(); sequence++) {
       requireNotNegative(transfers.payer(sequence), batchSequence);
@@ -258,8 +263,14 @@ final class LedgerState implements LedgerView {
   private void requireNotNegative(int number, long batchSequence) {
     Account account = accounts.get(number);
     if (number != ISSUER_NUMBER && account.balance < 0) {
-      throw new IllegalStateException("batch " + batchSequence + ": balance of " + account.name
-          + " is " + account.balance + ", below zero");
+      throw new IllegalStateException(
+          "batch "
+              + batchSequence
+              + ": balance of "
+              + account.name
+              + " is "
+              + account.balance
+              + ", below zero");
     }
   }
 
@@ -287,9 +298,9 @@ final class LedgerState implements LedgerView {
 
   /**
    * Undoes every change since {@code mark}: for a batch that failed to apply or to reach the
-   * journal, so that memory again equals what the journal holds. Works from a state a command
-   * left half-applied too (an account added, its deposit not recorded): a command changes
-   * balances last, after recording its transfer, with plain writes that cannot fail.
+   * journal, so that memory again equals what the journal holds. Works from a state a command left
+   * half-applied too (an account added, its deposit not recorded): a command changes balances last,
+   * after recording its transfer, with plain writes that cannot fail.
    */
   void rollBack(Mark mark) {
     for (int sequence = transfers.size() - 1; sequence >= mark.transfers(); sequence--) {
@@ -341,8 +352,7 @@ final class LedgerState implements LedgerView {
   @Override
   public OptionalLong balance(String name) {
     Account account = name == null ? null : accountsByKey.get(AccountName.key(name));
-    return account == null ? OptionalLong.empty()
-        : OptionalLong.of(account.balance);
+    return account == null ? OptionalLong.empty() : OptionalLong.of(account.balance);
   }
 
   @Override
@@ -407,8 +417,13 @@ final class LedgerState implements LedgerView {
     long sum = 0;
     for (Account account : accounts) {
       if (account.balance != computed[account.number]) {
-        throw new IllegalStateException("balance of " + account.name + " is " + account.balance
-            + " but its transfers add up to " + computed[account.number]);
+        throw new IllegalStateException(
+            "balance of "
+                + account.name
+                + " is "
+                + account.balance
+                + " but its transfers add up to "
+                + computed[account.number]);
       }
       if (account.number != ISSUER_NUMBER && account.balance < 0) {
         throw new IllegalStateException("balance of " + account.name + " is negative");
@@ -419,8 +434,8 @@ final class LedgerState implements LedgerView {
       throw new IllegalStateException("balances sum to " + sum + ", not zero");
     }
     if (sum != balanceSum) {
-      throw new IllegalStateException("running sum of balances is " + balanceSum
-          + " but the balances sum to " + sum);
+      throw new IllegalStateException(
+          "running sum of balances is " + balanceSum + " but the balances sum to " + sum);
     }
   }
 }

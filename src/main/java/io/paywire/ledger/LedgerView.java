@@ -6,8 +6,8 @@ import java.util.OptionalLong;
 
 /**
  * What readers may ask of a ledger's state: lookups and counts, never a change. {@link Ledger}
- * hands out only this; the engine behind it ({@code LedgerState}) is package-private, so a
- * command can reach the state only through a {@link Batch}, which journals what it changes.
+ * hands out only this; the engine behind it ({@code LedgerState}) is package-private, so a command
+ * can reach the state only through a {@link Batch}, which journals what it changes.
  *
  * <p>Like the state it reads, a view is for the ledger's owner thread, between batch steps.
  */

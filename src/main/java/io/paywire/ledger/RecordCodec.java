@@ -29,8 +29,17 @@ final class RecordCodec {
       return 1 + 16 + 8 + 1 + open.name().length() + 2 + open.publicKey().length;
     }
     Command.Transfer t = (Command.Transfer) command;
-    return 1 + 16 + 8 + 1 + t.payer().length() + 1 + t.payee().length()
-        + 2 + t.payerSignature().length + 2 + t.payeeSignature().length;
+    return 1
+        + 16
+        + 8
+        + 1
+        + t.payer().length()
+        + 1
+        + t.payee().length()
+        + 2
+        + t.payerSignature().length
+        + 2
+        + t.payeeSignature().length;
   }
 
   static void encode(Command command, ByteBuffer out) {
@@ -62,8 +71,8 @@ final class RecordCodec {
       if (type == OPEN_ACCOUNT) {
         command = new Command.OpenAccount(id, getName(in), getBytes(in), amount);
       } else if (type == TRANSFER) {
-        command = new Command.Transfer(id, getName(in), getName(in), amount, getBytes(in),
-            getBytes(in));
+        command =
+            new Command.Transfer(id, getName(in), getName(in), amount, getBytes(in), getBytes(in));
       } else {
         throw new IllegalArgumentException("unknown record type " + type);
       }

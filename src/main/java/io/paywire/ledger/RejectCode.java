@@ -1,6 +1,8 @@
 package io.paywire.ledger;
 
-/** Why the ledger refused a command. Each code is stable: clients and the event bus use the name. */
+/**
+ * Why the ledger refused a command. Each code is stable: clients and the event bus use the name.
+ */
 public enum RejectCode {
   UNKNOWN_ACCOUNT,
   INSUFFICIENT_FUNDS,

@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.zip.CRC32C;
 
 /**
- * A copy of the whole ledger state as of one journal position, so recovery replays only the
- * journal after it. Snapshots are a cache: the journal stays the source of truth, and a snapshot
- * that fails its checksum is passed over for an older one (or none).
+ * A copy of the whole ledger state as of one journal position, so recovery replays only the journal
+ * after it. Snapshots are a cache: the journal stays the source of truth, and a snapshot that fails
+ * its checksum is passed over for an older one (or none).
  *
  * <pre>
  * "PWS1" 4 | version 4 | segmentId 8 | offset 8 | nextBatchSequence 8 | headHash 32
@@ -30,8 +30,12 @@ public final class Snapshot {
   private static final String PREFIX = "snapshot-";
   private static final String SUFFIX = ".bin";
   private static final int BUFFER_BYTES = 1 << 20;
-  /** nameLength 1, keyLength 2, balance 8, created 8 (a name has at least one byte, not counted). */
+
+  /**
+   * nameLength 1, keyLength 2, balance 8, created 8 (a name has at least one byte, not counted).
+   */
   private static final int MIN_ACCOUNT_BYTES = 19;
+
   /** idHigh, idLow, payer, payee, amount, time. */
   private static final int TRANSFER_BYTES = 8 + 8 + 4 + 4 + 8 + 8;
 
@@ -76,13 +80,13 @@ public final class Snapshot {
   }
 
   static Path fileFor(Path directory, JournalPosition position) {
-    return directory.resolve(String.format("%s%020d%s", PREFIX, position.nextBatchSequence(),
-        SUFFIX));
+    return directory.resolve(
+        String.format("%s%020d%s", PREFIX, position.nextBatchSequence(), SUFFIX));
   }
 
   /**
-   * Writes atomically: temporary file, fsync, rename, fsync of the directory. Keeps the newest
-   * few. When this returns, the snapshot survives a power cut.
+   * Writes atomically: temporary file, fsync, rename, fsync of the directory. Keeps the newest few.
+   * When this returns, the snapshot survives a power cut.
    */
   static Path write(Storage storage, Path directory, Image image, int keep) throws IOException {
     storage.createDirectories(directory);
@@ -91,7 +95,9 @@ public final class Snapshot {
     try (Output out = new Output(storage.create(temporary))) {
       out.putInt(MAGIC).putInt(VERSION);
       JournalPosition p = image.position();
-      out.putLong(p.segmentId()).putLong(p.offset()).putLong(p.nextBatchSequence())
+      out.putLong(p.segmentId())
+          .putLong(p.offset())
+          .putLong(p.nextBatchSequence())
           .put(p.headHash());
       out.putInt(image.names().length);
       for (int i = 0; i < image.names().length; i++) {
@@ -103,8 +109,12 @@ public final class Snapshot {
       TransferTable.Columns t = image.transfers();
       out.putInt(t.count());
       // Column after column, each the concatenation of its chunks: the same bytes as one array.
-      out.putLongs(t, t.idHigh()).putLongs(t, t.idLow()).putInts(t, t.payer())
-          .putInts(t, t.payee()).putLongs(t, t.amount()).putLongs(t, t.time());
+      out.putLongs(t, t.idHigh())
+          .putLongs(t, t.idLow())
+          .putInts(t, t.payer())
+          .putInts(t, t.payee())
+          .putLongs(t, t.amount())
+          .putLongs(t, t.time());
       out.finish();
     }
     // The content is durable before the name points to it, and the name before this returns.
@@ -134,10 +144,14 @@ public final class Snapshot {
 
   /** Snapshot files, oldest first. */
   static List<Path> list(Storage storage, Path directory) throws IOException {
-    return storage.list(directory).stream().filter(f -> {
-      String name = f.getFileName().toString();
-      return name.startsWith(PREFIX) && name.endsWith(SUFFIX);
-    }).sorted(Comparator.comparing(Path::getFileName)).toList();
+    return storage.list(directory).stream()
+        .filter(
+            f -> {
+              String name = f.getFileName().toString();
+              return name.startsWith(PREFIX) && name.endsWith(SUFFIX);
+            })
+        .sorted(Comparator.comparing(Path::getFileName))
+        .toList();
   }
 
   /** Reads and checks one snapshot; empty if it is damaged or of another format. */
@@ -161,8 +175,8 @@ public final class Snapshot {
       long[] balances = new long[accounts];
       long[] created = new long[accounts];
       for (int i = 0; i < accounts; i++) {
-        names[i] = new String(in.getBytes(Byte.toUnsignedInt(in.getByte())),
-            StandardCharsets.ISO_8859_1);
+        names[i] =
+            new String(in.getBytes(Byte.toUnsignedInt(in.getByte())), StandardCharsets.ISO_8859_1);
         keys[i] = in.getBytes(Short.toUnsignedInt(in.getShort()));
         balances[i] = in.getLong();
         created[i] = in.getLong();
@@ -172,11 +186,24 @@ public final class Snapshot {
         return Optional.empty();
       }
       int shift = TransferTable.CHUNK_SHIFT;
-      TransferTable.Columns columns = new TransferTable.Columns(n, shift,
-          in.getLongs(n, shift), in.getLongs(n, shift), in.getInts(n, shift),
-          in.getInts(n, shift), in.getLongs(n, shift), in.getLongs(n, shift));
-      Image image = new Image(new JournalPosition(segmentId, offset, nextBatch, head), names,
-          keys, balances, created, columns);
+      TransferTable.Columns columns =
+          new TransferTable.Columns(
+              n,
+              shift,
+              in.getLongs(n, shift),
+              in.getLongs(n, shift),
+              in.getInts(n, shift),
+              in.getInts(n, shift),
+              in.getLongs(n, shift),
+              in.getLongs(n, shift));
+      Image image =
+          new Image(
+              new JournalPosition(segmentId, offset, nextBatch, head),
+              names,
+              keys,
+              balances,
+              created,
+              columns);
       return in.checksumMatches() ? Optional.of(image) : Optional.empty();
     } catch (EOFException | IllegalArgumentException truncated) {
       return Optional.empty();

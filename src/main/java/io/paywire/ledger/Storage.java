@@ -41,8 +41,8 @@ interface Storage {
   void truncate(Path file, long length) throws IOException;
 
   /**
-   * Renames {@code from} to {@code to} in the same directory in one atomic step, replacing
-   * {@code to}. Durable only after {@link #syncDirectory} of that directory.
+   * Renames {@code from} to {@code to} in the same directory in one atomic step, replacing {@code
+   * to}. Durable only after {@link #syncDirectory} of that directory.
    */
   void rename(Path from, Path to) throws IOException;
 
@@ -53,8 +53,8 @@ interface Storage {
   void syncDirectory(Path directory) throws IOException;
 
   /**
-   * Takes the data directory for this process, or throws if another process or another ledger
-   * in this one has it. Closing the result releases it.
+   * Takes the data directory for this process, or throws if another process or another ledger in
+   * this one has it. Closing the result releases it.
    */
   Closeable lock(Path dataDirectory) throws IOException;
 

@@ -10,8 +10,7 @@ import java.util.Random;
 public record TransferId(long high, long low) {
 
   public static final int HEX_LENGTH = 32;
-  private static final byte[] LOWER_HEX =
-      "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] LOWER_HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   /** Parses 32 hex characters (either case); returns null for anything else. */
   public static TransferId parseOrNull(String hex) {
@@ -34,7 +33,9 @@ public record TransferId(long high, long low) {
     return new TransferId(high, low);
   }
 
-  /** 0-15 for an ASCII hex digit of either case, -1 for anything else (other scripts' digits too). */
+  /**
+   * 0-15 for an ASCII hex digit of either case, -1 for anything else (other scripts' digits too).
+   */
   private static int hexDigit(char c) {
     if (c >= '0' && c <= '9') {
       return c - '0';

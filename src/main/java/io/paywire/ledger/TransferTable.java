@@ -14,38 +14,47 @@ import java.util.Arrays;
  * small), and a snapshot shares the full chunks instead of copying them: the ledger's thread pays
  * for one partial chunk, whatever the history's length.
  *
- * <p>A full chunk a snapshot shares is never written again. Rows are only ever written at the
- * end, so the only way back into such a chunk is {@link #truncate} (a failed batch undone), and
+ * <p>A full chunk a snapshot shares is never written again. Rows are only ever written at the end,
+ * so the only way back into such a chunk is {@link #truncate} (a failed batch undone), and
  * truncating into a shared chunk first replaces it with a private copy.
  *
  * <p>The index doubles when half full, but only its allocation happens at once: its entries move
- * into the new slots a few per append (see {@link #oldSlots}). So no append, growth or capture
- * does work in proportion to the history on the ledger's thread; only {@link #truncate} and
- * {@link #load}, on the failure and recovery paths, rebuild the index whole.
+ * into the new slots a few per append (see {@link #oldSlots}). So no append, growth or capture does
+ * work in proportion to the history on the ledger's thread; only {@link #truncate} and {@link
+ * #load}, on the failure and recovery paths, rebuild the index whole.
  */
 final class TransferTable {
 
   /**
-   * The index keeps its load at most one half in an array indexed by int, so 2^30 slots and
-   * 2^29 transfers (about 537 million, some 26 GB of columns) bound one ledger.
+   * The index keeps its load at most one half in an array indexed by int, so 2^30 slots and 2^29
+   * transfers (about 537 million, some 26 GB of columns) bound one ledger.
    */
   static final int MAX_TRANSFERS = 1 << 29;
 
   /** Rows of one chunk, as a power of two: 2^16 rows, 2.6 MB over the six columns. */
   static final int CHUNK_SHIFT = 16;
+
   static final int CHUNK_ROWS = 1 << CHUNK_SHIFT;
 
   /** Rows the first chunk starts with; it doubles up to a full chunk before the second one. */
   static final int INITIAL_CAPACITY = 1 << 10;
+
   private static final long TAG_MASK = 0xFFFF_FFFF_0000_0000L;
 
   /**
-   * The columns as of one moment, for a snapshot: {@code count} rows over chunks of
-   * {@code 1 << shift} rows (the last may be shorter). Full chunks are shared with the table that
-   * produced them and never change again; nothing may write to any of these arrays.
+   * The columns as of one moment, for a snapshot: {@code count} rows over chunks of {@code 1 <<
+   * shift} rows (the last may be shorter). Full chunks are shared with the table that produced them
+   * and never change again; nothing may write to any of these arrays.
    */
-  record Columns(int count, int shift, long[][] idHigh, long[][] idLow, int[][] payer,
-      int[][] payee, long[][] amount, long[][] time) {
+  record Columns(
+      int count,
+      int shift,
+      long[][] idHigh,
+      long[][] idLow,
+      int[][] payer,
+      int[][] payee,
+      long[][] amount,
+      long[][] time) {
 
     int chunkCount() {
       return chunksFor(count, shift);
@@ -63,45 +72,51 @@ final class TransferTable {
 
   /** Chunk directories, one per column; entries past {@link #chunks} are null. */
   private long[][] idHigh;
+
   private long[][] idLow;
   private int[][] payer;
   private int[][] payee;
   private long[][] amount;
   private long[][] timeMillis;
+
   /** Chunks allocated. */
   private int chunks;
+
   /** Rows allocated: the first chunk's length while it is the only one, else chunks * chunkRows. */
   private int capacity;
+
   private int size;
+
   /**
-   * Rows in chunks that a captured {@link Columns} shares: no row below this may be written
-   * until {@link #truncate} has given the table its own copy of those chunks.
+   * Rows in chunks that a captured {@link Columns} shares: no row below this may be written until
+   * {@link #truncate} has given the table its own copy of those chunks.
    */
   private int sharedRows;
 
   /**
    * Open addressing, load at most one half. A slot holds sequence + 1 in its low 32 bits (0 marks
    * it empty) and the upper 32 bits of the id's hash in its high bits. A probe compares hashes
-   * inside this one array and reads the id columns only on a likely match, so a lookup of a new
-   * id, the common case, costs one cache miss. The home slot comes from the same upper bits, so
-   * growing the table can move entries from the slots alone, in nearly sequential order.
+   * inside this one array and reads the id columns only on a likely match, so a lookup of a new id,
+   * the common case, costs one cache miss. The home slot comes from the same upper bits, so growing
+   * the table can move entries from the slots alone, in nearly sequential order.
    */
   private long[] slots = new long[INITIAL_CAPACITY * 2];
 
   /**
-   * While the index grows: the previous slots, half as many, whose entries move into
-   * {@link #slots} a few per append instead of all at once (at 8 million transfers, moving all
-   * would hold the ledger's thread for a rehash of 16 million slots). Never written: entries at
-   * positions below {@link #moved} are in {@link #slots} too, the others only here, and every
-   * probe chain stays intact. Null when no growth is under way.
+   * While the index grows: the previous slots, half as many, whose entries move into {@link #slots}
+   * a few per append instead of all at once (at 8 million transfers, moving all would hold the
+   * ledger's thread for a rehash of 16 million slots). Never written: entries at positions below
+   * {@link #moved} are in {@link #slots} too, the others only here, and every probe chain stays
+   * intact. Null when no growth is under way.
    */
   private long[] oldSlots;
+
   private int moved;
 
   /**
    * Old slots moved per reserved append. Any value of 2 or more finishes a move before the next
-   * growth (which comes after as many appends as the old index has slots, over two); 8 finishes
-   * it in a quarter of that, for one or two extra cache lines per append.
+   * growth (which comes after as many appends as the old index has slots, over two); 8 finishes it
+   * in a quarter of that, for one or two extra cache lines per append.
    */
   static final int SLOTS_MOVED_PER_APPEND = 8;
 
@@ -115,6 +130,7 @@ final class TransferTable {
 
   /** The empty slot the last unsuccessful {@link #find} ended on, or -1 once it is stale. */
   private int missSlot = -1;
+
   private long missHigh;
   private long missLow;
   private long missHash;
@@ -273,8 +289,8 @@ final class TransferTable {
 
   /**
    * The columns as they are now, for a snapshot, without copying the history: full chunks are
-   * shared (and from now on never written, see {@link #truncate}); only the last, partial chunk
-   * is copied. Costs O(chunks + one chunk), whatever the number of transfers.
+   * shared (and from now on never written, see {@link #truncate}); only the last, partial chunk is
+   * copied. Costs O(chunks + one chunk), whatever the number of transfers.
    */
   Columns capture() {
     int count = size;
@@ -301,13 +317,16 @@ final class TransferTable {
 
   /**
    * Replaces the whole content, as loaded from a snapshot. The table adopts the full chunks of
-   * {@code columns}, treating them as shared (they are never written again), and copies the
-   * partial last chunk into one of its own.
+   * {@code columns}, treating them as shared (they are never written again), and copies the partial
+   * last chunk into one of its own.
    */
   void load(Columns columns) {
     if (columns.shift() != shift) {
-      throw new IllegalArgumentException("columns of chunk shift " + columns.shift()
-          + " cannot load into a table of chunk shift " + shift);
+      throw new IllegalArgumentException(
+          "columns of chunk shift "
+              + columns.shift()
+              + " cannot load into a table of chunk shift "
+              + shift);
     }
     int count = columns.count();
     int used = columns.chunkCount();
@@ -323,9 +342,12 @@ final class TransferTable {
     chunks = 0;
     capacity = 0;
     for (int c = 0; c < full; c++) {
-      if (columns.idHigh()[c].length != chunkRows || columns.idLow()[c].length != chunkRows
-          || columns.payer()[c].length != chunkRows || columns.payee()[c].length != chunkRows
-          || columns.amount()[c].length != chunkRows || columns.time()[c].length != chunkRows) {
+      if (columns.idHigh()[c].length != chunkRows
+          || columns.idLow()[c].length != chunkRows
+          || columns.payer()[c].length != chunkRows
+          || columns.payee()[c].length != chunkRows
+          || columns.amount()[c].length != chunkRows
+          || columns.time()[c].length != chunkRows) {
         throw new IllegalArgumentException("chunk " + c + " is not a full chunk");
       }
       idLow[c] = columns.idLow()[c];
@@ -339,8 +361,12 @@ final class TransferTable {
     }
     if (partial != 0 || used == 0) {
       // Its own tail: the first chunk sized as growth would have sized it, any later one full.
-      int rows = used <= 1 ? Math.min(chunkRows, Math.max(INITIAL_CAPACITY,
-          Integer.highestOneBit(Math.max(1, partial - 1)) << 1)) : chunkRows;
+      int rows =
+          used <= 1
+              ? Math.min(
+                  chunkRows,
+                  Math.max(INITIAL_CAPACITY, Integer.highestOneBit(Math.max(1, partial - 1)) << 1))
+              : chunkRows;
       addChunk(rows);
       if (partial != 0) {
         int c = used - 1;
@@ -384,11 +410,13 @@ final class TransferTable {
 
   /** One more chunk (or, while there is only one, a first chunk twice as long): no history copy. */
   private void growColumns() {
-    int grown = chunks == 1 && capacity < chunkRows ? Math.min(chunkRows, capacity * 2)
-        : capacity + chunkRows;
+    int grown =
+        chunks == 1 && capacity < chunkRows
+            ? Math.min(chunkRows, capacity * 2)
+            : capacity + chunkRows;
     if (grown > columnCapacityLimit) {
-      throw new OutOfMemoryError("transfer columns may not grow past " + columnCapacityLimit
-          + " rows (test limit)");
+      throw new OutOfMemoryError(
+          "transfer columns may not grow past " + columnCapacityLimit + " rows (test limit)");
     }
     if (chunks == 1 && capacity < chunkRows) {
       // Never shared: a snapshot copies a partial chunk, and this one is not full.

@@ -26,15 +26,20 @@ public final class Verifier {
 
   static Report verify(Path dataDirectory, Storage storage) throws IOException {
     LedgerState state = new LedgerState(LedgerRules.DEFAULTS);
-    JournalReader.Tail tail = JournalReader.read(storage,
-        Ledger.journalDirectory(dataDirectory), JournalPosition.START, state::replay);
+    JournalReader.Tail tail =
+        JournalReader.read(
+            storage, Ledger.journalDirectory(dataDirectory), JournalPosition.START, state::replay);
     if (tail.torn()) {
-      throw new JournalCorruptException(tail.tornFile(), tail.end().offset(),
-          "torn tail of " + tail.tornBytes() + " bytes (an interrupted write; the next start "
+      throw new JournalCorruptException(
+          tail.tornFile(),
+          tail.end().offset(),
+          "torn tail of "
+              + tail.tornBytes()
+              + " bytes (an interrupted write; the next start "
               + "truncates it)");
     }
     state.checkInvariants();
-    return new Report(state.accountCount(), state.transferCount(), tail.batchesRead(),
-        tail.end().headHashHex());
+    return new Report(
+        state.accountCount(), state.transferCount(), tail.batchesRead(), tail.end().headHashHex());
   }
 }

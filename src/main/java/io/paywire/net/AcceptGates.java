@@ -27,23 +27,25 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * Connection caps that hold from accept, before any TLS work: each listener's port has a
- * {@link ConnectionGate}, and a connection over one of its caps is reset as it is accepted,
- * before Netty makes a channel of it, so a flood of half-open TLS or slow HTTP connections costs
- * no handshake, no buffer and no timer, and never holds a slot another address could use.
+ * Connection caps that hold from accept, before any TLS work: each listener's port has a {@link
+ * ConnectionGate}, and a connection over one of its caps is reset as it is accepted, before Netty
+ * makes a channel of it, so a flood of half-open TLS or slow HTTP connections costs no handshake,
+ * no buffer and no timer, and never holds a slot another address could use.
  *
- * <p>Vert.x 5 has no public callback before its TLS handshake (its connect handlers run after
- * it), but it lets a Vert.x instance be built on a transport ({@code VertxBuilder.withTransport},
- * the {@code io.vertx.core.spi.transport.Transport} SPI). This transport is Vert.x's NIO one,
- * except that its server channels accept through the gate of their port. Ports without a gate
- * (the clustered event bus) accept as NIO does. One per node: several nodes in one JVM keep
- * their own gates.
+ * <p>Vert.x 5 has no public callback before its TLS handshake (its connect handlers run after it),
+ * but it lets a Vert.x instance be built on a transport ({@code VertxBuilder.withTransport}, the
+ * {@code io.vertx.core.spi.transport.Transport} SPI). This transport is Vert.x's NIO one, except
+ * that its server channels accept through the gate of their port. Ports without a gate (the
+ * clustered event bus) accept as NIO does. One per node: several nodes in one JVM keep their own
+ * gates.
  */
 public final class AcceptGates implements Transport {
 
   private static final System.Logger LOG = System.getLogger(AcceptGates.class.getName());
+
   /** Refusals are the flood an outsider causes at will: the first, then a count an interval. */
   private static final LogRate OUTSIDER_LOG = LogRate.nodeWide(LOG);
+
   /** Connections refused in one accept round before the acceptor turns to other work. */
   private static final int MAX_REFUSALS_PER_READ = 64;
 
@@ -63,8 +65,8 @@ public final class AcceptGates implements Transport {
     }
     Guard previous = byPort.putIfAbsent(port, new Guard(listener, gate));
     if (previous != null) {
-      throw new IllegalStateException("port " + port + " is already gated for "
-          + previous.listener());
+      throw new IllegalStateException(
+          "port " + port + " is already gated for " + previous.listener());
     }
   }
 
@@ -104,6 +106,7 @@ public final class AcceptGates implements Transport {
 
     /** The gate of this channel's port, once bound (null: ungated). */
     private Guard guard;
+
     private boolean looked;
 
     @Override
@@ -156,7 +159,8 @@ public final class AcceptGates implements Transport {
   private static String key(SocketChannel accepted) {
     try {
       return accepted.getRemoteAddress() instanceof InetSocketAddress remote
-          ? ClientAddress.key(remote.getAddress().getHostAddress()) : null;
+          ? ClientAddress.key(remote.getAddress().getHostAddress())
+          : null;
     } catch (IOException gone) {
       return null;
     }
@@ -178,9 +182,13 @@ public final class AcceptGates implements Transport {
 
   /** One log line per listener, reason and interval, however many a flood brings (LogRate). */
   private static void refused(Guard g, ConnectionGate.Admission admission) {
-    String kind = "event=connections_refused listener=" + g.listener() + " reason="
-        + (admission == ConnectionGate.Admission.NODE_FULL ? "max_connections"
-            : "max_connections_per_address");
+    String kind =
+        "event=connections_refused listener="
+            + g.listener()
+            + " reason="
+            + (admission == ConnectionGate.Admission.NODE_FULL
+                ? "max_connections"
+                : "max_connections_per_address");
     OUTSIDER_LOG.log(Level.WARNING, kind, kind);
   }
 
@@ -222,8 +230,7 @@ public final class AcceptGates implements Transport {
   }
 
   @Override
-  public EventLoopGroup eventLoopGroup(int type, int threads, ThreadFactory factory,
-      int ioRatio) {
+  public EventLoopGroup eventLoopGroup(int type, int threads, ThreadFactory factory, int ioRatio) {
     return nio.eventLoopGroup(type, threads, factory, ioRatio);
   }
 
@@ -248,14 +255,13 @@ public final class AcceptGates implements Transport {
   }
 
   @Override
-  public void configure(ClientOptionsBase options, int connectTimeout, boolean domainSocket,
-      Bootstrap bootstrap) {
+  public void configure(
+      ClientOptionsBase options, int connectTimeout, boolean domainSocket, Bootstrap bootstrap) {
     nio.configure(options, connectTimeout, domainSocket, bootstrap);
   }
 
   @Override
-  public void configure(NetServerOptions options, boolean domainSocket,
-      ServerBootstrap bootstrap) {
+  public void configure(NetServerOptions options, boolean domainSocket, ServerBootstrap bootstrap) {
     nio.configure(options, domainSocket, bootstrap);
   }
 }

@@ -17,15 +17,15 @@ import java.util.function.Supplier;
  * such listener.
  *
  * <ul>
- *   <li>Up to {@code maxInFlight} commands run at once; replies leave in the order of the
- *       commands. A command that changes the session waits for every command before it, and the
- *       commands after it wait for it; others run concurrently.
+ *   <li>Up to {@code maxInFlight} commands run at once; replies leave in the order of the commands.
+ *       A command that changes the session waits for every command before it, and the commands
+ *       after it wait for it; others run concurrently.
  *   <li>Replies that are ready in one event-loop turn leave in one write.
  *   <li>Reading stops while {@code maxInFlight} commands are queued, while the rate bucket is empty
  *       (the client is paced, never refused), and while the socket's write queue is full; no
- *       command starts while that queue is full either. A client that leaves the write queue
- *       full for {@code writeStallMillis} (it sends but does not read) is cut off with
- *       {@code stallLine}.
+ *       command starts while that queue is full either. A client that leaves the write queue full
+ *       for {@code writeStallMillis} (it sends but does not read) is cut off with {@code
+ *       stallLine}.
  * </ul>
  *
  * <p>So a connection holds at most the socket's write queue ({@code maxBufferedReplyBytes}) plus
@@ -35,6 +35,7 @@ import java.util.function.Supplier;
 public final class CommandPipeline {
 
   private static final System.Logger LOG = System.getLogger(CommandPipeline.class.getName());
+
   /** Lines an outsider can cause at will: the first of a kind, then a count per interval. */
   private static final LogRate OUTSIDER_LOG = LogRate.nodeWide(LOG);
 
@@ -77,17 +78,22 @@ public final class CommandPipeline {
   private boolean endTimerSet;
 
   /**
-   * The socket is paused and resumed directly, so whatever feeds {@link #submit} from its
-   * handler must not manage the socket's demand itself (Vert.x's RecordParser resumes its
-   * upstream whenever it runs out of records, which would undo every pause; see
-   * {@link LineSplitter}).
+   * The socket is paused and resumed directly, so whatever feeds {@link #submit} from its handler
+   * must not manage the socket's demand itself (Vert.x's RecordParser resumes its upstream whenever
+   * it runs out of records, which would undo every pause; see {@link LineSplitter}).
    *
    * @param stallLine the last words to a client cut off for not reading
    * @param failureLine the last words when a command failed unexpectedly (a bug, not a refusal):
    *     the connection ends rather than answer something made up
    */
-  public CommandPipeline(Vertx vertx, NetSocket socket, Limits limits, TokenBucket rate,
-      Buffer stallLine, Buffer failureLine, String listener) {
+  public CommandPipeline(
+      Vertx vertx,
+      NetSocket socket,
+      Limits limits,
+      TokenBucket rate,
+      Buffer stallLine,
+      Buffer failureLine,
+      String listener) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.socket = socket;
@@ -97,10 +103,11 @@ public final class CommandPipeline {
     this.failureLine = failureLine;
     this.listener = listener;
     socket.setWriteQueueMaxSize(limits.maxBufferedReplyBytes());
-    socket.drainHandler(v -> {
-      cancelStallTimer();
-      pump();
-    });
+    socket.drainHandler(
+        v -> {
+          cancelStallTimer();
+          pump();
+        });
   }
 
   /** The connection closed: nothing more is written; commands in flight finish unseen. */
@@ -155,8 +162,10 @@ public final class CommandPipeline {
       Slot slot = it.next();
       boolean unfinished = slot.result == null;
       if (!slot.started) {
-        if (earlierSessionChangeUnfinished || (slot.changesSession && earlierUnfinished)
-            || running >= limits.maxInFlight() || !takeToken()) {
+        if (earlierSessionChangeUnfinished
+            || (slot.changesSession && earlierUnfinished)
+            || running >= limits.maxInFlight()
+            || !takeToken()) {
           return;
         }
         start(slot);
@@ -174,10 +183,13 @@ public final class CommandPipeline {
     }
     if (rateTimer < 0) {
       long waitMillis = Math.max(1, rate.nanosUntilToken(now) / 1_000_000);
-      rateTimer = vertx.setTimer(waitMillis, id -> {
-        rateTimer = -1;
-        pump();
-      });
+      rateTimer =
+          vertx.setTimer(
+              waitMillis,
+              id -> {
+                rateTimer = -1;
+                pump();
+              });
     }
     return false;
   }
@@ -191,21 +203,25 @@ public final class CommandPipeline {
     } catch (RuntimeException e) {
       reply = Future.failedFuture(e);
     }
-    reply.onComplete(done -> {
-      running--;
-      if (done.succeeded()) {
-        slot.result = done.result();
-      } else {
-        LOG.log(Level.ERROR, "event=command_failed listener={0} error={1}", listener,
-            done.cause().toString());
-        slot.result = new Out(failureLine, true);
-      }
-      if (!pumping) {
-        pump();
-      } else {
-        pumpAgain = true;
-      }
-    });
+    reply.onComplete(
+        done -> {
+          running--;
+          if (done.succeeded()) {
+            slot.result = done.result();
+          } else {
+            LOG.log(
+                Level.ERROR,
+                "event=command_failed listener={0} error={1}",
+                listener,
+                done.cause().toString());
+            slot.result = new Out(failureLine, true);
+          }
+          if (!pumping) {
+            pump();
+          } else {
+            pumpAgain = true;
+          }
+        });
   }
 
   private void writeWhatIsDone() {
@@ -229,23 +245,24 @@ public final class CommandPipeline {
       return;
     }
     flushScheduled = true;
-    context.runOnContext(v -> {
-      flushScheduled = false;
-      if (closed) {
-        return;
-      }
-      Buffer bytes = out == null ? Buffer.buffer() : out;
-      out = null;
-      if (ending) {
-        socket.end(bytes);
-        endWithin(limits.writeStallMillis());
-        return;
-      }
-      if (bytes.length() > 0) {
-        socket.write(bytes);
-      }
-      updateReading();
-    });
+    context.runOnContext(
+        v -> {
+          flushScheduled = false;
+          if (closed) {
+            return;
+          }
+          Buffer bytes = out == null ? Buffer.buffer() : out;
+          out = null;
+          if (ending) {
+            socket.end(bytes);
+            endWithin(limits.writeStallMillis());
+            return;
+          }
+          if (bytes.length() > 0) {
+            socket.write(bytes);
+          }
+          updateReading();
+        });
   }
 
   private void updateReading() {
@@ -254,17 +271,20 @@ public final class CommandPipeline {
     }
     boolean writeFull = socket.writeQueueFull();
     if (writeFull && stallTimer < 0) {
-      stallTimer = vertx.setTimer(limits.writeStallMillis(), id -> {
-        stallTimer = -1;
-        if (!closed && socket.writeQueueFull()) {
-          String kind = "event=connection_cut listener=" + listener + " reason=not_reading";
-          OUTSIDER_LOG.log(Level.WARNING, kind, kind + " remote=" + socket.remoteAddress());
-          ending = true;
-          slots.clear();
-          socket.write(stallLine);
-          closeNow();
-        }
-      });
+      stallTimer =
+          vertx.setTimer(
+              limits.writeStallMillis(),
+              id -> {
+                stallTimer = -1;
+                if (!closed && socket.writeQueueFull()) {
+                  String kind = "event=connection_cut listener=" + listener + " reason=not_reading";
+                  OUTSIDER_LOG.log(Level.WARNING, kind, kind + " remote=" + socket.remoteAddress());
+                  ending = true;
+                  slots.clear();
+                  socket.write(stallLine);
+                  closeNow();
+                }
+              });
     }
     boolean pause = writeFull || rateTimer >= 0 || slots.size() >= limits.maxInFlight();
     if (pause != paused) {
@@ -278,9 +298,9 @@ public final class CommandPipeline {
   }
 
   /**
-   * The last reply is queued and the connection should end once it is written; a client that
-   * stops reading would keep it (and its queue) forever, since end() waits for the queue. So
-   * reading stops, and after {@code millis} a connection still open is closed at once.
+   * The last reply is queued and the connection should end once it is written; a client that stops
+   * reading would keep it (and its queue) forever, since end() waits for the queue. So reading
+   * stops, and after {@code millis} a connection still open is closed at once.
    */
   private void endWithin(long millis) {
     if (endTimerSet) {
@@ -290,14 +310,16 @@ public final class CommandPipeline {
     cancelStallTimer();
     socket.pause();
     paused = true;
-    vertx.setTimer(millis, id -> {
-      if (!closed) {
-        String kind = "event=connection_cut listener=" + listener
-            + " reason=not_reading_last_reply";
-        OUTSIDER_LOG.log(Level.WARNING, kind, kind + " remote=" + socket.remoteAddress());
-        closeNow();
-      }
-    });
+    vertx.setTimer(
+        millis,
+        id -> {
+          if (!closed) {
+            String kind =
+                "event=connection_cut listener=" + listener + " reason=not_reading_last_reply";
+            OUTSIDER_LOG.log(Level.WARNING, kind, kind + " remote=" + socket.remoteAddress());
+            closeNow();
+          }
+        });
   }
 
   /**

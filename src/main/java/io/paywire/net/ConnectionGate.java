@@ -5,17 +5,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Counts open connections across all instances of the node's line listeners, per node and per
- * client address, so each limit holds per node and a connection over one is refused at once
- * instead of waiting for a slot.
+ * client address, so each limit holds per node and a connection over one is refused at once instead
+ * of waiting for a slot.
  */
 public final class ConnectionGate {
 
   /** Whether a connection may stay, and if not, which limit it met. */
-  public enum Admission { ADMITTED, NODE_FULL, ADDRESS_FULL }
+  public enum Admission {
+    ADMITTED,
+    NODE_FULL,
+    ADDRESS_FULL
+  }
 
   private final int max;
   private final int maxPerAddress;
   private final AtomicInteger open = new AtomicInteger();
+
   /** Open connections per address; an address leaves the map with its last connection. */
   private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
 
@@ -36,14 +41,16 @@ public final class ConnectionGate {
       return Admission.NODE_FULL;
     }
     boolean[] admitted = {false};
-    perAddress.compute(address, (a, count) -> {
-      int current = count == null ? 0 : count;
-      if (current >= maxPerAddress) {
-        return count;
-      }
-      admitted[0] = true;
-      return current + 1;
-    });
+    perAddress.compute(
+        address,
+        (a, count) -> {
+          int current = count == null ? 0 : count;
+          if (current >= maxPerAddress) {
+            return count;
+          }
+          admitted[0] = true;
+          return current + 1;
+        });
     if (!admitted[0]) {
       open.decrementAndGet();
       return Admission.ADDRESS_FULL;
@@ -52,12 +59,14 @@ public final class ConnectionGate {
   }
 
   public void leave(String address) {
-    perAddress.compute(address, (a, count) -> {
-      if (count == null) {
-        throw new IllegalStateException("a connection from " + a + " left without entering");
-      }
-      return count == 1 ? null : count - 1;
-    });
+    perAddress.compute(
+        address,
+        (a, count) -> {
+          if (count == null) {
+            throw new IllegalStateException("a connection from " + a + " left without entering");
+          }
+          return count == 1 ? null : count - 1;
+        });
     if (open.decrementAndGet() < 0) {
       throw new IllegalStateException("more connections left than entered");
     }

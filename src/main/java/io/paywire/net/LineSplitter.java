@@ -5,14 +5,13 @@ import io.vertx.core.buffer.Buffer;
 import java.util.function.Consumer;
 
 /**
- * Splits a byte stream into '\n'-terminated lines (without the '\n'), and measures the line
- * limit against one line only: the unfinished line carried over between reads is the only thing
- * it holds.
+ * Splits a byte stream into '\n'-terminated lines (without the '\n'), and measures the line limit
+ * against one line only: the unfinished line carried over between reads is the only thing it holds.
  *
- * <p>Every complete line of a read is handed on at once; pausing is left to whoever owns the
- * socket ({@link CommandPipeline}). Vert.x's RecordParser does not fit here: paused, it keeps
- * whole reads buffered and measures them all against the record limit, and unpaused, it resumes
- * its upstream whenever it runs out of records, undoing a pause made on the socket.
+ * <p>Every complete line of a read is handed on at once; pausing is left to whoever owns the socket
+ * ({@link CommandPipeline}). Vert.x's RecordParser does not fit here: paused, it keeps whole reads
+ * buffered and measures them all against the record limit, and unpaused, it resumes its upstream
+ * whenever it runs out of records, undoing a pause made on the socket.
  */
 public final class LineSplitter implements Handler<Buffer> {
 

@@ -12,20 +12,22 @@ import java.util.function.LongSupplier;
  * Log lines an outsider can cause at will (a refused connection, a refused handshake, a refused
  * forward), aggregated so that a flood cannot flood the log (issue 21, finding 9): the first
  * occurrence of a kind is logged as it is, the rest of its interval only counted, and once the
- * interval has passed one line says how many were suppressed:
- * {@code event=connection_refused reason=... suppressed=N intervalSeconds=S}. The count is told
- * by the next occurrence after the interval or by {@link #flushAll} (the node calls it once per
- * interval), whichever comes first. Thread-safe; kinds are the caller's constants, bounded.
+ * interval has passed one line says how many were suppressed: {@code event=connection_refused
+ * reason=... suppressed=N intervalSeconds=S}. The count is told by the next occurrence after the
+ * interval or by {@link #flushAll} (the node calls it once per interval), whichever comes first.
+ * Thread-safe; kinds are the caller's constants, bounded.
  */
 public final class LogRate {
 
   /** The default of {@code node.logSummaryIntervalSeconds}. */
   public static final int DEFAULT_INTERVAL_SECONDS = 60;
+
   /** Kinds beyond this many (a bug: kinds are constants) are logged without aggregation. */
   static final int MAX_KINDS = 1_024;
 
   /** The node-wide interval, set once at start from the configuration. */
   private static volatile long nodeIntervalMillis = DEFAULT_INTERVAL_SECONDS * 1000L;
+
   private static final List<LogRate> NODE_WIDE = new CopyOnWriteArrayList<>();
 
   private final System.Logger log;
@@ -59,8 +61,8 @@ public final class LogRate {
   }
 
   /**
-   * A node starts: sets the node-wide interval ({@code node.logSummaryIntervalSeconds}) and
-   * forgets every kind seen so far, so that the first of each is logged again.
+   * A node starts: sets the node-wide interval ({@code node.logSummaryIntervalSeconds}) and forgets
+   * every kind seen so far, so that the first of each is logged again.
    */
   public static void nodeStarting(int intervalSeconds) {
     if (intervalSeconds < 1) {
@@ -121,23 +123,29 @@ public final class LogRate {
     long interval = intervalMillis.getAsLong();
     List<Map.Entry<Level, String>> lines = new ArrayList<>();
     synchronized (this) {
-      windows.entrySet().removeIf(entry -> {
-        Window window = entry.getValue();
-        if (now - window.startMillis < interval) {
-          return false;
-        }
-        if (window.suppressed > 0) {
-          lines.add(Map.entry(window.level, summary(entry.getKey(), window)));
-        }
-        // Quiet for a whole interval: the next occurrence is a first again.
-        return true;
-      });
+      windows
+          .entrySet()
+          .removeIf(
+              entry -> {
+                Window window = entry.getValue();
+                if (now - window.startMillis < interval) {
+                  return false;
+                }
+                if (window.suppressed > 0) {
+                  lines.add(Map.entry(window.level, summary(entry.getKey(), window)));
+                }
+                // Quiet for a whole interval: the next occurrence is a first again.
+                return true;
+              });
     }
     lines.forEach(l -> log.log(l.getKey(), l.getValue()));
   }
 
   private String summary(String kind, Window window) {
-    return kind + " suppressed=" + window.suppressed + " intervalSeconds="
+    return kind
+        + " suppressed="
+        + window.suppressed
+        + " intervalSeconds="
         + intervalMillis.getAsLong() / 1000;
   }
 }

@@ -30,10 +30,17 @@ public final class PortTaken {
    * @param listener its name and what it serves, {@code tls (text protocol)}
    * @param option what sets its port, {@code --tls-port}
    */
-  public static IOException named(String listener, String host, int port, String option,
-      Throwable cause) {
-    return new IOException("listener " + listener + " " + host + ":" + port
-        + ": Address already in use; another process holds the port: stop it or set " + option,
+  public static IOException named(
+      String listener, String host, int port, String option, Throwable cause) {
+    return new IOException(
+        "listener "
+            + listener
+            + " "
+            + host
+            + ":"
+            + port
+            + ": Address already in use; another process holds the port: stop it or set "
+            + option,
         cause);
   }
 }

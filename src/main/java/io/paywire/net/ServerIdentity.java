@@ -20,12 +20,18 @@ import java.util.stream.Collectors;
  * @param chainPem what the server sends, leaf first then its issuer (PEM), for a certificate of
  *     {@code certs/}; null for an operator's {@code tls.certificateFile}, sent as the file has it
  */
-public record ServerIdentity(Path certificate, Path privateKey, Path caCertificate,
-    String fingerprint, boolean generated, String chainPem) {
+public record ServerIdentity(
+    Path certificate,
+    Path privateKey,
+    Path caCertificate,
+    String fingerprint,
+    boolean generated,
+    String chainPem) {
 
   /** What to do about an operator's certificate or key that cannot be used. */
-  private static final String FIX = "; give readable PEM files (the key unencrypted), or remove "
-      + "both settings to use the generated ones of tls.certsDirectory";
+  private static final String FIX =
+      "; give readable PEM files (the key unencrypted), or remove "
+          + "both settings to use the generated ones of tls.certsDirectory";
 
   public static ServerIdentity load(PaywireConfig.Tls tls) throws IOException {
     if (tls.certificateFile() != null) {
@@ -50,16 +56,21 @@ public record ServerIdentity(Path certificate, Path privateKey, Path caCertifica
       }
       return new ServerIdentity(certificate, key, certificate, fingerprint, false, null);
     }
-    LocalCertificates.Identity local = LocalCertificates.ensure(Path.of(tls.certsDirectory()),
-        Duration.ofDays(tls.renewBeforeDays()));
-    return new ServerIdentity(local.certificate(), local.privateKey(), local.caCertificate(),
-        local.fingerprint(), local.generated(),
+    LocalCertificates.Identity local =
+        LocalCertificates.ensure(
+            Path.of(tls.certsDirectory()), Duration.ofDays(tls.renewBeforeDays()));
+    return new ServerIdentity(
+        local.certificate(),
+        local.privateKey(),
+        local.caCertificate(),
+        local.fingerprint(),
+        local.generated(),
         local.chain().stream().map(Pem::toPem).collect(Collectors.joining()));
   }
 
   /** This identity serving {@code renewedChainPem} (same key, a renewed certificate). */
   public ServerIdentity withChain(String renewedChainPem) {
-    return new ServerIdentity(certificate, privateKey, caCertificate, fingerprint, generated,
-        renewedChainPem);
+    return new ServerIdentity(
+        certificate, privateKey, caCertificate, fingerprint, generated, renewedChainPem);
   }
 }

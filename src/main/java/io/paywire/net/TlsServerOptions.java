@@ -1,8 +1,8 @@
 package io.paywire.net;
 
-import io.paywire.crypto.TlsPolicy;
 import io.paywire.config.PaywireConfig;
 import io.paywire.crypto.SingleTrustManagerFactory;
+import io.paywire.crypto.TlsPolicy;
 import io.paywire.crypto.TrustAnyClientCertificate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,8 +16,8 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.core.net.TrustOptions;
-import java.lang.System.Logger.Level;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.security.cert.Certificate;
@@ -49,16 +49,17 @@ public final class TlsServerOptions {
    * Mozilla's "intermediate" list in IANA names, less its finite-field DHE suites: BoringSSL has
    * none, and every client that can do DHE can do ECDHE.
    */
-  static final List<String> CIPHER_SUITES = List.of(
-      "TLS_AES_128_GCM_SHA256",
-      "TLS_AES_256_GCM_SHA384",
-      "TLS_CHACHA20_POLY1305_SHA256",
-      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-      "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-      "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-      "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+  static final List<String> CIPHER_SUITES =
+      List.of(
+          "TLS_AES_128_GCM_SHA256",
+          "TLS_AES_256_GCM_SHA384",
+          "TLS_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
   private TlsServerOptions() {}
 
@@ -84,12 +85,13 @@ public final class TlsServerOptions {
    */
   public static SSLEngineOptions engine(String name) {
     return "openssl".equals(name) && OpenSSLEngineOptions.isAvailable()
-        ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions();
+        ? new OpenSSLEngineOptions()
+        : new JdkSSLEngineOptions();
   }
 
   /**
-   * {@code configured}, or a free port when it is 0. Vert.x shares a server among instances by
-   * the port they ask for, so instances that all asked for 0 would each get a different one.
+   * {@code configured}, or a free port when it is 0. Vert.x shares a server among instances by the
+   * port they ask for, so instances that all asked for 0 would each get a different one.
    */
   public static int resolvePort(String host, int configured) throws IOException {
     if (configured != 0) {
@@ -100,17 +102,22 @@ public final class TlsServerOptions {
     }
   }
 
-  public static NetServerOptions create(String host, int port, PaywireConfig.Text limits,
-      ServerIdentity identity, SSLEngineOptions engine, ClientAuth clientAuth) {
-    NetServerOptions options = secure(new NetServerOptions(), identity, engine,
-        limits.handshakeTimeoutSeconds())
-        .setHost(host)
-        .setPort(port)
-        .setClientAuth(clientAuth)
-        .setTrustOptions(TrustOptions.wrap(
-            new SingleTrustManagerFactory(new TrustAnyClientCertificate())))
-        .setIdleTimeout(limits.idleTimeoutSeconds())
-        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+  public static NetServerOptions create(
+      String host,
+      int port,
+      PaywireConfig.Text limits,
+      ServerIdentity identity,
+      SSLEngineOptions engine,
+      ClientAuth clientAuth) {
+    NetServerOptions options =
+        secure(new NetServerOptions(), identity, engine, limits.handshakeTimeoutSeconds())
+            .setHost(host)
+            .setPort(port)
+            .setClientAuth(clientAuth)
+            .setTrustOptions(
+                TrustOptions.wrap(new SingleTrustManagerFactory(new TrustAnyClientCertificate())))
+            .setIdleTimeout(limits.idleTimeoutSeconds())
+            .setIdleTimeoutUnit(TimeUnit.SECONDS);
     return options;
   }
 
@@ -121,37 +128,52 @@ public final class TlsServerOptions {
    */
   public static PemKeyCertOptions keyCert(ServerIdentity identity) {
     PemKeyCertOptions pem = new PemKeyCertOptions().setKeyPath(identity.privateKey().toString());
-    return identity.chainPem() != null ? pem.setCertValue(Buffer.buffer(identity.chainPem()))
+    return identity.chainPem() != null
+        ? pem.setCertValue(Buffer.buffer(identity.chainPem()))
         : pem.setCertPath(identity.certificate().toString());
   }
 
   /**
    * Makes a listener serve a renewed certificate from the next handshake on, when the node
    * publishes one on {@link #RENEWED}; connections already open keep theirs. Nothing for an
-   * operator's certificate, which the node never renews. Call it from the verticle's start, so
-   * the consumer goes with the verticle.
+   * operator's certificate, which the node never renews. Call it from the verticle's start, so the
+   * consumer goes with the verticle.
    *
    * @param update the server's {@code updateSSLOptions}
    */
-  public static void followRenewals(Vertx vertx, ServerIdentity identity,
-      NetServerOptions options, Function<ServerSSLOptions, Future<Boolean>> update) {
+  public static void followRenewals(
+      Vertx vertx,
+      ServerIdentity identity,
+      NetServerOptions options,
+      Function<ServerSSLOptions, Future<Boolean>> update) {
     if (identity.chainPem() == null) {
       return;
     }
-    vertx.eventBus().<String>localConsumer(RENEWED, renewed -> update.apply(
-            options.getSslOptions().copy().setKeyCertOptions(
-                keyCert(identity.withChain(renewed.body()))))
-        .onFailure(e -> LOG.log(Level.ERROR,
-            "event=tls_reload_failed error={0}", e.getMessage())));
+    vertx
+        .eventBus()
+        .<String>localConsumer(
+            RENEWED,
+            renewed ->
+                update
+                    .apply(
+                        options
+                            .getSslOptions()
+                            .copy()
+                            .setKeyCertOptions(keyCert(identity.withChain(renewed.body()))))
+                    .onFailure(
+                        e ->
+                            LOG.log(
+                                Level.ERROR, "event=tls_reload_failed error={0}", e.getMessage())));
   }
 
   /**
    * The TLS part every listener shares, the HTTPS API's included: the node's certificate, TLS 1.2
    * and 1.3 only, these cipher suites, and a bound on the handshake.
    */
-  public static <T extends NetServerOptions> T secure(T options, ServerIdentity identity,
-      SSLEngineOptions engine, int handshakeTimeoutSeconds) {
-    options.setSsl(true)
+  public static <T extends NetServerOptions> T secure(
+      T options, ServerIdentity identity, SSLEngineOptions engine, int handshakeTimeoutSeconds) {
+    options
+        .setSsl(true)
         .setSslEngineOptions(engine)
         .setKeyCertOptions(keyCert(identity))
         .setEnabledSecureTransportProtocols(PROTOCOLS)

@@ -1,10 +1,10 @@
 package io.paywire.net;
 
 /**
- * One connection's command rate: up to {@code burst} commands at once, refilled at
- * {@code perSecond}. A listener that finds it empty stops reading until {@link #nanosUntilToken}
- * has passed, so a fast client is paced rather than refused. Used from the connection's event
- * loop only; time is passed in, so tests control it.
+ * One connection's command rate: up to {@code burst} commands at once, refilled at {@code
+ * perSecond}. A listener that finds it empty stops reading until {@link #nanosUntilToken} has
+ * passed, so a fast client is paced rather than refused. Used from the connection's event loop
+ * only; time is passed in, so tests control it.
  */
 public final class TokenBucket {
 

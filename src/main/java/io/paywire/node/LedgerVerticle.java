@@ -25,7 +25,9 @@ public final class LedgerVerticle extends VerticleBase {
    * @param maxPendingRequests requests queued beyond this are refused as overloaded
    */
   public record Settings(
-      Path dataDirectory, LedgerOptions options, long defaultDepositMinor,
+      Path dataDirectory,
+      LedgerOptions options,
+      long defaultDepositMinor,
       int maxPendingRequests) {}
 
   /** Opens the ledger at start; a seam for tests that need a fault injected into it. */
@@ -51,8 +53,8 @@ public final class LedgerVerticle extends VerticleBase {
     this(settings, clock, opener, BatchObserver.NONE);
   }
 
-  private LedgerVerticle(Settings settings, Clock clock, LocalJournalCommit.Opener opener,
-      BatchObserver observer) {
+  private LedgerVerticle(
+      Settings settings, Clock clock, LocalJournalCommit.Opener opener, BatchObserver observer) {
     this.settings = settings;
     this.clock = clock;
     this.opener = opener;
@@ -69,25 +71,37 @@ public final class LedgerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return LocalJournalCommit.open(vertx, deploymentID(), settings.dataDirectory(),
-        settings.options(), opener).compose(opened -> {
-          journal = opened;
-          service = new LedgerService(vertx, new LedgerService.Settings("local",
-              settings.defaultDepositMinor(), settings.maxPendingRequests(), 0), journal, clock,
-              observer);
-          return service.serve();
-        });
+    return LocalJournalCommit.open(
+            vertx, deploymentID(), settings.dataDirectory(), settings.options(), opener)
+        .compose(
+            opened -> {
+              journal = opened;
+              service =
+                  new LedgerService(
+                      vertx,
+                      new LedgerService.Settings(
+                          "local",
+                          settings.defaultDepositMinor(),
+                          settings.maxPendingRequests(),
+                          0),
+                      journal,
+                      clock,
+                      observer);
+              return service.serve();
+            });
   }
 
   /**
    * Stops taking requests, finishes every request already queued or in flight (journal reads
-   * included), waits for any snapshot write, then closes the journal (fsync) and releases the
-   * data directory.
+   * included), waits for any snapshot write, then closes the journal (fsync) and releases the data
+   * directory.
    */
   @Override
   public Future<?> stop() {
-    Future<Void> drained = service == null ? Future.succeededFuture()
-        : service.drain("the ledger is stopping; retry with the same id");
+    Future<Void> drained =
+        service == null
+            ? Future.succeededFuture()
+            : service.drain("the ledger is stopping; retry with the same id");
     return drained.compose(v -> journal == null ? Future.succeededFuture() : journal.close());
   }
 }

@@ -3,9 +3,8 @@ package io.paywire.protocol;
 import java.util.List;
 
 /**
- * The reply strings of the text protocols. Where the original course program defined a string,
- * it is kept exactly, so clients that match on it keep working; a reason may follow after a
- * space.
+ * The reply strings of the text protocols. Where the original course program defined a string, it
+ * is kept exactly, so clients that match on it keep working; a reason may follow after a space.
  */
 public final class Replies {
 
@@ -19,21 +18,24 @@ public final class Replies {
   public static final String LOGIN_FIRST = "Please login to access the list!";
   public static final String TRANS_OK = "TRANS OK";
   public static final String TRANS_FAILED = "TRANS FAIL";
+
   /** The code of a payment whose outcome the node does not know. */
   public static final String UNKNOWN_OUTCOME = "UNKNOWN";
+
   public static final String BYE = "Bye";
 
   /** One line per command for HELP, in the order shown. */
-  public static final List<String> HELP = List.of(
-      "REGISTER#<name>#<deposit> | REGISTER#<name>  open an account (your certificate's key is bound to it)",
-      "<name>#<port>  log in; port where you take peer payments, or 0",
-      "LIST[#<offset>]  your balance, then who is online: <name>#<ip>#<port>, a page at a time",
-      "KEY#<name>  an account's public key (base64 SubjectPublicKeyInfo) and fingerprint",
-      "PAY#<payee>#<amount>[#<id>]  pay directly (needs a login proven by your key)",
-      "TRANS#<payer>#<amount>#<payee>#<id>#<sigPayer>#<sigPayee>  submit a peer payment (payee only)",
-      "HISTORY[#<n>]  your last n transfers: <time>#<id>#<payer>#<payee>#<amount>",
-      "HELP  this list",
-      "EXIT  log out and close the connection");
+  public static final List<String> HELP =
+      List.of(
+          "REGISTER#<name>#<deposit> | REGISTER#<name>  open an account (your certificate's key is bound to it)",
+          "<name>#<port>  log in; port where you take peer payments, or 0",
+          "LIST[#<offset>]  your balance, then who is online: <name>#<ip>#<port>, a page at a time",
+          "KEY#<name>  an account's public key (base64 SubjectPublicKeyInfo) and fingerprint",
+          "PAY#<payee>#<amount>[#<id>]  pay directly (needs a login proven by your key)",
+          "TRANS#<payer>#<amount>#<payee>#<id>#<sigPayer>#<sigPayee>  submit a peer payment (payee only)",
+          "HISTORY[#<n>]  your last n transfers: <time>#<id>#<payer>#<payee>#<amount>",
+          "HELP  this list",
+          "EXIT  log out and close the connection");
 
   private Replies() {}
 

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 
 /**
- * The exact texts a payment's two signatures cover, and the peer message that carries the first
- * one from payer to payee. Both ends must build them byte for byte alike, so they live here once.
+ * The exact texts a payment's two signatures cover, and the peer message that carries the first one
+ * from payer to payee. Both ends must build them byte for byte alike, so they live here once.
  *
  * <pre>
  * payer signs:  payer#amount#payee#id
@@ -23,36 +23,45 @@ public final class SignedText {
     return (payer + "#" + amount + "#" + payee + "#" + id).getBytes(StandardCharsets.UTF_8);
   }
 
-  public static byte[] signedByPayee(String payer, long amount, String payee, TransferId id,
-      String payerSignatureBase64) {
+  public static byte[] signedByPayee(
+      String payer, long amount, String payee, TransferId id, String payerSignatureBase64) {
     return (payer + "#" + amount + "#" + payee + "#" + id + "#" + payerSignatureBase64)
         .getBytes(StandardCharsets.UTF_8);
   }
 
   /** Both signatures of a TRANS line, checked against the payer's and the payee's keys. */
   public static boolean verifyBoth(PublicKey payerKey, PublicKey payeeKey, TextCommand.Trans t) {
-    return Signatures.verify(payerKey, signedByPayer(t.payer(), t.amount(), t.payee(), t.id()),
-            t.payerSignature())
-        && Signatures.verify(payeeKey, signedByPayee(t.payer(), t.amount(), t.payee(), t.id(),
-            t.payerSignatureText()), t.payeeSignature());
+    return Signatures.verify(
+            payerKey, signedByPayer(t.payer(), t.amount(), t.payee(), t.id()), t.payerSignature())
+        && Signatures.verify(
+            payeeKey,
+            signedByPayee(t.payer(), t.amount(), t.payee(), t.id(), t.payerSignatureText()),
+            t.payeeSignature());
   }
 
   /** The line a payer's client sends to the payee's client (without the newline). */
-  public static String peerMessage(String payer, long amount, String payee, TransferId id,
-      String payerSignatureBase64) {
+  public static String peerMessage(
+      String payer, long amount, String payee, TransferId id, String payerSignatureBase64) {
     return payer + "#" + amount + "#" + payee + "#" + id + "#" + payerSignatureBase64;
   }
 
   /** The TRANS line the payee's client sends to the server (without the newline). */
-  public static String transLine(String payer, long amount, String payee, TransferId id,
-      String payerSignatureBase64, String payeeSignatureBase64) {
-    return "TRANS#" + peerMessage(payer, amount, payee, id, payerSignatureBase64) + "#"
+  public static String transLine(
+      String payer,
+      long amount,
+      String payee,
+      TransferId id,
+      String payerSignatureBase64,
+      String payeeSignatureBase64) {
+    return "TRANS#"
+        + peerMessage(payer, amount, payee, id, payerSignatureBase64)
+        + "#"
         + payeeSignatureBase64;
   }
 
   /** A peer message as the payee's client receives it. */
-  public record PeerPayment(String payer, long amount, String payee, TransferId id,
-      String payerSignatureBase64) {}
+  public record PeerPayment(
+      String payer, long amount, String payee, TransferId id, String payerSignatureBase64) {}
 
   /** Parses a peer message; null if it is not one. */
   public static PeerPayment parsePeerMessage(String line) {
@@ -62,7 +71,10 @@ public final class SignedText {
     }
     Long amount = TextParser.amountOrNull(f[1]);
     TransferId id = TransferId.parseOrNull(f[3]);
-    if (f[0].isEmpty() || f[2].isEmpty() || amount == null || id == null
+    if (f[0].isEmpty()
+        || f[2].isEmpty()
+        || amount == null
+        || id == null
         || TextParser.base64OrNull(f[4]) == null) {
       return null;
     }

@@ -34,8 +34,15 @@ public sealed interface TextCommand {
    * {@code TRANS#payer#amount#payee#id#sigPayer#sigPayee}, sent by the payee. The signatures are
    * kept both as sent (the payee signed the payer's base64 text) and decoded.
    */
-  record Trans(String payer, long amount, String payee, TransferId id, String payerSignatureText,
-      byte[] payerSignature, byte[] payeeSignature) implements TextCommand {}
+  record Trans(
+      String payer,
+      long amount,
+      String payee,
+      TransferId id,
+      String payerSignatureText,
+      byte[] payerSignature,
+      byte[] payeeSignature)
+      implements TextCommand {}
 
   /** {@code HISTORY} or {@code HISTORY#n}. */
   record History(int count) implements TextCommand {}

@@ -12,6 +12,7 @@ public final class TextParser {
 
   /** Amounts are written as at most 18 digits, so they always fit a long with room to spare. */
   static final int MAX_AMOUNT_DIGITS = 18;
+
   public static final int MIN_PEER_PORT = 1024;
   public static final int MAX_PEER_PORT = 65535;
   public static final int DEFAULT_HISTORY_LINES = 10;
@@ -34,7 +35,8 @@ public final class TextParser {
       case "LIST":
         return list(f);
       case "KEY":
-        return f.length == 2 && !f[1].isEmpty() ? new TextCommand.Key(f[1])
+        return f.length == 2 && !f[1].isEmpty()
+            ? new TextCommand.Key(f[1])
             : invalid("usage: KEY#<name>");
       case "PAY":
         return pay(f);
@@ -59,7 +61,8 @@ public final class TextParser {
       return new TextCommand.Register(f[1], null);
     }
     Long deposit = amountOrNull(f[2]);
-    return deposit == null ? invalid("deposit must be a whole number")
+    return deposit == null
+        ? invalid("deposit must be a whole number")
         : new TextCommand.Register(f[1], deposit);
   }
 
@@ -137,8 +140,8 @@ public final class TextParser {
   }
 
   /**
-   * A whole number written as an optional '-' and 1 to 18 ASCII digits; null otherwise. Signs
-   * are read so that a negative amount gets the ledger's own "must be positive" answer.
+   * A whole number written as an optional '-' and 1 to 18 ASCII digits; null otherwise. Signs are
+   * read so that a negative amount gets the ledger's own "must be positive" answer.
    */
   static Long amountOrNull(String text) {
     int start = text.startsWith("-") ? 1 : 0;

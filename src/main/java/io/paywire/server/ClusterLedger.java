@@ -17,22 +17,30 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Deploys a cluster member's ledger: Raft-replicated, its addresses served by the Raft leader.
- * The group is the listed members, at the Raft addresses Hazelcast's member attributes announce;
- * their Raft traffic runs mutual TLS with the cluster key, as the event bus does.
+ * Deploys a cluster member's ledger: Raft-replicated, its addresses served by the Raft leader. The
+ * group is the listed members, at the Raft addresses Hazelcast's member attributes announce; their
+ * Raft traffic runs mutual TLS with the cluster key, as the event bus does.
  */
 final class ClusterLedger {
 
   private ClusterLedger() {}
 
-  static Future<String> deploy(Vertx vertx, ClusterJoin.Joined joined, ClusterOptions cluster,
-      LedgerVerticle.Settings settings, PaywireConfig config, ClusterView view,
+  static Future<String> deploy(
+      Vertx vertx,
+      ClusterJoin.Joined joined,
+      ClusterOptions cluster,
+      LedgerVerticle.Settings settings,
+      PaywireConfig config,
+      ClusterView view,
       BatchObserver observer) {
     List<RaftLedger.Member> group = ClusterJoin.raftGroup(joined.hazelcast(), cluster);
-    RaftLedger.Member self = group.stream()
-        .filter(m -> m.id().equals(cluster.self().raftId())).findFirst().orElseThrow();
-    long proposalTimeout = RaftLedgerVerticle.Settings.proposalTimeoutFor(
-        config.ledger().requestTimeoutMillis());
+    RaftLedger.Member self =
+        group.stream()
+            .filter(m -> m.id().equals(cluster.self().raftId()))
+            .findFirst()
+            .orElseThrow();
+    long proposalTimeout =
+        RaftLedgerVerticle.Settings.proposalTimeoutFor(config.ledger().requestTimeoutMillis());
     // Raft runs mutual TLS with the cluster key, as the event bus does: never in plaintext.
     ClusterKeys.KeyFiles keys;
     try {
@@ -40,12 +48,22 @@ final class ClusterLedger {
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
-    RaftLedgerVerticle verticle = new RaftLedgerVerticle(new RaftLedgerVerticle.Settings(
-        settings.dataDirectory(), settings.options(), settings.defaultDepositMinor(),
-        settings.maxPendingRequests(), self, group, raftSettings(config.cluster()),
-        proposalTimeout, RaftLedgerVerticle.Settings.DEFAULT_LEADERSHIP_CHECK_MILLIS, keys,
-        cluster.join()),
-        Clock.systemUTC(), observer);
+    RaftLedgerVerticle verticle =
+        new RaftLedgerVerticle(
+            new RaftLedgerVerticle.Settings(
+                settings.dataDirectory(),
+                settings.options(),
+                settings.defaultDepositMinor(),
+                settings.maxPendingRequests(),
+                self,
+                group,
+                raftSettings(config.cluster()),
+                proposalTimeout,
+                RaftLedgerVerticle.Settings.DEFAULT_LEADERSHIP_CHECK_MILLIS,
+                keys,
+                cluster.join()),
+            Clock.systemUTC(),
+            observer);
     view.raft(verticle::raftState);
     return vertx.deployVerticle(verticle);
   }
@@ -53,10 +71,16 @@ final class ClusterLedger {
   /** The configured settings over Ratis-level defaults an operator has no reason to change. */
   static RaftSettings raftSettings(PaywireConfig.Cluster cluster) {
     RaftSettings d = RaftSettings.DEFAULTS;
-    return new RaftSettings(Duration.ofMillis(cluster.electionTimeoutMinMillis()),
+    return new RaftSettings(
+        Duration.ofMillis(cluster.electionTimeoutMinMillis()),
         Duration.ofMillis(cluster.electionTimeoutMaxMillis()),
-        Duration.ofMillis(cluster.raftRequestTimeoutMillis()), cluster.raftRequestAttempts(),
-        d.retrySleep(), cluster.snapshotEveryEntries(), cluster.logSegmentBytes(),
-        d.logPurgeGapEntries(), d.snapshotOnStop(), cluster.maxEntriesInFlight());
+        Duration.ofMillis(cluster.raftRequestTimeoutMillis()),
+        cluster.raftRequestAttempts(),
+        d.retrySleep(),
+        cluster.snapshotEveryEntries(),
+        cluster.logSegmentBytes(),
+        d.logPurgeGapEntries(),
+        d.snapshotOnStop(),
+        cluster.maxEntriesInFlight());
   }
 }

@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 
 /**
  * Presence across a cluster: the map of who is online is Hazelcast's (through Vert.x's shared
- * data), so every member sees every login; a member that joins copies it into its view; and when
- * a member leaves (stopped, killed, cut off), the others remove the entries it owned, so its users
+ * data), so every member sees every login; a member that joins copies it into its view; and when a
+ * member leaves (stopped, killed, cut off), the others remove the entries it owned, so its users
  * leave every list within Hazelcast's failure-detection time (conf/cluster.xml).
  */
 final class ClusterPresence {
@@ -27,33 +27,59 @@ final class ClusterPresence {
 
   static Future<Void> follow(Vertx vertx, ClusterJoin.Joined joined, PresenceView view) {
     Presence presence = new Presence(vertx, view);
-    joined.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
-      @Override
-      public void memberAdded(MembershipEvent event) {
-        // A new member's users arrive with their own presence events.
-      }
+    joined
+        .hazelcast()
+        .getCluster()
+        .addMembershipListener(
+            new MembershipListener() {
+              @Override
+              public void memberAdded(MembershipEvent event) {
+                // A new member's users arrive with their own presence events.
+              }
 
-      @Override
-      public void memberRemoved(MembershipEvent event) {
-        Member left = event.getMember();
-        String node = left.getUuid().toString();
-        // The identity its own start-up line printed: Raft id, member address, node id.
-        ClusterOptions.HostPort address = new ClusterOptions.HostPort(
-            left.getAddress().getHost(), left.getAddress().getPort());
-        vertx.runOnContext(v -> presence.removeNode(node).onComplete(done -> LOG.log(Level.INFO,
-            "event=member_left member={0} address={1} node={2} presence_removed={3}",
-            address.raftId(), address, node,
-            done.succeeded() ? done.result() : "failed: " + done.cause())));
-      }
-    });
-    return presence.load().compose(loaded -> {
-      // Entries of members gone while this one was away: nobody else may be left to remove them.
-      Set<String> members = joined.hazelcast().getCluster().getMembers().stream()
-          .map(Member::getUuid).map(Object::toString).collect(Collectors.toSet());
-      Set<String> owners = view.page(0, Integer.MAX_VALUE).stream()
-          .map(Presence.Entry::node).collect(Collectors.toSet());
-      owners.removeAll(members);
-      return Future.all(owners.stream().map(presence::removeNode).toList()).<Void>mapEmpty();
-    });
+              @Override
+              public void memberRemoved(MembershipEvent event) {
+                Member left = event.getMember();
+                String node = left.getUuid().toString();
+                // The identity its own start-up line printed: Raft id, member address, node id.
+                ClusterOptions.HostPort address =
+                    new ClusterOptions.HostPort(
+                        left.getAddress().getHost(), left.getAddress().getPort());
+                vertx.runOnContext(
+                    v ->
+                        presence
+                            .removeNode(node)
+                            .onComplete(
+                                done ->
+                                    LOG.log(
+                                        Level.INFO,
+                                        "event=member_left member={0} address={1} node={2} presence_removed={3}",
+                                        address.raftId(),
+                                        address,
+                                        node,
+                                        done.succeeded()
+                                            ? done.result()
+                                            : "failed: " + done.cause())));
+              }
+            });
+    return presence
+        .load()
+        .compose(
+            loaded -> {
+              // Entries of members gone while this one was away: nobody else may be left to remove
+              // them.
+              Set<String> members =
+                  joined.hazelcast().getCluster().getMembers().stream()
+                      .map(Member::getUuid)
+                      .map(Object::toString)
+                      .collect(Collectors.toSet());
+              Set<String> owners =
+                  view.page(0, Integer.MAX_VALUE).stream()
+                      .map(Presence.Entry::node)
+                      .collect(Collectors.toSet());
+              owners.removeAll(members);
+              return Future.all(owners.stream().map(presence::removeNode).toList())
+                  .<Void>mapEmpty();
+            });
   }
 }

@@ -22,8 +22,10 @@ final class ClusterView {
 
   private final ClusterJoin.Joined joined;
   private final ClusterOptions options;
+
   /** This member's Raft state ({@code RaftLedgerVerticle.raftState()}). */
   private volatile Supplier<RaftState> raft = () -> RaftState.NONE;
+
   private final RecentValue<View> gaugeView =
       new RecentValue<>(this::view, GAUGE_VIEW_NANOS, System::nanoTime);
 
@@ -33,7 +35,10 @@ final class ClusterView {
    */
   record View(String member, String address, String node, int members, RaftState raft) {
     JsonObject toJson() {
-      return new JsonObject().put("member", member).put("address", address).put("node", node)
+      return new JsonObject()
+          .put("member", member)
+          .put("address", address)
+          .put("node", node)
           .put("members", members)
           .put("leader", raft.leader())
           .put("term", raft.term())
@@ -57,12 +62,13 @@ final class ClusterView {
 
   int members() {
     return joined.hazelcast().getLifecycleService().isRunning()
-        ? joined.hazelcast().getCluster().getMembers().size() : 0;
+        ? joined.hazelcast().getCluster().getMembers().size()
+        : 0;
   }
 
   /**
-   * The view for the metrics' gauges: {@link #toJson}, taken again at most once per
-   * {@link #GAUGE_VIEW_NANOS}. Shared between readers; not to be modified.
+   * The view for the metrics' gauges: {@link #toJson}, taken again at most once per {@link
+   * #GAUGE_VIEW_NANOS}. Shared between readers; not to be modified.
    */
   View gaugeView() {
     return gaugeView.get();
@@ -70,11 +76,14 @@ final class ClusterView {
 
   /** The view as it is now. */
   View view() {
-    return new View(options.self().raftId(), options.self().toString(), joined.nodeId(),
-        members(), raft.get());
+    return new View(
+        options.self().raftId(), options.self().toString(), joined.nodeId(), members(), raft.get());
   }
 
-  /** The view as it is now, as {@code /health}'s {@code cluster} check and the start-up lines show it. */
+  /**
+   * The view as it is now, as {@code /health}'s {@code cluster} check and the start-up lines show
+   * it.
+   */
   JsonObject toJson() {
     return view().toJson();
   }

@@ -14,16 +14,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Paywire's own meters, beside the HTTP and event-bus meters Vert.x records in the same
- * registry (docs/api.md, GET /metrics, lists them):
+ * Paywire's own meters, beside the HTTP and event-bus meters Vert.x records in the same registry
+ * (docs/api.md, GET /metrics, lists them):
+ *
  * <ul>
  *   <li>{@code paywire_payments_accepted_total{via, duplicate}}, {@code
  *       paywire_payments_refused_total{via, code}}, {@code paywire_payments_unknown_total{via}}
  *   <li>{@code paywire_sessions_open{via}}: session-core sessions open now, per entry point
  *   <li>{@code paywire_ledger_batch_transfers}: commands per durable batch (group-commit size)
- *   <li>{@code paywire_ledger_fsync_seconds}: time from forming a batch to its being durable:
- *       on one node the apply, the journal write and its fsync; in a cluster, on the leader, the
- *       Raft commit (replication, a majority's log, the apply here)
+ *   <li>{@code paywire_ledger_fsync_seconds}: time from forming a batch to its being durable: on
+ *       one node the apply, the journal write and its fsync; in a cluster, on the leader, the Raft
+ *       commit (replication, a majority's log, the apply here)
  * </ul>
  */
 final class NodeMetrics implements SessionEvents, BatchObserver {
@@ -36,21 +37,24 @@ final class NodeMetrics implements SessionEvents, BatchObserver {
 
   NodeMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.batchSize = DistributionSummary.builder("paywire.ledger.batch.transfers")
-        .description("Commands in each batch the ledger made durable")
-        .publishPercentiles(0.5, 0.99)
-        .register(registry);
-    this.fsync = Timer.builder("paywire.ledger.fsync")
-        .description("Time from forming a batch to its being durable")
-        .publishPercentiles(0.5, 0.99)
-        .minimumExpectedValue(Duration.ofNanos(10_000))
-        .register(registry);
+    this.batchSize =
+        DistributionSummary.builder("paywire.ledger.batch.transfers")
+            .description("Commands in each batch the ledger made durable")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    this.fsync =
+        Timer.builder("paywire.ledger.fsync")
+            .description("Time from forming a batch to its being durable")
+            .publishPercentiles(0.5, 0.99)
+            .minimumExpectedValue(Duration.ofNanos(10_000))
+            .register(registry);
   }
 
   @Override
   public void opened(String via) {
-    open.computeIfAbsent(via, v -> registry.gauge("paywire.sessions.open",
-        Tags.of("via", v), new AtomicLong())).incrementAndGet();
+    open.computeIfAbsent(
+            via, v -> registry.gauge("paywire.sessions.open", Tags.of("via", v), new AtomicLong()))
+        .incrementAndGet();
   }
 
   @Override
@@ -85,12 +89,14 @@ final class NodeMetrics implements SessionEvents, BatchObserver {
 
   private Counter counter(String name, String tag, String value, String tag2, String value2) {
     String key = name + '|' + value + '|' + value2;
-    return counters.computeIfAbsent(key, k -> {
-      Counter.Builder builder = Counter.builder(name).tag(tag, value);
-      if (tag2 != null) {
-        builder.tag(tag2, value2);
-      }
-      return builder.register(registry);
-    });
+    return counters.computeIfAbsent(
+        key,
+        k -> {
+          Counter.Builder builder = Counter.builder(name).tag(tag, value);
+          if (tag2 != null) {
+            builder.tag(tag2, value2);
+          }
+          return builder.register(registry);
+        });
   }
 }

@@ -1,36 +1,36 @@
 package io.paywire.server;
 
 import io.micrometer.core.instrument.Gauge;
-import io.paywire.session.Challenges;
-import io.paywire.session.KeyCache;
-import io.paywire.session.LoginThrottle;
-import io.paywire.session.PresenceView;
-import io.paywire.session.SessionEvents;
-import io.paywire.session.Sessions;
-import io.paywire.net.AcceptGates;
-import io.paywire.net.ConnectionGate;
-import io.paywire.net.DescriptorBudget;
-import io.paywire.net.LogRate;
-import io.paywire.net.ListenerSettings;
-import io.paywire.net.PortTaken;
-import io.paywire.net.ServerIdentity;
-import io.paywire.net.TlsServerOptions;
-import io.paywire.compat.CompatListenerVerticle;
-import io.paywire.cluster.ClusterJoin;
-import io.paywire.cluster.ClusterOptions;
-import io.paywire.node.LedgerVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paywire.cluster.ClusterJoin;
+import io.paywire.cluster.ClusterOptions;
+import io.paywire.compat.CompatListenerVerticle;
 import io.paywire.config.ConfigException;
 import io.paywire.config.PaywireConfig;
 import io.paywire.crypto.LocalCertificates;
 import io.paywire.http.ApiVerticle;
 import io.paywire.http.ManagementVerticle;
 import io.paywire.http.SessionTokens;
+import io.paywire.net.AcceptGates;
+import io.paywire.net.ConnectionGate;
+import io.paywire.net.DescriptorBudget;
+import io.paywire.net.ListenerSettings;
+import io.paywire.net.LogRate;
+import io.paywire.net.PortTaken;
+import io.paywire.net.ServerIdentity;
+import io.paywire.net.TlsServerOptions;
+import io.paywire.node.LedgerVerticle;
 import io.paywire.node.TextListenerVerticle;
+import io.paywire.session.Challenges;
 import io.paywire.session.Enrollment;
+import io.paywire.session.KeyCache;
+import io.paywire.session.LoginThrottle;
+import io.paywire.session.PresenceView;
 import io.paywire.session.RateLimiter;
 import io.paywire.session.RegistrationPolicy;
+import io.paywire.session.SessionEvents;
+import io.paywire.session.Sessions;
 import io.paywire.session.WorkerPool;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -51,9 +51,9 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * One running node: a Vert.x instance with the ledger writer and the listeners deployed. The
- * ledger verticle is deployed first and undeployed last, so listeners never talk to a ledger that
- * is not there.
+ * One running node: a Vert.x instance with the ledger writer and the listeners deployed. The ledger
+ * verticle is deployed first and undeployed last, so listeners never talk to a ledger that is not
+ * there.
  */
 public final class PaywireNode {
 
@@ -67,28 +67,41 @@ public final class PaywireNode {
 
   private final Vertx vertx;
   private final List<Endpoint> endpoints;
+
   /** Deployment ids, in deployment order. */
   private final List<String> deployments;
+
   private Future<Void> closing;
+
   /** Replaced when the generated certificate is renewed. */
   private volatile ServerIdentity identity;
+
   private final PaywireConfig.Tls tls;
+
   /** The periodic renewal check, or -1 for an operator's certificate. */
   private final long renewalTimer;
+
   private final SessionTokens tokens;
   private final PrometheusMeterRegistry metrics;
   private final ClusterView cluster;
 
   /** Vert.x's default event-loop count: two per core. */
   private static final int EVENT_LOOPS = 2 * Runtime.getRuntime().availableProcessors();
+
   /** The window of every per-minute rate limit (registrations, challenges, logins, failures). */
   private static final long RATE_WINDOW_MILLIS = 60_000;
 
   private static final System.Logger LOG = System.getLogger(PaywireNode.class.getName());
 
-  private PaywireNode(Vertx vertx, List<Endpoint> endpoints, List<String> deployments,
-      ServerIdentity identity, PaywireConfig.Tls tls, SessionTokens tokens,
-      PrometheusMeterRegistry metrics, ClusterView cluster) {
+  private PaywireNode(
+      Vertx vertx,
+      List<Endpoint> endpoints,
+      List<String> deployments,
+      ServerIdentity identity,
+      PaywireConfig.Tls tls,
+      SessionTokens tokens,
+      PrometheusMeterRegistry metrics,
+      ClusterView cluster) {
     this.tls = tls;
     this.cluster = cluster;
     this.vertx = vertx;
@@ -98,10 +111,19 @@ public final class PaywireNode {
     this.endpoints = endpoints;
     this.deployments = deployments;
     // Only a certificate of certs/ is renewed; an operator's is theirs to replace.
-    this.renewalTimer = identity.chainPem() == null ? -1
-        : vertx.setPeriodic(tls.renewCheckMinutes() * 60_000L, t -> renewCertificate()
-            .onFailure(e -> LOG.log(Level.ERROR,
-                "event=tls_renew_failed error={0}", e.getMessage())));
+    this.renewalTimer =
+        identity.chainPem() == null
+            ? -1
+            : vertx.setPeriodic(
+                tls.renewCheckMinutes() * 60_000L,
+                t ->
+                    renewCertificate()
+                        .onFailure(
+                            e ->
+                                LOG.log(
+                                    Level.ERROR,
+                                    "event=tls_renew_failed error={0}",
+                                    e.getMessage())));
   }
 
   /** The HTTPS API's keys and enrollment, read (or on first start made) before it starts. */
@@ -119,18 +141,18 @@ public final class PaywireNode {
    *
    * @param cluster null for a single node, where nothing of Hazelcast or Ratis is started
    */
-  public static Future<PaywireNode> start(PaywireConfig config, Path dataDirectory,
-      ClusterOptions cluster) {
+  public static Future<PaywireNode> start(
+      PaywireConfig config, Path dataDirectory, ClusterOptions cluster) {
     return start(config, dataDirectory, cluster, Clock.systemUTC());
   }
 
   /** As above, with session tokens expiring on {@code clock} (tests move it). */
-  public static Future<PaywireNode> start(PaywireConfig config, Path dataDirectory,
-      ClusterOptions cluster, Clock clock) {
+  public static Future<PaywireNode> start(
+      PaywireConfig config, Path dataDirectory, ClusterOptions cluster, Clock clock) {
     // Metrics per node (not a global registry), so several nodes in one JVM stay apart.
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-        .setEnabled(true));
+    VertxOptions options =
+        new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
     MicrometerMetricsFactory factory = new MicrometerMetricsFactory(metrics);
     try {
       DescriptorBudget.check(config, DescriptorBudget.processLimit());
@@ -140,24 +162,40 @@ public final class PaywireNode {
     // Every listener's connections are counted from accept, before TLS: see AcceptGates.
     AcceptGates gates = new AcceptGates();
     if (cluster == null) {
-      Vertx vertx = Vertx.builder().with(options).withMetrics(factory)
-          .withTransport(gates.transport()).build();
+      Vertx vertx =
+          Vertx.builder()
+              .with(options)
+              .withMetrics(factory)
+              .withTransport(gates.transport())
+              .build();
       return assemble(vertx, null, null, config, dataDirectory, metrics, gates, clock);
     }
-    return ClusterJoin.start(options, factory, gates.transport(), cluster).compose(joined ->
-        assemble(joined.vertx(), joined, cluster, config, dataDirectory, metrics, gates, clock));
+    return ClusterJoin.start(options, factory, gates.transport(), cluster)
+        .compose(
+            joined ->
+                assemble(
+                    joined.vertx(), joined, cluster, config, dataDirectory, metrics, gates, clock));
   }
 
-  private static Future<PaywireNode> assemble(Vertx vertx, ClusterJoin.Joined joined,
-      ClusterOptions cluster, PaywireConfig config, Path dataDirectory,
-      PrometheusMeterRegistry metrics, AcceptGates gates, Clock clock) {
-    LedgerVerticle.Settings settings = new LedgerVerticle.Settings(dataDirectory,
-        config.ledger().options(), config.ledger().defaultDepositMinor(),
-        config.ledger().maxPendingRequests());
+  private static Future<PaywireNode> assemble(
+      Vertx vertx,
+      ClusterJoin.Joined joined,
+      ClusterOptions cluster,
+      PaywireConfig config,
+      Path dataDirectory,
+      PrometheusMeterRegistry metrics,
+      AcceptGates gates,
+      Clock clock) {
+    LedgerVerticle.Settings settings =
+        new LedgerVerticle.Settings(
+            dataDirectory,
+            config.ledger().options(),
+            config.ledger().defaultDepositMinor(),
+            config.ledger().maxPendingRequests());
     // In a cluster, the node's id is its cluster id, so that its presence entries can be found
     // and removed when it leaves.
-    String nodeName = joined != null ? joined.nodeId()
-        : "node-" + UUID.randomUUID().toString().substring(0, 8);
+    String nodeName =
+        joined != null ? joined.nodeId() : "node-" + UUID.randomUUID().toString().substring(0, 8);
     List<Endpoint> endpoints = new ArrayList<>();
     List<String> deployments = new ArrayList<>();
     NodeMetrics meters = new NodeMetrics(metrics);
@@ -165,96 +203,169 @@ public final class PaywireNode {
     int logInterval = config.node().logSummaryIntervalSeconds();
     LogRate.nodeStarting(logInterval);
     vertx.setPeriodic(logInterval * 1000L, t -> LogRate.flushAll());
-    Future<ServerIdentity> identity = vertx.executeBlocking(() -> ServerIdentity.load(config.tls()));
-    Future<ApiKeys> apiKeys = identity.compose(id -> vertx.executeBlocking(() -> {
-      Path certs = Path.of(config.tls().certsDirectory());
-      String enrollment = config.ledger().enrollmentFile();
-      return new ApiKeys(LocalCertificates.registrationKeys(certs),
-          LocalCertificates.sessionTokenKeys(certs),
-          enrollment == null ? null : Enrollment.load(Path.of(enrollment)));
-    }));
-    Future<SessionTokens> tokens = apiKeys.map(keys -> new SessionTokens(vertx,
-        keys.sessionTokens(), config.http().sessionTokenSeconds(),
-        config.http().maxSessionTokens(), config.http().liveGraceSeconds(), clock));
-    Future<Sessions.Shared> shared = apiKeys.map(keys ->
-        sessionsShared(vertx, config, nodeName, meters, keys.enrollment()));
-    Future<Void> presence = shared.compose(sessions -> joined == null
-        ? Future.succeededFuture()
-        : ClusterPresence.follow(vertx, joined, sessions.presence()));
+    Future<ServerIdentity> identity =
+        vertx.executeBlocking(() -> ServerIdentity.load(config.tls()));
+    Future<ApiKeys> apiKeys =
+        identity.compose(
+            id ->
+                vertx.executeBlocking(
+                    () -> {
+                      Path certs = Path.of(config.tls().certsDirectory());
+                      String enrollment = config.ledger().enrollmentFile();
+                      return new ApiKeys(
+                          LocalCertificates.registrationKeys(certs),
+                          LocalCertificates.sessionTokenKeys(certs),
+                          enrollment == null ? null : Enrollment.load(Path.of(enrollment)));
+                    }));
+    Future<SessionTokens> tokens =
+        apiKeys.map(
+            keys ->
+                new SessionTokens(
+                    vertx,
+                    keys.sessionTokens(),
+                    config.http().sessionTokenSeconds(),
+                    config.http().maxSessionTokens(),
+                    config.http().liveGraceSeconds(),
+                    clock));
+    Future<Sessions.Shared> shared =
+        apiKeys.map(keys -> sessionsShared(vertx, config, nodeName, meters, keys.enrollment()));
+    Future<Void> presence =
+        shared.compose(
+            sessions ->
+                joined == null
+                    ? Future.succeededFuture()
+                    : ClusterPresence.follow(vertx, joined, sessions.presence()));
     ClusterView view = joined == null ? null : new ClusterView(joined, cluster);
     if (view != null) {
       // The three gauges of a scrape read one view of the cluster, not one each.
-      Gauge.builder("paywire.cluster.members", view,
-          v -> v.gaugeView().members()).description("members Hazelcast sees")
+      Gauge.builder("paywire.cluster.members", view, v -> v.gaugeView().members())
+          .description("members Hazelcast sees")
           .register(metrics);
-      Gauge.builder("paywire.raft.term", view,
-          v -> v.gaugeView().raft().term()).description("this member's Raft term")
+      Gauge.builder("paywire.raft.term", view, v -> v.gaugeView().raft().term())
+          .description("this member's Raft term")
           .register(metrics);
-      Gauge.builder("paywire.raft.leading", view,
-          v -> v.gaugeView().raft().leading() ? 1 : 0)
-          .description("1 while this member leads the ledger's Raft group").register(metrics);
+      Gauge.builder("paywire.raft.leading", view, v -> v.gaugeView().raft().leading() ? 1 : 0)
+          .description("1 while this member leads the ledger's Raft group")
+          .register(metrics);
     }
-    Supplier<JsonObject> clusterHealth =
-        view == null ? null : view::toJson;
-    return presence.compose(v -> tokens)
-        .compose(t -> joined == null
-            ? vertx.deployVerticle(new LedgerVerticle(settings, Clock.systemUTC(), meters))
-            : ClusterLedger.deploy(vertx, joined, cluster, settings, config, view, meters))
-        .compose(id -> {
-          deployments.add(id);
-          return deployTextListeners(vertx, config, identity.result(), shared.result(),
-              deployments, endpoints, gates);
-        })
-        .compose(tlsPort -> deployApi(vertx, config, identity.result(), shared.result(),
-            tokens.result(), apiKeys.result(), metrics, clusterHealth, deployments, endpoints,
-            gates))
-        .compose(v -> deployManagement(vertx, config, metrics, clusterHealth, deployments,
-            endpoints, gates))
-        .map(v -> new PaywireNode(vertx, List.copyOf(endpoints), deployments,
-            identity.result(), config.tls(), tokens.result(), metrics, view))
-        .recover(e -> {
-          // Report the cause now; the close finishes (or not) in the background as we exit.
-          vertx.close();
-          return Future.failedFuture(e);
-        });
+    Supplier<JsonObject> clusterHealth = view == null ? null : view::toJson;
+    return presence
+        .compose(v -> tokens)
+        .compose(
+            t ->
+                joined == null
+                    ? vertx.deployVerticle(new LedgerVerticle(settings, Clock.systemUTC(), meters))
+                    : ClusterLedger.deploy(vertx, joined, cluster, settings, config, view, meters))
+        .compose(
+            id -> {
+              deployments.add(id);
+              return deployTextListeners(
+                  vertx, config, identity.result(), shared.result(), deployments, endpoints, gates);
+            })
+        .compose(
+            tlsPort ->
+                deployApi(
+                    vertx,
+                    config,
+                    identity.result(),
+                    shared.result(),
+                    tokens.result(),
+                    apiKeys.result(),
+                    metrics,
+                    clusterHealth,
+                    deployments,
+                    endpoints,
+                    gates))
+        .compose(
+            v ->
+                deployManagement(
+                    vertx, config, metrics, clusterHealth, deployments, endpoints, gates))
+        .map(
+            v ->
+                new PaywireNode(
+                    vertx,
+                    List.copyOf(endpoints),
+                    deployments,
+                    identity.result(),
+                    config.tls(),
+                    tokens.result(),
+                    metrics,
+                    view))
+        .recover(
+            e -> {
+              // Report the cause now; the close finishes (or not) in the background as we exit.
+              vertx.close();
+              return Future.failedFuture(e);
+            });
   }
 
   /** The HTTPS API, one instance per event loop on one port. */
-  private static Future<Void> deployApi(Vertx vertx, PaywireConfig config,
-      ServerIdentity identity, Sessions.Shared sessions, SessionTokens tokens, ApiKeys keys,
+  private static Future<Void> deployApi(
+      Vertx vertx,
+      PaywireConfig config,
+      ServerIdentity identity,
+      Sessions.Shared sessions,
+      SessionTokens tokens,
+      ApiKeys keys,
       PrometheusMeterRegistry metrics,
       Supplier<JsonObject> clusterHealth,
-      List<String> deployments, List<Endpoint> endpoints, AcceptGates gates) {
+      List<String> deployments,
+      List<Endpoint> endpoints,
+      AcceptGates gates) {
     int port;
     try {
       port = TlsServerOptions.resolvePort(config.node().host(), config.node().httpPort());
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
-    gates.guard("http", port, new ConnectionGate(config.http().maxConnections(),
-        config.http().maxConnectionsPerAddress()));
-    ApiVerticle.Settings api = new ApiVerticle.Settings(config.node().host(), port,
-        config.http(), config.text().handshakeTimeoutSeconds(), identity,
-        TlsServerOptions.engine(config.tls().engine()), sessions, tokens, keys.registration(),
-        metrics, config.ledger().requestTimeoutMillis(), config.session().challengeTtlSeconds(),
-        new ConnectionGate(config.http().maxWebSockets(),
-            config.http().maxWebSocketsPerAddress()),
-        new ConnectionGate(config.http().maxWebSockets(), config.http().maxWebSocketsPerLogin()),
-        clusterHealth);
-    return bound(vertx.deployVerticle(() -> new ApiVerticle(api),
-        new DeploymentOptions().setInstances(EVENT_LOOPS)), "http (HTTPS API and console)",
-        config.node().host(), port, "--http-port").map(id -> {
-          deployments.add(id);
-          endpoints.add(new Endpoint("http", config.node().host(), port));
-          return null;
-        });
+    gates.guard(
+        "http",
+        port,
+        new ConnectionGate(
+            config.http().maxConnections(), config.http().maxConnectionsPerAddress()));
+    ApiVerticle.Settings api =
+        new ApiVerticle.Settings(
+            config.node().host(),
+            port,
+            config.http(),
+            config.text().handshakeTimeoutSeconds(),
+            identity,
+            TlsServerOptions.engine(config.tls().engine()),
+            sessions,
+            tokens,
+            keys.registration(),
+            metrics,
+            config.ledger().requestTimeoutMillis(),
+            config.session().challengeTtlSeconds(),
+            new ConnectionGate(
+                config.http().maxWebSockets(), config.http().maxWebSocketsPerAddress()),
+            new ConnectionGate(
+                config.http().maxWebSockets(), config.http().maxWebSocketsPerLogin()),
+            clusterHealth);
+    return bound(
+            vertx.deployVerticle(
+                () -> new ApiVerticle(api), new DeploymentOptions().setInstances(EVENT_LOOPS)),
+            "http (HTTPS API and console)",
+            config.node().host(),
+            port,
+            "--http-port")
+        .map(
+            id -> {
+              deployments.add(id);
+              endpoints.add(new Endpoint("http", config.node().host(), port));
+              return null;
+            });
   }
 
   /** The plain-HTTP management port on loopback, when configured. */
-  private static Future<Void> deployManagement(Vertx vertx, PaywireConfig config,
+  private static Future<Void> deployManagement(
+      Vertx vertx,
+      PaywireConfig config,
       PrometheusMeterRegistry metrics,
       Supplier<JsonObject> clusterHealth,
-      List<String> deployments, List<Endpoint> endpoints, AcceptGates gates) {
+      List<String> deployments,
+      List<Endpoint> endpoints,
+      AcceptGates gates) {
     if (config.node().managementPort() < 0) {
       return Future.succeededFuture();
     }
@@ -267,26 +378,42 @@ public final class PaywireNode {
     // Loopback only, so every client is this machine: one cap, total and per address alike.
     int cap = config.node().managementMaxConnections();
     gates.guard("management", port, new ConnectionGate(cap, cap));
-    ManagementVerticle management = new ManagementVerticle(port,
-        config.ledger().requestTimeoutMillis(), metrics, clusterHealth,
-        config.http().requestHeadTimeoutSeconds(), config.http().heapWarningPercent());
-    return bound(vertx.deployVerticle(management), "management (metrics and health)",
-        ManagementVerticle.HOST, port, "node.managementPort in the configuration").map(id -> {
-      deployments.add(id);
-      endpoints.add(new Endpoint("management", ManagementVerticle.HOST,
-          management.actualPort()));
-      return null;
-    });
+    ManagementVerticle management =
+        new ManagementVerticle(
+            port,
+            config.ledger().requestTimeoutMillis(),
+            metrics,
+            clusterHealth,
+            config.http().requestHeadTimeoutSeconds(),
+            config.http().heapWarningPercent());
+    return bound(
+            vertx.deployVerticle(management),
+            "management (metrics and health)",
+            ManagementVerticle.HOST,
+            port,
+            "node.managementPort in the configuration")
+        .map(
+            id -> {
+              deployments.add(id);
+              endpoints.add(
+                  new Endpoint("management", ManagementVerticle.HOST, management.actualPort()));
+              return null;
+            });
   }
 
   /**
    * One listener instance per event loop, all bound to one port, which Vert.x shares among them.
-   * Port 0 is resolved to a free port first: Vert.x shares a server by the port it was asked
-   * for, so instances that all asked for 0 would each get a different one.
+   * Port 0 is resolved to a free port first: Vert.x shares a server by the port it was asked for,
+   * so instances that all asked for 0 would each get a different one.
    */
-  private static Future<Integer> deployTextListeners(Vertx vertx, PaywireConfig config,
-      ServerIdentity identity, Sessions.Shared sessions, List<String> deployments,
-      List<Endpoint> endpoints, AcceptGates gates) {
+  private static Future<Integer> deployTextListeners(
+      Vertx vertx,
+      PaywireConfig config,
+      ServerIdentity identity,
+      Sessions.Shared sessions,
+      List<String> deployments,
+      List<Endpoint> endpoints,
+      AcceptGates gates) {
     PaywireConfig.Text limits = config.text();
     ConnectionGate gate =
         new ConnectionGate(limits.maxConnections(), limits.maxConnectionsPerAddress());
@@ -294,8 +421,10 @@ public final class PaywireNode {
     int compatPort;
     try {
       port = TlsServerOptions.resolvePort(config.node().host(), config.node().tlsPort());
-      compatPort = config.node().compatPort() < 0 ? -1
-          : TlsServerOptions.resolvePort(config.node().host(), config.node().compatPort());
+      compatPort =
+          config.node().compatPort() < 0
+              ? -1
+              : TlsServerOptions.resolvePort(config.node().host(), config.node().compatPort());
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
@@ -303,70 +432,122 @@ public final class PaywireNode {
     if (compatPort >= 0) {
       gates.guard("compat", compatPort, gate); // one gate: the caps hold for both together
     }
-    ListenerSettings text = new ListenerSettings(config.node().host(),
-        port, limits, identity, sessions, config.tls().engine());
-    Future<String> deployed = bound(vertx.deployVerticle(() -> new TextListenerVerticle(text),
-        new DeploymentOptions().setInstances(EVENT_LOOPS)), "tls (text protocol)",
-        config.node().host(), port, "--tls-port").map(id -> {
-          deployments.add(id);
-          endpoints.add(new Endpoint("tls", config.node().host(), port));
-          return id;
-        });
+    ListenerSettings text =
+        new ListenerSettings(
+            config.node().host(), port, limits, identity, sessions, config.tls().engine());
+    Future<String> deployed =
+        bound(
+                vertx.deployVerticle(
+                    () -> new TextListenerVerticle(text),
+                    new DeploymentOptions().setInstances(EVENT_LOOPS)),
+                "tls (text protocol)",
+                config.node().host(),
+                port,
+                "--tls-port")
+            .map(
+                id -> {
+                  deployments.add(id);
+                  endpoints.add(new Endpoint("tls", config.node().host(), port));
+                  return id;
+                });
     if (compatPort < 0) {
       return deployed.map(id -> port);
     }
-    CompatListenerVerticle.Settings compat = new CompatListenerVerticle.Settings(compatPort,
-        text, config.compat().maxMessageBytes(), config.compat().maxListedUsers(),
-        config.compat().partialMessageTimeoutMillis(), config.compat().forwardOncePerLogin());
+    CompatListenerVerticle.Settings compat =
+        new CompatListenerVerticle.Settings(
+            compatPort,
+            text,
+            config.compat().maxMessageBytes(),
+            config.compat().maxListedUsers(),
+            config.compat().partialMessageTimeoutMillis(),
+            config.compat().forwardOncePerLogin());
     return deployed
-        .compose(id -> bound(vertx.deployVerticle(() -> new CompatListenerVerticle(compat),
-            new DeploymentOptions().setInstances(EVENT_LOOPS)),
-            "compat (compatibility listener)", config.node().host(), compatPort,
-            "--compat-port"))
-        .map(id -> {
-          deployments.add(id);
-          endpoints.add(new Endpoint("compat", config.node().host(), compatPort));
-          return port;
-        });
+        .compose(
+            id ->
+                bound(
+                    vertx.deployVerticle(
+                        () -> new CompatListenerVerticle(compat),
+                        new DeploymentOptions().setInstances(EVENT_LOOPS)),
+                    "compat (compatibility listener)",
+                    config.node().host(),
+                    compatPort,
+                    "--compat-port"))
+        .map(
+            id -> {
+              deployments.add(id);
+              endpoints.add(new Endpoint("compat", config.node().host(), compatPort));
+              return port;
+            });
   }
 
   /** A listener's start, whose failure to bind for a taken port names it (net/PortTaken). */
-  private static <T> Future<T> bound(Future<T> start, String listener, String host, int port,
-      String option) {
-    return start.recover(e -> Future.failedFuture(PortTaken.is(e)
-        ? PortTaken.named(listener, host, port, option, e) : e));
+  private static <T> Future<T> bound(
+      Future<T> start, String listener, String host, int port, String option) {
+    return start.recover(
+        e ->
+            Future.failedFuture(
+                PortTaken.is(e) ? PortTaken.named(listener, host, port, option, e) : e));
   }
 
   /**
    * The node-wide objects every session shares: login throttle, presence view (following other
    * nodes' presence events), key cache and login challenges.
    */
-  private static Sessions.Shared sessionsShared(Vertx vertx, PaywireConfig config,
-      String nodeName, SessionEvents events, Enrollment enrollment) {
+  private static Sessions.Shared sessionsShared(
+      Vertx vertx,
+      PaywireConfig config,
+      String nodeName,
+      SessionEvents events,
+      Enrollment enrollment) {
     PresenceView presence = new PresenceView();
     presence.follow(vertx, nodeName);
     PaywireConfig.Session s = config.session();
     int addresses = s.maxThrottledAddresses();
-    Sessions.Limits limits = new Sessions.Limits(
-        new RateLimiter(s.registrationsPerMinute(), RATE_WINDOW_MILLIS, addresses,
+    Sessions.Limits limits =
+        new Sessions.Limits(
+            new RateLimiter(
+                s.registrationsPerMinute(),
+                RATE_WINDOW_MILLIS,
+                addresses,
+                System::currentTimeMillis),
+            new RateLimiter(
+                config.http().challengesPerMinute(),
+                RATE_WINDOW_MILLIS,
+                addresses,
+                System::currentTimeMillis),
+            new RateLimiter(
+                config.http().loginsPerMinute(),
+                RATE_WINDOW_MILLIS,
+                addresses,
+                System::currentTimeMillis));
+    RegistrationPolicy registration =
+        new RegistrationPolicy(
+            enrollment,
+            RegistrationPolicy.Deposits.valueOf(s.openingDeposit().toUpperCase(Locale.ROOT)),
+            config.ledger().defaultDepositMinor());
+    Sessions.Workers workers =
+        new Sessions.Workers(
+            new WorkerPool("signatures", s.signatureThreads(), s.maxQueuedSignatureChecks()),
+            new WorkerPool("registrations", s.registrationThreads(), s.maxQueuedRegistrations()));
+    return new Sessions.Shared(
+        nodeName,
+        config.ledger().requestTimeoutMillis(),
+        new LoginThrottle(
+            config.text().maxFailedLoginsPerMinute(),
+            config.text().maxFailedLoginsPerAddressPerMinute(),
+            RATE_WINDOW_MILLIS,
+            addresses,
             System::currentTimeMillis),
-        new RateLimiter(config.http().challengesPerMinute(), RATE_WINDOW_MILLIS, addresses,
+        presence,
+        new KeyCache(s.maxCachedKeys()),
+        new Challenges(
+            s.challengeTtlSeconds() * 1000L,
+            s.maxOutstandingChallenges(),
             System::currentTimeMillis),
-        new RateLimiter(config.http().loginsPerMinute(), RATE_WINDOW_MILLIS, addresses,
-            System::currentTimeMillis));
-    RegistrationPolicy registration = new RegistrationPolicy(enrollment,
-        RegistrationPolicy.Deposits.valueOf(s.openingDeposit().toUpperCase(Locale.ROOT)),
-        config.ledger().defaultDepositMinor());
-    Sessions.Workers workers = new Sessions.Workers(
-        new WorkerPool("signatures", s.signatureThreads(), s.maxQueuedSignatureChecks()),
-        new WorkerPool("registrations", s.registrationThreads(), s.maxQueuedRegistrations()));
-    return new Sessions.Shared(nodeName, config.ledger().requestTimeoutMillis(),
-        new LoginThrottle(config.text().maxFailedLoginsPerMinute(),
-            config.text().maxFailedLoginsPerAddressPerMinute(), RATE_WINDOW_MILLIS,
-            addresses, System::currentTimeMillis),
-        presence, new KeyCache(s.maxCachedKeys()),
-        new Challenges(s.challengeTtlSeconds() * 1000L, s.maxOutstandingChallenges(),
-            System::currentTimeMillis), events, registration, limits, workers);
+        events,
+        registration,
+        limits,
+        workers);
   }
 
   /** The TLS certificate's SHA-256 fingerprint, for clients to pin. */
@@ -375,24 +556,26 @@ public final class PaywireNode {
   }
 
   /**
-   * Renews the generated certificate of {@code certs/} if less than {@code tls.renewBeforeDays}
-   * is left, and has every listener serve the new one from its next handshake. Called every
-   * {@code tls.renewCheckMinutes}; true if it renewed.
+   * Renews the generated certificate of {@code certs/} if less than {@code tls.renewBeforeDays} is
+   * left, and has every listener serve the new one from its next handshake. Called every {@code
+   * tls.renewCheckMinutes}; true if it renewed.
    */
   public Future<Boolean> renewCertificate() {
     if (identity.chainPem() == null) {
       return Future.succeededFuture(false);
     }
-    return vertx.executeBlocking(() -> ServerIdentity.load(tls)).map(loaded -> {
-      if (loaded.fingerprint().equals(identity.fingerprint())) {
-        return false;
-      }
-      identity = loaded;
-      LOG.log(Level.INFO, "event=tls_renewed fingerprint={0}",
-          loaded.fingerprint());
-      vertx.eventBus().publish(TlsServerOptions.RENEWED, loaded.chainPem());
-      return true;
-    });
+    return vertx
+        .executeBlocking(() -> ServerIdentity.load(tls))
+        .map(
+            loaded -> {
+              if (loaded.fingerprint().equals(identity.fingerprint())) {
+                return false;
+              }
+              identity = loaded;
+              LOG.log(Level.INFO, "event=tls_renewed fingerprint={0}", loaded.fingerprint());
+              vertx.eventBus().publish(TlsServerOptions.RENEWED, loaded.chainPem());
+              return true;
+            });
   }
 
   public List<Endpoint> endpoints() {

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * How {@link LedgerService} makes a batch of commands durable: the one step in which a single
- * node and a cluster member differ. Two implementations: {@link LocalJournalCommit} (the commands
+ * How {@link LedgerService} makes a batch of commands durable: the one step in which a single node
+ * and a cluster member differ. Two implementations: {@link LocalJournalCommit} (the commands
  * applied at once, then one journal write and one fsync) and the cluster's Raft commit (the
  * commands proposed as one Raft entry, committed by a majority, applied on every member).
  *
@@ -42,8 +42,8 @@ public interface CommitPort {
   Form newForm();
 
   /**
-   * Commits {@code commands} (not empty, formed by a {@link #newForm}) as one batch at
-   * {@code timeMillis}. Completes with each command's result, in order, once the batch is durable
+   * Commits {@code commands} (not empty, formed by a {@link #newForm}) as one batch at {@code
+   * timeMillis}. Completes with each command's result, in order, once the batch is durable
    * (fsynced, or committed by a majority and applied here); never before. A failure means the
    * outcome is unknown to the service: nothing of it is acknowledged.
    */

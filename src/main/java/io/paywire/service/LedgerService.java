@@ -34,23 +34,23 @@ import java.util.Objects;
  * <h2>Rounds</h2>
  *
  * Requests queue in arrival order. When the port has room ({@link CommitPort#maxInFlight}), the
- * queued requests (writes up to what one batch takes, and the reads among them) form a round;
- * its writes are committed as one batch. Rounds are answered strictly in the order they were
- * formed: a round is answered only once its batch is durable and every earlier round is
- * answered. Its writes are answered from what their commands did; its reads then look at the
- * state after its batch ({@link CommitPort#read}), so a read reflects every write queued before
- * it and never one that is not durable. A round of reads only confirms first, on a replicated
- * port, that this member may still answer.
+ * queued requests (writes up to what one batch takes, and the reads among them) form a round; its
+ * writes are committed as one batch. Rounds are answered strictly in the order they were formed: a
+ * round is answered only once its batch is durable and every earlier round is answered. Its writes
+ * are answered from what their commands did; its reads then look at the state after its batch
+ * ({@link CommitPort#read}), so a read reflects every write queued before it and never one that is
+ * not durable. A round of reads only confirms first, on a replicated port, that this member may
+ * still answer.
  *
  * <h2>Unknown outcomes</h2>
  *
  * A batch whose commit fails, or does not complete within {@link Settings#roundTimeoutMillis},
- * fails its requests with {@link LedgerApi#FAILURE_UNAVAILABLE}: their outcome is unknown, and
- * a retry with the same id settles it. So do the rounds formed after it and still in flight.
- * Until that batch settles (its commit completes either way), new requests fail at once the same
- * way instead of waiting behind it. A batch that settles after its round failed is never answered,
- * but the payments it applied are announced on {@link TransferEvents#ADDRESS} all the same: they
- * are durable, and this service is the only one that announces them.
+ * fails its requests with {@link LedgerApi#FAILURE_UNAVAILABLE}: their outcome is unknown, and a
+ * retry with the same id settles it. So do the rounds formed after it and still in flight. Until
+ * that batch settles (its commit completes either way), new requests fail at once the same way
+ * instead of waiting behind it. A batch that settles after its round failed is never answered, but
+ * the payments it applied are announced on {@link TransferEvents#ADDRESS} all the same: they are
+ * durable, and this service is the only one that announces them.
  *
  * <p>Threading: every method and callback runs on the context the service was made on; journal
  * reads (blocks, proofs) run on a pool of {@link #JOURNAL_READ_THREADS} workers.
@@ -70,8 +70,8 @@ public final class LedgerService {
    * @param roundTimeoutMillis a round not answered within this fails its requests as unknown
    *     outcomes; 0 for none (a local journal: its fsync is the only wait)
    */
-  public record Settings(String name, long defaultDepositMinor, int maxPendingRequests,
-      long roundTimeoutMillis) {
+  public record Settings(
+      String name, long defaultDepositMinor, int maxPendingRequests, long roundTimeoutMillis) {
     public Settings {
       Objects.requireNonNull(name, "name");
       if (maxPendingRequests < 1) {
@@ -96,12 +96,16 @@ public final class LedgerService {
     final List<Command> commands;
     final long formedNanos = System.nanoTime();
     long timer = -1;
+
     /** The batch's commit completed, either way. */
     boolean settled;
+
     List<Executed> executed;
     Throwable failure;
+
     /** Its reads are under way; it is answered when they return. */
     boolean reading;
+
     /** Once true the requests have their answer or their failure; nothing more goes to them. */
     boolean answered;
 
@@ -124,19 +128,23 @@ public final class LedgerService {
   private final LedgerRequests requests;
   private final WorkerExecutor journalReadWorker;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+
   /** Rounds formed and not yet answered and settled, oldest first. */
   private final ArrayDeque<Round> rounds = new ArrayDeque<>();
+
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private int journalReadsInFlight;
   private boolean serving;
+
   /** A {@link #form} is scheduled for the end of this turn. */
   private boolean formScheduled;
+
   /** Set by {@link #drain}; completed once nothing is queued or in flight. */
   private Promise<Void> drained;
 
   /** Made on the context it will run on (a verticle's). */
-  public LedgerService(Vertx vertx, Settings settings, CommitPort port, Clock clock,
-      BatchObserver observer) {
+  public LedgerService(
+      Vertx vertx, Settings settings, CommitPort port, Clock clock, BatchObserver observer) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.settings = settings;
@@ -144,9 +152,10 @@ public final class LedgerService {
     this.clock = clock;
     this.observer = Objects.requireNonNull(observer, "observer");
     this.requests = new LedgerRequests(settings.defaultDepositMinor(), new SecureRandom());
-    this.journalReadWorker = vertx.createSharedWorkerExecutor(
-        "paywire-journal-read-" + settings.name() + "-" + System.identityHashCode(this),
-        JOURNAL_READ_THREADS);
+    this.journalReadWorker =
+        vertx.createSharedWorkerExecutor(
+            "paywire-journal-read-" + settings.name() + "-" + System.identityHashCode(this),
+            JOURNAL_READ_THREADS);
   }
 
   /** The context every handler of the service runs on. */
@@ -157,8 +166,8 @@ public final class LedgerService {
   // ---- serving ---------------------------------------------------------------------------------
 
   /**
-   * Serves the ledger's addresses on the event bus (with {@code consumer}: on a clustered bus,
-   * for every node); completes once the consumers are registered.
+   * Serves the ledger's addresses on the event bus (with {@code consumer}: on a clustered bus, for
+   * every node); completes once the consumers are registered.
    */
   public Future<Void> serve() {
     if (serving) {
@@ -166,8 +175,8 @@ public final class LedgerService {
     }
     serving = true;
     consumers.addAll(requests.serve(vertx.eventBus(), this::enqueue));
-    consumers.add(vertx.eventBus().consumer(LedgerApi.STATUS,
-        message -> status(Responder.of(message))));
+    consumers.add(
+        vertx.eventBus().consumer(LedgerApi.STATUS, message -> status(Responder.of(message))));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 
@@ -177,9 +186,9 @@ public final class LedgerService {
   }
 
   /**
-   * Stops serving: removes the consumers and fails every queued request as an unknown outcome
-   * with {@code reason}; with {@code failInFlight} also the rounds in flight (a member that
-   * stepped down: their batches will most likely fail). Rounds in flight otherwise finish.
+   * Stops serving: removes the consumers and fails every queued request as an unknown outcome with
+   * {@code reason}; with {@code failInFlight} also the rounds in flight (a member that stepped
+   * down: their batches will most likely fail). Rounds in flight otherwise finish.
    */
   public void stopServing(String reason, boolean failInFlight) {
     serving = false;
@@ -193,8 +202,8 @@ public final class LedgerService {
   }
 
   /**
-   * Stops serving and completes once every round in flight has settled and every journal read
-   * has been answered; then closes the service's workers. Queued requests are failed as unknown.
+   * Stops serving and completes once every round in flight has settled and every journal read has
+   * been answered; then closes the service's workers. Queued requests are failed as unknown.
    */
   public Future<Void> drain(String reason) {
     stopServing(reason, false);
@@ -209,13 +218,16 @@ public final class LedgerService {
    */
   private void status(Responder responder) {
     if (port.failure() != null) {
-      port.read(port::status, false).onComplete(done -> {
-        if (done.succeeded()) {
-          responder.reply(done.result());
-        } else {
-          responder.fail(LedgerApi.FAILURE_UNAVAILABLE, "ledger failed closed: " + port.failure());
-        }
-      });
+      port.read(port::status, false)
+          .onComplete(
+              done -> {
+                if (done.succeeded()) {
+                  responder.reply(done.result());
+                } else {
+                  responder.fail(
+                      LedgerApi.FAILURE_UNAVAILABLE, "ledger failed closed: " + port.failure());
+                }
+              });
       return;
     }
     enqueue(responder, null);
@@ -230,18 +242,20 @@ public final class LedgerService {
       return;
     }
     if (!serving) { // a message that was on its way when the consumers went
-      responder.fail(LedgerApi.FAILURE_UNAVAILABLE,
+      responder.fail(
+          LedgerApi.FAILURE_UNAVAILABLE,
           "this ledger is not serving here now; retry with the same id");
       return;
     }
     Round head = rounds.peekFirst();
     if (head != null && head.answered && !head.settled) {
-      responder.fail(LedgerApi.FAILURE_UNAVAILABLE,
+      responder.fail(
+          LedgerApi.FAILURE_UNAVAILABLE,
           "the ledger's last batch has not settled; outcome unknown, retry with the same id");
       return;
     }
-    if (LedgerRequests.refuseIfOverloaded(responder, queue.size() + journalReadsInFlight,
-        settings.maxPendingRequests())) {
+    if (LedgerRequests.refuseIfOverloaded(
+        responder, queue.size() + journalReadsInFlight, settings.maxPendingRequests())) {
       return;
     }
     queue.add(new Pending(responder, request));
@@ -250,16 +264,17 @@ public final class LedgerService {
 
   /**
    * Forms rounds once the requests that arrived in this event-loop turn are queued: the items of
-   * one coalesced message (or of several delivered together) then make one round, not one round
-   * for the first and another for the rest.
+   * one coalesced message (or of several delivered together) then make one round, not one round for
+   * the first and another for the rest.
    */
   private void formLater() {
     if (!formScheduled) {
       formScheduled = true;
-      context.runOnContext(v -> {
-        formScheduled = false;
-        form();
-      });
+      context.runOnContext(
+          v -> {
+            formScheduled = false;
+            form();
+          });
     }
   }
 
@@ -268,7 +283,9 @@ public final class LedgerService {
     if (port.failure() != null && !queue.isEmpty()) {
       failQueued("ledger failed closed: " + port.failure());
     }
-    while (serving && !queue.isEmpty() && rounds.size() < port.maxInFlight()
+    while (serving
+        && !queue.isEmpty()
+        && rounds.size() < port.maxInFlight()
         && !headFailedUnsettled()) {
       CommitPort.Form batch = port.newForm();
       List<Pending> taken = new ArrayList<>(Math.min(queue.size(), 1024));
@@ -279,8 +296,10 @@ public final class LedgerService {
             break; // the batch is full: the rest waits for the next
           }
           queue.poll();
-          next.responder().fail(LedgerApi.FAILURE_BAD_REQUEST,
-              "the request is larger than one batch of the ledger");
+          next.responder()
+              .fail(
+                  LedgerApi.FAILURE_BAD_REQUEST,
+                  "the request is larger than one batch of the ledger");
           continue;
         }
         taken.add(queue.poll());
@@ -303,24 +322,30 @@ public final class LedgerService {
     if (settings.roundTimeoutMillis() > 0) {
       r.timer = vertx.setTimer(settings.roundTimeoutMillis(), id -> timedOut(r));
     }
-    Future<List<Executed>> committed = r.commands.isEmpty()
-        ? Future.succeededFuture(List.of())
-        : port.commit(r.commands, clock.millis());
-    committed.onComplete(done -> {
-      r.settled = true;
-      if (done.succeeded()) {
-        r.executed = done.result();
-        if (!r.commands.isEmpty()) {
-          observe(r.commands.size(), System.nanoTime() - r.formedNanos);
-          port.committed();
-        }
-      } else {
-        r.failure = done.cause();
-        LOG.log(Level.WARNING, "event=ledger_batch_failed ledger={0} commands={1} error={2}",
-            settings.name(), r.commands.size(), done.cause().toString());
-      }
-      advance();
-    });
+    Future<List<Executed>> committed =
+        r.commands.isEmpty()
+            ? Future.succeededFuture(List.of())
+            : port.commit(r.commands, clock.millis());
+    committed.onComplete(
+        done -> {
+          r.settled = true;
+          if (done.succeeded()) {
+            r.executed = done.result();
+            if (!r.commands.isEmpty()) {
+              observe(r.commands.size(), System.nanoTime() - r.formedNanos);
+              port.committed();
+            }
+          } else {
+            r.failure = done.cause();
+            LOG.log(
+                Level.WARNING,
+                "event=ledger_batch_failed ledger={0} commands={1} error={2}",
+                settings.name(),
+                r.commands.size(),
+                done.cause().toString());
+          }
+          advance();
+        });
   }
 
   private void timedOut(Round r) {
@@ -328,10 +353,15 @@ public final class LedgerService {
     if (r.answered) {
       return;
     }
-    String reason = "the ledger did not confirm the batch within " + settings.roundTimeoutMillis()
-        + " ms; outcome unknown, retry with the same id";
-    LOG.log(Level.WARNING, "event=ledger_batch_timed_out ledger={0} commands={1}",
-        settings.name(), r.commands.size());
+    String reason =
+        "the ledger did not confirm the batch within "
+            + settings.roundTimeoutMillis()
+            + " ms; outcome unknown, retry with the same id";
+    LOG.log(
+        Level.WARNING,
+        "event=ledger_batch_timed_out ledger={0} commands={1}",
+        settings.name(),
+        r.commands.size());
     failFrom(r, reason);
     failQueued(reason);
     checkDrained();
@@ -345,8 +375,11 @@ public final class LedgerService {
     Round head;
     while ((head = rounds.peekFirst()) != null && head.settled && !head.reading) {
       if (head.failure != null) {
-        failFrom(head, "the ledger did not confirm the batch; outcome unknown, retry with the "
-            + "same id: " + head.failure.getMessage());
+        failFrom(
+            head,
+            "the ledger did not confirm the batch; outcome unknown, retry with the "
+                + "same id: "
+                + head.failure.getMessage());
         finish(head);
       } else if (head.answered) {
         announce(head); // failed before it settled, but applied: durable, so announced
@@ -365,20 +398,25 @@ public final class LedgerService {
   /** The round's batch is durable: its reads look at the state after it. */
   private void read(Round r) {
     r.reading = true;
-    port.read(point -> lookUp(r, point), r.commands.isEmpty()).onComplete(done -> {
-      r.reading = false;
-      if (done.succeeded()) {
-        answer(r, done.result());
-      } else {
-        LOG.log(Level.ERROR, "event=ledger_read_failed ledger={0} error={1}", settings.name(),
-            done.cause().toString());
-        if (!r.answered) {
-          answer(r, null); // the writes are durable: they get their answers all the same
-        }
-      }
-      finish(r);
-      advance();
-    });
+    port.read(point -> lookUp(r, point), r.commands.isEmpty())
+        .onComplete(
+            done -> {
+              r.reading = false;
+              if (done.succeeded()) {
+                answer(r, done.result());
+              } else {
+                LOG.log(
+                    Level.ERROR,
+                    "event=ledger_read_failed ledger={0} error={1}",
+                    settings.name(),
+                    done.cause().toString());
+                if (!r.answered) {
+                  answer(r, null); // the writes are durable: they get their answers all the same
+                }
+              }
+              finish(r);
+              advance();
+            });
   }
 
   /** What the round's reads find; runs where the port reads (perhaps another thread). */
@@ -491,14 +529,16 @@ public final class LedgerService {
   }
 
   /** Runs a journal read on a read worker; it counts as pending until answered. */
-  private void readJournal(Responder responder, CommitPort.ReadPoint point,
-      LedgerRequests.JournalRead read) {
+  private void readJournal(
+      Responder responder, CommitPort.ReadPoint point, LedgerRequests.JournalRead read) {
     journalReadsInFlight++;
-    LedgerRequests.answerFromJournal(journalReadWorker, responder, point.journal(), read,
-        point.journalBound()).onComplete(done -> {
-          journalReadsInFlight--;
-          checkDrained();
-        });
+    LedgerRequests.answerFromJournal(
+            journalReadWorker, responder, point.journal(), read, point.journalBound())
+        .onComplete(
+            done -> {
+              journalReadsInFlight--;
+              checkDrained();
+            });
   }
 
   /** Tells the observer of a durable batch; its failure is logged, never the batch's. */
@@ -511,7 +551,9 @@ public final class LedgerService {
   }
 
   private void checkDrained() {
-    if (drained != null && queue.isEmpty() && journalReadsInFlight == 0
+    if (drained != null
+        && queue.isEmpty()
+        && journalReadsInFlight == 0
         && rounds.stream().allMatch(r -> r.settled && !r.reading)) {
       drained.tryComplete();
     }

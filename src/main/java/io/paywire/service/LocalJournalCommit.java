@@ -1,12 +1,12 @@
 package io.paywire.service;
 
+import io.paywire.bus.LedgerStatus;
 import io.paywire.ledger.Batch;
 import io.paywire.ledger.Command;
 import io.paywire.ledger.Executed;
 import io.paywire.ledger.Ledger;
 import io.paywire.ledger.LedgerOptions;
 import io.paywire.ledger.Snapshot;
-import io.paywire.bus.LedgerStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -19,10 +19,10 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The single node's commit path: a batch's commands run at once on the service's context
- * ({@link Batch#run}, each seeing the ones before it), then the batch goes to the journal in one
- * write and one fsync on the journal's own worker. One batch at a time: the next is applied on
- * the state this one left, which is durable once its write returns.
+ * The single node's commit path: a batch's commands run at once on the service's context ({@link
+ * Batch#run}, each seeing the ones before it), then the batch goes to the journal in one write and
+ * one fsync on the journal's own worker. One batch at a time: the next is applied on the state this
+ * one left, which is durable once its write returns.
  *
  * <p>Snapshots: after a durable batch, when enough transfers were added, the state is captured on
  * the service's context (cheap: see {@link Ledger#captureSnapshot}) and written on a worker of its
@@ -40,18 +40,20 @@ public final class LocalJournalCommit implements CommitPort {
 
   private final Ledger ledger;
   private final Path directory;
+
   /**
-   * Why the ledger failed closed, set on the service's context once the failing step returned:
-   * a write fails the ledger (and undoes its batch in memory) on the journal's worker, and no
-   * read may look at the state before that is over.
+   * Why the ledger failed closed, set on the service's context once the failing step returned: a
+   * write fails the ledger (and undoes its batch in memory) on the journal's worker, and no read
+   * may look at the state before that is over.
    */
   private String failure;
+
   private final WorkerExecutor journalWorker;
   private final WorkerExecutor snapshotWorker;
   private Future<?> snapshotInFlight = Future.succeededFuture();
 
-  private LocalJournalCommit(Ledger ledger, Path directory, WorkerExecutor journalWorker,
-      WorkerExecutor snapshotWorker) {
+  private LocalJournalCommit(
+      Ledger ledger, Path directory, WorkerExecutor journalWorker, WorkerExecutor snapshotWorker) {
     this.ledger = ledger;
     this.directory = directory;
     this.journalWorker = journalWorker;
@@ -59,16 +61,18 @@ public final class LocalJournalCommit implements CommitPort {
   }
 
   /** Opens the ledger in {@code directory} (recovery included) on the journal's worker. */
-  public static Future<LocalJournalCommit> open(Vertx vertx, String name, Path directory,
-      LedgerOptions options, Opener opener) {
+  public static Future<LocalJournalCommit> open(
+      Vertx vertx, String name, Path directory, LedgerOptions options, Opener opener) {
     WorkerExecutor journal = vertx.createSharedWorkerExecutor("paywire-journal-" + name, 1);
     WorkerExecutor snapshots = vertx.createSharedWorkerExecutor("paywire-snapshot-" + name, 1);
-    return journal.executeBlocking(() -> opener.open(directory, options))
+    return journal
+        .executeBlocking(() -> opener.open(directory, options))
         .map(ledger -> new LocalJournalCommit(ledger, directory, journal, snapshots))
-        .onFailure(e -> {
-          journal.close();
-          snapshots.close();
-        });
+        .onFailure(
+            e -> {
+              journal.close();
+              snapshots.close();
+            });
   }
 
   @Override
@@ -123,17 +127,20 @@ public final class LocalJournalCommit implements CommitPort {
     if (!batch.hasRecords()) {
       return Future.succeededFuture(executed);
     }
-    return journalWorker.<List<Executed>>executeBlocking(() -> {
-      ledger.write(batch);
-      return executed;
-    }).onFailure(e -> failure = ledger.failed() ? ledger.failure() : e.toString());
+    return journalWorker
+        .<List<Executed>>executeBlocking(
+            () -> {
+              ledger.write(batch);
+              return executed;
+            })
+        .onFailure(e -> failure = ledger.failed() ? ledger.failure() : e.toString());
   }
 
   @Override
   public <T> Future<T> read(Function<ReadPoint, T> lookup, boolean confirm) {
     try {
-      return Future.succeededFuture(lookup.apply(new ReadPoint(ledger.state(),
-          ledger.position(), ledger.journalBlocks())));
+      return Future.succeededFuture(
+          lookup.apply(new ReadPoint(ledger.state(), ledger.position(), ledger.journalBlocks())));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -155,22 +162,35 @@ public final class LocalJournalCommit implements CommitPort {
       return;
     }
     Snapshot.Image image = ledger.captureSnapshot();
-    snapshotInFlight = snapshotWorker.executeBlocking(() -> ledger.writeSnapshot(image))
-        .onFailure(e -> LOG.log(Level.ERROR, "event=snapshot_failed dir={0} error={1}",
-            directory, e.toString()));
+    snapshotInFlight =
+        snapshotWorker
+            .executeBlocking(() -> ledger.writeSnapshot(image))
+            .onFailure(
+                e ->
+                    LOG.log(
+                        Level.ERROR,
+                        "event=snapshot_failed dir={0} error={1}",
+                        directory,
+                        e.toString()));
   }
 
   /**
-   * Waits for a snapshot being written, then closes the journal (fsync) and releases the
-   * directory. Call once the service has drained.
+   * Waits for a snapshot being written, then closes the journal (fsync) and releases the directory.
+   * Call once the service has drained.
    */
   public Future<Void> close() {
-    return snapshotInFlight.<Void>transform(done -> journalWorker.executeBlocking(() -> {
-      ledger.close();
-      return null;
-    })).andThen(closed -> {
-      journalWorker.close();
-      snapshotWorker.close();
-    });
+    return snapshotInFlight
+        .<Void>transform(
+            done ->
+                journalWorker.executeBlocking(
+                    () -> {
+                      ledger.close();
+                      return null;
+                    }))
+        .andThen(
+            closed -> {
+              journalWorker.close();
+              snapshotWorker.close();
+            });
   }
 }

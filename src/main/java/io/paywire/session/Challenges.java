@@ -1,8 +1,8 @@
 package io.paywire.session;
 
 import io.paywire.ledger.AccountName;
-import java.util.HexFormat;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,12 +10,12 @@ import java.util.function.LongSupplier;
 
 /**
  * One-time login nonces for proof of key by signature (HTTP API, browser console). A nonce is
- * issued for a name whether or not the account exists, lives {@code ttlMillis}, and is consumed
- * by the first login that presents it, right or wrong. Nonces are kept by their own value, so
- * asking for many nonces for someone's name cannot invalidate theirs. At most {@code
- * maxOutstanding} live nonces are kept: when that many are live, no new one is issued (the
- * caller answers "busy, retry") rather than dropping a live one, so a flood of requests can
- * neither exhaust memory nor make another user's login fail. Thread-safe; one per node.
+ * issued for a name whether or not the account exists, lives {@code ttlMillis}, and is consumed by
+ * the first login that presents it, right or wrong. Nonces are kept by their own value, so asking
+ * for many nonces for someone's name cannot invalidate theirs. At most {@code maxOutstanding} live
+ * nonces are kept: when that many are live, no new one is issued (the caller answers "busy, retry")
+ * rather than dropping a live one, so a flood of requests can neither exhaust memory nor make
+ * another user's login fail. Thread-safe; one per node.
  */
 public final class Challenges {
 
@@ -27,8 +27,10 @@ public final class Challenges {
   private final long ttlMillis;
   private final LongSupplier clock;
   private final SecureRandom random = new SecureRandom();
+
   /** Issued nonces in the order issued, which is the order they expire (one TTL for all). */
   private final LinkedHashMap<String, Issued> issued = new LinkedHashMap<>(1024);
+
   private final int maxOutstanding;
 
   public Challenges(long ttlMillis, int maxOutstanding, LongSupplier clock) {
@@ -52,7 +54,8 @@ public final class Challenges {
     }
     byte[] nonce = new byte[NONCE_BYTES];
     random.nextBytes(nonce);
-    issued.put(HexFormat.of().formatHex(nonce),
+    issued.put(
+        HexFormat.of().formatHex(nonce),
         new Issued(AccountName.key(name == null ? "" : name), now + ttlMillis));
     return nonce;
   }
@@ -63,7 +66,9 @@ public final class Challenges {
       return false;
     }
     Issued current = issued.remove(HexFormat.of().formatHex(nonce));
-    return current != null && name != null && current.nameKey().equals(AccountName.key(name))
+    return current != null
+        && name != null
+        && current.nameKey().equals(AccountName.key(name))
         && clock.getAsLong() < current.expiresMillis();
   }
 }

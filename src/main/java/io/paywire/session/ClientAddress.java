@@ -6,9 +6,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * The key under which per-address limits count a client: an IPv4 address as it is (an
- * IPv4-mapped IPv6 address as its IPv4), an IPv6 address by its /64 prefix, since one subscriber
- * usually holds a whole /64 and could otherwise take a fresh address per connection.
+ * The key under which per-address limits count a client: an IPv4 address as it is (an IPv4-mapped
+ * IPv6 address as its IPv4), an IPv6 address by its /64 prefix, since one subscriber usually holds
+ * a whole /64 and could otherwise take a fresh address per connection.
  */
 public final class ClientAddress {
 
@@ -30,7 +30,8 @@ public final class ClientAddress {
       byte[] bytes = v6.getAddress();
       StringBuilder prefix = new StringBuilder();
       for (int i = 0; i < IPV6_PREFIX_BYTES; i += 2) {
-        prefix.append(Integer.toHexString((bytes[i] & 0xff) << 8 | (bytes[i + 1] & 0xff)))
+        prefix
+            .append(Integer.toHexString((bytes[i] & 0xff) << 8 | (bytes[i + 1] & 0xff)))
             .append(':');
       }
       return prefix.append(":/64").toString();
@@ -42,7 +43,7 @@ public final class ClientAddress {
   }
 
   private static boolean isLiteral(String ip) {
-    return ip.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':'
-        || c == '%');
+    return ip.chars()
+        .allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':' || c == '%');
   }
 }

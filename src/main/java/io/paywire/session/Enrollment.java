@@ -12,10 +12,10 @@ import java.util.Map;
 
 /**
  * Who may register, when a course or club hands out one-time passwords: an enrollment file of
- * {@code id,password} lines (a leading {@code #} makes a comment). Passwords are hashed as they
- * are read (Argon2id) and never kept or logged; each id registers once, because an account name
- * is taken once. An unknown id costs the same hash as a known one, so the answer tells nothing
- * about who is enrolled. Thread-safe once loaded.
+ * {@code id,password} lines (a leading {@code #} makes a comment). Passwords are hashed as they are
+ * read (Argon2id) and never kept or logged; each id registers once, because an account name is
+ * taken once. An unknown id costs the same hash as a known one, so the answer tells nothing about
+ * who is enrolled. Thread-safe once loaded.
  */
 public final class Enrollment {
 
@@ -45,8 +45,12 @@ public final class Enrollment {
       String password = comma < 0 ? "" : trimmed.substring(comma + 1).strip();
       if (!AccountName.isValid(id) || password.isEmpty()) {
         // Name the line, never its content: it holds a password.
-        throw new IOException(file + " line " + number + ": expected <id>,<password> with an "
-            + "account name as id");
+        throw new IOException(
+            file
+                + " line "
+                + number
+                + ": expected <id>,<password> with an "
+                + "account name as id");
       }
       if (hashes.put(AccountName.key(id), PasswordHash.of(password)) != null) {
         throw new IOException(file + " line " + number + ": the id appears twice");

@@ -10,19 +10,20 @@ import java.util.List;
 /**
  * Who is online, from where, on which node: one entry per logged-in account.
  *
- * <p>The SharedData async map {@value #MAP_NAME} decides who holds an account's presence
- * ({@code putIfAbsent}): on a single node it is local, on a clustered Vert.x the same calls reach
- * the cluster-wide map. Every change is also published on {@link #EVENTS} and kept in the node's
- * {@link PresenceView}, from which lists are read in pages: a login or a {@code LIST} costs the
- * page it shows, not the number of users online.
+ * <p>The SharedData async map {@value #MAP_NAME} decides who holds an account's presence ({@code
+ * putIfAbsent}): on a single node it is local, on a clustered Vert.x the same calls reach the
+ * cluster-wide map. Every change is also published on {@link #EVENTS} and kept in the node's {@link
+ * PresenceView}, from which lists are read in pages: a login or a {@code LIST} costs the page it
+ * shows, not the number of users online.
  *
  * <p>A session owns its entry through its {@code session} id, so a stale logout never removes
- * someone else's newer login; the entry names its node, so a node's entries can be removed when
- * it leaves a cluster.
+ * someone else's newer login; the entry names its node, so a node's entries can be removed when it
+ * leaves a cluster.
  */
 public final class Presence {
 
   public static final String MAP_NAME = "paywire.presence";
+
   /** Published on every change: {@code {"op": "online"|"offline", "entry": {...}}}. */
   public static final String EVENTS = "paywire.presence.events";
 
@@ -30,17 +31,28 @@ public final class Presence {
    * @param via the entry point: "tls", "compat", "http", "console"
    * @param session unique per session, so only the owning session removes the entry
    */
-  public record Entry(String name, String ip, int port, String node, String via, String session,
-      long sinceMillis) {
+  public record Entry(
+      String name, String ip, int port, String node, String via, String session, long sinceMillis) {
 
     public JsonObject toJson() {
-      return new JsonObject().put("name", name).put("ip", ip).put("port", port).put("node", node)
-          .put("via", via).put("session", session).put("sinceMillis", sinceMillis);
+      return new JsonObject()
+          .put("name", name)
+          .put("ip", ip)
+          .put("port", port)
+          .put("node", node)
+          .put("via", via)
+          .put("session", session)
+          .put("sinceMillis", sinceMillis);
     }
 
     public static Entry fromJson(JsonObject json) {
-      return new Entry(json.getString("name"), json.getString("ip"), json.getInteger("port"),
-          json.getString("node"), json.getString("via"), json.getString("session"),
+      return new Entry(
+          json.getString("name"),
+          json.getString("ip"),
+          json.getInteger("port"),
+          json.getString("node"),
+          json.getString("via"),
+          json.getString("session"),
           json.getLong("sinceMillis"));
     }
   }
@@ -58,32 +70,39 @@ public final class Presence {
   /** Records a login; false if the account is already online somewhere. */
   public Future<Boolean> login(Entry entry) {
     return map.compose(m -> m.putIfAbsent(AccountName.key(entry.name()), entry.toJson()))
-        .map(previous -> {
-          if (previous != null) {
-            return false;
-          }
-          view.add(entry);
-          publish("online", entry);
-          return true;
-        });
+        .map(
+            previous -> {
+              if (previous != null) {
+                return false;
+              }
+              view.add(entry);
+              publish("online", entry);
+              return true;
+            });
   }
 
   /** Removes the account's entry if, and only if, it belongs to {@code session}. */
   public Future<Boolean> logoutSession(String name, String session) {
     String key = AccountName.key(name);
-    return map.compose(m -> m.get(key).compose(current -> {
-      if (current == null || !session.equals(current.getString("session"))) {
-        return Future.succeededFuture(false);
-      }
-      return m.removeIfPresent(key, current).map(removed -> {
-        if (removed) {
-          Entry entry = Entry.fromJson(current);
-          view.remove(entry);
-          publish("offline", entry);
-        }
-        return removed;
-      });
-    }));
+    return map.compose(
+        m ->
+            m.get(key)
+                .compose(
+                    current -> {
+                      if (current == null || !session.equals(current.getString("session"))) {
+                        return Future.succeededFuture(false);
+                      }
+                      return m.removeIfPresent(key, current)
+                          .map(
+                              removed -> {
+                                if (removed) {
+                                  Entry entry = Entry.fromJson(current);
+                                  view.remove(entry);
+                                  publish("offline", entry);
+                                }
+                                return removed;
+                              });
+                    }));
   }
 
   /** The account's entry, wherever it logged in, or null when it is not online. */
@@ -93,39 +112,55 @@ public final class Presence {
   }
 
   /**
-   * Copies every entry of the map into the view: a node joining a cluster learns who is online
-   * on the others (after it follows their events, so nothing between is missed).
+   * Copies every entry of the map into the view: a node joining a cluster learns who is online on
+   * the others (after it follows their events, so nothing between is missed).
    */
   public Future<Integer> load() {
-    return map.compose(AsyncMap::entries).map(entries -> {
-      entries.values().forEach(json -> view.add(Entry.fromJson(json)));
-      return entries.size();
-    });
+    return map.compose(AsyncMap::entries)
+        .map(
+            entries -> {
+              entries.values().forEach(json -> view.add(Entry.fromJson(json)));
+              return entries.size();
+            });
   }
 
   /**
    * Removes every entry a node owned, when that node left the cluster (its users left with it),
-   * publishing each as offline. Every surviving node may call this for the same node: each entry
-   * is removed, and published, once.
+   * publishing each as offline. Every surviving node may call this for the same node: each entry is
+   * removed, and published, once.
    *
    * @return how many entries this call removed
    */
   public Future<Integer> removeNode(String node) {
-    return map.compose(m -> m.entries().compose(entries -> {
-      List<Future<Boolean>> removals = entries.entrySet().stream()
-          .filter(e -> node.equals(e.getValue().getString("node")))
-          .map(e -> m.removeIfPresent(e.getKey(), e.getValue()).map(removed -> {
-            Entry entry = Entry.fromJson(e.getValue());
-            view.remove(entry);
-            if (removed) {
-              publish("offline", entry);
-            }
-            return removed;
-          }))
-          .toList();
-      return Future.all(removals).map(all -> (int) removals.stream()
-          .filter(f -> Boolean.TRUE.equals(f.result())).count());
-    }));
+    return map.compose(
+        m ->
+            m.entries()
+                .compose(
+                    entries -> {
+                      List<Future<Boolean>> removals =
+                          entries.entrySet().stream()
+                              .filter(e -> node.equals(e.getValue().getString("node")))
+                              .map(
+                                  e ->
+                                      m.removeIfPresent(e.getKey(), e.getValue())
+                                          .map(
+                                              removed -> {
+                                                Entry entry = Entry.fromJson(e.getValue());
+                                                view.remove(entry);
+                                                if (removed) {
+                                                  publish("offline", entry);
+                                                }
+                                                return removed;
+                                              }))
+                              .toList();
+                      return Future.all(removals)
+                          .map(
+                              all ->
+                                  (int)
+                                      removals.stream()
+                                          .filter(f -> Boolean.TRUE.equals(f.result()))
+                                          .count());
+                    }));
   }
 
   /** Everyone online, in the order they logged in (tests and small lists only). */

@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * The node's ordered copy of who is online, shared by every session of the node: kept current by
- * this node's own logins and logouts at once, and by the {@link Presence#EVENTS} of other nodes.
- * A page costs its offset plus its length; the count costs nothing. Thread-safe.
+ * this node's own logins and logouts at once, and by the {@link Presence#EVENTS} of other nodes. A
+ * page costs its offset plus its length; the count costs nothing. Thread-safe.
  */
 public final class PresenceView {
 
@@ -25,6 +25,7 @@ public final class PresenceView {
 
   private final ConcurrentSkipListSet<Presence.Entry> ordered =
       new ConcurrentSkipListSet<>(LOGIN_ORDER);
+
   /** By session id, so a repeated event changes nothing. */
   private final Map<String, Presence.Entry> bySession = new ConcurrentHashMap<>();
 
@@ -60,21 +61,25 @@ public final class PresenceView {
 
   /**
    * Follows other nodes' changes; one consumer per node. This node's own events are skipped: its
-   * logins and logouts are in the view already, and replaying an "online" event that arrives
-   * after the logout it preceded would show a user who has left.
+   * logins and logouts are in the view already, and replaying an "online" event that arrives after
+   * the logout it preceded would show a user who has left.
    */
   public MessageConsumer<JsonObject> follow(Vertx vertx, String ownNode) {
-    return vertx.eventBus().<JsonObject>consumer(Presence.EVENTS, message -> {
-      JsonObject body = message.body();
-      Presence.Entry entry = Presence.Entry.fromJson(body.getJsonObject("entry"));
-      if (ownNode.equals(entry.node())) {
-        return;
-      }
-      if ("online".equals(body.getString("op"))) {
-        add(entry);
-      } else {
-        remove(entry);
-      }
-    });
+    return vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Presence.EVENTS,
+            message -> {
+              JsonObject body = message.body();
+              Presence.Entry entry = Presence.Entry.fromJson(body.getJsonObject("entry"));
+              if (ownNode.equals(entry.node())) {
+                return;
+              }
+              if ("online".equals(body.getString("op"))) {
+                add(entry);
+              } else {
+                remove(entry);
+              }
+            });
   }
 }

@@ -6,18 +6,18 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * A budget of {@code perWindow} events per key, refilled at {@code perWindow} per
- * {@code windowMillis} (one event every {@code windowMillis / perWindow}), for a bounded number
- * of keys: the one limiter behind every per-address and per-name limit of the session core
- * (registrations, login challenges, logins, failed logins). A key that used its whole budget at
- * once waits one refill interval for its next event.
+ * A budget of {@code perWindow} events per key, refilled at {@code perWindow} per {@code
+ * windowMillis} (one event every {@code windowMillis / perWindow}), for a bounded number of keys:
+ * the one limiter behind every per-address and per-name limit of the session core (registrations,
+ * login challenges, logins, failed logins). A key that used its whole budget at once waits one
+ * refill interval for its next event.
  *
  * <p>Each key costs one {@code long}: the generic cell rate algorithm keeps the time at which the
  * key's budget would be whole again. A key whose budget is whole is forgotten, so the table holds
  * only keys that are using some of theirs. When {@code maxKeys} are in use, a new key is refused
  * ({@link Admission#FULL}) rather than evicting another: a client that cycles through many
- * addresses cannot reset anyone's limit, its own included. The table is swept for whole budgets
- * at most once per {@link #SWEEP_INTERVAL_MILLIS}, so a full table costs a refused key nothing.
+ * addresses cannot reset anyone's limit, its own included. The table is swept for whole budgets at
+ * most once per {@link #SWEEP_INTERVAL_MILLIS}, so a full table costs a refused key nothing.
  * Thread-safe; one per limit per node.
  */
 public final class RateLimiter {
@@ -36,11 +36,14 @@ public final class RateLimiter {
 
   /** Times are kept in microseconds, so even a million events a minute have an interval. */
   private final long intervalMicros;
+
   private final long windowMicros;
   private final int maxKeys;
   private final LongSupplier clock;
+
   /** Per key: when its budget is whole again (the "theoretical arrival time"). */
   private final Map<String, Long> wholeAt = new HashMap<>();
+
   private long nextSweepMicros = Long.MIN_VALUE;
 
   /**
@@ -50,9 +53,15 @@ public final class RateLimiter {
    */
   public RateLimiter(int perWindow, long windowMillis, int maxKeys, LongSupplier clock) {
     if (perWindow < 1 || windowMillis * 1000 < perWindow || maxKeys < 1) {
-      throw new IllegalArgumentException("rate limits must be positive, and the window at least "
-          + "a microsecond per event: " + perWindow + " per " + windowMillis + " ms, "
-          + maxKeys + " keys");
+      throw new IllegalArgumentException(
+          "rate limits must be positive, and the window at least "
+              + "a microsecond per event: "
+              + perWindow
+              + " per "
+              + windowMillis
+              + " ms, "
+              + maxKeys
+              + " keys");
     }
     this.intervalMicros = windowMillis * 1000 / perWindow;
     this.windowMicros = intervalMicros * perWindow;

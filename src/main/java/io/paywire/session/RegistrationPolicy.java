@@ -5,14 +5,14 @@ package io.paywire.session;
  * (docs/security.md, "Registration").
  *
  * @param enrollment who may register (an enrollment file), or null for anyone; with enrollment,
- *     only entry points that carry the enrollment password (the HTTPS API and the browser
- *     console) can register, and the others answer {@link Refusal#ENROLLMENT_REQUIRED}
+ *     only entry points that carry the enrollment password (the HTTPS API and the browser console)
+ *     can register, and the others answer {@link Refusal#ENROLLMENT_REQUIRED}
  * @param deposits how the opening balance is chosen
- * @param openingDepositMinor the opening balance under {@link Deposits#FIXED}, and under
- *     {@link Deposits#STATED} when the client states none (ledger.defaultDepositMinor)
+ * @param openingDepositMinor the opening balance under {@link Deposits#FIXED}, and under {@link
+ *     Deposits#STATED} when the client states none (ledger.defaultDepositMinor)
  */
-public record RegistrationPolicy(Enrollment enrollment, Deposits deposits,
-    long openingDepositMinor) {
+public record RegistrationPolicy(
+    Enrollment enrollment, Deposits deposits, long openingDepositMinor) {
 
   /** How a new account's opening balance is chosen (session.openingDeposit). */
   public enum Deposits {
@@ -22,8 +22,8 @@ public record RegistrationPolicy(Enrollment enrollment, Deposits deposits,
      */
     FIXED,
     /**
-     * As the client states, up to ledger.maxDepositMinor (the original course program's
-     * behaviour, for a classroom where balances are play money).
+     * As the client states, up to ledger.maxDepositMinor (the original course program's behaviour,
+     * for a classroom where balances are play money).
      */
     STATED
   }

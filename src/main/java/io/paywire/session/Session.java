@@ -1,6 +1,5 @@
 package io.paywire.session;
 
-import java.util.UUID;
 import io.paywire.bus.LedgerApi;
 import io.paywire.bus.LedgerReply;
 import io.paywire.bus.LedgerViews;
@@ -12,17 +11,18 @@ import io.vertx.core.Future;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * One client's session: at most one login, owned presence, and the rules of who may do what.
- * Used from one Vert.x context (the connection's). Commands that change the session (register,
- * login, logout, close) should not overlap with others of the same session; entry points order
- * them (docs/protocol.md, pipelining), and the session refuses a second login while one is in
- * flight. Payments and reads may run concurrently.
+ * One client's session: at most one login, owned presence, and the rules of who may do what. Used
+ * from one Vert.x context (the connection's). Commands that change the session (register, login,
+ * logout, close) should not overlap with others of the same session; entry points order them
+ * (docs/protocol.md, pipelining), and the session refuses a second login while one is in flight.
+ * Payments and reads may run concurrently.
  */
 public final class Session {
 
@@ -30,9 +30,9 @@ public final class Session {
   public record Proofs(byte[] payerSignature, byte[] payeeSignature) {}
 
   /**
-   * Checks both signatures of a countersigned payment against the registered keys, in the
-   * dialect's own format, and returns what the journal keeps as proof, or null when they do not
-   * verify. Runs on a worker thread, once.
+   * Checks both signatures of a countersigned payment against the registered keys, in the dialect's
+   * own format, and returns what the journal keeps as proof, or null when they do not verify. Runs
+   * on a worker thread, once.
    */
   @FunctionalInterface
   public interface Countersignatures {
@@ -43,8 +43,8 @@ public final class Session {
    * A payment signed by its payer and submitted by its payee (the peer-to-peer payment of the
    * original program).
    */
-  public record Countersigned(TransferId id, String payer, String payee, long amount,
-      Countersignatures check) {}
+  public record Countersigned(
+      TransferId id, String payer, String payee, long amount, Countersignatures check) {}
 
   /**
    * A payment authorised by the payer's signature alone (HTTP API, browser console): the entry
@@ -52,18 +52,28 @@ public final class Session {
    *
    * @param proof what the journal keeps as the payer's proof (the signature, or a whole signed
    *     token that lets anyone check it later)
-   * @param keyFits whether the payer's registered key is one this format may be verified with
-   *     (a token naming RS256 must not be checked with an EC key)
+   * @param keyFits whether the payer's registered key is one this format may be verified with (a
+   *     token naming RS256 must not be checked with an EC key)
    */
-  public record PayerSigned(TransferId id, String payer, String payee, long amount,
-      byte[] signedBytes, byte[] signature, byte[] proof, Predicate<PublicKey> keyFits) {}
+  public record PayerSigned(
+      TransferId id,
+      String payer,
+      String payee,
+      long amount,
+      byte[] signedBytes,
+      byte[] signature,
+      byte[] proof,
+      Predicate<PublicKey> keyFits) {}
 
   private final Sessions sessions;
   private final Peer peer;
+
   /** The owner of this session's presence entry: new at every login (read by other threads). */
   private volatile String id;
+
   /** The logged-in account's name as registered, or null. */
   private String user;
+
   private boolean keyProven;
   private boolean loginInFlight;
   private boolean closed;
@@ -75,8 +85,8 @@ public final class Session {
   }
 
   /**
-   * Unique per login of this session (and per session before any login): the owner of its
-   * presence entry, so a stale logout never removes a newer login's entry.
+   * Unique per login of this session (and per session before any login): the owner of its presence
+   * entry, so a stale logout never removes a newer login's entry.
    */
   public String id() {
     return id;
@@ -105,31 +115,33 @@ public final class Session {
    * @param publicKey SubjectPublicKeyInfo, or null for an account without a key
    * @param enrollmentPassword the one-time enrollment password, or null
    */
-  public record Registration(String name, Long deposit, byte[] publicKey,
-      String enrollmentPassword) {}
+  public record Registration(
+      String name, Long deposit, byte[] publicKey, String enrollmentPassword) {}
 
   /**
-   * Opens an account for an entry point that carries no enrollment password (the text protocol,
-   * the compatibility listener). With enrollment on, it is refused at once, the same way for every
+   * Opens an account for an entry point that carries no enrollment password (the text protocol, the
+   * compatibility listener). With enrollment on, it is refused at once, the same way for every
    * name, with {@link Refusal#ENROLLMENT_REQUIRED}, which says where to register instead.
    */
-  public Future<Result<LedgerViews.Registration>> register(String name, Long deposit,
-      byte[] publicKey) {
+  public Future<Result<LedgerViews.Registration>> register(
+      String name, Long deposit, byte[] publicKey) {
     if (sessions.shared().registration().enrollment() != null) {
-      return refused(Refusal.ENROLLMENT_REQUIRED, "this node admits enrolled users only: "
-          + "register by the HTTPS API (POST /register) or the browser console, with your "
-          + "enrollment password");
+      return refused(
+          Refusal.ENROLLMENT_REQUIRED,
+          "this node admits enrolled users only: "
+              + "register by the HTTPS API (POST /register) or the browser console, with your "
+              + "enrollment password");
     }
     return register(() -> new Registration(name, deposit, publicKey, null));
   }
 
   /**
-   * Opens an account. The address's registration rate is checked first, before any work;
-   * {@code open} (the entry point's decoding, which may decrypt; null when the request cannot
-   * be read) then runs on the registration workers, and with enrollment on so does one Argon2id
-   * hash, whatever {@code open} returned. An unreadable request and one enrollment does not
-   * admit get the same refusal ({@link Refusal#REGISTRATION_REFUSED}) after the same work. Then
-   * the name rules ({@link Names}), the deposit policy, and the ledger's own rules.
+   * Opens an account. The address's registration rate is checked first, before any work; {@code
+   * open} (the entry point's decoding, which may decrypt; null when the request cannot be read)
+   * then runs on the registration workers, and with enrollment on so does one Argon2id hash,
+   * whatever {@code open} returned. An unreadable request and one enrollment does not admit get the
+   * same refusal ({@link Refusal#REGISTRATION_REFUSED}) after the same work. Then the name rules
+   * ({@link Names}), the deposit policy, and the ledger's own rules.
    */
   public Future<Result<LedgerViews.Registration>> register(Callable<Registration> open) {
     if (closed) {
@@ -140,32 +152,48 @@ public final class Session {
       return Future.succeededFuture(new Result.Refused<>(limited));
     }
     RegistrationPolicy policy = sessions.shared().registration();
-    return sessions.registrationWork(() -> {
-      Registration request = open.call();
-      Enrollment enrollment = policy.enrollment();
-      if (enrollment == null) {
-        return request;
-      }
-      // Always one hash, so an unreadable request takes as long as a wrong password.
-      boolean admitted = enrollment.admits(request == null ? null : request.name(),
-          request == null ? null : request.enrollmentPassword());
-      return admitted ? request : null;
-    }).compose(request -> {
-      if (request == null) {
-        return refused(Refusal.REGISTRATION_REFUSED,
-            "the registration could not be read, or enrollment did not admit it");
-      }
-      var problem = Names.problemWith(request.name());
-      if (problem.isPresent()) {
-        return refused(Refusal.INVALID_NAME, problem.get());
-      }
-      return sessions.ledger().openAccount(request.name(), policy.depositFor(request.deposit()),
-          request.publicKey()).map(reply ->
-              reply instanceof LedgerReply.Ok<LedgerViews.Registration> ok ? Result.ok(ok.value())
-                  : Session.<LedgerViews.Registration>refusedRead(reply));
-    }, failure -> refused(failure instanceof WorkerPool.Busy ? Refusal.BUSY : Refusal.UNAVAILABLE,
-        failure instanceof WorkerPool.Busy ? "the node is busy with other registrations; retry "
-            + "in a moment" : "the registration could not be processed"));
+    return sessions
+        .registrationWork(
+            () -> {
+              Registration request = open.call();
+              Enrollment enrollment = policy.enrollment();
+              if (enrollment == null) {
+                return request;
+              }
+              // Always one hash, so an unreadable request takes as long as a wrong password.
+              boolean admitted =
+                  enrollment.admits(
+                      request == null ? null : request.name(),
+                      request == null ? null : request.enrollmentPassword());
+              return admitted ? request : null;
+            })
+        .compose(
+            request -> {
+              if (request == null) {
+                return refused(
+                    Refusal.REGISTRATION_REFUSED,
+                    "the registration could not be read, or enrollment did not admit it");
+              }
+              var problem = Names.problemWith(request.name());
+              if (problem.isPresent()) {
+                return refused(Refusal.INVALID_NAME, problem.get());
+              }
+              return sessions
+                  .ledger()
+                  .openAccount(
+                      request.name(), policy.depositFor(request.deposit()), request.publicKey())
+                  .map(
+                      reply ->
+                          reply instanceof LedgerReply.Ok<LedgerViews.Registration> ok
+                              ? Result.ok(ok.value())
+                              : Session.<LedgerViews.Registration>refusedRead(reply));
+            },
+            failure ->
+                refused(
+                    failure instanceof WorkerPool.Busy ? Refusal.BUSY : Refusal.UNAVAILABLE,
+                    failure instanceof WorkerPool.Busy
+                        ? "the node is busy with other registrations; retry " + "in a moment"
+                        : "the registration could not be processed"));
   }
 
   /**
@@ -181,15 +209,14 @@ public final class Session {
   /**
    * Logs in, and when the account is online already through this same entry point, lets a login
    * proven by the account's key replace that one: the newest proof of key wins. So a client that
-   * crashed, or a browser tab closed without logging out, does not lock its account out until
-   * the old login expires. A login through another entry point is never replaced.
+   * crashed, or a browser tab closed without logging out, does not lock its account out until the
+   * old login expires. A login through another entry point is never replaced.
    *
-   * @param replaced told the presence owner ({@link #id()}) of the login this one replaced, so
-   *     the entry point can end that session; null to refuse as {@link #login(String, int,
-   *     Proof)} does
+   * @param replaced told the presence owner ({@link #id()}) of the login this one replaced, so the
+   *     entry point can end that session; null to refuse as {@link #login(String, int, Proof)} does
    */
-  public Future<Result<Views.Login>> login(String name, int port, Proof proof,
-      Consumer<String> replaced) {
+  public Future<Result<Views.Login>> login(
+      String name, int port, Proof proof, Consumer<String> replaced) {
     if (closed) {
       return refused(Refusal.CLOSED, "session closed");
     }
@@ -206,34 +233,46 @@ public final class Session {
     LoginThrottle throttle = sessions.shared().throttle();
     String throttled = ClientAddress.key(peer.ip());
     boolean blocked = !throttle.tryAttempt(throttled, name);
-    return sessions.ledger().account(name)
-        .compose(reply -> {
-          if (reply instanceof LedgerReply.Unknown<LedgerViews.Account> unknown) {
-            if (!blocked) {
-              throttle.refund(throttled, name); // the node's failure, not the user's
-            }
-            return refused(Refusal.UNAVAILABLE, unknown.reason());
-          }
-          LedgerViews.Account account = reply instanceof LedgerReply.Ok<LedgerViews.Account> ok
-              ? ok.value() : null;
-          return proven(account, name, proof).compose(proof2 -> {
-            if (blocked || account == null || proof2 == ProofCheck.FAILED) {
-              return refused(Refusal.AUTH_FAIL, "unknown account or wrong key");
-            }
-            throttle.refund(throttled, name);
-            return goOnline(account.name(), port, proof2 == ProofCheck.PROVEN, replaced);
-          }, failure -> {
-            if (!blocked) {
-              throttle.refund(throttled, name); // the node's failure, not the user's
-            }
-            return refused(failure instanceof WorkerPool.Busy ? Refusal.BUSY
-                : Refusal.UNAVAILABLE, "the login could not be checked now; retry in a moment");
-          });
-        })
+    return sessions
+        .ledger()
+        .account(name)
+        .compose(
+            reply -> {
+              if (reply instanceof LedgerReply.Unknown<LedgerViews.Account> unknown) {
+                if (!blocked) {
+                  throttle.refund(throttled, name); // the node's failure, not the user's
+                }
+                return refused(Refusal.UNAVAILABLE, unknown.reason());
+              }
+              LedgerViews.Account account =
+                  reply instanceof LedgerReply.Ok<LedgerViews.Account> ok ? ok.value() : null;
+              return proven(account, name, proof)
+                  .compose(
+                      proof2 -> {
+                        if (blocked || account == null || proof2 == ProofCheck.FAILED) {
+                          return refused(Refusal.AUTH_FAIL, "unknown account or wrong key");
+                        }
+                        throttle.refund(throttled, name);
+                        return goOnline(
+                            account.name(), port, proof2 == ProofCheck.PROVEN, replaced);
+                      },
+                      failure -> {
+                        if (!blocked) {
+                          throttle.refund(throttled, name); // the node's failure, not the user's
+                        }
+                        return refused(
+                            failure instanceof WorkerPool.Busy ? Refusal.BUSY : Refusal.UNAVAILABLE,
+                            "the login could not be checked now; retry in a moment");
+                      });
+            })
         .onComplete(done -> loginInFlight = false);
   }
 
-  private enum ProofCheck { PROVEN, NOT_NEEDED, FAILED }
+  private enum ProofCheck {
+    PROVEN,
+    NOT_NEEDED,
+    FAILED
+  }
 
   private Future<ProofCheck> proven(LedgerViews.Account account, String name, Proof proof) {
     if (proof instanceof Proof.SignedChallenge signed) {
@@ -242,15 +281,29 @@ public final class Session {
       if (account == null || !account.hasKey() || !live) {
         // One signature check all the same, so an unknown name answers after the same work as
         // a wrong signature (HTTP login replies must not tell the two apart, even by time).
-        return sessions.check(() -> EcdsaFormats.verifyAnyEncoding(
-            Decoys.forSignature(signed.signature().length), signed.nonce(), signed.signature()))
+        return sessions
+            .check(
+                () ->
+                    EcdsaFormats.verifyAnyEncoding(
+                        Decoys.forSignature(signed.signature().length),
+                        signed.nonce(),
+                        signed.signature()))
             .map(ignored -> ProofCheck.FAILED);
       }
-      return sessions.publicKey(account.name()).compose(key -> key == null
-          ? Future.succeededFuture(ProofCheck.FAILED)
-          : sessions.check(() -> EcdsaFormats.verifyAnyEncoding(key, signed.nonce(),
-              signed.signature())).map(ok -> Boolean.TRUE.equals(ok) ? ProofCheck.PROVEN
-              : ProofCheck.FAILED));
+      return sessions
+          .publicKey(account.name())
+          .compose(
+              key ->
+                  key == null
+                      ? Future.succeededFuture(ProofCheck.FAILED)
+                      : sessions
+                          .check(
+                              () ->
+                                  EcdsaFormats.verifyAnyEncoding(
+                                      key, signed.nonce(), signed.signature()))
+                          .map(
+                              ok ->
+                                  Boolean.TRUE.equals(ok) ? ProofCheck.PROVEN : ProofCheck.FAILED));
     }
     if (account == null) {
       return Future.succeededFuture(ProofCheck.FAILED);
@@ -258,46 +311,64 @@ public final class Session {
     if (!account.hasKey()) {
       return Future.succeededFuture(ProofCheck.NOT_NEEDED); // as in the original program
     }
-    boolean same = peer.tlsKey() != null
-        && MessageDigest.isEqual(account.publicKey(), peer.tlsKey());
+    boolean same =
+        peer.tlsKey() != null && MessageDigest.isEqual(account.publicKey(), peer.tlsKey());
     return Future.succeededFuture(same ? ProofCheck.PROVEN : ProofCheck.FAILED);
   }
 
-  private Future<Result<Views.Login>> goOnline(String name, int port, boolean proven,
-      Consumer<String> replaced) {
+  private Future<Result<Views.Login>> goOnline(
+      String name, int port, boolean proven, Consumer<String> replaced) {
     Presence presence = sessions.presenceWriter();
     id = UUID.randomUUID().toString(); // a new login token, never shown to a client
-    Presence.Entry entry = new Presence.Entry(name, peer.ip(), port, sessions.shared().node(),
-        peer.via(), id, sessions.shared().clockMillis().getAsLong());
+    Presence.Entry entry =
+        new Presence.Entry(
+            name,
+            peer.ip(),
+            port,
+            sessions.shared().node(),
+            peer.via(),
+            id,
+            sessions.shared().clockMillis().getAsLong());
     Future<Boolean> wentOnline = presence.login(entry);
     if (replaced != null && proven) {
-      wentOnline = wentOnline.compose(online -> online ? Future.succeededFuture(true)
-          : presence.entry(name).compose(existing -> {
-            if (existing == null || !existing.via().equals(peer.via())) {
-              return Future.succeededFuture(false);
-            }
-            return presence.logoutSession(name, existing.session())
-                .compose(removed -> presence.login(entry))
-                .andThen(done -> {
-                  if (Boolean.TRUE.equals(done.result())) {
-                    replaced.accept(existing.session());
-                  }
-                });
-          }));
+      wentOnline =
+          wentOnline.compose(
+              online ->
+                  online
+                      ? Future.succeededFuture(true)
+                      : presence
+                          .entry(name)
+                          .compose(
+                              existing -> {
+                                if (existing == null || !existing.via().equals(peer.via())) {
+                                  return Future.succeededFuture(false);
+                                }
+                                return presence
+                                    .logoutSession(name, existing.session())
+                                    .compose(removed -> presence.login(entry))
+                                    .andThen(
+                                        done -> {
+                                          if (Boolean.TRUE.equals(done.result())) {
+                                            replaced.accept(existing.session());
+                                          }
+                                        });
+                              }));
     }
-    return wentOnline.compose(online -> {
-      if (!online) {
-        return refused(Refusal.ALREADY_ONLINE, "the account is logged in elsewhere");
-      }
-      if (closed) {
-        // Closed while the login was in flight: the entry must not outlive the session.
-        return presence.logoutSession(name, id)
-            .transform(v -> refused(Refusal.CLOSED, "session closed"));
-      }
-      user = name;
-      keyProven = proven;
-      return Future.succeededFuture(Result.ok(new Views.Login(name, proven)));
-    });
+    return wentOnline.compose(
+        online -> {
+          if (!online) {
+            return refused(Refusal.ALREADY_ONLINE, "the account is logged in elsewhere");
+          }
+          if (closed) {
+            // Closed while the login was in flight: the entry must not outlive the session.
+            return presence
+                .logoutSession(name, id)
+                .transform(v -> refused(Refusal.CLOSED, "session closed"));
+          }
+          user = name;
+          keyProven = proven;
+          return Future.succeededFuture(Result.ok(new Views.Login(name, proven)));
+        });
   }
 
   /** Logs out, keeping the session open; nothing happens if no one is logged in. */
@@ -350,36 +421,46 @@ public final class Session {
     if (user == null) {
       return refused(Refusal.LOGIN_FIRST, "log in first");
     }
-    return sessions.ledger().account(user).map(reply -> {
-      if (!(reply instanceof LedgerReply.Ok<LedgerViews.Account> ok)) {
-        return refusedRead(reply);
-      }
-      PresenceView view = sessions.presence();
-      int total = view.count();
-      List<Views.Online> users = view.page(offset, limit).stream()
-          .map(e -> new Views.Online(e.name(), e.ip(), e.port(), e.via())).toList();
-      return Result.ok(new Views.OnlinePage(ok.value().balance(), total, offset, users));
-    });
+    return sessions
+        .ledger()
+        .account(user)
+        .map(
+            reply -> {
+              if (!(reply instanceof LedgerReply.Ok<LedgerViews.Account> ok)) {
+                return refusedRead(reply);
+              }
+              PresenceView view = sessions.presence();
+              int total = view.count();
+              List<Views.Online> users =
+                  view.page(offset, limit).stream()
+                      .map(e -> new Views.Online(e.name(), e.ip(), e.port(), e.via()))
+                      .toList();
+              return Result.ok(new Views.OnlinePage(ok.value().balance(), total, offset, users));
+            });
   }
 
   /**
-   * An account's registered key. Needs a login, and answers "no such account" and "no key"
-   * alike, so it cannot be used to probe for accounts.
+   * An account's registered key. Needs a login, and answers "no such account" and "no key" alike,
+   * so it cannot be used to probe for accounts.
    */
   public Future<Result<Views.Key>> key(String name) {
     if (user == null) {
       return refused(Refusal.LOGIN_FIRST, "log in first");
     }
-    return sessions.ledger().account(name).map(reply -> {
-      if (reply instanceof LedgerReply.Ok<LedgerViews.Account> ok && ok.value().hasKey()) {
-        LedgerViews.Account a = ok.value();
-        return Result.ok(new Views.Key(a.name(), a.publicKey(), a.fingerprint()));
-      }
-      if (reply instanceof LedgerReply.Unknown<LedgerViews.Account> unknown) {
-        return Result.refused(Refusal.UNAVAILABLE, unknown.reason());
-      }
-      return Result.refused(Refusal.NO_KEY, "no account of that name with a key");
-    });
+    return sessions
+        .ledger()
+        .account(name)
+        .map(
+            reply -> {
+              if (reply instanceof LedgerReply.Ok<LedgerViews.Account> ok && ok.value().hasKey()) {
+                LedgerViews.Account a = ok.value();
+                return Result.ok(new Views.Key(a.name(), a.publicKey(), a.fingerprint()));
+              }
+              if (reply instanceof LedgerReply.Unknown<LedgerViews.Account> unknown) {
+                return Result.refused(Refusal.UNAVAILABLE, unknown.reason());
+              }
+              return Result.refused(Refusal.NO_KEY, "no account of that name with a key");
+            });
   }
 
   /**
@@ -391,12 +472,16 @@ public final class Session {
     if (user == null) {
       return refused(Refusal.LOGIN_FIRST, "log in first");
     }
-    return sessions.ledger().account(name).map(reply -> {
-      if (reply instanceof LedgerReply.Ok<LedgerViews.Account> ok) {
-        return Result.ok(new Views.Account(ok.value(), isUser(ok.value().name())));
-      }
-      return refusedRead(reply);
-    });
+    return sessions
+        .ledger()
+        .account(name)
+        .map(
+            reply -> {
+              if (reply instanceof LedgerReply.Ok<LedgerViews.Account> ok) {
+                return Result.ok(new Views.Account(ok.value(), isUser(ok.value().name())));
+              }
+              return refusedRead(reply);
+            });
   }
 
   /**
@@ -407,16 +492,21 @@ public final class Session {
     if (user == null) {
       return refused(Refusal.LOGIN_FIRST, "log in first");
     }
-    return sessions.ledger().transferProof(transferId).map(reply -> {
-      if (reply instanceof LedgerReply.Ok<LedgerViews.TransferProof> ok
-          && (isUser(ok.value().transfer().payer()) || isUser(ok.value().transfer().payee()))) {
-        return Result.ok(ok.value());
-      }
-      if (reply instanceof LedgerReply.Unknown<?> unknown) {
-        return Result.refused(Refusal.UNAVAILABLE, unknown.reason());
-      }
-      return Result.refused(LedgerApi.UNKNOWN_TRANSFER, "no such transfer of yours");
-    });
+    return sessions
+        .ledger()
+        .transferProof(transferId)
+        .map(
+            reply -> {
+              if (reply instanceof LedgerReply.Ok<LedgerViews.TransferProof> ok
+                  && (isUser(ok.value().transfer().payer())
+                      || isUser(ok.value().transfer().payee()))) {
+                return Result.ok(ok.value());
+              }
+              if (reply instanceof LedgerReply.Unknown<?> unknown) {
+                return Result.refused(Refusal.UNAVAILABLE, unknown.reason());
+              }
+              return Result.refused(LedgerApi.UNKNOWN_TRANSFER, "no such transfer of yours");
+            });
   }
 
   /**
@@ -443,9 +533,14 @@ public final class Session {
     if (user == null) {
       return refused(Refusal.LOGIN_FIRST, "log in first");
     }
-    return sessions.ledger().history(user, offset, limit, blocks).map(reply ->
-        reply instanceof LedgerReply.Ok<LedgerViews.History> ok ? Result.ok(ok.value())
-            : refusedRead(reply));
+    return sessions
+        .ledger()
+        .history(user, offset, limit, blocks)
+        .map(
+            reply ->
+                reply instanceof LedgerReply.Ok<LedgerViews.History> ok
+                    ? Result.ok(ok.value())
+                    : refusedRead(reply));
   }
 
   // ---- payments --------------------------------------------------------------------------------
@@ -460,15 +555,17 @@ public final class Session {
       return refusedPayment(transferId, Refusal.LOGIN_FIRST, "log in first");
     }
     if (!keyProven) {
-      return refusedPayment(transferId, Refusal.KEY_PROOF_REQUIRED,
+      return refusedPayment(
+          transferId,
+          Refusal.KEY_PROOF_REQUIRED,
           "paying needs a login proven by the account's key");
     }
     return transfer(transferId, user, payee, amount, null, null);
   }
 
   /**
-   * A countersigned payment: only the logged-in payee, with a key-proven login, may submit it,
-   * and both signatures are verified against the registered keys before the ledger sees it.
+   * A countersigned payment: only the logged-in payee, with a key-proven login, may submit it, and
+   * both signatures are verified against the registered keys before the ledger sees it.
    */
   public Future<Payment> payCountersigned(Countersigned p) {
     Refusal notPayee = mayPayeeSubmit(p.payee());
@@ -479,25 +576,36 @@ public final class Session {
   }
 
   /**
-   * A countersigned payment whose bytes carry no id (the original client's forward): the same
-   * rules as {@link #payCountersigned}, and its payer must be logged in (anywhere) when it is
-   * submitted. {@code idOf} gets the payer's current login token ({@link #loginTokenOf}) and
-   * makes the transfer id from it and the bytes, so the dialect decides whether the same bytes
-   * may pay once ever or once per login of the payer.
+   * A countersigned payment whose bytes carry no id (the original client's forward): the same rules
+   * as {@link #payCountersigned}, and its payer must be logged in (anywhere) when it is submitted.
+   * {@code idOf} gets the payer's current login token ({@link #loginTokenOf}) and makes the
+   * transfer id from it and the bytes, so the dialect decides whether the same bytes may pay once
+   * ever or once per login of the payer.
    *
    * @param refusedId the id named in a refusal given before the id could be made
    */
-  public Future<Payment> payForward(String payer, String payee, long amount,
-      TransferId refusedId, Function<String, TransferId> idOf, Countersignatures check) {
+  public Future<Payment> payForward(
+      String payer,
+      String payee,
+      long amount,
+      TransferId refusedId,
+      Function<String, TransferId> idOf,
+      Countersignatures check) {
     Refusal notPayee = mayPayeeSubmit(payee);
     if (notPayee != null) {
       return Future.succeededFuture(new Payment.Refused(refusedId, notPayee));
     }
-    return loginTokenOf(payer).compose(login -> login == null
-        ? refusedPayment(refusedId, Refusal.PAYER_OFFLINE,
-            "the payer must be logged in when the payee submits the payment")
-        : countersigned(new Countersigned(idOf.apply(login), payer, payee, amount, check)),
-        noAnswer -> refusedPayment(refusedId, Refusal.UNAVAILABLE, noAnswer.getMessage()));
+    return loginTokenOf(payer)
+        .compose(
+            login ->
+                login == null
+                    ? refusedPayment(
+                        refusedId,
+                        Refusal.PAYER_OFFLINE,
+                        "the payer must be logged in when the payee submits the payment")
+                    : countersigned(
+                        new Countersigned(idOf.apply(login), payer, payee, amount, check)),
+            noAnswer -> refusedPayment(refusedId, Refusal.UNAVAILABLE, noAnswer.getMessage()));
   }
 
   /** Null when this session may submit a countersigned payment to {@code payee}, else why not. */
@@ -509,8 +617,8 @@ public final class Session {
       return Refusal.of(Refusal.NOT_PAYEE, "only the payee may submit this payment");
     }
     if (!keyProven) {
-      return Refusal.of(Refusal.KEY_PROOF_REQUIRED,
-          "submitting needs a login proven by the payee's key");
+      return Refusal.of(
+          Refusal.KEY_PROOF_REQUIRED, "submitting needs a login proven by the payee's key");
     }
     return null;
   }
@@ -518,62 +626,105 @@ public final class Session {
   private Future<Payment> countersigned(Countersigned p) {
     Future<PublicKey> payerKey = sessions.publicKey(p.payer());
     Future<PublicKey> payeeKey = sessions.publicKey(p.payee());
-    return Future.all(payerKey, payeeKey).compose(keys -> {
-      if (payerKey.result() == null || payeeKey.result() == null) {
-        return refusedPayment(p.id(), RejectCode.UNKNOWN_ACCOUNT.name(),
-            "payer and payee must be accounts with keys");
-      }
-      return sessions.check(() -> p.check().verify(payerKey.result(), payeeKey.result()))
-          .compose(proofs -> proofs != null
-              ? transfer(p.id(), p.payer(), p.payee(), p.amount(), proofs.payerSignature(),
-                  proofs.payeeSignature())
-              : refusedPayment(p.id(), Refusal.BAD_SIGNATURE, "a signature does not verify"),
-              failure -> notChecked(p.id(), failure));
-    }, noAnswer -> Future.succeededFuture(
-        new Payment.Refused(p.id(), Refusal.of(Refusal.UNAVAILABLE, noAnswer.getMessage()))));
+    return Future.all(payerKey, payeeKey)
+        .compose(
+            keys -> {
+              if (payerKey.result() == null || payeeKey.result() == null) {
+                return refusedPayment(
+                    p.id(),
+                    RejectCode.UNKNOWN_ACCOUNT.name(),
+                    "payer and payee must be accounts with keys");
+              }
+              return sessions
+                  .check(() -> p.check().verify(payerKey.result(), payeeKey.result()))
+                  .compose(
+                      proofs ->
+                          proofs != null
+                              ? transfer(
+                                  p.id(),
+                                  p.payer(),
+                                  p.payee(),
+                                  p.amount(),
+                                  proofs.payerSignature(),
+                                  proofs.payeeSignature())
+                              : refusedPayment(
+                                  p.id(), Refusal.BAD_SIGNATURE, "a signature does not verify"),
+                      failure -> notChecked(p.id(), failure));
+            },
+            noAnswer ->
+                Future.succeededFuture(
+                    new Payment.Refused(
+                        p.id(), Refusal.of(Refusal.UNAVAILABLE, noAnswer.getMessage()))));
   }
 
   /**
-   * A payment authorised by the payer's own signature, verified against the payer's registered
-   * key before the ledger sees it. Needs no login.
+   * A payment authorised by the payer's own signature, verified against the payer's registered key
+   * before the ledger sees it. Needs no login.
    */
   public Future<Payment> paySigned(PayerSigned p) {
-    return sessions.publicKey(p.payer()).compose(key -> {
-      // No such payer, a payer without a key, and a key of another type than the signature's
-      // all get the answer of a wrong signature, after a check against a decoy of the type and
-      // size the signature implies: the route needs no login, so it must not tell who exists.
-      boolean usable = key != null && p.keyFits().test(key);
-      return sessions.check(() -> {
-            if (usable) {
-              return EcdsaFormats.verifyAnyEncoding(key, p.signedBytes(), p.signature());
-            }
-            EcdsaFormats.verifyAnyEncoding(Decoys.forSignature(p.signature().length,
-                p.keyFits()), p.signedBytes(), p.signature()); // the same work; never valid
-            return false;
-          })
-          .compose(valid -> Boolean.TRUE.equals(valid)
-              ? transfer(p.id(), p.payer(), p.payee(), p.amount(), p.proof(), null)
-              : refusedPayment(p.id(), Refusal.BAD_SIGNATURE,
-                  "the signature does not verify against the payer's registered key"),
-              failure -> notChecked(p.id(), failure));
-    }, noAnswer -> Future.succeededFuture(
-        new Payment.Refused(p.id(), Refusal.of(Refusal.UNAVAILABLE, noAnswer.getMessage()))));
+    return sessions
+        .publicKey(p.payer())
+        .compose(
+            key -> {
+              // No such payer, a payer without a key, and a key of another type than the
+              // signature's
+              // all get the answer of a wrong signature, after a check against a decoy of the type
+              // and
+              // size the signature implies: the route needs no login, so it must not tell who
+              // exists.
+              boolean usable = key != null && p.keyFits().test(key);
+              return sessions
+                  .check(
+                      () -> {
+                        if (usable) {
+                          return EcdsaFormats.verifyAnyEncoding(
+                              key, p.signedBytes(), p.signature());
+                        }
+                        EcdsaFormats.verifyAnyEncoding(
+                            Decoys.forSignature(p.signature().length, p.keyFits()),
+                            p.signedBytes(),
+                            p.signature()); // the same work; never valid
+                        return false;
+                      })
+                  .compose(
+                      valid ->
+                          Boolean.TRUE.equals(valid)
+                              ? transfer(p.id(), p.payer(), p.payee(), p.amount(), p.proof(), null)
+                              : refusedPayment(
+                                  p.id(),
+                                  Refusal.BAD_SIGNATURE,
+                                  "the signature does not verify against the payer's registered key"),
+                      failure -> notChecked(p.id(), failure));
+            },
+            noAnswer ->
+                Future.succeededFuture(
+                    new Payment.Refused(
+                        p.id(), Refusal.of(Refusal.UNAVAILABLE, noAnswer.getMessage()))));
   }
 
-  private Future<Payment> transfer(TransferId id, String payer, String payee, long amount,
-      byte[] payerSignature, byte[] payeeSignature) {
-    return sessions.ledger().transfer(id, payer, payee, amount, payerSignature, payeeSignature)
-        .map(reply -> toPayment(id, reply)).andThen(done -> {
-          SessionEvents events = sessions.shared().events();
-          Payment payment = done.result();
-          if (payment instanceof Payment.Paid paid) {
-            events.paid(peer.via(), paid.duplicate());
-          } else if (payment instanceof Payment.Refused refused) {
-            events.refused(peer.via(), refused.refusal().code());
-          } else {
-            events.unknown(peer.via());
-          }
-        });
+  private Future<Payment> transfer(
+      TransferId id,
+      String payer,
+      String payee,
+      long amount,
+      byte[] payerSignature,
+      byte[] payeeSignature) {
+    return sessions
+        .ledger()
+        .transfer(id, payer, payee, amount, payerSignature, payeeSignature)
+        .map(reply -> toPayment(id, reply))
+        .andThen(
+            done -> {
+              SessionEvents events = sessions.shared().events();
+              Payment payment = done.result();
+              if (payment instanceof Payment.Paid paid) {
+                events.paid(peer.via(), paid.duplicate());
+              } else if (payment instanceof Payment.Refused refused) {
+                events.refused(peer.via(), refused.refusal().code());
+              } else {
+                events.unknown(peer.via());
+              }
+            });
   }
 
   private static Payment toPayment(TransferId id, LedgerReply<LedgerViews.Receipt> reply) {
@@ -592,10 +743,12 @@ public final class Session {
   /** A payment whose signatures could not be checked: refused, never sent to the ledger. */
   private static Future<Payment> notChecked(TransferId id, Throwable failure) {
     return failure instanceof WorkerPool.Busy
-        ? refusedPayment(id, Refusal.BUSY, "the node is busy checking signatures; retry with "
-            + "the same id")
-        : refusedPayment(id, Refusal.UNAVAILABLE, "the signature could not be checked; retry "
-            + "with the same id");
+        ? refusedPayment(
+            id, Refusal.BUSY, "the node is busy checking signatures; retry with " + "the same id")
+        : refusedPayment(
+            id,
+            Refusal.UNAVAILABLE,
+            "the signature could not be checked; retry " + "with the same id");
   }
 
   private static <T> Future<Result<T>> refused(String code, String reason) {

@@ -1,9 +1,9 @@
 package io.paywire.session;
 
 /**
- * What the session core tells the node's metrics: sessions opened and closed, and the end of
- * every payment, each by the entry point it came through ({@link Peer#via()}). Called from event
- * loops: implementations must be quick and thread-safe.
+ * What the session core tells the node's metrics: sessions opened and closed, and the end of every
+ * payment, each by the entry point it came through ({@link Peer#via()}). Called from event loops:
+ * implementations must be quick and thread-safe.
  */
 public interface SessionEvents {
 

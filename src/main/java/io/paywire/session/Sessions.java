@@ -18,9 +18,9 @@ import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
 
 /**
- * The session core: every rule an entry point applies (who may register, log in, pay, list, look
- * up keys), in one place and in no wire format. Entry points are codecs over it: they turn their
- * bytes into calls on a {@link Session} and its typed answers into their own replies.
+ * The session core: every rule an entry point applies (who may register, log in, pay, list, look up
+ * keys), in one place and in no wire format. Entry points are codecs over it: they turn their bytes
+ * into calls on a {@link Session} and its typed answers into their own replies.
  *
  * <p>One {@code Sessions} per verticle instance (it uses that instance's Vert.x context); the
  * objects in {@link Shared} are one per node and thread-safe.
@@ -37,16 +37,43 @@ public final class Sessions {
    * @param registration who may register, with what opening balance
    * @param clockMillis the wall clock, in milliseconds, that presence entries are stamped with
    */
-  public record Shared(String node, long ledgerTimeoutMillis, LoginThrottle throttle,
-      PresenceView presence, KeyCache keys, Challenges challenges, SessionEvents events,
-      RegistrationPolicy registration, Limits limits, Workers workers, LongSupplier clockMillis) {
+  public record Shared(
+      String node,
+      long ledgerTimeoutMillis,
+      LoginThrottle throttle,
+      PresenceView presence,
+      KeyCache keys,
+      Challenges challenges,
+      SessionEvents events,
+      RegistrationPolicy registration,
+      Limits limits,
+      Workers workers,
+      LongSupplier clockMillis) {
 
     /** On the system clock. */
-    public Shared(String node, long ledgerTimeoutMillis, LoginThrottle throttle,
-        PresenceView presence, KeyCache keys, Challenges challenges, SessionEvents events,
-        RegistrationPolicy registration, Limits limits, Workers workers) {
-      this(node, ledgerTimeoutMillis, throttle, presence, keys, challenges, events, registration,
-          limits, workers, System::currentTimeMillis);
+    public Shared(
+        String node,
+        long ledgerTimeoutMillis,
+        LoginThrottle throttle,
+        PresenceView presence,
+        KeyCache keys,
+        Challenges challenges,
+        SessionEvents events,
+        RegistrationPolicy registration,
+        Limits limits,
+        Workers workers) {
+      this(
+          node,
+          ledgerTimeoutMillis,
+          throttle,
+          presence,
+          keys,
+          challenges,
+          events,
+          registration,
+          limits,
+          workers,
+          System::currentTimeMillis);
     }
   }
 
@@ -66,7 +93,6 @@ public final class Sessions {
    * @param registrations opening registrations (RSA and AES) and enrollment (Argon2id)
    */
   public record Workers(WorkerPool signatures, WorkerPool registrations) {}
-
 
   private final Vertx vertx;
   private final Shared shared;
@@ -93,9 +119,9 @@ public final class Sessions {
 
   /**
    * A one-time nonce for {@link Proof.SignedChallenge}, for a client at {@code ip}. Issued alike
-   * whether or not the account exists, so it tells nothing about accounts; refused when the
-   * address asks too often ({@link Refusal#RATE_LIMITED}) or too many nonces are live
-   * ({@link Refusal#BUSY}).
+   * whether or not the account exists, so it tells nothing about accounts; refused when the address
+   * asks too often ({@link Refusal#RATE_LIMITED}) or too many nonces are live ({@link
+   * Refusal#BUSY}).
    */
   public Result<byte[]> challenge(String name, String ip) {
     Refusal limited = limited(shared.limits().challenges(), ip);
@@ -103,8 +129,11 @@ public final class Sessions {
       return new Result.Refused<>(limited);
     }
     byte[] nonce = shared.challenges().issue(name);
-    return nonce != null ? Result.ok(nonce) : Result.refused(Refusal.BUSY,
-        "too many login challenges are outstanding on this node; retry in a moment");
+    return nonce != null
+        ? Result.ok(nonce)
+        : Result.refused(
+            Refusal.BUSY,
+            "too many login challenges are outstanding on this node; retry in a moment");
   }
 
   /** The ledger, for reads an entry point serves itself (a transfer by id, status). */
@@ -135,23 +164,30 @@ public final class Sessions {
   }
 
   /**
-   * Runs a signature check on the signature workers (an RSA check is too long for an event
-   * loop). A check that finds the signature or key malformed ({@link GeneralSecurityException},
-   * {@link IllegalArgumentException}) counts as not verified (null); anything else is a bug,
-   * logged and failed. Fails with {@link WorkerPool.Busy} when the workers' queue is full.
+   * Runs a signature check on the signature workers (an RSA check is too long for an event loop). A
+   * check that finds the signature or key malformed ({@link GeneralSecurityException}, {@link
+   * IllegalArgumentException}) counts as not verified (null); anything else is a bug, logged and
+   * failed. Fails with {@link WorkerPool.Busy} when the workers' queue is full.
    */
   <T> Future<T> check(Callable<T> check) {
-    return shared.workers().signatures().run(signatureWorkers, () -> {
-      try {
-        return check.call();
-      } catch (GeneralSecurityException | IllegalArgumentException invalid) {
-        return null;
-      } catch (Exception unexpected) {
-        LOG.log(Level.ERROR, "event=signature_check_failed error={0}",
-            unexpected.getClass().getName());
-        throw unexpected;
-      }
-    });
+    return shared
+        .workers()
+        .signatures()
+        .run(
+            signatureWorkers,
+            () -> {
+              try {
+                return check.call();
+              } catch (GeneralSecurityException | IllegalArgumentException invalid) {
+                return null;
+              } catch (Exception unexpected) {
+                LOG.log(
+                    Level.ERROR,
+                    "event=signature_check_failed error={0}",
+                    unexpected.getClass().getName());
+                throw unexpected;
+              }
+            });
   }
 
   /** Runs slow registration work (decryption, Argon2id) on the registration workers. */
@@ -167,33 +203,39 @@ public final class Sessions {
       return null;
     }
     long seconds = Math.max(1, (limiter.retryAfterMillis(key) + 999) / 1000);
-    return new Refusal(Refusal.RATE_LIMITED, admission == RateLimiter.Admission.FULL
-        ? "too many clients are being rate-limited; retry later"
-        : "too many requests of this kind from this address; retry later", seconds);
+    return new Refusal(
+        Refusal.RATE_LIMITED,
+        admission == RateLimiter.Admission.FULL
+            ? "too many clients are being rate-limited; retry later"
+            : "too many requests of this kind from this address; retry later",
+        seconds);
   }
 
   /**
-   * The account's registered key: null for no such account or no key, failed when the ledger
-   * gave no answer.
+   * The account's registered key: null for no such account or no key, failed when the ledger gave
+   * no answer.
    */
   Future<PublicKey> publicKey(String name) {
     PublicKey cached = shared.keys().get(name);
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
-    return ledger.account(name).compose(reply -> {
-      if (reply instanceof LedgerReply.Ok<Account> ok) {
-        if (!ok.value().hasKey()) {
-          return Future.succeededFuture(null);
-        }
-        PublicKey key = PublicKeys.decode(ok.value().publicKey());
-        shared.keys().put(name, key);
-        return Future.succeededFuture(key);
-      }
-      if (reply instanceof LedgerReply.Rejected<?>) {
-        return Future.succeededFuture(null);
-      }
-      return Future.failedFuture(((LedgerReply.Unknown<?>) reply).reason());
-    });
+    return ledger
+        .account(name)
+        .compose(
+            reply -> {
+              if (reply instanceof LedgerReply.Ok<Account> ok) {
+                if (!ok.value().hasKey()) {
+                  return Future.succeededFuture(null);
+                }
+                PublicKey key = PublicKeys.decode(ok.value().publicKey());
+                shared.keys().put(name, key);
+                return Future.succeededFuture(key);
+              }
+              if (reply instanceof LedgerReply.Rejected<?>) {
+                return Future.succeededFuture(null);
+              }
+              return Future.failedFuture(((LedgerReply.Unknown<?>) reply).reason());
+            });
   }
 }

@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A named pool of worker threads for one kind of slow work (signature checks, opening
  * registrations), with a bounded queue: when {@code maxQueued} tasks wait or run, a new one is
  * refused at once ({@link Busy}) instead of waiting behind them. So a burst of one kind (50 ms
- * Argon2 registrations) never delays another (a payment's 0.1 ms signature check), and no
- * client can grow a queue without bound. The count is node-wide: one per kind per node, shared
- * by every verticle, each of which takes its executor with {@link #executor}.
+ * Argon2 registrations) never delays another (a payment's 0.1 ms signature check), and no client
+ * can grow a queue without bound. The count is node-wide: one per kind per node, shared by every
+ * verticle, each of which takes its executor with {@link #executor}.
  */
 public final class WorkerPool {
 
@@ -30,8 +30,13 @@ public final class WorkerPool {
 
   public WorkerPool(String name, int threads, int maxQueued) {
     if (threads < 1 || maxQueued < threads) {
-      throw new IllegalArgumentException(name + ": threads must be positive and the queue at "
-          + "least as long: " + threads + ", " + maxQueued);
+      throw new IllegalArgumentException(
+          name
+              + ": threads must be positive and the queue at "
+              + "least as long: "
+              + threads
+              + ", "
+              + maxQueued);
     }
     this.name = name;
     this.threads = threads;
@@ -49,10 +54,13 @@ public final class WorkerPool {
       pending.decrementAndGet();
       return Future.failedFuture(new Busy(name));
     }
-    return executor.executeBlocking(task, false).andThen(done -> {
-      int left = pending.decrementAndGet();
-      assert left >= 0 : "more tasks ended than began";
-    });
+    return executor
+        .executeBlocking(task, false)
+        .andThen(
+            done -> {
+              int left = pending.decrementAndGet();
+              assert left >= 0 : "more tasks ended than began";
+            });
   }
 
   /** Tasks waiting or running now. */

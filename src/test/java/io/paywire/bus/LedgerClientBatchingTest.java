@@ -31,8 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The requests an event loop makes in one turn reach a real ledger as one
- * {@link LedgerApi#REQUESTS} message, and each still gets its own answer, in order.
+ * The requests an event loop makes in one turn reach a real ledger as one {@link
+ * LedgerApi#REQUESTS} message, and each still gets its own answer, in order.
  */
 @ExtendWith(VertxExtension.class)
 class LedgerClientBatchingTest {
@@ -43,40 +43,52 @@ class LedgerClientBatchingTest {
   private final Random random = new Random(22);
   private String deploymentId;
   private LedgerClient client;
+
   /** Messages sent to the batch address, and to the ledger's single-request addresses. */
   private final AtomicInteger batches = new AtomicInteger();
+
   private final AtomicInteger singles = new AtomicInteger();
+
   /** Bodies as sent and as received at the batch address. */
   private final List<Object> sentBodies = new CopyOnWriteArrayList<>();
+
   private final List<Object> receivedBodies = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
-    deploymentId = await(vertx.deployVerticle(new LedgerVerticle(
-        new LedgerVerticle.Settings(data, LedgerOptions.DEFAULTS, 1_000, 10_000),
-        Clock.systemUTC())));
+    deploymentId =
+        await(
+            vertx.deployVerticle(
+                new LedgerVerticle(
+                    new LedgerVerticle.Settings(data, LedgerOptions.DEFAULTS, 1_000, 10_000),
+                    Clock.systemUTC())));
     client = new LedgerClient(vertx.eventBus(), 10_000);
     // Off an event loop (this test's thread): each request is a message of its own.
     assertThat(await(client.openAccount("Joanne", DEPOSIT, null)))
         .isInstanceOf(LedgerReply.Ok.class);
-    assertThat(await(client.openAccount("Lily", DEPOSIT, null)))
-        .isInstanceOf(LedgerReply.Ok.class);
-    vertx.eventBus().addOutboundInterceptor(delivery -> {
-      String address = delivery.message().address();
-      if (address.equals(LedgerApi.REQUESTS)) {
-        batches.incrementAndGet();
-        sentBodies.add(delivery.message().body());
-      } else if (LedgerRequests.ADDRESSES.contains(address)) {
-        singles.incrementAndGet();
-      }
-      delivery.next();
-    });
-    vertx.eventBus().addInboundInterceptor(delivery -> {
-      if (delivery.message().address().equals(LedgerApi.REQUESTS)) {
-        receivedBodies.add(delivery.message().body());
-      }
-      delivery.next();
-    });
+    assertThat(await(client.openAccount("Lily", DEPOSIT, null))).isInstanceOf(LedgerReply.Ok.class);
+    vertx
+        .eventBus()
+        .addOutboundInterceptor(
+            delivery -> {
+              String address = delivery.message().address();
+              if (address.equals(LedgerApi.REQUESTS)) {
+                batches.incrementAndGet();
+                sentBodies.add(delivery.message().body());
+              } else if (LedgerRequests.ADDRESSES.contains(address)) {
+                singles.incrementAndGet();
+              }
+              delivery.next();
+            });
+    vertx
+        .eventBus()
+        .addInboundInterceptor(
+            delivery -> {
+              if (delivery.message().address().equals(LedgerApi.REQUESTS)) {
+                receivedBodies.add(delivery.message().body());
+              }
+              delivery.next();
+            });
   }
 
   @AfterEach
@@ -90,27 +102,31 @@ class LedgerClientBatchingTest {
     int payments = 40;
     List<Integer> answeredInOrder = new CopyOnWriteArrayList<>();
     List<Future<LedgerReply<LedgerViews.Receipt>>> receipts = new ArrayList<>();
-    Future<LedgerReply<LedgerViews.Account>> midway = inOneTurn(vertx, () -> {
-      Future<LedgerReply<LedgerViews.Account>> read = null;
-      for (int i = 0; i < payments; i++) {
-        int index = i;
-        Future<LedgerReply<LedgerViews.Receipt>> paid = client.transfer(
-            TransferId.random(random), "Joanne", "Lily", i + 1, null, null);
-        paid.onComplete(done -> answeredInOrder.add(index));
-        receipts.add(paid);
-        if (i == payments / 2 - 1) {
-          read = client.account("joanne");
-        }
-      }
-      return read;
-    });
+    Future<LedgerReply<LedgerViews.Account>> midway =
+        inOneTurn(
+            vertx,
+            () -> {
+              Future<LedgerReply<LedgerViews.Account>> read = null;
+              for (int i = 0; i < payments; i++) {
+                int index = i;
+                Future<LedgerReply<LedgerViews.Receipt>> paid =
+                    client.transfer(TransferId.random(random), "Joanne", "Lily", i + 1, null, null);
+                paid.onComplete(done -> answeredInOrder.add(index));
+                receipts.add(paid);
+                if (i == payments / 2 - 1) {
+                  read = client.account("joanne");
+                }
+              }
+              return read;
+            });
     await(Future.all(receipts));
 
     assertThat(batches.get()).as("one message for the whole turn").isEqualTo(1);
     assertThat(singles.get()).isZero();
     assertThat(receivedBodies).hasSize(1);
     assertThat(receivedBodies.get(0)).as("handed over, not copied").isSameAs(sentBodies.get(0));
-    assertThat(answeredInOrder).as("answered in the order asked")
+    assertThat(answeredInOrder)
+        .as("answered in the order asked")
         .containsExactlyElementsOf(range(payments));
     long balance = DEPOSIT;
     for (int i = 0; i < payments; i++) {
@@ -120,56 +136,79 @@ class LedgerClientBatchingTest {
       assertThat(receipt.payerBalance()).as("payment %d's own answer", i).isEqualTo(balance);
     }
     long half = payments / 2;
-    assertThat(ok(midway.result()).balance()).as("the read sees the payments queued before it")
+    assertThat(ok(midway.result()).balance())
+        .as("the read sees the payments queued before it")
         .isLessThanOrEqualTo(DEPOSIT - half * (half + 1) / 2);
   }
 
   @Test
   void aRequestTheLedgerRefusesFailsOnlyItsOwnAnswer(Vertx vertx) throws Exception {
     List<Future<?>> asked = new ArrayList<>();
-    inOneTurn(vertx, () -> {
-      asked.add(client.transfer(TransferId.random(random), "Joanne", "Lily", 7, null, null));
-      asked.add(client.blocks(0, LedgerApi.MAX_BLOCKS_PER_PAGE + 1)); // out of range: 400
-      asked.add(client.history("Nobody", 0, 5)); // a rejection, not a failure
-      asked.add(client.account("Lily"));
-      return null;
-    });
+    inOneTurn(
+        vertx,
+        () -> {
+          asked.add(client.transfer(TransferId.random(random), "Joanne", "Lily", 7, null, null));
+          asked.add(client.blocks(0, LedgerApi.MAX_BLOCKS_PER_PAGE + 1)); // out of range: 400
+          asked.add(client.history("Nobody", 0, 5)); // a rejection, not a failure
+          asked.add(client.account("Lily"));
+          return null;
+        });
     await(Future.join(new ArrayList<>(asked)));
 
     assertThat(batches.get()).isEqualTo(1);
     assertThat(((LedgerViews.Receipt) ok((LedgerReply<?>) asked.get(0).result())).payerBalance())
         .isEqualTo(DEPOSIT - 7);
-    assertThat(asked.get(1).result()).isInstanceOfSatisfying(LedgerReply.Rejected.class,
-        rejected -> assertThat(rejected.code()).isEqualTo("BAD_REQUEST"));
-    assertThat(asked.get(2).result()).isInstanceOfSatisfying(LedgerReply.Rejected.class,
-        rejected -> assertThat(rejected.code()).isEqualTo("UNKNOWN_ACCOUNT"));
+    assertThat(asked.get(1).result())
+        .isInstanceOfSatisfying(
+            LedgerReply.Rejected.class,
+            rejected -> assertThat(rejected.code()).isEqualTo("BAD_REQUEST"));
+    assertThat(asked.get(2).result())
+        .isInstanceOfSatisfying(
+            LedgerReply.Rejected.class,
+            rejected -> assertThat(rejected.code()).isEqualTo("UNKNOWN_ACCOUNT"));
     assertThat(((LedgerViews.Account) ok((LedgerReply<?>) asked.get(3).result())).balance())
         .isEqualTo(DEPOSIT + 7);
   }
 
   @Test
   void aMalformedBatchFailsWholeAndQueuesNothing(Vertx vertx) throws Exception {
-    JsonObject payment = new JsonObject().put("id", TransferId.random(random).toString())
-        .put("payer", "Joanne").put("payee", "Lily").put("amount", 5);
-    List<Object> malformed = List.of(
-        "not a batch",
-        new JsonArray(),
-        new JsonArray().add(item(LedgerApi.TRANSFER, payment))
-            .add(item(LedgerApi.STATUS, new JsonObject())),
-        new JsonArray().add(item(LedgerApi.TRANSFER, payment)).add("not an item"),
-        tooMany(payment));
+    JsonObject payment =
+        new JsonObject()
+            .put("id", TransferId.random(random).toString())
+            .put("payer", "Joanne")
+            .put("payee", "Lily")
+            .put("amount", 5);
+    List<Object> malformed =
+        List.of(
+            "not a batch",
+            new JsonArray(),
+            new JsonArray()
+                .add(item(LedgerApi.TRANSFER, payment))
+                .add(item(LedgerApi.STATUS, new JsonObject())),
+            new JsonArray().add(item(LedgerApi.TRANSFER, payment)).add("not an item"),
+            tooMany(payment));
     for (Object body : malformed) {
       Throwable failure = awaitFailure(vertx.eventBus().request(LedgerApi.REQUESTS, body));
-      assertThat(failure).as("%s", body).isInstanceOfSatisfying(ReplyException.class,
-          reply -> assertThat(reply.failureCode()).isEqualTo(LedgerApi.FAILURE_BAD_REQUEST));
+      assertThat(failure)
+          .as("%s", body)
+          .isInstanceOfSatisfying(
+              ReplyException.class,
+              reply -> assertThat(reply.failureCode()).isEqualTo(LedgerApi.FAILURE_BAD_REQUEST));
     }
-    assertThat(ok(await(client.account("Lily"))).balance()).as("nothing applied")
+    assertThat(ok(await(client.account("Lily"))).balance())
+        .as("nothing applied")
         .isEqualTo(DEPOSIT);
 
     // The JSON form is served too: what a clustered bus carries.
-    Message<Object> reply = await(vertx.eventBus().request(LedgerApi.REQUESTS,
-        new JsonArray().add(item(LedgerApi.TRANSFER, payment)).add(item(LedgerApi.ACCOUNT,
-            new JsonObject().put("name", 5)))));
+    Message<Object> reply =
+        await(
+            vertx
+                .eventBus()
+                .request(
+                    LedgerApi.REQUESTS,
+                    new JsonArray()
+                        .add(item(LedgerApi.TRANSFER, payment))
+                        .add(item(LedgerApi.ACCOUNT, new JsonObject().put("name", 5)))));
     ReplyBatch answers = (ReplyBatch) reply.body();
     assertThat(answers.slots()).hasSize(2);
     assertThat(answers.slots().get(0).reply().getLong("payerBalance")).isEqualTo(DEPOSIT - 5);
@@ -179,18 +218,23 @@ class LedgerClientBatchingTest {
   @Test
   void aBatchWithNoAnswerInTimeReportsEachRequestUnknown(Vertx vertx) throws Exception {
     LedgerClient impatient = new LedgerClient(vertx.eventBus(), 300);
-    vertx.eventBus().addInboundInterceptor(delivery -> {
-      if (!delivery.message().address().equals(LedgerApi.REQUESTS)) {
-        delivery.next(); // every batch is lost on its way
-      }
-    });
+    vertx
+        .eventBus()
+        .addInboundInterceptor(
+            delivery -> {
+              if (!delivery.message().address().equals(LedgerApi.REQUESTS)) {
+                delivery.next(); // every batch is lost on its way
+              }
+            });
     List<Future<?>> asked = new ArrayList<>();
-    inOneTurn(vertx, () -> {
-      asked.add(impatient.transfer(TransferId.random(random), "Joanne", "Lily", 1, null, null));
-      asked.add(impatient.account("Lily"));
-      asked.add(impatient.transfer(TransferId.random(random), "Lily", "Joanne", 2, null, null));
-      return null;
-    });
+    inOneTurn(
+        vertx,
+        () -> {
+          asked.add(impatient.transfer(TransferId.random(random), "Joanne", "Lily", 1, null, null));
+          asked.add(impatient.account("Lily"));
+          asked.add(impatient.transfer(TransferId.random(random), "Lily", "Joanne", 2, null, null));
+          return null;
+        });
     await(Future.join(new ArrayList<>(asked)));
 
     assertThat(batches.get()).isEqualTo(1);
@@ -203,18 +247,20 @@ class LedgerClientBatchingTest {
   void aTurnOfMoreThanTheBoundIsSentAsSeveralMessages(Vertx vertx) throws Exception {
     int reads = 2 * LedgerApi.MAX_REQUESTS_PER_MESSAGE + 1;
     List<Future<LedgerReply<LedgerViews.Account>>> accounts = new ArrayList<>();
-    inOneTurn(vertx, () -> {
-      for (int i = 0; i < reads; i++) {
-        accounts.add(client.account(i % 2 == 0 ? "Joanne" : "Lily"));
-      }
-      return null;
-    });
+    inOneTurn(
+        vertx,
+        () -> {
+          for (int i = 0; i < reads; i++) {
+            accounts.add(client.account(i % 2 == 0 ? "Joanne" : "Lily"));
+          }
+          return null;
+        });
     await(Future.all(accounts));
 
     assertThat(batches.get()).isEqualTo(3);
-    assertThat(sentBodies).extracting(body -> ((RequestBatch) body).items().size())
-        .containsExactly(LedgerApi.MAX_REQUESTS_PER_MESSAGE,
-            LedgerApi.MAX_REQUESTS_PER_MESSAGE, 1);
+    assertThat(sentBodies)
+        .extracting(body -> ((RequestBatch) body).items().size())
+        .containsExactly(LedgerApi.MAX_REQUESTS_PER_MESSAGE, LedgerApi.MAX_REQUESTS_PER_MESSAGE, 1);
     for (int i = 0; i < reads; i++) {
       assertThat(ok(accounts.get(i).result()).name()).isEqualTo(i % 2 == 0 ? "Joanne" : "Lily");
     }
@@ -222,14 +268,18 @@ class LedgerClientBatchingTest {
 
   @Test
   void batchesKeepTheirShapeOnTheWire() {
-    RequestBatch requests = new RequestBatch(List.of(
-        new RequestBatch.Item(LedgerApi.ACCOUNT, new JsonObject().put("name", "Joanne")),
-        new RequestBatch.Item(LedgerApi.HISTORY, new JsonObject().put("name", "Lily"))));
+    RequestBatch requests =
+        new RequestBatch(
+            List.of(
+                new RequestBatch.Item(LedgerApi.ACCOUNT, new JsonObject().put("name", "Joanne")),
+                new RequestBatch.Item(LedgerApi.HISTORY, new JsonObject().put("name", "Lily"))));
     assertThat(RequestBatch.fromJson(new JsonArray(requests.toJson().toBuffer())))
         .isEqualTo(requests);
-    ReplyBatch replies = new ReplyBatch(List.of(
-        ReplyBatch.Slot.replied(new JsonObject().put("ok", true)),
-        ReplyBatch.Slot.failed(LedgerApi.FAILURE_OVERLOADED, "busy")));
+    ReplyBatch replies =
+        new ReplyBatch(
+            List.of(
+                ReplyBatch.Slot.replied(new JsonObject().put("ok", true)),
+                ReplyBatch.Slot.failed(LedgerApi.FAILURE_OVERLOADED, "busy")));
     assertThat(ReplyBatch.fromJson(new JsonArray(Buffer.buffer(replies.toJson().encode()))))
         .isEqualTo(replies);
   }

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A request in flight when the node hears of a new Raft leader ({@link
- * LedgerApi#LEADER_CHANGED}) is answered unknown at once, not after its timeout; requests sent
- * after the change wait for their own answer.
+ * A request in flight when the node hears of a new Raft leader ({@link LedgerApi#LEADER_CHANGED})
+ * is answered unknown at once, not after its timeout; requests sent after the change wait for their
+ * own answer.
  */
 @ExtendWith(VertxExtension.class)
 class LedgerClientLeaderChangeTest {
@@ -41,14 +41,23 @@ class LedgerClientLeaderChangeTest {
     Awaitility.await().until(() -> swallowed.size() == 1);
     assertThat(inFlight.isComplete()).isFalse();
 
-    vertx.eventBus().publish(LedgerApi.LEADER_CHANGED,
-        new JsonObject().put("leader", "m2").put("term", 7), new DeliveryOptions()
-            .setLocalOnly(true));
+    vertx
+        .eventBus()
+        .publish(
+            LedgerApi.LEADER_CHANGED,
+            new JsonObject().put("leader", "m2").put("term", 7),
+            new DeliveryOptions().setLocalOnly(true));
 
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(inFlight::isComplete);
-    assertThat(inFlight.result()).isInstanceOfSatisfying(LedgerReply.Unknown.class,
-        unknown -> assertThat(unknown.reason()).contains("leader changed").contains("m2")
-            .contains("term 7").contains("same id"));
+    assertThat(inFlight.result())
+        .isInstanceOfSatisfying(
+            LedgerReply.Unknown.class,
+            unknown ->
+                assertThat(unknown.reason())
+                    .contains("leader changed")
+                    .contains("m2")
+                    .contains("term 7")
+                    .contains("same id"));
 
     // A request sent after the change waits for, and gets, its own answer.
     Future<LedgerReply<LedgerViews.Receipt>> after =

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code backup} on real files, in this JVM: a cluster member's layout keeps its place in the
- * copy, a frame the node is still writing is cut from the copy (never from the node's directory),
- * and a backup never overwrites nor reports a directory without a ledger as backed up.
+ * {@code backup} on real files, in this JVM: a cluster member's layout keeps its place in the copy,
+ * a frame the node is still writing is cut from the copy (never from the node's directory), and a
+ * backup never overwrites nor reports a directory without a ledger as backed up.
  */
 class BackupCommandTest {
 
@@ -32,8 +32,9 @@ class BackupCommandTest {
 
     assertThat(backup(member, backup)).as("stderr %s", err).isEqualTo(0);
 
-    assertThat(out.toString()).contains("backup: OK " + member.resolve("ledger") + " -> "
-        + backup.resolve("ledger")).contains(" transfers=5 ");
+    assertThat(out.toString())
+        .contains("backup: OK " + member.resolve("ledger") + " -> " + backup.resolve("ledger"))
+        .contains(" transfers=5 ");
     assertThat(verify(backup.resolve("ledger"))).as("stderr %s", err).isEqualTo(0);
     assertThat(out.toString()).contains("transfers 5\n");
     assertThat(work.resolve("backup.partial")).doesNotExist();
@@ -85,13 +86,16 @@ class BackupCommandTest {
   }
 
   private int backup(Path dataDir, Path to) {
-    return new CommandLine(new BackupCommand()).setOut(new PrintWriter(out, true))
+    return new CommandLine(new BackupCommand())
+        .setOut(new PrintWriter(out, true))
         .setErr(new PrintWriter(err, true))
         .execute("--data-dir", dataDir.toString(), "--to", to.toString());
   }
 
   private int verify(Path dataDir) {
-    return new CommandLine(new VerifyCommand()).setOut(new PrintWriter(out, true))
-        .setErr(new PrintWriter(err, true)).execute("--data-dir", dataDir.toString());
+    return new CommandLine(new VerifyCommand())
+        .setOut(new PrintWriter(out, true))
+        .setErr(new PrintWriter(err, true))
+        .execute("--data-dir", dataDir.toString());
   }
 }

@@ -27,18 +27,22 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * A backup taken from a live node while payments flow over HTTPS ({@code paywire backup} in a
- * child JVM beside the node, on its data directory), restored by starting a node on the copy. Every payment acknowledged before the backup started is in the copy; accounts no payment
- * touched during the backup have exactly the balances acknowledged before it; money is neither
- * made nor lost; {@code verify} passes on the copy.
+ * A backup taken from a live node while payments flow over HTTPS ({@code paywire backup} in a child
+ * JVM beside the node, on its data directory), restored by starting a node on the copy. Every
+ * payment acknowledged before the backup started is in the copy; accounts no payment touched during
+ * the backup have exactly the balances acknowledged before it; money is neither made nor lost;
+ * {@code verify} passes on the copy.
  */
 class BackupProcessTest {
 
   private static final long START_TIMEOUT_MILLIS = 30_000;
+
   /** The opening deposit of an API registration: the node's {@code ledger.defaultDepositMinor}. */
   private static final long DEPOSIT = 10_000;
+
   /** Payments among the quiet accounts, all acknowledged before the backup. */
   private static final int PAYMENTS_BEFORE = 30;
+
   /** Payments among the busy accounts while the backup runs: at most, to bound the test. */
   private static final int MAX_PAYMENTS_DURING = 900;
 
@@ -79,13 +83,22 @@ class BackupProcessTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> load.acknowledged.get() >= 30);
         List<Paid> flowingBefore = load.idsSoFar();
         acknowledgedBefore.addAll(flowingBefore);
-        try (ChildJvm backupRun = ChildJvm.start(work, "io.paywire.Paywire", "backup",
-            "--data-dir", data.toString(), "--to", backup.toString())) {
-          assertThat(backupRun.awaitExit(START_TIMEOUT_MILLIS)).as("stderr %s", backupRun.stderr())
+        try (ChildJvm backupRun =
+            ChildJvm.start(
+                work,
+                "io.paywire.Paywire",
+                "backup",
+                "--data-dir",
+                data.toString(),
+                "--to",
+                backup.toString())) {
+          assertThat(backupRun.awaitExit(START_TIMEOUT_MILLIS))
+              .as("stderr %s", backupRun.stderr())
               .isEqualTo(0);
           assertThat(backupRun.remainingStdout()).anyMatch(l -> l.startsWith("backup: OK "));
         }
-        assertThat(load.acknowledged.get()).as("payments flowed while the backup ran")
+        assertThat(load.acknowledged.get())
+            .as("payments flowed while the backup ran")
             .isGreaterThan(flowingBefore.size());
       } finally {
         load.stop();
@@ -93,11 +106,16 @@ class BackupProcessTest {
     }
 
     StringWriter out = new StringWriter();
-    int verified = new CommandLine(new VerifyCommand()).setOut(new PrintWriter(out, true))
-        .setErr(new PrintWriter(out, true)).execute("--data-dir", backup.toString());
+    int verified =
+        new CommandLine(new VerifyCommand())
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(out, true))
+            .execute("--data-dir", backup.toString());
     assertThat(verified).as(out.toString()).isEqualTo(0);
-    long copyTransfers = Long.parseLong(out.toString().replaceAll("(?s).*\ntransfers (\\d+)\n.*", "$1"));
-    assertThat(copyTransfers).as("registrations and every payment acknowledged before the backup")
+    long copyTransfers =
+        Long.parseLong(out.toString().replaceAll("(?s).*\ntransfers (\\d+)\n.*", "$1"));
+    assertThat(copyTransfers)
+        .as("registrations and every payment acknowledged before the backup")
         .isGreaterThanOrEqualTo(keys.size() + acknowledgedBefore.size());
 
     try (Node restored = startNode(work.resolve("restored"))) {
@@ -121,8 +139,8 @@ class BackupProcessTest {
       }
       assertThat(total).as("no money made or lost").isEqualTo(DEPOSIT * users.size());
       for (Paid paid : acknowledgedBefore) {
-        ApiClient.Reply transfer = api.get("/transfers/" + paid.id(),
-            users.get(paid.payer()).token());
+        ApiClient.Reply transfer =
+            api.get("/transfers/" + paid.id(), users.get(paid.payer()).token());
         assertThat(transfer.status()).as("%s in the copy: %s", paid, transfer).isEqualTo(200);
       }
     }
@@ -139,9 +157,17 @@ class BackupProcessTest {
   /** Starts a node on {@code directory}/data, certificates in {@code directory}/certs. */
   private static Node startNode(Path directory) throws Exception {
     // Small segments and frequent snapshots: the backup meets both rolling while it copies.
-    TestNode node = TestNode.startWith(directory, new JsonObject().put("ledger", new JsonObject()
-        .put("maxBatchBytes", 65536).put("segmentBytes", 70000)
-        .put("snapshotEveryTransfers", 40).put("snapshotsKept", 1)));
+    TestNode node =
+        TestNode.startWith(
+            directory,
+            new JsonObject()
+                .put(
+                    "ledger",
+                    new JsonObject()
+                        .put("maxBatchBytes", 65536)
+                        .put("segmentBytes", 70000)
+                        .put("snapshotEveryTransfers", 40)
+                        .put("snapshotsKept", 1)));
     return new Node(node, ApiClient.of(node, directory));
   }
 
@@ -167,16 +193,18 @@ class BackupProcessTest {
       for (int i = 0; i < busy.size(); i++) {
         ApiUser payer = busy.get(i);
         ApiUser payee = busy.get((i + 1) % busy.size());
-        running.add(threads.submit(() -> {
-          while (!stopping.get() && acknowledged.get() < MAX_PAYMENTS_DURING) {
-            Paid paid = pay(payer, payee, 1);
-            synchronized (ids) {
-              ids.add(paid);
-            }
-            acknowledged.incrementAndGet();
-          }
-          return null;
-        }));
+        running.add(
+            threads.submit(
+                () -> {
+                  while (!stopping.get() && acknowledged.get() < MAX_PAYMENTS_DURING) {
+                    Paid paid = pay(payer, payee, 1);
+                    synchronized (ids) {
+                      ids.add(paid);
+                    }
+                    acknowledged.incrementAndGet();
+                  }
+                  return null;
+                }));
       }
     }
 

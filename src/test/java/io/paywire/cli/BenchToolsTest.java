@@ -33,20 +33,23 @@ class BenchToolsTest {
   @Test
   void countsEveryPaymentReplyOfTheNodeByKindAndId() {
     assertThat(BenchClientCommand.classify("TRANS OK " + ID + " 999"))
-        .isEqualTo(new BenchClientCommand.Answer(BenchClientCommand.Answer.Kind.OK, ID,
-            "TRANS OK"));
+        .isEqualTo(
+            new BenchClientCommand.Answer(BenchClientCommand.Answer.Kind.OK, ID, "TRANS OK"));
     assertThat(BenchClientCommand.classify("TRANS OK " + ID).id()).isEqualTo(ID);
-    assertThat(BenchClientCommand.classify("TRANS FAIL INSUFFICIENT_FUNDS " + ID
-        + ": balance 0 is less than 1"))
-        .isEqualTo(new BenchClientCommand.Answer(BenchClientCommand.Answer.Kind.FAIL, ID,
-            "TRANS FAIL INSUFFICIENT_FUNDS"));
-    assertThat(BenchClientCommand.classify("TRANS FAIL UNKNOWN " + ID
-        + ": retry with the same id"))
-        .isEqualTo(new BenchClientCommand.Answer(BenchClientCommand.Answer.Kind.UNKNOWN, ID,
-            "TRANS FAIL UNKNOWN"));
+    assertThat(
+            BenchClientCommand.classify(
+                "TRANS FAIL INSUFFICIENT_FUNDS " + ID + ": balance 0 is less than 1"))
+        .isEqualTo(
+            new BenchClientCommand.Answer(
+                BenchClientCommand.Answer.Kind.FAIL, ID, "TRANS FAIL INSUFFICIENT_FUNDS"));
+    assertThat(BenchClientCommand.classify("TRANS FAIL UNKNOWN " + ID + ": retry with the same id"))
+        .isEqualTo(
+            new BenchClientCommand.Answer(
+                BenchClientCommand.Answer.Kind.UNKNOWN, ID, "TRANS FAIL UNKNOWN"));
     assertThat(BenchClientCommand.classify("230 INVALID usage: PAY#<payee>#<amount>[#<id>]"))
-        .isEqualTo(new BenchClientCommand.Answer(BenchClientCommand.Answer.Kind.OTHER, null,
-            "230 INVALID usage"));
+        .isEqualTo(
+            new BenchClientCommand.Answer(
+                BenchClientCommand.Answer.Kind.OTHER, null, "230 INVALID usage"));
 
     byte[] pay = ("PAY#bob#1#" + ID).getBytes(StandardCharsets.US_ASCII);
     byte[] trans = ("TRANS#alice#1#bob#" + ID + "#c2ln#c2ln").getBytes(StandardCharsets.US_ASCII);
@@ -58,13 +61,34 @@ class BenchToolsTest {
 
   @Test
   void pipelinedSessionsAgainstTheBenchServerGetEveryPaymentAcknowledged() throws Exception {
-    PaywireConfig config = PaywireConfig.fromJson(new JsonObject().put("tls",
-        new JsonObject().put("certsDirectory", directory.resolve("certs").toString())));
-    try (BenchServerCommand.Running server = BenchServerCommand.start(config, "127.0.0.1", 0, 2)
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)) {
-      BenchClientCommand.LoadResult result = client("--port", Integer.toString(server.port()),
-          "--server-fingerprint", server.fingerprint(), "--sessions", "4", "--window", "16",
-          "--seconds", "2", "--payments", "400000", "--status-url", "none").runLoad();
+    PaywireConfig config =
+        PaywireConfig.fromJson(
+            new JsonObject()
+                .put(
+                    "tls",
+                    new JsonObject().put("certsDirectory", directory.resolve("certs").toString())));
+    try (BenchServerCommand.Running server =
+        BenchServerCommand.start(config, "127.0.0.1", 0, 2)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS)) {
+      BenchClientCommand.LoadResult result =
+          client(
+                  "--port",
+                  Integer.toString(server.port()),
+                  "--server-fingerprint",
+                  server.fingerprint(),
+                  "--sessions",
+                  "4",
+                  "--window",
+                  "16",
+                  "--seconds",
+                  "2",
+                  "--payments",
+                  "400000",
+                  "--status-url",
+                  "none")
+              .runLoad();
 
       assertThat(result.ok()).isPositive();
       assertThat(result.peakInFlight()).as("commands in flight on one session").isEqualTo(16);
@@ -81,11 +105,23 @@ class BenchToolsTest {
       LedgerClient ledger = new LedgerClient(node.node().vertx().eventBus(), 5_000);
       long before = transfers(ledger);
       for (String keyType : List.of("ec", "rsa")) {
-        int exit = new CommandLine(new BenchApiCommand()).execute(
-            "--port", Integer.toString(node.port("http")),
-            "--ca", directory.resolve("certs").resolve("ca.crt").toString(),
-            "--key-type", keyType, "--accounts", "3", "--connections", "4",
-            "--payments", "60", "--seconds", "60");
+        int exit =
+            new CommandLine(new BenchApiCommand())
+                .execute(
+                    "--port",
+                    Integer.toString(node.port("http")),
+                    "--ca",
+                    directory.resolve("certs").resolve("ca.crt").toString(),
+                    "--key-type",
+                    keyType,
+                    "--accounts",
+                    "3",
+                    "--connections",
+                    "4",
+                    "--payments",
+                    "60",
+                    "--seconds",
+                    "60");
         assertThat(exit).as(keyType).isZero();
       }
       // Two runs: three registrations (deposits) and 60 payments each.
@@ -94,20 +130,33 @@ class BenchToolsTest {
   }
 
   private static long transfers(LedgerClient ledger) throws Exception {
-    LedgerReply<LedgerStatus> status = ledger.status().toCompletionStage().toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
+    LedgerReply<LedgerStatus> status =
+        ledger.status().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     return ((LedgerReply.Ok<LedgerStatus>) status).value().transfers();
   }
 
   @Test
   void pipelinedPaymentsThroughARealNodeAreAllAppliedOnceAndKeepTheSum() throws Exception {
-    JsonObject text = new JsonObject().put("maxCommandsPerSecond", 1_000_000)
-        .put("commandBurst", 100_000);
+    JsonObject text =
+        new JsonObject().put("maxCommandsPerSecond", 1_000_000).put("commandBurst", 100_000);
     try (TestNode node = TestNode.start(directory, text)) {
-      BenchClientCommand.LoadResult result = client("--port", Integer.toString(node.tlsPort()),
-          "--server-fingerprint", node.fingerprint(), "--sessions", "4", "--window", "8",
-          "--seconds", "2", "--payments", "100000",
-          "--status-url", "http://127.0.0.1:" + node.port("management") + "/health").runLoad();
+      BenchClientCommand.LoadResult result =
+          client(
+                  "--port",
+                  Integer.toString(node.tlsPort()),
+                  "--server-fingerprint",
+                  node.fingerprint(),
+                  "--sessions",
+                  "4",
+                  "--window",
+                  "8",
+                  "--seconds",
+                  "2",
+                  "--payments",
+                  "100000",
+                  "--status-url",
+                  "http://127.0.0.1:" + node.port("management") + "/health")
+              .runLoad();
 
       assertThat(result.ok()).isPositive();
       assertThat(result.peakInFlight()).isEqualTo(8);
@@ -115,7 +164,8 @@ class BenchToolsTest {
       assertThat(result.failed()).isZero();
       assertThat(result.unknown()).isZero();
       assertThat(result.after().transfers() - result.before().transfers())
-          .as("transfers applied by the ledger during the run").isEqualTo(result.ok());
+          .as("transfers applied by the ledger during the run")
+          .isEqualTo(result.ok());
       assertThat(result.transfersPerFsync()).isNotNull().isGreaterThanOrEqualTo(1.0);
 
       LedgerClient ledger = new LedgerClient(node.node().vertx().eventBus(), 5_000);
@@ -125,8 +175,8 @@ class BenchToolsTest {
       long sum = 0;
       long transfers = 0;
       for (Future<LedgerReply<LedgerViews.Account>> lookup : lookups) {
-        LedgerViews.Account account = ((LedgerReply.Ok<LedgerViews.Account>) lookup.result())
-            .value();
+        LedgerViews.Account account =
+            ((LedgerReply.Ok<LedgerViews.Account>) lookup.result()).value();
         sum = Math.addExact(sum, account.balance());
         transfers += account.transferCount();
       }

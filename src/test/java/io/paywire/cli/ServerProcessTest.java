@@ -22,20 +22,33 @@ class ServerProcessTest {
   @Test
   void serverPrintsEndpointsAndReadyServesHealthAndStopsCleanlyOnSigterm() throws Exception {
     Path data = work.resolve("data");
-    try (ChildJvm server = ChildJvm.start(work, "io.paywire.Paywire", "server",
-        "--data-dir", data.toString(), "--http-port", "0", "--tls-port", "0", "--compat-port", "0",
-        "--conf", "missing.json")) {
+    try (ChildJvm server =
+        ChildJvm.start(
+            work,
+            "io.paywire.Paywire",
+            "server",
+            "--data-dir",
+            data.toString(),
+            "--http-port",
+            "0",
+            "--tls-port",
+            "0",
+            "--compat-port",
+            "0",
+            "--conf",
+            "missing.json")) {
       List<String> lines = server.awaitLine("ready", START_TIMEOUT_MILLIS);
-      String endpoint = lines.stream().filter(l -> l.startsWith("endpoint http ")).findFirst()
-          .orElseThrow();
+      String endpoint =
+          lines.stream().filter(l -> l.startsWith("endpoint http ")).findFirst().orElseThrow();
       String hostPort = endpoint.substring("endpoint http ".length());
-      assertThat(lines).anyMatch(l -> l.startsWith("endpoint tls 127.0.0.1:"))
+      assertThat(lines)
+          .anyMatch(l -> l.startsWith("endpoint tls 127.0.0.1:"))
           .anyMatch(l -> l.startsWith("endpoint compat 127.0.0.1:"))
           .anyMatch(l -> l.matches("tls-fingerprint sha256 [0-9a-f]{64}.*"));
 
       int port = Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
-      ApiClient.Reply health = new ApiClient(port, work.resolve("certs").resolve("ca.crt"))
-          .get("/health");
+      ApiClient.Reply health =
+          new ApiClient(port, work.resolve("certs").resolve("ca.crt")).get("/health");
       assertThat(health.status()).isEqualTo(200);
       assertThat(health.text()).contains("\"outcome\":\"UP\"").contains("\"accounts\":1");
 
@@ -49,13 +62,37 @@ class ServerProcessTest {
   @Test
   void secondServerOnTheSameDataDirectoryRefusesToStart() throws Exception {
     Path data = work.resolve("data");
-    try (ChildJvm first = ChildJvm.start(work, "io.paywire.Paywire", "server",
-        "--data-dir", data.toString(), "--http-port", "0", "--tls-port", "0", "--compat-port", "0",
-        "--conf", "missing.json")) {
+    try (ChildJvm first =
+        ChildJvm.start(
+            work,
+            "io.paywire.Paywire",
+            "server",
+            "--data-dir",
+            data.toString(),
+            "--http-port",
+            "0",
+            "--tls-port",
+            "0",
+            "--compat-port",
+            "0",
+            "--conf",
+            "missing.json")) {
       first.awaitLine("ready", START_TIMEOUT_MILLIS);
-      try (ChildJvm second = ChildJvm.start(work, "io.paywire.Paywire", "server",
-          "--data-dir", data.toString(), "--http-port", "0", "--tls-port", "0", "--compat-port", "0",
-        "--conf", "missing.json")) {
+      try (ChildJvm second =
+          ChildJvm.start(
+              work,
+              "io.paywire.Paywire",
+              "server",
+              "--data-dir",
+              data.toString(),
+              "--http-port",
+              "0",
+              "--tls-port",
+              "0",
+              "--compat-port",
+              "0",
+              "--conf",
+              "missing.json")) {
         assertThat(second.awaitExit(START_TIMEOUT_MILLIS)).isEqualTo(1);
         assertThat(String.join("\n", second.stderr())).contains("in use by another process");
       }
@@ -65,8 +102,9 @@ class ServerProcessTest {
   @Test
   void invalidConfigurationStopsTheStartNamingTheKey() throws Exception {
     Files.writeString(work.resolve("bad.json"), "{\"ledger\": {\"maxBatchCommands\": 0}}");
-    try (ChildJvm server = ChildJvm.start(work, "io.paywire.Paywire", "server",
-        "--conf", "bad.json", "--data-dir", "data")) {
+    try (ChildJvm server =
+        ChildJvm.start(
+            work, "io.paywire.Paywire", "server", "--conf", "bad.json", "--data-dir", "data")) {
       assertThat(server.awaitExit(START_TIMEOUT_MILLIS)).isEqualTo(2);
       assertThat(String.join("\n", server.stderr())).contains("ledger.maxBatchCommands");
     }
@@ -75,28 +113,46 @@ class ServerProcessTest {
   @Test
   void environmentVariablesSetOptions() throws Exception {
     Path data = work.resolve("from-env");
-    ProcessBuilder builder = new ProcessBuilder(ChildJvm.javaBinary(), "-cp",
-        System.getProperty("java.class.path"), "io.paywire.Paywire", "server", "--help")
-        .directory(work.toFile()).redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                ChildJvm.javaBinary(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.paywire.Paywire",
+                "server",
+                "--help")
+            .directory(work.toFile())
+            .redirectErrorStream(true);
     builder.environment().put("PAYWIRE_DATA_DIR", data.toString());
     Process process = builder.start();
     String help = new String(process.getInputStream().readAllBytes(), UTF_8);
     assertThat(process.waitFor()).isEqualTo(0);
     // Help text wraps at spaces; compare with whitespace folded.
-    assertThat(help.replaceAll("\\s+", " ")).contains("--data-dir")
-        .contains("Default: " + data);
+    assertThat(help.replaceAll("\\s+", " ")).contains("--data-dir").contains("Default: " + data);
   }
 
   @Test
   void verifyPassesOnAGoodJournalAndNamesTheOffsetOfAFlippedByte() throws Exception {
     Path data = work.resolve("data");
-    try (ChildJvm bench = ChildJvm.start(work, "io.paywire.Paywire", "bench",
-        "--data-dir", data.toString(), "--seconds", "1", "--accounts", "20",
-        "--in-memory-transfers", "1000", "--concurrency", "50")) {
+    try (ChildJvm bench =
+        ChildJvm.start(
+            work,
+            "io.paywire.Paywire",
+            "bench",
+            "--data-dir",
+            data.toString(),
+            "--seconds",
+            "1",
+            "--accounts",
+            "20",
+            "--in-memory-transfers",
+            "1000",
+            "--concurrency",
+            "50")) {
       assertThat(bench.awaitExit(120_000)).isEqualTo(0);
     }
-    try (ChildJvm verify = ChildJvm.start(work, "io.paywire.Paywire", "verify",
-        "--data-dir", data.toString())) {
+    try (ChildJvm verify =
+        ChildJvm.start(work, "io.paywire.Paywire", "verify", "--data-dir", data.toString())) {
       assertThat(verify.awaitExit(START_TIMEOUT_MILLIS)).isEqualTo(0);
       assertThat(verify.remainingStdout())
           .contains("verify: OK " + data, "accounts 21 (issuer included)");
@@ -112,8 +168,8 @@ class ServerProcessTest {
       file.seek(middle);
       file.write(b ^ 0x40);
     }
-    try (ChildJvm verify = ChildJvm.start(work, "io.paywire.Paywire", "verify",
-        "--data-dir", data.toString())) {
+    try (ChildJvm verify =
+        ChildJvm.start(work, "io.paywire.Paywire", "verify", "--data-dir", data.toString())) {
       assertThat(verify.awaitExit(START_TIMEOUT_MILLIS)).isEqualTo(1);
       String error = String.join("\n", verify.stderr());
       assertThat(error).contains("verify: FAILED").contains(segment.getFileName().toString());

@@ -36,7 +36,8 @@ class VerifyCommandTest {
 
     assertThat(verify(member)).as("stderr %s", err).isEqualTo(0);
 
-    assertThat(out.toString()).contains("verify: OK " + member.resolve("ledger"))
+    assertThat(out.toString())
+        .contains("verify: OK " + member.resolve("ledger"))
         .contains("transfers 5\n"); // 2 registrations, 3 payments
   }
 
@@ -59,7 +60,8 @@ class VerifyCommandTest {
     assertThat(verify(data)).as("stderr %s", err).isEqualTo(0);
 
     assertThat(out.toString().lines().filter(l -> l.startsWith("verify: OK ")).toList())
-        .containsExactly("verify: OK " + data.resolve("ledger"),
+        .containsExactly(
+            "verify: OK " + data.resolve("ledger"),
             "verify: OK " + data.resolve("networks").resolve("eu"));
   }
 
@@ -69,27 +71,33 @@ class VerifyCommandTest {
 
     assertThat(verify(empty)).isEqualTo(1);
 
-    assertThat(err.toString()).contains("verify: no ledger journal in " + empty)
+    assertThat(err.toString())
+        .contains("verify: no ledger journal in " + empty)
         .contains(empty.resolve("journal").resolve("segment-") + "")
         .contains(empty.resolve("ledger").resolve("journal") + "");
     assertThat(out.toString()).doesNotContain("OK");
   }
 
   private int verify(Path directory) {
-    return new CommandLine(new VerifyCommand()).setOut(new PrintWriter(out, true))
-        .setErr(new PrintWriter(err, true)).execute("--data-dir", directory.toString());
+    return new CommandLine(new VerifyCommand())
+        .setOut(new PrintWriter(out, true))
+        .setErr(new PrintWriter(err, true))
+        .execute("--data-dir", directory.toString());
   }
 
   /** A closed ledger with two accounts and {@code payments} payments between them. */
   static void writeLedger(Path directory, int payments) throws Exception {
     Random random = new Random(7);
     try (Ledger ledger = Ledger.open(directory, LedgerOptions.DEFAULTS)) {
-      ledger.apply(1_000, List.of(
-          new Command.OpenAccount(TransferId.random(random), "alice", null, 100),
-          new Command.OpenAccount(TransferId.random(random), "bob", null, 100)));
+      ledger.apply(
+          1_000,
+          List.of(
+              new Command.OpenAccount(TransferId.random(random), "alice", null, 100),
+              new Command.OpenAccount(TransferId.random(random), "bob", null, 100)));
       for (int i = 0; i < payments; i++) {
-        ledger.apply(2_000 + i, List.of(
-            Command.Transfer.unsigned(TransferId.random(random), "alice", "bob", 1)));
+        ledger.apply(
+            2_000 + i,
+            List.of(Command.Transfer.unsigned(TransferId.random(random), "alice", "bob", 1)));
       }
     }
   }

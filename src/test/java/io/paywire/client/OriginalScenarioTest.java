@@ -49,7 +49,7 @@ class OriginalScenarioTest {
 
   @Test
   void joanneRegistersLogsInAndPaysLilyPeerToPeerAsInTheOriginalProgram() throws Exception {
-    PaywireClient joanne = client("Joanne", KeyType.RSA, e -> { });
+    PaywireClient joanne = client("Joanne", KeyType.RSA, e -> {});
     assertThat(joanne.register("Joanne", 2000)).containsExactly(Replies.REGISTERED);
     assertThat(joanne.register("Joanne", 2000).get(0)).startsWith(Replies.REGISTER_FAILED);
 
@@ -58,25 +58,34 @@ class OriginalScenarioTest {
 
     int portA = freePort();
     int portB = freePort();
-    assertThat(Listing.parse(joanne.login("Joanne", portA))).get()
-        .extracting(Listing::balance).isEqualTo(2000L);
+    assertThat(Listing.parse(joanne.login("Joanne", portA)))
+        .get()
+        .extracting(Listing::balance)
+        .isEqualTo(2000L);
     assertThat(Listing.parse(lily.login("Lily", portB))).isPresent();
     assertThat(joanne.listener()).get().extracting(PeerListener::port).isEqualTo(portA);
 
     Listing listing = joanne.list();
-    assertThat(listing.online()).contains(
-        new Listing.Online("Joanne", "127.0.0.1", portA),
-        new Listing.Online("Lily", "127.0.0.1", portB));
+    assertThat(listing.online())
+        .contains(
+            new Listing.Online("Joanne", "127.0.0.1", portA),
+            new Listing.Online("Lily", "127.0.0.1", portB));
 
     String reply = joanne.payPeer("Lily", 1000);
     assertThat(reply).startsWith(Replies.TRANS_OK);
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(lilyEvents)
-        .singleElement().satisfies(e -> {
-          assertThat(e.submitted()).isTrue();
-          assertThat(e.payment().payer()).isEqualTo("Joanne");
-          assertThat(e.payment().amount()).isEqualTo(1000);
-          assertThat(e.reply()).isEqualTo(reply);
-        }));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(lilyEvents)
+                    .singleElement()
+                    .satisfies(
+                        e -> {
+                          assertThat(e.submitted()).isTrue();
+                          assertThat(e.payment().payer()).isEqualTo("Joanne");
+                          assertThat(e.payment().amount()).isEqualTo(1000);
+                          assertThat(e.reply()).isEqualTo(reply);
+                        }));
 
     assertThat(joanne.list().balance()).isEqualTo(1000);
     assertThat(lily.list().balance()).isEqualTo(500 + 1000);
@@ -92,7 +101,7 @@ class OriginalScenarioTest {
 
   @Test
   void loginErrorsAreOneLineAndLeaveNoListenerRunning() throws Exception {
-    PaywireClient joanne = client("Joanne", KeyType.EC, e -> { });
+    PaywireClient joanne = client("Joanne", KeyType.EC, e -> {});
     assertThat(joanne.command("LIST")).containsExactly(Replies.LOGIN_FIRST);
     int port = freePort();
     assertThat(joanne.login("Nobody", port)).containsExactly(Replies.AUTH_FAILED);
@@ -106,24 +115,26 @@ class OriginalScenarioTest {
     assertThat(Listing.parse(joanne.login("Joanne", 0))).isPresent();
     assertThat(joanne.login("Joanne", 0)).containsExactly(Replies.ONE_LOGIN_PER_CONNECTION);
 
-    PaywireClient secondWindow = client("Joanne", KeyType.EC, e -> { });
+    PaywireClient secondWindow = client("Joanne", KeyType.EC, e -> {});
     assertThat(secondWindow.login("Joanne", 0)).containsExactly(Replies.ALREADY_ONLINE);
-    PaywireClient impostor = client("Mallory", KeyType.EC, e -> { });
+    PaywireClient impostor = client("Mallory", KeyType.EC, e -> {});
     assertThat(impostor.login("Joanne", 0)).containsExactly(Replies.AUTH_FAILED);
   }
 
   @Test
   void peerPaymentIsRefusedUnlessThePayeeIsListening() throws Exception {
-    PaywireClient joanne = client("Joanne", KeyType.EC, e -> { });
-    PaywireClient lily = client("Lily", KeyType.EC, e -> { });
+    PaywireClient joanne = client("Joanne", KeyType.EC, e -> {});
+    PaywireClient lily = client("Lily", KeyType.EC, e -> {});
     joanne.register("Joanne", 100);
     lily.register("Lily", 100);
     joanne.login("Joanne", 0);
 
-    assertThatThrownBy(() -> joanne.payPeer("Lily", 10)).isInstanceOf(ClientException.class)
+    assertThatThrownBy(() -> joanne.payPeer("Lily", 10))
+        .isInstanceOf(ClientException.class)
         .hasMessage("Lily is not online");
     lily.login("Lily", 0);
-    assertThatThrownBy(() -> joanne.payPeer("Lily", 10)).isInstanceOf(ClientException.class)
+    assertThatThrownBy(() -> joanne.payPeer("Lily", 10))
+        .isInstanceOf(ClientException.class)
         .hasMessageContaining("takes no peer payments");
     // The menu's fallback: a direct payment, proven by Joanne's key at login.
     assertThat(joanne.pay("Lily", 10)).startsWith(Replies.TRANS_OK);
@@ -132,9 +143,9 @@ class OriginalScenarioTest {
 
   @Test
   void payerRefusesAListenerThatDoesNotHoldThePayeesRegisteredKey() throws Exception {
-    PaywireClient joanne = client("Joanne", KeyType.EC, e -> { });
-    PaywireClient lily = client("Lily", KeyType.EC, e -> { });
-    PaywireClient mallory = client("Mallory", KeyType.EC, e -> { });
+    PaywireClient joanne = client("Joanne", KeyType.EC, e -> {});
+    PaywireClient lily = client("Lily", KeyType.EC, e -> {});
+    PaywireClient mallory = client("Mallory", KeyType.EC, e -> {});
     joanne.register("Joanne", 100);
     lily.register("Lily", 100);
     mallory.register("Mallory", 100);
@@ -147,23 +158,32 @@ class OriginalScenarioTest {
     lily.listener().orElseThrow().close();
     ClientIdentity malloryKeys = KeyFiles.of(dir, "Mallory").load();
     List<PeerListener.Event> malloryEvents = new CopyOnWriteArrayList<>();
-    opened.add(PeerListener.start("127.0.0.1", port, "Lily", malloryKeys, mallory.connection(),
-        malloryEvents::add));
+    opened.add(
+        PeerListener.start(
+            "127.0.0.1", port, "Lily", malloryKeys, mallory.connection(), malloryEvents::add));
 
-    assertThatThrownBy(() -> joanne.payPeer("Lily", 10)).isInstanceOf(ClientException.class)
+    assertThatThrownBy(() -> joanne.payPeer("Lily", 10))
+        .isInstanceOf(ClientException.class)
         .hasMessageContaining("does not hold Lily's registered key");
     assertThat(malloryEvents).allSatisfy(e -> assertThat(e.payment()).isNull());
     assertThat(joanne.list().balance()).isEqualTo(100);
   }
 
-  private PaywireClient client(String name, KeyType type,
-      Consumer<PeerListener.Event> events)
+  private PaywireClient client(String name, KeyType type, Consumer<PeerListener.Event> events)
       throws IOException, ClientException {
     KeyFiles files = KeyFiles.of(dir, name);
-    ClientIdentity identity = Files.exists(files.privateKey()) ? files.load()
-        : KeyFiles.create(dir, name, type).files().load();
-    PaywireClient client = PaywireClient.connect("127.0.0.1", node.tlsPort(),
-        ServerTrust.fingerprint(node.fingerprint()), identity, "127.0.0.1", events);
+    ClientIdentity identity =
+        Files.exists(files.privateKey())
+            ? files.load()
+            : KeyFiles.create(dir, name, type).files().load();
+    PaywireClient client =
+        PaywireClient.connect(
+            "127.0.0.1",
+            node.tlsPort(),
+            ServerTrust.fingerprint(node.fingerprint()),
+            identity,
+            "127.0.0.1",
+            events);
     opened.add(client);
     return client;
   }

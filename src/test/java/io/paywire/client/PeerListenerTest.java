@@ -1,6 +1,5 @@
 package io.paywire.client;
 
-import io.paywire.protocol.SignedText;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,6 +7,7 @@ import io.paywire.crypto.KeyType;
 import io.paywire.crypto.Signatures;
 import io.paywire.ledger.TransferId;
 import io.paywire.protocol.Replies;
+import io.paywire.protocol.SignedText;
 import io.paywire.testing.TestNode;
 import java.io.BufferedInputStream;
 import java.net.InetSocketAddress;
@@ -47,10 +47,11 @@ class PeerListenerTest {
     joanneKeys = KeyFiles.create(dir, "Joanne", KeyType.ED25519).identity();
     lilyKeys = KeyFiles.create(dir, "Lily", KeyType.RSA).identity();
     ServerTrust trust = ServerTrust.fingerprint(node.fingerprint());
-    joanne = PaywireClient.connect("127.0.0.1", node.tlsPort(), trust, joanneKeys, "127.0.0.1",
-        e -> { });
-    lily = PaywireClient.connect("127.0.0.1", node.tlsPort(), trust, lilyKeys, "127.0.0.1",
-        events::add);
+    joanne =
+        PaywireClient.connect("127.0.0.1", node.tlsPort(), trust, joanneKeys, "127.0.0.1", e -> {});
+    lily =
+        PaywireClient.connect(
+            "127.0.0.1", node.tlsPort(), trust, lilyKeys, "127.0.0.1", events::add);
     joanne.register("Joanne", 2000);
     lily.register("Lily", 500);
     joanne.login("Joanne", 0);
@@ -83,8 +84,8 @@ class PeerListenerTest {
 
   @Test
   void refusesAPaymentForSomeoneElse() throws Exception {
-    assertThat(send(signed(10, "Mallory"))).startsWith("TRANS FAIL this listener takes payments "
-        + "to Lily");
+    assertThat(send(signed(10, "Mallory")))
+        .startsWith("TRANS FAIL this listener takes payments " + "to Lily");
     assertNothingSubmitted();
   }
 
@@ -111,8 +112,12 @@ class PeerListenerTest {
 
   private String signed(long amount, String payee) {
     TransferId id = TransferId.random(random);
-    String signature = Base64.getEncoder().encodeToString(Signatures.sign(
-        joanneKeys.privateKey(), SignedText.signedByPayer("Joanne", amount, payee, id)));
+    String signature =
+        Base64.getEncoder()
+            .encodeToString(
+                Signatures.sign(
+                    joanneKeys.privateKey(),
+                    SignedText.signedByPayer("Joanne", amount, payee, id)));
     return SignedText.peerMessage("Joanne", amount, payee, id, signature);
   }
 
@@ -121,9 +126,11 @@ class PeerListenerTest {
     try (Socket plain = new Socket()) {
       plain.connect(new InetSocketAddress("127.0.0.1", lilyPort), 10_000);
       plain.setSoTimeout(30_000);
-      SSLSocket socket = (SSLSocket) ClientTls.context(null,
-              new PeerKeyTrust("Lily", lilyKeys.publicKeyInfo()))
-          .getSocketFactory().createSocket(plain, "127.0.0.1", lilyPort, true);
+      SSLSocket socket =
+          (SSLSocket)
+              ClientTls.context(null, new PeerKeyTrust("Lily", lilyKeys.publicKeyInfo()))
+                  .getSocketFactory()
+                  .createSocket(plain, "127.0.0.1", lilyPort, true);
       LineIo.writeLine(socket.getOutputStream(), line);
       return LineIo.readLine(new BufferedInputStream(socket.getInputStream()), 65_536);
     }

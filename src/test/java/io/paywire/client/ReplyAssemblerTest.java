@@ -30,14 +30,18 @@ class ReplyAssemblerTest {
     assertThat(reply.add("2000")).isNull();
     assertThat(reply.add("2")).isNull();
     assertThat(reply.add("Joanne#127.0.0.1#2000")).isNull();
-    assertThat(reply.add("Lily#127.0.0.1#3000")).containsExactly("2000", "2",
-        "Joanne#127.0.0.1#2000", "Lily#127.0.0.1#3000");
+    assertThat(reply.add("Lily#127.0.0.1#3000"))
+        .containsExactly("2000", "2", "Joanne#127.0.0.1#2000", "Lily#127.0.0.1#3000");
   }
 
   @Test
   void takesANonNumericFirstLineAsTheWholeReply() throws Exception {
-    for (String error : List.of("220 AUTH_FAIL", "User already logged in!",
-        "Please login to access the list!", "230 INVALID more than 50 commands a second")) {
+    for (String error :
+        List.of(
+            "220 AUTH_FAIL",
+            "User already logged in!",
+            "Please login to access the list!",
+            "230 INVALID more than 50 commands a second")) {
       assertThat(new ReplyAssembler("Joanne#2000").add(error)).containsExactly(error);
       assertThat(new ReplyAssembler("LIST").add(error)).containsExactly(error);
       assertThat(new ReplyAssembler("HISTORY#3").add(error)).containsExactly(error);
@@ -57,15 +61,18 @@ class ReplyAssemblerTest {
     ReplyAssembler reply = new ReplyAssembler(ReplyShape.COUNTED, 10);
     assertThatThrownBy(() -> reply.add("11")).isInstanceOf(ProtocolException.class);
     ReplyAssembler listing = new ReplyAssembler("LIST");
-    assertThatThrownBy(() -> {
-      listing.add("5");
-      listing.add("not a count");
-    }).isInstanceOf(ProtocolException.class);
+    assertThatThrownBy(
+            () -> {
+              listing.add("5");
+              listing.add("not a count");
+            })
+        .isInstanceOf(ProtocolException.class);
   }
 
   @Test
   void parsesListingsAndKeyReplies() {
-    assertThat(Listing.parse(List.of("2000", "1", "Joanne#127.0.0.1#0"))).get()
+    assertThat(Listing.parse(List.of("2000", "1", "Joanne#127.0.0.1#0")))
+        .get()
         .isEqualTo(new Listing(2000, List.of(new Listing.Online("Joanne", "127.0.0.1", 0))));
     assertThat(Listing.parse(List.of("220 AUTH_FAIL"))).isEmpty();
     assertThat(RegisteredKey.parse("230 INVALID no such account")).isEmpty();

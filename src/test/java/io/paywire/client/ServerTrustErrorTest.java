@@ -21,12 +21,20 @@ class ServerTrustErrorTest {
   void aCaThatDidNotIssueTheServersCertificateIsNamedWithTheServer() throws Exception {
     KeyPair otherCaKeys = KeyType.EC.generate();
     Path otherCa = dir.resolve("other-ca.crt");
-    Pem.writeCertificate(otherCa,
-        Certificates.certificateAuthority(otherCaKeys, "Other CA", Duration.ofDays(1)));
+    Pem.writeCertificate(
+        otherCa, Certificates.certificateAuthority(otherCaKeys, "Other CA", Duration.ofDays(1)));
     try (TestNode node = TestNode.start(dir.resolve("node"))) {
       String server = "127.0.0.1:" + node.tlsPort();
-      assertThatThrownBy(() -> PaywireClient.connect("127.0.0.1", node.tlsPort(),
-          ServerTrust.authority(otherCa), null, "127.0.0.1", event -> { }).close())
+      assertThatThrownBy(
+              () ->
+                  PaywireClient.connect(
+                          "127.0.0.1",
+                          node.tlsPort(),
+                          ServerTrust.authority(otherCa),
+                          null,
+                          "127.0.0.1",
+                          event -> {})
+                      .close())
           .isInstanceOf(ClientException.class)
           .hasMessageContaining(server)
           .hasMessageContaining(otherCa.toString())

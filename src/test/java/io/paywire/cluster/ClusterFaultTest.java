@@ -29,13 +29,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Faults on a three-process cluster, in the style of Jepsen's bank test: clients on every node
- * move money at random among a fixed set of accounts while members are killed (SIGKILL), paused
- * (SIGSTOP) and resumed, the whole cluster is killed and started again, and a fourth member
- * joins. Afterwards: the total is unchanged, no balance is negative, every transfer acknowledged
- * to a client is in the ledger of every running member, and every journal verifies. Slow (real
- * processes started and restarted): tagged {@code slow}, still in the README's test command.
- * Each member's log is kept under {@code target/cluster-logs/} ({@link ClusterProcesses}).
+ * Faults on a three-process cluster, in the style of Jepsen's bank test: clients on every node move
+ * money at random among a fixed set of accounts while members are killed (SIGKILL), paused
+ * (SIGSTOP) and resumed, the whole cluster is killed and started again, and a fourth member joins.
+ * Afterwards: the total is unchanged, no balance is negative, every transfer acknowledged to a
+ * client is in the ledger of every running member, and every journal verifies. Slow (real processes
+ * started and restarted): tagged {@code slow}, still in the README's test command. Each member's
+ * log is kept under {@code target/cluster-logs/} ({@link ClusterProcesses}).
  */
 @Tag("slow")
 class ClusterFaultTest {
@@ -43,12 +43,12 @@ class ClusterFaultTest {
   private static final int ACCOUNTS = 6;
   private static final long DEPOSIT = 1_000;
   private static final Duration TAKEOVER = Duration.ofSeconds(60);
+
   /**
    * A client's pause after a payment that was not acknowledged, before it retries (an unknown
-   * outcome) or pays again (a refusal): during a takeover requests fail at once (no member
-   * serves the ledger), and an account with no money left is refused at once; six clients
-   * retrying without pause would take the CPU the election and the new leader need on a shared
-   * 2-core machine.
+   * outcome) or pays again (a refusal): during a takeover requests fail at once (no member serves
+   * the ledger), and an account with no money left is refused at once; six clients retrying without
+   * pause would take the CPU the election and the new leader need on a shared 2-core machine.
    */
   private static final long RETRY_PAUSE_MILLIS = 20;
 
@@ -58,15 +58,19 @@ class ClusterFaultTest {
   private static final class Bank implements AutoCloseable {
     final List<ClusterProcessTest.User> users = new ArrayList<>();
     final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+
     /**
      * The acknowledgement of the most recently sent request: when it was sent and when its answer
      * came (milliseconds).
      */
     final AtomicReference<long[]> lastAck = new AtomicReference<>(new long[] {0, 0});
+
     final ClusterProcesses cluster;
     final AtomicBoolean running = new AtomicBoolean(true);
+
     /** The first failure that ended a client thread: the test fails on it, not on a timeout. */
     final AtomicReference<Throwable> crashed = new AtomicReference<>();
+
     final List<Thread> threads = new ArrayList<>();
     final List<TlsLineClient> clients = new CopyOnWriteArrayList<>();
 
@@ -75,8 +79,7 @@ class ClusterFaultTest {
       for (int i = 0; i < ACCOUNTS; i++) {
         ClusterProcessTest.User user = ClusterProcessTest.User.create("acct" + i);
         users.add(user);
-        clients.add(ClusterProcessTest.registeredAndLoggedIn(user, cluster.member(i % 3),
-            DEPOSIT));
+        clients.add(ClusterProcessTest.registeredAndLoggedIn(user, cluster.member(i % 3), DEPOSIT));
       }
     }
 
@@ -100,13 +103,16 @@ class ClusterFaultTest {
     void start() {
       for (int i = 0; i < ACCOUNTS; i++) {
         int me = i;
-        Thread thread = new Thread(() -> {
-          try {
-            pay(me);
-          } catch (Throwable t) {
-            crashed.compareAndSet(null, t);
-          }
-        }, "bank-" + i);
+        Thread thread =
+            new Thread(
+                () -> {
+                  try {
+                    pay(me);
+                  } catch (Throwable t) {
+                    crashed.compareAndSet(null, t);
+                  }
+                },
+                "bank-" + i);
         thread.setDaemon(true);
         threads.add(thread);
         thread.start();
@@ -114,8 +120,8 @@ class ClusterFaultTest {
     }
 
     /**
-     * Pays until stopped; retries an unknown outcome with the same id. When its node dies it
-     * logs in again once the node is back, and retries the payment it was making, same id.
+     * Pays until stopped; retries an unknown outcome with the same id. When its node dies it logs
+     * in again once the node is back, and retries the payment it was making, same id.
      */
     private void pay(int me) {
       Random random = new Random(me);
@@ -147,8 +153,8 @@ class ClusterFaultTest {
             acknowledged.add(id);
             long answered = System.currentTimeMillis();
             // The newest by sending time: a slow answer to an older request must not hide it.
-            lastAck.accumulateAndGet(new long[] {sent, answered},
-                (was, now) -> now[0] > was[0] ? now : was);
+            lastAck.accumulateAndGet(
+                new long[] {sent, answered}, (was, now) -> now[0] > was[0] ? now : was);
             break;
           }
           pauseBeforeRetry();
@@ -172,30 +178,34 @@ class ClusterFaultTest {
       ClusterProcesses.Member member = cluster.member(me % 3);
       TlsLineClient[] client = new TlsLineClient[1];
       try {
-        Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
-            .ignoreExceptions().until(() -> {
-              if (!running.get()) {
-                return true;
-              }
-              if (!member.running() || member.tlsPort() == 0) {
-                return false;
-              }
-              TlsLineClient fresh = users.get(me).connect(member);
-              boolean loggedIn = false;
-              try {
-                loggedIn = fresh.askList("acct" + me + "#0").get(0).matches("\\d+");
-              } finally {
-                if (!loggedIn) {
-                  // A login left open (its reply timed out) would complete later and hold the
-                  // account online, refusing every further login as already online.
-                  closeQuietly(fresh);
-                }
-              }
-              if (loggedIn) {
-                client[0] = fresh;
-              }
-              return loggedIn;
-            });
+        Awaitility.await()
+            .atMost(Duration.ofMinutes(3))
+            .pollInterval(Duration.ofMillis(500))
+            .ignoreExceptions()
+            .until(
+                () -> {
+                  if (!running.get()) {
+                    return true;
+                  }
+                  if (!member.running() || member.tlsPort() == 0) {
+                    return false;
+                  }
+                  TlsLineClient fresh = users.get(me).connect(member);
+                  boolean loggedIn = false;
+                  try {
+                    loggedIn = fresh.askList("acct" + me + "#0").get(0).matches("\\d+");
+                  } finally {
+                    if (!loggedIn) {
+                      // A login left open (its reply timed out) would complete later and hold the
+                      // account online, refusing every further login as already online.
+                      closeQuietly(fresh);
+                    }
+                  }
+                  if (loggedIn) {
+                    client[0] = fresh;
+                  }
+                  return loggedIn;
+                });
       } catch (RuntimeException gaveUp) {
         return null;
       }
@@ -214,18 +224,25 @@ class ClusterFaultTest {
     }
 
     /**
-     * Waits until a payment sent after {@code sinceMillis} was acknowledged; how long after
-     * {@code sinceMillis} its answer came.
+     * Waits until a payment sent after {@code sinceMillis} was acknowledged; how long after {@code
+     * sinceMillis} its answer came.
      */
     long awaitAckAfter(long sinceMillis) {
       try {
-        Awaitility.await().atMost(TAKEOVER)
+        Awaitility.await()
+            .atMost(TAKEOVER)
             .failFast("a bank client crashed", () -> crashed.get() != null)
             .until(() -> lastAck.get()[0] > sinceMillis);
       } catch (ConditionTimeoutException e) {
-        throw new AssertionError("no payment sent after " + Instant.ofEpochMilli(sinceMillis)
-            + " acknowledged within " + TAKEOVER + "; last acknowledged sent at "
-            + Instant.ofEpochMilli(lastAck.get()[0]) + "; members " + describe(cluster),
+        throw new AssertionError(
+            "no payment sent after "
+                + Instant.ofEpochMilli(sinceMillis)
+                + " acknowledged within "
+                + TAKEOVER
+                + "; last acknowledged sent at "
+                + Instant.ofEpochMilli(lastAck.get()[0])
+                + "; members "
+                + describe(cluster),
             e);
       }
       return lastAck.get()[1] - sinceMillis;
@@ -245,16 +262,16 @@ class ClusterFaultTest {
   }
 
   /**
-   * Checks every member's ledger on disk (the total is the deposits, no balance negative) and
-   * that each acknowledged transfer is in at least {@code copies} of them.
+   * Checks every member's ledger on disk (the total is the deposits, no balance negative) and that
+   * each acknowledged transfer is in at least {@code copies} of them.
    */
-  private static void checkCopies(ClusterProcesses cluster, Set<String> acknowledged,
-      int copies) throws Exception {
+  private static void checkCopies(ClusterProcesses cluster, Set<String> acknowledged, int copies)
+      throws Exception {
     assertThat(acknowledged).isNotEmpty();
     Map<String, Integer> held = new HashMap<>();
     for (ClusterProcesses.Member member : cluster.members()) {
-      try (Ledger ledger = Ledger.open(member.dataDirectory.resolve("ledger"),
-          LedgerOptions.DEFAULTS)) {
+      try (Ledger ledger =
+          Ledger.open(member.dataDirectory.resolve("ledger"), LedgerOptions.DEFAULTS)) {
         LedgerView state = ledger.state();
         long total = 0;
         for (int i = 0; i < ACCOUNTS; i++) {
@@ -271,7 +288,8 @@ class ClusterFaultTest {
       }
     }
     for (String id : acknowledged) {
-      assertThat(held.getOrDefault(id, 0)).as("copies of acknowledged %s", id)
+      assertThat(held.getOrDefault(id, 0))
+          .as("copies of acknowledged %s", id)
           .isGreaterThanOrEqualTo(copies);
     }
   }
@@ -280,10 +298,13 @@ class ClusterFaultTest {
   private static String describe(ClusterProcesses cluster) {
     StringBuilder text = new StringBuilder();
     for (ClusterProcesses.Member member : cluster.members()) {
-      text.append("\n  member ").append(member.index)
+      text.append("\n  member ")
+          .append(member.index)
           .append(member.running() ? " running " : " stopped ")
-          .append(member.running() ? member.clusterView().map(Object::toString).orElse("silent")
-              : "").append(" log ").append(member.log());
+          .append(
+              member.running() ? member.clusterView().map(Object::toString).orElse("silent") : "")
+          .append(" log ")
+          .append(member.log());
     }
     return text.toString();
   }
@@ -294,29 +315,29 @@ class ClusterFaultTest {
   }
 
   /**
-   * One cluster and one bank through every fault in turn, each started while the clients pay,
-   * each followed by an acknowledgement of a payment sent after it:
+   * One cluster and one bank through every fault in turn, each started while the clients pay, each
+   * followed by an acknowledgement of a payment sent after it:
    *
    * <ol>
-   *   <li>the leader is killed (SIGKILL): another member takes over within {@link #TAKEOVER},
-   *       then the old leader is started again and catches up;
+   *   <li>the leader is killed (SIGKILL): another member takes over within {@link #TAKEOVER}, then
+   *       the old leader is started again and catches up;
    *   <li>a follower is killed and started again;
    *   <li>the leader is paused (SIGSTOP): another member is elected and acknowledges; resumed
    *       (SIGCONT), the old leader steps down;
    *   <li>the whole cluster is killed while the clients pay: every directory verifies; started
    *       again, it goes on;
    *   <li>a fourth member joins under load ({@code --join}): the leader brings it up to date and
-   *       adds it, every member counts four voters; the leader of four is killed and the group
-   *       goes on (a majority of four is three, so it needs the new member's vote and log).
+   *       adds it, every member counts four voters; the leader of four is killed and the group goes
+   *       on (a majority of four is three, so it needs the new member's vote and log).
    * </ol>
    *
-   * Afterwards the running members agree on one head, every journal verifies, and every
-   * transfer acknowledged in any step is in the ledger of every running member: one that was
-   * lost in an early step would be missing at the end too, as a client never repeats an
-   * acknowledged payment. The steps share the cluster because each leaves it serving, as the
-   * next one needs it; a restart proves catching up once (step 1), so the leader killed in step
-   * 5 stays down, and the paused member of step 3 ends with SIGKILL in step 4 (a resumed
-   * member's orderly shutdown is not what is checked).
+   * Afterwards the running members agree on one head, every journal verifies, and every transfer
+   * acknowledged in any step is in the ledger of every running member: one that was lost in an
+   * early step would be missing at the end too, as a client never repeats an acknowledged payment.
+   * The steps share the cluster because each leaves it serving, as the next one needs it; a restart
+   * proves catching up once (step 1), so the leader killed in step 5 stays down, and the paused
+   * member of step 3 ends with SIGKILL in step 4 (a resumed member's orderly shutdown is not what
+   * is checked).
    */
   @Test
   void aBankUnderKillsPausesAWholeClusterCrashAndAJoinLosesNoAcknowledgedTransfer()
@@ -332,8 +353,11 @@ class ClusterFaultTest {
         assertThat(takeover).isLessThan(TAKEOVER.toMillis());
         steps.done("leader killed and restarted");
 
-        ClusterProcesses.Member follower = cluster.members().stream()
-            .filter(m -> m != awaitLeader(cluster)).findFirst().orElseThrow();
+        ClusterProcesses.Member follower =
+            cluster.members().stream()
+                .filter(m -> m != awaitLeader(cluster))
+                .findFirst()
+                .orElseThrow();
         long followerKilledAt = System.currentTimeMillis();
         follower.kill();
         bank.awaitAckAfter(followerKilledAt);
@@ -359,14 +383,19 @@ class ClusterFaultTest {
 
         ClusterProcesses.Member added = cluster.joiner();
         assertThat(added.start().awaitReady().running()).isTrue();
-        Awaitility.await().atMost(TAKEOVER).until(() -> added.voting()
-            && cluster.members().stream().allMatch(m -> m.groupSize() == 4));
+        Awaitility.await()
+            .atMost(TAKEOVER)
+            .until(
+                () ->
+                    added.voting() && cluster.members().stream().allMatch(m -> m.groupSize() == 4));
         bank.awaitAckAfter(System.currentTimeMillis());
         ClusterProcesses.Member leaderOfFour = awaitLeader(cluster);
         long killedAt = System.currentTimeMillis();
         leaderOfFour.kill();
-        System.out.println("takeover after SIGKILL of the leader of four: "
-            + bank.awaitAckAfter(killedAt) + " ms");
+        System.out.println(
+            "takeover after SIGKILL of the leader of four: "
+                + bank.awaitAckAfter(killedAt)
+                + " ms");
         steps.done("member joined, leader of four killed");
         acknowledged = Set.copyOf(bank.acknowledged);
       }
@@ -389,23 +418,33 @@ class ClusterFaultTest {
   }
 
   /**
-   * Pauses the leader (SIGSTOP) under load: another member leads and acknowledges while it
-   * sleeps; resumed (SIGCONT), it no longer says it leads, and another member does.
+   * Pauses the leader (SIGSTOP) under load: another member leads and acknowledges while it sleeps;
+   * resumed (SIGCONT), it no longer says it leads, and another member does.
    */
   private static void pauseTheLeaderAndResumeIt(ClusterProcesses cluster, Bank bank)
       throws Exception {
     ClusterProcesses.Member old = awaitLeader(cluster);
     long pausedAt = System.currentTimeMillis();
     old.pause();
-    Awaitility.await().atMost(TAKEOVER).until(() -> cluster.members().stream()
-        .filter(m -> m != old).anyMatch(ClusterProcesses.Member::leading));
+    Awaitility.await()
+        .atMost(TAKEOVER)
+        .until(
+            () ->
+                cluster.members().stream()
+                    .filter(m -> m != old)
+                    .anyMatch(ClusterProcesses.Member::leading));
     bank.awaitAckAfter(pausedAt);
     long resumedAt = System.currentTimeMillis();
     old.resume();
     bank.awaitAckAfter(resumedAt);
-    Awaitility.await().atMost(TAKEOVER).until(() -> !old.leading()
-        && cluster.members().stream().filter(m -> m != old)
-            .anyMatch(ClusterProcesses.Member::leading));
+    Awaitility.await()
+        .atMost(TAKEOVER)
+        .until(
+            () ->
+                !old.leading()
+                    && cluster.members().stream()
+                        .filter(m -> m != old)
+                        .anyMatch(ClusterProcesses.Member::leading));
   }
 
   /** Prints how long each step took, for the suite's time budget. */

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.hazelcast.cluster.Member;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.metrics.MetricsOptions;
-import io.vertx.core.spi.VertxMetricsFactory;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -29,13 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three members on a real Hazelcast cluster with a mutual-TLS event bus, in one JVM: a message
- * crosses members; a process with another cluster key neither joins their cluster nor, even when
- * it forces its way into Hazelcast, gets a message onto their event bus.
+ * crosses members; a process with another cluster key neither joins their cluster nor, even when it
+ * forces its way into Hazelcast, gets a message onto their event bus.
  */
 class ClusterJoinTest {
 
   private static final Path CLUSTER_XML = Path.of("conf", "cluster.xml");
-  
 
   @TempDir Path dir;
   private final List<ClusterJoin.Joined> started = new ArrayList<>();
@@ -54,8 +50,11 @@ class ClusterJoinTest {
   }
 
   private ClusterJoin.Joined join(ClusterOptions options) throws Exception {
-    ClusterJoin.Joined joined = ClusterJoin.start(new VertxOptions(), null, options)
-        .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    ClusterJoin.Joined joined =
+        ClusterJoin.start(new VertxOptions(), null, options)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(120, TimeUnit.SECONDS);
     started.add(joined);
     return joined;
   }
@@ -64,42 +63,69 @@ class ClusterJoinTest {
   void membersTalkOverTheEventBusAndAnotherKeyCannot() throws Exception {
     Path keys = dir.resolve("keys");
     ClusterKeys.generate(keys);
-    List<ClusterOptions.HostPort> members = List.of(
-        new ClusterOptions.HostPort("127.0.0.1", freePort()),
-        new ClusterOptions.HostPort("127.0.0.1", freePort()),
-        new ClusterOptions.HostPort("127.0.0.1", freePort()));
+    List<ClusterOptions.HostPort> members =
+        List.of(
+            new ClusterOptions.HostPort("127.0.0.1", freePort()),
+            new ClusterOptions.HostPort("127.0.0.1", freePort()),
+            new ClusterOptions.HostPort("127.0.0.1", freePort()));
     List<ClusterOptions> options = new ArrayList<>();
     List<ClusterJoin.Joined> nodes = new ArrayList<>();
     for (ClusterOptions.HostPort member : members) {
       // Raft ports picked free, not the listed port + 1: the group can only find them announced.
-      options.add(new ClusterOptions("127.0.0.1", member.port(), freePort(), freePort(),
-          members, keys, CLUSTER_XML));
+      options.add(
+          new ClusterOptions(
+              "127.0.0.1", member.port(), freePort(), freePort(), members, keys, CLUSTER_XML));
       nodes.add(join(options.get(options.size() - 1)));
     }
-    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
-        nodes.get(0).hazelcast().getCluster().getMembers().size() == 3);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> nodes.get(0).hazelcast().getCluster().getMembers().size() == 3);
     AtomicInteger received = new AtomicInteger();
-    nodes.get(0).vertx().eventBus().<String>consumer("test.echo", m -> {
-      received.incrementAndGet();
-      m.reply("echo " + m.body());
-    })
-        .completion().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
-        "echo hi".equals(nodes.get(2).vertx().eventBus().<String>request("test.echo", "hi")
-            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body()));
+    nodes
+        .get(0)
+        .vertx()
+        .eventBus()
+        .<String>consumer(
+            "test.echo",
+            m -> {
+              received.incrementAndGet();
+              m.reply("echo " + m.body());
+            })
+        .completion()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () ->
+                "echo hi"
+                    .equals(
+                        nodes
+                            .get(2)
+                            .vertx()
+                            .eventBus()
+                            .<String>request("test.echo", "hi")
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .get(10, TimeUnit.SECONDS)
+                            .body()));
 
     // The Raft group is the listed members, at the Raft ports they announce: each member's
     // attribute carries its Raft host:port, and the group (as member 1 sees it) has them.
     for (Member member : nodes.get(1).hazelcast().getCluster().getMembers()) {
-      ClusterOptions own = options.get(members.indexOf(new ClusterOptions.HostPort(
-          member.getAddress().getHost(), member.getAddress().getPort())));
+      ClusterOptions own =
+          options.get(
+              members.indexOf(
+                  new ClusterOptions.HostPort(
+                      member.getAddress().getHost(), member.getAddress().getPort())));
       assertThat(member.getAttribute(ClusterJoin.RAFT_ATTRIBUTE))
           .isEqualTo("127.0.0.1:" + own.raftPort());
     }
-    List<RaftLedger.Member> group = ClusterJoin.raftGroup(nodes.get(1).hazelcast(),
-        options.get(1));
-    assertThat(group).extracting(RaftLedger.Member::id, RaftLedger.Member::host,
-            RaftLedger.Member::port)
+    List<RaftLedger.Member> group = ClusterJoin.raftGroup(nodes.get(1).hazelcast(), options.get(1));
+    assertThat(group)
+        .extracting(RaftLedger.Member::id, RaftLedger.Member::host, RaftLedger.Member::port)
         .containsExactly(
             tuple(members.get(0).raftId(), "127.0.0.1", options.get(0).raftPort()),
             tuple(members.get(1).raftId(), "127.0.0.1", options.get(1).raftPort()),
@@ -107,8 +133,9 @@ class ClusterJoinTest {
     // A member's node id (its presence entries' owner, its start-up line) is the id the others'
     // membership events name when it leaves, so they remove its users and log who left.
     for (ClusterJoin.Joined node : nodes) {
-      assertThat(nodes.get(1).hazelcast().getCluster().getMembers()).extracting(
-          m -> m.getUuid().toString()).contains(node.nodeId());
+      assertThat(nodes.get(1).hazelcast().getCluster().getMembers())
+          .extracting(m -> m.getUuid().toString())
+          .contains(node.nodeId());
     }
 
     // Another key: another cluster name, so it never joins theirs.
@@ -116,37 +143,64 @@ class ClusterJoinTest {
     ClusterKeys.generate(otherKeys);
     ClusterOptions.HostPort intruder = new ClusterOptions.HostPort("127.0.0.1", freePort());
     List<ClusterOptions.HostPort> withIntruder = List.of(members.get(0), members.get(1), intruder);
-    ClusterJoin.Joined outsider = join(new ClusterOptions("127.0.0.1", intruder.port(),
-        freePort(), freePort(), withIntruder, otherKeys, CLUSTER_XML));
+    ClusterJoin.Joined outsider =
+        join(
+            new ClusterOptions(
+                "127.0.0.1",
+                intruder.port(),
+                freePort(),
+                freePort(),
+                withIntruder,
+                otherKeys,
+                CLUSTER_XML));
     assertThat(outsider.hazelcast().getCluster().getMembers()).hasSize(1);
     assertThat(nodes.get(0).hazelcast().getCluster().getMembers()).hasSize(3);
-    assertThatThrownBy(() -> outsider.vertx().eventBus().request("test.echo", "hi",
-            new DeliveryOptions().setSendTimeout(5_000))
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS))
-        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(ReplyException.class);
+    assertThatThrownBy(
+            () ->
+                outsider
+                    .vertx()
+                    .eventBus()
+                    .request("test.echo", "hi", new DeliveryOptions().setSendTimeout(5_000))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(ReplyException.class);
 
     // Forced into their Hazelcast cluster (its name copied), but with another key on the event
     // bus: it is a Hazelcast member and sees the consumer, and still cannot deliver to it.
     int seen = received.get();
     ClusterOptions.HostPort forced = new ClusterOptions.HostPort("127.0.0.1", freePort());
     List<ClusterOptions.HostPort> withForced = List.of(members.get(0), members.get(1), forced);
-    ClusterOptions rightName = new ClusterOptions("127.0.0.1", forced.port(), freePort(),
-        freePort(), withForced, keys, CLUSTER_XML);
-    ClusterOptions wrongKey = new ClusterOptions("127.0.0.1", forced.port(), freePort(),
-        freePort(), withForced, otherKeys, CLUSTER_XML);
-    Vertx intruderVertx = Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(ClusterJoin.eventBus(wrongKey)))
-        .withClusterManager(new HazelcastClusterManager(
-            ClusterJoin.hazelcastConfig(rightName)))
-        .buildClustered().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    ClusterOptions rightName =
+        new ClusterOptions(
+            "127.0.0.1", forced.port(), freePort(), freePort(), withForced, keys, CLUSTER_XML);
+    ClusterOptions wrongKey =
+        new ClusterOptions(
+            "127.0.0.1", forced.port(), freePort(), freePort(), withForced, otherKeys, CLUSTER_XML);
+    Vertx intruderVertx =
+        Vertx.builder()
+            .with(new VertxOptions().setEventBusOptions(ClusterJoin.eventBus(wrongKey)))
+            .withClusterManager(new HazelcastClusterManager(ClusterJoin.hazelcastConfig(rightName)))
+            .buildClustered()
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(120, TimeUnit.SECONDS);
     try {
-      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
-          nodes.get(0).hazelcast().getCluster().getMembers().size() == 4);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> nodes.get(0).hazelcast().getCluster().getMembers().size() == 4);
       for (int i = 0; i < 3; i++) {
-        assertThatThrownBy(() -> intruderVertx.eventBus().request("test.echo", "pay me",
-                new DeliveryOptions().setSendTimeout(3_000))
-            .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS))
-            .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(ReplyException.class);
+        assertThatThrownBy(
+                () ->
+                    intruderVertx
+                        .eventBus()
+                        .request("test.echo", "pay me", new DeliveryOptions().setSendTimeout(3_000))
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(30, TimeUnit.SECONDS))
+            .isInstanceOf(ExecutionException.class)
+            .hasCauseInstanceOf(ReplyException.class);
       }
       assertThat(received.get()).isEqualTo(seen);
     } finally {

@@ -35,10 +35,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three real Paywire processes as one cluster: users on different nodes see each other and pay
- * each other, directly and peer to peer; an HTTP user on a third node sees them and the payment
- * it received; every member's data directory then passes {@code verify} with the same head. Their
- * Raft ports answer only a client with the cluster key.
+ * Three real Paywire processes as one cluster: users on different nodes see each other and pay each
+ * other, directly and peer to peer; an HTTP user on a third node sees them and the payment it
+ * received; every member's data directory then passes {@code verify} with the same head. Their Raft
+ * ports answer only a client with the cluster key.
  */
 @Tag("slow")
 class ClusterProcessTest {
@@ -64,44 +64,52 @@ class ClusterProcessTest {
     }
   }
 
-  static TlsLineClient registeredAndLoggedIn(User user, ClusterProcesses.Member member,
-      long deposit) throws Exception {
+  static TlsLineClient registeredAndLoggedIn(
+      User user, ClusterProcesses.Member member, long deposit) throws Exception {
     TlsLineClient client = user.connect(member);
-    Awaitility.await().atMost(TAKEOVER).until(() ->
-        client.ask("REGISTER#" + user.name() + "#" + deposit).equals("100 OK"));
+    Awaitility.await()
+        .atMost(TAKEOVER)
+        .until(() -> client.ask("REGISTER#" + user.name() + "#" + deposit).equals("100 OK"));
     assertThat(client.askList(user.name() + "#0").get(0)).isEqualTo(Long.toString(deposit));
     return client;
   }
 
   static String trans(User payer, long amount, User payee, TransferId id) {
-    String payerSignature = payer.sign(
-        SignedText.signedByPayer(payer.name(), amount, payee.name(), id));
-    String payeeSignature = payee.sign(SignedText.signedByPayee(payer.name(), amount,
-        payee.name(), id, payerSignature));
-    return SignedText.transLine(payer.name(), amount, payee.name(), id, payerSignature,
-        payeeSignature);
+    String payerSignature =
+        payer.sign(SignedText.signedByPayer(payer.name(), amount, payee.name(), id));
+    String payeeSignature =
+        payee.sign(
+            SignedText.signedByPayee(payer.name(), amount, payee.name(), id, payerSignature));
+    return SignedText.transLine(
+        payer.name(), amount, payee.name(), id, payerSignature, payeeSignature);
   }
 
   /**
-   * Stops every running member (SIGTERM) once they agree on a head, and checks each data
-   * directory, killed members' too, as `paywire verify` does: the journals of the members that
-   * ran end where their /health said (no entry came after they agreed). Every journal's head.
+   * Stops every running member (SIGTERM) once they agree on a head, and checks each data directory,
+   * killed members' too, as `paywire verify` does: the journals of the members that ran end where
+   * their /health said (no entry came after they agreed). Every journal's head.
    */
   static Set<String> verifiedHeads(ClusterProcesses cluster) throws Exception {
     // A member stopped while it still catches up keeps a shorter (valid) journal: stop them only
     // once every running member says it has applied up to the same head.
-    List<ClusterProcesses.Member> running = cluster.members().stream()
-        .filter(ClusterProcesses.Member::running).toList();
-    Set<String> reported = Awaitility.await().atMost(Duration.ofSeconds(60))
-        .until(() -> running.stream().map(m -> m.head().orElse("unknown"))
-            .collect(Collectors.toSet()),
-            heads -> heads.size() == 1 && !heads.contains("unknown"));
+    List<ClusterProcesses.Member> running =
+        cluster.members().stream().filter(ClusterProcesses.Member::running).toList();
+    Set<String> reported =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    running.stream()
+                        .map(m -> m.head().orElse("unknown"))
+                        .collect(Collectors.toSet()),
+                heads -> heads.size() == 1 && !heads.contains("unknown"));
     for (ClusterProcesses.Member member : running) {
       member.jvm().sigterm();
       assertThat(member.jvm().awaitExit(60_000)).isEqualTo(0);
     }
     for (ClusterProcesses.Member member : running) {
-      assertThat(verifiedHead(member)).as("journal of %s", member.dataDirectory)
+      assertThat(verifiedHead(member))
+          .as("journal of %s", member.dataDirectory)
           .isEqualTo(reported.iterator().next());
     }
     return verify(cluster);
@@ -125,37 +133,40 @@ class ClusterProcessTest {
   }
 
   /**
-   * Every member's Raft port runs mutual TLS with the cluster key (the production wiring): a
-   * plain gRPC client, or one with another key, gets no answer, one with the cluster key does.
+   * Every member's Raft port runs mutual TLS with the cluster key (the production wiring): a plain
+   * gRPC client, or one with another key, gets no answer, one with the cluster key does.
    */
-  static void assertRaftNeedsTheClusterKey(Path work, ClusterProcesses cluster)
-      throws IOException {
-    List<RaftLedger.Member> members = cluster.members().stream()
-        .map(m -> new RaftLedger.Member(
-            new ClusterOptions.HostPort("127.0.0.1", m.clusterPort).raftId(), "127.0.0.1",
-            m.clusterPort + ClusterOptions.RAFT_PORT_OFFSET))
-        .toList();
-    RaftGroup group = RaftGroup.valueOf(RaftLedger.GROUP_ID,
-        members.stream().map(RaftLedger.Member::peer).toList());
+  static void assertRaftNeedsTheClusterKey(Path work, ClusterProcesses cluster) throws IOException {
+    List<RaftLedger.Member> members =
+        cluster.members().stream()
+            .map(
+                m ->
+                    new RaftLedger.Member(
+                        new ClusterOptions.HostPort("127.0.0.1", m.clusterPort).raftId(),
+                        "127.0.0.1",
+                        m.clusterPort + ClusterOptions.RAFT_PORT_OFFSET))
+            .toList();
+    RaftGroup group =
+        RaftGroup.valueOf(
+            RaftLedger.GROUP_ID, members.stream().map(RaftLedger.Member::peer).toList());
     Path otherKey = work.resolve("other-cluster-key");
     ClusterKeys.generate(otherKey);
     Parameters wrong = RaftTls.load(ClusterKeys.in(otherKey)).parameters();
-    Parameters right = RaftTls.load(ClusterKeys.in(work.resolve("certs").resolve("cluster")))
-        .parameters();
+    Parameters right =
+        RaftTls.load(ClusterKeys.in(work.resolve("certs").resolve("cluster"))).parameters();
     for (RaftLedger.Member member : members) {
       RaftPeerId id = RaftPeerId.valueOf(member.id());
       for (Parameters refused : Arrays.asList(null, wrong)) {
-        try (RaftClient client = RaftTlsTest.client(group, member.id(), RaftSettings.DEFAULTS,
-            refused)) {
+        try (RaftClient client =
+            RaftTlsTest.client(group, member.id(), RaftSettings.DEFAULTS, refused)) {
           assertThatThrownBy(() -> client.getGroupManagementApi(id).info(RaftLedger.GROUP_ID))
               .as("member %s answered a client without the cluster key", member.id())
               .isInstanceOfAny(IOException.class, StatusRuntimeException.class);
         }
       }
-      try (RaftClient client = RaftTlsTest.client(group, member.id(), RaftSettings.DEFAULTS,
-          right)) {
-        assertThat(client.getGroupManagementApi(id).info(RaftLedger.GROUP_ID).isSuccess())
-            .isTrue();
+      try (RaftClient client =
+          RaftTlsTest.client(group, member.id(), RaftSettings.DEFAULTS, right)) {
+        assertThat(client.getGroupManagementApi(id).info(RaftLedger.GROUP_ID).isSuccess()).isTrue();
       }
     }
   }
@@ -167,7 +178,8 @@ class ClusterProcessTest {
    */
   static void assertQuietStart(ClusterProcesses cluster) {
     for (ClusterProcesses.Member member : cluster.members()) {
-      assertThat(member.jvm().stderr()).as("log of member %s", member.index)
+      assertThat(member.jvm().stderr())
+          .as("log of member %s", member.index)
           .hasSizeLessThan(MAX_START_LOG_LINES)
           .noneMatch(line -> line.contains(" SEVERE "))
           .noneMatch(line -> line.contains(" WARNING ") && !line.contains("JvmPauseMonitor"))
@@ -176,8 +188,8 @@ class ClusterProcessTest {
   }
 
   /**
-   * A member's start: joining, ledger recovered and opened, Raft started, leading or not, a
-   * member reached late, a snapshot; twice that to spare (it printed 170 to 240 before).
+   * A member's start: joining, ledger recovered and opened, Raft started, leading or not, a member
+   * reached late, a snapshot; twice that to spare (it printed 170 to 240 before).
    */
   static final int MAX_START_LOG_LINES = 30;
 
@@ -194,9 +206,12 @@ class ClusterProcessTest {
       User bob = User.create("bob");
       try (TlsLineClient onA = registeredAndLoggedIn(alice, a, 1_000);
           TlsLineClient onB = registeredAndLoggedIn(bob, b, 500)) {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
-            onA.askList("LIST").contains("bob#127.0.0.1#0")
-                && onB.askList("LIST").contains("alice#127.0.0.1#0"));
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    onA.askList("LIST").contains("bob#127.0.0.1#0")
+                        && onB.askList("LIST").contains("alice#127.0.0.1#0"));
 
         TransferId direct = TransferId.parseOrNull("a1".repeat(16));
         assertThat(onA.ask("PAY#bob#100#" + direct)).startsWith("TRANS OK " + direct);
@@ -214,11 +229,13 @@ class ClusterProcessTest {
         TransferId toCarol = TransferId.parseOrNull("c3".repeat(16));
         assertThat(onB.ask("PAY#carol#25#" + toCarol)).startsWith("TRANS OK " + toCarol);
         assertThat(api.get("/transfers?account=carol", carol.token()).json().encode())
-            .contains(toCarol.toString()).contains("\"source\":\"bob\"");
+            .contains(toCarol.toString())
+            .contains("\"source\":\"bob\"");
         assertThat(api.get("/accounts/carol", carol.token()).json().getLong("balance"))
             .isEqualTo(35);
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
-            onA.askList("LIST").contains("carol#127.0.0.1#0"));
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> onA.askList("LIST").contains("carol#127.0.0.1#0"));
       }
       // The leader's metrics count the Raft entries it proposed and saw applied.
       ClusterProcesses.Member leader = cluster.leader().orElseThrow();

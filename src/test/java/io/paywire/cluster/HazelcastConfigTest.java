@@ -25,9 +25,11 @@ class HazelcastConfigTest {
     if (!Files.exists(keys)) {
       ClusterKeys.generate(keys);
     }
-    List<ClusterOptions.HostPort> members = List.of(new ClusterOptions.HostPort("127.0.0.1", 5701),
-        new ClusterOptions.HostPort("127.0.0.1", 5711),
-        new ClusterOptions.HostPort("127.0.0.1", 5721));
+    List<ClusterOptions.HostPort> members =
+        List.of(
+            new ClusterOptions.HostPort("127.0.0.1", 5701),
+            new ClusterOptions.HostPort("127.0.0.1", 5711),
+            new ClusterOptions.HostPort("127.0.0.1", 5721));
     return new ClusterOptions("127.0.0.1", 5701, 5702, 5703, members, keys, hazelcastConfig);
   }
 
@@ -35,7 +37,8 @@ class HazelcastConfigTest {
   void withoutAFileTheBuiltInConfigurationIsTheCheckoutsClusterXml() throws Exception {
     Config builtIn = ClusterJoin.hazelcastConfig(options(null));
     Config checkout = ClusterJoin.hazelcastConfig(options(Path.of("conf", "cluster.xml")));
-    assertThat(builtIn.getClusterName()).startsWith("paywire-")
+    assertThat(builtIn.getClusterName())
+        .startsWith("paywire-")
         .isEqualTo(checkout.getClusterName());
     assertThat(builtIn.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("6");
     assertThat(builtIn.getProperties()).isEqualTo(checkout.getProperties());
@@ -44,21 +47,27 @@ class HazelcastConfigTest {
 
   @Test
   void aTakenMemberPortIsNamedWithTheOptionToChange() throws Exception {
-    try (ServerSocket taken = new ServerSocket(0, 1,
-        InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       int port = taken.getLocalPort();
-      List<ClusterOptions.HostPort> members = List.of(
-          new ClusterOptions.HostPort("127.0.0.1", port),
-          new ClusterOptions.HostPort("127.0.0.1", 5711),
-          new ClusterOptions.HostPort("127.0.0.1", 5721));
+      List<ClusterOptions.HostPort> members =
+          List.of(
+              new ClusterOptions.HostPort("127.0.0.1", port),
+              new ClusterOptions.HostPort("127.0.0.1", 5711),
+              new ClusterOptions.HostPort("127.0.0.1", 5721));
       options(null); // makes the keys
-      ClusterOptions member = new ClusterOptions("127.0.0.1", port, 5702, 5703, members,
-          dir.resolve("keys"), null);
-      assertThatThrownBy(() -> ClusterJoin.start(new VertxOptions(), null, member)
-          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS))
+      ClusterOptions member =
+          new ClusterOptions("127.0.0.1", port, 5702, 5703, members, dir.resolve("keys"), null);
+      assertThatThrownBy(
+              () ->
+                  ClusterJoin.start(new VertxOptions(), null, member)
+                      .toCompletionStage()
+                      .toCompletableFuture()
+                      .get(60, TimeUnit.SECONDS))
           .hasCauseInstanceOf(IOException.class)
-          .hasMessageContaining("listener hazelcast (cluster membership) 127.0.0.1:" + port
-              + ": Address already in use")
+          .hasMessageContaining(
+              "listener hazelcast (cluster membership) 127.0.0.1:"
+                  + port
+                  + ": Address already in use")
           .hasMessageContaining("--cluster-port");
     }
   }
@@ -66,11 +75,14 @@ class HazelcastConfigTest {
   @Test
   void aGivenFileOverridesTheBuiltInOneAndAMissingOneIsNamed() throws Exception {
     Path own = dir.resolve("own.xml");
-    Files.writeString(own, Files.readString(Path.of("conf", "cluster.xml"))
-        .replace("<cluster-name>paywire</cluster-name>", "<cluster-name>mine</cluster-name>"));
+    Files.writeString(
+        own,
+        Files.readString(Path.of("conf", "cluster.xml"))
+            .replace("<cluster-name>paywire</cluster-name>", "<cluster-name>mine</cluster-name>"));
     assertThat(ClusterJoin.hazelcastConfig(options(own)).getClusterName()).startsWith("mine-");
     Path missing = dir.resolve("missing.xml");
     assertThatThrownBy(() -> ClusterJoin.hazelcastConfig(options(missing)))
-        .isInstanceOf(IOException.class).hasMessageContaining(missing.toString());
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(missing.toString());
   }
 }

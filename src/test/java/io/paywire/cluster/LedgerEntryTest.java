@@ -15,15 +15,17 @@ import org.junit.jupiter.api.Test;
 class LedgerEntryTest {
 
   private static LedgerEntry entry(List<Command> commands) {
-    return new LedgerEntry(1_760_000_000_000L,
-        LedgerEntry.Terms.of(LedgerOptions.DEFAULTS), commands);
+    return new LedgerEntry(
+        1_760_000_000_000L, LedgerEntry.Terms.of(LedgerOptions.DEFAULTS), commands);
   }
 
   @Test
   void readsBackEveryFieldAndNamesARefusedNameUnchanged() {
-    List<Command> commands = List.of(
-        new Command.OpenAccount(new TransferId(1, 2), "Jo\u212Aé\uD800", new byte[] {1, 2, 3}, 50),
-        new Command.Transfer(new TransferId(3, 4), "alice", null, 7, new byte[] {9}, null));
+    List<Command> commands =
+        List.of(
+            new Command.OpenAccount(
+                new TransferId(1, 2), "Jo\u212Aé\uD800", new byte[] {1, 2, 3}, 50),
+            new Command.Transfer(new TransferId(3, 4), "alice", null, 7, new byte[] {9}, null));
     LedgerEntry read = LedgerEntry.decode(ByteBuffer.wrap(entry(commands).encode()));
 
     assertThat(read.timeMillis()).isEqualTo(1_760_000_000_000L);
@@ -40,23 +42,24 @@ class LedgerEntryTest {
 
   @Test
   void readsBackTheSmallestCommands() {
-    List<Command> smallest = List.of(
-        new Command.OpenAccount(new TransferId(1, 1), "", null, 1),
-        new Command.OpenAccount(new TransferId(2, 2), "bob", null, 1_000),
-        Command.Transfer.unsigned(new TransferId(3, 3), "", "", 1));
+    List<Command> smallest =
+        List.of(
+            new Command.OpenAccount(new TransferId(1, 1), "", null, 1),
+            new Command.OpenAccount(new TransferId(2, 2), "bob", null, 1_000),
+            Command.Transfer.unsigned(new TransferId(3, 3), "", "", 1));
     for (Command command : smallest) {
       byte[] bytes = entry(List.of(command)).encode();
-      assertThat(LedgerEntry.decode(ByteBuffer.wrap(bytes)).encode()).as("%s", command)
+      assertThat(LedgerEntry.decode(ByteBuffer.wrap(bytes)).encode())
+          .as("%s", command)
           .isEqualTo(bytes);
     }
-    assertThat(LedgerEntry.decode(ByteBuffer.wrap(entry(smallest).encode())).commands())
-        .hasSize(3);
+    assertThat(LedgerEntry.decode(ByteBuffer.wrap(entry(smallest).encode())).commands()).hasSize(3);
   }
 
   @Test
   void refusesTruncatedOrTrailingOrOversizedEntries() {
-    byte[] bytes = entry(List.of(Command.Transfer.unsigned(new TransferId(1, 1), "a", "b", 1)))
-        .encode();
+    byte[] bytes =
+        entry(List.of(Command.Transfer.unsigned(new TransferId(1, 1), "a", "b", 1))).encode();
     for (int cut = 0; cut < bytes.length; cut++) {
       ByteBuffer shorter = ByteBuffer.wrap(bytes, 0, cut);
       assertThatThrownBy(() -> LedgerEntry.decode(shorter))
@@ -66,8 +69,7 @@ class LedgerEntryTest {
     assertThatThrownBy(() -> LedgerEntry.decode(ByteBuffer.wrap(longer)))
         .isInstanceOf(IllegalArgumentException.class);
     ByteBuffer huge = ByteBuffer.allocate(LedgerEntry.MAX_ENTRY_BYTES + 1);
-    assertThatThrownBy(() -> LedgerEntry.decode(huge))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LedgerEntry.decode(huge)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -84,16 +86,17 @@ class LedgerEntryTest {
   @Test
   void aCommandLargerThanAnyEntryIsRefused() {
     LedgerEntry.Builder builder = new LedgerEntry.Builder(LedgerOptions.DEFAULTS);
-    Command huge = new Command.OpenAccount(new TransferId(1, 1), "a",
-        new byte[LedgerEntry.MAX_ENTRY_BYTES], 1);
+    Command huge =
+        new Command.OpenAccount(
+            new TransferId(1, 1), "a", new byte[LedgerEntry.MAX_ENTRY_BYTES], 1);
     assertThat(builder.tryAdd(huge)).isFalse();
     assertThat(builder.isEmpty()).isTrue();
   }
 
   @Test
   void anEntryOfAnotherVersionIsUnreadableNotMalformed() {
-    byte[] bytes = entry(List.of(Command.Transfer.unsigned(new TransferId(1, 1), "a", "b", 1)))
-        .encode();
+    byte[] bytes =
+        entry(List.of(Command.Transfer.unsigned(new TransferId(1, 1), "a", "b", 1))).encode();
     bytes[0] = 1; // version 1 named a journal position: a member must not guess at it
     assertThatThrownBy(() -> LedgerEntry.decode(ByteBuffer.wrap(bytes)))
         .isInstanceOf(LedgerEntry.UnknownVersionException.class);

@@ -50,8 +50,10 @@ class RaftCommitPathTest {
       // All of them proposed before the first is applied, from one thread, in this order.
       for (int p = 0; p < inFlight; p++) {
         int index = p;
-        proposals.add(leader.propose(payments(4), ++time)
-            .whenComplete((executed, error) -> completed.add(index)));
+        proposals.add(
+            leader
+                .propose(payments(4), ++time)
+                .whenComplete((executed, error) -> completed.add(index)));
       }
       List<Long> sequences = new ArrayList<>();
       for (CompletableFuture<List<Executed>> proposal : proposals) {
@@ -62,8 +64,8 @@ class RaftCommitPathTest {
           }
         }
       }
-      assertThat(completed).containsExactlyElementsOf(
-          IntStream.range(0, inFlight).boxed().toList());
+      assertThat(completed)
+          .containsExactlyElementsOf(IntStream.range(0, inFlight).boxed().toList());
       assertThat(sequences).isSorted().doesNotHaveDuplicates().isNotEmpty();
       assertThat(leader.proposalsInFlight()).isZero();
 
@@ -82,8 +84,9 @@ class RaftCommitPathTest {
    */
   @Test
   void aPowerCutOfEveryMemberLosesNothingAcknowledged() throws Exception {
-    RaftSettings settings = RaftTestCluster.settings(4, RaftSettings.DEFAULTS.logSegmentBytes(),
-        RaftSettings.DEFAULTS.logPurgeGapEntries());
+    RaftSettings settings =
+        RaftTestCluster.settings(
+            4, RaftSettings.DEFAULTS.logSegmentBytes(), RaftSettings.DEFAULTS.logPurgeGapEntries());
     try (RaftTestCluster cluster = new RaftTestCluster(root, settings)) {
       cluster.startAll();
       cluster.openAccounts();
@@ -92,7 +95,8 @@ class RaftCommitPathTest {
       // Snapshots were taken (every 4 entries), so part of each journal is forced, part is not.
       for (int i = 0; i < RaftTestCluster.SIZE; i++) {
         RaftLedger member = cluster.node(i);
-        await().atMost(RaftTestCluster.WAIT)
+        await()
+            .atMost(RaftTestCluster.WAIT)
             .until(() -> member.stateMachine().snapshotIndex() >= 4);
       }
       RaftTestCluster.State before = cluster.state(cluster.awaitLeader());
@@ -101,8 +105,8 @@ class RaftCommitPathTest {
       for (int i = 0; i < RaftTestCluster.SIZE; i++) {
         RaftLedger member = cluster.node(i);
         cluster.stop(i);
-        lost += cutToForced(cluster.ledgerDirectory(i),
-            member.stateMachine().forcedPositionAtClose());
+        lost +=
+            cutToForced(cluster.ledgerDirectory(i), member.stateMachine().forcedPositionAtClose());
       }
       assertThat(lost).as("journal bytes that were never forced").isPositive();
 
@@ -115,33 +119,39 @@ class RaftCommitPathTest {
       cluster.pay(2, 3);
       cluster.awaitConverged();
       List<Verifier.Report> reports = cluster.closeAndVerify();
-      assertThat(reports).extracting(Verifier.Report::transfers)
+      assertThat(reports)
+          .extracting(Verifier.Report::transfers)
           .containsOnly(reports.get(0).transfers());
     }
   }
 
   /**
    * A snapshot write held on every member does not hold the applies: proposals are committed,
-   * applied and answered meanwhile; once released, the snapshot finishes and names an index
-   * applied after the capture at the earliest.
+   * applied and answered meanwhile; once released, the snapshot finishes and names an index applied
+   * after the capture at the earliest.
    */
   @Test
   void aSnapshotBeingWrittenHoldsNoApplyAndNoAnswer() throws Exception {
-    RaftSettings settings = RaftTestCluster.settings(3, RaftSettings.DEFAULTS.logSegmentBytes(),
-        RaftSettings.DEFAULTS.logPurgeGapEntries());
+    RaftSettings settings =
+        RaftTestCluster.settings(
+            3, RaftSettings.DEFAULTS.logSegmentBytes(), RaftSettings.DEFAULTS.logPurgeGapEntries());
     CountDownLatch writing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     try (RaftTestCluster cluster = new RaftTestCluster(root, settings)) {
       cluster.startAll();
       for (int i = 0; i < RaftTestCluster.SIZE; i++) {
-        cluster.node(i).stateMachine().beforeSnapshotWrite(() -> {
-          writing.countDown();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
+        cluster
+            .node(i)
+            .stateMachine()
+            .beforeSnapshotWrite(
+                () -> {
+                  writing.countDown();
+                  try {
+                    release.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
       }
       try {
         cluster.openAccounts();
@@ -151,19 +161,21 @@ class RaftCommitPathTest {
         }
         int leader = cluster.awaitLeader();
         long heldAt = cluster.node(leader).stateMachine().snapshotIndex();
-        long appliedBefore = cluster.node(leader).stateMachine().getLastAppliedTermIndex()
-            .getIndex();
+        long appliedBefore =
+            cluster.node(leader).stateMachine().getLastAppliedTermIndex().getIndex();
         cluster.pay(12, 3); // far past the next threshold: each answered while the write waits
         assertThat(cluster.node(leader).stateMachine().getLastAppliedTermIndex().getIndex())
             .isGreaterThanOrEqualTo(appliedBefore + 12);
         assertThat(writing.getCount()).isZero();
         assertThat(cluster.node(leader).stateMachine().snapshotIndex())
-            .as("no snapshot finishes while its write is held").isEqualTo(heldAt);
+            .as("no snapshot finishes while its write is held")
+            .isEqualTo(heldAt);
       } finally {
         release.countDown();
       }
       int leader = cluster.awaitLeader();
-      await().atMost(RaftTestCluster.WAIT)
+      await()
+          .atMost(RaftTestCluster.WAIT)
           .until(() -> cluster.node(leader).stateMachine().snapshotIndex() > 0);
       cluster.awaitConverged();
       cluster.closeAndVerify();
@@ -176,8 +188,12 @@ class RaftCommitPathTest {
     for (int c = 0; c < size; c++) {
       String payer = RaftTestCluster.NAMES.get(random.nextInt(RaftTestCluster.NAMES.size()));
       String payee = RaftTestCluster.NAMES.get(random.nextInt(RaftTestCluster.NAMES.size()));
-      commands.add(Command.Transfer.unsigned(TransferId.random(random), payer, payee,
-          1 + random.nextInt((int) (2 * RaftTestCluster.DEPOSIT))));
+      commands.add(
+          Command.Transfer.unsigned(
+              TransferId.random(random),
+              payer,
+              payee,
+              1 + random.nextInt((int) (2 * RaftTestCluster.DEPOSIT))));
     }
     return commands;
   }
@@ -186,14 +202,12 @@ class RaftCommitPathTest {
    * Cuts a stopped member's journal back to where it was last forced, as a power cut may: later
    * segments gone, the forced one cut at the forced offset. Returns the bytes cut.
    */
-  private static long cutToForced(Path ledgerDirectory, JournalPosition forced)
-      throws IOException {
+  private static long cutToForced(Path ledgerDirectory, JournalPosition forced) throws IOException {
     assertThat(forced).isNotNull();
     long cut = 0;
     List<Path> segments;
     try (Stream<Path> files = Files.list(ledgerDirectory.resolve("journal"))) {
-      segments = files.filter(f -> f.getFileName().toString().endsWith(".log")).sorted()
-          .toList();
+      segments = files.filter(f -> f.getFileName().toString().endsWith(".log")).sorted().toList();
     }
     for (Path segment : segments) {
       String name = segment.getFileName().toString();

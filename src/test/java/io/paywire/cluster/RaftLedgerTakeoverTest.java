@@ -42,6 +42,7 @@ class RaftLedgerTakeoverTest {
   @TempDir Path root;
 
   private final Random random = new Random(5);
+
   /** Every payment sent, by id: alice pays bob 1 each time. */
   private final Map<TransferId, CompletableFuture<LedgerReply<LedgerViews.Receipt>>> sent =
       new LinkedHashMap<>();
@@ -49,13 +50,17 @@ class RaftLedgerTakeoverTest {
   /** Sends a payment; its answer is taken as soon as it comes, even if its node closes then. */
   private void pay(LedgerClient ledger) {
     TransferId id = TransferId.random(random);
-    sent.put(id, ledger.transfer(id, "alice", "bob", 1, null, null).toCompletionStage()
-        .toCompletableFuture());
+    sent.put(
+        id,
+        ledger
+            .transfer(id, "alice", "bob", 1, null, null)
+            .toCompletionStage()
+            .toCompletableFuture());
   }
 
   /**
-   * The answer a payment got; one sent on a node that has closed since and got none (its timer
-   * went with its node) is, as for an entry point whose wait ran out, unknown.
+   * The answer a payment got; one sent on a node that has closed since and got none (its timer went
+   * with its node) is, as for an entry point whose wait ran out, unknown.
    */
   private static LedgerReply<LedgerViews.Receipt> answer(
       CompletableFuture<LedgerReply<LedgerViews.Receipt>> reply, boolean nodeClosed)
@@ -98,15 +103,19 @@ class RaftLedgerTakeoverTest {
         pay(before);
       }
       Set<TransferId> viaOldLeader = Set.copyOf(sent.keySet());
-      CompletableFuture<Void> closed =
-          cluster.close(old).toCompletionStage().toCompletableFuture();
+      CompletableFuture<Void> closed = cluster.close(old).toCompletionStage().toCompletableFuture();
       List<Integer> survivors = cluster.running();
       int[] turn = {0};
-      int leader = await().atMost(VerticleTestCluster.WAIT).pollInterval(Duration.ofMillis(100))
-          .until(() -> {
-            pay(cluster.client(survivors.get(turn[0]++ % survivors.size())));
-            return cluster.servingNode();
-          }, i -> i >= 0);
+      int leader =
+          await()
+              .atMost(VerticleTestCluster.WAIT)
+              .pollInterval(Duration.ofMillis(100))
+              .until(
+                  () -> {
+                    pay(cluster.client(survivors.get(turn[0]++ % survivors.size())));
+                    return cluster.servingNode();
+                  },
+                  i -> i >= 0);
       closed.get(VerticleTestCluster.WAIT.toSeconds(), TimeUnit.SECONDS);
       assertThat(leader).isNotEqualTo(old);
       assertThat(cluster.status(leader).orElseThrow().getLong("term")).isGreaterThan(termBefore);
@@ -130,8 +139,8 @@ class RaftLedgerTakeoverTest {
 
       // Handed over: another member leads the moment the old one has closed. After a crash the
       // others would first wait an election timeout (1 s at the least) without a leader.
-      List<Integer> leaders = cluster.running().stream()
-          .filter(i -> cluster.raft(i).isLeader()).toList();
+      List<Integer> leaders =
+          cluster.running().stream().filter(i -> cluster.raft(i).isLeader()).toList();
       assertThat(leaders).hasSize(1);
       assertThat(cluster.raft(leaders.get(0)).term()).isGreaterThan(termBefore);
     }
@@ -159,13 +168,19 @@ class RaftLedgerTakeoverTest {
         // timer may fire first (DIFFERENT_LEADER). What is under test is the former leader.
         assertThat(e).hasStackTraceContaining("DIFFERENT_LEADER");
       }
-      int leader = await().atMost(VerticleTestCluster.WAIT).pollInterval(Duration.ofMillis(100))
-          .until(() -> {
-            pay(before);
-            return cluster.servingNode();
-          }, i -> i >= 0 && i != old);
+      int leader =
+          await()
+              .atMost(VerticleTestCluster.WAIT)
+              .pollInterval(Duration.ofMillis(100))
+              .until(
+                  () -> {
+                    pay(before);
+                    return cluster.servingNode();
+                  },
+                  i -> i >= 0 && i != old);
       assertThat(cluster.failureAt(old, LedgerApi.STATUS))
-          .as("a request on the former leader's bus").isEqualTo(ReplyFailure.NO_HANDLERS);
+          .as("a request on the former leader's bus")
+          .isEqualTo(ReplyFailure.NO_HANDLERS);
 
       assertEveryPaymentAppliedOnceAfterRetries(cluster, leader, acknowledged, Set.of());
       cluster.awaitConverged();
@@ -174,33 +189,41 @@ class RaftLedgerTakeoverTest {
   }
 
   /**
-   * After a takeover: every payment sent was answered applied or unknown, never refused; every
-   * one acknowledged is in the new leader's ledger; retried with the same id each is applied
-   * exactly once; and no payment was announced twice.
+   * After a takeover: every payment sent was answered applied or unknown, never refused; every one
+   * acknowledged is in the new leader's ledger; retried with the same id each is applied exactly
+   * once; and no payment was announced twice.
    *
    * @param viaClosedNode payments sent on a node that has closed since
    */
-  private void assertEveryPaymentAppliedOnceAfterRetries(VerticleTestCluster cluster, int leader,
-      Set<TransferId> acknowledged, Set<TransferId> viaClosedNode) throws Exception {
+  private void assertEveryPaymentAppliedOnceAfterRetries(
+      VerticleTestCluster cluster,
+      int leader,
+      Set<TransferId> acknowledged,
+      Set<TransferId> viaClosedNode)
+      throws Exception {
     LedgerClient after = cluster.client(leader);
     Map<TransferId, LedgerReply<LedgerViews.Receipt>> first = new LinkedHashMap<>();
     for (var payment : sent.entrySet()) {
-      first.put(payment.getKey(),
-          answer(payment.getValue(), viaClosedNode.contains(payment.getKey())));
+      first.put(
+          payment.getKey(), answer(payment.getValue(), viaClosedNode.contains(payment.getKey())));
     }
-    assertThat(first.values()).as("first answers")
+    assertThat(first.values())
+        .as("first answers")
         .allMatch(r -> r instanceof LedgerReply.Ok || r instanceof LedgerReply.Unknown);
-    assertThat(first.values()).as("some were answered unknown, during the takeover")
+    assertThat(first.values())
+        .as("some were answered unknown, during the takeover")
         .anyMatch(r -> r instanceof LedgerReply.Unknown);
-    first.forEach((id, reply) -> {
-      if (reply instanceof LedgerReply.Ok) {
-        acknowledged.add(id);
-      }
-    });
+    first.forEach(
+        (id, reply) -> {
+          if (reply instanceof LedgerReply.Ok) {
+            acknowledged.add(id);
+          }
+        });
 
     // Everything acknowledged is there, on the new leader.
     for (TransferId id : acknowledged) {
-      assertThat(get(after.findTransfer(id))).as("acknowledged transfer %s", id)
+      assertThat(get(after.findTransfer(id)))
+          .as("acknowledged transfer %s", id)
           .isInstanceOf(LedgerReply.Ok.class);
     }
 
@@ -236,13 +259,15 @@ class RaftLedgerTakeoverTest {
     // leader. (One answered unknown and applied before the retry is announced by its proposer
     // if that saw it applied, which a stopped node may not have.)
     Set<TransferId> mustBeAnnounced = new HashSet<>(acknowledged);
-    retried.forEach((id, receipt) -> {
-      if (!receipt.duplicate()) {
-        mustBeAnnounced.add(id);
-      }
-    });
-    await().atMost(VerticleTestCluster.WAIT).until(() -> announced(cluster)
-        .containsAll(mustBeAnnounced));
+    retried.forEach(
+        (id, receipt) -> {
+          if (!receipt.duplicate()) {
+            mustBeAnnounced.add(id);
+          }
+        });
+    await()
+        .atMost(VerticleTestCluster.WAIT)
+        .until(() -> announced(cluster).containsAll(mustBeAnnounced));
     assertThat(announced(cluster)).doesNotHaveDuplicates();
   }
 
@@ -250,7 +275,8 @@ class RaftLedgerTakeoverTest {
   private static List<TransferId> announced(VerticleTestCluster cluster) {
     List<TransferId> announced = new ArrayList<>();
     for (int i = 0; i < VerticleTestCluster.SIZE; i++) {
-      cluster.events(i).stream().map(TransferEvents.Event::fromJson)
+      cluster.events(i).stream()
+          .map(TransferEvents.Event::fromJson)
           .forEach(e -> announced.add(e.transfer().id()));
     }
     return announced;

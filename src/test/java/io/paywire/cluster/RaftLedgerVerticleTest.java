@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The ledger's event-bus contract served by the leader of a three-member Raft group, through
- * {@link LedgerClient} as every entry point uses it; followers serve nothing.
+ * The ledger's event-bus contract served by the leader of a three-member Raft group, through {@link
+ * LedgerClient} as every entry point uses it; followers serve nothing.
  */
 class RaftLedgerVerticleTest {
 
@@ -67,8 +67,10 @@ class RaftLedgerVerticleTest {
         int payer = random.nextInt(NAMES.size());
         int payee = (payer + 1 + random.nextInt(NAMES.size() - 1)) % NAMES.size();
         TransferId id = TransferId.random(random);
-        sent.put(id, ledger.transfer(id, NAMES.get(payer), NAMES.get(payee),
-            1 + random.nextInt(600), null, null));
+        sent.put(
+            id,
+            ledger.transfer(
+                id, NAMES.get(payer), NAMES.get(payee), 1 + random.nextInt(600), null, null));
       }
       Map<TransferId, LedgerViews.Receipt> accepted = new LinkedHashMap<>();
       for (var entry : sent.entrySet()) {
@@ -77,8 +79,10 @@ class RaftLedgerVerticleTest {
           assertThat(ok.value().duplicate()).isFalse();
           accepted.put(entry.getKey(), ok.value());
         } else {
-          assertThat(reply).isEqualTo(new LedgerReply.Rejected<>("INSUFFICIENT_FUNDS",
-              ((LedgerReply.Rejected<?>) reply).reason()));
+          assertThat(reply)
+              .isEqualTo(
+                  new LedgerReply.Rejected<>(
+                      "INSUFFICIENT_FUNDS", ((LedgerReply.Rejected<?>) reply).reason()));
         }
       }
       assertThat(accepted).hasSizeGreaterThan(10);
@@ -86,8 +90,8 @@ class RaftLedgerVerticleTest {
       // A retry of an applied payment answers the original and moves nothing.
       var firstId = accepted.keySet().iterator().next();
       LedgerViews.Transfer first = accepted.get(firstId).transfer();
-      LedgerReply<LedgerViews.Receipt> retry = get(ledger.transfer(firstId, first.payer(),
-          first.payee(), first.amount(), null, null));
+      LedgerReply<LedgerViews.Receipt> retry =
+          get(ledger.transfer(firstId, first.payer(), first.payee(), first.amount(), null, null));
       assertThat(retry).isInstanceOf(LedgerReply.Ok.class);
       LedgerViews.Receipt again = ((LedgerReply.Ok<LedgerViews.Receipt>) retry).value();
       assertThat(again.duplicate()).isTrue();
@@ -111,8 +115,8 @@ class RaftLedgerVerticleTest {
       }
 
       // One last payment: once its event is heard, every event before it has been too.
-      String richest = balances.entrySet().stream().max(Map.Entry.comparingByValue())
-          .orElseThrow().getKey();
+      String richest =
+          balances.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
       String other = NAMES.stream().filter(n -> !n.equals(richest)).findFirst().orElseThrow();
       TransferId last = TransferId.random(random);
       LedgerReply<LedgerViews.Receipt> lastReply =
@@ -120,14 +124,20 @@ class RaftLedgerVerticleTest {
       assertThat(lastReply).isInstanceOf(LedgerReply.Ok.class);
       accepted.put(last, ((LedgerReply.Ok<LedgerViews.Receipt>) lastReply).value());
       List<JsonObject> heard = cluster.events(leader);
-      await().atMost(VerticleTestCluster.WAIT).until(() -> heard.stream()
-          .anyMatch(e -> TransferEvents.Event.fromJson(e).transfer().id().equals(last)));
+      await()
+          .atMost(VerticleTestCluster.WAIT)
+          .until(
+              () ->
+                  heard.stream()
+                      .anyMatch(
+                          e -> TransferEvents.Event.fromJson(e).transfer().id().equals(last)));
 
       // Exactly one event per applied payment, in the ledger's order, with both balances; the
       // retry published none; only the leader publishes.
       List<TransferEvents.Event> events =
           heard.stream().map(TransferEvents.Event::fromJson).toList();
-      assertThat(events).extracting(e -> e.transfer().id())
+      assertThat(events)
+          .extracting(e -> e.transfer().id())
           .containsExactlyInAnyOrderElementsOf(accepted.keySet());
       assertThat(events).extracting(e -> e.transfer().sequence()).isSorted();
       for (TransferEvents.Event event : events) {
@@ -159,27 +169,31 @@ class RaftLedgerVerticleTest {
       assertThat(batches).isLessThan(accepted.size());
 
       // Journal reads: this member's blocks up to the head, and a payment's proof among them.
-      LedgerViews.Blocks blocks = ((LedgerReply.Ok<LedgerViews.Blocks>)
-          get(ledger.blocks(0, LedgerApi.MAX_BLOCKS_PER_PAGE))).value();
+      LedgerViews.Blocks blocks =
+          ((LedgerReply.Ok<LedgerViews.Blocks>)
+                  get(ledger.blocks(0, LedgerApi.MAX_BLOCKS_PER_PAGE)))
+              .value();
       assertThat(blocks.head()).isEqualTo(batches);
       assertThat(blocks.blocks()).hasSize((int) batches);
       assertThat(blocks.blocks().stream().mapToLong(LedgerViews.Block::count).sum())
           .isEqualTo(transfers);
       assertThat(blocks.blocks().get((int) batches - 1).hash())
           .isEqualTo(status.getString("headHash"));
-      LedgerViews.TransferProof proof = ((LedgerReply.Ok<LedgerViews.TransferProof>)
-          get(ledger.transferProof(last))).value();
+      LedgerViews.TransferProof proof =
+          ((LedgerReply.Ok<LedgerViews.TransferProof>) get(ledger.transferProof(last))).value();
       assertThat(proof.transfer().id()).isEqualTo(last);
       assertThat(proof.blockHash()).isEqualTo(blocks.blocks().get((int) proof.block()).hash());
 
       // Every member applied the same batches: same journal, verified, same head.
       cluster.awaitConverged();
       List<Verifier.Report> reports = cluster.closeAndVerify(List.of(0, 1, 2));
-      assertThat(reports).allSatisfy(report -> {
-        assertThat(report.transfers()).isEqualTo(transfers);
-        assertThat(report.batches()).isEqualTo(batches);
-        assertThat(report.headHash()).isEqualTo(status.getString("headHash"));
-      });
+      assertThat(reports)
+          .allSatisfy(
+              report -> {
+                assertThat(report.transfers()).isEqualTo(transfers);
+                assertThat(report.batches()).isEqualTo(batches);
+                assertThat(report.headHash()).isEqualTo(status.getString("headHash"));
+              });
     }
   }
 
@@ -188,8 +202,8 @@ class RaftLedgerVerticleTest {
     try (VerticleTestCluster cluster = new VerticleTestCluster(root)) {
       cluster.startAll();
       int leader = cluster.awaitLeader();
-      List<String> addresses = Stream.concat(LedgerRequests.ADDRESSES.stream(),
-          Stream.of(LedgerApi.STATUS)).toList();
+      List<String> addresses =
+          Stream.concat(LedgerRequests.ADDRESSES.stream(), Stream.of(LedgerApi.STATUS)).toList();
       for (int follower : cluster.running()) {
         if (follower == leader) {
           continue;
@@ -203,8 +217,18 @@ class RaftLedgerVerticleTest {
               .isLessThan(Duration.ofSeconds(1));
         }
         // What an entry point on that node hears: an unknown outcome, never a refusal.
-        assertThat(get(cluster.client(follower).transfer(TransferId.random(new Random(follower)),
-            "alice", "bob", 1, null, null))).isInstanceOf(LedgerReply.Unknown.class);
+        assertThat(
+                get(
+                    cluster
+                        .client(follower)
+                        .transfer(
+                            TransferId.random(new Random(follower)),
+                            "alice",
+                            "bob",
+                            1,
+                            null,
+                            null)))
+            .isInstanceOf(LedgerReply.Unknown.class);
       }
       assertThat(cluster.status(leader)).isPresent();
     }
@@ -216,22 +240,31 @@ class RaftLedgerVerticleTest {
     Vertx vertx = Vertx.vertx();
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       RaftLedger.Member self = new RaftLedger.Member("n0", "127.0.0.1", taken.getLocalPort());
-      RaftLedger.Member other = new RaftLedger.Member("n1", "127.0.0.1",
-          VerticleTestCluster.freePort());
-      RaftLedgerVerticle.Settings settings = new RaftLedgerVerticle.Settings(root,
-          VerticleTestCluster.OPTIONS, 1_000, 100, self, List.of(self, other));
-      assertThatThrownBy(() -> get(vertx.deployVerticle(
-          new RaftLedgerVerticle(settings, Clock.systemUTC()))))
+      RaftLedger.Member other =
+          new RaftLedger.Member("n1", "127.0.0.1", VerticleTestCluster.freePort());
+      RaftLedgerVerticle.Settings settings =
+          new RaftLedgerVerticle.Settings(
+              root, VerticleTestCluster.OPTIONS, 1_000, 100, self, List.of(self, other));
+      assertThatThrownBy(
+              () -> get(vertx.deployVerticle(new RaftLedgerVerticle(settings, Clock.systemUTC()))))
           .isInstanceOf(ExecutionException.class);
       // While Vert.x runs on: no thread of Ratis nor of the verticle's workers is left.
-      await().atMost(Duration.ofSeconds(15)).pollInSameThread().untilAsserted(() ->
-          assertThat(nonDaemonThreads()).as("non-daemon threads left by the failed start")
-              .allMatch(t -> before.contains(t) || t.getName().startsWith("vert.x-eventloop")));
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .pollInSameThread()
+          .untilAsserted(
+              () ->
+                  assertThat(nonDaemonThreads())
+                      .as("non-daemon threads left by the failed start")
+                      .allMatch(
+                          t -> before.contains(t) || t.getName().startsWith("vert.x-eventloop")));
     } finally {
       get(vertx.close());
     }
-    await().atMost(Duration.ofSeconds(15)).pollInSameThread().untilAsserted(() ->
-        assertThat(nonDaemonThreads()).isSubsetOf(before));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInSameThread()
+        .untilAsserted(() -> assertThat(nonDaemonThreads()).isSubsetOf(before));
     // The ledger's directory was released too.
     try (Ledger ledger = Ledger.open(root.resolve("ledger"), VerticleTestCluster.OPTIONS)) {
       assertThat(ledger.position().nextBatchSequence()).isZero();
@@ -240,6 +273,7 @@ class RaftLedgerVerticleTest {
 
   private static Set<Thread> nonDaemonThreads() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && !t.isDaemon()).collect(Collectors.toSet());
+        .filter(t -> t.isAlive() && !t.isDaemon())
+        .collect(Collectors.toSet());
   }
 }

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Reads are linearizable: a member confirms with a majority that it still leads before its state
- * is read ({@link RaftLedger#confirmLeadership}), so one that believes it leads but has lost its
+ * Reads are linearizable: a member confirms with a majority that it still leads before its state is
+ * read ({@link RaftLedger#confirmLeadership}), so one that believes it leads but has lost its
  * majority answers no read at a commit index it has not confirmed.
  */
 class RaftReadTest {
@@ -29,8 +29,9 @@ class RaftReadTest {
       for (int i = 0; i < 3; i++) {
         if (i != leader) {
           int follower = i;
-          assertThatThrownBy(() -> cluster.node(follower).confirmLeadership()
-              .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(ProposalNotAppliedException.class);
+          assertThatThrownBy(
+                  () -> cluster.node(follower).confirmLeadership().get(30, TimeUnit.SECONDS))
+              .hasCauseInstanceOf(ProposalNotAppliedException.class);
         }
       }
 

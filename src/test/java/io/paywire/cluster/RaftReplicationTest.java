@@ -29,11 +29,12 @@ class RaftReplicationTest {
       // Nothing stays counted in flight once its proposal completed.
       assertThat(cluster.node(cluster.awaitLeader()).proposalsInFlight()).isZero();
 
-      List<Executed> refused = cluster.propose(List.of(
-          Transfer.unsigned(
-              new TransferId(1, 2), "alice", "nobody", 5)));
-      assertThat(refused.get(0).outcome()).isInstanceOfSatisfying(Outcome.Rejected.class,
-          r -> assertThat(r.code()).isEqualTo(RejectCode.UNKNOWN_ACCOUNT));
+      List<Executed> refused =
+          cluster.propose(List.of(Transfer.unsigned(new TransferId(1, 2), "alice", "nobody", 5)));
+      assertThat(refused.get(0).outcome())
+          .isInstanceOfSatisfying(
+              Outcome.Rejected.class,
+              r -> assertThat(r.code()).isEqualTo(RejectCode.UNKNOWN_ACCOUNT));
 
       cluster.awaitConverged();
       RaftTestCluster.State leader = cluster.state(cluster.awaitLeader());

@@ -15,8 +15,9 @@ class RaftRestartTest {
   void restartingAllThreeGivesTheSameStateWithNothingAppliedTwice() throws Exception {
     // A snapshot every 8 entries: a restart then starts from a snapshot and re-applies the
     // entries after it, which the journals already hold.
-    RaftSettings settings = RaftTestCluster.settings(8, RaftSettings.DEFAULTS.logSegmentBytes(),
-        RaftSettings.DEFAULTS.logPurgeGapEntries());
+    RaftSettings settings =
+        RaftTestCluster.settings(
+            8, RaftSettings.DEFAULTS.logSegmentBytes(), RaftSettings.DEFAULTS.logPurgeGapEntries());
     try (RaftTestCluster cluster = new RaftTestCluster(root, settings)) {
       cluster.startAll();
       cluster.openAccounts();

@@ -26,14 +26,14 @@ class RaftSnapshotInstallTest {
       cluster.awaitConverged();
       int leader = cluster.awaitLeader();
       int behind = (leader + 1) % RaftTestCluster.SIZE;
-      long behindApplied = cluster.node(behind).stateMachine().getLastAppliedTermIndex()
-          .getIndex();
+      long behindApplied = cluster.node(behind).stateMachine().getLastAppliedTermIndex().getIndex();
       cluster.stop(behind);
 
       cluster.pay(60, 12);
       int lead = cluster.awaitLeader();
       long logStart = division(cluster.node(lead)).getRaftLog().getStartIndex();
-      assertThat(logStart).as("the leader's log was purged past what the stopped member has")
+      assertThat(logStart)
+          .as("the leader's log was purged past what the stopped member has")
           .isGreaterThan(behindApplied + 1);
 
       cluster.start(behind);
@@ -43,7 +43,8 @@ class RaftSnapshotInstallTest {
       LedgerStateMachine caughtUp = cluster.node(behind).stateMachine();
       assertThat(caughtUp.failure()).isNull();
       assertThat(caughtUp.getLatestSnapshot().getIndex())
-          .as("the member holds the installed snapshot").isGreaterThanOrEqualTo(logStart - 1);
+          .as("the member holds the installed snapshot")
+          .isGreaterThanOrEqualTo(logStart - 1);
 
       cluster.pay(3, 4);
       cluster.awaitConverged();

@@ -32,15 +32,27 @@ class RaftStartFailureTest {
       RaftLedger.Member self = new RaftLedger.Member("n0", "127.0.0.1", taken.getLocalPort());
       RaftLedger.Member other = new RaftLedger.Member("n1", "127.0.0.1", taken.getLocalPort() + 1);
       // Named for the operator: which listener, where, and what to do.
-      assertThatThrownBy(() -> RaftLedger.start(root, RaftTestCluster.OPTIONS, self,
-          List.of(self, other), RaftTestCluster.settings())).isInstanceOf(IOException.class)
+      assertThatThrownBy(
+              () ->
+                  RaftLedger.start(
+                      root,
+                      RaftTestCluster.OPTIONS,
+                      self,
+                      List.of(self, other),
+                      RaftTestCluster.settings()))
+          .isInstanceOf(IOException.class)
           .hasMessageContaining("listener raft")
           .hasMessageContaining("127.0.0.1:" + taken.getLocalPort() + ": Address already in use")
           .hasMessageContaining("--raft-port");
     }
-    await().atMost(Duration.ofSeconds(15)).pollInSameThread().untilAsserted(() ->
-        assertThat(nonDaemonThreads()).as("non-daemon threads left by the failed start")
-            .isSubsetOf(before));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInSameThread()
+        .untilAsserted(
+            () ->
+                assertThat(nonDaemonThreads())
+                    .as("non-daemon threads left by the failed start")
+                    .isSubsetOf(before));
     // The ledger's directory was released too.
     try (Ledger ledger = Ledger.open(root.resolve("ledger"), RaftTestCluster.OPTIONS)) {
       assertThat(ledger.position().nextBatchSequence()).isZero();
@@ -52,12 +64,20 @@ class RaftStartFailureTest {
     // A backup's layout: the member's ledger with a batch in it, and no raft/ directory.
     Path ledgerDir = root.resolve(RaftLedger.LEDGER_DIRECTORY);
     try (Ledger ledger = Ledger.open(ledgerDir, RaftTestCluster.OPTIONS)) {
-      ledger.apply(1_000, List.of(new Command.OpenAccount(TransferId.random(new Random(1)), "alice",
-          KeyType.EC.generate().getPublic().getEncoded(), 500)));
+      ledger.apply(
+          1_000,
+          List.of(
+              new Command.OpenAccount(
+                  TransferId.random(new Random(1)),
+                  "alice",
+                  KeyType.EC.generate().getPublic().getEncoded(),
+                  500)));
     }
     RaftLedger.Member self = new RaftLedger.Member("n0", "127.0.0.1", 1);
-    assertThatThrownBy(() -> RaftLedger.start(root, RaftTestCluster.OPTIONS, self,
-        List.of(self), RaftTestCluster.settings()))
+    assertThatThrownBy(
+            () ->
+                RaftLedger.start(
+                    root, RaftTestCluster.OPTIONS, self, List.of(self), RaftTestCluster.settings()))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("no Raft log")
         .hasMessageContaining("server --data-dir " + ledgerDir);
@@ -75,6 +95,7 @@ class RaftStartFailureTest {
 
   private static Set<Thread> nonDaemonThreads() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && !t.isDaemon()).collect(Collectors.toSet());
+        .filter(t -> t.isAlive() && !t.isDaemon())
+        .collect(Collectors.toSet());
   }
 }

@@ -26,10 +26,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Three Raft members in this JVM, each a real {@link RaftLedger} (its own gRPC server on
- * 127.0.0.1, its own directory), and a workload for them: accounts that pay each other random
- * amounts, many of them refused for want of funds at first and payable later, so an entry applied
- * twice would change the ledger.
+ * Three Raft members in this JVM, each a real {@link RaftLedger} (its own gRPC server on 127.0.0.1,
+ * its own directory), and a workload for them: accounts that pay each other random amounts, many of
+ * them refused for want of funds at first and payable later, so an entry applied twice would change
+ * the ledger.
  */
 final class RaftTestCluster implements AutoCloseable {
 
@@ -38,6 +38,7 @@ final class RaftTestCluster implements AutoCloseable {
   static final List<String> NAMES = List.of("alice", "bob", "carol", "dave");
   static final long DEPOSIT = 1_000;
   private static final long T0 = 1_760_000_000_000L;
+
   /** Generous for two cores shared with other tests: an election takes one to two seconds. */
   static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -45,10 +46,13 @@ final class RaftTestCluster implements AutoCloseable {
   private final RaftSettings settings;
   private final List<RaftLedger.Member> members = new ArrayList<>();
   private final RaftLedger[] nodes = new RaftLedger[SIZE];
+
   /** The cluster key each member starts with; none: Raft in plaintext. */
   private final ClusterKeys.KeyFiles[] keys = new ClusterKeys.KeyFiles[SIZE];
+
   private final Random random = new Random(12);
   private long batches;
+
   /** Every transfer id the cluster acknowledged as accepted. */
   final Set<TransferId> acknowledged = new LinkedHashSet<>();
 
@@ -68,12 +72,19 @@ final class RaftTestCluster implements AutoCloseable {
   }
 
   /** {@link #settings()} with other snapshot and log-purge figures. */
-  static RaftSettings settings(long snapshotEveryEntries, long logSegmentBytes,
-      int logPurgeGapEntries) {
+  static RaftSettings settings(
+      long snapshotEveryEntries, long logSegmentBytes, int logPurgeGapEntries) {
     RaftSettings d = RaftSettings.DEFAULTS;
-    return new RaftSettings(d.electionTimeoutMin(), d.electionTimeoutMax(), d.requestTimeout(),
-        d.requestAttempts(), d.retrySleep(), snapshotEveryEntries, logSegmentBytes,
-        logPurgeGapEntries, false);
+    return new RaftSettings(
+        d.electionTimeoutMin(),
+        d.electionTimeoutMax(),
+        d.requestTimeout(),
+        d.requestAttempts(),
+        d.retrySleep(),
+        snapshotEveryEntries,
+        logSegmentBytes,
+        logPurgeGapEntries,
+        false);
   }
 
   static int[] freePorts(int count) throws IOException {
@@ -120,9 +131,11 @@ final class RaftTestCluster implements AutoCloseable {
 
   void start(int i) throws IOException {
     assertThat(nodes[i]).as("member %d already runs", i).isNull();
-    nodes[i] = keys[i] == null
-        ? RaftLedger.start(dataDirectory(i), OPTIONS, members.get(i), members, settings)
-        : RaftLedger.start(dataDirectory(i), OPTIONS, members.get(i), members, settings, keys[i]);
+    nodes[i] =
+        keys[i] == null
+            ? RaftLedger.start(dataDirectory(i), OPTIONS, members.get(i), members, settings)
+            : RaftLedger.start(
+                dataDirectory(i), OPTIONS, members.get(i), members, settings, keys[i]);
   }
 
   void stop(int i) throws IOException {
@@ -152,7 +165,9 @@ final class RaftTestCluster implements AutoCloseable {
 
   /** Waits until one running member leads and has applied every earlier entry; its index. */
   int awaitLeader() {
-    return await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
+    return await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(20))
         .until(this::readyLeader, i -> i >= 0);
   }
 
@@ -166,8 +181,8 @@ final class RaftTestCluster implements AutoCloseable {
   }
 
   /**
-   * Proposes one batch through the leader, as a leader node would, and retries it with the same
-   * ids while the outcome is not known (a takeover). Records the accepted transfers.
+   * Proposes one batch through the leader, as a leader node would, and retries it with the same ids
+   * while the outcome is not known (a takeover). Records the accepted transfers.
    */
   List<Executed> propose(List<Command> commands) throws Exception {
     long time = T0 + 1_000 * ++batches;
@@ -175,8 +190,8 @@ final class RaftTestCluster implements AutoCloseable {
     for (int attempt = 0; attempt < 10; attempt++) {
       int leader = awaitLeader();
       try {
-        List<Executed> executed = nodes[leader].propose(commands, time)
-            .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        List<Executed> executed =
+            nodes[leader].propose(commands, time).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         for (Executed e : executed) {
           if (e.outcome() instanceof Outcome.Accepted accepted) {
             acknowledged.add(accepted.transfer().id());
@@ -210,8 +225,9 @@ final class RaftTestCluster implements AutoCloseable {
       for (int c = 0; c < size; c++) {
         String payer = NAMES.get(random.nextInt(NAMES.size()));
         String payee = NAMES.get(random.nextInt(NAMES.size()));
-        commands.add(Command.Transfer.unsigned(TransferId.random(random), payer, payee,
-            1 + random.nextInt((int) (3 * DEPOSIT))));
+        commands.add(
+            Command.Transfer.unsigned(
+                TransferId.random(random), payer, payee, 1 + random.nextInt((int) (3 * DEPOSIT))));
       }
       assertThat(propose(commands)).hasSize(size);
     }
@@ -228,18 +244,23 @@ final class RaftTestCluster implements AutoCloseable {
 
   /** Waits until every one of {@code members} has its journal where {@code leader}'s stands. */
   static JournalPosition awaitSamePosition(RaftLedger leader, List<RaftLedger> members) {
-    return await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
-        .ignoreExceptionsInstanceOf(IllegalStateException.class).until(() -> {
-      JournalPosition lead = leader.stateMachine().position();
-      for (RaftLedger member : members) {
-        JournalPosition at = member.stateMachine().position();
-        if (at.nextBatchSequence() != lead.nextBatchSequence()
-            || !at.headHashHex().equals(lead.headHashHex())) {
-          return null;
-        }
-      }
-      return lead;
-    }, p -> p != null);
+    return await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(20))
+        .ignoreExceptionsInstanceOf(IllegalStateException.class)
+        .until(
+            () -> {
+              JournalPosition lead = leader.stateMachine().position();
+              for (RaftLedger member : members) {
+                JournalPosition at = member.stateMachine().position();
+                if (at.nextBatchSequence() != lead.nextBatchSequence()
+                    || !at.headHashHex().equals(lead.headHashHex())) {
+                  return null;
+                }
+              }
+              return lead;
+            },
+            p -> p != null);
   }
 
   /** What a member's ledger holds, as compared between members. */
@@ -248,20 +269,28 @@ final class RaftTestCluster implements AutoCloseable {
   State state(int i) {
     LedgerStateMachine machine = nodes[i].stateMachine();
     JournalPosition at = machine.position();
-    return machine.read(view -> new State(at.nextBatchSequence(), at.headHashHex(),
-        view.accountCount(), view.transferCount(),
-        NAMES.stream().map(n -> view.balance(n).orElse(-1)).toList()));
+    return machine.read(
+        view ->
+            new State(
+                at.nextBatchSequence(),
+                at.headHashHex(),
+                view.accountCount(),
+                view.transferCount(),
+                NAMES.stream().map(n -> view.balance(n).orElse(-1)).toList()));
   }
 
   /** Every acknowledged transfer is in member {@code i}'s ledger. */
   void assertHoldsAcknowledged(int i) {
     assertThat(acknowledged).isNotEmpty();
-    nodes[i].stateMachine().read(view -> {
-      for (TransferId id : acknowledged) {
-        assertThat(view.transfer(id)).as("transfer %s on member %d", id, i).isPresent();
-      }
-      return null;
-    });
+    nodes[i]
+        .stateMachine()
+        .read(
+            view -> {
+              for (TransferId id : acknowledged) {
+                assertThat(view.transfer(id)).as("transfer %s on member %d", id, i).isPresent();
+              }
+              return null;
+            });
   }
 
   /**
@@ -282,7 +311,8 @@ final class RaftTestCluster implements AutoCloseable {
         assertThat(other.get(s)).as("segment %d of member %d", s, i).isEqualTo(first.get(s));
       }
     }
-    assertThat(reports).extracting(Verifier.Report::headHash)
+    assertThat(reports)
+        .extracting(Verifier.Report::headHash)
         .containsOnly(reports.get(0).headHash());
     return reports;
   }
@@ -290,8 +320,8 @@ final class RaftTestCluster implements AutoCloseable {
   private List<byte[]> journalBytes(int i) throws IOException {
     List<byte[]> segments = new ArrayList<>();
     try (Stream<Path> files = Files.list(ledgerDirectory(i).resolve("journal"))) {
-      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".log")).sorted()
-          .toList()) {
+      for (Path file :
+          files.filter(f -> f.getFileName().toString().endsWith(".log")).sorted().toList()) {
         segments.add(Files.readAllBytes(file));
       }
     }

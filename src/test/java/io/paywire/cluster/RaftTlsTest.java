@@ -87,8 +87,9 @@ class RaftTlsTest {
 
       int leader = cluster.awaitLeader();
       assertThat(leader).isNotEqualTo(2);
-      JournalPosition committed = RaftTestCluster.awaitSamePosition(cluster.node(leader),
-          List.of(cluster.node(0), cluster.node(1)));
+      JournalPosition committed =
+          RaftTestCluster.awaitSamePosition(
+              cluster.node(leader), List.of(cluster.node(0), cluster.node(1)));
       assertThat(committed.nextBatchSequence()).isPositive();
       for (int i = 0; i < 2; i++) {
         cluster.assertHoldsAcknowledged(i);
@@ -124,8 +125,11 @@ class RaftTlsTest {
       // The same client with the cluster key gets its entry applied, at that very position: so
       // neither entry above was ever applied (it would have moved the position on).
       try (RaftClient member = client(cluster, leader, RaftTls.load(key).parameters())) {
-        RaftClientReply reply = member.async().send(openAccount("trent"))
-            .get(RaftTestCluster.WAIT.toSeconds(), TimeUnit.SECONDS);
+        RaftClientReply reply =
+            member
+                .async()
+                .send(openAccount("trent"))
+                .get(RaftTestCluster.WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(reply.isSuccess()).isTrue();
         // The results, serialized over gRPC: one command, accepted.
         ByteBuffer results = reply.getMessage().getContent().asReadOnlyByteBuffer();
@@ -135,12 +139,16 @@ class RaftTlsTest {
       JournalPosition after = cluster.awaitConverged();
       assertThat(after.nextBatchSequence()).isEqualTo(before.nextBatchSequence() + 1);
       for (int i = 0; i < RaftTestCluster.SIZE; i++) {
-        cluster.node(i).stateMachine().read(view -> {
-          assertThat(view.balance("trent")).isPresent();
-          assertThat(view.balance("mallory")).isEmpty();
-          assertThat(view.balance("eve")).isEmpty();
-          return null;
-        });
+        cluster
+            .node(i)
+            .stateMachine()
+            .read(
+                view -> {
+                  assertThat(view.balance("trent")).isPresent();
+                  assertThat(view.balance("mallory")).isEmpty();
+                  assertThat(view.balance("eve")).isEmpty();
+                  return null;
+                });
       }
     }
   }
@@ -155,30 +163,37 @@ class RaftTlsTest {
    * A Ratis client of {@code group} as a member's own is built, aimed at {@code leaderId}, with
    * these parameters (null: plain gRPC), trying each request twice.
    */
-  static RaftClient client(RaftGroup group, String leaderId, RaftSettings settings,
-      Parameters parameters) {
+  static RaftClient client(
+      RaftGroup group, String leaderId, RaftSettings settings, Parameters parameters) {
     return RaftClient.newBuilder()
         .setProperties(RaftLedger.clientProperties(settings))
         .setRaftGroup(group)
         .setLeaderId(RaftPeerId.valueOf(leaderId))
         .setParameters(parameters)
-        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(2,
-            TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+        .setRetryPolicy(
+            RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                2, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
         .build();
   }
 
   /** An entry opening one account, as a leader forms it ({@code at}: where it would land). */
   private Message openAccount(String name) {
-    LedgerEntry entry = new LedgerEntry(T0,
-        LedgerEntry.Terms.of(RaftTestCluster.OPTIONS),
-        List.of(new Command.OpenAccount(TransferId.random(random), name, null, 1_000)));
+    LedgerEntry entry =
+        new LedgerEntry(
+            T0,
+            LedgerEntry.Terms.of(RaftTestCluster.OPTIONS),
+            List.of(new Command.OpenAccount(TransferId.random(random), name, null, 1_000)));
     return Message.valueOf(ByteString.copyFrom(entry.encode()));
   }
 
   /** The proposal fails (or is never answered): the handshake refused the client. */
   private static void assertRefused(RaftClient client, Message message) {
-    assertThatThrownBy(() -> client.async().send(message)
-        .get(RaftTestCluster.WAIT.toSeconds(), TimeUnit.SECONDS))
+    assertThatThrownBy(
+            () ->
+                client
+                    .async()
+                    .send(message)
+                    .get(RaftTestCluster.WAIT.toSeconds(), TimeUnit.SECONDS))
         .isInstanceOfAny(ExecutionException.class, TimeoutException.class);
   }
 }

@@ -28,18 +28,20 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Three cluster nodes in this JVM as far as the ledger goes: three Vert.x instances, not
- * clustered (each its own event bus), each deploying a {@link RaftLedgerVerticle} with its own
- * directory and the same three-member group on 127.0.0.1. A node's bus reaches the ledger only if
- * that node's member leads, which is how the tests find the leader. Each bus records the transfer
- * events published on it.
+ * Three cluster nodes in this JVM as far as the ledger goes: three Vert.x instances, not clustered
+ * (each its own event bus), each deploying a {@link RaftLedgerVerticle} with its own directory and
+ * the same three-member group on 127.0.0.1. A node's bus reaches the ledger only if that node's
+ * member leads, which is how the tests find the leader. Each bus records the transfer events
+ * published on it.
  */
 final class VerticleTestCluster implements AutoCloseable {
 
   static final int SIZE = 3;
   static final LedgerOptions OPTIONS = LedgerOptions.DEFAULTS;
+
   /** Generous for two cores shared with other tests: an election takes one to two seconds. */
   static final Duration WAIT = Duration.ofSeconds(30);
+
   /** What entry points wait for the ledger (the default {@code ledger.requestTimeoutMillis}). */
   static final long REQUEST_TIMEOUT_MILLIS = 5_000;
 
@@ -63,8 +65,8 @@ final class VerticleTestCluster implements AutoCloseable {
   }
 
   RaftLedgerVerticle.Settings settings(int i) {
-    return new RaftLedgerVerticle.Settings(root.resolve("n" + i), OPTIONS, 1_000, 10_000,
-        members.get(i), members);
+    return new RaftLedgerVerticle.Settings(
+        root.resolve("n" + i), OPTIONS, 1_000, 10_000, members.get(i), members);
   }
 
   Path ledgerDirectory(int i) {
@@ -83,8 +85,12 @@ final class VerticleTestCluster implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     nodes[i] = vertx;
     List<JsonObject> heard = events.get(i);
-    get(vertx.eventBus().<JsonObject>consumer(TransferEvents.ADDRESS, m -> heard.addAll(TransferEvents.events(m.body())))
-        .completion());
+    get(
+        vertx
+            .eventBus()
+            .<JsonObject>consumer(
+                TransferEvents.ADDRESS, m -> heard.addAll(TransferEvents.events(m.body())))
+            .completion());
     verticles[i] = new RaftLedgerVerticle(settings(i), Clock.systemUTC());
     get(vertx.deployVerticle(verticles[i]));
   }
@@ -121,8 +127,15 @@ final class VerticleTestCluster implements AutoCloseable {
   /** The status reply of node {@code i}'s own bus, if a ledger answers there. */
   Optional<JsonObject> status(int i) {
     try {
-      return Optional.of(get(nodes[i].eventBus().<JsonObject>request(LedgerApi.STATUS,
-          new JsonObject(), new DeliveryOptions().setSendTimeout(1_000)).map(Message::body)));
+      return Optional.of(
+          get(
+              nodes[i]
+                  .eventBus()
+                  .<JsonObject>request(
+                      LedgerApi.STATUS,
+                      new JsonObject(),
+                      new DeliveryOptions().setSendTimeout(1_000))
+                  .map(Message::body)));
     } catch (Exception noLedgerHere) {
       return Optional.empty();
     }
@@ -134,8 +147,10 @@ final class VerticleTestCluster implements AutoCloseable {
    */
   ReplyFailure failureAt(int i, String address) throws Exception {
     try {
-      get(nodes[i].eventBus().request(address, new JsonObject(),
-          new DeliveryOptions().setSendTimeout(5_000)));
+      get(
+          nodes[i]
+              .eventBus()
+              .request(address, new JsonObject(), new DeliveryOptions().setSendTimeout(5_000)));
       return null;
     } catch (ExecutionException e) {
       assertThat(e.getCause()).isInstanceOf(ReplyException.class);
@@ -145,7 +160,9 @@ final class VerticleTestCluster implements AutoCloseable {
 
   /** Waits until exactly one running node's bus answers the ledger's status: its index. */
   int awaitLeader() {
-    return await().atMost(WAIT).pollInterval(Duration.ofMillis(50))
+    return await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(50))
         .until(this::servingNode, i -> i >= 0);
   }
 
@@ -166,13 +183,13 @@ final class VerticleTestCluster implements AutoCloseable {
   /** Waits until every running member's journal stands where the serving member's does. */
   JournalPosition awaitConverged() {
     int leader = awaitLeader();
-    return RaftTestCluster.awaitSamePosition(raft(leader),
-        running().stream().map(this::raft).toList());
+    return RaftTestCluster.awaitSamePosition(
+        raft(leader), running().stream().map(this::raft).toList());
   }
 
   /**
-   * Closes every node, then checks the directories of {@code members} with the project's
-   * verifier; their head hashes must agree.
+   * Closes every node, then checks the directories of {@code members} with the project's verifier;
+   * their head hashes must agree.
    */
   List<Verifier.Report> closeAndVerify(List<Integer> verified) throws Exception {
     close();
@@ -180,7 +197,8 @@ final class VerticleTestCluster implements AutoCloseable {
     for (int i : verified) {
       reports.add(Verifier.verify(ledgerDirectory(i)));
     }
-    assertThat(reports).extracting(Verifier.Report::headHash)
+    assertThat(reports)
+        .extracting(Verifier.Report::headHash)
         .containsOnly(reports.get(0).headHash());
     return reports;
   }

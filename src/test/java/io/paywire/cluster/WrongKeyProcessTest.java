@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real process with the wrong cluster key cannot join: three {@code server --cluster} processes
  * form the cluster; a fourth lists them (and itself) in {@code --members} but has another cluster
- * key. It stays alone in its own Hazelcast cluster, the three still see three members, and what
- * its users send it (REGISTER, a login, PAY) gets no success and does not reach the ledger. Then a
+ * key. It stays alone in its own Hazelcast cluster, the three still see three members, and what its
+ * users send it (REGISTER, a login, PAY) gets no success and does not reach the ledger. Then a
  * clustered Vert.x in this JVM forces its way into the members' Hazelcast cluster (their cluster
  * name) with another key on its event bus: it sees the ledger's consumers but cannot deliver to
  * them, while the same client with the right key can (so the refusal is the key's doing).
@@ -50,10 +50,10 @@ class WrongKeyProcessTest {
       Awaitility.await().atMost(TAKEOVER).until(() -> cluster.leader().isPresent());
       User alice = User.create("alice");
       User bob = User.create("bob");
-      try (TlsLineClient onA = ClusterProcessTest.registeredAndLoggedIn(alice, cluster.member(0),
-              1_000);
-          TlsLineClient onB = ClusterProcessTest.registeredAndLoggedIn(bob, cluster.member(1),
-              500)) {
+      try (TlsLineClient onA =
+              ClusterProcessTest.registeredAndLoggedIn(alice, cluster.member(0), 1_000);
+          TlsLineClient onB =
+              ClusterProcessTest.registeredAndLoggedIn(bob, cluster.member(1), 500)) {
         Awaitility.await().atMost(TAKEOVER).until(() -> threeMembersEach(cluster));
 
         Path otherKeys = dir.resolve("other-cluster-key");
@@ -62,8 +62,7 @@ class WrongKeyProcessTest {
         // Alone: its own one-member Hazelcast cluster (the name carries the key's fingerprint),
         // and no Raft leader (the three do not count it in their group).
         JsonObject intruderView = intruder.clusterView().orElseThrow();
-        assertThat(intruderView.getInteger("members")).as("intruder %s", intruderView)
-            .isEqualTo(1);
+        assertThat(intruderView.getInteger("members")).as("intruder %s", intruderView).isEqualTo(1);
         assertThat(intruderView.getBoolean("leading")).isFalse();
         for (ClusterProcesses.Member member : cluster.members()) {
           assertThat(member.clusterView().orElseThrow().getString("node"))
@@ -73,7 +72,9 @@ class WrongKeyProcessTest {
         User mallory = User.create("mallory");
         try (TlsLineClient toIntruder = mallory.connect(intruder)) {
           String reply = toIntruder.ask("REGISTER#mallory#500");
-          assertThat(reply).as("REGISTER at the intruder").isNotEqualTo("100 OK")
+          assertThat(reply)
+              .as("REGISTER at the intruder")
+              .isNotEqualTo("100 OK")
               .contains("UNAVAILABLE");
         }
         try (TlsLineClient aliceAtIntruder = alice.connect(intruder)) {
@@ -85,14 +86,28 @@ class WrongKeyProcessTest {
         }
 
         // Still three members each, the intruder never among them, for a while after its tries.
-        Awaitility.await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(60))
-            .until(() -> threeMembersEach(cluster) && intruder.running()
-                && intruder.clusterView().map(v -> v.getInteger("members") == 1).orElse(false));
+        Awaitility.await()
+            .during(Duration.ofSeconds(10))
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    threeMembersEach(cluster)
+                        && intruder.running()
+                        && intruder
+                            .clusterView()
+                            .map(v -> v.getInteger("members") == 1)
+                            .orElse(false));
         // Their metrics agree: three members each, one of them leading.
-        Awaitility.await().atMost(TAKEOVER).until(() -> cluster.members().stream()
-            .allMatch(m -> m.metric("paywire_cluster_members") == 3)
-            && cluster.members().stream()
-                .mapToDouble(m -> m.metric("paywire_raft_leading")).sum() == 1);
+        Awaitility.await()
+            .atMost(TAKEOVER)
+            .until(
+                () ->
+                    cluster.members().stream()
+                            .allMatch(m -> m.metric("paywire_cluster_members") == 3)
+                        && cluster.members().stream()
+                                .mapToDouble(m -> m.metric("paywire_raft_leading"))
+                                .sum()
+                            == 1);
         intruder.kill();
 
         // Raw: a clustered Vert.x forced into their Hazelcast cluster (their key's cluster name),
@@ -100,16 +115,29 @@ class WrongKeyProcessTest {
         Path clusterKeys = dir.resolve("certs").resolve("cluster");
         Vertx forced = forcedIntoCluster(cluster, clusterKeys, otherKeys);
         try {
-          Awaitility.await().atMost(TAKEOVER).until(() -> cluster.members().stream()
-              .allMatch(m -> m.clusterView().map(v -> v.getInteger("members") == 4)
-                  .orElse(false)));
+          Awaitility.await()
+              .atMost(TAKEOVER)
+              .until(
+                  () ->
+                      cluster.members().stream()
+                          .allMatch(
+                              m ->
+                                  m.clusterView()
+                                      .map(v -> v.getInteger("members") == 4)
+                                      .orElse(false)));
           JsonObject register = new JsonObject().put("name", "eve").put("deposit", 500);
           for (String address : List.of(LedgerApi.OPEN_ACCOUNT, LedgerApi.ACCOUNT)) {
-            assertThatThrownBy(() -> forced.eventBus().request(address, register,
-                    new DeliveryOptions().setSendTimeout(5_000))
-                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS))
+            assertThatThrownBy(
+                    () ->
+                        forced
+                            .eventBus()
+                            .request(address, register, new DeliveryOptions().setSendTimeout(5_000))
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .get(60, TimeUnit.SECONDS))
                 .as("wrong key to %s", address)
-                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(ReplyException.class);
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(ReplyException.class);
           }
         } finally {
           forced.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -120,14 +148,17 @@ class WrongKeyProcessTest {
         // and bob as they were and neither mallory nor eve.
         Vertx rightKey = forcedIntoCluster(cluster, clusterKeys, clusterKeys);
         try {
-          Awaitility.await().atMost(TAKEOVER).ignoreExceptions().until(() ->
-              account(rightKey, "alice").getBoolean("ok"));
+          Awaitility.await()
+              .atMost(TAKEOVER)
+              .ignoreExceptions()
+              .until(() -> account(rightKey, "alice").getBoolean("ok"));
           assertThat(account(rightKey, "alice").getJsonObject("account").getLong("balance"))
               .isEqualTo(1_000);
           assertThat(account(rightKey, "bob").getJsonObject("account").getLong("balance"))
               .isEqualTo(500);
           for (String name : List.of("mallory", "eve")) {
-            assertThat(account(rightKey, name).getString("code")).as(name)
+            assertThat(account(rightKey, name).getString("code"))
+                .as(name)
                 .isEqualTo("UNKNOWN_ACCOUNT");
           }
         } finally {
@@ -142,37 +173,50 @@ class WrongKeyProcessTest {
 
   /** Every member answers, and each sees exactly three Hazelcast members. */
   private static boolean threeMembersEach(ClusterProcesses cluster) {
-    return cluster.members().stream().allMatch(m ->
-        m.clusterView().map(v -> v.getInteger("members") == 3).orElse(false));
+    return cluster.members().stream()
+        .allMatch(m -> m.clusterView().map(v -> v.getInteger("members") == 3).orElse(false));
   }
 
   /**
-   * A clustered Vert.x in this JVM: Hazelcast configured as a member with {@code hazelcastKeys}
-   * (so with that key's cluster name), its event bus with {@code busKeys}.
+   * A clustered Vert.x in this JVM: Hazelcast configured as a member with {@code hazelcastKeys} (so
+   * with that key's cluster name), its event bus with {@code busKeys}.
    */
-  private static Vertx forcedIntoCluster(ClusterProcesses cluster, Path hazelcastKeys,
-      Path busKeys) throws Exception {
+  private static Vertx forcedIntoCluster(ClusterProcesses cluster, Path hazelcastKeys, Path busKeys)
+      throws Exception {
     ClusterOptions.HostPort self = new ClusterOptions.HostPort("127.0.0.1", freePort());
     List<ClusterOptions.HostPort> members = new ArrayList<>();
-    cluster.members().forEach(m -> members.add(
-        new ClusterOptions.HostPort("127.0.0.1", m.clusterPort)));
+    cluster
+        .members()
+        .forEach(m -> members.add(new ClusterOptions.HostPort("127.0.0.1", m.clusterPort)));
     members.add(self);
     int raftPort = freePort();
     int busPort = freePort();
-    ClusterOptions name = new ClusterOptions("127.0.0.1", self.port(), raftPort, busPort,
-        members, hazelcastKeys, CLUSTER_XML);
-    ClusterOptions bus = new ClusterOptions("127.0.0.1", self.port(), raftPort, busPort,
-        members, busKeys, CLUSTER_XML);
+    ClusterOptions name =
+        new ClusterOptions(
+            "127.0.0.1", self.port(), raftPort, busPort, members, hazelcastKeys, CLUSTER_XML);
+    ClusterOptions bus =
+        new ClusterOptions(
+            "127.0.0.1", self.port(), raftPort, busPort, members, busKeys, CLUSTER_XML);
     return Vertx.builder()
         .with(new VertxOptions().setEventBusOptions(ClusterJoin.eventBus(bus)))
         .withClusterManager(new HazelcastClusterManager(ClusterJoin.hazelcastConfig(name)))
-        .buildClustered().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        .buildClustered()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(120, TimeUnit.SECONDS);
   }
 
   private static JsonObject account(Vertx vertx, String name) throws Exception {
-    return vertx.eventBus().<JsonObject>request(LedgerApi.ACCOUNT,
-            new JsonObject().put("name", name), new DeliveryOptions().setSendTimeout(10_000))
-        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).body();
+    return vertx
+        .eventBus()
+        .<JsonObject>request(
+            LedgerApi.ACCOUNT,
+            new JsonObject().put("name", name),
+            new DeliveryOptions().setSendTimeout(10_000))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(60, TimeUnit.SECONDS)
+        .body();
   }
 
   private static int freePort() throws Exception {

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the compatibility listener does with payments it must refuse and bytes it cannot use:
- * wrong keys, a mismatched header, a truncated or replayed TRANS, a TRANS from the wrong session,
- * garbage, oversize messages and clients without a certificate. No money moves, and everyone
- * else keeps being served. Every test uses accounts of its own.
+ * What the compatibility listener does with payments it must refuse and bytes it cannot use: wrong
+ * keys, a mismatched header, a truncated or replayed TRANS, a TRANS from the wrong session,
+ * garbage, oversize messages and clients without a certificate. No money moves, and everyone else
+ * keeps being served. Every test uses accounts of its own.
  */
 class CompatBadInputTest {
 
@@ -39,10 +39,13 @@ class CompatBadInputTest {
 
   @BeforeAll
   static void startNode() throws Exception {
-    node = TestNode.start(directory,
-        new JsonObject().put("idleTimeoutSeconds", IDLE_TIMEOUT_SECONDS),
-        new JsonObject().put("maxMessageBytes", MAX_MESSAGE_BYTES)
-            .put("partialMessageTimeoutMillis", PARTIAL_MESSAGE_TIMEOUT_MILLIS));
+    node =
+        TestNode.start(
+            directory,
+            new JsonObject().put("idleTimeoutSeconds", IDLE_TIMEOUT_SECONDS),
+            new JsonObject()
+                .put("maxMessageBytes", MAX_MESSAGE_BYTES)
+                .put("partialMessageTimeoutMillis", PARTIAL_MESSAGE_TIMEOUT_MILLIS));
   }
 
   @AfterAll
@@ -78,9 +81,13 @@ class CompatBadInputTest {
 
   /** The payee's correct forward of a payment the payer really made. */
   private static byte[] validTrans(Account payer, long amount, Account payee) {
-    byte[] payerBlock = OriginalClient.payerBlock(
-        payer.identity().privateKey(), payer.name(), amount, payee.name());
-    return OriginalClient.transMessage(payer.name(), amount, payee.name(),
+    byte[] payerBlock =
+        OriginalClient.payerBlock(
+            payer.identity().privateKey(), payer.name(), amount, payee.name());
+    return OriginalClient.transMessage(
+        payer.name(),
+        amount,
+        payee.name(),
         OriginalClient.payeeBlocks(payee.identity().privateKey(), payerBlock));
   }
 
@@ -106,11 +113,16 @@ class CompatBadInputTest {
   @Test
   void transWithThePayerTextEncryptedByAThirdPartyFailsAndMovesNothing() throws Exception {
     Identity mallory = Identity.fresh("mallory");
-    try (Account payer = Account.open("payer", 1000); Account payee = Account.open("payee", 10)) {
-      byte[] forged = OriginalClient.payerBlock(
-          mallory.privateKey(), payer.name(), 400, payee.name());
-      byte[] message = OriginalClient.transMessage(payer.name(), 400, payee.name(),
-          OriginalClient.payeeBlocks(payee.identity().privateKey(), forged));
+    try (Account payer = Account.open("payer", 1000);
+        Account payee = Account.open("payee", 10)) {
+      byte[] forged =
+          OriginalClient.payerBlock(mallory.privateKey(), payer.name(), 400, payee.name());
+      byte[] message =
+          OriginalClient.transMessage(
+              payer.name(),
+              400,
+              payee.name(),
+              OriginalClient.payeeBlocks(payee.identity().privateKey(), forged));
       assertThat(payee.client().ask(message)).isEqualTo("TRANS FAIL");
       assertThat(payer.balance()).isEqualTo(1000);
       assertThat(payee.balance()).isEqualTo(10);
@@ -120,11 +132,16 @@ class CompatBadInputTest {
   @Test
   void transWithThePayeeBlocksMadeByAThirdPartyFailsAndMovesNothing() throws Exception {
     Identity mallory = Identity.fresh("mallory");
-    try (Account payer = Account.open("payer", 1000); Account payee = Account.open("payee", 10)) {
-      byte[] payerBlock = OriginalClient.payerBlock(
-          payer.identity().privateKey(), payer.name(), 400, payee.name());
-      byte[] message = OriginalClient.transMessage(payer.name(), 400, payee.name(),
-          OriginalClient.payeeBlocks(mallory.privateKey(), payerBlock));
+    try (Account payer = Account.open("payer", 1000);
+        Account payee = Account.open("payee", 10)) {
+      byte[] payerBlock =
+          OriginalClient.payerBlock(payer.identity().privateKey(), payer.name(), 400, payee.name());
+      byte[] message =
+          OriginalClient.transMessage(
+              payer.name(),
+              400,
+              payee.name(),
+              OriginalClient.payeeBlocks(mallory.privateKey(), payerBlock));
       assertThat(payee.client().ask(message)).isEqualTo("TRANS FAIL");
       assertThat(payer.balance()).isEqualTo(1000);
       assertThat(payee.balance()).isEqualTo(10);
@@ -133,11 +150,16 @@ class CompatBadInputTest {
 
   @Test
   void transWhoseHeaderDiffersFromTheSignedTextFails() throws Exception {
-    try (Account payer = Account.open("payer", 1000); Account payee = Account.open("payee", 10)) {
-      byte[] payerBlock = OriginalClient.payerBlock(
-          payer.identity().privateKey(), payer.name(), 4, payee.name());
-      byte[] inflated = OriginalClient.transMessage(payer.name(), 400, payee.name(),
-          OriginalClient.payeeBlocks(payee.identity().privateKey(), payerBlock));
+    try (Account payer = Account.open("payer", 1000);
+        Account payee = Account.open("payee", 10)) {
+      byte[] payerBlock =
+          OriginalClient.payerBlock(payer.identity().privateKey(), payer.name(), 4, payee.name());
+      byte[] inflated =
+          OriginalClient.transMessage(
+              payer.name(),
+              400,
+              payee.name(),
+              OriginalClient.payeeBlocks(payee.identity().privateKey(), payerBlock));
       assertThat(payee.client().ask(inflated)).isEqualTo("TRANS FAIL");
       assertThat(payer.balance()).isEqualTo(1000);
       assertThat(payee.balance()).isEqualTo(10);
@@ -146,7 +168,8 @@ class CompatBadInputTest {
 
   @Test
   void transFromASessionThatIsNotThePayeeFails() throws Exception {
-    try (Account payer = Account.open("payer", 1000); Account payee = Account.open("payee", 10);
+    try (Account payer = Account.open("payer", 1000);
+        Account payee = Account.open("payee", 10);
         Account eve = Account.open("eve", 10);
         OriginalClient anonymous = connect(Identity.fresh("anonymous"))) {
       byte[] message = validTrans(payer, 100, payee);
@@ -164,7 +187,8 @@ class CompatBadInputTest {
 
   @Test
   void aReplayedTransFailsAndIsAppliedOnce() throws Exception {
-    try (Account payer = Account.open("payer", 1000); Account payee = Account.open("payee", 10)) {
+    try (Account payer = Account.open("payer", 1000);
+        Account payee = Account.open("payee", 10)) {
       byte[] message = validTrans(payer, 100, payee);
       assertThat(payee.client().ask(message)).isEqualTo("TRANS OK");
       assertThat(payee.client().ask(message)).isEqualTo(CompatSession.REPEATED);
@@ -178,7 +202,8 @@ class CompatBadInputTest {
 
   @Test
   void aTransSplitAcrossTwoWritesIsAssembled() throws Exception {
-    try (Account payer = Account.open("payer", 1000); Account payee = Account.open("payee", 10)) {
+    try (Account payer = Account.open("payer", 1000);
+        Account payee = Account.open("payee", 10)) {
       byte[] message = validTrans(payer, 100, payee);
       int cut = message.length - 2 * OriginalClient.BLOCK_BYTES + 100;
       payee.client().send(Arrays.copyOfRange(message, 0, cut));
@@ -190,13 +215,13 @@ class CompatBadInputTest {
   }
 
   @Test
-  void aTruncatedTransIsAnsweredTransFailAfterItsTimeoutAndTheConnectionGoesOn()
-      throws Exception {
+  void aTruncatedTransIsAnsweredTransFailAfterItsTimeoutAndTheConnectionGoesOn() throws Exception {
     Account payer = Account.open("payer", 1000);
     Account payee = Account.open("payee", 10);
     byte[] message = validTrans(payer, 100, payee);
     int truncated = message.length - 2 * OriginalClient.BLOCK_BYTES + 300;
-    try (payer; payee) {
+    try (payer;
+        payee) {
       payee.client().send(Arrays.copyOfRange(message, 0, truncated));
       othersAreStillServed();
       // compat.partialMessageTimeoutMillis, well before the idle timeout: as the original, which
@@ -244,8 +269,8 @@ class CompatBadInputTest {
   void aClientWithoutACertificateGetsNoGreeting() throws Exception {
     for (String protocol : new String[] {"TLSv1.2", "TLSv1.3"}) {
       String seen;
-      try (OriginalClient client = OriginalClient.open(
-          node.port("compat"), node.fingerprint(), null, protocol)) {
+      try (OriginalClient client =
+          OriginalClient.open(node.port("compat"), node.fingerprint(), null, protocol)) {
         seen = outcome(client, Duration.ofSeconds(5));
       } catch (IOException refused) {
         seen = CLOSED;

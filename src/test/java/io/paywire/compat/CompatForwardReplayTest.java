@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A captured payment forward never charges its payer twice: by default the same forward bytes pay
  * at most once, ever, whatever logins, time or restarts come between (the original client's
- * forwards are deterministic, so a replay cannot be told from a repeated payment, and a repeat
- * is told to change the amount). A classroom may opt in to once per login of the payer
+ * forwards are deterministic, so a replay cannot be told from a repeated payment, and a repeat is
+ * told to change the amount). A classroom may opt in to once per login of the payer
  * (compat.forwardReplay "perLogin"). Either way a forward is accepted only while its payer is
  * logged in.
  */
@@ -46,7 +46,8 @@ class CompatForwardReplayTest {
         try (OriginalClient again =
             OriginalClient.connect(node.port("compat"), node.fingerprint(), pair.payerId)) {
           Listing.parse(again.login("payer", 0));
-          assertThat(pair.payee.ask(message)).as("login %d", login)
+          assertThat(pair.payee.ask(message))
+              .as("login %d", login)
               .isEqualTo(CompatSession.REPEATED);
           assertThat(Listing.parse(again.list()).balance()).isEqualTo(1000 - 50);
           assertThat(again.exit()).isEqualTo("Bye");
@@ -56,9 +57,9 @@ class CompatForwardReplayTest {
     node.close();
     node = TestNode.start(directory, new JsonObject(), new JsonObject());
     Pair after = Pair.reopen(node, pair);
-    try (after.payer; after.payee) {
-      assertThat(after.payee.ask(message)).as("after a restart")
-          .isEqualTo(CompatSession.REPEATED);
+    try (after.payer;
+        after.payee) {
+      assertThat(after.payee.ask(message)).as("after a restart").isEqualTo(CompatSession.REPEATED);
       assertThat(Listing.parse(after.payer.list()).balance()).isEqualTo(1000 - 50);
       // A new amount is a new payment.
       assertThat(after.payee.ask(after.trans(51))).isEqualTo("TRANS OK");
@@ -67,8 +68,9 @@ class CompatForwardReplayTest {
 
   @Test
   void perLoginIsAnOptInThatTakesTheSameBytesOncePerLoginOfThePayer() throws Exception {
-    node = TestNode.start(directory, new JsonObject(),
-        new JsonObject().put("forwardReplay", "perLogin"));
+    node =
+        TestNode.start(
+            directory, new JsonObject(), new JsonObject().put("forwardReplay", "perLogin"));
     Pair pair = Pair.open(node);
     try (pair.payee) {
       byte[] message = pair.trans(100);
@@ -110,8 +112,8 @@ class CompatForwardReplayTest {
   }
 
   /** A payer with 1000 and a payee with 10, both logged in over the compatibility listener. */
-  private record Pair(Identity payerId, OriginalClient payer, Identity payeeId,
-      OriginalClient payee) {
+  private record Pair(
+      Identity payerId, OriginalClient payer, Identity payeeId, OriginalClient payee) {
 
     static Pair open(TestNode node) throws Exception {
       Identity payerId = Identity.fresh("payer");
@@ -139,10 +141,9 @@ class CompatForwardReplayTest {
     }
 
     byte[] trans(long amount) {
-      byte[] payerBlock =
-          OriginalClient.payerBlock(payerId.privateKey(), "payer", amount, "payee");
-      return OriginalClient.transMessage("payer", amount, "payee",
-          OriginalClient.payeeBlocks(payeeId.privateKey(), payerBlock));
+      byte[] payerBlock = OriginalClient.payerBlock(payerId.privateKey(), "payer", amount, "payee");
+      return OriginalClient.transMessage(
+          "payer", amount, "payee", OriginalClient.payeeBlocks(payeeId.privateKey(), payerBlock));
     }
   }
 }

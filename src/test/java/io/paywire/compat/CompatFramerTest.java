@@ -26,8 +26,7 @@ class CompatFramerTest {
     Buffer whole = Buffer.buffer("TRANS#Joanne#1000#Lily&").appendBytes(blocks);
     // Delivered in three pieces, cut inside the header and inside the blocks.
     assertThat(framer.accept(whole.getBuffer(0, 10))).isInstanceOf(CompatFramer.Incomplete.class);
-    assertThat(framer.accept(whole.getBuffer(10, 100)))
-        .isInstanceOf(CompatFramer.Incomplete.class);
+    assertThat(framer.accept(whole.getBuffer(10, 100))).isInstanceOf(CompatFramer.Incomplete.class);
     CompatFramer.Result result = framer.accept(whole.getBuffer(100, whole.length()));
     assertThat(result).isInstanceOf(CompatFramer.Trans.class);
     CompatFramer.Trans trans = (CompatFramer.Trans) result;

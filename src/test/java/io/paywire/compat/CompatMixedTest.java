@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An original client on the compatibility listener and a current client on the main TLS
- * listener share one ledger and one presence: they see each other, pay each other, and an
- * account's key is the same on both.
+ * An original client on the compatibility listener and a current client on the main TLS listener
+ * share one ledger and one presence: they see each other, pay each other, and an account's key is
+ * the same on both.
  */
 class CompatMixedTest {
 
@@ -78,8 +78,8 @@ class CompatMixedTest {
         assertThat(another.register("NEWBIE", 5)).isEqualTo("210 FAIL");
       }
       KeyPair otherKeys = KeyType.EC.generate();
-      try (TlsLineClient other = current(otherKeys,
-          Certificates.selfSigned(otherKeys, "other", Duration.ofDays(1)))) {
+      try (TlsLineClient other =
+          current(otherKeys, Certificates.selfSigned(otherKeys, "other", Duration.ofDays(1)))) {
         assertThat(other.ask("REGISTER#oldie#5")).startsWith("210 FAIL NAME_TAKEN");
       }
 

@@ -26,12 +26,13 @@ import picocli.CommandLine;
 
 /**
  * The course program's walk-through (shared/seeds/000_19e51043dfa45b5a.txt) played by a
- * byte-for-byte re-enactment of the original C++ client against the compatibility listener:
- * exact reply bytes, no trailing newline where the original sent none, one TLS record per reply.
+ * byte-for-byte re-enactment of the original C++ client against the compatibility listener: exact
+ * reply bytes, no trailing newline where the original sent none, one TLS record per reply.
  */
 class CompatScenarioTest {
 
   private static final Duration PEER_WAIT = Duration.ofSeconds(10);
+
   /** Long enough for a stray reply to arrive, short enough to keep the test quick. */
   private static final Duration QUIET = Duration.ofMillis(500);
 
@@ -58,9 +59,16 @@ class CompatScenarioTest {
    */
   private Identity credentials(String name) throws Exception {
     Path out = directory.resolve("users").resolve(name);
-    int exit = new CommandLine(new KeygenCommand()).execute(
-        "--original-client", "--name", name, "--out", out.toString(),
-        "--certs", directory.resolve("certs").toString());
+    int exit =
+        new CommandLine(new KeygenCommand())
+            .execute(
+                "--original-client",
+                "--name",
+                name,
+                "--out",
+                out.toString(),
+                "--certs",
+                directory.resolve("certs").toString());
     assertThat(exit).isZero();
     return Identity.fromFiles(out);
   }
@@ -80,8 +88,7 @@ class CompatScenarioTest {
       } catch (IOException refused) {
         // TLS 1.2 fails the payer's handshake; in TLS 1.3 the payer may finish writing first.
       }
-      assertThat(lilyPeer.nextFailure(PEER_WAIT))
-          .isInstanceOf(SSLHandshakeException.class);
+      assertThat(lilyPeer.nextFailure(PEER_WAIT)).isInstanceOf(SSLHandshakeException.class);
       assertThat(Listing.parse(lily.list()).balance()).isEqualTo(100);
     }
   }
@@ -102,13 +109,15 @@ class CompatScenarioTest {
           .isEqualTo("2000\n1\nJoanne#127.0.0.1#" + joannePeer.port() + "\n");
       Listing lilyLogin = Listing.parse(lily.login("Lily", lilyPeer.port()));
       assertThat(lilyLogin.balance()).isEqualTo(500);
-      assertThat(lilyLogin.users()).containsExactlyInAnyOrder(
-          "Joanne#127.0.0.1#" + joannePeer.port(), "Lily#127.0.0.1#" + lilyPeer.port());
+      assertThat(lilyLogin.users())
+          .containsExactlyInAnyOrder(
+              "Joanne#127.0.0.1#" + joannePeer.port(), "Lily#127.0.0.1#" + lilyPeer.port());
 
       Listing list = Listing.parse(joanne.list());
       assertThat(list.balance()).isEqualTo(2000);
-      assertThat(list.users()).containsExactlyInAnyOrder(
-          "Joanne#127.0.0.1#" + joannePeer.port(), "Lily#127.0.0.1#" + lilyPeer.port());
+      assertThat(list.users())
+          .containsExactlyInAnyOrder(
+              "Joanne#127.0.0.1#" + joannePeer.port(), "Lily#127.0.0.1#" + lilyPeer.port());
 
       // Joanne finds Lily's address in the list and pays her through Lily's own client.
       String[] lilyAddress = list.address("Lily");
@@ -160,8 +169,8 @@ class CompatScenarioTest {
   @Test
   void aKeyThatCannotMakeTheRsaForwardCannotRegisterHere() throws Exception {
     KeyPair ec = KeyType.EC.generate();
-    Identity ecIdentity = new Identity(ec,
-        Certificates.selfSigned(ec, "Curvy", Duration.ofDays(1)));
+    Identity ecIdentity =
+        new Identity(ec, Certificates.selfSigned(ec, "Curvy", Duration.ofDays(1)));
     try (OriginalClient curvy = connect(ecIdentity)) {
       assertThat(curvy.register("Curvy", 5)).isEqualTo("210 FAIL");
       assertThat(curvy.login("Curvy", 0)).isEqualTo("220 AUTH_FAIL");
@@ -196,8 +205,9 @@ class CompatScenarioTest {
   void theGreetingComesAsTwoRecordsOverTls12AndTls13() throws Exception {
     for (String protocol : new String[] {"TLSv1.2", "TLSv1.3"}) {
       // connect() itself asserts the two reads.
-      try (OriginalClient client = OriginalClient.connect(node.port("compat"), node.fingerprint(),
-          Identity.fresh("Greeted"), protocol)) {
+      try (OriginalClient client =
+          OriginalClient.connect(
+              node.port("compat"), node.fingerprint(), Identity.fresh("Greeted"), protocol)) {
         assertThat(client.list()).as(protocol).isEqualTo("Please login to access the list!");
       }
     }

@@ -1,17 +1,16 @@
 package io.paywire.compat;
 
-import java.nio.file.Path;
-import javax.net.ssl.TrustManagerFactory;
 import io.paywire.crypto.Certificates;
 import io.paywire.crypto.KeyType;
-import io.paywire.crypto.PinnedServerTrust;
 import io.paywire.crypto.Pem;
+import io.paywire.crypto.PinnedServerTrust;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyPair;
@@ -36,43 +35,48 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The original C++ course client, re-enacted over a JDK SSLSocket byte for byte, for the
  * compatibility listener's tests.
  *
- * <p>What it copies from the original: an RSA 2048 key with a self-signed (possibly expired)
- * client certificate; two reads right after the handshake, each of which must get its own TLS
- * record ({@code Connection accepted!\n}, then {@code Handler assigned!\n}); one write per
- * command with exactly the original's bytes; one read per reply (a single
- * {@link InputStream#read(byte[])}, which the JDK answers from one TLS record at most, as
- * OpenSSL's SSL_read does); and the peer-to-peer payment with raw RSA PKCS#1 v1.5 type 1 blocks
- * (what {@code RSA_private_encrypt} produces), forwarded by the payee as
- * {@code TRANS#<payer>#<amount>#<payee>&} and two 256-byte blocks in one write.
+ * <p>What it copies from the original: an RSA 2048 key with a self-signed (possibly expired) client
+ * certificate; two reads right after the handshake, each of which must get its own TLS record
+ * ({@code Connection accepted!\n}, then {@code Handler assigned!\n}); one write per command with
+ * exactly the original's bytes; one read per reply (a single {@link InputStream#read(byte[])},
+ * which the JDK answers from one TLS record at most, as OpenSSL's SSL_read does); and the
+ * peer-to-peer payment with raw RSA PKCS#1 v1.5 type 1 blocks (what {@code RSA_private_encrypt}
+ * produces), forwarded by the payee as {@code TRANS#<payer>#<amount>#<payee>&} and two 256-byte
+ * blocks in one write.
  *
  * <p>The server is pinned by fingerprint (the original verified nothing; pinning only makes the
- * tests stricter). On a peer hop the payer trusts any payee, and the payee's listener lets in
- * only a payer whose certificate the payee's {@code client.crt} vouches for, as the original.
+ * tests stricter). On a peer hop the payer trusts any payee, and the payee's listener lets in only
+ * a payer whose certificate the payee's {@code client.crt} vouches for, as the original.
  */
 final class OriginalClient implements AutoCloseable {
 
   static final String ACCEPTED = "Connection accepted!\n";
   static final String HANDLER_ASSIGNED = "Handler assigned!\n";
   static final int READ_TIMEOUT_MILLIS = 10_000;
+
   /** One RSA 2048 block. */
   static final int BLOCK_BYTES = 256;
+
   /** The payee splits the payer's block into two halves of this size before its own operation. */
   static final int HALF_BYTES = 128;
+
   /** Enough for the largest TLS record, so one read is never cut short by our buffer. */
   private static final int READ_BUFFER_BYTES = 16 * 1024 + 1;
+
   private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /**
-   * A user of the original client: an RSA key, the certificate it presents, and what its
-   * {@code client.crt} holds: the original presents the first certificate of that file and trusts
-   * every certificate in it (and nothing else) when a payer connects to its peer listener.
+   * A user of the original client: an RSA key, the certificate it presents, and what its {@code
+   * client.crt} holds: the original presents the first certificate of that file and trusts every
+   * certificate in it (and nothing else) when a payer connects to its peer listener.
    */
   record Identity(KeyPair keys, X509Certificate certificate, List<X509Certificate> trusted) {
 
@@ -110,12 +114,16 @@ final class OriginalClient implements AutoCloseable {
       return new Identity(keys, Certificates.selfSigned(keys, commonName, Duration.ofDays(1)));
     }
 
-    /** A fresh RSA 2048 key with a certificate that expired a month ago, like copies in circulation. */
+    /**
+     * A fresh RSA 2048 key with a certificate that expired a month ago, like copies in circulation.
+     */
     static Identity expired(String commonName) {
       KeyPair keys = KeyType.RSA.generate();
       Instant now = Instant.now();
-      return new Identity(keys, Certificates.selfSigned(keys, commonName,
-          now.minus(Duration.ofDays(400)), now.minus(Duration.ofDays(30))));
+      return new Identity(
+          keys,
+          Certificates.selfSigned(
+              keys, commonName, now.minus(Duration.ofDays(400)), now.minus(Duration.ofDays(30))));
     }
 
     PrivateKey privateKey() {
@@ -130,8 +138,8 @@ final class OriginalClient implements AutoCloseable {
       try {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        store.setKeyEntry("original", keys.getPrivate(), new char[0],
-            new Certificate[] {certificate});
+        store.setKeyEntry(
+            "original", keys.getPrivate(), new char[0], new Certificate[] {certificate});
         KeyManagerFactory factory =
             KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         factory.init(store, new char[0]);
@@ -156,8 +164,8 @@ final class OriginalClient implements AutoCloseable {
   }
 
   /**
-   * Connects as the original does: handshake with the client certificate, then two reads that
-   * must return exactly {@code Connection accepted!\n} and {@code Handler assigned!\n}.
+   * Connects as the original does: handshake with the client certificate, then two reads that must
+   * return exactly {@code Connection accepted!\n} and {@code Handler assigned!\n}.
    */
   static OriginalClient connect(int port, String serverFingerprint, Identity identity)
       throws Exception {
@@ -165,16 +173,23 @@ final class OriginalClient implements AutoCloseable {
   }
 
   /** As {@link #connect(int, String, Identity)}, offering only the given TLS versions. */
-  static OriginalClient connect(int port, String serverFingerprint, Identity identity,
-      String... protocols) throws Exception {
+  static OriginalClient connect(
+      int port, String serverFingerprint, Identity identity, String... protocols) throws Exception {
     OriginalClient client = open(port, serverFingerprint, identity, protocols);
     try {
       String first = client.readReply();
       String second = client.readReply();
       if (!ACCEPTED.equals(first) || !HANDLER_ASSIGNED.equals(second)) {
-        throw new AssertionError("greeting reads were " + show(first) + " then " + show(second)
-            + ", expected " + show(ACCEPTED) + " then " + show(HANDLER_ASSIGNED)
-            + " as two separate reads");
+        throw new AssertionError(
+            "greeting reads were "
+                + show(first)
+                + " then "
+                + show(second)
+                + ", expected "
+                + show(ACCEPTED)
+                + " then "
+                + show(HANDLER_ASSIGNED)
+                + " as two separate reads");
       }
       return client;
     } catch (Exception | AssertionError e) {
@@ -183,13 +198,18 @@ final class OriginalClient implements AutoCloseable {
     }
   }
 
-  /** Connects and completes the handshake, reading nothing; {@code identity} null sends no certificate. */
-  static OriginalClient open(int port, String serverFingerprint, Identity identity,
-      String... protocols) throws Exception {
-    SSLContext context = context(identity == null ? null : identity.keyManagers(),
-        PinnedServerTrust.fingerprint(serverFingerprint));
-    SSLSocket socket = (SSLSocket) context.getSocketFactory()
-        .createSocket(InetAddress.getLoopbackAddress(), port);
+  /**
+   * Connects and completes the handshake, reading nothing; {@code identity} null sends no
+   * certificate.
+   */
+  static OriginalClient open(
+      int port, String serverFingerprint, Identity identity, String... protocols) throws Exception {
+    SSLContext context =
+        context(
+            identity == null ? null : identity.keyManagers(),
+            PinnedServerTrust.fingerprint(serverFingerprint));
+    SSLSocket socket =
+        (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
     try {
       socket.setEnabledProtocols(protocols.length == 0 ? PROTOCOLS : protocols);
       socket.setSoTimeout(READ_TIMEOUT_MILLIS);
@@ -246,9 +266,9 @@ final class OriginalClient implements AutoCloseable {
   }
 
   /**
-   * One {@link InputStream#read(byte[])}, as the original's one SSL_read: the bytes of at most
-   * one TLS record, as a String. Null at end of stream; {@link java.net.SocketTimeoutException}
-   * if nothing comes within the read timeout.
+   * One {@link InputStream#read(byte[])}, as the original's one SSL_read: the bytes of at most one
+   * TLS record, as a String. Null at end of stream; {@link java.net.SocketTimeoutException} if
+   * nothing comes within the read timeout.
    */
   synchronized String readReply() throws IOException {
     byte[] buffer = new byte[READ_BUFFER_BYTES];
@@ -275,7 +295,8 @@ final class OriginalClient implements AutoCloseable {
     return ask(transMessage(payer, amount, payee, first, second));
   }
 
-  // ---- the payment blocks ------------------------------------------------------------------------
+  // ---- the payment blocks
+  // ------------------------------------------------------------------------
 
   /** The text the payer encrypts: {@code <payer>#<amount>#<payee>} and one NUL byte. */
   static byte[] paymentText(String payer, long amount, String payee) {
@@ -288,7 +309,10 @@ final class OriginalClient implements AutoCloseable {
     return privateEncrypt(payerKey, paymentText(payer, amount, payee));
   }
 
-  /** The payee's two 256-byte blocks, one after the other: each 128-byte half of the payer's block under its key. */
+  /**
+   * The payee's two 256-byte blocks, one after the other: each 128-byte half of the payer's block
+   * under its key.
+   */
   static byte[] payeeBlocks(PrivateKey payeeKey, byte[] payerBlock) {
     if (payerBlock.length != BLOCK_BYTES) {
       throw new IllegalArgumentException("a payer block has " + BLOCK_BYTES + " bytes");
@@ -301,15 +325,17 @@ final class OriginalClient implements AutoCloseable {
 
   /** {@code TRANS#<payer>#<amount>#<payee>&} followed by the blocks, as bytes. */
   static byte[] transMessage(String payer, long amount, String payee, byte[]... blocks) {
-    byte[] message = ("TRANS#" + payer + "#" + amount + "#" + payee + "&")
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] message =
+        ("TRANS#" + payer + "#" + amount + "#" + payee + "&").getBytes(StandardCharsets.UTF_8);
     for (byte[] block : blocks) {
       message = concat(message, block);
     }
     return message;
   }
 
-  /** RSA_private_encrypt(..., RSA_PKCS1_PADDING): the JDK pads a private-key encryption with type 1. */
+  /**
+   * RSA_private_encrypt(..., RSA_PKCS1_PADDING): the JDK pads a private-key encryption with type 1.
+   */
   static byte[] privateEncrypt(PrivateKey key, byte[] data) {
     return rsa(Cipher.ENCRYPT_MODE, key, data);
   }
@@ -335,7 +361,8 @@ final class OriginalClient implements AutoCloseable {
     return joined;
   }
 
-  // ---- peer to peer ------------------------------------------------------------------------------
+  // ---- peer to peer
+  // ------------------------------------------------------------------------------
 
   /**
    * The payer's side: opens TLS to the payee's client (presenting this client's certificate,
@@ -389,8 +416,11 @@ final class OriginalClient implements AutoCloseable {
       this.payee = payee;
       // As the original: a payer is let in only if client.crt vouches for its certificate.
       SSLContext context = context(payee.identity.keyManagers(), payee.identity.peerTrust());
-      this.server = (SSLServerSocket) context.getServerSocketFactory()
-          .createServerSocket(0, 8, InetAddress.getLoopbackAddress());
+      this.server =
+          (SSLServerSocket)
+              context
+                  .getServerSocketFactory()
+                  .createServerSocket(0, 8, InetAddress.getLoopbackAddress());
       server.setEnabledProtocols(PROTOCOLS);
       server.setNeedClientAuth(true);
       this.thread = new Thread(this::serve, "peer-server-" + server.getLocalPort());
@@ -434,8 +464,8 @@ final class OriginalClient implements AutoCloseable {
           String payment = new String(text, 0, withoutTrailingNul(text), StandardCharsets.UTF_8);
           String[] fields = payment.split("#", -1);
           byte[] blocks = payeeBlocks(payee.identity.privateKey(), block);
-          String reply = payee.ask(transMessage(fields[0], Long.parseLong(fields[1]), fields[2],
-              blocks));
+          String reply =
+              payee.ask(transMessage(fields[0], Long.parseLong(fields[1]), fields[2], blocks));
           forwards.add(new Forward(payment, reply));
         } catch (Exception e) {
           if (!server.isClosed()) {
@@ -482,8 +512,13 @@ final class OriginalClient implements AutoCloseable {
       int online = Integer.parseInt(lines.get(1));
       List<String> users = lines.subList(2, lines.size());
       if (users.size() != online) {
-        throw new AssertionError("the list says " + online + " online but has " + users.size()
-            + " users: " + show(reply));
+        throw new AssertionError(
+            "the list says "
+                + online
+                + " online but has "
+                + users.size()
+                + " users: "
+                + show(reply));
       }
       return new Listing(Long.parseLong(lines.get(0)), online, users);
     }
@@ -500,7 +535,8 @@ final class OriginalClient implements AutoCloseable {
     }
   }
 
-  // ---- plumbing ----------------------------------------------------------------------------------
+  // ---- plumbing
+  // ----------------------------------------------------------------------------------
 
   private static SSLContext context(KeyManager[] keyManagers, TrustManager trust) {
     try {

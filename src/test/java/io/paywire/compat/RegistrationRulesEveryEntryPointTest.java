@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Who may register, with which name and opening balance, is one rule of the session core: the
- * text protocol, the compatibility listener and the HTTPS API all answer it alike (issue 21,
- * findings 1 and 6).
+ * Who may register, with which name and opening balance, is one rule of the session core: the text
+ * protocol, the compatibility listener and the HTTPS API all answer it alike (issue 21, findings 1
+ * and 6).
  */
 class RegistrationRulesEveryEntryPointTest {
 
@@ -29,7 +29,10 @@ class RegistrationRulesEveryEntryPointTest {
 
   private static TlsLineClient text(TestNode node, String name) throws Exception {
     KeyPair keys = KeyType.EC.generate();
-    return TlsLineClient.connect(node.tlsPort(), node.fingerprint(), keys,
+    return TlsLineClient.connect(
+        node.tlsPort(),
+        node.fingerprint(),
+        keys,
         Certificates.selfSigned(keys, name, Duration.ofDays(1)));
   }
 
@@ -38,20 +41,27 @@ class RegistrationRulesEveryEntryPointTest {
   }
 
   private TestNode start(JsonObject ledger, JsonObject session) throws Exception {
-    return TestNode.startWith(dir, new JsonObject().put("ledger", ledger)
-        .put("session", session).put("node", new JsonObject().put("compatPort", 0))
-        .put("compat", new JsonObject()));
+    return TestNode.startWith(
+        dir,
+        new JsonObject()
+            .put("ledger", ledger)
+            .put("session", session)
+            .put("node", new JsonObject().put("compatPort", 0))
+            .put("compat", new JsonObject()));
   }
 
   @Test
   void enrollmentHoldsOnTheTextAndCompatibilityListenersToo() throws Exception {
     Path enrollment = dir.resolve("enrollment.csv");
     Files.writeString(enrollment, "e100001,correct horse\n");
-    try (TestNode node = start(new JsonObject().put("enrollmentFile", enrollment.toString()),
-        new JsonObject().put("openingDeposit", "fixed"))) {
+    try (TestNode node =
+        start(
+            new JsonObject().put("enrollmentFile", enrollment.toString()),
+            new JsonObject().put("openingDeposit", "fixed"))) {
       try (TlsLineClient squatter = text(node, "e100001")) {
         assertThat(squatter.ask("REGISTER#e100001#1000000000"))
-            .startsWith("210 FAIL ENROLLMENT_REQUIRED").contains("POST /register");
+            .startsWith("210 FAIL ENROLLMENT_REQUIRED")
+            .contains("POST /register");
         assertThat(squatter.ask("REGISTER#stranger#5")).startsWith("210 FAIL ENROLLMENT_REQUIRED");
       }
       try (OriginalClient squatter = original(node, "e100001")) {
@@ -62,14 +72,15 @@ class RegistrationRulesEveryEntryPointTest {
       ApiClient.Reply registered = student.register(1_000_000_000L, "correct horse");
       assertThat(registered.status()).as("%s", registered).isEqualTo(201);
       assertThat(registered.json().getLong("balance"))
-          .as("the fixed opening balance, not the stated one").isEqualTo(10_000);
+          .as("the fixed opening balance, not the stated one")
+          .isEqualTo(10_000);
     }
   }
 
   @Test
   void theRegistrationRateHoldsPerAddressAcrossEntryPoints() throws Exception {
-    try (TestNode node = start(new JsonObject(),
-        new JsonObject().put("registrationsPerMinute", 3))) {
+    try (TestNode node =
+        start(new JsonObject(), new JsonObject().put("registrationsPerMinute", 3))) {
       for (int i = 0; i < 3; i++) {
         try (TlsLineClient client = text(node, "flood" + i)) { // a key binds one account
           assertThat(client.ask("REGISTER#flood" + i + "#1")).isEqualTo("100 OK");
@@ -81,8 +92,8 @@ class RegistrationRulesEveryEntryPointTest {
       try (OriginalClient original = original(node, "flood4")) {
         assertThat(original.register("flood4", 1)).isEqualTo("210 FAIL");
       }
-      ApiClient.Reply https = ApiUser.of(ApiClient.of(node, dir), "flood5", KeyType.EC)
-          .register(null, null);
+      ApiClient.Reply https =
+          ApiUser.of(ApiClient.of(node, dir), "flood5", KeyType.EC).register(null, null);
       assertThat(https.status()).isEqualTo(429);
       assertThat(https.json().getString("error")).isEqualTo("RATE_LIMITED");
       assertThat(https.header("Retry-After")).isNotNull();
@@ -100,13 +111,16 @@ class RegistrationRulesEveryEntryPointTest {
 
   @Test
   void lookAlikeAndUnreachableNamesAreRefusedEverywhere() throws Exception {
-    List<String> bad = List.of("lssuer", "Issuer", "i.ssuer", "issuer.", "alice.", "-", "_", ".",
-        "..", "9lives", "a..b", "r00t", "adm1n");
+    List<String> bad =
+        List.of(
+            "lssuer", "Issuer", "i.ssuer", "issuer.", "alice.", "-", "_", ".", "..", "9lives",
+            "a..b", "r00t", "adm1n");
     try (TestNode node = start(new JsonObject(), new JsonObject());
         TlsLineClient client = text(node, "names")) {
       ApiClient api = ApiClient.of(node, dir);
       for (String name : bad) {
-        assertThat(client.ask("REGISTER#" + name + "#5")).as(name)
+        assertThat(client.ask("REGISTER#" + name + "#5"))
+            .as(name)
             .startsWith("210 FAIL INVALID_NAME");
         ApiClient.Reply https = ApiUser.of(api, name, KeyType.EC).register(null, null);
         assertThat(https.status()).as(name).isEqualTo(400);

@@ -26,13 +26,17 @@ class PaywireConfigTest {
 
   @Test
   void readsEverySetting() throws Exception {
-    PaywireConfig config = PaywireConfig.fromJson(new JsonObject("""
+    PaywireConfig config =
+        PaywireConfig.fromJson(
+            new JsonObject(
+                """
         {"node": {"host": "0.0.0.0", "tlsPort": 1, "httpPort": 2},
          "ledger": {"defaultDepositMinor": 5, "maxDepositMinor": 6, "maxTransferMinor": 7,
                     "maxBatchCommands": 8, "maxBatchBytes": 65536, "segmentBytes": 100000,
                     "snapshotEveryTransfers": 9, "snapshotsKept": 3, "maxPendingRequests": 11}}
         """));
-    assertThat(config.node()).isEqualTo(new PaywireConfig.Node("0.0.0.0", 1, 2, 16001, -1, 16, 1_024, 60));
+    assertThat(config.node())
+        .isEqualTo(new PaywireConfig.Node("0.0.0.0", 1, 2, 16001, -1, 16, 1_024, 60));
     assertThat(config.ledger().defaultDepositMinor()).isEqualTo(5);
     assertThat(config.ledger().maxPendingRequests()).isEqualTo(11);
     var options = config.ledger().options();
@@ -48,8 +52,10 @@ class PaywireConfigTest {
   @Test
   void allowedOriginsAreReadInLowerCaseAndEmptyByDefault() throws Exception {
     assertThat(PaywireConfig.defaults().http().allowedOrigins()).isEmpty();
-    PaywireConfig config = PaywireConfig.fromJson(new JsonObject(
-        "{\"http\": {\"allowedOrigins\": [\"https://Pay.Example:8443\", \"http://[::1]:80\"]}}"));
+    PaywireConfig config =
+        PaywireConfig.fromJson(
+            new JsonObject(
+                "{\"http\": {\"allowedOrigins\": [\"https://Pay.Example:8443\", \"http://[::1]:80\"]}}"));
     assertThat(config.http().allowedOrigins())
         .containsExactly("https://pay.example:8443", "http://[::1]:80");
   }
@@ -61,23 +67,27 @@ class PaywireConfigTest {
     assertRefused("{\"ledger\": {\"maxDepositMinor\": \"lots\"}}", "ledger.maxDepositMinor");
     assertRefused("{\"node\": {\"tlsPort\": 70000}}", "node.tlsPort");
     assertRefused("{\"node\": {\"tlsPrt\": 1}}", "node.tlsPrt is not a known setting");
-    assertRefused("{\"ledger\": {\"defaultDepositMinor\": 20, \"maxDepositMinor\": 10}}",
+    assertRefused(
+        "{\"ledger\": {\"defaultDepositMinor\": 20, \"maxDepositMinor\": 10}}",
         "ledger.defaultDepositMinor");
-    assertRefused("{\"ledger\": {\"maxBatchBytes\": 1000000, \"segmentBytes\": 1000}}",
+    assertRefused(
+        "{\"ledger\": {\"maxBatchBytes\": 1000000, \"segmentBytes\": 1000}}",
         "ledger.segmentBytes");
     assertRefused("{\"node\": []}", "node must be an object");
-    assertRefused("{\"http\": {\"allowedOrigins\": \"https://a.example\"}}",
+    assertRefused(
+        "{\"http\": {\"allowedOrigins\": \"https://a.example\"}}",
         "http.allowedOrigins must be a list");
-    assertRefused("{\"http\": {\"allowedOrigins\": [\"https://a.example/console\"]}}",
+    assertRefused(
+        "{\"http\": {\"allowedOrigins\": [\"https://a.example/console\"]}}",
         "http.allowedOrigins must hold origins");
-    assertRefused("{\"http\": {\"webSocketAuthTimeoutSeconds\": 0}}",
-        "http.webSocketAuthTimeoutSeconds");
-    assertRefused("{\"http\": {\"maxWebSockets\": 20, \"maxConnections\": 10}}",
+    assertRefused(
+        "{\"http\": {\"webSocketAuthTimeoutSeconds\": 0}}", "http.webSocketAuthTimeoutSeconds");
+    assertRefused(
+        "{\"http\": {\"maxWebSockets\": 20, \"maxConnections\": 10}}",
         "http.maxWebSockets (20) must not exceed http.maxConnections (10)");
-    assertRefused("{\"http\": {\"requestHeadTimeoutSeconds\": 0}}",
-        "http.requestHeadTimeoutSeconds");
-    assertRefused("{\"node\": {\"reservedFileDescriptors\": 10}}",
-        "node.reservedFileDescriptors");
+    assertRefused(
+        "{\"http\": {\"requestHeadTimeoutSeconds\": 0}}", "http.requestHeadTimeoutSeconds");
+    assertRefused("{\"node\": {\"reservedFileDescriptors\": 10}}", "node.reservedFileDescriptors");
   }
 
   @Test
@@ -94,11 +104,13 @@ class PaywireConfigTest {
     Path file = dir.resolve("broken.json");
     Files.writeString(file, "{ not json");
     assertThatThrownBy(() -> PaywireConfig.load(file))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("not valid JSON");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("not valid JSON");
   }
 
   private static void assertRefused(String json, String expected) {
     assertThatThrownBy(() -> PaywireConfig.fromJson(new JsonObject(json)))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(expected);
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(expected);
   }
 }

@@ -2,16 +2,16 @@ package io.paywire.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paywire.crypto.Pem;
 import io.paywire.bus.LedgerApi;
+import io.paywire.crypto.Certificates;
+import io.paywire.crypto.KeyType;
+import io.paywire.crypto.Pem;
 import io.paywire.testing.Browser;
 import io.paywire.testing.BusDelay;
 import io.paywire.testing.ChildJvm;
 import io.paywire.testing.OpenSsl;
 import io.paywire.testing.TestNode;
 import io.paywire.testing.TlsLineClient;
-import io.paywire.crypto.Certificates;
-import io.paywire.crypto.KeyType;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,10 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 
 /**
- * The browser console in a real headless Chromium against a real node: registration with keys
- * made by WebCrypto, login through the API's challenge, live presence and payments between two
- * browsers and with the text protocol, a key made by openssl imported into the browser, refusals
- * shown in words. Screenshots of each screen, wide and narrow, go to target/screenshots/.
+ * The browser console in a real headless Chromium against a real node: registration with keys made
+ * by WebCrypto, login through the API's challenge, live presence and payments between two browsers
+ * and with the text protocol, a key made by openssl imported into the browser, refusals shown in
+ * words. Screenshots of each screen, wide and narrow, go to target/screenshots/.
  */
 class ConsoleBrowserTest {
 
@@ -45,8 +45,10 @@ class ConsoleBrowserTest {
 
   @BeforeAll
   static void start() throws Exception {
-    node = TestNode.startWith(dir, new JsonObject().put("http",
-        new JsonObject().put("liveGraceSeconds", GRACE_SECONDS)));
+    node =
+        TestNode.startWith(
+            dir,
+            new JsonObject().put("http", new JsonObject().put("liveGraceSeconds", GRACE_SECONDS)));
     url = "https://127.0.0.1:" + node.port("http") + "/";
     certificate = node.node().identity().certificate();
   }
@@ -76,8 +78,8 @@ class ConsoleBrowserTest {
 
   /** Registering logged the account in: no click on Log in. */
   private static void loggedInByRegistering(Browser b, String name, long deposit) {
-    b.untilText("status", "Registered " + name + " with a balance of " + deposit
-        + ", and logged in.");
+    b.untilText(
+        "status", "Registered " + name + " with a balance of " + deposit + ", and logged in.");
     b.untilText("live-state", "Live");
     b.untilText("who-name", name);
     assertThat(b.visible("signed-out")).isFalse();
@@ -85,10 +87,15 @@ class ConsoleBrowserTest {
 
   /** Every per-transfer request the page made: the history must not need any. */
   private static List<String> transferRequests(Browser b) {
-    List<?> names = (List<?>) b.driver().executeScript("return performance"
-        + ".getEntriesByType('resource').map((e) => e.name)");
-    return names.stream().map(String::valueOf)
-        .filter(n -> n.matches(".*/transfers/[0-9a-f]{32}.*")).toList();
+    List<?> names =
+        (List<?>)
+            b.driver()
+                .executeScript(
+                    "return performance" + ".getEntriesByType('resource').map((e) => e.name)");
+    return names.stream()
+        .map(String::valueOf)
+        .filter(n -> n.matches(".*/transfers/[0-9a-f]{32}.*"))
+        .toList();
   }
 
   private static void login(Browser b, String name) {
@@ -106,12 +113,14 @@ class ConsoleBrowserTest {
 
   private static List<String> historyRows(Browser b) {
     return b.driver().findElements(By.cssSelector("#history-rows tr")).stream()
-        .map(row -> row.getText().replace('\n', ' ')).toList();
+        .map(row -> row.getText().replace('\n', ' '))
+        .toList();
   }
 
   @Test
   void twoBrowserUsersRegisterSeeEachOtherPayAndBothUpdateWithoutAReload() throws Exception {
-    try (Browser alice = browser("alice"); Browser bob = browser("bob")) {
+    try (Browser alice = browser("alice");
+        Browser bob = browser("bob")) {
       alice.open(url);
       alice.screenshots("01-signed-out");
       alice.type("register-name", "alice");
@@ -125,8 +134,12 @@ class ConsoleBrowserTest {
       Awaitility.await().atMost(Browser.TIMEOUT).until(() -> Files.exists(backup));
       // The backup is a PKCS#8 PEM that openssl reads, and its public key is the account's.
       OpenSsl.run(alice.downloads(), "pkey", "-in", "alice.key", "-pubout", "-out", "alice.pub");
-      String address = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(Pem.readPublicKey(alice.downloads().resolve("alice.pub")).getEncoded()));
+      String address =
+          HexFormat.of()
+              .formatHex(
+                  MessageDigest.getInstance("SHA-256")
+                      .digest(
+                          Pem.readPublicKey(alice.downloads().resolve("alice.pub")).getEncoded()));
       assertThat(alice.text("address")).isEqualTo(address);
       assertThat(alice.text("balance")).isEqualTo("500");
 
@@ -144,12 +157,24 @@ class ConsoleBrowserTest {
       bob.untilText("balance", "420");
       bob.untilText("status", "Received 120 from alice");
       // Both histories: the transfer with its id and its block, in and out.
-      bob.until("bob's history shows the payment with its block",
-          () -> historyRows(bob).stream().anyMatch(r -> r.contains("from alice")
-              && r.contains("+120") && r.matches(".*[0-9a-f]{32} \\d+$")));
-      alice.until("alice's history shows it too",
-          () -> historyRows(alice).stream().anyMatch(r -> r.contains("to bob")
-              && r.contains("−120") && r.matches(".*[0-9a-f]{32} \\d+$")));
+      bob.until(
+          "bob's history shows the payment with its block",
+          () ->
+              historyRows(bob).stream()
+                  .anyMatch(
+                      r ->
+                          r.contains("from alice")
+                              && r.contains("+120")
+                              && r.matches(".*[0-9a-f]{32} \\d+$")));
+      alice.until(
+          "alice's history shows it too",
+          () ->
+              historyRows(alice).stream()
+                  .anyMatch(
+                      r ->
+                          r.contains("to bob")
+                              && r.contains("−120")
+                              && r.matches(".*[0-9a-f]{32} \\d+$")));
       // The blocks came with the history page: no request per row.
       assertThat(transferRequests(alice)).isEmpty();
       assertThat(transferRequests(bob)).isEmpty();
@@ -158,8 +183,7 @@ class ConsoleBrowserTest {
 
       // Logging out takes the account offline for everyone, live.
       bob.click("logout");
-      alice.until("bob leaves alice's online list",
-          () -> !alice.text("online").contains("bob"));
+      alice.until("bob leaves alice's online list", () -> !alice.text("online").contains("bob"));
       bob.until("bob is signed out", () -> bob.visible("signed-out"));
     }
   }
@@ -169,8 +193,12 @@ class ConsoleBrowserTest {
       throws Exception {
     KeyPair keys = KeyType.EC.generate();
     try (Browser carol = browser("carol");
-        TlsLineClient text = TlsLineClient.connect(node.tlsPort(), node.fingerprint(), keys,
-            Certificates.selfSigned(keys, "texter", Duration.ofDays(1)))) {
+        TlsLineClient text =
+            TlsLineClient.connect(
+                node.tlsPort(),
+                node.fingerprint(),
+                keys,
+                Certificates.selfSigned(keys, "texter", Duration.ofDays(1)))) {
       carol.open(url);
       register(carol, "carol", 100, false);
 
@@ -182,13 +210,20 @@ class ConsoleBrowserTest {
       assertThat(text.ask("PAY#carol#250#" + "ab".repeat(16))).startsWith("TRANS OK");
       carol.untilText("balance", "350");
       carol.untilText("status", "Received 250 from texter");
-      carol.until("the history shows the text user's payment",
-          () -> historyRows(carol).stream().anyMatch(r -> r.contains("from texter")
-              && r.contains("+250") && r.contains("ab".repeat(16))));
+      carol.until(
+          "the history shows the text user's payment",
+          () ->
+              historyRows(carol).stream()
+                  .anyMatch(
+                      r ->
+                          r.contains("from texter")
+                              && r.contains("+250")
+                              && r.contains("ab".repeat(16))));
 
       // The console closes: carol stays online for the grace period only, then leaves LIST.
       carol.close();
-      Awaitility.await().atMost(Duration.ofSeconds(GRACE_SECONDS + 20))
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(GRACE_SECONDS + 20))
           .pollInterval(Duration.ofMillis(200))
           .until(() -> !text.askList("LIST").contains("carol#127.0.0.1#0"));
     }
@@ -197,13 +232,43 @@ class ConsoleBrowserTest {
   @Test
   void aKeyMadeByOpensslAndImportedLogsInToAnAccountRegisteredFromTheCli() throws Exception {
     Path keys = Files.createDirectories(dir.resolve("cli"));
-    OpenSsl.run(keys, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
-        "-out", "dora.key");
-    OpenSsl.run(keys, "req", "-x509", "-new", "-key", "dora.key", "-subj", "/CN=dora",
-        "-days", "1", "-out", "dora.crt");
-    try (ChildJvm cli = ChildJvm.start(keys, "io.paywire.Paywire", "client", "--port",
-        Integer.toString(node.tlsPort()), "--server-fingerprint", node.fingerprint(),
-        "--key", "dora.key", "--cert", "dora.crt", "--exec", "REGISTER#dora#700")) {
+    OpenSsl.run(
+        keys,
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-out",
+        "dora.key");
+    OpenSsl.run(
+        keys,
+        "req",
+        "-x509",
+        "-new",
+        "-key",
+        "dora.key",
+        "-subj",
+        "/CN=dora",
+        "-days",
+        "1",
+        "-out",
+        "dora.crt");
+    try (ChildJvm cli =
+        ChildJvm.start(
+            keys,
+            "io.paywire.Paywire",
+            "client",
+            "--port",
+            Integer.toString(node.tlsPort()),
+            "--server-fingerprint",
+            node.fingerprint(),
+            "--key",
+            "dora.key",
+            "--cert",
+            "dora.crt",
+            "--exec",
+            "REGISTER#dora#700")) {
       assertThat(cli.awaitExit(60_000)).as("stderr %s", cli.stderr()).isEqualTo(0);
       assertThat(cli.remainingStdout()).contains("100 OK");
     }
@@ -260,12 +325,18 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  void anUnknownOutcomeSaysSoAndIsSettledByARetryWithTheSameIdOrByTheLedgersAnnouncement() throws Exception {
+  void anUnknownOutcomeSaysSoAndIsSettledByARetryWithTheSameIdOrByTheLedgersAnnouncement()
+      throws Exception {
     Path own = Files.createDirectories(dir.resolve("unknown-node"));
-    try (TestNode slow = TestNode.startWith(own, new JsonObject().put("ledger",
-            new JsonObject().put("requestTimeoutMillis", 2_000)));
-        Browser gina = Browser.open(Files.createDirectories(own.resolve("browser")),
-            slow.node().identity().certificate())) {
+    try (TestNode slow =
+            TestNode.startWith(
+                own,
+                new JsonObject()
+                    .put("ledger", new JsonObject().put("requestTimeoutMillis", 2_000)));
+        Browser gina =
+            Browser.open(
+                Files.createDirectories(own.resolve("browser")),
+                slow.node().identity().certificate())) {
       String slowUrl = "https://127.0.0.1:" + slow.port("http") + "/";
       gina.open(slowUrl);
       register(gina, "hank", 1, false);
@@ -295,11 +366,13 @@ class ConsoleBrowserTest {
       assertThat(gina.alertText()).isEmpty();
       gina.untilText("balance", "250");
       // Each payment is in the ledger once.
-      gina.until("both payments in the history once each", () -> {
-        List<String> rows = historyRows(gina);
-        return rows.stream().filter(r -> r.contains(lost)).count() == 1
-            && rows.stream().filter(r -> r.contains(late)).count() == 1;
-      });
+      gina.until(
+          "both payments in the history once each",
+          () -> {
+            List<String> rows = historyRows(gina);
+            return rows.stream().filter(r -> r.contains(lost)).count() == 1
+                && rows.stream().filter(r -> r.contains(late)).count() == 1;
+          });
     }
   }
 }

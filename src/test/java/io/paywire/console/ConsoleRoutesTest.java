@@ -34,14 +34,16 @@ class ConsoleRoutesTest {
 
   @Test
   void thePageAndItsAssetsAreServedWithTheirTypesAndTheConsolePolicy() throws Exception {
-    for (String[] file : new String[][] {
-        {"/", "text/html", "webroot/index.html"},
-        {"/index.html", "text/html", "webroot/index.html"},
-        {"/assets/app.js", "javascript", "webroot/assets/app.js"},
-        {"/assets/keys.js", "javascript", "webroot/assets/keys.js"},
-        {"/assets/api.js", "javascript", "webroot/assets/api.js"},
-        {"/assets/console.css", "text/css", "webroot/assets/console.css"},
-        {"/assets/icon.svg", "image/svg+xml", "webroot/assets/icon.svg"}}) {
+    for (String[] file :
+        new String[][] {
+          {"/", "text/html", "webroot/index.html"},
+          {"/index.html", "text/html", "webroot/index.html"},
+          {"/assets/app.js", "javascript", "webroot/assets/app.js"},
+          {"/assets/keys.js", "javascript", "webroot/assets/keys.js"},
+          {"/assets/api.js", "javascript", "webroot/assets/api.js"},
+          {"/assets/console.css", "text/css", "webroot/assets/console.css"},
+          {"/assets/icon.svg", "image/svg+xml", "webroot/assets/icon.svg"}
+        }) {
       ApiClient.Reply reply = api.get(file[0]);
       assertThat(reply.status()).as(file[0]).isEqualTo(200);
       assertThat(reply.header("Content-Type")).as(file[0]).contains(file[1]);
@@ -52,26 +54,41 @@ class ConsoleRoutesTest {
       assertThat(reply.header("Strict-Transport-Security")).isNotNull();
     }
     // The policy allows no inline script and nothing from elsewhere.
-    assertThat(ConsoleRoutes.CONTENT_SECURITY_POLICY).contains("default-src 'none'")
-        .contains("script-src 'self'").contains("frame-ancestors 'none'")
+    assertThat(ConsoleRoutes.CONTENT_SECURITY_POLICY)
+        .contains("default-src 'none'")
+        .contains("script-src 'self'")
+        .contains("frame-ancestors 'none'")
         .doesNotContain("unsafe");
     assertThat(Files.readString(Path.of("webroot/index.html")))
-        .doesNotContain("<script>").doesNotContain("style=").doesNotContain("http://")
+        .doesNotContain("<script>")
+        .doesNotContain("style=")
+        .doesNotContain("http://")
         .doesNotContain("https://");
   }
 
   @Test
   void nothingElseIsServedAndTheApiKeepsItsOwnPolicy() throws Exception {
-    for (String path : new String[] {"/README.md", "/assets/", "/assets/nothing.js",
-        "/webroot/index.html", "/assets/%2e%2e/%2e%2e/pom.xml", "/assets/..%2f..%2fpom.xml",
-        "/assets/%2e%2e/README.md"}) {
+    for (String path :
+        new String[] {
+          "/README.md",
+          "/assets/",
+          "/assets/nothing.js",
+          "/webroot/index.html",
+          "/assets/%2e%2e/%2e%2e/pom.xml",
+          "/assets/..%2f..%2fpom.xml",
+          "/assets/%2e%2e/README.md"
+        }) {
       ApiClient.Reply reply = api.get(path);
       assertThat(reply.status()).as(path).isIn(404, 400);
-      assertThat(reply.text()).as(path).doesNotContain("<html").doesNotContain("<project")
+      assertThat(reply.text())
+          .as(path)
+          .doesNotContain("<html")
+          .doesNotContain("<project")
           .doesNotContain("# webroot");
     }
     ApiClient.Reply health = api.get("/health");
-    assertThat(health.header("Content-Security-Policy")).startsWith("default-src 'none'")
+    assertThat(health.header("Content-Security-Policy"))
+        .startsWith("default-src 'none'")
         .isNotEqualTo(ConsoleRoutes.CONTENT_SECURITY_POLICY);
     assertThat(api.post("/", new JsonObject()).status()).isEqualTo(405);
     JsonObject settings = api.get("/console.json").json();
@@ -82,22 +99,24 @@ class ConsoleRoutesTest {
   @Test
   void everyControlOfThePageHasALabelAndMessagesGoToLiveRegions() throws Exception {
     String page = Files.readString(Path.of("webroot/index.html"));
-    Matcher controls = Pattern
-        .compile("<(input|textarea|select)\\b[^>]*\\bid=\"([^\"]+)\"").matcher(page);
+    Matcher controls =
+        Pattern.compile("<(input|textarea|select)\\b[^>]*\\bid=\"([^\"]+)\"").matcher(page);
     int count = 0;
     while (controls.find()) {
       count++;
-      assertThat(page).as("a label for #" + controls.group(2))
+      assertThat(page)
+          .as("a label for #" + controls.group(2))
           .contains("<label for=\"" + controls.group(2) + "\"");
     }
     assertThat(count).isGreaterThanOrEqualTo(9);
-    Matcher buttons = Pattern
-        .compile("<button\\b[^>]*>([^<]*)</button>").matcher(page);
+    Matcher buttons = Pattern.compile("<button\\b[^>]*>([^<]*)</button>").matcher(page);
     while (buttons.find()) {
       assertThat(buttons.group(1).strip()).as("a button's visible name").isNotEmpty();
     }
-    assertThat(page).contains("role=\"status\" aria-live=\"polite\"")
-        .contains("role=\"alert\"").contains("<html lang=\"en\">")
+    assertThat(page)
+        .contains("role=\"status\" aria-live=\"polite\"")
+        .contains("role=\"alert\"")
+        .contains("<html lang=\"en\">")
         .contains("name=\"viewport\" content=\"width=device-width, initial-scale=1\"");
   }
 }

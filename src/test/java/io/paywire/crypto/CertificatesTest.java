@@ -24,10 +24,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class CertificatesTest {
 
-  private static final Map<KeyType, String> SIGNATURE_OIDS = Map.of(
-      KeyType.RSA, "1.2.840.113549.1.1.11", // sha256WithRSAEncryption
-      KeyType.EC, "1.2.840.10045.4.3.2", // ecdsa-with-SHA256
-      KeyType.ED25519, "1.3.101.112"); // id-Ed25519
+  private static final Map<KeyType, String> SIGNATURE_OIDS =
+      Map.of(
+          KeyType.RSA, "1.2.840.113549.1.1.11", // sha256WithRSAEncryption
+          KeyType.EC, "1.2.840.10045.4.3.2", // ecdsa-with-SHA256
+          KeyType.ED25519, "1.3.101.112"); // id-Ed25519
   private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
   private static final String SUBJECT_KEY_IDENTIFIER = "2.5.29.14";
   private static final String AUTHORITY_KEY_IDENTIFIER = "2.5.29.35";
@@ -46,13 +47,16 @@ class CertificatesTest {
     certificate.checkValidity();
     assertThat(certificate.getPublicKey()).isEqualTo(keys.getPublic());
     assertThat(certificate.getSubjectX500Principal().getName()).isEqualTo("CN=alice");
-    assertThat(certificate.getIssuerX500Principal()).isEqualTo(certificate.getSubjectX500Principal());
+    assertThat(certificate.getIssuerX500Principal())
+        .isEqualTo(certificate.getSubjectX500Principal());
     assertThat(certificate.getSigAlgOID()).isEqualTo(SIGNATURE_OIDS.get(type));
     assertThat(certificate.getBasicConstraints()).isEqualTo(-1);
     assertThat(certificate.getNotBefore().toInstant())
         .isBetween(before.minusSeconds(61), before.minusSeconds(59));
     assertThat(certificate.getNotAfter().toInstant())
-        .isBetween(before.plus(Duration.ofDays(30)).minusSeconds(1), Instant.now().plus(Duration.ofDays(30)));
+        .isBetween(
+            before.plus(Duration.ofDays(30)).minusSeconds(1),
+            Instant.now().plus(Duration.ofDays(30)));
   }
 
   @Test
@@ -106,16 +110,26 @@ class CertificatesTest {
     X509Certificate ca = Certificates.certificateAuthority(caKeys, "Test CA", Duration.ofDays(365));
     KeyPair serverKeys = KeyType.EC.generate();
 
-    X509Certificate server = Certificates.serverCertificate(caKeys, ca, serverKeys.getPublic(),
-        List.of("localhost", "pay.example"), List.of("127.0.0.1", "::1"), Duration.ofDays(90));
+    X509Certificate server =
+        Certificates.serverCertificate(
+            caKeys,
+            ca,
+            serverKeys.getPublic(),
+            List.of("localhost", "pay.example"),
+            List.of("127.0.0.1", "::1"),
+            Duration.ofDays(90));
 
     validateWithPkix(server, ca);
     assertThat(server.getPublicKey()).isEqualTo(serverKeys.getPublic());
     assertThat(server.getIssuerX500Principal()).isEqualTo(ca.getSubjectX500Principal());
     assertThat(server.getSubjectX500Principal().getName()).isEqualTo("CN=localhost");
     assertThat(server.getSigAlgOID()).isEqualTo(SIGNATURE_OIDS.get(caType));
-    assertThat(server.getSubjectAlternativeNames()).containsExactlyInAnyOrder(
-        List.of(2, "localhost"), List.of(2, "pay.example"), List.of(7, "127.0.0.1"), List.of(7, "0:0:0:0:0:0:0:1"));
+    assertThat(server.getSubjectAlternativeNames())
+        .containsExactlyInAnyOrder(
+            List.of(2, "localhost"),
+            List.of(2, "pay.example"),
+            List.of(7, "127.0.0.1"),
+            List.of(7, "0:0:0:0:0:0:0:1"));
     assertThat(server.getExtendedKeyUsage()).containsExactly(SERVER_AUTH);
     assertThat(server.getKeyUsage()[0]).as("digitalSignature").isTrue();
     assertThat(server.getBasicConstraints()).isEqualTo(-1);
@@ -128,20 +142,32 @@ class CertificatesTest {
     X509Certificate ca = Certificates.certificateAuthority(caKeys, "Test CA", Duration.ofDays(365));
     var serverKey = KeyType.EC.generate().getPublic();
 
-    assertThatThrownBy(() -> Certificates.serverCertificate(KeyType.EC.generate(), ca, serverKey,
-        List.of("localhost"), List.of(), Duration.ofDays(1)))
+    assertThatThrownBy(
+            () ->
+                Certificates.serverCertificate(
+                    KeyType.EC.generate(),
+                    ca,
+                    serverKey,
+                    List.of("localhost"),
+                    List.of(),
+                    Duration.ofDays(1)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Certificates.serverCertificate(caKeys, ca, serverKey,
-        List.of(), List.of(), Duration.ofDays(1)))
+    assertThatThrownBy(
+            () ->
+                Certificates.serverCertificate(
+                    caKeys, ca, serverKey, List.of(), List.of(), Duration.ofDays(1)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Certificates.serverCertificate(caKeys, ca, serverKey,
-        List.of(), List.of("localhost"), Duration.ofDays(1)))
+    assertThatThrownBy(
+            () ->
+                Certificates.serverCertificate(
+                    caKeys, ca, serverKey, List.of(), List.of("localhost"), Duration.ofDays(1)))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void fingerprintsAre64LowercaseHexDigits() {
-    X509Certificate certificate = Certificates.selfSigned(KeyType.EC.generate(), "x", Duration.ofDays(1));
+    X509Certificate certificate =
+        Certificates.selfSigned(KeyType.EC.generate(), "x", Duration.ofDays(1));
 
     assertThat(Certificates.sha256Fingerprint(certificate)).matches("[0-9a-f]{64}");
   }
@@ -149,11 +175,13 @@ class CertificatesTest {
   @Test
   void fingerprintsMatchOpenssl() throws Exception {
     OpenSsl.requireInstalled();
-    X509Certificate certificate = Certificates.selfSigned(KeyType.RSA.generate(), "x", Duration.ofDays(1));
+    X509Certificate certificate =
+        Certificates.selfSigned(KeyType.RSA.generate(), "x", Duration.ofDays(1));
     Pem.writeCertificate(directory.resolve("cert.pem"), certificate);
 
     // Prints e.g. "sha256 Fingerprint=AB:CD:...".
-    String output = OpenSsl.run(directory, "x509", "-noout", "-fingerprint", "-sha256", "-in", "cert.pem");
+    String output =
+        OpenSsl.run(directory, "x509", "-noout", "-fingerprint", "-sha256", "-in", "cert.pem");
     String opensslFingerprint = output.trim().substring(output.indexOf('=') + 1);
 
     assertThat(Certificates.normalizeFingerprint(opensslFingerprint))
@@ -163,7 +191,8 @@ class CertificatesTest {
   @Test
   void normalizeFingerprintAcceptsColonsAndAnyCase() {
     String hex = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
-    String openssl = "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF";
+    String openssl =
+        "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF";
 
     assertThat(Certificates.normalizeFingerprint(hex)).isEqualTo(hex);
     assertThat(Certificates.normalizeFingerprint(hex.toUpperCase(Locale.ROOT))).isEqualTo(hex);
@@ -173,15 +202,18 @@ class CertificatesTest {
   @Test
   void normalizeFingerprintRefusesWrongLengthsAndNonHex() {
     String hex = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
-    for (String bad : new String[] {"", hex.substring(2), hex + "00", hex.replace('a', 'g'), "sha256=" + hex}) {
+    for (String bad :
+        new String[] {"", hex.substring(2), hex + "00", hex.replace('a', 'g'), "sha256=" + hex}) {
       assertThatThrownBy(() -> Certificates.normalizeFingerprint(bad))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class);
     }
-    assertThatThrownBy(() -> Certificates.normalizeFingerprint(null)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Certificates.normalizeFingerprint(null))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
-  private static void validateWithPkix(X509Certificate server, X509Certificate ca) throws Exception {
+  private static void validateWithPkix(X509Certificate server, X509Certificate ca)
+      throws Exception {
     var path = CertificateFactory.getInstance("X.509").generateCertPath(List.of(server));
     PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(ca, null)));
     parameters.setRevocationEnabled(false);

@@ -43,7 +43,8 @@ class KeyTypeTest {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp384r1"));
     assertThatThrownBy(() -> KeyType.pairOf(generator.generateKeyPair().getPrivate()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("P-256");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("P-256");
   }
 
   @Test
@@ -83,8 +84,10 @@ class KeyTypeTest {
     KeyPair ed448 = KeyPairGenerator.getInstance("Ed448").generateKeyPair();
     KeyPair dsa = KeyPairGenerator.getInstance("DSA").generateKeyPair();
 
-    assertThatThrownBy(() -> KeyType.of(ed448.getPublic())).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> KeyType.of(dsa.getPublic())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> KeyType.of(ed448.getPublic()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> KeyType.of(dsa.getPublic()))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> KeyType.of(null)).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -40,15 +40,19 @@ class LocalCertificatesTest {
     X509Certificate server = Pem.readCertificate(identity.certificate());
     X509Certificate ca = Pem.readCertificate(identity.caCertificate());
     assertThat(identity.fingerprint()).isEqualTo(Certificates.sha256Fingerprint(server));
-    assertThat(PublicKeys.typeOf(server.getPublicKey().getEncoded())).contains(PublicKeys.Type.EC_P256);
+    assertThat(PublicKeys.typeOf(server.getPublicKey().getEncoded()))
+        .contains(PublicKeys.Type.EC_P256);
     assertThat(PublicKeys.typeOf(ca.getPublicKey().getEncoded())).contains(PublicKeys.Type.EC_P256);
     assertThat(ca.getSubjectX500Principal().getName()).isEqualTo("CN=Paywire local CA");
     assertThat(server.getSubjectX500Principal().getName()).isEqualTo("CN=localhost");
-    assertThat(server.getSubjectAlternativeNames()).containsExactlyInAnyOrder(
-        List.of(2, "localhost"), List.of(7, "127.0.0.1"), List.of(7, "0:0:0:0:0:0:0:1"));
-    assertThat(Duration.between(server.getNotBefore().toInstant(), server.getNotAfter().toInstant()))
+    assertThat(server.getSubjectAlternativeNames())
+        .containsExactlyInAnyOrder(
+            List.of(2, "localhost"), List.of(7, "127.0.0.1"), List.of(7, "0:0:0:0:0:0:0:1"));
+    assertThat(
+            Duration.between(server.getNotBefore().toInstant(), server.getNotAfter().toInstant()))
         .as("notAfter - notBefore, within the 825 days browsers accept")
-        .isEqualTo(LocalCertificates.SERVER_VALIDITY).isLessThanOrEqualTo(Duration.ofDays(825));
+        .isEqualTo(LocalCertificates.SERVER_VALIDITY)
+        .isLessThanOrEqualTo(Duration.ofDays(825));
     server.verify(ca.getPublicKey());
     assertThat(identity.chain()).as("leaf, then the CA").containsExactly(server, ca);
   }
@@ -78,7 +82,8 @@ class LocalCertificatesTest {
     assertThat(renewed.generated()).isTrue();
     assertThat(renewed.fingerprint()).isNotEqualTo(first.fingerprint());
     assertThat(Files.readAllBytes(renewed.caCertificate())).isEqualTo(caBefore);
-    Pem.readCertificate(renewed.certificate()).verify(Pem.readCertificate(renewed.caCertificate()).getPublicKey());
+    Pem.readCertificate(renewed.certificate())
+        .verify(Pem.readCertificate(renewed.caCertificate()).getPublicKey());
   }
 
   @Test
@@ -122,7 +127,8 @@ class LocalCertificatesTest {
   @Test
   void aClientPinningTheFingerprintCompletesATlsHandshake() throws Exception {
     LocalCertificates.Identity identity = LocalCertificates.ensure(directory);
-    SSLContext client = Tls.context(null, null, PinnedServerTrust.fingerprint(identity.fingerprint()));
+    SSLContext client =
+        Tls.context(null, null, PinnedServerTrust.fingerprint(identity.fingerprint()));
 
     // The host name plays no part in pinning.
     Tls.handshake(serverContext(identity), false, client, "anything.example");
@@ -131,8 +137,9 @@ class LocalCertificatesTest {
   @Test
   void aClientPinningAnotherFingerprintFailsTheHandshake() throws Exception {
     LocalCertificates.Identity identity = LocalCertificates.ensure(directory);
-    String other = Certificates.sha256Fingerprint(
-        Certificates.selfSigned(KeyType.EC.generate(), "other", Duration.ofDays(1)));
+    String other =
+        Certificates.sha256Fingerprint(
+            Certificates.selfSigned(KeyType.EC.generate(), "other", Duration.ofDays(1)));
     SSLContext client = Tls.context(null, null, PinnedServerTrust.fingerprint(other));
 
     assertThatThrownBy(() -> Tls.handshake(serverContext(identity), false, client, "localhost"))
@@ -143,8 +150,11 @@ class LocalCertificatesTest {
   @Test
   void aClientTrustingTheLocalCaReachesLocalhostByNameAndByAddress() throws Exception {
     LocalCertificates.Identity identity = LocalCertificates.ensure(directory);
-    SSLContext client = Tls.context(null, null,
-        PinnedServerTrust.authority(Pem.readCertificates(identity.caCertificate())));
+    SSLContext client =
+        Tls.context(
+            null,
+            null,
+            PinnedServerTrust.authority(Pem.readCertificates(identity.caCertificate())));
 
     Tls.handshake(serverContext(identity), false, client, "localhost");
     Tls.handshake(serverContext(identity), false, client, "127.0.0.1");
@@ -154,7 +164,8 @@ class LocalCertificatesTest {
   private static SSLContext serverContext(LocalCertificates.Identity identity) throws Exception {
     X509Certificate server = Pem.readCertificate(identity.certificate());
     X509Certificate ca = Pem.readCertificate(identity.caCertificate());
-    return Tls.context(Pem.readPrivateKey(identity.privateKey()), new X509Certificate[] {server, ca}, null);
+    return Tls.context(
+        Pem.readPrivateKey(identity.privateKey()), new X509Certificate[] {server, ca}, null);
   }
 
   @Test
@@ -164,10 +175,16 @@ class LocalCertificatesTest {
     assertThat(again.getPublic().getEncoded()).isEqualTo(made.getPublic().getEncoded());
     assertThat(((RSAKey) made.getPublic()).getModulus().bitLength())
         .isEqualTo(LocalCertificates.REGISTRATION_RSA_BITS);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
-        directory.resolve(LocalCertificates.REGISTRATION_KEY)))).isEqualTo("rw-------");
-    byte[] sealed = RegistrationCipher.open(again.getPrivate(), RegistrationCipher.seal(
-        made.getPublic(), new byte[] {1, 2, 3}, RegistrationCipher.Mode.GCM));
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(
+                    directory.resolve(LocalCertificates.REGISTRATION_KEY))))
+        .isEqualTo("rw-------");
+    byte[] sealed =
+        RegistrationCipher.open(
+            again.getPrivate(),
+            RegistrationCipher.seal(
+                made.getPublic(), new byte[] {1, 2, 3}, RegistrationCipher.Mode.GCM));
     assertThat(sealed).containsExactly(1, 2, 3);
   }
 
@@ -176,6 +193,7 @@ class LocalCertificatesTest {
     LocalCertificates.registrationKeys(directory);
     Files.delete(directory.resolve(LocalCertificates.REGISTRATION_PUBLIC_KEY));
     assertThatThrownBy(() -> LocalCertificates.registrationKeys(directory))
-        .isInstanceOf(IOException.class).hasMessageContaining("does not");
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("does not");
   }
 }

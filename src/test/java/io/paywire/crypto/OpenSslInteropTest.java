@@ -19,15 +19,46 @@ class OpenSslInteropTest {
 
   /** The ways people make keys with openssl, and the PEM block each one writes. */
   enum OpensslKey {
-    ED25519(KeyType.ED25519, "BEGIN PRIVATE KEY", "genpkey", "-algorithm", "ed25519", "-out", "key.pem"),
-    EC_TRADITIONAL(KeyType.EC, "BEGIN EC PRIVATE KEY",
-        "ecparam", "-genkey", "-name", "prime256v1", "-noout", "-out", "key.pem"),
+    ED25519(
+        KeyType.ED25519,
+        "BEGIN PRIVATE KEY",
+        "genpkey",
+        "-algorithm",
+        "ed25519",
+        "-out",
+        "key.pem"),
+    EC_TRADITIONAL(
+        KeyType.EC,
+        "BEGIN EC PRIVATE KEY",
+        "ecparam",
+        "-genkey",
+        "-name",
+        "prime256v1",
+        "-noout",
+        "-out",
+        "key.pem"),
     /** Without -noout, ecparam writes an "EC PARAMETERS" block before the key. */
-    EC_WITH_PARAMETERS(KeyType.EC, "BEGIN EC PARAMETERS",
-        "ecparam", "-genkey", "-name", "prime256v1", "-out", "key.pem"),
-    EC_PKCS8(KeyType.EC, "BEGIN PRIVATE KEY",
-        "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "key.pem"),
-    RSA_TRADITIONAL(KeyType.RSA, "BEGIN RSA PRIVATE KEY", "genrsa", "-traditional", "-out", "key.pem", "2048"),
+    EC_WITH_PARAMETERS(
+        KeyType.EC,
+        "BEGIN EC PARAMETERS",
+        "ecparam",
+        "-genkey",
+        "-name",
+        "prime256v1",
+        "-out",
+        "key.pem"),
+    EC_PKCS8(
+        KeyType.EC,
+        "BEGIN PRIVATE KEY",
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-out",
+        "key.pem"),
+    RSA_TRADITIONAL(
+        KeyType.RSA, "BEGIN RSA PRIVATE KEY", "genrsa", "-traditional", "-out", "key.pem", "2048"),
     /** OpenSSL 3 genrsa writes PKCS#8 by default. */
     RSA_GENRSA(KeyType.RSA, "PRIVATE KEY-----", "genrsa", "-out", "key.pem", "2048");
 
@@ -42,7 +73,8 @@ class OpenSslInteropTest {
     }
   }
 
-  private static final byte[] DATA = "PAY alice bob 125 EUR nonce=7\n".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] DATA =
+      "PAY alice bob 125 EUR nonce=7\n".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path directory;
 
@@ -66,7 +98,9 @@ class OpenSslInteropTest {
 
     assertThat(KeyType.of(privateKey)).isEqualTo(kind.type);
     assertThat(Signatures.verify(publicKey, DATA, signature)).isTrue();
-    assertThat(Signatures.verify(publicKey, "PAY alice bob 126 EUR".getBytes(StandardCharsets.UTF_8), signature))
+    assertThat(
+            Signatures.verify(
+                publicKey, "PAY alice bob 126 EUR".getBytes(StandardCharsets.UTF_8), signature))
         .isFalse();
   }
 
@@ -104,17 +138,31 @@ class OpenSslInteropTest {
 
   private void opensslSign(KeyType type) throws Exception {
     if (type == KeyType.ED25519) {
-      OpenSsl.run(directory, "pkeyutl", "-sign", "-rawin", "-inkey", "key.pem", "-in", "data", "-out", "sig");
+      OpenSsl.run(
+          directory, "pkeyutl", "-sign", "-rawin", "-inkey", "key.pem", "-in", "data", "-out",
+          "sig");
     } else {
       OpenSsl.run(directory, "dgst", "-sha256", "-sign", "key.pem", "-out", "sig", "data");
     }
   }
 
   private int opensslVerify(KeyType type) throws Exception {
-    OpenSsl.Result result = type == KeyType.ED25519
-        ? OpenSsl.attempt(directory,
-            "pkeyutl", "-verify", "-rawin", "-pubin", "-inkey", "pub.pem", "-in", "data", "-sigfile", "sig")
-        : OpenSsl.attempt(directory, "dgst", "-sha256", "-verify", "pub.pem", "-signature", "sig", "data");
+    OpenSsl.Result result =
+        type == KeyType.ED25519
+            ? OpenSsl.attempt(
+                directory,
+                "pkeyutl",
+                "-verify",
+                "-rawin",
+                "-pubin",
+                "-inkey",
+                "pub.pem",
+                "-in",
+                "data",
+                "-sigfile",
+                "sig")
+            : OpenSsl.attempt(
+                directory, "dgst", "-sha256", "-verify", "pub.pem", "-signature", "sig", "data");
     return result.exitCode();
   }
 }

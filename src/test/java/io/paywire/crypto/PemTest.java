@@ -50,7 +50,8 @@ class PemTest {
 
     Pem.writePrivateKey(file, KeyType.EC.generate().getPrivate());
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
   }
 
   @Test
@@ -61,7 +62,8 @@ class PemTest {
 
     Pem.writePrivateKey(file, KeyType.ED25519.generate().getPrivate());
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
     assertThat(Files.readString(file)).contains("BEGIN PRIVATE KEY");
     try (var files = Files.list(directory)) {
       assertThat(files).containsExactly(file);
@@ -70,8 +72,10 @@ class PemTest {
 
   @Test
   void certificatesRoundTripAndReadInOrder() throws IOException {
-    X509Certificate first = Certificates.selfSigned(KeyType.EC.generate(), "first", Duration.ofDays(1));
-    X509Certificate second = Certificates.selfSigned(KeyType.ED25519.generate(), "second", Duration.ofDays(1));
+    X509Certificate first =
+        Certificates.selfSigned(KeyType.EC.generate(), "first", Duration.ofDays(1));
+    X509Certificate second =
+        Certificates.selfSigned(KeyType.ED25519.generate(), "second", Duration.ofDays(1));
     Path single = directory.resolve("one.crt");
     Path chain = directory.resolve("chain.crt");
 
@@ -79,7 +83,8 @@ class PemTest {
     Files.writeString(chain, Pem.toPem(first) + Pem.toPem(second));
 
     assertThat(Pem.readCertificate(single)).isEqualTo(first);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(single))).isEqualTo("rw-r--r--");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(single)))
+        .isEqualTo("rw-r--r--");
     assertThat(Pem.readCertificates(chain)).containsExactly(first, second);
     assertThat(Pem.readCertificate(chain)).isEqualTo(first);
   }
@@ -119,7 +124,8 @@ class PemTest {
   void aFileWithoutTheWantedBlockSaysWhatIsMissing() throws IOException {
     Path certificate = directory.resolve("server.crt");
     Path key = directory.resolve("server.key");
-    Pem.writeCertificate(certificate, Certificates.selfSigned(KeyType.EC.generate(), "x", Duration.ofDays(1)));
+    Pem.writeCertificate(
+        certificate, Certificates.selfSigned(KeyType.EC.generate(), "x", Duration.ofDays(1)));
     Pem.writePrivateKey(key, KeyType.EC.generate().getPrivate());
 
     assertThatThrownBy(() -> Pem.readPrivateKey(certificate))
@@ -137,13 +143,13 @@ class PemTest {
     BouncyCastleProvider bc = new BouncyCastleProvider();
     Path pkcs8 = directory.resolve("encrypted-pkcs8.pem");
     Path traditional = directory.resolve("encrypted-traditional.pem");
-    var pkcs8Encryptor = new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC)
-        .setProvider(bc)
-        .setPassword("secret".toCharArray())
-        .build();
-    var traditionalEncryptor = new JcePEMEncryptorBuilder("AES-256-CBC")
-        .setProvider(bc)
-        .build("secret".toCharArray());
+    var pkcs8Encryptor =
+        new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC)
+            .setProvider(bc)
+            .setPassword("secret".toCharArray())
+            .build();
+    var traditionalEncryptor =
+        new JcePEMEncryptorBuilder("AES-256-CBC").setProvider(bc).build("secret".toCharArray());
     try (JcaPEMWriter writer = new JcaPEMWriter(Files.newBufferedWriter(pkcs8))) {
       writer.writeObject(new JcaPKCS8Generator(key, pkcs8Encryptor));
     }
@@ -167,18 +173,20 @@ class PemTest {
     Pem.writePrivateKey(file, KeyType.RSA.generate().getPrivate());
     List<String> lines = Files.readAllLines(file);
     // Keep the armour and the first body lines: valid base64, truncated DER.
-    List<String> damaged = List.of(lines.get(0), lines.get(1), lines.get(2), lines.get(lines.size() - 1));
+    List<String> damaged =
+        List.of(lines.get(0), lines.get(1), lines.get(2), lines.get(lines.size() - 1));
     Files.write(file, damaged);
 
     assertThatThrownBy(() -> Pem.readPrivateKey(file))
         .isInstanceOf(IOException.class)
         .hasMessageContaining(file.toString())
-        .satisfies(e -> {
-          for (Throwable t = e; t != null; t = t.getCause()) {
-            assertThat(String.valueOf(t.getMessage()))
-                .doesNotContain(lines.get(1).substring(8, 40))
-                .doesNotContain(lines.get(2).substring(8, 40));
-          }
-        });
+        .satisfies(
+            e -> {
+              for (Throwable t = e; t != null; t = t.getCause()) {
+                assertThat(String.valueOf(t.getMessage()))
+                    .doesNotContain(lines.get(1).substring(8, 40))
+                    .doesNotContain(lines.get(2).substring(8, 40));
+              }
+            });
   }
 }

@@ -45,8 +45,8 @@ class PublicKeysTest {
 
   @Test
   void problemWithRefusesWeakUnsupportedAndMalformedKeys() {
-    assertThat(PublicKeys.problemWith(RSA_1024)).hasValueSatisfying(
-        reason -> assertThat(reason).contains("1024 bits"));
+    assertThat(PublicKeys.problemWith(RSA_1024))
+        .hasValueSatisfying(reason -> assertThat(reason).contains("1024 bits"));
     assertThat(PublicKeys.problemWith(EC_P384)).isPresent();
     assertThat(PublicKeys.problemWith(ED448)).isPresent();
     assertThat(PublicKeys.problemWith(Arrays.copyOf(EC_P256, EC_P256.length - 1))).isPresent();
@@ -60,8 +60,8 @@ class PublicKeysTest {
   void problemWithRefusesKeysLongerThanTheEncodingLimit() {
     byte[] padded = Arrays.copyOf(RSA_2048, PublicKeys.MAX_ENCODED_BYTES + 1);
 
-    assertThat(PublicKeys.problemWith(padded)).hasValueSatisfying(
-        reason -> assertThat(reason).contains("longer than"));
+    assertThat(PublicKeys.problemWith(padded))
+        .hasValueSatisfying(reason -> assertThat(reason).contains("longer than"));
   }
 
   @Test

@@ -1,11 +1,11 @@
 package io.paywire.crypto;
 
-import io.paywire.testing.OpenSsl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.paywire.crypto.RegistrationCipher.Envelope;
 import io.paywire.crypto.RegistrationCipher.Mode;
+import io.paywire.testing.OpenSsl;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RegistrationCipherTest {
 
-  private static final byte[] JSON = "{\"student_id\":\"e123\",\"passwd\":\"x\",\"public_key\":\"...\"}"
-      .getBytes(StandardCharsets.UTF_8);
+  private static final byte[] JSON =
+      "{\"student_id\":\"e123\",\"passwd\":\"x\",\"public_key\":\"...\"}"
+          .getBytes(StandardCharsets.UTF_8);
   private static KeyPair registration;
   @TempDir Path dir;
 
@@ -43,12 +44,39 @@ class RegistrationCipherTest {
     new SecureRandom().nextBytes(iv);
     Files.write(dir.resolve("aes.key"), aesKey);
     Files.write(dir.resolve("plain.json"), JSON);
-    OpenSsl.run(dir, "pkeyutl", "-encrypt", "-pubin", "-inkey", "registration.pub",
-        "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256",
-        "-pkeyopt", "rsa_mgf1_md:" + mgf1, "-in", "aes.key", "-out", "key.bin");
-    OpenSsl.run(dir, "enc", "-aes-128-cbc", "-K", HexFormat.of().formatHex(aesKey),
-        "-iv", HexFormat.of().formatHex(iv), "-in", "plain.json", "-out", "c.bin");
-    return new Envelope(Mode.CBC, Files.readAllBytes(dir.resolve("c.bin")), iv,
+    OpenSsl.run(
+        dir,
+        "pkeyutl",
+        "-encrypt",
+        "-pubin",
+        "-inkey",
+        "registration.pub",
+        "-pkeyopt",
+        "rsa_padding_mode:oaep",
+        "-pkeyopt",
+        "rsa_oaep_md:sha256",
+        "-pkeyopt",
+        "rsa_mgf1_md:" + mgf1,
+        "-in",
+        "aes.key",
+        "-out",
+        "key.bin");
+    OpenSsl.run(
+        dir,
+        "enc",
+        "-aes-128-cbc",
+        "-K",
+        HexFormat.of().formatHex(aesKey),
+        "-iv",
+        HexFormat.of().formatHex(iv),
+        "-in",
+        "plain.json",
+        "-out",
+        "c.bin");
+    return new Envelope(
+        Mode.CBC,
+        Files.readAllBytes(dir.resolve("c.bin")),
+        iv,
         Files.readAllBytes(dir.resolve("key.bin")));
   }
 
@@ -69,7 +97,8 @@ class RegistrationCipherTest {
   void sealsAndOpensBothModes() throws Exception {
     for (Mode mode : Mode.values()) {
       Envelope sealed = RegistrationCipher.seal(registration.getPublic(), JSON, mode);
-      assertThat(RegistrationCipher.open(registration.getPrivate(), sealed)).as("%s", mode)
+      assertThat(RegistrationCipher.open(registration.getPrivate(), sealed))
+          .as("%s", mode)
           .isEqualTo(JSON);
     }
   }
@@ -87,14 +116,17 @@ class RegistrationCipherTest {
     byte[] tampered = gcm.c().clone();
     tampered[0] ^= 1;
     Envelope[] broken = {
-        new Envelope(Mode.CBC, flipped, good.iv(), good.key()),
-        new Envelope(Mode.CBC, good.c(), Arrays.copyOf(good.iv(), 8), good.key()),
-        new Envelope(Mode.CBC, good.c(), good.iv(), Arrays.copyOf(good.key(), 100)),
-        new Envelope(Mode.CBC, good.c(), good.iv(),
-            RegistrationCipher.seal(KeyType.RSA.generate().getPublic(), JSON, Mode.CBC).key()),
-        new Envelope(Mode.CBC, null, null, null),
-        new Envelope(Mode.GCM, tampered, gcm.iv(), gcm.key()),
-        new Envelope(Mode.GCM, good.c(), good.iv(), good.key()),
+      new Envelope(Mode.CBC, flipped, good.iv(), good.key()),
+      new Envelope(Mode.CBC, good.c(), Arrays.copyOf(good.iv(), 8), good.key()),
+      new Envelope(Mode.CBC, good.c(), good.iv(), Arrays.copyOf(good.key(), 100)),
+      new Envelope(
+          Mode.CBC,
+          good.c(),
+          good.iv(),
+          RegistrationCipher.seal(KeyType.RSA.generate().getPublic(), JSON, Mode.CBC).key()),
+      new Envelope(Mode.CBC, null, null, null),
+      new Envelope(Mode.GCM, tampered, gcm.iv(), gcm.key()),
+      new Envelope(Mode.GCM, good.c(), good.iv(), good.key()),
     };
     for (Envelope envelope : broken) {
       assertThatThrownBy(() -> RegistrationCipher.open(registration.getPrivate(), envelope))

@@ -16,12 +16,14 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * java -cp target/classes:target/test-classes:$(cat target/cp.txt) io.paywire.crypto.SignatureSpeed
  * </pre>
  *
- * Each figure is a 1-second warm-up followed by a ~2-second count; compare runs on the same machine.
+ * Each figure is a 1-second warm-up followed by a ~2-second count; compare runs on the same
+ * machine.
  */
 public final class SignatureSpeed {
 
   private static final byte[] MESSAGE =
-      "PAY alice bob 125 EUR nonce=4f1c2a9e7d3b time=1767225600000".getBytes(StandardCharsets.UTF_8);
+      "PAY alice bob 125 EUR nonce=4f1c2a9e7d3b time=1767225600000"
+          .getBytes(StandardCharsets.UTF_8);
   private static final long WARM_UP_NANOS = 1_000_000_000L;
   private static final long MEASURE_NANOS = 2_000_000_000L;
 
@@ -29,8 +31,12 @@ public final class SignatureSpeed {
 
   public static void main(String[] args) throws Exception {
     Provider bc = new BouncyCastleProvider();
-    System.out.printf(Locale.ROOT, "%s %s, %s, 1 thread%n", System.getProperty("java.vm.name"),
-        System.getProperty("java.version"), bc.getName() + " " + bc.getVersionStr());
+    System.out.printf(
+        Locale.ROOT,
+        "%s %s, %s, 1 thread%n",
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"),
+        bc.getName() + " " + bc.getVersionStr());
     KeyPair rsa = KeyType.RSA.generate();
     KeyPair ec = KeyType.EC.generate();
     KeyPair ed = KeyType.ED25519.generate();
@@ -44,20 +50,27 @@ public final class SignatureSpeed {
     for (KeyPair keys : new KeyPair[] {rsa, ec, ed}) {
       byte[] signature = Signatures.sign(keys.getPrivate(), MESSAGE);
       double rate = rate(() -> Signatures.verify(keys.getPublic(), MESSAGE, signature));
-      System.out.printf(Locale.ROOT, "Signatures.verify %-10s %,12.0f /s%n", KeyType.of(keys.getPublic()), rate);
+      System.out.printf(
+          Locale.ROOT, "Signatures.verify %-10s %,12.0f /s%n", KeyType.of(keys.getPublic()), rate);
     }
   }
 
-  private static void report(String label, KeyPair keys, String algorithm, Provider provider) throws Exception {
-    Signature signature = provider == null ? Signature.getInstance(algorithm) : Signature.getInstance(algorithm, provider);
+  private static void report(String label, KeyPair keys, String algorithm, Provider provider)
+      throws Exception {
+    Signature signature =
+        provider == null
+            ? Signature.getInstance(algorithm)
+            : Signature.getInstance(algorithm, provider);
     signature.initSign(keys.getPrivate());
     signature.update(MESSAGE);
     byte[] signed = signature.sign();
-    double rate = rate(() -> {
-      signature.initVerify(keys.getPublic());
-      signature.update(MESSAGE);
-      return signature.verify(signed);
-    });
+    double rate =
+        rate(
+            () -> {
+              signature.initVerify(keys.getPublic());
+              signature.update(MESSAGE);
+              return signature.verify(signed);
+            });
     System.out.printf(Locale.ROOT, "%s %,12.0f /s%n", label, rate);
   }
 

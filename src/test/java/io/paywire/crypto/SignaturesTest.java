@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SignaturesTest {
 
   private static final Map<KeyType, KeyPair> KEYS = new EnumMap<>(KeyType.class);
-  private static final byte[] DATA = "PAY alice bob 125 EUR nonce=7".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] DATA =
+      "PAY alice bob 125 EUR nonce=7".getBytes(StandardCharsets.UTF_8);
 
   static {
     for (KeyType type : KeyType.values()) {
@@ -94,7 +95,8 @@ class SignaturesTest {
       assertThat(Signatures.verify(keys.getPublic(), DATA, garbage)).isFalse();
     }
     // DER that parses but holds nonsense: SEQUENCE { INTEGER 0, INTEGER 0 }.
-    assertThat(Signatures.verify(keys.getPublic(), DATA, new byte[] {0x30, 6, 2, 1, 0, 2, 1, 0})).isFalse();
+    assertThat(Signatures.verify(keys.getPublic(), DATA, new byte[] {0x30, 6, 2, 1, 0, 2, 1, 0}))
+        .isFalse();
     byte[] signature = Signatures.sign(keys.getPrivate(), DATA);
     assertThat(Signatures.verify(null, DATA, signature)).isFalse();
     assertThat(Signatures.verify(keys.getPublic(), null, signature)).isFalse();
@@ -144,7 +146,9 @@ class SignaturesTest {
     for (KeyType type : KeyType.values()) {
       KeyPair keys = KEYS.get(type);
       byte[] signature = Signatures.sign(keys.getPrivate(), DATA);
-      assertThat(Signatures.verify(PublicKeys.decode(keys.getPublic().getEncoded()), DATA, signature)).isTrue();
+      assertThat(
+              Signatures.verify(PublicKeys.decode(keys.getPublic().getEncoded()), DATA, signature))
+          .isTrue();
     }
   }
 
@@ -155,18 +159,20 @@ class SignaturesTest {
       List<Future<Boolean>> results = new ArrayList<>();
       for (int task = 0; task < 8; task++) {
         KeyType type = KeyType.values()[task % KeyType.values().length];
-        results.add(executor.submit(() -> {
-          KeyPair keys = KEYS.get(type);
-          for (int i = 0; i < 50; i++) {
-            byte[] data = ("message " + i).getBytes(StandardCharsets.UTF_8);
-            byte[] signature = Signatures.sign(keys.getPrivate(), data);
-            if (!Signatures.verify(keys.getPublic(), data, signature)
-                || Signatures.verify(keys.getPublic(), flipped(data, 3), signature)) {
-              return false;
-            }
-          }
-          return true;
-        }));
+        results.add(
+            executor.submit(
+                () -> {
+                  KeyPair keys = KEYS.get(type);
+                  for (int i = 0; i < 50; i++) {
+                    byte[] data = ("message " + i).getBytes(StandardCharsets.UTF_8);
+                    byte[] signature = Signatures.sign(keys.getPrivate(), data);
+                    if (!Signatures.verify(keys.getPublic(), data, signature)
+                        || Signatures.verify(keys.getPublic(), flipped(data, 3), signature)) {
+                      return false;
+                    }
+                  }
+                  return true;
+                }));
       }
       for (Future<Boolean> result : results) {
         assertThat(result.get(60, TimeUnit.SECONDS)).isTrue();

@@ -24,7 +24,9 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 
-/** Real TLS between two JDK endpoints in one process, over loopback sockets or paired SSLEngines. */
+/**
+ * Real TLS between two JDK endpoints in one process, over loopback sockets or paired SSLEngines.
+ */
 final class Tls {
 
   static final int TIMEOUT_MILLIS = 10_000;
@@ -33,7 +35,8 @@ final class Tls {
   private Tls() {}
 
   /** A TLS context presenting {@code chain} (if any) and trusting peers with {@code trust}. */
-  static SSLContext context(PrivateKey key, X509Certificate[] chain, TrustManager trust) throws Exception {
+  static SSLContext context(PrivateKey key, X509Certificate[] chain, TrustManager trust)
+      throws Exception {
     KeyManager[] keyManagers = null;
     if (key != null) {
       KeyStore store = KeyStore.getInstance("PKCS12");
@@ -54,35 +57,48 @@ final class Tls {
    * both ends finish the handshake. Returns the certificates the server saw from the client (empty
    * if it did not ask); throws what either side threw.
    */
-  static Certificate[] handshake(SSLContext server, boolean needClientAuth, SSLContext client, String host)
-      throws Exception {
+  static Certificate[] handshake(
+      SSLContext server, boolean needClientAuth, SSLContext client, String host) throws Exception {
     return handshake(server, needClientAuth, client, host, true);
   }
 
   /** As above; {@code identifyEndpoint} false leaves the JDK's host check off on the client. */
-  static Certificate[] handshake(SSLContext server, boolean needClientAuth, SSLContext client,
-      String host, boolean identifyEndpoint) throws Exception {
+  static Certificate[] handshake(
+      SSLContext server,
+      boolean needClientAuth,
+      SSLContext client,
+      String host,
+      boolean identifyEndpoint)
+      throws Exception {
     InetAddress loopback = InetAddress.getByName("127.0.0.1");
     ExecutorService executor = Executors.newSingleThreadExecutor();
     try (SSLServerSocket listener =
         (SSLServerSocket) server.getServerSocketFactory().createServerSocket(0, 1, loopback)) {
       listener.setNeedClientAuth(needClientAuth);
       listener.setSoTimeout(TIMEOUT_MILLIS);
-      Future<Certificate[]> serverSide = executor.submit(() -> {
-        try (SSLSocket socket = (SSLSocket) listener.accept()) {
-          socket.setSoTimeout(TIMEOUT_MILLIS);
-          int echoed = socket.getInputStream().read();
-          socket.getOutputStream().write(echoed);
-          socket.getOutputStream().flush();
-          return needClientAuth ? socket.getSession().getPeerCertificates() : new Certificate[0];
-        }
-      });
+      Future<Certificate[]> serverSide =
+          executor.submit(
+              () -> {
+                try (SSLSocket socket = (SSLSocket) listener.accept()) {
+                  socket.setSoTimeout(TIMEOUT_MILLIS);
+                  int echoed = socket.getInputStream().read();
+                  socket.getOutputStream().write(echoed);
+                  socket.getOutputStream().flush();
+                  return needClientAuth
+                      ? socket.getSession().getPeerCertificates()
+                      : new Certificate[0];
+                }
+              });
       try (Socket plain = new Socket()) {
         plain.connect(new InetSocketAddress(loopback, listener.getLocalPort()), TIMEOUT_MILLIS);
         plain.setSoTimeout(TIMEOUT_MILLIS);
-        // Layered over a connected socket so the peer host is exactly `host`, whatever it resolves to.
-        try (SSLSocket socket = (SSLSocket) client.getSocketFactory()
-            .createSocket(plain, host, listener.getLocalPort(), true)) {
+        // Layered over a connected socket so the peer host is exactly `host`, whatever it resolves
+        // to.
+        try (SSLSocket socket =
+            (SSLSocket)
+                client
+                    .getSocketFactory()
+                    .createSocket(plain, host, listener.getLocalPort(), true)) {
           if (identifyEndpoint) {
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -113,8 +129,10 @@ final class Tls {
     clientEngine.setSSLParameters(parameters);
     SSLEngine serverEngine = server.createSSLEngine();
     serverEngine.setUseClientMode(false);
-    int packet = Math.max(clientEngine.getSession().getPacketBufferSize(),
-        serverEngine.getSession().getPacketBufferSize());
+    int packet =
+        Math.max(
+            clientEngine.getSession().getPacketBufferSize(),
+            serverEngine.getSession().getPacketBufferSize());
     ByteBuffer clientToServer = ByteBuffer.allocate(packet * 4);
     ByteBuffer serverToClient = ByteBuffer.allocate(packet * 4);
     ByteBuffer clientOut = ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII));
@@ -143,7 +161,9 @@ final class Tls {
 
   private static void runTasks(SSLEngine engine) {
     if (engine.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
-      for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
+      for (Runnable task = engine.getDelegatedTask();
+          task != null;
+          task = engine.getDelegatedTask()) {
         task.run();
       }
     }

@@ -31,13 +31,16 @@ class TrustAnyClientCertificateTest {
 
   @Test
   void acceptsAnExpiredSelfSignedCertificate() {
-    X509Certificate expired = Certificates.selfSigned(KeyType.EC.generate(), "alice", LONG_AGO, EXPIRED_AT);
+    X509Certificate expired =
+        Certificates.selfSigned(KeyType.EC.generate(), "alice", LONG_AGO, EXPIRED_AT);
     X509Certificate[] chain = {expired};
     assertThatThrownBy(expired::checkValidity).isInstanceOf(CertificateExpiredException.class);
 
     assertThatNoException().isThrownBy(() -> trust.checkClientTrusted(chain, "UNKNOWN"));
-    assertThatNoException().isThrownBy(() -> trust.checkClientTrusted(chain, "UNKNOWN", (SSLEngine) null));
-    assertThatNoException().isThrownBy(() -> trust.checkClientTrusted(chain, "UNKNOWN", (Socket) null));
+    assertThatNoException()
+        .isThrownBy(() -> trust.checkClientTrusted(chain, "UNKNOWN", (SSLEngine) null));
+    assertThatNoException()
+        .isThrownBy(() -> trust.checkClientTrusted(chain, "UNKNOWN", (Socket) null));
   }
 
   @Test
@@ -46,31 +49,44 @@ class TrustAnyClientCertificateTest {
         .isInstanceOf(CertificateException.class);
     assertThatThrownBy(() -> trust.checkClientTrusted(null, "UNKNOWN"))
         .isInstanceOf(CertificateException.class);
-    assertThatThrownBy(() -> trust.checkClientTrusted(new X509Certificate[0], "UNKNOWN", (SSLEngine) null))
+    assertThatThrownBy(
+            () -> trust.checkClientTrusted(new X509Certificate[0], "UNKNOWN", (SSLEngine) null))
         .isInstanceOf(CertificateException.class);
   }
 
   @Test
   void trustsNoServerAndNamesNoIssuers() {
-    X509Certificate certificate = Certificates.selfSigned(KeyType.EC.generate(), "server", Duration.ofDays(1));
+    X509Certificate certificate =
+        Certificates.selfSigned(KeyType.EC.generate(), "server", Duration.ofDays(1));
 
-    assertThatThrownBy(() -> trust.checkServerTrusted(new X509Certificate[] {certificate}, "ECDHE_ECDSA"))
+    assertThatThrownBy(
+            () -> trust.checkServerTrusted(new X509Certificate[] {certificate}, "ECDHE_ECDSA"))
         .isInstanceOf(CertificateException.class);
-    assertThatThrownBy(() -> trust.checkServerTrusted(new X509Certificate[] {certificate}, "ECDHE_ECDSA",
-        (SSLEngine) null)).isInstanceOf(CertificateException.class);
+    assertThatThrownBy(
+            () ->
+                trust.checkServerTrusted(
+                    new X509Certificate[] {certificate}, "ECDHE_ECDSA", (SSLEngine) null))
+        .isInstanceOf(CertificateException.class);
     assertThat(trust.getAcceptedIssuers()).isEmpty();
   }
 
   @ParameterizedTest
   @EnumSource(KeyType.class)
-  void aServerRequiringClientCertificatesAcceptsAnExpiredOneOverTls(KeyType clientType) throws Exception {
+  void aServerRequiringClientCertificatesAcceptsAnExpiredOneOverTls(KeyType clientType)
+      throws Exception {
     LocalCertificates.Identity identity = LocalCertificates.ensure(directory);
-    SSLContext server = Tls.context(Pem.readPrivateKey(identity.privateKey()),
-        new X509Certificate[] {Pem.readCertificate(identity.certificate())}, trust);
+    SSLContext server =
+        Tls.context(
+            Pem.readPrivateKey(identity.privateKey()),
+            new X509Certificate[] {Pem.readCertificate(identity.certificate())},
+            trust);
     KeyPair alice = clientType.generate();
     X509Certificate expired = Certificates.selfSigned(alice, "alice", LONG_AGO, EXPIRED_AT);
-    SSLContext client = Tls.context(alice.getPrivate(), new X509Certificate[] {expired},
-        PinnedServerTrust.fingerprint(identity.fingerprint()));
+    SSLContext client =
+        Tls.context(
+            alice.getPrivate(),
+            new X509Certificate[] {expired},
+            PinnedServerTrust.fingerprint(identity.fingerprint()));
 
     Certificate[] seen = Tls.handshake(server, true, client, "localhost");
 

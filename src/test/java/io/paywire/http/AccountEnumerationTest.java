@@ -14,10 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An outsider, with no login, cannot tell whether a name is an account (docs/security.md, "What
- * an outsider can learn"): account look-ups need a login, and a signed payment from a payer that
- * does not exist, has no key or has a key of another type is answered as one with a wrong
- * signature.
+ * An outsider, with no login, cannot tell whether a name is an account (docs/security.md, "What an
+ * outsider can learn"): account look-ups need a login, and a signed payment from a payer that does
+ * not exist, has no key or has a key of another type is answered as one with a wrong signature.
  */
 class AccountEnumerationTest {
 

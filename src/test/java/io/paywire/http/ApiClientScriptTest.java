@@ -42,15 +42,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * docs/api-client.mjs, the API's example client, run by the machine's Node.js against a real
- * node: it must register (EC with AES-GCM, RSA with AES-CBC), log in, pay, read its balance and
- * log out exactly as docs/api.md says, and retry a payment whose answer was lost with the same id.
- * What it prints is checked, and what it did is checked again through the Java test client.
- * Without {@code node} on the PATH this test fails; it never skips.
+ * docs/api-client.mjs, the API's example client, run by the machine's Node.js against a real node:
+ * it must register (EC with AES-GCM, RSA with AES-CBC), log in, pay, read its balance and log out
+ * exactly as docs/api.md says, and retry a payment whose answer was lost with the same id. What it
+ * prints is checked, and what it did is checked again through the Java test client. Without {@code
+ * node} on the PATH this test fails; it never skips.
  */
 class ApiClientScriptTest {
 
   static final Path SCRIPT = Path.of("docs", "api-client.mjs");
+
   /** A run of the script: a few requests, two key generations at most. */
   static final long SCRIPT_TIMEOUT_SECONDS = 60;
 
@@ -58,7 +59,8 @@ class ApiClientScriptTest {
       Pattern.compile("registered (\\S+) address ([0-9a-f]{64}) balance (\\d+)");
   private static final Pattern LOGGED_IN = Pattern.compile("logged-in (\\S+) expires (\\S+)");
   private static final Pattern PAID =
-      Pattern.compile("paid ([0-9a-f]{32}) to (\\S+) amount (\\d+) balance (\\d+)( \\(already applied\\))?");
+      Pattern.compile(
+          "paid ([0-9a-f]{32}) to (\\S+) amount (\\d+) balance (\\d+)( \\(already applied\\))?");
 
   @TempDir Path dir;
   private Path node;
@@ -79,16 +81,43 @@ class ApiClientScriptTest {
       String url = "https://127.0.0.1:" + paywire.port("http");
       String ca = dir.resolve("certs").resolve("ca.crt").toString();
 
-      Run bob = script("--url", url, "--ca", ca, "--name", "bob", "--deposit", "500",
-          "--key-type", "rsa", "--cbc", "--key-out", "bob.key");
+      Run bob =
+          script(
+              "--url",
+              url,
+              "--ca",
+              ca,
+              "--name",
+              "bob",
+              "--deposit",
+              "500",
+              "--key-type",
+              "rsa",
+              "--cbc",
+              "--key-out",
+              "bob.key");
       assertThat(bob.exitCode()).as("%s", bob).isZero();
       assertThat(bob.lines()).as("%s", bob).hasSize(4);
       assertRegistered(api, bob.lines().get(0), "bob", 500);
       assertLoggedIn(bob.lines().get(1), "bob");
       assertThat(bob.lines().subList(2, 4)).containsExactly("balance bob 500", "logged-out bob");
 
-      Run alice = script("--url", url, "--ca", ca, "--name", "alice", "--deposit", "1000",
-          "--pay-to", "bob", "--amount", "250", "--key-out", "alice.key");
+      Run alice =
+          script(
+              "--url",
+              url,
+              "--ca",
+              ca,
+              "--name",
+              "alice",
+              "--deposit",
+              "1000",
+              "--pay-to",
+              "bob",
+              "--amount",
+              "250",
+              "--key-out",
+              "alice.key");
       assertThat(alice.exitCode()).as("%s", alice).isZero();
       assertThat(alice.lines()).as("%s", alice).hasSize(5);
       assertRegistered(api, alice.lines().get(0), "alice", 1000);
@@ -99,11 +128,12 @@ class ApiClientScriptTest {
       assertThat(paid.group(3)).isEqualTo("250");
       assertThat(paid.group(4)).isEqualTo("750");
       assertThat(paid.group(5)).as("a first payment is no replay").isNull();
-      assertThat(alice.lines().subList(3, 5)).containsExactly("balance alice 750",
-          "logged-out alice");
+      assertThat(alice.lines().subList(3, 5))
+          .containsExactly("balance alice 750", "logged-out alice");
 
       // The keys it registered are the kinds asked for, and the ones it wrote out.
-      assertThat(registeredKey(api, "bob")).isInstanceOf(RSAPublicKey.class)
+      assertThat(registeredKey(api, "bob"))
+          .isInstanceOf(RSAPublicKey.class)
           .satisfies(k -> assertThat(((RSAPublicKey) k).getModulus().bitLength()).isEqualTo(2048));
       assertThat(registeredKey(api, "alice")).isInstanceOf(ECPublicKey.class);
 
@@ -117,8 +147,11 @@ class ApiClientScriptTest {
           .isEqualTo(750);
       assertThat(api.get("/accounts/alice", javaAlice.token()).json().getLong("balance"))
           .isEqualTo(750);
-      JsonObject transfer = api.get("/transfers?account=bob", javaBob.token()).json()
-          .getJsonArray("transfers").getJsonObject(0);
+      JsonObject transfer =
+          api.get("/transfers?account=bob", javaBob.token())
+              .json()
+              .getJsonArray("transfers")
+              .getJsonObject(0);
       assertThat(transfer.getString("id")).isEqualTo(paid.group(1));
       assertThat(transfer.getString("source")).isEqualTo("alice");
       assertThat(transfer.getLong("amount")).isEqualTo(250);
@@ -133,8 +166,22 @@ class ApiClientScriptTest {
       String ca = dir.resolve("certs").resolve("ca.crt").toString();
       assertThat(ApiUser.of(api, "bob", KeyType.EC).register(10L, null).status()).isEqualTo(201);
 
-      Run broke = script("--url", url, "--ca", ca, "--name", "carol", "--deposit", "100",
-          "--pay-to", "bob", "--amount", "101", "--key-out", "carol.key");
+      Run broke =
+          script(
+              "--url",
+              url,
+              "--ca",
+              ca,
+              "--name",
+              "carol",
+              "--deposit",
+              "100",
+              "--pay-to",
+              "bob",
+              "--amount",
+              "101",
+              "--key-out",
+              "carol.key");
       assertThat(broke.exitCode()).as("%s", broke).isEqualTo(1);
       assertThat(broke.errors().strip())
           .isEqualTo("error POST /transactions 409 INSUFFICIENT_FUNDS: balance too low");
@@ -145,8 +192,8 @@ class ApiClientScriptTest {
       assertThat(taken.errors()).startsWith("error POST /register 409 NAME_TAKEN");
 
       // Only the CA given is trusted: the system's roots do not vouch for the node.
-      Run untrusted = script("--url", url, "--ca", "/etc/ssl/certs/ca-certificates.crt",
-          "--name", "dave");
+      Run untrusted =
+          script("--url", url, "--ca", "/etc/ssl/certs/ca-certificates.crt", "--name", "dave");
       assertThat(untrusted.exitCode()).isEqualTo(1);
       assertThat(untrusted.lines()).isEmpty();
       assertThat(untrusted.errors()).startsWith("error ").contains("certificate");
@@ -167,33 +214,67 @@ class ApiClientScriptTest {
       String url = "https://127.0.0.1:" + proxy.port;
       String ca = dir.resolve("certs").resolve("ca.crt").toString();
 
-      Run bob = script("--url", url, "--ca", ca, "--name", "bob", "--deposit", "10",
-          "--key-out", "bob.key");
+      Run bob =
+          script(
+              "--url", url, "--ca", ca, "--name", "bob", "--deposit", "10", "--key-out", "bob.key");
       assertThat(bob.exitCode()).as("%s", bob).isZero();
-      Run carol = script("--url", url, "--ca", ca, "--name", "carol", "--deposit", "100",
-          "--key-type", "rsa", "--cbc", "--pay-to", "bob", "--amount", "40",
-          "--key-out", "carol.key");
+      Run carol =
+          script(
+              "--url",
+              url,
+              "--ca",
+              ca,
+              "--name",
+              "carol",
+              "--deposit",
+              "100",
+              "--key-type",
+              "rsa",
+              "--cbc",
+              "--pay-to",
+              "bob",
+              "--amount",
+              "40",
+              "--key-out",
+              "carol.key");
       assertThat(carol.exitCode()).as("%s", carol).isZero();
 
       List<LossyProxy.Seen> payments = proxy.seen("/transactions");
       assertThat(payments).as("the lost one and its retry").hasSize(2);
-      assertThat(payments.get(1).text()).as("same bytes, so same id and tha")
+      assertThat(payments.get(1).text())
+          .as("same bytes, so same id and tha")
           .isEqualTo(payments.get(0).text());
       String id = new JsonObject(payments.get(0).text()).getString("id");
-      assertThat(carol.lines()).as("%s", carol).contains("unknown " + id + " retrying",
-          "paid " + id + " to bob amount 40 balance 60 (already applied)", "balance carol 60");
+      assertThat(carol.lines())
+          .as("%s", carol)
+          .contains(
+              "unknown " + id + " retrying",
+              "paid " + id + " to bob amount 40 balance 60 (already applied)",
+              "balance carol 60");
 
       // Bob, with the key it wrote, pays carol back: ES256 this time.
-      Run bobPays = script("--url", url, "--ca", ca, "--name", "bob", "--key", "bob.key",
-          "--pay-to", "carol", "--amount", "5");
+      Run bobPays =
+          script(
+              "--url",
+              url,
+              "--ca",
+              ca,
+              "--name",
+              "bob",
+              "--key",
+              "bob.key",
+              "--pay-to",
+              "carol",
+              "--amount",
+              "5");
       assertThat(bobPays.exitCode()).as("%s", bobPays).isZero();
       assertThat(bobPays.lines()).as("%s", bobPays).hasSize(4).contains("balance bob 45");
 
       payments = proxy.seen("/transactions");
       assertThat(payments).hasSize(3);
       for (LossyProxy.Seen payment : payments) {
-        JsonObject claims = new JsonObject(new String(jwtPart(payment.authorization(), 1),
-            StandardCharsets.UTF_8));
+        JsonObject claims =
+            new JsonObject(new String(jwtPart(payment.authorization(), 1), StandardCharsets.UTF_8));
         assertThat(claims.getString("tha")).isEqualTo(ApiUser.sha256Hex(payment.body()));
         assertThat(claims.getLong("exp") - claims.getLong("iat")).isEqualTo(120);
       }
@@ -218,12 +299,12 @@ class ApiClientScriptTest {
       ApiUser javaCarol = userFromScriptKey(api, "carol");
       assertThat(javaBob.login().status()).isEqualTo(200);
       assertThat(javaCarol.login().status()).isEqualTo(200);
-      assertThat(api.get("/accounts/bob", javaBob.token()).json().getLong("balance"))
-          .isEqualTo(45);
+      assertThat(api.get("/accounts/bob", javaBob.token()).json().getLong("balance")).isEqualTo(45);
       assertThat(api.get("/accounts/carol", javaCarol.token()).json().getLong("balance"))
           .isEqualTo(65);
-      assertThat(api.get("/transfers?account=carol", javaCarol.token()).json()
-          .getLong("total")).as("deposit, payment, payment back").isEqualTo(3);
+      assertThat(api.get("/transfers?account=carol", javaCarol.token()).json().getLong("total"))
+          .as("deposit, payment, payment back")
+          .isEqualTo(3);
     }
   }
 
@@ -237,7 +318,8 @@ class ApiClientScriptTest {
     assertThat(registered.group(1)).isEqualTo(name);
     assertThat(Long.parseLong(registered.group(3))).isEqualTo(balance);
     JsonObject account = lookUp(api, name);
-    assertThat(registered.group(2)).isEqualTo(account.getString("address"))
+    assertThat(registered.group(2))
+        .isEqualTo(account.getString("address"))
         .isEqualTo(ApiUser.sha256Hex(Pem.publicKeyInfo(account.getString("publicKey"))));
   }
 
@@ -247,12 +329,12 @@ class ApiClientScriptTest {
     assertThat(loggedIn.matches()).as(line).isTrue();
     assertThat(loggedIn.group(1)).isEqualTo(name);
     Instant expires = Instant.parse(loggedIn.group(2));
-    assertThat(expires).isAfter(Instant.now())
+    assertThat(expires)
+        .isAfter(Instant.now())
         .isBefore(Instant.now().plusSeconds(SessionTokens.MAX_LIFETIME_SECONDS + 1));
   }
 
-  private static final AtomicInteger LOOKERS =
-      new AtomicInteger();
+  private static final AtomicInteger LOOKERS = new AtomicInteger();
 
   /** An account as another logged-in user sees it (looking accounts up needs a login). */
   private static JsonObject lookUp(ApiClient api, String name) throws Exception {
@@ -266,8 +348,10 @@ class ApiClientScriptTest {
 
   /** A Java user holding the private key the script wrote with --key-out NAME.key. */
   private ApiUser userFromScriptKey(ApiClient api, String name) throws Exception {
-    return new ApiUser(api, name, new KeyPair(registeredKey(api, name),
-        Pem.readPrivateKey(dir.resolve(name + ".key"))));
+    return new ApiUser(
+        api,
+        name,
+        new KeyPair(registeredKey(api, name), Pem.readPrivateKey(dir.resolve(name + ".key"))));
   }
 
   /** The decoded part (0 header, 1 claims, 2 signature) of the bearer JWT. */
@@ -285,16 +369,26 @@ class ApiClientScriptTest {
   /** The {@code node} executable on the PATH; fails (never skips) without it. */
   static Path nodeOnPath() throws Exception {
     String path = System.getenv().getOrDefault("PATH", "");
-    Path found = Arrays.stream(path.split(File.pathSeparator)).filter(d -> !d.isEmpty())
-        .map(d -> Path.of(d, "node")).filter(Files::isExecutable).findFirst()
-        .orElseThrow(() -> new AssertionError("Node.js (the `node` command, version 18.11 or "
-            + "newer; written for 20) is not on the PATH (" + path + "): this test runs "
-            + SCRIPT + " with it and fails rather than skip. Install it, e.g. apt-get install "
-            + "-y nodejs"));
-    Process version = new ProcessBuilder(found.toString(), "--version")
-        .redirectErrorStream(true).start();
-    String text = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-        .strip();
+    Path found =
+        Arrays.stream(path.split(File.pathSeparator))
+            .filter(d -> !d.isEmpty())
+            .map(d -> Path.of(d, "node"))
+            .filter(Files::isExecutable)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "Node.js (the `node` command, version 18.11 or "
+                            + "newer; written for 20) is not on the PATH ("
+                            + path
+                            + "): this test runs "
+                            + SCRIPT
+                            + " with it and fails rather than skip. Install it, e.g. apt-get install "
+                            + "-y nodejs"));
+    Process version =
+        new ProcessBuilder(found.toString(), "--version").redirectErrorStream(true).start();
+    String text =
+        new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(version.waitFor(SCRIPT_TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
     Matcher major = Pattern.compile("v(\\d+)\\.(\\d+)").matcher(text);
     assertThat(major.lookingAt()).as("%s --version printed %s", found, text).isTrue();
@@ -307,20 +401,28 @@ class ApiClientScriptTest {
 
   /** Runs the script in the test's directory, bounded by {@link #SCRIPT_TIMEOUT_SECONDS}. */
   private Run script(String... arguments) throws Exception {
-    List<String> command = new ArrayList<>(List.of(node.toString(),
-        SCRIPT.toAbsolutePath().toString()));
+    List<String> command =
+        new ArrayList<>(List.of(node.toString(), SCRIPT.toAbsolutePath().toString()));
     command.addAll(List.of(arguments));
     Path out = Files.createTempFile(dir, "script", ".out");
     Path err = Files.createTempFile(dir, "script", ".err");
     // Output to files, not pipes, so neither stream can fill up and stall the process.
-    Process process = new ProcessBuilder(command).directory(dir.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process process =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     if (!process.waitFor(SCRIPT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      throw new AssertionError(String.join(" ", command) + " did not finish in "
-          + SCRIPT_TIMEOUT_SECONDS + " s; printed:\n" + Files.readString(out)
-          + Files.readString(err));
+      throw new AssertionError(
+          String.join(" ", command)
+              + " did not finish in "
+              + SCRIPT_TIMEOUT_SECONDS
+              + " s; printed:\n"
+              + Files.readString(out)
+              + Files.readString(err));
     }
     return new Run(process.exitValue(), Files.readAllLines(out), Files.readString(err));
   }
@@ -348,16 +450,32 @@ class ApiClientScriptTest {
 
     static LossyProxy start(Path certs, int nodePort) throws Exception {
       LossyProxy proxy = new LossyProxy();
-      proxy.client = proxy.vertx.createHttpClient(new HttpClientOptions().setSsl(true)
-          .setTrustOptions(new PemTrustOptions().addCertPath(certs.resolve("ca.crt").toString()))
-          .setDefaultHost("127.0.0.1").setDefaultPort(nodePort));
-      HttpServer server = proxy.vertx.createHttpServer(new HttpServerOptions().setSsl(true)
-          .setKeyCertOptions(new PemKeyCertOptions()
-              .setKeyPath(certs.resolve("server.key").toString())
-              .setCertPath(certs.resolve("server.crt").toString())))
-          .requestHandler(proxy::forward);
-      proxy.port = server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture()
-          .get(30, TimeUnit.SECONDS).actualPort();
+      proxy.client =
+          proxy.vertx.createHttpClient(
+              new HttpClientOptions()
+                  .setSsl(true)
+                  .setTrustOptions(
+                      new PemTrustOptions().addCertPath(certs.resolve("ca.crt").toString()))
+                  .setDefaultHost("127.0.0.1")
+                  .setDefaultPort(nodePort));
+      HttpServer server =
+          proxy
+              .vertx
+              .createHttpServer(
+                  new HttpServerOptions()
+                      .setSsl(true)
+                      .setKeyCertOptions(
+                          new PemKeyCertOptions()
+                              .setKeyPath(certs.resolve("server.key").toString())
+                              .setCertPath(certs.resolve("server.crt").toString())))
+              .requestHandler(proxy::forward);
+      proxy.port =
+          server
+              .listen(0, "127.0.0.1")
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS)
+              .actualPort();
       return proxy;
     }
 
@@ -366,35 +484,62 @@ class ApiClientScriptTest {
     }
 
     private void forward(HttpServerRequest request) {
-      request.body().compose(body -> {
-        seen.add(new Seen(request.method().name(), request.path(),
-            request.getHeader("Authorization"), body.getBytes()));
-        RequestOptions options = new RequestOptions().setMethod(request.method())
-            .setURI(request.uri());
-        for (String header : List.of("Authorization", "Content-Type")) {
-          if (request.getHeader(header) != null) {
-            options.putHeader(header, request.getHeader(header));
-          }
-        }
-        return client.request(options).compose(r -> r.send(body)).compose(response ->
-            response.body().map(answer -> {
-              boolean lose = request.path().equals("/transactions")
-                  && response.statusCode() / 100 == 2 && lost.compareAndSet(false, true);
-              if (lose) {
-                String id = new JsonObject(body).getString("id");
-                request.response().setStatusCode(503).putHeader("content-type", "application/json")
-                    .end(new JsonObject().put("error", "UNKNOWN_OUTCOME")
-                        .put("message", "lost by the test's proxy").put("id", id).encode());
-              } else {
-                String type = response.getHeader("content-type");
-                if (type != null) {
-                  request.response().putHeader("content-type", type);
+      request
+          .body()
+          .compose(
+              body -> {
+                seen.add(
+                    new Seen(
+                        request.method().name(),
+                        request.path(),
+                        request.getHeader("Authorization"),
+                        body.getBytes()));
+                RequestOptions options =
+                    new RequestOptions().setMethod(request.method()).setURI(request.uri());
+                for (String header : List.of("Authorization", "Content-Type")) {
+                  if (request.getHeader(header) != null) {
+                    options.putHeader(header, request.getHeader(header));
+                  }
                 }
-                request.response().setStatusCode(response.statusCode()).end(answer);
-              }
-              return (Void) null;
-            }));
-      }).onFailure(e -> request.response().setStatusCode(502).end(String.valueOf(e)));
+                return client
+                    .request(options)
+                    .compose(r -> r.send(body))
+                    .compose(
+                        response ->
+                            response
+                                .body()
+                                .map(
+                                    answer -> {
+                                      boolean lose =
+                                          request.path().equals("/transactions")
+                                              && response.statusCode() / 100 == 2
+                                              && lost.compareAndSet(false, true);
+                                      if (lose) {
+                                        String id = new JsonObject(body).getString("id");
+                                        request
+                                            .response()
+                                            .setStatusCode(503)
+                                            .putHeader("content-type", "application/json")
+                                            .end(
+                                                new JsonObject()
+                                                    .put("error", "UNKNOWN_OUTCOME")
+                                                    .put("message", "lost by the test's proxy")
+                                                    .put("id", id)
+                                                    .encode());
+                                      } else {
+                                        String type = response.getHeader("content-type");
+                                        if (type != null) {
+                                          request.response().putHeader("content-type", type);
+                                        }
+                                        request
+                                            .response()
+                                            .setStatusCode(response.statusCode())
+                                            .end(answer);
+                                      }
+                                      return (Void) null;
+                                    }));
+              })
+          .onFailure(e -> request.response().setStatusCode(502).end(String.valueOf(e)));
     }
 
     @Override

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The contract and the operational surface: the document is OpenAPI 3.1 and is what the server
  * serves and routes by; every reply carries the security headers and the one error shape; limits
- * answer 413, 415 and 429; an unknown outcome is a 503 naming its id; health and metrics are on
- * the HTTPS port and on the loopback management port.
+ * answer 413, 415 and 429; an unknown outcome is a 503 naming its id; health and metrics are on the
+ * HTTPS port and on the loopback management port.
  */
 class ApiContractTest {
 
@@ -46,30 +46,55 @@ class ApiContractTest {
     try (TestNode node = TestNode.start(dir)) {
       ApiClient api = ApiClient.of(node, dir);
       // The document loads (and so validates) as OpenAPI 3.1 with Vert.x's own parser.
-      OpenAPIContract contract = OpenAPIContract.from(vertx, ApiVerticle.CONTRACT)
-          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      OpenAPIContract contract =
+          OpenAPIContract.from(vertx, ApiVerticle.CONTRACT)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
       assertThat(contract.getVersion()).isEqualTo(OpenAPIVersion.V3_1);
       String served = api.get("/openapi.yaml").text();
-      String resource = new String(getClass().getClassLoader()
-          .getResourceAsStream(ApiVerticle.CONTRACT).readAllBytes(), StandardCharsets.UTF_8);
+      String resource =
+          new String(
+              getClass().getClassLoader().getResourceAsStream(ApiVerticle.CONTRACT).readAllBytes(),
+              StandardCharsets.UTF_8);
       assertThat(served).isEqualTo(resource);
 
       List<Operation> operations = contract.operations();
-      assertThat(operations).extracting(Operation::getOperationId).containsExactlyInAnyOrder(
-          "getContract", "getRegistrationKey", "register", "challenge", "login", "refresh",
-          "logout", "createSignedTransfer",
-          "createTransaction", "getAccount", "listOnline", "listTransfers", "getTransfer",
-          "listBlocks", "health", "metrics");
+      assertThat(operations)
+          .extracting(Operation::getOperationId)
+          .containsExactlyInAnyOrder(
+              "getContract",
+              "getRegistrationKey",
+              "register",
+              "challenge",
+              "login",
+              "refresh",
+              "logout",
+              "createSignedTransfer",
+              "createTransaction",
+              "getAccount",
+              "listOnline",
+              "listTransfers",
+              "getTransfer",
+              "listBlocks",
+              "health",
+              "metrics");
       for (Operation operation : operations) {
-        String path = operation.getOpenAPIPath().replace("{name}", "nobody")
-            .replace("{id}", HexFormat.of().formatHex(new byte[16]));
-        ApiClient.Reply reply = operation.getHttpMethod().name().equals("GET")
-            ? api.get(path)
-            : api.post(path, new JsonObject());
+        String path =
+            operation
+                .getOpenAPIPath()
+                .replace("{name}", "nobody")
+                .replace("{id}", HexFormat.of().formatHex(new byte[16]));
+        ApiClient.Reply reply =
+            operation.getHttpMethod().name().equals("GET")
+                ? api.get(path)
+                : api.post(path, new JsonObject());
         // Routed: whatever the answer, it is not the router's "no such route".
-        assertThat(reply.status()).as("%s %s: %s", operation.getHttpMethod(), path, reply)
+        assertThat(reply.status())
+            .as("%s %s: %s", operation.getHttpMethod(), path, reply)
             .isNotIn(405, 501);
-        assertThat(reply.text()).as("%s %s", operation.getHttpMethod(), path)
+        assertThat(reply.text())
+            .as("%s %s", operation.getHttpMethod(), path)
             .doesNotContain("no such route");
         assertSecurityHeaders(reply);
       }
@@ -84,18 +109,31 @@ class ApiContractTest {
 
   @Test
   void limitsAnswerWithTheirStatusAndTheOneErrorShape() throws Exception {
-    try (TestNode node = TestNode.startWith(dir, new JsonObject().put("http", new JsonObject()
-        .put("maxBodyBytes", 1024).put("challengesPerMinute", 3))
-        .put("session", new JsonObject().put("registrationsPerMinute", 2)))) {
+    try (TestNode node =
+        TestNode.startWith(
+            dir,
+            new JsonObject()
+                .put(
+                    "http",
+                    new JsonObject().put("maxBodyBytes", 1024).put("challengesPerMinute", 3))
+                .put("session", new JsonObject().put("registrationsPerMinute", 2)))) {
       ApiClient api = ApiClient.of(node, dir);
-      ApiClient.Reply large = api.post("/auth/challenge",
-          ("{\"name\":\"" + "x".repeat(2000) + "\"}").getBytes(UTF_8), null, "application/json");
+      ApiClient.Reply large =
+          api.post(
+              "/auth/challenge",
+              ("{\"name\":\"" + "x".repeat(2000) + "\"}").getBytes(UTF_8),
+              null,
+              "application/json");
       assertThat(large.status()).isEqualTo(413);
       assertThat(large.json().getString("error")).isEqualTo("BODY_TOO_LARGE");
       assertSecurityHeaders(large);
 
-      ApiClient.Reply form = api.post("/auth/challenge", "name=x".getBytes(UTF_8), null,
-          "application/x-www-form-urlencoded");
+      ApiClient.Reply form =
+          api.post(
+              "/auth/challenge",
+              "name=x".getBytes(UTF_8),
+              null,
+              "application/x-www-form-urlencoded");
       assertThat(form.status()).isEqualTo(415);
       assertThat(form.json().getString("error")).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
 
@@ -125,8 +163,10 @@ class ApiContractTest {
 
   @Test
   void anUnknownOutcomeIs503WithItsIdAndTheRetryAppliesOnce() throws Exception {
-    try (TestNode node = TestNode.startWith(dir, new JsonObject().put("ledger",
-        new JsonObject().put("requestTimeoutMillis", 300)))) {
+    try (TestNode node =
+        TestNode.startWith(
+            dir,
+            new JsonObject().put("ledger", new JsonObject().put("requestTimeoutMillis", 300)))) {
       ApiClient api = ApiClient.of(node, dir);
       ApiUser payer = ApiUser.of(api, "unsure", KeyType.EC);
       ApiUser payee = ApiUser.of(api, "sure", KeyType.EC);
@@ -141,8 +181,9 @@ class ApiContractTest {
       assertThat(unknown.json().getString("error")).isEqualTo("UNKNOWN_OUTCOME");
       assertThat(unknown.json().getString("id")).isEqualTo(id);
       assertThat(unknown.json().getString("message")).contains("retry with the same id");
-      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
-          api.get("/accounts/unsure", payer.token()).json().getLong("balance") == 900);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> api.get("/accounts/unsure", payer.token()).json().getLong("balance") == 900);
       ApiClient.Reply retry = payer.pay("sure", 100, id);
       assertThat(retry.status()).isEqualTo(200);
       assertThat(retry.json().getBoolean("duplicate")).isTrue();
@@ -160,8 +201,8 @@ class ApiContractTest {
       assertThat(ApiUser.of(api, "bob", KeyType.EC).register(1L, null).status()).isEqualTo(201);
       assertThat(alice.pay("bob", 5, HexFormat.of().formatHex(new byte[16])).status())
           .isEqualTo(201);
-      assertThat(alice.pay("bob", 5_000, HexFormat.of().formatHex(new byte[15]) + "01")
-          .status()).isEqualTo(409);
+      assertThat(alice.pay("bob", 5_000, HexFormat.of().formatHex(new byte[15]) + "01").status())
+          .isEqualTo(409);
 
       ApiClient.Reply health = api.get("/health");
       assertThat(health.status()).isEqualTo(200);
@@ -180,27 +221,34 @@ class ApiContractTest {
       // The management port: plain HTTP, loopback only, the same two routes and nothing else.
       int management = node.port("management");
       HttpClient plain = HttpClient.newHttpClient();
-      HttpResponse<String> probe = plain.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + management + "/health")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> probe =
+          plain.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management + "/health"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(probe.statusCode()).isEqualTo(200);
       assertThat(new JsonObject(probe.body()).getString("outcome")).isEqualTo("UP");
-      HttpResponse<String> scrape = plain.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + management + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> scrape =
+          plain.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management + "/metrics"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(scrape.body()).contains("paywire_payments_accepted_total");
-      HttpResponse<String> other = plain.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + management + "/accounts/alice")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> other =
+          plain.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + management + "/accounts/alice"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(other.statusCode()).isEqualTo(404);
     }
   }
 
   @Test
-  void healthWarnsAboveTheHeapThresholdWithoutFailingAndLogsItOncePerInterval()
-      throws Exception {
-    try (TestNode node = TestNode.startWith(dir, new JsonObject().put("http",
-            new JsonObject().put("heapWarningPercent", 0)));
+  void healthWarnsAboveTheHeapThresholdWithoutFailingAndLogsItOncePerInterval() throws Exception {
+    try (TestNode node =
+            TestNode.startWith(
+                dir, new JsonObject().put("http", new JsonObject().put("heapWarningPercent", 0)));
         LogCapture log = new LogCapture()) {
       ApiClient api = ApiClient.of(node, dir);
       for (int i = 0; i < 2; i++) {
@@ -210,26 +258,33 @@ class ApiContractTest {
         JsonObject heap = heapCheck(health);
         assertThat(heap.getBoolean("warning")).isTrue();
         assertThat(heap.getInteger("warningPercent")).isZero();
-        assertThat(heap.getLong("usedBytes")).isPositive()
+        assertThat(heap.getLong("usedBytes"))
+            .isPositive()
             .isLessThanOrEqualTo(heap.getLong("maxBytes"));
       }
-      assertThat(log.lines(Level.WARNING).stream()
-          .filter(line -> line.contains("event=heap_warning"))).hasSize(1)
+      assertThat(
+              log.lines(Level.WARNING).stream().filter(line -> line.contains("event=heap_warning")))
+          .hasSize(1)
           .allMatch(line -> line.contains("maxBytes=") && line.contains("warningPercent=0"));
     }
   }
 
   private static JsonObject heapCheck(ApiClient.Reply health) {
-    return health.json().getJsonArray("checks").stream().map(JsonObject.class::cast)
-        .filter(check -> check.getString("id").equals("heap")).findFirst().orElseThrow()
+    return health.json().getJsonArray("checks").stream()
+        .map(JsonObject.class::cast)
+        .filter(check -> check.getString("id").equals("heap"))
+        .findFirst()
+        .orElseThrow()
         .getJsonObject("data");
   }
 
   private static void assertSecurityHeaders(ApiClient.Reply reply) {
     assertThat(reply.header("Strict-Transport-Security")).startsWith("max-age=");
     assertThat(reply.header("X-Content-Type-Options")).isEqualTo("nosniff");
-    assertThat(reply.header("Content-Security-Policy")).contains("default-src 'none'")
-        .contains("frame-ancestors 'none'").doesNotContain("unsafe-inline");
+    assertThat(reply.header("Content-Security-Policy"))
+        .contains("default-src 'none'")
+        .contains("frame-ancestors 'none'")
+        .doesNotContain("unsafe-inline");
     assertThat(reply.header("Referrer-Policy")).isEqualTo("no-referrer");
   }
 }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A session token's login ends when the token expires: refused, and the account offline. The
- * node's session tokens run on a clock the test moves past the expiry, rather than waiting for it.
+ * A session token's login ends when the token expires: refused, and the account offline. The node's
+ * session tokens run on a clock the test moves past the expiry, rather than waiting for it.
  */
 class ApiSessionExpiryTest {
 
@@ -32,8 +32,12 @@ class ApiSessionExpiryTest {
   @Test
   void anExpiredLoginIsRefusedAndGoesOffline() throws Exception {
     MovableClock clock = new MovableClock();
-    try (TestNode node = TestNode.startWith(dir, new JsonObject().put("http",
-        new JsonObject().put("sessionTokenSeconds", LIFETIME_SECONDS)), clock)) {
+    try (TestNode node =
+        TestNode.startWith(
+            dir,
+            new JsonObject()
+                .put("http", new JsonObject().put("sessionTokenSeconds", LIFETIME_SECONDS)),
+            clock)) {
       ApiClient api = ApiClient.of(node, dir);
       ApiUser brief = ApiUser.of(api, "brief", KeyType.EC);
       assertThat(brief.register(10L, null).status()).isEqualTo(201);
@@ -46,8 +50,7 @@ class ApiSessionExpiryTest {
       Vertx client = Vertx.vertx();
       LiveClient live = LiveClient.ready(client, dir, node.port("http"), expiring);
       // A deposit above ledger.maxDepositMinor is refused with its code.
-      ApiClient.Reply tooRich = ApiUser.of(api, "rich", KeyType.EC).register(2_000_000_000L,
-          null);
+      ApiClient.Reply tooRich = ApiUser.of(api, "rich", KeyType.EC).register(2_000_000_000L, null);
       assertThat(tooRich.status()).isEqualTo(400);
       assertThat(tooRich.json().getString("error")).isEqualTo("DEPOSIT_OUT_OF_RANGE");
 
@@ -67,7 +70,8 @@ class ApiSessionExpiryTest {
       try (TlsLineClient text = TlsLineClient.connect(node.tlsPort(), node.fingerprint())) {
         assertThat(text.ask("REGISTER#texter#10")).isEqualTo("100 OK");
         assertThat(text.askList("texter#0").get(0)).isEqualTo("10");
-        Awaitility.await().atMost(Duration.ofSeconds(10))
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
             .until(() -> !String.join("\n", text.askList("LIST")).contains("brief#"));
       }
       // And the account may log in again: its presence went with the expired login.

@@ -61,10 +61,14 @@ class DuplicateKeysTest {
 
   @Test
   void aSignedBodyWithTheAmountTwiceIsRefusedAndMovesNoMoney() throws Exception {
-    byte[] body = utf8("{\"source\":\"eve\",\"target\":\"alice\",\"amount\":1,\"amount\":7,"
-        + "\"id\":\"" + "%032x".formatted(21) + "\"}");
-    ApiClient.Reply reply = api.post("/transactions", body, "Bearer " + eve.paymentToken(body),
-        "application/json");
+    byte[] body =
+        utf8(
+            "{\"source\":\"eve\",\"target\":\"alice\",\"amount\":1,\"amount\":7,"
+                + "\"id\":\""
+                + "%032x".formatted(21)
+                + "\"}");
+    ApiClient.Reply reply =
+        api.post("/transactions", body, "Bearer " + eve.paymentToken(body), "application/json");
     assertBadRequestNaming(reply, "amount");
     assertThat(balance(eve)).isEqualTo(1_000);
     assertThat(balance(alice)).isEqualTo(1_000);
@@ -72,12 +76,20 @@ class DuplicateKeysTest {
 
   @Test
   void aNestedDuplicateOrOneInALoggedInPaymentIsRefusedToo() throws Exception {
-    byte[] body = utf8("{\"target\":\"alice\",\"target\":\"eve\",\"amount\":5,\"id\":\""
-        + "%032x".formatted(22) + "\",\"signature\":\"AAAA\"}");
-    assertBadRequestNaming(api.post("/transfers", body, "Bearer " + eve.token(),
-        "application/json"), "target");
-    assertBadRequestNaming(api.post("/auth/challenge", utf8("{\"name\":\"eve\",\"x\":{\"a\":1,"
-        + "\"a\":2}}"), null, "application/json"), "a");
+    byte[] body =
+        utf8(
+            "{\"target\":\"alice\",\"target\":\"eve\",\"amount\":5,\"id\":\""
+                + "%032x".formatted(22)
+                + "\",\"signature\":\"AAAA\"}");
+    assertBadRequestNaming(
+        api.post("/transfers", body, "Bearer " + eve.token(), "application/json"), "target");
+    assertBadRequestNaming(
+        api.post(
+            "/auth/challenge",
+            utf8("{\"name\":\"eve\",\"x\":{\"a\":1," + "\"a\":2}}"),
+            null,
+            "application/json"),
+        "a");
     assertThat(balance(eve)).isEqualTo(1_000);
   }
 
@@ -98,14 +110,24 @@ class DuplicateKeysTest {
     byte[] body = ApiUser.paymentBody("ed", "alice", 3, "%032x".formatted(23));
     long now = System.currentTimeMillis() / 1000;
     String header = ApiUser.b64url(utf8("{\"alg\":\"EdDSA\",\"typ\":\"JWT\"}"));
-    String claims = ApiUser.b64url(utf8("{\"tha\":\"" + ApiUser.sha256Hex(body) + "\",\"iat\":"
-        + now + ",\"exp\":" + (now + 120) + ",\"exp\":" + (now + 100_000) + "}"));
+    String claims =
+        ApiUser.b64url(
+            utf8(
+                "{\"tha\":\""
+                    + ApiUser.sha256Hex(body)
+                    + "\",\"iat\":"
+                    + now
+                    + ",\"exp\":"
+                    + (now + 120)
+                    + ",\"exp\":"
+                    + (now + 100_000)
+                    + "}"));
     Signature signature = Signature.getInstance("Ed25519");
     signature.initSign(ed.keys.getPrivate());
     signature.update((header + "." + claims).getBytes(StandardCharsets.US_ASCII));
     String jws = header + "." + claims + "." + ApiUser.b64url(signature.sign());
-    assertBadRequestNaming(api.post("/transactions", body, "Bearer " + jws, "application/json"),
-        "exp");
+    assertBadRequestNaming(
+        api.post("/transactions", body, "Bearer " + jws, "application/json"), "exp");
     assertThat(balance(alice)).isEqualTo(1_000);
   }
 

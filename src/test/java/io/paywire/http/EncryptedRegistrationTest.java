@@ -23,14 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The body of {@code POST /register}, sealed by Node.js's crypto module as a client in another
- * language seals it (RSA-OAEP with SHA-256 under the node's registration key, AES-128-CBC or
- * -GCM), opened by {@link EncryptedRegistration}; and every broken body answered alike, with
- * null. Without {@code node} on the PATH this test fails; it never skips.
+ * language seals it (RSA-OAEP with SHA-256 under the node's registration key, AES-128-CBC or -GCM),
+ * opened by {@link EncryptedRegistration}; and every broken body answered alike, with null. Without
+ * {@code node} on the PATH this test fails; it never skips.
  */
 class EncryptedRegistrationTest {
 
   /** Seals argv[3] (a file) to the PEM public key in argv[2] with mode argv[1]; prints the body. */
-  private static final String SEAL = """
+  private static final String SEAL =
+      """
       const crypto = require('crypto'); const fs = require('fs');
       const [mode, pub, plainFile] = process.argv.slice(1);
       const key = crypto.randomBytes(16);
@@ -82,16 +83,19 @@ class EncryptedRegistrationTest {
     JsonObject noAlg = seal("A128CBC", fields());
     noAlg.remove("alg");
     assertThat(open(noAlg)).isNotNull();
-    assertThat(open(seal("A128CBC", fields().put("deposit", null)))).isNotNull()
-        .extracting(Session.Registration::deposit).isNull();
+    assertThat(open(seal("A128CBC", fields().put("deposit", null))))
+        .isNotNull()
+        .extracting(Session.Registration::deposit)
+        .isNull();
   }
 
   @Test
   void refusesAnEnvelopeSealedToAnotherKey() throws Exception {
     JsonObject good = seal("A128CBC", fields());
     byte[] plain = fields().encode().getBytes(StandardCharsets.UTF_8);
-    RegistrationCipher.Envelope other = RegistrationCipher.seal(
-        KeyType.RSA.generate().getPublic(), plain, RegistrationCipher.Mode.CBC);
+    RegistrationCipher.Envelope other =
+        RegistrationCipher.seal(
+            KeyType.RSA.generate().getPublic(), plain, RegistrationCipher.Mode.CBC);
     assertThat(open(good.copy().put("key", b64(other.key())))).isNull();
     assertThat(open(envelope(other, "A128CBC"))).isNull();
   }
@@ -146,8 +150,14 @@ class EncryptedRegistrationTest {
     assertThat(open(sealedHere("not json"))).isNull();
     assertThat(open(sealedHere(fields().put("student_id", "no spaces allowed")))).isNull();
     assertThat(open(sealedHere(fields().put("student_id", 7)))).isNull();
-    assertThat(open(sealedHere(fields().put("public_key", "-----BEGIN PUBLIC KEY-----\n"
-        + "AAAA\n-----END PUBLIC KEY-----\n")))).isNull();
+    assertThat(
+            open(
+                sealedHere(
+                    fields()
+                        .put(
+                            "public_key",
+                            "-----BEGIN PUBLIC KEY-----\n" + "AAAA\n-----END PUBLIC KEY-----\n"))))
+        .isNull();
     JsonObject noKey = fields();
     noKey.remove("public_key");
     assertThat(open(sealedHere(noKey))).isNull();
@@ -157,11 +167,15 @@ class EncryptedRegistrationTest {
     assertThat(open(sealedHere(fields().put("passwd", "x".repeat(1_024))))).isNotNull();
   }
 
-  // ---- helpers -----------------------------------------------------------------------------------
+  // ---- helpers
+  // -----------------------------------------------------------------------------------
 
   private static JsonObject fields() {
-    return new JsonObject().put("student_id", "alice").put("passwd", "s3cret")
-        .put("public_key", accountKeyPem).put("deposit", 250);
+    return new JsonObject()
+        .put("student_id", "alice")
+        .put("passwd", "s3cret")
+        .put("public_key", accountKeyPem)
+        .put("deposit", 250);
   }
 
   private static Session.Registration open(JsonObject body) {
@@ -176,9 +190,16 @@ class EncryptedRegistrationTest {
   private static JsonObject sealText(String mode, String plaintext) throws Exception {
     Path plain = Files.createTempFile(dir, "plain", ".json");
     Files.writeString(plain, plaintext);
-    Process node = new ProcessBuilder("node", "-e", SEAL, mode,
-        dir.resolve("registration.pub").toString(), plain.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process node =
+        new ProcessBuilder(
+                "node",
+                "-e",
+                SEAL,
+                mode,
+                dir.resolve("registration.pub").toString(),
+                plain.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(node.waitFor(30, TimeUnit.SECONDS)).as("node finished").isTrue();
     assertThat(node.exitValue()).as("node exit code; output: %s", out).isZero();
@@ -188,12 +209,19 @@ class EncryptedRegistrationTest {
   /** GCM, sealed by Paywire's own client side, for tests of what the envelope holds. */
   private static JsonObject sealedHere(Object content) throws Exception {
     String text = content instanceof JsonObject json ? json.encode() : (String) content;
-    return envelope(RegistrationCipher.seal(registration.getPublic(),
-        text.getBytes(StandardCharsets.UTF_8), RegistrationCipher.Mode.GCM), "A128GCM");
+    return envelope(
+        RegistrationCipher.seal(
+            registration.getPublic(),
+            text.getBytes(StandardCharsets.UTF_8),
+            RegistrationCipher.Mode.GCM),
+        "A128GCM");
   }
 
   private static JsonObject envelope(RegistrationCipher.Envelope e, String alg) {
-    return new JsonObject().put("c", b64(e.c())).put("iv", b64(e.iv())).put("key", b64(e.key()))
+    return new JsonObject()
+        .put("c", b64(e.c()))
+        .put("iv", b64(e.iv()))
+        .put("key", b64(e.key()))
         .put("alg", alg);
   }
 

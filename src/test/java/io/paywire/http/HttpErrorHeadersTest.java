@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every reply of the API's port carries the security headers and, when it refuses, the API's
- * JSON error (issue 21, finding 10): Netty's own 400, 414 and 431 and the live channel's
- * handshake refusals included. Raw bytes over real TLS.
+ * Every reply of the API's port carries the security headers and, when it refuses, the API's JSON
+ * error (issue 21, finding 10): Netty's own 400, 414 and 431 and the live channel's handshake
+ * refusals included. Raw bytes over real TLS.
  */
 class HttpErrorHeadersTest {
 
@@ -24,8 +24,9 @@ class HttpErrorHeadersTest {
 
   @BeforeAll
   static void start() throws Exception {
-    node = TestNode.startWith(dir, new JsonObject().put("http",
-        new JsonObject().put("maxWebSockets", 1)));
+    node =
+        TestNode.startWith(
+            dir, new JsonObject().put("http", new JsonObject().put("maxWebSockets", 1)));
   }
 
   @AfterAll
@@ -58,27 +59,33 @@ class HttpErrorHeadersTest {
   }
 
   private static String upgrade(String path, String extraHeaders) {
-    return "GET " + path + " HTTP/1.1\nHost: 127.0.0.1\nUpgrade: websocket\n"
+    return "GET "
+        + path
+        + " HTTP/1.1\nHost: 127.0.0.1\nUpgrade: websocket\n"
         + "Connection: Upgrade\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\n"
-        + "Sec-WebSocket-Version: 13\n" + extraHeaders + "\n";
+        + "Sec-WebSocket-Version: 13\n"
+        + extraHeaders
+        + "\n";
   }
 
   @Test
   void aTooLongUriGets414AsTheApisError() throws Exception {
-    assertApiError(ask("GET /" + "a".repeat(10_000) + " HTTP/1.1\nHost: 127.0.0.1\n\n"), 414,
-        "URI_TOO_LONG");
+    assertApiError(
+        ask("GET /" + "a".repeat(10_000) + " HTTP/1.1\nHost: 127.0.0.1\n\n"), 414, "URI_TOO_LONG");
   }
 
   @Test
   void tooLargeHeadersGet431AsTheApisError() throws Exception {
-    assertApiError(ask("GET /health HTTP/1.1\nHost: 127.0.0.1\nX-Big: " + "b".repeat(20_000)
-        + "\n\n"), 431, "HEADERS_TOO_LARGE");
+    assertApiError(
+        ask("GET /health HTTP/1.1\nHost: 127.0.0.1\nX-Big: " + "b".repeat(20_000) + "\n\n"),
+        431,
+        "HEADERS_TOO_LARGE");
   }
 
   @Test
   void aHeadNettyCannotDecodeGets400AsTheApisError() throws Exception {
-    assertApiError(ask("GET /health HTTP/1.1\nHost: 127.0.0.1\nBad Header: x\n\n"), 400,
-        "BAD_REQUEST");
+    assertApiError(
+        ask("GET /health HTTP/1.1\nHost: 127.0.0.1\nBad Header: x\n\n"), 400, "BAD_REQUEST");
   }
 
   @Test

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ambiguous HTTP framing is refused with 400 and the connection closed (issue 21, finding 8):
- * behind a proxy that reads the other length, a kept-alive connection would smuggle a request.
- * Raw bytes over real TLS.
+ * behind a proxy that reads the other length, a kept-alive connection would smuggle a request. Raw
+ * bytes over real TLS.
  */
 class HttpFramingTest {
 
@@ -33,8 +33,8 @@ class HttpFramingTest {
     node.close();
   }
 
-  private static final String HEAD = "POST /auth/challenge HTTP/1.1\nHost: 127.0.0.1\n"
-      + "Content-Type: application/json\n";
+  private static final String HEAD =
+      "POST /auth/challenge HTTP/1.1\nHost: 127.0.0.1\n" + "Content-Type: application/json\n";
   private static final String BODY = "{\"name\":\"alice\"}";
 
   /** Sends {@code request}; asserts a 400 in the API's shape, Connection: close, and the close. */
@@ -67,29 +67,34 @@ class HttpFramingTest {
 
   @Test
   void contentLengthAndTransferEncodingTogetherAreRefusedAndClosed() throws Exception {
-    assertRefusedAndClosed(HEAD + "Content-Length: " + (BODY.length() + 9)
-        + "\nTransfer-Encoding: chunked\n\n" + chunked(BODY));
-    assertRefusedAndClosed(HEAD + "Transfer-Encoding: chunked\nContent-Length: 5\n\n"
-        + chunked(BODY));
+    assertRefusedAndClosed(
+        HEAD
+            + "Content-Length: "
+            + (BODY.length() + 9)
+            + "\nTransfer-Encoding: chunked\n\n"
+            + chunked(BODY));
+    assertRefusedAndClosed(
+        HEAD + "Transfer-Encoding: chunked\nContent-Length: 5\n\n" + chunked(BODY));
   }
 
   @Test
   void aTransferEncodingOtherThanExactlyChunkedIsRefusedAndClosed() throws Exception {
-    assertRefusedAndClosed(HEAD + "Transfer-Encoding: xchunked\nContent-Length: "
-        + BODY.length() + "\n\n" + BODY);
+    assertRefusedAndClosed(
+        HEAD + "Transfer-Encoding: xchunked\nContent-Length: " + BODY.length() + "\n\n" + BODY);
     assertRefusedAndClosed(HEAD + "Transfer-Encoding: chunked, identity\n\n" + chunked(BODY));
     assertRefusedAndClosed(HEAD + "Transfer-Encoding: identity\n\n" + BODY);
-    assertRefusedAndClosed(HEAD + "Transfer-Encoding: chunked\nTransfer-Encoding: chunked\n\n"
-        + chunked(BODY));
+    assertRefusedAndClosed(
+        HEAD + "Transfer-Encoding: chunked\nTransfer-Encoding: chunked\n\n" + chunked(BODY));
   }
 
   /**
-   * Vert.x closes the connection as soon as Netty cannot read a chunk, so a reply may not get
-   * out; when one does, it is the 400. Either way: closed, and nothing but a line in the log.
+   * Vert.x closes the connection as soon as Netty cannot read a chunk, so a reply may not get out;
+   * when one does, it is the 400. Either way: closed, and nothing but a line in the log.
    */
   @Test
   void aBadChunkSizeClosesWithNoStackTraceInTheLog() throws Exception {
-    try (LogCapture log = new LogCapture(); TlsLineClient client = RawHttp.open(node)) {
+    try (LogCapture log = new LogCapture();
+        TlsLineClient client = RawHttp.open(node)) {
       RawHttp.send(client, HEAD + "Transfer-Encoding: chunked\n\nzz\n" + BODY + "\n0\n\n");
       RawHttp.Reply reply = RawHttp.read(client);
       if (reply != null) {

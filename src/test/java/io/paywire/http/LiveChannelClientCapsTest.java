@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * No client takes every live-channel slot: sockets are capped per client address (at the
- * handshake) and per login (when the socket authenticates), node-wide, below the node's cap.
+ * No client takes every live-channel slot: sockets are capped per client address (at the handshake)
+ * and per login (when the socket authenticates), node-wide, below the node's cap.
  */
 class LiveChannelClientCapsTest {
 
@@ -35,9 +35,16 @@ class LiveChannelClientCapsTest {
 
   @BeforeEach
   void start() throws Exception {
-    node = TestNode.startWith(dir, new JsonObject().put("http", new JsonObject()
-        .put("maxWebSockets", 4 * CAP).put("maxWebSocketsPerAddress", CAP)
-        .put("maxWebSocketsPerLogin", CAP)));
+    node =
+        TestNode.startWith(
+            dir,
+            new JsonObject()
+                .put(
+                    "http",
+                    new JsonObject()
+                        .put("maxWebSockets", 4 * CAP)
+                        .put("maxWebSocketsPerAddress", CAP)
+                        .put("maxWebSocketsPerLogin", CAP)));
     api = ApiClient.of(node, dir);
     client = Vertx.vertx();
     port = node.port("http");
@@ -59,8 +66,9 @@ class LiveChannelClientCapsTest {
       // Each from its own address, so that only the per-login cap can refuse the next one.
       open.add(LiveClient.ready(client, dir, port, alice.token(), "127.0.0." + (10 + i)));
     }
-    try (LiveClient fourth = LiveClient.open(client, dir, port,
-        Map.of("Origin", "https://127.0.0.1:" + port), "127.0.0.20")) {
+    try (LiveClient fourth =
+        LiveClient.open(
+            client, dir, port, Map.of("Origin", "https://127.0.0.1:" + port), "127.0.0.20")) {
       fourth.send(new JsonObject().put("type", "auth").put("token", alice.token()));
       assertThat(fourth.awaitClosed()).isEqualTo((short) 1008);
       assertThat(fourth.messages("ready")).isEmpty();
@@ -79,8 +87,10 @@ class LiveChannelClientCapsTest {
     for (int i = 0; i < CAP; i++) {
       open.add(LiveClient.ready(client, dir, port, users.get(i).token(), "127.0.0.30"));
     }
-    assertThat(LiveClient.handshakeStatus(client, dir, port,
-        Map.of("Origin", "https://127.0.0.1:" + port), "127.0.0.30")).isEqualTo(429);
+    assertThat(
+            LiveClient.handshakeStatus(
+                client, dir, port, Map.of("Origin", "https://127.0.0.1:" + port), "127.0.0.30"))
+        .isEqualTo(429);
     open.add(LiveClient.ready(client, dir, port, users.get(CAP).token(), "127.0.0.31"));
   }
 }

@@ -3,7 +3,6 @@ package io.paywire.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Gauge;
-import io.paywire.crypto.KeyType;
 import io.paywire.testing.ApiClient;
 import io.paywire.testing.ApiUser;
 import io.paywire.testing.LiveClient;
@@ -22,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The live channel's bounds on a node with small ones: the authentication timeout, token
- * expiry, sockets per node, message size, and no event-bus consumer left behind by a socket.
+ * The live channel's bounds on a node with small ones: the authentication timeout, token expiry,
+ * sockets per node, message size, and no event-bus consumer left behind by a socket.
  */
 class LiveChannelLimitsTest {
 
@@ -39,9 +38,17 @@ class LiveChannelLimitsTest {
 
   @BeforeEach
   void start() throws Exception {
-    node = TestNode.startWith(dir, new JsonObject().put("http", new JsonObject()
-        .put("webSocketAuthTimeoutSeconds", 1).put("sessionTokenSeconds", TOKEN_SECONDS)
-        .put("maxWebSockets", MAX_SOCKETS).put("maxWebSocketMessageBytes", MAX_MESSAGE_BYTES)));
+    node =
+        TestNode.startWith(
+            dir,
+            new JsonObject()
+                .put(
+                    "http",
+                    new JsonObject()
+                        .put("webSocketAuthTimeoutSeconds", 1)
+                        .put("sessionTokenSeconds", TOKEN_SECONDS)
+                        .put("maxWebSockets", MAX_SOCKETS)
+                        .put("maxWebSocketMessageBytes", MAX_MESSAGE_BYTES)));
     api = ApiClient.of(node, dir);
     client = Vertx.vertx();
     port = node.port("http");
@@ -110,10 +117,13 @@ class LiveChannelLimitsTest {
       for (ApiUser user : users) {
         open.add(LiveClient.ready(client, dir, port, user.token()));
       }
-      assertThat(handlers()).as("one consumer a socket, for its login's end")
+      assertThat(handlers())
+          .as("one consumer a socket, for its login's end")
           .isEqualTo(before + MAX_SOCKETS);
-      assertThat(LiveClient.handshakeStatus(client, dir, port,
-          Map.of("Origin", "https://127.0.0.1:" + port))).isEqualTo(503);
+      assertThat(
+              LiveClient.handshakeStatus(
+                  client, dir, port, Map.of("Origin", "https://127.0.0.1:" + port)))
+          .isEqualTo(503);
       open.forEach(LiveClient::close);
       Awaitility.await().atMost(LiveClient.TIMEOUT).until(() -> handlers() == before);
     }

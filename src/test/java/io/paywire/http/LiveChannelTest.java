@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The live channel on a real node with real TLS WebSockets: who may open it, how it
- * authenticates, and that a user hears presence and their own payments, from every entry point,
- * and never anyone else's payments.
+ * The live channel on a real node with real TLS WebSockets: who may open it, how it authenticates,
+ * and that a user hears presence and their own payments, from every entry point, and never anyone
+ * else's payments.
  */
 class LiveChannelTest {
 
@@ -75,18 +75,20 @@ class LiveChannelTest {
     assertThat(handshake(Map.of("Origin", "http://127.0.0.1:" + port))).isEqualTo(403);
     assertThat(handshake(Map.of("Origin", "null"))).as("an opaque origin").isEqualTo(403);
     assertThat(handshake(Map.of("Sec-Fetch-Mode", "websocket", "Sec-Fetch-Site", "cross-site")))
-        .as("a browser that hid its Origin").isEqualTo(403);
+        .as("a browser that hid its Origin")
+        .isEqualTo(403);
   }
 
   @Test
   void aFirstMessageThatIsNotAValidAuthIsRefusedWith1008() throws Exception {
     ApiUser alice = loggedIn("alice");
     String forged = alice.token().substring(0, alice.token().length() - 4) + "AAAA";
-    List<JsonObject> firsts = List.of(
-        new JsonObject().put("type", "hello"),
-        new JsonObject().put("type", "auth"),
-        new JsonObject().put("type", "auth").put("token", "not.a.token"),
-        new JsonObject().put("type", "auth").put("token", forged));
+    List<JsonObject> firsts =
+        List.of(
+            new JsonObject().put("type", "hello"),
+            new JsonObject().put("type", "auth"),
+            new JsonObject().put("type", "auth").put("token", "not.a.token"),
+            new JsonObject().put("type", "auth").put("token", forged));
     for (JsonObject first : firsts) {
       try (LiveClient live = LiveClient.open(client, dir, port)) {
         live.send(first);
@@ -97,9 +99,18 @@ class LiveChannelTest {
       }
     }
     // Not a cookie, not a header: a token anywhere but in the first message does not count.
-    try (LiveClient live = LiveClient.open(client, dir, port,
-        Map.of("Origin", "https://127.0.0.1:" + port, "Authorization", "Bearer " + alice.token(),
-            "Cookie", "token=" + alice.token()))) {
+    try (LiveClient live =
+        LiveClient.open(
+            client,
+            dir,
+            port,
+            Map.of(
+                "Origin",
+                "https://127.0.0.1:" + port,
+                "Authorization",
+                "Bearer " + alice.token(),
+                "Cookie",
+                "token=" + alice.token()))) {
       live.send(new JsonObject().put("type", "subscribe"));
       assertThat(live.awaitClosed()).isEqualTo((short) 1008);
       assertThat(live.messages("ready")).isEmpty();
@@ -139,8 +150,7 @@ class LiveChannelTest {
   }
 
   @Test
-  void aUserHearsTheirOwnTransfersAndPresenceButNeverAnotherAccountsTransfers()
-      throws Exception {
+  void aUserHearsTheirOwnTransfersAndPresenceButNeverAnotherAccountsTransfers() throws Exception {
     ApiUser alice = loggedIn("alice");
     ApiUser bob = ApiUser.of(api, "bob", KeyType.EC);
     assertThat(bob.register(1_000L, null).status()).isEqualTo(201);
@@ -155,16 +165,22 @@ class LiveChannelTest {
       assertThat(bob.pay("carol", 100, id(1)).status()).as("not alice's").isEqualTo(201);
       assertThat(bob.pay("alice", 70, id(2)).status()).isEqualTo(201);
       assertThat(alice.pay("carol", 20, id(3)).status()).isEqualTo(201);
-      Awaitility.await().atMost(LiveClient.TIMEOUT)
+      Awaitility.await()
+          .atMost(LiveClient.TIMEOUT)
           .until(() -> live.messages("transfer").size() >= 2);
       assertThat(carol.login().status()).isEqualTo(200);
       assertThat(api.post("/auth/logout", new byte[0], "Bearer " + carol.token(), null).status())
           .isEqualTo(204);
-      Awaitility.await().atMost(LiveClient.TIMEOUT).until(() -> live.messages("presence")
-          .stream().anyMatch(p -> "offline".equals(p.getString("op"))));
+      Awaitility.await()
+          .atMost(LiveClient.TIMEOUT)
+          .until(
+              () ->
+                  live.messages("presence").stream()
+                      .anyMatch(p -> "offline".equals(p.getString("op"))));
 
       List<JsonObject> transfers = live.messages("transfer");
-      assertThat(transfers).extracting(t -> t.getJsonObject("transfer").getString("id"))
+      assertThat(transfers)
+          .extracting(t -> t.getJsonObject("transfer").getString("id"))
           .containsExactly(id(2), id(3));
       JsonObject in = transfers.get(0);
       assertThat(in.getJsonObject("transfer").getString("source")).isEqualTo("bob");
@@ -172,24 +188,29 @@ class LiveChannelTest {
       assertThat(in.getJsonObject("transfer").getLong("amount")).isEqualTo(70);
       assertThat(in.getLong("balance")).as("the payee's balance, read").isEqualTo(1_070);
       assertThat(transfers.get(1).getLong("balance")).as("the payer's").isEqualTo(1_050);
-      assertThat(live.messages().toString()).doesNotContain(id(1)).doesNotContain("\"bob\","
-          + "\"target\":\"carol\"");
-      assertThat(live.messages("presence")).extracting(p -> p.getString("op") + " "
-          + p.getString("name") + " " + p.getString("via"))
+      assertThat(live.messages().toString())
+          .doesNotContain(id(1))
+          .doesNotContain("\"bob\"," + "\"target\":\"carol\"");
+      assertThat(live.messages("presence"))
+          .extracting(p -> p.getString("op") + " " + p.getString("name") + " " + p.getString("via"))
           .containsExactly("online carol http", "offline carol http");
-      assertThat(live.messages().get(0).getString("type")).as("ready comes first")
+      assertThat(live.messages().get(0).getString("type"))
+          .as("ready comes first")
           .isEqualTo("ready");
     }
   }
 
   @Test
-  void aTextUserPayingAnApiUserShowsLiveAndItsLoginAndLogoutArePresenceEvents()
-      throws Exception {
+  void aTextUserPayingAnApiUserShowsLiveAndItsLoginAndLogoutArePresenceEvents() throws Exception {
     ApiUser web = loggedIn("web");
     try (LiveClient live = LiveClient.ready(client, dir, port, web.token())) {
       KeyPair keys = KeyType.EC.generate();
-      try (TlsLineClient text = TlsLineClient.connect(node.tlsPort(), node.fingerprint(), keys,
-          Certificates.selfSigned(keys, "texter", Duration.ofDays(1)))) {
+      try (TlsLineClient text =
+          TlsLineClient.connect(
+              node.tlsPort(),
+              node.fingerprint(),
+              keys,
+              Certificates.selfSigned(keys, "texter", Duration.ofDays(1)))) {
         assertThat(text.ask("REGISTER#texter#500")).isEqualTo("100 OK");
         text.askList("texter#0");
         JsonObject online = live.await("presence");
@@ -204,8 +225,9 @@ class LiveChannelTest {
         assertThat(paid.getLong("balance")).isEqualTo(1_040);
         text.send("EXIT");
       }
-      Awaitility.await().atMost(LiveClient.TIMEOUT).until(() -> live.messages("presence")
-          .size() >= 2);
+      Awaitility.await()
+          .atMost(LiveClient.TIMEOUT)
+          .until(() -> live.messages("presence").size() >= 2);
       JsonObject offline = live.messages("presence").get(1);
       assertThat(offline.getString("op")).isEqualTo("offline");
       assertThat(offline.getString("name")).isEqualTo("texter");
@@ -214,8 +236,10 @@ class LiveChannelTest {
 
   /** Event-bus handlers registered on the node (Vert.x's Micrometer gauge, every address). */
   private long handlers() {
-    return Math.round(node.node().metrics().find("vertx.eventbus.handlers").gauges().stream()
-        .mapToDouble(Gauge::value).sum());
+    return Math.round(
+        node.node().metrics().find("vertx.eventbus.handlers").gauges().stream()
+            .mapToDouble(Gauge::value)
+            .sum());
   }
 
   @Test
@@ -233,22 +257,26 @@ class LiveChannelTest {
         carols.add(LiveClient.ready(client, dir, port, carol.token()));
       }
       // Each socket follows its own login's end (a node-local consumer); nothing else.
-      assertThat(handlers() - before).as("handlers added by %d sockets", MORE_SOCKETS)
+      assertThat(handlers() - before)
+          .as("handlers added by %d sockets", MORE_SOCKETS)
           .isEqualTo(MORE_SOCKETS);
 
       assertThat(alice.pay("bob", 10, id(1)).status()).isEqualTo(201);
       assertThat(bob.pay("carol", 3, id(2)).status()).isEqualTo(201);
       assertThat(aliceLive.await("transfer").getJsonObject("transfer").getString("id"))
           .isEqualTo(id(1));
-      Awaitility.await().atMost(LiveClient.TIMEOUT)
+      Awaitility.await()
+          .atMost(LiveClient.TIMEOUT)
           .until(() -> bobLive.messages("transfer").size() == 2);
       // Events reach a verticle in the order published: once carol hears bob's payment to her,
       // alice's payment to bob, published before it, has been routed, and not to her.
       for (LiveClient live : carols) {
-        Awaitility.await().atMost(LiveClient.TIMEOUT)
+        Awaitility.await()
+            .atMost(LiveClient.TIMEOUT)
             .until(() -> !live.messages("transfer").isEmpty());
-        assertThat(live.messages("transfer")).extracting(
-            t -> t.getJsonObject("transfer").getString("id")).containsExactly(id(2));
+        assertThat(live.messages("transfer"))
+            .extracting(t -> t.getJsonObject("transfer").getString("id"))
+            .containsExactly(id(2));
         assertThat(live.messages("transfer").get(0).getLong("balance")).isEqualTo(1_003);
       }
       assertThat(aliceLive.messages("transfer")).hasSize(1);

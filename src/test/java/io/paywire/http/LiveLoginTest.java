@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A login followed by the live channel lasts while a socket follows it (a browser user is online
- * while its console is connected), survives a reload within {@code http.liveGraceSeconds}, and
- * is renewed by {@code POST /auth/refresh}; a login no socket ever followed is untouched. The
- * node's session tokens run on a clock the test moves, so no test waits for time to pass.
+ * while its console is connected), survives a reload within {@code http.liveGraceSeconds}, and is
+ * renewed by {@code POST /auth/refresh}; a login no socket ever followed is untouched. The node's
+ * session tokens run on a clock the test moves, so no test waits for time to pass.
  */
 class LiveLoginTest {
 
@@ -41,8 +41,11 @@ class LiveLoginTest {
 
   @BeforeEach
   void start() throws Exception {
-    node = TestNode.startWith(dir, new JsonObject().put("http",
-        new JsonObject().put("liveGraceSeconds", GRACE_SECONDS)), clock);
+    node =
+        TestNode.startWith(
+            dir,
+            new JsonObject().put("http", new JsonObject().put("liveGraceSeconds", GRACE_SECONDS)),
+            clock);
     api = ApiClient.of(node, dir);
     client = Vertx.vertx();
     port = node.port("http");
@@ -79,10 +82,13 @@ class LiveLoginTest {
       // Closed for good: once the node has seen the socket close, a grace period later on its
       // clock the login ends, the token is refused and the user leaves LIST. Each look moves the
       // clock past a grace period, since when the close arrives is not known here.
-      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
-        clock.advance(Duration.ofSeconds(GRACE_SECONDS + 1));
-        return api.get("/online", web.token()).status() == 401;
-      });
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                clock.advance(Duration.ofSeconds(GRACE_SECONDS + 1));
+                return api.get("/online", web.token()).status() == 401;
+              });
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !listed(text, "web"));
       // A login no socket ever followed (a program) is not touched by any of this.
       assertThat(api.get("/online", program.token()).status()).isEqualTo(200);
@@ -123,7 +129,8 @@ class LiveLoginTest {
 
   private static long tokenExpiry(String token) {
     String payload = token.split("\\.")[1];
-    return new JsonObject(new String(Base64.getUrlDecoder().decode(payload),
-        StandardCharsets.UTF_8)).getLong("exp");
+    return new JsonObject(
+            new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8))
+        .getLong("exp");
   }
 }

@@ -37,15 +37,20 @@ class RegistrationWorkersTest {
     }
     roster.append("payer,pw\npayee,pw\n");
     Files.writeString(enrollment, roster);
-    try (TestNode node = TestNode.startWith(dir, new JsonObject()
-        .put("ledger", new JsonObject().put("enrollmentFile", enrollment.toString()))
-        .put("session", new JsonObject().put("registrationThreads", 1)
-            .put("maxQueuedRegistrations", 2)))) {
+    try (TestNode node =
+        TestNode.startWith(
+            dir,
+            new JsonObject()
+                .put("ledger", new JsonObject().put("enrollmentFile", enrollment.toString()))
+                .put(
+                    "session",
+                    new JsonObject()
+                        .put("registrationThreads", 1)
+                        .put("maxQueuedRegistrations", 2)))) {
       ApiClient api = ApiClient.of(node, dir);
       ApiUser payer = ApiUser.of(api, "payer", KeyType.EC);
       assertThat(payer.register(null, "pw").status()).isEqualTo(201);
-      assertThat(ApiUser.of(api, "payee", KeyType.EC).register(null, "pw").status())
-          .isEqualTo(201);
+      assertThat(ApiUser.of(api, "payee", KeyType.EC).register(null, "pw").status()).isEqualTo(201);
       List<ApiUser> students = new ArrayList<>();
       for (int i = 0; i < BURST; i++) {
         students.add(ApiUser.of(api, "student" + i, KeyType.EC));

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The form and claims of a request token, against tokens signed outside Paywire: by Node.js's
  * crypto module, with the JWS assembled by hand (the script is below). The signature itself is
- * checked by the session core with {@link EcdsaFormats#verifyAnyEncoding} against the payer's
- * key, if {@link RequestToken.Checked#fits} the key: both are exercised here as it uses them.
+ * checked by the session core with {@link EcdsaFormats#verifyAnyEncoding} against the payer's key,
+ * if {@link RequestToken.Checked#fits} the key: both are exercised here as it uses them.
  */
 class RequestTokenTest {
 
@@ -46,27 +46,44 @@ class RequestTokenTest {
    *   ed + '.' + b64(crypto.sign(null, Buffer.from(ed), ed.privateKey));  // EDDSA
    *   ec.publicKey.export({ type: 'spki', format: 'pem' })           // EC_PUBLIC_KEY, ...
    */
-  private static final byte[] BODY = ("{\"id\":\"00112233445566778899aabbccddeeff\","
-      + "\"source\":\"alice\",\"target\":\"bob\",\"amount\":5}").getBytes(StandardCharsets.UTF_8);
+  private static final byte[] BODY =
+      ("{\"id\":\"00112233445566778899aabbccddeeff\","
+              + "\"source\":\"alice\",\"target\":\"bob\",\"amount\":5}")
+          .getBytes(StandardCharsets.UTF_8);
   private static final long ISSUED = 1_800_000_000L;
   private static final long EXPIRES = ISSUED + 60;
   private static final int SKEW = 30;
-  private static final String CLAIMS = "eyJ0aGEiOiIxNTA1ZGUwMmNjOTBhY2FhMWM3OGQ4MWNhMjRlYWZjMjlj"
-      + "ZjM4M2U4ZTNiZDI1NWU3NzQwOGNlNjk1ZjQwZTc1IiwiaWF0IjoxODAwMDAwMDAwLCJleHAiOjE4MDAwMDAwNjB9";
+  private static final String CLAIMS =
+      "eyJ0aGEiOiIxNTA1ZGUwMmNjOTBhY2FhMWM3OGQ4MWNhMjRlYWZjMjlj"
+          + "ZjM4M2U4ZTNiZDI1NWU3NzQwOGNlNjk1ZjQwZTc1IiwiaWF0IjoxODAwMDAwMDAwLCJleHAiOjE4MDAwMDAwNjB9";
   private static final String ES256_HEADER = "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9";
-  private static final String ES256 = ES256_HEADER + "." + CLAIMS + ".zIcY9MRj63EpunK1Wnwym9yvgn"
-      + "ThAKrc0ouFPndVxIHnAJ97-V79M9z5Kx_GlSoyxUEA4eEkWVKz_au_KwIwBw";
-  private static final String ES256_DER = ES256_HEADER + "." + CLAIMS + ".MEYCIQCO3ukKT0C-FGhBN0"
-      + "rhdwU0FPQQWyO8dng5A1hWAtUciAIhAJLzsaAAgpa5juZwo80gmedOVPMrWWeEpd3GP1Ii9Skk";
-  private static final String EDDSA = "eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9." + CLAIMS
-      + ".HT6pgoo1Ipl3f20Wtf-UTfLgK646EENxisjAC6c0xcoHK9AwuNID6p-lrwmUUgzUMe7QEBVz2gcGkNr9NJNOBQ";
-  private static final PublicKey EC_KEY = key("""
+  private static final String ES256 =
+      ES256_HEADER
+          + "."
+          + CLAIMS
+          + ".zIcY9MRj63EpunK1Wnwym9yvgn"
+          + "ThAKrc0ouFPndVxIHnAJ97-V79M9z5Kx_GlSoyxUEA4eEkWVKz_au_KwIwBw";
+  private static final String ES256_DER =
+      ES256_HEADER
+          + "."
+          + CLAIMS
+          + ".MEYCIQCO3ukKT0C-FGhBN0"
+          + "rhdwU0FPQQWyO8dng5A1hWAtUciAIhAJLzsaAAgpa5juZwo80gmedOVPMrWWeEpd3GP1Ii9Skk";
+  private static final String EDDSA =
+      "eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9."
+          + CLAIMS
+          + ".HT6pgoo1Ipl3f20Wtf-UTfLgK646EENxisjAC6c0xcoHK9AwuNID6p-lrwmUUgzUMe7QEBVz2gcGkNr9NJNOBQ";
+  private static final PublicKey EC_KEY =
+      key(
+          """
       -----BEGIN PUBLIC KEY-----
       MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE77E2i0RkrewlwPFIajSMO6bNX05/
       HedEk5zDysMeNagOKz3pgJkUOO7x29LpAcI4NvuzRkwuCooryKTgb+Wiyg==
       -----END PUBLIC KEY-----
       """);
-  private static final PublicKey ED25519_KEY = key("""
+  private static final PublicKey ED25519_KEY =
+      key(
+          """
       -----BEGIN PUBLIC KEY-----
       MCowBQYDK2VwAyEAylayMSW7GgC/TcoE1HMZ5UFBAFwb646ZVaC5+K2b0l0=
       -----END PUBLIC KEY-----
@@ -96,8 +113,8 @@ class RequestTokenTest {
     String[] parts = ES256.split("\\.");
     byte[] signature = Base64.getUrlDecoder().decode(parts[2]);
     signature[10] ^= 1;
-    RequestToken.Checked tampered = check(parts[0] + "." + parts[1] + "."
-        + ApiUser.b64url(signature), ISSUED);
+    RequestToken.Checked tampered =
+        check(parts[0] + "." + parts[1] + "." + ApiUser.b64url(signature), ISSUED);
     assertThat(verifies(tampered, EC_KEY)).isFalse();
     assertThat(verifies(check(ES256, ISSUED), KeyType.EC.generate().getPublic())).isFalse();
   }
@@ -114,8 +131,10 @@ class RequestTokenTest {
     // Node's dsaEncoding 'der' is what openssl dgst writes: valid ECDSA, but not JWS.
     refused(() -> check(ES256_DER, ISSUED), "signature of the wrong length");
     byte[] der = Base64.getUrlDecoder().decode(ES256_DER.split("\\.")[2]);
-    assertThat(EcdsaFormats.verifyAnyEncoding(EC_KEY,
-        (ES256_HEADER + "." + CLAIMS).getBytes(StandardCharsets.US_ASCII), der)).isTrue();
+    assertThat(
+            EcdsaFormats.verifyAnyEncoding(
+                EC_KEY, (ES256_HEADER + "." + CLAIMS).getBytes(StandardCharsets.US_ASCII), der))
+        .isTrue();
   }
 
   @Test
@@ -135,21 +154,25 @@ class RequestTokenTest {
   void refusesAnotherBody() {
     byte[] other = Arrays.copyOf(BODY, BODY.length);
     other[other.length - 2] = '6'; // amount 6, not the 5 that was signed
-    refused(() -> RequestToken.check("Bearer " + ES256, other, ISSUED, SKEW),
+    refused(
+        () -> RequestToken.check("Bearer " + ES256, other, ISSUED, SKEW),
         "tha does not match the body");
   }
 
   @Test
   void refusesAlgorithmsNotTiedToAKeyFamily() throws Exception {
     for (String alg : new String[] {"none", "HS256", "ES384", "PS256", ""}) {
-      String header = ApiUser.b64url(new JsonObject().put("alg", alg).encode()
-          .getBytes(StandardCharsets.UTF_8));
-      refused(() -> check(header + "." + CLAIMS + "." + ES256.split("\\.")[2], ISSUED),
+      String header =
+          ApiUser.b64url(
+              new JsonObject().put("alg", alg).encode().getBytes(StandardCharsets.UTF_8));
+      refused(
+          () -> check(header + "." + CLAIMS + "." + ES256.split("\\.")[2], ISSUED),
           "algorithm not accepted");
     }
-    String critical = ApiUser.b64url("{\"alg\":\"ES256\",\"crit\":[\"b64\"]}"
-        .getBytes(StandardCharsets.UTF_8));
-    refused(() -> check(critical + "." + CLAIMS + "." + ES256.split("\\.")[2], ISSUED),
+    String critical =
+        ApiUser.b64url("{\"alg\":\"ES256\",\"crit\":[\"b64\"]}".getBytes(StandardCharsets.UTF_8));
+    refused(
+        () -> check(critical + "." + CLAIMS + "." + ES256.split("\\.")[2], ISSUED),
         "algorithm not accepted");
   }
 
@@ -158,21 +181,27 @@ class RequestTokenTest {
     KeyPair keys = KeyType.EC.generate();
     String tha = HexFormat.of().formatHex(RequestToken.sha256(BODY));
     JsonObject[] bad = {
-        new JsonObject().put("tha", tha).put("iat", ISSUED),
-        new JsonObject().put("tha", tha).put("exp", EXPIRES),
-        new JsonObject().put("tha", tha).put("iat", ISSUED + 0.5).put("exp", EXPIRES),
-        new JsonObject().put("tha", tha).put("iat", String.valueOf(ISSUED)).put("exp", EXPIRES),
-        new JsonObject().put("tha", tha).put("iat", ISSUED)
-            .put("exp", ISSUED + RequestToken.MAX_LIFETIME_SECONDS + 1),
-        new JsonObject().put("tha", tha).put("iat", ISSUED).put("exp", ISSUED),
+      new JsonObject().put("tha", tha).put("iat", ISSUED),
+      new JsonObject().put("tha", tha).put("exp", EXPIRES),
+      new JsonObject().put("tha", tha).put("iat", ISSUED + 0.5).put("exp", EXPIRES),
+      new JsonObject().put("tha", tha).put("iat", String.valueOf(ISSUED)).put("exp", EXPIRES),
+      new JsonObject()
+          .put("tha", tha)
+          .put("iat", ISSUED)
+          .put("exp", ISSUED + RequestToken.MAX_LIFETIME_SECONDS + 1),
+      new JsonObject().put("tha", tha).put("iat", ISSUED).put("exp", ISSUED),
     };
     for (JsonObject claims : bad) {
       String token = ApiUser.jws(keys.getPrivate(), "ES256", claims);
-      assertThatThrownBy(() -> check(token, ISSUED + 1)).as("%s", claims)
+      assertThatThrownBy(() -> check(token, ISSUED + 1))
+          .as("%s", claims)
           .isInstanceOf(RequestToken.Refused.class);
     }
-    JsonObject longest = new JsonObject().put("tha", tha).put("iat", ISSUED)
-        .put("exp", ISSUED + RequestToken.MAX_LIFETIME_SECONDS);
+    JsonObject longest =
+        new JsonObject()
+            .put("tha", tha)
+            .put("iat", ISSUED)
+            .put("exp", ISSUED + RequestToken.MAX_LIFETIME_SECONDS);
     assertThat(check(ApiUser.jws(keys.getPrivate(), "ES256", longest), ISSUED + 1)).isNotNull();
   }
 
@@ -181,30 +210,45 @@ class RequestTokenTest {
     String[] parts = ES256.split("\\.");
     refused(() -> RequestToken.check(null, BODY, ISSUED, SKEW), "no bearer token");
     refused(() -> RequestToken.check("Basic " + ES256, BODY, ISSUED, SKEW), "no bearer token");
-    refused(() -> RequestToken.check("Bearer " + "a".repeat(RequestToken.MAX_TOKEN_CHARS + 1),
-        BODY, ISSUED, SKEW), "no bearer token");
+    refused(
+        () ->
+            RequestToken.check(
+                "Bearer " + "a".repeat(RequestToken.MAX_TOKEN_CHARS + 1), BODY, ISSUED, SKEW),
+        "no bearer token");
     refused(() -> check(parts[0] + "." + parts[1], ISSUED), "not a compact JWS");
     refused(() -> check(ES256 + ".x", ISSUED), "not a compact JWS");
-    refused(() -> check(parts[0] + "." + parts[1] + "=." + parts[2], ISSUED),
-        "empty or padded part");
+    refused(
+        () -> check(parts[0] + "." + parts[1] + "=." + parts[2], ISSUED), "empty or padded part");
     refused(() -> check(parts[0] + ".." + parts[2], ISSUED), "empty or padded part");
     refused(() -> check(parts[0] + "." + parts[1] + ".***", ISSUED), "not base64url");
-    refused(() -> check(ApiUser.b64url("[1]".getBytes(StandardCharsets.UTF_8)) + "."
-        + parts[1] + "." + parts[2], ISSUED), "not JSON");
+    refused(
+        () ->
+            check(
+                ApiUser.b64url("[1]".getBytes(StandardCharsets.UTF_8))
+                    + "."
+                    + parts[1]
+                    + "."
+                    + parts[2],
+                ISSUED),
+        "not JSON");
   }
 
   @Test
   void aClaimNamedTwiceIsABadRequestNotJustARefusal() {
-    String twice = ApiUser.b64url(("{\"tha\":\"x\",\"iat\":1,\"iat\":2,\"exp\":3}")
-        .getBytes(StandardCharsets.UTF_8));
-    assertThatThrownBy(() -> check(ES256_HEADER + "." + twice + "." + ES256.split("\\.")[2],
-        ISSUED)).isInstanceOfSatisfying(RequestToken.Refused.class,
-            refused -> assertThat(refused.duplicateKey()).isTrue());
-    assertThatThrownBy(() -> check(ES256_DER, ISSUED)).isInstanceOfSatisfying(
-        RequestToken.Refused.class, refused -> assertThat(refused.duplicateKey()).isFalse());
+    String twice =
+        ApiUser.b64url(
+            ("{\"tha\":\"x\",\"iat\":1,\"iat\":2,\"exp\":3}").getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(
+            () -> check(ES256_HEADER + "." + twice + "." + ES256.split("\\.")[2], ISSUED))
+        .isInstanceOfSatisfying(
+            RequestToken.Refused.class, refused -> assertThat(refused.duplicateKey()).isTrue());
+    assertThatThrownBy(() -> check(ES256_DER, ISSUED))
+        .isInstanceOfSatisfying(
+            RequestToken.Refused.class, refused -> assertThat(refused.duplicateKey()).isFalse());
   }
 
-  // ---- helpers -----------------------------------------------------------------------------------
+  // ---- helpers
+  // -----------------------------------------------------------------------------------
 
   private static RequestToken.Checked check(String token, long nowSeconds)
       throws RequestToken.Refused {

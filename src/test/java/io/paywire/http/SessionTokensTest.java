@@ -57,11 +57,18 @@ class SessionTokensTest {
     SessionTokens.Login other = tokens.issue("bob", null, vertx.getOrCreateContext());
     CompletableFuture<JsonObject> heard = new CompletableFuture<>();
     CompletableFuture<JsonObject> heardOther = new CompletableFuture<>();
-    vertx.eventBus().<JsonObject>localConsumer(SessionTokens.endedAddress(login.jti()),
-        m -> heard.complete(m.body())).completion().toCompletionStage().toCompletableFuture()
+    vertx
+        .eventBus()
+        .<JsonObject>localConsumer(
+            SessionTokens.endedAddress(login.jti()), m -> heard.complete(m.body()))
+        .completion()
+        .toCompletionStage()
+        .toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
-    vertx.eventBus().<JsonObject>localConsumer(SessionTokens.endedAddress(other.jti()),
-        m -> heardOther.complete(m.body()));
+    vertx
+        .eventBus()
+        .<JsonObject>localConsumer(
+            SessionTokens.endedAddress(other.jti()), m -> heardOther.complete(m.body()));
     assertThat(tokens.isLive(login.jti())).isTrue();
     tokens.revoke(login);
     JsonObject ended = heard.get(10, TimeUnit.SECONDS);
@@ -85,8 +92,9 @@ class SessionTokensTest {
     String header = ApiUser.b64url("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(UTF_8));
     String payload = ApiUser.b64url(claims().encode().getBytes(UTF_8));
     Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(Pem.toPem(keys.getPublic()).getBytes(StandardCharsets.US_ASCII),
-        "HmacSHA256"));
+    mac.init(
+        new SecretKeySpec(
+            Pem.toPem(keys.getPublic()).getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
     byte[] signature = mac.doFinal((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
     assertThat(accepted(header + "." + payload + "." + ApiUser.b64url(signature))).isFalse();
   }
@@ -170,16 +178,25 @@ class SessionTokensTest {
 
   private CompletableFuture<JsonObject> ended(SessionTokens.Login whose) throws Exception {
     CompletableFuture<JsonObject> heard = new CompletableFuture<>();
-    vertx.eventBus().<JsonObject>localConsumer(SessionTokens.endedAddress(whose.jti()),
-        m -> heard.complete(m.body())).completion().toCompletionStage().toCompletableFuture()
+    vertx
+        .eventBus()
+        .<JsonObject>localConsumer(
+            SessionTokens.endedAddress(whose.jti()), m -> heard.complete(m.body()))
+        .completion()
+        .toCompletionStage()
+        .toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
     return heard;
   }
 
   private JsonObject claims() {
     long now = clock.millis() / 1000;
-    return new JsonObject().put("sub", "alice").put("jti", login.jti()).put("aud", "paywire")
-        .put("iat", now).put("exp", now + 60);
+    return new JsonObject()
+        .put("sub", "alice")
+        .put("jti", login.jti())
+        .put("aud", "paywire")
+        .put("iat", now)
+        .put("exp", now + 60);
   }
 
   private String signed(JsonObject claims) throws Exception {

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code POST /transfers}: the logged-in account pays with its signature over the text
- * protocol's payment text, as the browser console signs it (WebCrypto ECDSA is r||s). The real
- * browser's signature is exercised by ConsoleBrowserTest; these check every encoding and what is
- * refused, over real HTTPS.
+ * {@code POST /transfers}: the logged-in account pays with its signature over the text protocol's
+ * payment text, as the browser console signs it (WebCrypto ECDSA is r||s). The real browser's
+ * signature is exercised by ConsoleBrowserTest; these check every encoding and what is refused,
+ * over real HTTPS.
  */
 class SignedTransfersTest {
 
@@ -57,12 +57,19 @@ class SignedTransfersTest {
     return signature.sign();
   }
 
-  private static ApiClient.Reply pay(ApiUser payer, String target, long amount, String id,
-      byte[] signature) throws Exception {
-    JsonObject body = new JsonObject().put("target", target).put("amount", amount).put("id", id)
-        .put("signature", Base64.getEncoder().encodeToString(signature));
-    return api.post("/transfers", body.encode().getBytes(StandardCharsets.UTF_8),
-        payer.token() == null ? null : "Bearer " + payer.token(), "application/json");
+  private static ApiClient.Reply pay(
+      ApiUser payer, String target, long amount, String id, byte[] signature) throws Exception {
+    JsonObject body =
+        new JsonObject()
+            .put("target", target)
+            .put("amount", amount)
+            .put("id", id)
+            .put("signature", Base64.getEncoder().encodeToString(signature));
+    return api.post(
+        "/transfers",
+        body.encode().getBytes(StandardCharsets.UTF_8),
+        payer.token() == null ? null : "Bearer " + payer.token(),
+        "application/json");
   }
 
   private static long balance(ApiUser user) throws Exception {
@@ -95,8 +102,14 @@ class SignedTransfersTest {
     ApiUser rsa = ApiUser.of(api, "rsa", KeyType.RSA);
     assertThat(rsa.register(500L, null).status()).isEqualTo(201);
     assertThat(rsa.login().status()).isEqualTo(200);
-    assertThat(pay(rsa, "payee", 70, id(3),
-        ApiUser.sign(rsa.keys.getPrivate(), text("rsa", 70, "payee", id(3)))).status())
+    assertThat(
+            pay(
+                    rsa,
+                    "payee",
+                    70,
+                    id(3),
+                    ApiUser.sign(rsa.keys.getPrivate(), text("rsa", 70, "payee", id(3))))
+                .status())
         .isEqualTo(201);
     assertThat(balance(payee)).isEqualTo(221);
   }
@@ -108,11 +121,11 @@ class SignedTransfersTest {
     PrivateKey key = mallory.keys.getPrivate();
     // Signed for 1, sent as 999; signed for another payee; signed as another payer; another key.
     byte[][] wrong = {
-        p1363(key, text("mallory", 1, "victim", id(10))),
-        p1363(key, text("mallory", 999, "someone", id(10))),
-        p1363(key, text("victim", 999, "victim", id(10))),
-        p1363(victim.keys.getPrivate(), text("mallory", 999, "victim", id(10))),
-        new byte[64],
+      p1363(key, text("mallory", 1, "victim", id(10))),
+      p1363(key, text("mallory", 999, "someone", id(10))),
+      p1363(key, text("victim", 999, "victim", id(10))),
+      p1363(victim.keys.getPrivate(), text("mallory", 999, "victim", id(10))),
+      new byte[64],
     };
     for (byte[] signature : wrong) {
       ApiClient.Reply refused = pay(mallory, "victim", 999, id(10), signature);
@@ -126,11 +139,13 @@ class SignedTransfersTest {
 
     // The payer is the token's account: a victim's token cannot be had, and none is refused.
     ApiUser anonymous = new ApiUser(api, "anonymous", mallory.keys);
-    assertThat(pay(anonymous, "victim", 1, id(11),
-        p1363(key, text("mallory", 1, "victim", id(11)))).status()).isEqualTo(401);
+    assertThat(
+            pay(anonymous, "victim", 1, id(11), p1363(key, text("mallory", 1, "victim", id(11))))
+                .status())
+        .isEqualTo(401);
     // A ledger refusal keeps its code and the id.
-    ApiClient.Reply broke = pay(mallory, "victim", 5_000, id(12),
-        p1363(key, text("mallory", 5_000, "victim", id(12))));
+    ApiClient.Reply broke =
+        pay(mallory, "victim", 5_000, id(12), p1363(key, text("mallory", 5_000, "victim", id(12))));
     assertThat(broke.status()).isEqualTo(409);
     assertThat(broke.json().getString("error")).isEqualTo("INSUFFICIENT_FUNDS");
     assertThat(broke.json().getString("id")).isEqualTo(id(12));

@@ -47,7 +47,9 @@ class FailApplyTest {
         }
       }
 
-      assertThat(failure).as("an apply past the column limit fails").isNotNull()
+      assertThat(failure)
+          .as("an apply past the column limit fails")
+          .isNotNull()
           .hasCauseInstanceOf(OutOfMemoryError.class)
           .hasMessageContaining("batch " + durable.nextBatchSequence());
       assertThat(ledger.failed()).isTrue();
@@ -82,7 +84,8 @@ class FailApplyTest {
       LedgerFailedException thrown =
           ledger.fail(batch, "reply", new NullPointerException("reply builder broke"));
 
-      assertThat(thrown).hasMessageContaining("batch " + durable.nextBatchSequence())
+      assertThat(thrown)
+          .hasMessageContaining("batch " + durable.nextBatchSequence())
           .hasMessageContaining("reply");
       assertThat(ledger.failed()).isTrue();
       assertThat(ledger.failure()).contains("reply builder broke");

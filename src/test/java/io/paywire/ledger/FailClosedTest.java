@@ -20,12 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A journal write that fails for real (the disk is full) leaves the in-memory state ahead of the
- * disk, so the ledger must refuse all further work until it is reopened; reopening recovers
- * exactly the batches that were durable before the failure.
+ * disk, so the ledger must refuse all further work until it is reopened; reopening recovers exactly
+ * the batches that were durable before the failure.
  *
- * <p>The failure: with the smallest segments, the next batch must roll into a new segment file,
- * and that file name is made a symbolic link to {@code /dev/full}, where every write fails with
- * ENOSPC ("No space left on device").
+ * <p>The failure: with the smallest segments, the next batch must roll into a new segment file, and
+ * that file name is made a symbolic link to {@code /dev/full}, where every write fails with ENOSPC
+ * ("No space left on device").
  */
 class FailClosedTest {
 
@@ -79,8 +79,8 @@ class FailClosedTest {
   /**
    * After a failed write the in-memory state holds the failed batch; a snapshot of it would make
    * that batch durable after all, as of a journal position that does not contain it. The ledger
-   * must refuse to capture or write one; whatever it refuses with, reopening must recover only
-   * the durable batches.
+   * must refuse to capture or write one; whatever it refuses with, reopening must recover only the
+   * durable batches.
    */
   @Test
   void snapshotAfterAFailedWriteDoesNotMakeTheFailedBatchDurable() throws IOException {
@@ -123,14 +123,15 @@ class FailClosedTest {
       ledger.close();
     }
 
-    assertThat(descriptorsOn(descriptors, DEV_FULL)).as("descriptors still open on /dev/full")
+    assertThat(descriptorsOn(descriptors, DEV_FULL))
+        .as("descriptors still open on /dev/full")
         .doesNotContainAnyElementsOf(opened);
   }
 
   /**
-   * Writes batches until the current segment has no room for another one, links the next
-   * segment's name to /dev/full and returns an executed batch that must roll there. Remembers
-   * what is durable at that point.
+   * Writes batches until the current segment has no room for another one, links the next segment's
+   * name to /dev/full and returns an executed batch that must roll there. Remembers what is durable
+   * at that point.
    */
   private Batch writeUntilTheNextBatchRollsOntoAFullDisk(Ledger ledger) throws IOException {
     Workload workload = new Workload(41);
@@ -149,27 +150,33 @@ class FailClosedTest {
     }
     assertThat(doomed.isFull()).isFalse();
 
-    nextSegment = Ledger.journalDirectory(dir)
-        .resolve(JournalFormat.segmentName(ledger.position().nextBatchSequence()));
+    nextSegment =
+        Ledger.journalDirectory(dir)
+            .resolve(JournalFormat.segmentName(ledger.position().nextBatchSequence()));
     Files.createSymbolicLink(nextSegment, DEV_FULL);
     return doomed;
   }
 
   private static long frameLength(Batch batch) {
-    return (long) JournalFormat.HEADER_BYTES + JournalFormat.BODY_FIXED_BYTES
-        + batch.encodedRecords().remaining() + JournalFormat.HASH_BYTES;
+    return (long) JournalFormat.HEADER_BYTES
+        + JournalFormat.BODY_FIXED_BYTES
+        + batch.encodedRecords().remaining()
+        + JournalFormat.HASH_BYTES;
   }
 
   /** This process's file descriptors that point at {@code target}. */
   private static Set<Path> descriptorsOn(Path descriptors, Path target) throws IOException {
     try (Stream<Path> links = Files.list(descriptors)) {
-      return links.filter(link -> {
-        try {
-          return Files.readSymbolicLink(link).equals(target);
-        } catch (IOException | UnsupportedOperationException gone) {
-          return false; // closed while listing, or not a link
-        }
-      }).collect(Collectors.toSet());
+      return links
+          .filter(
+              link -> {
+                try {
+                  return Files.readSymbolicLink(link).equals(target);
+                } catch (IOException | UnsupportedOperationException gone) {
+                  return false; // closed while listing, or not a link
+                }
+              })
+          .collect(Collectors.toSet());
     }
   }
 }

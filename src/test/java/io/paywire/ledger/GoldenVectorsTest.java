@@ -21,10 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  * commands; so a change of the journal or snapshot format cannot slip in unnoticed. The head hash
  * is also written in docs/storage.md.
  *
- * <p>A deliberate format change means new vectors (and a new format version): run
- * {@code mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt} and
- * {@code java -cp target/classes:target/test-classes:$(cat target/cp.txt)
- * io.paywire.ledger.GoldenVectorsTest}, then update {@link #HEAD_HASH} and docs/storage.md.
+ * <p>A deliberate format change means new vectors (and a new format version): run {@code mvn -q
+ * test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt} and {@code java -cp
+ * target/classes:target/test-classes:$(cat target/cp.txt) io.paywire.ledger.GoldenVectorsTest},
+ * then update {@link #HEAD_HASH} and docs/storage.md.
  */
 class GoldenVectorsTest {
 
@@ -35,9 +35,12 @@ class GoldenVectorsTest {
   private static final LedgerOptions OPTIONS =
       new LedgerOptions(LedgerRules.DEFAULTS, 8_192, 4 << 20, 64L << 20, 0, 2);
   private static final long T0 = 1_700_000_000_000L;
+
   /** An Ed25519 SubjectPublicKeyInfo, so the vectors hold a key too. */
-  private static final byte[] ALICE_KEY = HexFormat.of().parseHex(
-      "302a300506032b657003210020ebf7715ef5d5ddd39dfb3c4f788d6d9170d5a20f247a690e4f16330a49e87b");
+  private static final byte[] ALICE_KEY =
+      HexFormat.of()
+          .parseHex(
+              "302a300506032b657003210020ebf7715ef5d5ddd39dfb3c4f788d6d9170d5a20f247a690e4f16330a49e87b");
 
   @TempDir Path dir;
 
@@ -45,7 +48,8 @@ class GoldenVectorsTest {
   void goldenDirectoryRecoversFromItsSnapshotToTheRecordedState() throws Exception {
     Path data = JournalRoundTripTest.copyDirectory(golden(), dir.resolve("data"));
     try (Ledger ledger = Ledger.open(data, OPTIONS)) {
-      assertThat(ledger.recovery().snapshot()).map(p -> p.getFileName().toString())
+      assertThat(ledger.recovery().snapshot())
+          .map(p -> p.getFileName().toString())
           .hasValue("snapshot-00000000000000000002.bin");
       assertThat(ledger.recovery().batchesReplayed()).isEqualTo(1);
       assertThat(ledger.recovery().tornBytesTruncated()).isZero();
@@ -84,7 +88,8 @@ class GoldenVectorsTest {
     assertThat(files(written)).isEqualTo(goldenFiles);
     for (Path file : goldenFiles) {
       assertThat(Files.readAllBytes(written.resolve(file)))
-          .as("bytes of %s", file).isEqualTo(Files.readAllBytes(golden().resolve(file)));
+          .as("bytes of %s", file)
+          .isEqualTo(Files.readAllBytes(golden().resolve(file)));
     }
   }
 
@@ -112,8 +117,8 @@ class GoldenVectorsTest {
   }
 
   /**
-   * The fixed history: three batches, a snapshot after the second. Signatures are arbitrary
-   * bytes (the ledger keeps them as proof, it does not check them), so the vectors hold them too.
+   * The fixed history: three batches, a snapshot after the second. Signatures are arbitrary bytes
+   * (the ledger keeps them as proof, it does not check them), so the vectors hold them too.
    */
   private static void write(Path data) throws IOException {
     try (Ledger ledger = Ledger.open(data, OPTIONS)) {
@@ -124,8 +129,9 @@ class GoldenVectorsTest {
       ledger.write(first);
 
       Batch second = ledger.newBatch(T0 + 1);
-      accept(second.execute(new Command.Transfer(id(4), "ALICE", "bob", 250,
-          bytes(64, 0xa1), bytes(64, 0xb0))));
+      accept(
+          second.execute(
+              new Command.Transfer(id(4), "ALICE", "bob", 250, bytes(64, 0xa1), bytes(64, 0xb0))));
       accept(second.execute(Command.Transfer.unsigned(id(5), "bob", "carol", 75)));
       ledger.write(second);
       ledger.writeSnapshot(ledger.captureSnapshot());
@@ -133,8 +139,8 @@ class GoldenVectorsTest {
       Batch third = ledger.newBatch(T0 + 2);
       accept(third.execute(new Command.OpenAccount(id(6), "dave", null, 1)));
       accept(third.execute(Command.Transfer.unsigned(id(7), "carol", "dave", 5)));
-      accept(third.execute(new Command.Transfer(id(8), "alice", "dave", 100,
-          bytes(3, 0x5a), null)));
+      accept(
+          third.execute(new Command.Transfer(id(8), "alice", "dave", 100, bytes(3, 0x5a), null)));
       ledger.write(third);
     }
   }
@@ -156,9 +162,11 @@ class GoldenVectorsTest {
   /** The journal and snapshot files under {@code root}, relative to it, sorted. */
   private static List<Path> files(Path root) throws IOException {
     try (Stream<Path> walk = Files.walk(root)) {
-      return walk.filter(Files::isRegularFile).map(root::relativize)
+      return walk.filter(Files::isRegularFile)
+          .map(root::relativize)
           .filter(p -> p.startsWith("journal") || p.startsWith("snapshots"))
-          .sorted().toList();
+          .sorted()
+          .toList();
     }
   }
 

@@ -6,11 +6,10 @@ import java.lang.ref.Reference;
 import java.util.Random;
 
 /**
- * Measures the heap a ledger's history takes per transfer: applies {@code N} payments among
- * {@code ACCOUNTS} accounts to an {@link InMemoryLedger} (the same {@code LedgerState} a node
- * keeps: transfer columns, id index, per-account histories), and after every step forces a full
- * collection and reads the used heap. Not a test (surefire skips it); run as docs/benchmarks.md
- * says:
+ * Measures the heap a ledger's history takes per transfer: applies {@code N} payments among {@code
+ * ACCOUNTS} accounts to an {@link InMemoryLedger} (the same {@code LedgerState} a node keeps:
+ * transfer columns, id index, per-account histories), and after every step forces a full collection
+ * and reads the used heap. Not a test (surefire skips it); run as docs/benchmarks.md says:
  *
  * <pre>
  * java -Xmx3g -XX:+UseG1GC -cp target/classes:target/test-classes:$(cat target/cp.txt) \
@@ -32,8 +31,10 @@ public final class HeapPerTransfer {
     InMemoryLedger ledger = new InMemoryLedger(LedgerRules.DEFAULTS);
     long time = 1_800_000_000_000L;
     for (int i = 0; i < accounts; i++) {
-      require(ledger.execute(new Command.OpenAccount(TransferId.random(random), "user" + i,
-          null, 1_000_000_000L), time));
+      require(
+          ledger.execute(
+              new Command.OpenAccount(TransferId.random(random), "user" + i, null, 1_000_000_000L),
+              time));
     }
     System.out.printf("accounts %d, heap before %d MiB%n", accounts, before >> 20);
     System.out.println("transfers,usedBytes,bytesPerTransfer");
@@ -42,8 +43,11 @@ public final class HeapPerTransfer {
       for (; done < until; done++) {
         int payer = random.nextInt(accounts);
         int payee = (payer + 1 + random.nextInt(accounts - 1)) % accounts;
-        require(ledger.execute(Command.Transfer.unsigned(TransferId.random(random),
-            "user" + payer, "user" + payee, 1), ++time));
+        require(
+            ledger.execute(
+                Command.Transfer.unsigned(
+                    TransferId.random(random), "user" + payer, "user" + payee, 1),
+                ++time));
       }
       long used = usedAfterGc() - before;
       long total = ledger.view().transferCount();

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Blocks and journaled transfers read back from real journals of several segments, checked
- * against what the writer itself computed for each batch (its head hash after each write, the
- * batch's time and records, the transfers the ledger accepted and the signatures given).
+ * Blocks and journaled transfers read back from real journals of several segments, checked against
+ * what the writer itself computed for each batch (its head hash after each write, the batch's time
+ * and records, the transfers the ledger accepted and the signatures given).
  */
 class JournalBlocksTest {
 
@@ -45,8 +45,8 @@ class JournalBlocksTest {
     long bound = history.batches.size();
     Verifier.Report report = Verifier.verify(dir);
 
-    for (JournalBlocks reader : List.of(reader(JournalBlocks.CHECKPOINT_BATCHES),
-        reader(SMALL_STRIDE))) {
+    for (JournalBlocks reader :
+        List.of(reader(JournalBlocks.CHECKPOINT_BATCHES), reader(SMALL_STRIDE))) {
       List<JournalBlocks.Block> all = new ArrayList<>();
       for (long from = 0; from < bound; from += 7) {
         List<JournalBlocks.Block> page = reader.blocks(from, 7, bound);
@@ -77,8 +77,8 @@ class JournalBlocksTest {
     }
 
     int segments = segments().size();
-    assertThat(reader.checkpointCount()).isBetween((long) bound / SMALL_STRIDE,
-        (long) bound / SMALL_STRIDE + segments);
+    assertThat(reader.checkpointCount())
+        .isBetween((long) bound / SMALL_STRIDE, (long) bound / SMALL_STRIDE + segments);
     JournalBlocks coarse = reader(JournalBlocks.CHECKPOINT_BATCHES);
     coarse.blocks(bound - 1, 1, bound);
     assertThat(coarse.checkpointCount()).isEqualTo(segments); // one per segment: its start
@@ -95,7 +95,8 @@ class JournalBlocksTest {
     assertThat(reader.blocks(0, 10, 0)).isEmpty();
     assertThat(reader.blocks(Long.MAX_VALUE, JournalBlocks.MAX_BLOCKS_PER_PAGE, head)).isEmpty();
     assertThat(reader.blocks(0, JournalBlocks.MAX_BLOCKS_PER_PAGE, 3))
-        .extracting(JournalBlocks.Block::sequence).containsExactly(0L, 1L, 2L);
+        .extracting(JournalBlocks.Block::sequence)
+        .containsExactly(0L, 1L, 2L);
     assertThat(reader.blocks(head - 2, 10, head)).hasSize(2);
     assertThatThrownBy(() -> reader.blocks(0, JournalBlocks.MAX_BLOCKS_PER_PAGE + 1, head))
         .isInstanceOf(IllegalArgumentException.class);
@@ -111,11 +112,25 @@ class JournalBlocksTest {
     List<Written> transfers = history.transfers();
     Written first = transfers.get(0);
     Written last = transfers.get(transfers.size() - 1);
-    Written bothSigned = transfers.stream().filter(w -> w.payerSignature().length > 0
-        && w.payeeSignature().length > 0 && w.batch() > bound / 3).findFirst().orElseThrow();
-    Written unsigned = transfers.stream().filter(w -> w.command() instanceof Command.Transfer
-        && w.payerSignature().length == 0 && w.payeeSignature().length == 0
-        && w.batch() > bound / 2).findFirst().orElseThrow();
+    Written bothSigned =
+        transfers.stream()
+            .filter(
+                w ->
+                    w.payerSignature().length > 0
+                        && w.payeeSignature().length > 0
+                        && w.batch() > bound / 3)
+            .findFirst()
+            .orElseThrow();
+    Written unsigned =
+        transfers.stream()
+            .filter(
+                w ->
+                    w.command() instanceof Command.Transfer
+                        && w.payerSignature().length == 0
+                        && w.payeeSignature().length == 0
+                        && w.batch() > bound / 2)
+            .findFirst()
+            .orElseThrow();
 
     JournalBlocks reader = reader(SMALL_STRIDE);
     for (Written w : List.of(last, bothSigned, first, unsigned)) {
@@ -132,9 +147,9 @@ class JournalBlocksTest {
   }
 
   /**
-   * Verifies what the lookup relies on: the transfer with sequence n is the journal's n-th
-   * record, registrations included; every transfer the ledger holds is found in the batch that
-   * wrote it, in a shuffled order and by a reader that knows nothing yet.
+   * Verifies what the lookup relies on: the transfer with sequence n is the journal's n-th record,
+   * registrations included; every transfer the ledger holds is found in the batch that wrote it, in
+   * a shuffled order and by a reader that knows nothing yet.
    */
   @Test
   void everyTransferOfTheLedgerIsTheJournalRecordAtItsSequence() throws IOException {
@@ -152,13 +167,14 @@ class JournalBlocksTest {
     JournalBlocks reader = reader(SMALL_STRIDE);
     for (Written w : shuffled) {
       assertThat(reader.transfer(w.view().sequence(), w.view().id(), bound))
-          .as("transfer %s", w.view()).hasValueSatisfying(
-              found -> assertThat(found.batchSequence()).isEqualTo(w.batch()));
+          .as("transfer %s", w.view())
+          .hasValueSatisfying(found -> assertThat(found.batchSequence()).isEqualTo(w.batch()));
     }
     // Transfer n is the journal's n-th record, registrations included: the sequences the
     // ledger holds are 0, 1, 2, ... in the order the records were written.
-    assertThat(inMemory).extracting(TransferView::sequence).containsExactlyElementsOf(
-        LongStream.range(0, inMemory.size()).boxed().toList());
+    assertThat(inMemory)
+        .extracting(TransferView::sequence)
+        .containsExactlyElementsOf(LongStream.range(0, inMemory.size()).boxed().toList());
   }
 
   @Test
@@ -169,14 +185,18 @@ class JournalBlocksTest {
     JournalBlocks reader = reader(SMALL_STRIDE);
 
     assertThat(reader.transfer(last.view().sequence(), last.view().id(), last.batch())).isEmpty();
-    assertThat(reader.transfer(last.view().sequence() + 1, last.view().id(),
-        history.batches.size())).isEmpty();
+    assertThat(
+            reader.transfer(last.view().sequence() + 1, last.view().id(), history.batches.size()))
+        .isEmpty();
     assertThat(reader.transfer(0, transfers.get(0).view().id(), 0)).isEmpty();
 
     Written middle = transfers.get(transfers.size() / 2);
-    JournalCorruptException wrong = catchThrowableOfType(JournalCorruptException.class,
-        () -> reader.transfer(middle.view().sequence(), new TransferId(1, 2),
-            history.batches.size()));
+    JournalCorruptException wrong =
+        catchThrowableOfType(
+            JournalCorruptException.class,
+            () ->
+                reader.transfer(
+                    middle.view().sequence(), new TransferId(1, 2), history.batches.size()));
     assertThat(wrong).hasMessageContaining("should be transfer " + middle.view().sequence());
   }
 
@@ -190,50 +210,55 @@ class JournalBlocksTest {
     ExecutorService threads = Executors.newFixedThreadPool(3);
     try (Ledger ledger = Ledger.open(dir, JournalRoundTripTest.SMALL_SEGMENTS)) {
       JournalBlocks reader = ledger.journalBlocks();
-      Future<?> writer = threads.submit(() -> {
-        try {
-          history.write(ledger, 10, 0);
-          while (segments().size() < 5) {
-            history.write(ledger, 0, 12);
-            // The bound first: a reader that sees a transfer sees a bound above its batch.
-            bound.set(ledger.position().nextBatchSequence());
-            published.addAll(history.lastBatch());
-          }
-          return null;
-        } finally {
-          done.set(true);
-        }
-      });
+      Future<?> writer =
+          threads.submit(
+              () -> {
+                try {
+                  history.write(ledger, 10, 0);
+                  while (segments().size() < 5) {
+                    history.write(ledger, 0, 12);
+                    // The bound first: a reader that sees a transfer sees a bound above its batch.
+                    bound.set(ledger.position().nextBatchSequence());
+                    published.addAll(history.lastBatch());
+                  }
+                  return null;
+                } finally {
+                  done.set(true);
+                }
+              });
       List<Future<Integer>> readers = new ArrayList<>();
       for (int r = 0; r < 2; r++) {
         int seed = r;
-        readers.add(threads.submit(() -> {
-          Random random = new Random(seed);
-          int reads = 0;
-          while (!done.get() || reads < 20) {
-            List<Written> seen = List.copyOf(published);
-            long b = bound.get();
-            long from = Math.max(0, b - 1 - random.nextInt(40));
-            List<JournalBlocks.Block> page = reader.blocks(from, 40, b);
-            assertThat(page).hasSize((int) Math.max(0, Math.min(40, b - from)));
-            for (int i = 0; i < page.size(); i++) {
-              assertThat(page.get(i).sequence()).isEqualTo(from + i);
-              if (i > 0) {
-                assertThat(page.get(i).previousHash()).isEqualTo(page.get(i - 1).hash());
-              }
-            }
-            if (!seen.isEmpty()) {
-              Written w = seen.get(random.nextInt(seen.size()));
-              assertThat(reader.transfer(w.view().sequence(), w.view().id(), b))
-                  .hasValueSatisfying(f -> assertThat(f.batchSequence()).isEqualTo(w.batch()));
-            }
-            reads++;
-            if (!done.get()) {
-              readsWhileWriting.incrementAndGet();
-            }
-          }
-          return reads;
-        }));
+        readers.add(
+            threads.submit(
+                () -> {
+                  Random random = new Random(seed);
+                  int reads = 0;
+                  while (!done.get() || reads < 20) {
+                    List<Written> seen = List.copyOf(published);
+                    long b = bound.get();
+                    long from = Math.max(0, b - 1 - random.nextInt(40));
+                    List<JournalBlocks.Block> page = reader.blocks(from, 40, b);
+                    assertThat(page).hasSize((int) Math.max(0, Math.min(40, b - from)));
+                    for (int i = 0; i < page.size(); i++) {
+                      assertThat(page.get(i).sequence()).isEqualTo(from + i);
+                      if (i > 0) {
+                        assertThat(page.get(i).previousHash()).isEqualTo(page.get(i - 1).hash());
+                      }
+                    }
+                    if (!seen.isEmpty()) {
+                      Written w = seen.get(random.nextInt(seen.size()));
+                      assertThat(reader.transfer(w.view().sequence(), w.view().id(), b))
+                          .hasValueSatisfying(
+                              f -> assertThat(f.batchSequence()).isEqualTo(w.batch()));
+                    }
+                    reads++;
+                    if (!done.get()) {
+                      readsWhileWriting.incrementAndGet();
+                    }
+                  }
+                  return reads;
+                }));
       }
       writer.get();
       for (Future<Integer> read : readers) {
@@ -264,8 +289,11 @@ class JournalBlocksTest {
     List<JournalCorruptionTest.Frame> frames = JournalCorruptionTest.frames(original);
     JournalCorruptionTest.Frame frame = frames.get(2);
     long batch = JournalFormat.segmentId(segment) + 2;
-    Written inFrame = history.transfers().stream().filter(w -> w.batch() == batch)
-        .reduce((a, b) -> b).orElseThrow();
+    Written inFrame =
+        history.transfers().stream()
+            .filter(w -> w.batch() == batch)
+            .reduce((a, b) -> b)
+            .orElseThrow();
 
     for (int flip = frame.start(); flip < frame.end(); flip++) {
       byte[] damaged = original.clone();
@@ -273,15 +301,19 @@ class JournalBlocksTest {
       Files.write(segment, damaged);
       String where = "flip at " + flip + " in the " + frame.region(flip);
 
-      JournalCorruptException blocks = catchThrowableOfType(JournalCorruptException.class,
-          () -> reader(SMALL_STRIDE).blocks(batch, 1, bound));
+      JournalCorruptException blocks =
+          catchThrowableOfType(
+              JournalCorruptException.class, () -> reader(SMALL_STRIDE).blocks(batch, 1, bound));
       assertThat(blocks).as(where).isNotNull();
       assertThat(blocks.file()).as(where).isEqualTo(segment);
       assertThat(blocks.offset()).as(where).isEqualTo(frame.start());
 
-      JournalCorruptException transfer = catchThrowableOfType(JournalCorruptException.class,
-          () -> reader(SMALL_STRIDE).transfer(inFrame.view().sequence(), inFrame.view().id(),
-              bound));
+      JournalCorruptException transfer =
+          catchThrowableOfType(
+              JournalCorruptException.class,
+              () ->
+                  reader(SMALL_STRIDE)
+                      .transfer(inFrame.view().sequence(), inFrame.view().id(), bound));
       assertThat(transfer).as(where).isNotNull();
       assertThat(transfer.file()).as(where).isEqualTo(segment);
     }
@@ -290,8 +322,8 @@ class JournalBlocksTest {
   }
 
   /**
-   * Frames whose checksums were made to agree with a change: the hash catches a changed body, and
-   * a page catches a frame that no longer chains to the one before it.
+   * Frames whose checksums were made to agree with a change: the hash catches a changed body, and a
+   * page catches a frame that no longer chains to the one before it.
    */
   @Test
   void forgedFrameWithValidChecksumsFailsItsHashOrTheChainOfThePage() throws IOException {
@@ -300,27 +332,31 @@ class JournalBlocksTest {
     Path segment = segments().get(0);
     byte[] original = Files.readAllBytes(segment);
     JournalCorruptionTest.Frame frame = JournalCorruptionTest.frames(original).get(2);
-    int bodyLength = frame.end() - frame.start() - JournalFormat.HEADER_BYTES
-        - JournalFormat.HASH_BYTES;
+    int bodyLength =
+        frame.end() - frame.start() - JournalFormat.HEADER_BYTES - JournalFormat.HASH_BYTES;
 
     byte[] changedBody = original.clone();
     changedBody[frame.start() + JournalFormat.TIME_AT + 7] ^= 0x01;
     resealChecksum(changedBody, frame.start(), bodyLength);
     Files.write(segment, changedBody);
-    assertThat(catchThrowableOfType(JournalCorruptException.class,
-        () -> reader(SMALL_STRIDE).blocks(2, 1, bound)))
+    assertThat(
+            catchThrowableOfType(
+                JournalCorruptException.class, () -> reader(SMALL_STRIDE).blocks(2, 1, bound)))
         .hasMessageContaining("batch hash does not match its body")
-        .extracting(JournalCorruptException::offset).isEqualTo((long) frame.start());
+        .extracting(JournalCorruptException::offset)
+        .isEqualTo((long) frame.start());
 
     byte[] rechained = original.clone();
     rechained[frame.start() + JournalFormat.PREVIOUS_HASH_AT] ^= 0x01;
     reseal(rechained, frame.start(), bodyLength);
     Files.write(segment, rechained);
     assertThat(reader(SMALL_STRIDE).blocks(2, 1, bound)).hasSize(1); // alone, it checks out
-    assertThat(catchThrowableOfType(JournalCorruptException.class,
-        () -> reader(SMALL_STRIDE).blocks(1, 2, bound)))
+    assertThat(
+            catchThrowableOfType(
+                JournalCorruptException.class, () -> reader(SMALL_STRIDE).blocks(1, 2, bound)))
         .hasMessageContaining("does not chain")
-        .extracting(JournalCorruptException::offset).isEqualTo((long) frame.start());
+        .extracting(JournalCorruptException::offset)
+        .isEqualTo((long) frame.start());
   }
 
   @Test
@@ -329,14 +365,16 @@ class JournalBlocksTest {
     Path segment = segments().get(0);
     byte[] data = Files.readAllBytes(segment);
     JournalCorruptionTest.Frame first = JournalCorruptionTest.frames(data).get(0);
-    int bodyLength = first.end() - first.start() - JournalFormat.HEADER_BYTES
-        - JournalFormat.HASH_BYTES;
+    int bodyLength =
+        first.end() - first.start() - JournalFormat.HEADER_BYTES - JournalFormat.HASH_BYTES;
     data[first.start() + JournalFormat.PREVIOUS_HASH_AT] = 1;
     reseal(data, first.start(), bodyLength);
     Files.write(segment, data);
 
-    assertThat(catchThrowableOfType(JournalCorruptException.class,
-        () -> reader(SMALL_STRIDE).blocks(0, 1, history.batches.size())))
+    assertThat(
+            catchThrowableOfType(
+                JournalCorruptException.class,
+                () -> reader(SMALL_STRIDE).blocks(0, 1, history.batches.size())))
         .hasMessageContaining("batch 0 does not chain");
   }
 
@@ -344,15 +382,23 @@ class JournalBlocksTest {
   private static void reseal(byte[] segment, int frameStart, int bodyLength) {
     MessageDigest sha256 = Fingerprint.sha256();
     sha256.update(segment, frameStart + JournalFormat.HEADER_BYTES, bodyLength);
-    System.arraycopy(sha256.digest(), 0, segment,
-        frameStart + JournalFormat.HEADER_BYTES + bodyLength, JournalFormat.HASH_BYTES);
+    System.arraycopy(
+        sha256.digest(),
+        0,
+        segment,
+        frameStart + JournalFormat.HEADER_BYTES + bodyLength,
+        JournalFormat.HASH_BYTES);
     resealChecksum(segment, frameStart, bodyLength);
   }
 
   private static void resealChecksum(byte[] segment, int frameStart, int bodyLength) {
-    ByteBuffer.wrap(segment).putInt(frameStart + JournalFormat.BODY_CRC_AT,
-        JournalFormat.crc(segment, frameStart + JournalFormat.HEADER_BYTES,
-            bodyLength + JournalFormat.HASH_BYTES));
+    ByteBuffer.wrap(segment)
+        .putInt(
+            frameStart + JournalFormat.BODY_CRC_AT,
+            JournalFormat.crc(
+                segment,
+                frameStart + JournalFormat.HEADER_BYTES,
+                bodyLength + JournalFormat.HASH_BYTES));
   }
 
   /**
@@ -367,25 +413,32 @@ class JournalBlocksTest {
     byte[] original = Files.readAllBytes(segment);
     JournalCorruptionTest.Frame walkedOver = JournalCorruptionTest.frames(original).get(1);
     record Damage(int at, String reported) {}
-    for (Damage damage : List.of(
-        new Damage(5, "bad frame header"), // the body length
-        new Damage(JournalFormat.SEQUENCE_AT + 7, "where batch 1 was expected"),
-        new Damage(JournalFormat.RECORD_COUNT_AT, "does not fit the frame"))) {
+    for (Damage damage :
+        List.of(
+            new Damage(5, "bad frame header"), // the body length
+            new Damage(JournalFormat.SEQUENCE_AT + 7, "where batch 1 was expected"),
+            new Damage(JournalFormat.RECORD_COUNT_AT, "does not fit the frame"))) {
       byte[] data = original.clone();
       data[walkedOver.start() + damage.at()] ^= 0x01;
       Files.write(segment, data);
 
-      JournalCorruptException corrupt = catchThrowableOfType(JournalCorruptException.class,
-          () -> reader(JournalBlocks.CHECKPOINT_BATCHES).blocks(3, 1, history.batches.size()));
-      assertThat(corrupt).as(damage.reported()).isNotNull()
-          .hasMessageContaining(damage.reported());
+      JournalCorruptException corrupt =
+          catchThrowableOfType(
+              JournalCorruptException.class,
+              () -> reader(JournalBlocks.CHECKPOINT_BATCHES).blocks(3, 1, history.batches.size()));
+      assertThat(corrupt).as(damage.reported()).isNotNull().hasMessageContaining(damage.reported());
       assertThat(corrupt.file()).isEqualTo(segment);
       assertThat(corrupt.offset()).isEqualTo(walkedOver.start());
       Written later = history.batches.get(3).transfers().get(0);
-      assertThat(catchThrowableOfType(JournalCorruptException.class,
-          () -> reader(JournalBlocks.CHECKPOINT_BATCHES).transfer(later.view().sequence(),
-              later.view().id(), history.batches.size())))
-          .as(damage.reported()).hasMessageContaining(damage.reported());
+      assertThat(
+              catchThrowableOfType(
+                  JournalCorruptException.class,
+                  () ->
+                      reader(JournalBlocks.CHECKPOINT_BATCHES)
+                          .transfer(
+                              later.view().sequence(), later.view().id(), history.batches.size())))
+          .as(damage.reported())
+          .hasMessageContaining(damage.reported());
     }
   }
 
@@ -397,15 +450,24 @@ class JournalBlocksTest {
     long next = JournalFormat.segmentId(segments().get(1));
     Files.write(first, new byte[64], StandardOpenOption.APPEND);
 
-    JournalCorruptException corrupt = catchThrowableOfType(JournalCorruptException.class,
-        () -> reader(SMALL_STRIDE).blocks(next - 1, 2, history.batches.size()));
+    JournalCorruptException corrupt =
+        catchThrowableOfType(
+            JournalCorruptException.class,
+            () -> reader(SMALL_STRIDE).blocks(next - 1, 2, history.batches.size()));
     assertThat(corrupt.file()).isEqualTo(first);
     assertThat(corrupt.offset()).isEqualTo(length);
     assertThat(corrupt).hasMessageContaining("64 bytes after the last batch");
     Written inSecond = history.batches.get((int) next).transfers().get(0);
-    assertThat(catchThrowableOfType(JournalCorruptException.class,
-        () -> reader(SMALL_STRIDE).transfer(inSecond.view().sequence(), inSecond.view().id(),
-            history.batches.size()))).hasMessageContaining("64 bytes after the last batch");
+    assertThat(
+            catchThrowableOfType(
+                JournalCorruptException.class,
+                () ->
+                    reader(SMALL_STRIDE)
+                        .transfer(
+                            inSecond.view().sequence(),
+                            inSecond.view().id(),
+                            history.batches.size())))
+        .hasMessageContaining("64 bytes after the last batch");
   }
 
   @Test
@@ -416,10 +478,14 @@ class JournalBlocksTest {
     long inThird = JournalFormat.segmentId(segments.get(2));
 
     assertThat(reader(SMALL_STRIDE).blocks(inThird, 1, history.batches.size())).hasSize(1);
-    JournalCorruptException corrupt = catchThrowableOfType(JournalCorruptException.class,
-        () -> reader(SMALL_STRIDE).blocks(inThird - 1, 1, history.batches.size()));
+    JournalCorruptException corrupt =
+        catchThrowableOfType(
+            JournalCorruptException.class,
+            () -> reader(SMALL_STRIDE).blocks(inThird - 1, 1, history.batches.size()));
     assertThat(corrupt.file()).isEqualTo(segments.get(0));
-    assertThat(corrupt).hasMessageContaining("segment ends before batch " + JournalFormat.segmentId(segments.get(1)));
+    assertThat(corrupt)
+        .hasMessageContaining(
+            "segment ends before batch " + JournalFormat.segmentId(segments.get(1)));
   }
 
   @Test
@@ -431,7 +497,8 @@ class JournalBlocksTest {
 
     List<JournalBlocks.Block> blocks = reader.blocks(0, 10, 3);
     assertThat(blocks).extracting(JournalBlocks.Block::recordCount).containsExactly(3, 2, 3);
-    assertThat(blocks).extracting(JournalBlocks.Block::timeMillis)
+    assertThat(blocks)
+        .extracting(JournalBlocks.Block::timeMillis)
         .containsExactly(1_700_000_000_000L, 1_700_000_000_001L, 1_700_000_000_002L);
     assertThat(blocks.get(0).previousHash()).isEqualTo(new byte[32]);
     assertThat(blocks.get(1).previousHash()).isEqualTo(blocks.get(0).hash());
@@ -473,8 +540,7 @@ class JournalBlocksTest {
   }
 
   private JournalBlocks reader(int checkpointBatches) {
-    return new JournalBlocks(FileStorage.INSTANCE, Ledger.journalDirectory(dir),
-        checkpointBatches);
+    return new JournalBlocks(FileStorage.INSTANCE, Ledger.journalDirectory(dir), checkpointBatches);
   }
 
   private static void assertMatchesHistory(List<JournalBlocks.Block> blocks, History history) {
@@ -492,8 +558,7 @@ class JournalBlocksTest {
     assertThat(block.sequence()).isEqualTo(written.sequence());
     assertThat(block.timeMillis()).isEqualTo(written.timeMillis());
     assertThat(block.recordCount()).isEqualTo(written.transfers().size());
-    assertThat(block.hash()).as("hash of block %s", written.sequence())
-        .isEqualTo(written.hash());
+    assertThat(block.hash()).as("hash of block %s", written.sequence()).isEqualTo(written.hash());
   }
 
   /** One accepted command as the writer saw it: its transfer, batch and signatures. */
@@ -548,9 +613,14 @@ class JournalBlocksTest {
         int payer = random.nextInt(names.size());
         int payee = (payer + 1 + random.nextInt(names.size() - 1)) % names.size();
         int signed = random.nextInt(3);
-        commands.add(new Command.Transfer(TransferId.random(random), names.get(payer),
-            names.get(payee), 1 + random.nextInt(10), signed > 0 ? signature() : null,
-            signed > 1 ? signature() : null));
+        commands.add(
+            new Command.Transfer(
+                TransferId.random(random),
+                names.get(payer),
+                names.get(payee),
+                1 + random.nextInt(10),
+                signed > 0 ? signature() : null,
+                signed > 1 ? signature() : null));
       }
       List<Written> written = new ArrayList<>();
       for (Command command : commands) {
@@ -562,8 +632,9 @@ class JournalBlocksTest {
       }
       ledger.write(batch);
       assertThat(ledger.position().nextBatchSequence()).isEqualTo(sequence + 1);
-      batches.add(new WrittenBatch(sequence, timeMillis, ledger.position().headHash(),
-          List.copyOf(written)));
+      batches.add(
+          new WrittenBatch(
+              sequence, timeMillis, ledger.position().headHash(), List.copyOf(written)));
     }
 
     List<Written> lastBatch() {

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Damage anywhere but a torn tail is reported, never skipped: opening fails with a
- * {@link JournalCorruptException} that names the segment and the offset of the damaged frame or
- * record, and leaves the files as they were.
+ * Damage anywhere but a torn tail is reported, never skipped: opening fails with a {@link
+ * JournalCorruptException} that names the segment and the offset of the damaged frame or record,
+ * and leaves the files as they were.
  */
 class JournalCorruptionTest {
 
@@ -91,7 +91,8 @@ class JournalCorruptionTest {
     MessageDigest sha256 = Fingerprint.sha256();
     sha256.update(data, bodyStart, bodyLength);
     buffer.put(bodyStart + bodyLength, sha256.digest());
-    buffer.putInt(forged.start() + 12,
+    buffer.putInt(
+        forged.start() + 12,
         JournalFormat.crc(data, bodyStart, bodyLength + JournalFormat.HASH_BYTES));
     Files.write(segment, data);
 
@@ -181,7 +182,8 @@ class JournalCorruptionTest {
       String where = "flip at " + flip + " in the " + frame.region(flip) + " of " + frame;
       assertThat(corrupt).as(where).isNotNull();
       assertThat(corrupt.file()).as(where).isEqualTo(segment);
-      assertThat(corrupt.offset()).as(where)
+      assertThat(corrupt.offset())
+          .as(where)
           .isEqualTo(frame.expectedReport(flip))
           .isBetween((long) frame.start(), (long) flip);
       assertThat(Files.readAllBytes(segment)).as(where).isEqualTo(damaged);
@@ -193,12 +195,14 @@ class JournalCorruptionTest {
   }
 
   private JournalCorruptException openExpectingCorruption() {
-    return catchThrowableOfType(JournalCorruptException.class, () -> {
-      try (Ledger ledger = Ledger.open(dir, JournalRoundTripTest.SMALL_SEGMENTS)) {
-        throw new AssertionError("opened a damaged journal with "
-            + ledger.state().transferCount() + " transfers");
-      }
-    });
+    return catchThrowableOfType(
+        JournalCorruptException.class,
+        () -> {
+          try (Ledger ledger = Ledger.open(dir, JournalRoundTripTest.SMALL_SEGMENTS)) {
+            throw new AssertionError(
+                "opened a damaged journal with " + ledger.state().transferCount() + " transfers");
+          }
+        });
   }
 
   /** Writes small batches into one segment and returns it. */

@@ -76,10 +76,12 @@ class JournalRoundTripTest {
       batch.execute(new Command.OpenAccount(TransferId.random(random), "bob", null, 500));
       batch.execute(Command.Transfer.unsigned(payment, "alice", "bob", 200));
       Outcome retry = batch.execute(Command.Transfer.unsigned(payment, "alice", "bob", 200));
-      Outcome overdraft = batch.execute(
-          Command.Transfer.unsigned(TransferId.random(random), "alice", "bob", 10_000));
-      assertThat(retry).isInstanceOfSatisfying(Outcome.Accepted.class,
-          accepted -> assertThat(accepted.duplicate()).isTrue());
+      Outcome overdraft =
+          batch.execute(
+              Command.Transfer.unsigned(TransferId.random(random), "alice", "bob", 10_000));
+      assertThat(retry)
+          .isInstanceOfSatisfying(
+              Outcome.Accepted.class, accepted -> assertThat(accepted.duplicate()).isTrue());
       assertThat(overdraft).isInstanceOf(Outcome.Rejected.class);
       assertThat(batch.recordCount).isEqualTo(3);
       ledger.write(batch);
@@ -89,10 +91,11 @@ class JournalRoundTripTest {
       assertThat(reopened.recovery().recordsReplayed()).isEqualTo(3);
       assertThat(reopened.state().account("alice").orElseThrow().balance()).isEqualTo(300);
       assertThat(reopened.state().account("bob").orElseThrow().balance()).isEqualTo(700);
-      Outcome retryAfterRestart = reopened.newBatch(2_000)
-          .execute(Command.Transfer.unsigned(payment, "alice", "bob", 200));
-      assertThat(retryAfterRestart).isInstanceOfSatisfying(Outcome.Accepted.class,
-          accepted -> assertThat(accepted.duplicate()).isTrue());
+      Outcome retryAfterRestart =
+          reopened.newBatch(2_000).execute(Command.Transfer.unsigned(payment, "alice", "bob", 200));
+      assertThat(retryAfterRestart)
+          .isInstanceOfSatisfying(
+              Outcome.Accepted.class, accepted -> assertThat(accepted.duplicate()).isTrue());
     }
   }
 
@@ -126,8 +129,8 @@ class JournalRoundTripTest {
     assertThat(segments).hasSizeGreaterThanOrEqualTo(4);
     for (Path segment : segments) {
       assertThat(Files.size(segment)).isBetween(1L, SMALL_SEGMENTS.segmentBytes());
-      long firstSequence = ByteBuffer.wrap(Files.readAllBytes(segment))
-          .getLong(JournalFormat.HEADER_BYTES);
+      long firstSequence =
+          ByteBuffer.wrap(Files.readAllBytes(segment)).getLong(JournalFormat.HEADER_BYTES);
       assertThat(JournalFormat.segmentId(segment)).isEqualTo(firstSequence);
     }
     try (Ledger reopened = Ledger.open(dir, SMALL_SEGMENTS)) {
@@ -212,8 +215,8 @@ class JournalRoundTripTest {
       for (int i = 0; i < registrations; i++) {
         String name = "acct-" + names.size();
         names.add(name);
-        accept(batch.execute(
-            new Command.OpenAccount(TransferId.random(random), name, null, DEPOSIT)));
+        accept(
+            batch.execute(new Command.OpenAccount(TransferId.random(random), name, null, DEPOSIT)));
       }
       for (int i = 0; i < transfers; i++) {
         accept(batch.execute(nextTransfer()));
@@ -227,8 +230,8 @@ class JournalRoundTripTest {
       }
       int payer = random.nextInt(names.size());
       int payee = (payer + 1 + random.nextInt(names.size() - 1)) % names.size();
-      return Command.Transfer.unsigned(TransferId.random(random), names.get(payer),
-          names.get(payee), 1 + random.nextInt(100));
+      return Command.Transfer.unsigned(
+          TransferId.random(random), names.get(payer), names.get(payee), 1 + random.nextInt(100));
     }
 
     long recordsWritten() {
@@ -259,9 +262,18 @@ class JournalRoundTripTest {
       List<List<TransferView>> histories = new ArrayList<>();
       for (Account account : state.accounts) {
         AccountView view = state.account(account.name).orElseThrow();
-        accounts.add(view.number() + " " + view.name() + " balance=" + view.balance()
-            + " created=" + view.createdMillis() + " transfers=" + view.transferCount()
-            + " key=" + view.fingerprint());
+        accounts.add(
+            view.number()
+                + " "
+                + view.name()
+                + " balance="
+                + view.balance()
+                + " created="
+                + view.createdMillis()
+                + " transfers="
+                + view.transferCount()
+                + " key="
+                + view.fingerprint());
         histories.add(history(state, view.name()));
       }
       List<TransferView> transfers = new ArrayList<>();
@@ -270,8 +282,12 @@ class JournalRoundTripTest {
         TransferId id = new TransferId(table.idHigh(sequence), table.idLow(sequence));
         transfers.add(state.transfer(id).orElseThrow());
       }
-      return new Picture(ledger.position().nextBatchSequence(), ledger.position().headHashHex(),
-          accounts, transfers, histories);
+      return new Picture(
+          ledger.position().nextBatchSequence(),
+          ledger.position().headHashHex(),
+          accounts,
+          transfers,
+          histories);
     }
 
     private static List<TransferView> history(LedgerView state, String name) {

@@ -23,13 +23,16 @@ class JournalSignaturesTest {
       Batch batch = ledger.newBatch(1_000);
       batch.execute(new Command.OpenAccount(new TransferId(0, 1), "Joanne", null, 2_000));
       batch.execute(new Command.OpenAccount(new TransferId(0, 2), "Lily", null, 10));
-      batch.execute(new Command.Transfer(id, "joanne", "LILY", 1_000, payerSignature,
-          payeeSignature));
+      batch.execute(
+          new Command.Transfer(id, "joanne", "LILY", 1_000, payerSignature, payeeSignature));
       ledger.write(batch);
     }
 
     List<Command> journaled = new ArrayList<>();
-    JournalReader.read(FileStorage.INSTANCE, Ledger.journalDirectory(data), JournalPosition.START,
+    JournalReader.read(
+        FileStorage.INSTANCE,
+        Ledger.journalDirectory(data),
+        JournalPosition.START,
         (command, time) -> journaled.add(command));
 
     Command.Transfer transfer = (Command.Transfer) journaled.get(2);

@@ -33,8 +33,15 @@ class JournalTornTailTest {
    * @param frameStart where the last batch frame starts in {@code segment}
    * @param fileEnd the segment's length with the last frame complete
    */
-  record Written(LedgerOptions options, Path data, Path segment, long frameStart, long fileEnd,
-      long batches, Picture beforeLast, Picture afterLast) {
+  record Written(
+      LedgerOptions options,
+      Path data,
+      Path segment,
+      long frameStart,
+      long fileEnd,
+      long batches,
+      Picture beforeLast,
+      Picture afterLast) {
 
     /** The same segment in a copy of the data directory. */
     Path segmentIn(Path copy) {
@@ -62,8 +69,7 @@ class JournalTornTailTest {
     assertThat(written.frameStart()).isZero();
 
     // Every cut through the header, then a sample of the rest: each open replays a full segment.
-    for (long cut = 0; cut < written.fileEnd();
-        cut += cut <= JournalFormat.HEADER_BYTES ? 1 : 7) {
+    for (long cut = 0; cut < written.fileEnd(); cut += cut <= JournalFormat.HEADER_BYTES ? 1 : 7) {
       Path copy = copyDirectory(written.data(), dir.resolve("cut-" + cut));
       truncate(written.segmentIn(copy), cut);
 
@@ -132,15 +138,20 @@ class JournalTornTailTest {
   private static void assertRecoversBeforeLast(Written written, Path copy, long tornBytes)
       throws IOException {
     long frameLength = written.fileEnd() - written.frameStart();
-    boolean thenWrite = tornBytes == 0 || tornBytes == JournalFormat.HEADER_BYTES - 1
-        || tornBytes == JournalFormat.HEADER_BYTES || tornBytes == frameLength - 1;
+    boolean thenWrite =
+        tornBytes == 0
+            || tornBytes == JournalFormat.HEADER_BYTES - 1
+            || tornBytes == JournalFormat.HEADER_BYTES
+            || tornBytes == frameLength - 1;
     Path segment = written.segmentIn(copy);
     try (Ledger ledger = Ledger.open(copy, written.options())) {
-      assertThat(Picture.of(ledger)).as("state recovered from %s", segment)
+      assertThat(Picture.of(ledger))
+          .as("state recovered from %s", segment)
           .isEqualTo(written.beforeLast());
       assertThat(ledger.recovery().tornBytesTruncated()).as("torn bytes").isEqualTo(tornBytes);
       assertThat(ledger.recovery().batchesReplayed()).isEqualTo(written.batches() - 1);
-      assertThat(Files.size(segment)).as("segment length after recovery")
+      assertThat(Files.size(segment))
+          .as("segment length after recovery")
           .isEqualTo(written.frameStart());
       ledger.state().checkInvariants();
     }
@@ -155,8 +166,8 @@ class JournalTornTailTest {
     Picture afterAnotherBatch;
     try (Ledger ledger = Ledger.open(copy, written.options())) {
       Batch batch = ledger.newBatch(9_000_000_000_000L);
-      batch.execute(new Command.OpenAccount(TransferId.random(new Random(seed)),
-          "after-crash", null, 10));
+      batch.execute(
+          new Command.OpenAccount(TransferId.random(new Random(seed)), "after-crash", null, 10));
       ledger.write(batch);
       afterAnotherBatch = Picture.of(ledger);
     }
@@ -180,8 +191,8 @@ class JournalTornTailTest {
   }
 
   /**
-   * Fills most of a segment with large batches, then writes small ones until one of them rolls
-   * into a new segment, so the torn frame is small and alone in its file.
+   * Fills most of a segment with large batches, then writes small ones until one of them rolls into
+   * a new segment, so the torn frame is small and alone in its file.
    */
   private Written writeUntilTheLastBatchStartsASegment() throws IOException {
     LedgerOptions options = JournalRoundTripTest.SMALL_SEGMENTS;
@@ -197,8 +208,11 @@ class JournalTornTailTest {
       while (true) {
         Picture before = Picture.of(ledger);
         Batch next = workload.fill(ledger, 0, 3);
-        long frameLength = (long) JournalFormat.HEADER_BYTES + JournalFormat.BODY_FIXED_BYTES
-            + next.encodedRecords().remaining() + JournalFormat.HASH_BYTES;
+        long frameLength =
+            (long) JournalFormat.HEADER_BYTES
+                + JournalFormat.BODY_FIXED_BYTES
+                + next.encodedRecords().remaining()
+                + JournalFormat.HASH_BYTES;
         if (ledger.position().offset() + frameLength > options.segmentBytes()) {
           // This batch rolls; it must be the last one written.
           long sequence = ledger.position().nextBatchSequence();
@@ -206,7 +220,14 @@ class JournalTornTailTest {
           Path segment = currentSegment(data, ledger);
           assertThat(JournalFormat.segmentId(segment)).isEqualTo(sequence);
           assertThat(ledger.position().offset()).isEqualTo(frameLength);
-          return new Written(options, data, segment, 0, Files.size(segment), batches + 1, before,
+          return new Written(
+              options,
+              data,
+              segment,
+              0,
+              Files.size(segment),
+              batches + 1,
+              before,
               Picture.of(ledger));
         }
         ledger.write(next);
@@ -215,8 +236,9 @@ class JournalTornTailTest {
     }
   }
 
-  private static Written writeLast(LedgerOptions options, Path data, Ledger ledger,
-      Workload workload, long batches) throws IOException {
+  private static Written writeLast(
+      LedgerOptions options, Path data, Ledger ledger, Workload workload, long batches)
+      throws IOException {
     Picture before = Picture.of(ledger);
     Path segment = currentSegment(data, ledger);
     long frameStart = Files.size(segment);
@@ -226,8 +248,8 @@ class JournalTornTailTest {
     long fileEnd = Files.size(segment);
     assertThat(ByteBuffer.wrap(Files.readAllBytes(segment)).getInt((int) frameStart))
         .isEqualTo(JournalFormat.MAGIC);
-    return new Written(options, data, segment, frameStart, fileEnd, batches, before,
-        Picture.of(ledger));
+    return new Written(
+        options, data, segment, frameStart, fileEnd, batches, before, Picture.of(ledger));
   }
 
   private static void truncate(Path file, long length) throws IOException {

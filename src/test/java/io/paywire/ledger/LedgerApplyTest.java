@@ -36,8 +36,10 @@ class LedgerApplyTest {
     assertThat(executed.get(0).account()).map(AccountView::balance).hasValue(100L);
     assertThat(executed.get(2).payerBalance()).hasValue(70);
     assertThat(executed.get(2).payeeBalance()).hasValue(80);
-    assertThat(executed.get(3).outcome()).isInstanceOfSatisfying(Outcome.Rejected.class,
-        r -> assertThat(r.code()).isEqualTo(RejectCode.INSUFFICIENT_FUNDS));
+    assertThat(executed.get(3).outcome())
+        .isInstanceOfSatisfying(
+            Outcome.Rejected.class,
+            r -> assertThat(r.code()).isEqualTo(RejectCode.INSUFFICIENT_FUNDS));
     assertThat(executed.get(3).payerBalance()).isEmpty();
 
     try (Ledger ledger = Ledger.open(dir.resolve("steps"), OPTIONS)) {
@@ -65,14 +67,17 @@ class LedgerApplyTest {
     try (Ledger ledger = Ledger.open(dir, OPTIONS)) {
       ledger.apply(T0, commands());
       JournalPosition first = ledger.position();
-      ledger.apply(T0 + 1, List.of(
-          Command.Transfer.unsigned(new TransferId(3, 1), "alice", "bob", 1)));
+      ledger.apply(
+          T0 + 1, List.of(Command.Transfer.unsigned(new TransferId(3, 1), "alice", "bob", 1)));
       List<Ledger.FileExtent> files = ledger.journalUpTo(first);
-      assertThat(files).singleElement().satisfies(f -> {
-        assertThat(f.file()).isEqualTo(segment(dir));
-        assertThat(f.length()).isEqualTo(first.offset());
-        assertThat(Files.size(f.file())).isGreaterThan(first.offset());
-      });
+      assertThat(files)
+          .singleElement()
+          .satisfies(
+              f -> {
+                assertThat(f.file()).isEqualTo(segment(dir));
+                assertThat(f.length()).isEqualTo(first.offset());
+                assertThat(Files.size(f.file())).isGreaterThan(first.offset());
+              });
     }
   }
 

@@ -1,8 +1,8 @@
 package io.paywire.ledger;
 
 /**
- * Faults injected into a real ledger, for tests outside this package (the node's) that must see
- * the ledger fail closed. Test code only: the seams it reaches are package-private.
+ * Faults injected into a real ledger, for tests outside this package (the node's) that must see the
+ * ledger fail closed. Test code only: the seams it reaches are package-private.
  */
 public final class LedgerFaults {
 

@@ -54,16 +54,19 @@ class LedgerProperties {
       }
       assertAgree(state, model);
     }
-    Statistics.label("outcome").coverage(coverage -> {
-      coverage.check("accepted").count(n -> n > 500);
-      coverage.check("duplicate").count(n -> n > 50);
-      for (RejectCode code : RejectCode.values()) {
-        if (code != RejectCode.MALFORMED && code != RejectCode.SUPPLY_EXHAUSTED
-            && code != RejectCode.LEDGER_FULL) {
-          coverage.check(code.name()).count(n -> n > 20);
-        }
-      }
-    });
+    Statistics.label("outcome")
+        .coverage(
+            coverage -> {
+              coverage.check("accepted").count(n -> n > 500);
+              coverage.check("duplicate").count(n -> n > 50);
+              for (RejectCode code : RejectCode.values()) {
+                if (code != RejectCode.MALFORMED
+                    && code != RejectCode.SUPPLY_EXHAUSTED
+                    && code != RejectCode.LEDGER_FULL) {
+                  coverage.check(code.name()).count(n -> n > 20);
+                }
+              }
+            });
   }
 
   @Property(tries = 200)
@@ -91,15 +94,28 @@ class LedgerProperties {
     assertThat(replayed.accountCount()).isEqualTo(original.accountCount());
     assertThat(replayed.transferCount()).isEqualTo(original.transferCount());
     List<String> names = new ArrayList<>(List.of(AccountName.ISSUER));
-    journal.stream().filter(c -> c instanceof Command.OpenAccount)
+    journal.stream()
+        .filter(c -> c instanceof Command.OpenAccount)
         .forEach(c -> names.add(((Command.OpenAccount) c).name()));
     for (String name : names) {
       AccountView expected = original.account(name).orElseThrow();
       AccountView actual = replayed.account(name).orElseThrow();
-      assertThat(List.of(actual.number(), actual.name(), actual.fingerprint(), actual.balance(),
-              actual.createdMillis(), actual.transferCount()))
-          .isEqualTo(List.of(expected.number(), expected.name(), expected.fingerprint(),
-              expected.balance(), expected.createdMillis(), expected.transferCount()));
+      assertThat(
+              List.of(
+                  actual.number(),
+                  actual.name(),
+                  actual.fingerprint(),
+                  actual.balance(),
+                  actual.createdMillis(),
+                  actual.transferCount()))
+          .isEqualTo(
+              List.of(
+                  expected.number(),
+                  expected.name(),
+                  expected.fingerprint(),
+                  expected.balance(),
+                  expected.createdMillis(),
+                  expected.transferCount()));
       assertThat(actual.publicKey()).isEqualTo(expected.publicKey());
       assertThat(replayed.history(name, 0, LedgerState.MAX_HISTORY_PAGE))
           .isEqualTo(original.history(name, 0, LedgerState.MAX_HISTORY_PAGE));
@@ -118,10 +134,14 @@ class LedgerProperties {
   Arbitrary<List<Command>> commands() {
     Arbitrary<Command> fresh =
         Arbitraries.frequencyOf(Tuple.of(1, opens()), Tuple.of(3, transfers()));
-    Arbitrary<Integer> retryOf = Arbitraries.frequencyOf(
-        Tuple.of(5, Arbitraries.just(0)), Tuple.of(1, Arbitraries.integers().between(1, 20)));
-    return Combinators.combine(fresh, retryOf).as(Step::new)
-        .list().ofMaxSize(200).withSizeDistribution(RandomDistribution.uniform())
+    Arbitrary<Integer> retryOf =
+        Arbitraries.frequencyOf(
+            Tuple.of(5, Arbitraries.just(0)), Tuple.of(1, Arbitraries.integers().between(1, 20)));
+    return Combinators.combine(fresh, retryOf)
+        .as(Step::new)
+        .list()
+        .ofMaxSize(200)
+        .withSizeDistribution(RandomDistribution.uniform())
         .map(LedgerProperties::resolve);
   }
 
@@ -141,31 +161,57 @@ class LedgerProperties {
   }
 
   private Arbitrary<Command> opens() {
-    Arbitrary<String> names = Arbitraries.frequencyOf(
-        Tuple.of(4, Arbitraries.of("alice", "Alice", "ALICE", "bob", "Bob", "carol", "dave.d",
-            "e_1-x", "karl")),
-        Tuple.of(1, Arbitraries.of("issuer", "Issuer", "", "Jöanne", "a b", "\u212Aarl",
-            "abcdefghijklmnopqrstuvwxyz0123456")));
-    Arbitrary<byte[]> keys = Arbitraries.frequency(
-        Tuple.of(8, new byte[0]), Tuple.of(3, GOOD_KEY), Tuple.of(1, BAD_KEY));
-    Arbitrary<Long> deposits = Arbitraries.frequencyOf(
-        Tuple.of(6, Arbitraries.longs().between(1, RULES.maxDepositMinor())),
-        Tuple.of(1, Arbitraries.of(0L, -5L, RULES.maxDepositMinor() + 1, Long.MAX_VALUE,
-            Long.MIN_VALUE)));
+    Arbitrary<String> names =
+        Arbitraries.frequencyOf(
+            Tuple.of(
+                4,
+                Arbitraries.of(
+                    "alice", "Alice", "ALICE", "bob", "Bob", "carol", "dave.d", "e_1-x", "karl")),
+            Tuple.of(
+                1,
+                Arbitraries.of(
+                    "issuer",
+                    "Issuer",
+                    "",
+                    "Jöanne",
+                    "a b",
+                    "\u212Aarl",
+                    "abcdefghijklmnopqrstuvwxyz0123456")));
+    Arbitrary<byte[]> keys =
+        Arbitraries.frequency(
+            Tuple.of(8, new byte[0]), Tuple.of(3, GOOD_KEY), Tuple.of(1, BAD_KEY));
+    Arbitrary<Long> deposits =
+        Arbitraries.frequencyOf(
+            Tuple.of(6, Arbitraries.longs().between(1, RULES.maxDepositMinor())),
+            Tuple.of(
+                1,
+                Arbitraries.of(
+                    0L, -5L, RULES.maxDepositMinor() + 1, Long.MAX_VALUE, Long.MIN_VALUE)));
     return Combinators.combine(ids(), names, keys, deposits).as(Command.OpenAccount::new);
   }
 
   private Arbitrary<Command> transfers() {
     // Valid names and case variants; now and then a never-opened one, the issuer, or a look-alike
     // of "karl" spelt with a Kelvin sign.
-    Arbitrary<String> names = Arbitraries.frequencyOf(
-        Tuple.of(6, Arbitraries.of("alice", "ALICE", "Bob", "bob", "carol", "Carol", "dave.d",
-            "e_1-x", "karl")),
-        Tuple.of(1, Arbitraries.of("\u212Aarl", "zed", "issuer", "")));
-    Arbitrary<Long> amounts = Arbitraries.frequencyOf(
-        Tuple.of(8, Arbitraries.longs().between(1, 300)),
-        Tuple.of(1, Arbitraries.of(0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE,
-            RULES.maxTransferMinor(), RULES.maxTransferMinor() + 1)));
+    Arbitrary<String> names =
+        Arbitraries.frequencyOf(
+            Tuple.of(
+                6,
+                Arbitraries.of(
+                    "alice", "ALICE", "Bob", "bob", "carol", "Carol", "dave.d", "e_1-x", "karl")),
+            Tuple.of(1, Arbitraries.of("\u212Aarl", "zed", "issuer", "")));
+    Arbitrary<Long> amounts =
+        Arbitraries.frequencyOf(
+            Tuple.of(8, Arbitraries.longs().between(1, 300)),
+            Tuple.of(
+                1,
+                Arbitraries.of(
+                    0L,
+                    -1L,
+                    Long.MIN_VALUE,
+                    Long.MAX_VALUE,
+                    RULES.maxTransferMinor(),
+                    RULES.maxTransferMinor() + 1)));
     return Combinators.combine(ids(), names, names, amounts).as(Command.Transfer::unsigned);
   }
 
@@ -181,11 +227,12 @@ class LedgerProperties {
 
   /** The ledger's rules, written out plainly in the order the engine checks them. */
   private static final class Model {
-    record Moved(boolean open, String payer, String payee, long amount, String spelling,
-        byte[] key) {}
+    record Moved(
+        boolean open, String payer, String payee, long amount, String spelling, byte[] key) {}
 
     final Map<String, Long> balances = new HashMap<>(Map.of(AccountName.ISSUER, 0L));
     final Map<TransferId, Moved> transfers = new HashMap<>();
+
     /** One key, one account: the pool has a single valid key. */
     boolean goodKeyTaken;
 
@@ -201,8 +248,10 @@ class LedgerProperties {
 
     private boolean isRetry(Moved earlier, Command command) {
       if (command instanceof Command.OpenAccount open) {
-        return earlier.open() && earlier.spelling().equals(open.name())
-            && earlier.amount() == open.deposit() && Arrays.equals(earlier.key(), open.publicKey());
+        return earlier.open()
+            && earlier.spelling().equals(open.name())
+            && earlier.amount() == open.deposit()
+            && Arrays.equals(earlier.key(), open.publicKey());
       }
       Command.Transfer transfer = (Command.Transfer) command;
       return !earlier.open()
@@ -231,8 +280,15 @@ class LedgerProperties {
       goodKeyTaken |= open.publicKey().length > 0;
       balances.put(name, open.deposit());
       balances.merge(AccountName.ISSUER, -open.deposit(), Long::sum);
-      transfers.put(open.id(), new Moved(true, AccountName.ISSUER, name, open.deposit(),
-          open.name(), open.publicKey().clone()));
+      transfers.put(
+          open.id(),
+          new Moved(
+              true,
+              AccountName.ISSUER,
+              name,
+              open.deposit(),
+              open.name(),
+              open.publicKey().clone()));
       return "accepted";
     }
 

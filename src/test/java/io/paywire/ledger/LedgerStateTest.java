@@ -16,9 +16,9 @@ import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The rules of {@link LedgerState#execute} one at a time. Every command goes through
- * {@link #execute}, which checks the invariants after each step; every rejection goes through
- * {@link #rejects}, which also checks that nothing changed.
+ * The rules of {@link LedgerState#execute} one at a time. Every command goes through {@link
+ * #execute}, which checks the invariants after each step; every rejection goes through {@link
+ * #rejects}, which also checks that nothing changed.
  */
 class LedgerStateTest {
 
@@ -33,8 +33,10 @@ class LedgerStateTest {
   private static final byte[] ED25519 = TestKeys.generate("Ed25519", 0);
 
   private LedgerState state = new LedgerState(RULES);
+
   /** Names of the accounts opened so far, as registered; the issuer is not among them. */
   private final List<String> opened = new ArrayList<>();
+
   private long nextId = 1;
   private long now = 1_700_000_000_000L;
 
@@ -67,8 +69,17 @@ class LedgerStateTest {
 
   @ParameterizedTest
   @NullAndEmptySource
-  @ValueSource(strings = {"abcdefghijklmnopqrstuvwxyz0123456", "Jo anne", " alice", "Jöanne",
-      "alice#1", "tab\tname", "ali/ce", "\u212Aarl"})
+  @ValueSource(
+      strings = {
+        "abcdefghijklmnopqrstuvwxyz0123456",
+        "Jo anne",
+        " alice",
+        "Jöanne",
+        "alice#1",
+        "tab\tname",
+        "ali/ce",
+        "\u212Aarl"
+      })
   void rejectsBadNames(String name) {
     rejects(openCommand(name, 10), RejectCode.BAD_NAME);
   }
@@ -299,7 +310,8 @@ class LedgerStateTest {
     assertThat(state.history("Alice", 0, 0)).isEmpty();
     assertThat(state.history("nobody", 0, 3)).isEmpty();
     assertThat(state.history(null, 0, 3)).isEmpty();
-    assertThat(state.history("issuer", 0, 10)).extracting(TransferView::payee)
+    assertThat(state.history("issuer", 0, 10))
+        .extracting(TransferView::payee)
         .containsExactly("Bob", "Alice");
   }
 
@@ -336,14 +348,15 @@ class LedgerStateTest {
     state.replay(new Command.OpenAccount(id(2), "Bob", null, 100), now);
     opened.addAll(List.of("Alice", "Bob"));
 
-    List<Command> broken = List.of(
-        Command.Transfer.unsigned(id(3), "Alice", "Bob", 501),
-        Command.Transfer.unsigned(id(3), "Alice", "Alice", 1),
-        Command.Transfer.unsigned(id(3), "Alice", "nobody", 1),
-        Command.Transfer.unsigned(id(3), "Alice", "Bob", 0),
-        new Command.OpenAccount(id(3), "Carol", null, 0),
-        new Command.OpenAccount(id(3), "alice", null, 1),
-        new Command.OpenAccount(id(1), "Alice", null, 500));
+    List<Command> broken =
+        List.of(
+            Command.Transfer.unsigned(id(3), "Alice", "Bob", 501),
+            Command.Transfer.unsigned(id(3), "Alice", "Alice", 1),
+            Command.Transfer.unsigned(id(3), "Alice", "nobody", 1),
+            Command.Transfer.unsigned(id(3), "Alice", "Bob", 0),
+            new Command.OpenAccount(id(3), "Carol", null, 0),
+            new Command.OpenAccount(id(3), "alice", null, 1),
+            new Command.OpenAccount(id(1), "Alice", null, 500));
     for (Command command : broken) {
       long transfers = state.transferCount();
       assertThatThrownBy(() -> state.replay(command, now))
@@ -388,20 +401,27 @@ class LedgerStateTest {
     accepted(open("Bob", 100));
     Batch batch = new Batch(null, state, LedgerOptions.DEFAULTS, now);
 
-    Outcome longPayer = batch.execute(
-        new Command.Transfer(id(10), "Alice", "Bob", 1, new byte[1025], new byte[64]));
-    Outcome longPayee = batch.execute(
-        new Command.Transfer(id(11), "Alice", "Bob", 1, new byte[64], new byte[1025]));
+    Outcome longPayer =
+        batch.execute(
+            new Command.Transfer(id(10), "Alice", "Bob", 1, new byte[1025], new byte[64]));
+    Outcome longPayee =
+        batch.execute(
+            new Command.Transfer(id(11), "Alice", "Bob", 1, new byte[64], new byte[1025]));
 
-    assertThat(longPayer).isInstanceOf(Outcome.Rejected.class)
-        .extracting(o -> ((Outcome.Rejected) o).code()).isEqualTo(RejectCode.MALFORMED);
-    assertThat(longPayee).isInstanceOf(Outcome.Rejected.class)
-        .extracting(o -> ((Outcome.Rejected) o).code()).isEqualTo(RejectCode.MALFORMED);
+    assertThat(longPayer)
+        .isInstanceOf(Outcome.Rejected.class)
+        .extracting(o -> ((Outcome.Rejected) o).code())
+        .isEqualTo(RejectCode.MALFORMED);
+    assertThat(longPayee)
+        .isInstanceOf(Outcome.Rejected.class)
+        .extracting(o -> ((Outcome.Rejected) o).code())
+        .isEqualTo(RejectCode.MALFORMED);
     assertThat(batch.hasRecords()).isFalse();
     assertThat(balance("Alice")).isEqualTo(500);
 
-    accepted(batch.execute(
-        new Command.Transfer(id(12), "Alice", "Bob", 1, new byte[1024], new byte[1024])));
+    accepted(
+        batch.execute(
+            new Command.Transfer(id(12), "Alice", "Bob", 1, new byte[1024], new byte[1024])));
     assertThat(batch.hasRecords()).isTrue();
   }
 
@@ -437,7 +457,8 @@ class LedgerStateTest {
   /** Executes at a new time and checks every invariant afterwards. */
   private Outcome execute(Command command) {
     Outcome outcome = state.execute(command, ++now);
-    if (outcome instanceof Outcome.Accepted accepted && !accepted.duplicate()
+    if (outcome instanceof Outcome.Accepted accepted
+        && !accepted.duplicate()
         && command instanceof Command.OpenAccount open) {
       opened.add(open.name());
     }

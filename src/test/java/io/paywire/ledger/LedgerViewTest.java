@@ -47,17 +47,26 @@ class LedgerViewTest {
 
   @Test
   void viewTypeOffersReadsOnly() {
-    Set<String> methods = Arrays.stream(LedgerView.class.getMethods())
-        .map(Method::getName).collect(Collectors.toSet());
-    assertThat(methods).containsExactlyInAnyOrder("account", "accountByFingerprint", "balance",
-        "transfer", "history", "accountCount", "transferCount", "checkInvariants");
+    Set<String> methods =
+        Arrays.stream(LedgerView.class.getMethods())
+            .map(Method::getName)
+            .collect(Collectors.toSet());
+    assertThat(methods)
+        .containsExactlyInAnyOrder(
+            "account",
+            "accountByFingerprint",
+            "balance",
+            "transfer",
+            "history",
+            "accountCount",
+            "transferCount",
+            "checkInvariants");
   }
 
   @Test
   void engineIsNotReachableFromOutsideThePackage() throws NoSuchMethodException {
     assertThat(Modifier.isPublic(LedgerState.class.getModifiers())).isFalse();
     assertThat(Ledger.class.getMethod("state").getReturnType()).isEqualTo(LedgerView.class);
-    assertThat(InMemoryLedger.class.getMethod("view").getReturnType())
-        .isEqualTo(LedgerView.class);
+    assertThat(InMemoryLedger.class.getMethod("view").getReturnType()).isEqualTo(LedgerView.class);
   }
 }

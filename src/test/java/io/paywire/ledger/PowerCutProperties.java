@@ -16,22 +16,24 @@ import net.jqwik.api.Property;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Random load on a ledger over a {@link SimulatedDisk}, with the power cut at random points
- * (inside a journal write, between a write and its fsync, in the middle of a snapshot, during
- * recovery itself). After every cut the ledger is reopened and must hold every transfer it
- * acknowledged, unchanged; pass {@code verify} and every invariant; and recover from a snapshot at
- * least as new as the last one whose write returned.
+ * Random load on a ledger over a {@link SimulatedDisk}, with the power cut at random points (inside
+ * a journal write, between a write and its fsync, in the middle of a snapshot, during recovery
+ * itself). After every cut the ledger is reopened and must hold every transfer it acknowledged,
+ * unchanged; pass {@code verify} and every invariant; and recover from a snapshot at least as new
+ * as the last one whose write returned.
  *
- * <p>Unlike a SIGKILL, which leaves the page cache to the kernel, a simulated cut loses every
- * byte and every directory entry that was not forced: this fails if the journal's fsync or the
- * directory fsync after a snapshot rename is left out.
+ * <p>Unlike a SIGKILL, which leaves the page cache to the kernel, a simulated cut loses every byte
+ * and every directory entry that was not forced: this fails if the journal's fsync or the directory
+ * fsync after a snapshot rename is left out.
  */
 class PowerCutProperties {
 
   private static final Path DATA = Path.of("/simulated/data");
+
   /** Small segments, so the load rolls into new segment files; a snapshot is taken by hand. */
-  private static final LedgerOptions OPTIONS = new LedgerOptions(
-      new LedgerRules(1_000_000, 1_000), 64, 64 << 10, (64 << 10) + 1024, 0, 2);
+  private static final LedgerOptions OPTIONS =
+      new LedgerOptions(new LedgerRules(1_000_000, 1_000), 64, 64 << 10, (64 << 10) + 1024, 0, 2);
+
   private static final int CUTS_PER_TRY = 4;
   private static final int MAX_OPERATIONS_BEFORE_CUT = 600;
 
@@ -70,8 +72,12 @@ class PowerCutProperties {
               names.add(name);
               command = new Command.OpenAccount(id, name, null, 1 + random.nextInt(100_000));
             } else {
-              command = Command.Transfer.unsigned(id, names.get(random.nextInt(names.size())),
-                  names.get(random.nextInt(names.size())), 1 + random.nextInt(1_000));
+              command =
+                  Command.Transfer.unsigned(
+                      id,
+                      names.get(random.nextInt(names.size())),
+                      names.get(random.nextInt(names.size())),
+                      1 + random.nextInt(1_000));
             }
             if (batch.execute(command) instanceof Outcome.Accepted accepted) {
               TransferView view = accepted.transfer();
@@ -102,36 +108,51 @@ class PowerCutProperties {
 
       ledger = Ledger.open(DATA, OPTIONS, disk);
       assertRecovered(ledger, disk, seed, round, acknowledged, snapshotAcknowledged);
-      Statistics.label("recovered from").collect(
-          ledger.recovery().snapshot().isPresent() ? "snapshot" : "journal");
+      Statistics.label("recovered from")
+          .collect(ledger.recovery().snapshot().isPresent() ? "snapshot" : "journal");
       Statistics.label("torn tail").collect(ledger.recovery().tornBytesTruncated() > 0);
     }
     ledger.close();
   }
 
-  private static void assertRecovered(Ledger ledger, SimulatedDisk disk, long seed, int round,
-      Map<TransferId, Promised> acknowledged, long snapshotAcknowledged) throws IOException {
+  private static void assertRecovered(
+      Ledger ledger,
+      SimulatedDisk disk,
+      long seed,
+      int round,
+      Map<TransferId, Promised> acknowledged,
+      long snapshotAcknowledged)
+      throws IOException {
     LedgerView state = ledger.state();
     List<String> lost = new ArrayList<>();
-    acknowledged.forEach((id, promised) -> {
-      Optional<TransferView> held = state.transfer(id);
-      if (held.isEmpty() || !promised.equals(
-          new Promised(held.get().payer(), held.get().payee(), held.get().amount()))) {
-        lost.add(id + " " + promised + " -> " + held);
-      }
-    });
-    assertThat(lost).as("seed %d, after cut %d: acknowledged transfers lost or changed (of %d)",
-        seed, round + 1, acknowledged.size()).isEmpty();
+    acknowledged.forEach(
+        (id, promised) -> {
+          Optional<TransferView> held = state.transfer(id);
+          if (held.isEmpty()
+              || !promised.equals(
+                  new Promised(held.get().payer(), held.get().payee(), held.get().amount()))) {
+            lost.add(id + " " + promised + " -> " + held);
+          }
+        });
+    assertThat(lost)
+        .as(
+            "seed %d, after cut %d: acknowledged transfers lost or changed (of %d)",
+            seed, round + 1, acknowledged.size())
+        .isEmpty();
     state.checkInvariants();
     Verifier.Report report = Verifier.verify(DATA, disk);
     assertThat(report.headHash()).isEqualTo(ledger.position().headHashHex());
     assertThat(report.transfers()).isEqualTo(state.transferCount());
     if (snapshotAcknowledged >= 0) {
-      long used = ledger.recovery().snapshot()
-          .map(p -> Long.parseLong(p.getFileName().toString().replaceAll("\\D", "")))
-          .orElse(-1L);
+      long used =
+          ledger
+              .recovery()
+              .snapshot()
+              .map(p -> Long.parseLong(p.getFileName().toString().replaceAll("\\D", "")))
+              .orElse(-1L);
       assertThat(used)
-          .as("seed %d, after cut %d: recovery used a snapshot older than the last one written",
+          .as(
+              "seed %d, after cut %d: recovery used a snapshot older than the last one written",
               seed, round + 1)
           .isGreaterThanOrEqualTo(snapshotAcknowledged);
     }

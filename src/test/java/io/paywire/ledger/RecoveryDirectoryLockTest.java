@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One data directory, one open ledger: the LOCK file keeps a second open out, whether it comes
- * from another process or from the same one, and a refused open leaves the first ledger's lock
- * and data as they were.
+ * One data directory, one open ledger: the LOCK file keeps a second open out, whether it comes from
+ * another process or from the same one, and a refused open leaves the first ledger's lock and data
+ * as they were.
  */
 class RecoveryDirectoryLockTest {
 
@@ -78,10 +78,12 @@ class RecoveryDirectoryLockTest {
       }
       // The refused open left no descriptor of its own on the lock file behind: exactly one,
       // the first ledger's, is open (closing a second one would drop the process's lock).
-      assertThat(descriptorsOn(dir.resolve("LOCK").toRealPath())).as("descriptors on LOCK")
+      assertThat(descriptorsOn(dir.resolve("LOCK").toRealPath()))
+          .as("descriptors on LOCK")
           .isEqualTo(1);
 
-      assertThat(openInChildProcess(dir)).as("a second process opening the same directory")
+      assertThat(openInChildProcess(dir))
+          .as("a second process opening the same directory")
           .startsWith("refused java.io.IOException");
       assertThat(first.failed()).isFalse();
     }
@@ -90,24 +92,31 @@ class RecoveryDirectoryLockTest {
   /** How many of this process's open descriptors (Linux /proc/self/fd) point at {@code file}. */
   private static long descriptorsOn(Path file) throws IOException {
     try (Stream<Path> fds = Files.list(Paths.get("/proc/self/fd"))) {
-      return fds.filter(fd -> {
-        try {
-          return Files.readSymbolicLink(fd).equals(file);
-        } catch (IOException gone) {
-          return false; // closed while listing
-        }
-      }).count();
+      return fds.filter(
+              fd -> {
+                try {
+                  return Files.readSymbolicLink(fd).equals(file);
+                } catch (IOException gone) {
+                  return false; // closed while listing
+                }
+              })
+          .count();
     }
   }
 
   /** Runs {@link ChildOpen} in a new JVM on the test class path and returns its one-line report. */
   private static String openInChildProcess(Path directory) throws Exception {
     Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-    Process process = new ProcessBuilder(java.toString(),
-        "-Djava.util.logging.config.file=/dev/null", "-cp", System.getProperty("java.class.path"),
-        ChildOpen.class.getName(), directory.toString())
-        .redirectErrorStream(true)
-        .start();
+    Process process =
+        new ProcessBuilder(
+                java.toString(),
+                "-Djava.util.logging.config.file=/dev/null",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ChildOpen.class.getName(),
+                directory.toString())
+            .redirectErrorStream(true)
+            .start();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("child process did not finish");

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The invariants checked after every batch, before it is written: the sum of all balances is zero,
- * no balance a batch touched is negative, the batch continues the sequence and the hash chain.
- * Each test breaks one through a test seam, as a bug would, and the ledger must fail closed with
- * a message naming the batch, write nothing, and reopen at the last good batch.
+ * no balance a batch touched is negative, the batch continues the sequence and the hash chain. Each
+ * test breaks one through a test seam, as a bug would, and the ledger must fail closed with a
+ * message naming the batch, write nothing, and reopen at the last good batch.
  */
 class RuntimeInvariantsTest {
 
@@ -29,36 +29,47 @@ class RuntimeInvariantsTest {
 
   @Test
   void negativeBalanceOfATouchedAccountFailsClosed() throws IOException {
-    breakThenWrite((ledger) -> {
-      // The sum stays zero: only the check of touched balances can see this.
-      ledger.engine().adjustBalanceForTest("alice", -1_000);
-      ledger.engine().adjustBalanceForTest("issuer", 1_000);
-    }, "balance of alice is -20, below zero");
+    breakThenWrite(
+        (ledger) -> {
+          // The sum stays zero: only the check of touched balances can see this.
+          ledger.engine().adjustBalanceForTest("alice", -1_000);
+          ledger.engine().adjustBalanceForTest("issuer", 1_000);
+        },
+        "balance of alice is -20, below zero");
   }
 
   @Test
   void frameThatSkipsABatchSequenceFailsClosed() throws IOException {
-    breakThenWrite((ledger) -> {
-      JournalPosition p = ledger.writer().position();
-      ledger.writer().setPositionForTest(new JournalPosition(p.segmentId(), p.offset(),
-          p.nextBatchSequence() + 1, p.headHash()));
-    }, "frame carries sequence 3, which does not follow batch 1");
+    breakThenWrite(
+        (ledger) -> {
+          JournalPosition p = ledger.writer().position();
+          ledger
+              .writer()
+              .setPositionForTest(
+                  new JournalPosition(
+                      p.segmentId(), p.offset(), p.nextBatchSequence() + 1, p.headHash()));
+        },
+        "frame carries sequence 3, which does not follow batch 1");
   }
 
   @Test
   void frameThatDoesNotChainToTheLastHashFailsClosed() throws IOException {
-    breakThenWrite((ledger) -> {
-      JournalPosition p = ledger.writer().position();
-      byte[] wrong = p.headHash().clone();
-      wrong[0] ^= 1;
-      ledger.writer().setPositionForTest(new JournalPosition(p.segmentId(), p.offset(),
-          p.nextBatchSequence(), wrong));
-    }, "frame does not chain to the hash of batch 1");
+    breakThenWrite(
+        (ledger) -> {
+          JournalPosition p = ledger.writer().position();
+          byte[] wrong = p.headHash().clone();
+          wrong[0] ^= 1;
+          ledger
+              .writer()
+              .setPositionForTest(
+                  new JournalPosition(p.segmentId(), p.offset(), p.nextBatchSequence(), wrong));
+        },
+        "frame does not chain to the hash of batch 1");
   }
 
   /**
-   * Writes two good batches, then a third with a transfer from alice, breaks something with
-   * {@code breaker} and writes it: the write must fail naming batch 2 and {@code reason}.
+   * Writes two good batches, then a third with a transfer from alice, breaks something with {@code
+   * breaker} and writes it: the write must fail naming batch 2 and {@code reason}.
    */
   private void breakThenWrite(Consumer<Ledger> breaker, String reason) throws IOException {
     Picture durable;
@@ -85,7 +96,8 @@ class RuntimeInvariantsTest {
       assertThatThrownBy(() -> ledger.newBatch(4_000)).isInstanceOf(LedgerFailedException.class);
     }
     try (Ledger reopened = Ledger.open(dir, LedgerOptions.DEFAULTS)) {
-      assertThat(Picture.of(reopened)).as("nothing of the broken batch was written")
+      assertThat(Picture.of(reopened))
+          .as("nothing of the broken batch was written")
           .isEqualTo(durable);
     }
   }

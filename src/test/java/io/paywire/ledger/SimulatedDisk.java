@@ -88,7 +88,8 @@ final class SimulatedDisk implements Storage {
     this.random = new Random(seed);
   }
 
-  // ---- power -------------------------------------------------------------------------------------
+  // ---- power
+  // -------------------------------------------------------------------------------------
 
   /** Cuts the power during the {@code operations}-th operation from now (1: the next one). */
   void cutPowerAfter(long operations) {
@@ -131,8 +132,10 @@ final class SimulatedDisk implements Storage {
     }
   }
 
-  /** What a power cut leaves: durable entries plus a prefix of pending ones; durable bytes plus
-   * some of the rest of each file. */
+  /**
+   * What a power cut leaves: durable entries plus a prefix of pending ones; durable bytes plus some
+   * of the rest of each file.
+   */
   private void cut() {
     dead = true;
     cuts++;
@@ -170,11 +173,12 @@ final class SimulatedDisk implements Storage {
     int extra = inode.length - durable;
     byte[] result = inode.durable;
     if (extra > 0) {
-      int keep = switch (random.nextInt(4)) {
-        case 0 -> 0;
-        case 1 -> extra;
-        default -> random.nextInt(extra + 1);
-      };
+      int keep =
+          switch (random.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> extra;
+            default -> random.nextInt(extra + 1);
+          };
       result = Arrays.copyOf(inode.data, durable + keep);
       if (random.nextInt(4) == 0) {
         Arrays.fill(result, durable, durable + keep, (byte) 0);
@@ -185,7 +189,8 @@ final class SimulatedDisk implements Storage {
     inode.durable = result;
   }
 
-  // ---- Storage -----------------------------------------------------------------------------------
+  // ---- Storage
+  // -----------------------------------------------------------------------------------
 
   private Directory directory(Path path) throws IOException {
     Directory directory = directories.get(path.getParent());

@@ -37,6 +37,7 @@ class SnapshotRecoveryTest {
 
   /** Written once; each test damages its own copy. */
   @TempDir static Path template;
+
   private static final List<Taken> taken = new ArrayList<>();
   private static Picture written;
   private static long records;
@@ -100,8 +101,8 @@ class SnapshotRecoveryTest {
   void snapshotAndFullReplayGiveTheSameState() throws IOException {
     Path journalOnly = temporary.resolve("journal-only");
     Files.createDirectories(journalOnly);
-    JournalRoundTripTest.copyDirectory(Ledger.journalDirectory(dir),
-        Ledger.journalDirectory(journalOnly));
+    JournalRoundTripTest.copyDirectory(
+        Ledger.journalDirectory(dir), Ledger.journalDirectory(journalOnly));
     try (Ledger fromJournal = Ledger.open(journalOnly, OPTIONS);
         Ledger fromSnapshot = reopen()) {
       assertThat(fromJournal.recovery().snapshot()).isEmpty();
@@ -113,8 +114,10 @@ class SnapshotRecoveryTest {
 
   @Test
   void onlyTheNewestSnapshotsKeptStayOnDisk() throws IOException {
-    List<Path> expected = taken.subList(taken.size() - OPTIONS.snapshotsKept(), taken.size())
-        .stream().map(this::file).toList();
+    List<Path> expected =
+        taken.subList(taken.size() - OPTIONS.snapshotsKept(), taken.size()).stream()
+            .map(this::file)
+            .toList();
     try (Stream<Path> files = Files.list(Ledger.snapshotDirectory(dir))) {
       assertThat(files.sorted().toList()).containsExactlyElementsOf(expected);
     }
@@ -212,8 +215,8 @@ class SnapshotRecoveryTest {
     byte[] data = Files.readAllBytes(file(newest));
     int countAt = transferCountOffset(data, (int) newest.records());
     data[countAt] ^= 0x1F; // one byte: hundreds of millions, within TransferTable's limit
-    assertThat(ByteBuffer.wrap(data).getInt(countAt)).isBetween(1 << 28,
-        TransferTable.MAX_TRANSFERS);
+    assertThat(ByteBuffer.wrap(data).getInt(countAt))
+        .isBetween(1 << 28, TransferTable.MAX_TRANSFERS);
     Files.write(file(newest), data);
 
     try (Ledger ledger = reopen()) {
@@ -270,15 +273,15 @@ class SnapshotRecoveryTest {
   }
 
   /**
-   * Opens the ledger written above. Damage to a snapshot must never cost more than the snapshot:
-   * an OutOfMemoryError would abort the whole test run, so it is reported as this test's failure.
+   * Opens the ledger written above. Damage to a snapshot must never cost more than the snapshot: an
+   * OutOfMemoryError would abort the whole test run, so it is reported as this test's failure.
    */
   private Ledger reopen() throws IOException {
     try {
       return Ledger.open(dir, OPTIONS);
     } catch (OutOfMemoryError outOfMemory) {
-      throw new AssertionError("recovery ran out of memory reading a damaged snapshot",
-          outOfMemory);
+      throw new AssertionError(
+          "recovery ran out of memory reading a damaged snapshot", outOfMemory);
     }
   }
 

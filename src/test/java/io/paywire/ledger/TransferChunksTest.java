@@ -18,13 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The transfer columns live in fixed-size chunks, and a snapshot shares the full ones instead of
  * copying them. These tests cross chunk boundaries (small chunks through the package-private
- * constructors, and the real size where it is cheap) and check that a captured image never
- * changes afterwards, whatever the ledger does next: appends, or a batch undone after a failure.
+ * constructors, and the real size where it is cheap) and check that a captured image never changes
+ * afterwards, whatever the ledger does next: appends, or a batch undone after a failure.
  */
 class TransferChunksTest {
 
   /** 16 rows a chunk: a few hundred transfers cross many boundaries. */
   private static final int SMALL_SHIFT = 4;
+
   private static final int SMALL_ROWS = 1 << SMALL_SHIFT;
 
   @TempDir Path dir;
@@ -69,9 +70,9 @@ class TransferChunksTest {
   }
 
   /**
-   * The index grows by moving its entries a few per append: every id must be found at every step
-   * of a move, in the moved part or the old one, and an undo in the middle of a move still leaves
-   * a complete index.
+   * The index grows by moving its entries a few per append: every id must be found at every step of
+   * a move, in the moved part or the old one, and an undo in the middle of a move still leaves a
+   * complete index.
    */
   @Test
   void indexFindsEveryIdWhileItGrowsStepByStep() {
@@ -92,7 +93,8 @@ class TransferChunksTest {
       }
       if (i % 1_009 == 0 || i == 16_384 + 100) {
         for (int j = 0; j <= i; j++) {
-          assertThat(table.find(high[j], low[j])).as("id %d after %d appends", j, i + 1)
+          assertThat(table.find(high[j], low[j]))
+              .as("id %d after %d appends", j, i + 1)
               .isEqualTo(j);
         }
       }
@@ -242,13 +244,13 @@ class TransferChunksTest {
 
   private Snapshot.Image readBack(Snapshot.Image image) throws IOException {
     Path target = dir.resolve("image-" + written++);
-    Optional<Snapshot.Image> read = Snapshot.read(FileStorage.INSTANCE,
-        Snapshot.write(FileStorage.INSTANCE, target, image, 1));
+    Optional<Snapshot.Image> read =
+        Snapshot.read(FileStorage.INSTANCE, Snapshot.write(FileStorage.INSTANCE, target, image, 1));
     return read.orElseThrow();
   }
 
-  private static void apply(LedgerState state, Commands commands, int registrations,
-      int transfers) {
+  private static void apply(
+      LedgerState state, Commands commands, int registrations, int transfers) {
     for (int i = 0; i < registrations + transfers; i++) {
       Outcome outcome = state.execute(commands.next(i < registrations), 1_700_000_000_000L + i);
       assertThat(outcome).isInstanceOf(Outcome.Accepted.class);
@@ -281,8 +283,8 @@ class TransferChunksTest {
       }
       int payer = random.nextInt(names.size());
       int payee = (payer + 1 + random.nextInt(names.size() - 1)) % names.size();
-      return Command.Transfer.unsigned(lastId, names.get(payer), names.get(payee),
-          1 + random.nextInt(100));
+      return Command.Transfer.unsigned(
+          lastId, names.get(payer), names.get(payee), 1 + random.nextInt(100));
     }
   }
 }

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The per-connection pipeline without a network: a stand-in socket records what is written,
- * paused and closed, and says when its write queue is full. Everything runs on one Vert.x
- * context, as on a connection's event loop; a step is seen once the turns it scheduled ran.
+ * The per-connection pipeline without a network: a stand-in socket records what is written, paused
+ * and closed, and says when its write queue is full. Everything runs on one Vert.x context, as on a
+ * connection's event loop; a step is seen once the turns it scheduled ran.
  */
 class CommandPipelineTest {
 
@@ -68,11 +68,12 @@ class CommandPipelineTest {
   @Test
   void repliesReadyInOneTurnLeaveInOneWrite() throws Exception {
     CommandPipeline pipeline = pipeline(4);
-    on(() -> {
-      pipeline.reply(out("a\n"));
-      pipeline.reply(out("b\n"));
-      pipeline.reply(out("c\n"));
-    });
+    on(
+        () -> {
+          pipeline.reply(out("a\n"));
+          pipeline.reply(out("b\n"));
+          pipeline.reply(out("c\n"));
+        });
     on(() -> pipeline.reply(out("d\n")));
     assertThat(socket.writes).containsExactly("a\nb\nc\n", "d\n");
   }
@@ -83,11 +84,12 @@ class CommandPipelineTest {
     Command before = new Command();
     Command change = new Command();
     Command after = new Command();
-    on(() -> {
-      pipeline.submit(false, before);
-      pipeline.submit(true, change);
-      pipeline.submit(false, after);
-    });
+    on(
+        () -> {
+          pipeline.submit(false, before);
+          pipeline.submit(true, change);
+          pipeline.submit(false, after);
+        });
     assertThat(List.of(before.started(), change.started(), after.started()))
         .containsExactly(true, false, false);
     on(() -> before.answer("1\n"));
@@ -104,19 +106,21 @@ class CommandPipelineTest {
     Command a = new Command();
     Command b = new Command();
     Command c = new Command();
-    on(() -> {
-      pipeline.submit(false, a);
-      pipeline.submit(false, b);
-    });
+    on(
+        () -> {
+          pipeline.submit(false, a);
+          pipeline.submit(false, b);
+        });
     assertThat(socket.paused).isTrue();
     on(() -> pipeline.submit(false, c)); // the commands of one read may overshoot; they wait
     assertThat(c.started()).isFalse();
     on(() -> a.answer("a\n"));
     assertThat(c.started()).isTrue();
-    on(() -> {
-      b.answer("b\n");
-      c.answer("c\n");
-    });
+    on(
+        () -> {
+          b.answer("b\n");
+          c.answer("c\n");
+        });
     assertThat(socket.paused).as("nothing queued: reading again").isFalse();
     assertThat(String.join("", socket.writes)).isEqualTo("a\nb\nc\n");
   }
@@ -129,10 +133,11 @@ class CommandPipelineTest {
     on(() -> pipeline.submit(false, a));
     assertThat(a.started()).isFalse();
     assertThat(socket.paused).isTrue();
-    on(() -> {
-      socket.full = false;
-      socket.drain.handle(null);
-    });
+    on(
+        () -> {
+          socket.full = false;
+          socket.drain.handle(null);
+        });
     assertThat(a.started()).isTrue();
     on(() -> a.answer("a\n"));
     assertThat(socket.paused).isFalse();
@@ -152,14 +157,17 @@ class CommandPipelineTest {
   @Test
   void aFailedCommandEndsTheConnectionWithTheFailureLineAndNothingAfterIt() throws Exception {
     CommandPipeline pipeline = pipeline(4);
-    on(() -> {
-      pipeline.reply(out("before\n"));
-      pipeline.submit(false, () -> Future.failedFuture(new IllegalStateException("a bug")));
-      pipeline.submit(false, () -> {
-        throw new IllegalStateException("another bug");
-      });
-      pipeline.reply(out("after\n"));
-    });
+    on(
+        () -> {
+          pipeline.reply(out("before\n"));
+          pipeline.submit(false, () -> Future.failedFuture(new IllegalStateException("a bug")));
+          pipeline.submit(
+              false,
+              () -> {
+                throw new IllegalStateException("another bug");
+              });
+          pipeline.reply(out("after\n"));
+        });
     assertThat(socket.ended).isEqualTo("before\nfailed\n");
     assertThat(socket.writes).isEmpty();
     assertThat(socket.paused).as("a connection that ends reads no more").isTrue();
@@ -172,11 +180,12 @@ class CommandPipelineTest {
   @Test
   void aClosingReplyEndsTheConnectionAfterTheRepliesBeforeIt() throws Exception {
     CommandPipeline pipeline = pipeline(4);
-    on(() -> {
-      pipeline.reply(out("a\n"));
-      pipeline.reply(new Out(Buffer.buffer("bye\n"), true));
-      pipeline.reply(out("c\n"));
-    });
+    on(
+        () -> {
+          pipeline.reply(out("a\n"));
+          pipeline.reply(new Out(Buffer.buffer("bye\n"), true));
+          pipeline.reply(out("c\n"));
+        });
     assertThat(socket.ended).isEqualTo("a\nbye\n");
     assertThat(socket.writes).isEmpty();
     on(pipeline::closed);
@@ -186,13 +195,23 @@ class CommandPipelineTest {
   void anEmptyRateBucketPacesCommandsInsteadOfRefusingThem() throws Exception {
     // One at once, then one every 50 ms: the second waits, reading pauses, then it runs.
     TokenBucket rate = new TokenBucket(20, 1, System.nanoTime());
-    CommandPipeline pipeline = on(() -> new CommandPipeline(vertx, socket.proxy,
-        new Limits(4, 1024, STALL_MILLIS), rate, STALL, FAILURE, "test"));
+    CommandPipeline pipeline =
+        on(
+            () ->
+                new CommandPipeline(
+                    vertx,
+                    socket.proxy,
+                    new Limits(4, 1024, STALL_MILLIS),
+                    rate,
+                    STALL,
+                    FAILURE,
+                    "test"));
     Command second = new Command();
-    on(() -> {
-      pipeline.reply(out("first\n"));
-      pipeline.submit(false, second);
-    });
+    on(
+        () -> {
+          pipeline.reply(out("first\n"));
+          pipeline.submit(false, second);
+        });
     assertThat(second.started()).isFalse();
     assertThat(socket.paused).isTrue();
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(second::started);
@@ -213,13 +232,22 @@ class CommandPipelineTest {
     assertThat(socket.ended).isNull();
   }
 
-  // ---- helpers -----------------------------------------------------------------------------------
+  // ---- helpers
+  // -----------------------------------------------------------------------------------
 
   /** A pipeline whose rate never binds. */
   private CommandPipeline pipeline(int maxInFlight) throws Exception {
     TokenBucket unlimited = new TokenBucket(1_000_000, 1_000_000, System.nanoTime());
-    return on(() -> new CommandPipeline(vertx, socket.proxy,
-        new Limits(maxInFlight, 1024, STALL_MILLIS), unlimited, STALL, FAILURE, "test"));
+    return on(
+        () ->
+            new CommandPipeline(
+                vertx,
+                socket.proxy,
+                new Limits(maxInFlight, 1024, STALL_MILLIS),
+                unlimited,
+                STALL,
+                FAILURE,
+                "test"));
   }
 
   private static Out out(String line) {
@@ -227,25 +255,27 @@ class CommandPipelineTest {
   }
 
   private void on(Runnable step) throws Exception {
-    on(() -> {
-      step.run();
-      return null;
-    });
+    on(
+        () -> {
+          step.run();
+          return null;
+        });
   }
 
   /**
-   * Runs {@code step} on the connection's context, then waits for one more turn there, so that
-   * what the step scheduled (a flush) has run.
+   * Runs {@code step} on the connection's context, then waits for one more turn there, so that what
+   * the step scheduled (a flush) has run.
    */
   private <T> T on(Callable<T> step) throws Exception {
     CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      try {
-        result.complete(step.call());
-      } catch (Exception | AssertionError e) {
-        result.completeExceptionally(e);
-      }
-    });
+    context.runOnContext(
+        v -> {
+          try {
+            result.complete(step.call());
+          } catch (Exception | AssertionError e) {
+            result.completeExceptionally(e);
+          }
+        });
     T value = result.get(10, TimeUnit.SECONDS);
     CompletableFuture<Void> turn = new CompletableFuture<>();
     context.runOnContext(v -> turn.complete(null));
@@ -284,35 +314,39 @@ class CommandPipelineTest {
 
     @SuppressWarnings("unchecked")
     FakeSocket() {
-      proxy = (NetSocket) Proxy.newProxyInstance(NetSocket.class.getClassLoader(),
-          new Class<?>[] {NetSocket.class}, (self, method, args) -> {
-            switch (method.getName()) {
-              case "write" -> writes.add(args[0].toString());
-              case "end" -> ended = args == null ? "" : args[0].toString();
-              case "close" -> closed = true;
-              case "pause" -> paused = true;
-              case "resume" -> paused = false;
-              case "writeQueueFull" -> {
-                return full;
-              }
-              case "drainHandler" -> drain = (Handler<Void>) args[0];
-              case "hashCode" -> {
-                return System.identityHashCode(self);
-              }
-              case "equals" -> {
-                return self == args[0];
-              }
-              case "toString" -> {
-                return "FakeSocket";
-              }
-              default -> { }
-            }
-            Class<?> type = method.getReturnType();
-            if (type.isAssignableFrom(NetSocket.class)) {
-              return self;
-            }
-            return type == Future.class ? Future.succeededFuture() : null;
-          });
+      proxy =
+          (NetSocket)
+              Proxy.newProxyInstance(
+                  NetSocket.class.getClassLoader(),
+                  new Class<?>[] {NetSocket.class},
+                  (self, method, args) -> {
+                    switch (method.getName()) {
+                      case "write" -> writes.add(args[0].toString());
+                      case "end" -> ended = args == null ? "" : args[0].toString();
+                      case "close" -> closed = true;
+                      case "pause" -> paused = true;
+                      case "resume" -> paused = false;
+                      case "writeQueueFull" -> {
+                        return full;
+                      }
+                      case "drainHandler" -> drain = (Handler<Void>) args[0];
+                      case "hashCode" -> {
+                        return System.identityHashCode(self);
+                      }
+                      case "equals" -> {
+                        return self == args[0];
+                      }
+                      case "toString" -> {
+                        return "FakeSocket";
+                      }
+                      default -> {}
+                    }
+                    Class<?> type = method.getReturnType();
+                    if (type.isAssignableFrom(NetSocket.class)) {
+                      return self;
+                    }
+                    return type == Future.class ? Future.succeededFuture() : null;
+                  });
     }
   }
 }

@@ -28,16 +28,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Connection caps counted from accept, before any TLS work, on every listener; and the bound on
- * the time to a complete request head on the HTTPS port. Half-open connections here never send
- * a ClientHello, as a flood of them would not.
+ * Connection caps counted from accept, before any TLS work, on every listener; and the bound on the
+ * time to a complete request head on the HTTPS port. Half-open connections here never send a
+ * ClientHello, as a flood of them would not.
  */
 class ConnectionCapsTest {
 
   private static final int PER_ADDRESS = 5;
+
   /** Far longer than the test: only a cap, not the handshake timeout, may close a connection. */
   private static final int HANDSHAKE_SECONDS = 120;
+
   private static final int HEAD_SECONDS = 1;
+
   /** How long a refused connection may take to be closed: "at once", with room for a slow CI. */
   private static final int CLOSED_WITHIN_MILLIS = 3_000;
 
@@ -47,12 +50,21 @@ class ConnectionCapsTest {
 
   @BeforeEach
   void start() throws Exception {
-    node = TestNode.startWith(dir, new JsonObject()
-        .put("node", new JsonObject().put("compatPort", 0))
-        .put("text", new JsonObject().put("maxConnectionsPerAddress", PER_ADDRESS)
-            .put("handshakeTimeoutSeconds", HANDSHAKE_SECONDS))
-        .put("http", new JsonObject().put("maxConnectionsPerAddress", PER_ADDRESS)
-            .put("requestHeadTimeoutSeconds", HEAD_SECONDS)));
+    node =
+        TestNode.startWith(
+            dir,
+            new JsonObject()
+                .put("node", new JsonObject().put("compatPort", 0))
+                .put(
+                    "text",
+                    new JsonObject()
+                        .put("maxConnectionsPerAddress", PER_ADDRESS)
+                        .put("handshakeTimeoutSeconds", HANDSHAKE_SECONDS))
+                .put(
+                    "http",
+                    new JsonObject()
+                        .put("maxConnectionsPerAddress", PER_ADDRESS)
+                        .put("requestHeadTimeoutSeconds", HEAD_SECONDS)));
   }
 
   @AfterEach
@@ -85,41 +97,48 @@ class ConnectionCapsTest {
       opened.add(raw(busy, port)); // TCP only: no ClientHello, ever
     }
     assertThat(refusedWithin(busy, port, CLOSED_WITHIN_MILLIS))
-        .as("connection %d from one address on %s", PER_ADDRESS + 1, endpoint).isTrue();
+        .as("connection %d from one address on %s", PER_ADDRESS + 1, endpoint)
+        .isTrue();
     // Another address still completes a TLS session meanwhile.
     if (!endpoint.equals("compat")) { // that port requires a client certificate; tls is enough
-      try (TlsLineClient other = TlsLineClient.open(InetAddress.getByName("127.0.0.2"), port,
-          node.fingerprint(), null, null)) {
+      try (TlsLineClient other =
+          TlsLineClient.open(
+              InetAddress.getByName("127.0.0.2"), port, node.fingerprint(), null, null)) {
         if (endpoint.equals("tls")) {
           assertThat(other.readLine()).isEqualTo("Connection accepted!");
         } else {
-          other.sendRaw("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-              .getBytes(StandardCharsets.US_ASCII));
+          other.sendRaw(
+              "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
           assertThat(other.readLine()).startsWith("HTTP/1.1 200");
         }
       }
     }
     // And a slot freed is a slot taken again.
     opened.remove(0).close();
-    Awaitility.await().atMost(Duration.ofSeconds(10))
-        .until(() -> !refusedWithin(busy, port, 500));
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !refusedWithin(busy, port, 500));
   }
 
   @Test
   void aSlowlorisHttpsClientIsClosedAfterTheHeadTimeout() throws Exception {
     ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
-    try (TlsLineClient slow = TlsLineClient.open(null, node.port("http"), node.fingerprint(),
-        null, null)) {
-      slow.sendRaw("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-          .getBytes(StandardCharsets.US_ASCII));
+    try (TlsLineClient slow =
+        TlsLineClient.open(null, node.port("http"), node.fingerprint(), null, null)) {
+      slow.sendRaw(
+          "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
       // A header line every 200 ms: each resets the idle timeout, none finishes the head.
-      ScheduledFuture<?> unused = trickle.scheduleAtFixedRate(() -> {
-        try {
-          slow.sendRaw("X-Slow: 1\r\n".getBytes(StandardCharsets.US_ASCII));
-        } catch (IOException closed) {
-          throw new IllegalStateException(closed); // ends the schedule
-        }
-      }, 200, 200, TimeUnit.MILLISECONDS);
+      ScheduledFuture<?> unused =
+          trickle.scheduleAtFixedRate(
+              () -> {
+                try {
+                  slow.sendRaw("X-Slow: 1\r\n".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException closed) {
+                  throw new IllegalStateException(closed); // ends the schedule
+                }
+              },
+              200,
+              200,
+              TimeUnit.MILLISECONDS);
       long start = System.nanoTime();
       assertThat(slow.readLine()).as("no reply to a head never finished").isNull();
       long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
@@ -130,14 +149,13 @@ class ConnectionCapsTest {
   }
 
   @Test
-  void keepAliveRequestsAreServedAndAnIdleConnectionClosedAfterTheHeadTimeout()
-      throws Exception {
-    try (TlsLineClient client = TlsLineClient.open(null, node.port("http"), node.fingerprint(),
-        null, null)) {
+  void keepAliveRequestsAreServedAndAnIdleConnectionClosedAfterTheHeadTimeout() throws Exception {
+    try (TlsLineClient client =
+        TlsLineClient.open(null, node.port("http"), node.fingerprint(), null, null)) {
       List<String> lines = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
-        client.sendRaw("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-            .getBytes(StandardCharsets.US_ASCII));
+        client.sendRaw(
+            "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         // The body has no newline, so it runs into the next status line: search, not match.
         String line;
         do {
@@ -165,8 +183,8 @@ class ConnectionCapsTest {
   }
 
   /**
-   * Whether a new connection from {@code local} is closed (or reset) by the server within the
-   * time, sending nothing; a reset may come while the client still completes its connect.
+   * Whether a new connection from {@code local} is closed (or reset) by the server within the time,
+   * sending nothing; a reset may come while the client still completes its connect.
    */
   private boolean refusedWithin(InetAddress local, int port, int millis) {
     try (Socket socket = raw(local, port)) {

@@ -65,7 +65,8 @@ class ConnectionGateTest {
   void aLeaveWithoutAnEntryIsABug() {
     ConnectionGate gate = new ConnectionGate(2, 2);
     assertThatThrownBy(() -> gate.leave("never-entered"))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("never-entered");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("never-entered");
   }
 
   @Test
@@ -95,21 +96,23 @@ class ConnectionGateTest {
     try {
       for (int t = 0; t < threads; t++) {
         int seed = t;
-        done.add(pool.submit(() -> {
-          go.await();
-          for (int i = 0; i < 5_000; i++) {
-            String address = addresses[(seed + i) % addresses.length];
-            if (gate.tryEnter(address) == Admission.ADMITTED) {
-              mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
-              mostPerAddress.accumulateAndGet(
-                  perAddressInside.get(address).incrementAndGet(), Math::max);
-              perAddressInside.get(address).decrementAndGet();
-              inside.decrementAndGet();
-              gate.leave(address);
-            }
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  for (int i = 0; i < 5_000; i++) {
+                    String address = addresses[(seed + i) % addresses.length];
+                    if (gate.tryEnter(address) == Admission.ADMITTED) {
+                      mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                      mostPerAddress.accumulateAndGet(
+                          perAddressInside.get(address).incrementAndGet(), Math::max);
+                      perAddressInside.get(address).decrementAndGet();
+                      inside.decrementAndGet();
+                      gate.leave(address);
+                    }
+                  }
+                  return null;
+                }));
       }
       go.countDown();
       for (Future<?> f : done) {
@@ -137,9 +140,12 @@ class ConnectionGateTest {
     for (int op : operations) {
       String address = "10.0.0." + Math.abs(op);
       if (op >= 0) {
-        Admission expected = total >= max ? Admission.NODE_FULL
-            : open.getOrDefault(address, 0) >= perAddress ? Admission.ADDRESS_FULL
-            : Admission.ADMITTED;
+        Admission expected =
+            total >= max
+                ? Admission.NODE_FULL
+                : open.getOrDefault(address, 0) >= perAddress
+                    ? Admission.ADDRESS_FULL
+                    : Admission.ADMITTED;
         assertThat(gate.tryEnter(address)).isEqualTo(expected);
         if (expected == Admission.ADMITTED) {
           open.merge(address, 1, Integer::sum);

@@ -18,9 +18,16 @@ class DescriptorBudgetTest {
   void aNodeWhoseCapsExceedTheDescriptorLimitRefusesToStartSayingWhy() {
     long limit = DescriptorBudget.processLimit();
     assertThat(limit).as("a Unix JVM reports its descriptor limit").isPositive();
-    assertThatThrownBy(() -> TestNode.startWith(dir, new JsonObject()
-            .put("text", new JsonObject().put("maxConnections", (int) Math.min(limit, 1_000_000)))
-            .put("http", new JsonObject().put("maxConnections", 1_000))))
+    assertThatThrownBy(
+            () ->
+                TestNode.startWith(
+                    dir,
+                    new JsonObject()
+                        .put(
+                            "text",
+                            new JsonObject()
+                                .put("maxConnections", (int) Math.min(limit, 1_000_000)))
+                        .put("http", new JsonObject().put("maxConnections", 1_000))))
         .hasStackTraceContaining("text.maxConnections")
         .hasStackTraceContaining("node.reservedFileDescriptors")
         .hasStackTraceContaining("ulimit -n");

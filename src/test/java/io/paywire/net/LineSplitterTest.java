@@ -20,12 +20,17 @@ class LineSplitterTest {
       @ForAll @Size(max = 40) List<@StringLength(max = 12) String> lines,
       @ForAll @Size(max = 20) List<@IntRange(min = 1, max = 30) Integer> cuts) {
     List<String> clean = lines.stream().map(l -> l.replace("\n", "")).toList();
-    byte[] bytes = clean.stream().map(l -> l + "\n").reduce("", String::concat)
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] bytes =
+        clean.stream()
+            .map(l -> l + "\n")
+            .reduce("", String::concat)
+            .getBytes(StandardCharsets.UTF_8);
     List<String> seen = new ArrayList<>();
-    LineSplitter splitter = new LineSplitter(64,
-        line -> seen.add(line.toString(StandardCharsets.UTF_8)),
-        () -> seen.add("TOO LONG"));
+    LineSplitter splitter =
+        new LineSplitter(
+            64,
+            line -> seen.add(line.toString(StandardCharsets.UTF_8)),
+            () -> seen.add("TOO LONG"));
     int at = 0;
     for (int cut : cuts) {
       int end = Math.min(bytes.length, at + cut);
@@ -47,8 +52,8 @@ class LineSplitterTest {
   @Test
   void aLineOverTheLimitIsReportedOnceEvenBeforeItsEnd() {
     List<String> seen = new ArrayList<>();
-    LineSplitter splitter = new LineSplitter(8,
-        line -> seen.add(line.toString()), () -> seen.add("TOO LONG"));
+    LineSplitter splitter =
+        new LineSplitter(8, line -> seen.add(line.toString()), () -> seen.add("TOO LONG"));
     splitter.handle(Buffer.buffer("12345678\n1234"));
     splitter.handle(Buffer.buffer("56789"));
     splitter.handle(Buffer.buffer("more\nLIST\n"));

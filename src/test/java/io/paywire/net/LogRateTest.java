@@ -43,7 +43,9 @@ class LogRateTest {
 
   private void refuse(int times, String reason) {
     for (int i = 0; i < times; i++) {
-      rate.log(Level.WARNING, "event=connection_refused reason=" + reason,
+      rate.log(
+          Level.WARNING,
+          "event=connection_refused reason=" + reason,
           "event=connection_refused reason=" + reason + " remote=127.0.0.1:" + (40_000 + i));
     }
   }
@@ -51,7 +53,8 @@ class LogRateTest {
   @Test
   void logsTheFirstOfAKindThenCountsTheRestOfItsInterval() {
     refuse(50, "full");
-    assertThat(log.lines).containsExactly("event=connection_refused reason=full remote=127.0.0.1:40000");
+    assertThat(log.lines)
+        .containsExactly("event=connection_refused reason=full remote=127.0.0.1:40000");
   }
 
   @Test
@@ -59,10 +62,11 @@ class LogRateTest {
     refuse(50, "full");
     now.addAndGet(60_000);
     refuse(1, "full");
-    assertThat(log.lines).containsExactly(
-        "event=connection_refused reason=full remote=127.0.0.1:40000",
-        "event=connection_refused reason=full suppressed=49 intervalSeconds=60",
-        "event=connection_refused reason=full remote=127.0.0.1:40000");
+    assertThat(log.lines)
+        .containsExactly(
+            "event=connection_refused reason=full remote=127.0.0.1:40000",
+            "event=connection_refused reason=full suppressed=49 intervalSeconds=60",
+            "event=connection_refused reason=full remote=127.0.0.1:40000");
   }
 
   @Test
@@ -74,9 +78,10 @@ class LogRateTest {
     now.addAndGet(1);
     rate.flush();
     rate.flush();
-    assertThat(log.lines).containsExactly(
-        "event=connection_refused reason=full remote=127.0.0.1:40000",
-        "event=connection_refused reason=full suppressed=9 intervalSeconds=60");
+    assertThat(log.lines)
+        .containsExactly(
+            "event=connection_refused reason=full remote=127.0.0.1:40000",
+            "event=connection_refused reason=full suppressed=9 intervalSeconds=60");
     refuse(1, "full");
     assertThat(log.lines).hasSize(3);
   }
@@ -108,8 +113,9 @@ class LogRateTest {
     }
     now.addAndGet(60_000);
     rate.flush();
-    assertThat(log.lines).containsExactly(
-        "event=connection_refused reason=full remote=127.0.0.1:40000",
-        "event=connection_refused reason=full suppressed=3999 intervalSeconds=60");
+    assertThat(log.lines)
+        .containsExactly(
+            "event=connection_refused reason=full remote=127.0.0.1:40000",
+            "event=connection_refused reason=full suppressed=3999 intervalSeconds=60");
   }
 }

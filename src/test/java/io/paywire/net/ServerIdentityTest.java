@@ -21,8 +21,12 @@ class ServerIdentityTest {
 
   private static PaywireConfig.Tls tls(Path certificate, Path key) {
     PaywireConfig.Tls defaults = PaywireConfig.defaults().tls();
-    return new PaywireConfig.Tls(certificate.toString(), key.toString(),
-        defaults.certsDirectory(), defaults.engine(), defaults.renewBeforeDays(),
+    return new PaywireConfig.Tls(
+        certificate.toString(),
+        key.toString(),
+        defaults.certsDirectory(),
+        defaults.engine(),
+        defaults.renewBeforeDays(),
         defaults.renewCheckMinutes());
   }
 
@@ -30,18 +34,20 @@ class ServerIdentityTest {
   void aMissingOrUnusableFileIsNamedWithItsSetting() throws Exception {
     KeyPair keys = KeyType.EC.generate();
     Path certificate = dir.resolve("server.crt");
-    Pem.writeCertificate(certificate, Certificates.selfSigned(keys, "localhost",
-        Duration.ofDays(1)));
+    Pem.writeCertificate(
+        certificate, Certificates.selfSigned(keys, "localhost", Duration.ofDays(1)));
     Path missing = dir.resolve("missing.key");
     assertThatThrownBy(() -> ServerIdentity.load(tls(certificate, missing)))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("tls.privateKeyFile").hasMessageContaining(missing.toString());
+        .hasMessageContaining("tls.privateKeyFile")
+        .hasMessageContaining(missing.toString());
 
     Path notAKey = dir.resolve("not-a.key");
     Files.writeString(notAKey, "not a key\n");
     assertThatThrownBy(() -> ServerIdentity.load(tls(certificate, notAKey)))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("tls.privateKeyFile").hasMessageContaining(notAKey.toString());
+        .hasMessageContaining("tls.privateKeyFile")
+        .hasMessageContaining(notAKey.toString());
 
     Path notACertificate = dir.resolve("not-a.crt");
     Files.writeString(notACertificate, "not a certificate\n");

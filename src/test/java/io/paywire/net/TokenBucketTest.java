@@ -49,8 +49,7 @@ class TokenBucketTest {
     long hourLater = START + 3_600 * SECOND;
     assertThat(bucket.tryTake(hourLater)).isTrue();
     assertThat(bucket.tryTake(hourLater)).isTrue();
-    assertThat(bucket.tryTake(hourLater)).as("idle time is not banked beyond the burst")
-        .isFalse();
+    assertThat(bucket.tryTake(hourLater)).as("idle time is not banked beyond the burst").isFalse();
   }
 
   @Test
@@ -80,7 +79,8 @@ class TokenBucketTest {
    * earned since the start, and a take succeeds exactly when it says no wait is needed.
    */
   @Property(tries = 300)
-  void neverGivesMoreThanBurstPlusRateTimesTime(@ForAll @IntRange(min = 1, max = 1_000) int rate,
+  void neverGivesMoreThanBurstPlusRateTimesTime(
+      @ForAll @IntRange(min = 1, max = 1_000) int rate,
       @ForAll @IntRange(min = 1, max = 50) int burst,
       @ForAll("steps") List<Long> stepsNanos) {
     TokenBucket bucket = new TokenBucket(rate, burst, START);

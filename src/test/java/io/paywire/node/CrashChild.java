@@ -28,10 +28,9 @@ import java.util.Random;
  *
  * <p>Usage: {@code CrashChild DATA_DIR}. Opens {@link #ACCOUNTS} accounts (already open after a
  * restart is fine), prints {@code READY}, then keeps {@link #IN_FLIGHT} transfers in flight until
- * it is killed. Every transfer the ledger accepts is printed as
- * {@code ACK <id> <payer> <payee> <amount>}, one line each, flushed as it is written: a reply
- * leaves the ledger only after its batch is fsynced, so every printed line is a promise that the
- * transfer survives the kill.
+ * it is killed. Every transfer the ledger accepts is printed as {@code ACK <id> <payer> <payee>
+ * <amount>}, one line each, flushed as it is written: a reply leaves the ledger only after its
+ * batch is fsynced, so every printed line is a promise that the transfer survives the kill.
  */
 public final class CrashChild {
 
@@ -65,25 +64,33 @@ public final class CrashChild {
       System.err.println("usage: CrashChild DATA_DIR");
       System.exit(2);
     }
-    System.setProperty("java.util.logging.SimpleFormatter.format",
-        "%1$tFT%1$tT.%1$tLZ %4$s %3$s %5$s%6$s%n");
+    System.setProperty(
+        "java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s %5$s%6$s%n");
     exitWhenParentCloses();
     // Autoflush on println: one write per acknowledgement, so the parent sees it before the kill.
-    PrintStream out = new PrintStream(
-        new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
-        true, StandardCharsets.UTF_8);
+    PrintStream out =
+        new PrintStream(
+            new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
+            true,
+            StandardCharsets.UTF_8);
     Vertx vertx = Vertx.vertx();
-    LedgerVerticle ledger = new LedgerVerticle(
-        new LedgerVerticle.Settings(Path.of(args[0]), OPTIONS, DEPOSIT_MINOR, MAX_PENDING_REQUESTS),
-        Clock.systemUTC());
+    LedgerVerticle ledger =
+        new LedgerVerticle(
+            new LedgerVerticle.Settings(
+                Path.of(args[0]), OPTIONS, DEPOSIT_MINOR, MAX_PENDING_REQUESTS),
+            Clock.systemUTC());
     CrashChild child = new CrashChild(vertx, out);
-    child.context.runOnContext(v -> vertx.deployVerticle(ledger)
-        .compose(id -> child.openAccounts())
-        .onSuccess(x -> child.load())
-        .onFailure(e -> {
-          e.printStackTrace();
-          System.exit(1);
-        }));
+    child.context.runOnContext(
+        v ->
+            vertx
+                .deployVerticle(ledger)
+                .compose(id -> child.openAccounts())
+                .onSuccess(x -> child.load())
+                .onFailure(
+                    e -> {
+                      e.printStackTrace();
+                      System.exit(1);
+                    }));
   }
 
   /**
@@ -91,16 +98,19 @@ public final class CrashChild {
    * parent is gone (even killed itself), and a node left running would write transfers forever.
    */
   private static void exitWhenParentCloses() {
-    Thread watcher = new Thread(() -> {
-      try {
-        while (System.in.read() >= 0) {
-          // Nothing is expected on stdin; only its end matters.
-        }
-      } catch (IOException e) {
-        // Same meaning as end of input.
-      }
-      Runtime.getRuntime().halt(3);
-    }, "parent-watcher");
+    Thread watcher =
+        new Thread(
+            () -> {
+              try {
+                while (System.in.read() >= 0) {
+                  // Nothing is expected on stdin; only its end matters.
+                }
+              } catch (IOException e) {
+                // Same meaning as end of input.
+              }
+              Runtime.getRuntime().halt(3);
+            },
+            "parent-watcher");
     watcher.setDaemon(true);
     watcher.start();
   }
@@ -109,17 +119,22 @@ public final class CrashChild {
     List<Future<JsonObject>> opened = new ArrayList<>();
     for (int i = 0; i < ACCOUNTS; i++) {
       String name = accountName(i);
-      opened.add(vertx.eventBus().<JsonObject>request(LedgerApi.OPEN_ACCOUNT,
-              new JsonObject().put("name", name).put("deposit", DEPOSIT_MINOR))
-          .map(Message::body)
-          .map(body -> {
-            // After a restart the accounts are there already.
-            if (!body.getBoolean("ok")
-                && !RejectCode.NAME_TAKEN.name().equals(body.getString("code"))) {
-              throw new IllegalStateException("cannot open " + name + ": " + body.encode());
-            }
-            return body;
-          }));
+      opened.add(
+          vertx
+              .eventBus()
+              .<JsonObject>request(
+                  LedgerApi.OPEN_ACCOUNT,
+                  new JsonObject().put("name", name).put("deposit", DEPOSIT_MINOR))
+              .map(Message::body)
+              .map(
+                  body -> {
+                    // After a restart the accounts are there already.
+                    if (!body.getBoolean("ok")
+                        && !RejectCode.NAME_TAKEN.name().equals(body.getString("code"))) {
+                      throw new IllegalStateException("cannot open " + name + ": " + body.encode());
+                    }
+                    return body;
+                  }));
     }
     return Future.all(opened);
   }
@@ -136,18 +151,30 @@ public final class CrashChild {
     int payer = random.nextInt(ACCOUNTS);
     int payee = (payer + 1 + random.nextInt(ACCOUNTS - 1)) % ACCOUNTS;
     long amount = 1L + random.nextInt(MAX_AMOUNT_MINOR);
-    JsonObject request = new JsonObject()
-        .put("id", id.toString())
-        .put("payer", accountName(payer))
-        .put("payee", accountName(payee))
-        .put("amount", amount);
-    vertx.eventBus().<JsonObject>request(LedgerApi.TRANSFER, request).onComplete(reply -> {
-      if (reply.succeeded() && reply.result().body().getBoolean("ok")) {
-        out.println("ACK " + id + " " + accountName(payer) + " " + accountName(payee) + " "
-            + amount);
-      }
-      // Through the context, so a failure that completes at once cannot recurse.
-      context.runOnContext(v -> sendTransfer());
-    });
+    JsonObject request =
+        new JsonObject()
+            .put("id", id.toString())
+            .put("payer", accountName(payer))
+            .put("payee", accountName(payee))
+            .put("amount", amount);
+    vertx
+        .eventBus()
+        .<JsonObject>request(LedgerApi.TRANSFER, request)
+        .onComplete(
+            reply -> {
+              if (reply.succeeded() && reply.result().body().getBoolean("ok")) {
+                out.println(
+                    "ACK "
+                        + id
+                        + " "
+                        + accountName(payer)
+                        + " "
+                        + accountName(payee)
+                        + " "
+                        + amount);
+              }
+              // Through the context, so a failure that completes at once cannot recurse.
+              context.runOnContext(v -> sendTransfer());
+            });
   }
 }

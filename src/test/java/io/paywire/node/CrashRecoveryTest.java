@@ -41,8 +41,10 @@ class CrashRecoveryTest {
   private static final long READY_TIMEOUT_MILLIS = 30_000;
   private static final long EXIT_TIMEOUT_MILLIS = 10_000;
   private static final long VERIFY_TIMEOUT_MILLIS = 60_000;
+
   /** How the JVM reports a child that SIGKILL ended: 128 + signal 9. */
   private static final int SIGKILL_EXIT_CODE = 137;
+
   /** Enough examples of lost or changed transfers to diagnose, few enough to read. */
   private static final int MAX_REPORTED_MISMATCHES = 20;
 
@@ -72,7 +74,8 @@ class CrashRecoveryTest {
     }
 
     boolean matches(TransferView transfer) {
-      return transfer.payer().equals(payer) && transfer.payee().equals(payee)
+      return transfer.payer().equals(payer)
+          && transfer.payee().equals(payee)
           && transfer.amount() == amount;
     }
   }
@@ -94,18 +97,25 @@ class CrashRecoveryTest {
     classPath = copyOfClassPath(dir.resolve("classpath"));
     long seed = new Random().nextLong();
     Random random = new Random(seed);
-    System.out.println("event=crash_test_start seed=" + seed + " rounds=" + ROUNDS
-        + " class_path_entries=" + classPath.split(File.pathSeparator).length);
+    System.out.println(
+        "event=crash_test_start seed="
+            + seed
+            + " rounds="
+            + ROUNDS
+            + " class_path_entries="
+            + classPath.split(File.pathSeparator).length);
     Map<TransferId, Ack> acknowledged = new HashMap<>();
 
     for (int round = 1; round <= ROUNDS; round++) {
       int runMillis = MIN_RUN_MILLIS + random.nextInt(MAX_RUN_MILLIS - MIN_RUN_MILLIS + 1);
       Killed killed = runAndKill(data, round, runMillis);
       assertThat(killed.unexpectedLines())
-          .as("round %d: lines the child printed besides READY and ACK", round).isEmpty();
+          .as("round %d: lines the child printed besides READY and ACK", round)
+          .isEmpty();
       for (Ack ack : killed.acks()) {
         assertThat(acknowledged.put(ack.id(), ack))
-            .as("round %d: transfer %s acknowledged twice", round, ack.id()).isNull();
+            .as("round %d: transfer %s acknowledged twice", round, ack.id())
+            .isNull();
       }
 
       long checkStarted = System.nanoTime();
@@ -117,7 +127,8 @@ class CrashRecoveryTest {
         assertEveryAcknowledgedTransferIsHeld(round, state, acknowledged);
         for (int i = 0; i < CrashChild.ACCOUNTS; i++) {
           assertThat(state.account(CrashChild.accountName(i)))
-              .as("round %d: account %s", round, CrashChild.accountName(i)).isPresent();
+              .as("round %d: account %s", round, CrashChild.accountName(i))
+              .isPresent();
         }
         state.checkInvariants();
         transfers = state.transferCount();
@@ -133,16 +144,33 @@ class CrashRecoveryTest {
       verifyWithTheRealCommand(data, round, transfers);
       long verifyMillis = (System.nanoTime() - verifyStarted) / 1_000_000;
 
-      System.out.println("event=crash_round round=" + round
-          + " ready_millis=" + killed.readyMillis() + " run_millis=" + runMillis
-          + " acks=" + killed.acks().size() + " acks_total=" + acknowledged.size()
-          + " transfers=" + transfers
-          + " snapshot=" + recovery.snapshot().map(p -> p.getFileName().toString()).orElse("none")
-          + " batches_replayed=" + recovery.batchesReplayed()
-          + " torn_bytes=" + recovery.tornBytesTruncated()
-          + " snapshot_temporaries=" + countFiles(data.resolve("snapshots"), ".tmp")
-          + " recovery_millis=" + recovery.millis() + " check_millis=" + checkMillis
-          + " verify_millis=" + verifyMillis);
+      System.out.println(
+          "event=crash_round round="
+              + round
+              + " ready_millis="
+              + killed.readyMillis()
+              + " run_millis="
+              + runMillis
+              + " acks="
+              + killed.acks().size()
+              + " acks_total="
+              + acknowledged.size()
+              + " transfers="
+              + transfers
+              + " snapshot="
+              + recovery.snapshot().map(p -> p.getFileName().toString()).orElse("none")
+              + " batches_replayed="
+              + recovery.batchesReplayed()
+              + " torn_bytes="
+              + recovery.tornBytesTruncated()
+              + " snapshot_temporaries="
+              + countFiles(data.resolve("snapshots"), ".tmp")
+              + " recovery_millis="
+              + recovery.millis()
+              + " check_millis="
+              + checkMillis
+              + " verify_millis="
+              + verifyMillis);
     }
   }
 
@@ -161,7 +189,8 @@ class CrashRecoveryTest {
       }
     }
     assertThat(wrong)
-        .as("round %d: %d of %d acknowledged transfers lost or changed after recovery; first: %s",
+        .as(
+            "round %d: %d of %d acknowledged transfers lost or changed after recovery; first: %s",
             round, wrong, acknowledged.size(), mismatches)
         .isZero();
   }
@@ -175,10 +204,17 @@ class CrashRecoveryTest {
     Path log = dir.resolve("child-" + round + ".log");
     long launched = System.nanoTime();
     // C1 only: the child lives about a second, so a quick start matters more than peak speed.
-    Process child = start(new ProcessBuilder(javaCommand(), "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1", "-cp", classPath, CrashChild.class.getName(),
-        data.toString())
-        .redirectError(log.toFile()));
+    Process child =
+        start(
+            new ProcessBuilder(
+                    javaCommand(),
+                    "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1",
+                    "-cp",
+                    classPath,
+                    CrashChild.class.getName(),
+                    data.toString())
+                .redirectError(log.toFile()));
     LineCollector lines = new LineCollector(child.getInputStream());
     Thread reader = new Thread(lines, "crash-child-" + round + "-stdout");
     reader.setDaemon(true);
@@ -191,12 +227,16 @@ class CrashRecoveryTest {
       } catch (TimeoutException e) {
         ready = false;
       }
-      assertThat(ready).as("round %d: child should print READY; alive=%s; its stderr:%n%s",
-          round, child.isAlive(), readQuietly(log)).isTrue();
+      assertThat(ready)
+          .as(
+              "round %d: child should print READY; alive=%s; its stderr:%n%s",
+              round, child.isAlive(), readQuietly(log))
+          .isTrue();
       readyMillis = (System.nanoTime() - launched) / 1_000_000;
       Thread.sleep(runMillis);
       assertThat(child.isAlive())
-          .as("round %d: child should still run before the kill; stderr:%n%s",
+          .as(
+              "round %d: child should still run before the kill; stderr:%n%s",
               round, readQuietly(log))
           .isTrue();
     } finally {
@@ -204,13 +244,16 @@ class CrashRecoveryTest {
       // and throw away the acknowledgements still in the pipe.
       child.toHandle().destroyForcibly();
       assertThat(child.waitFor(EXIT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS))
-          .as("round %d: child should die of SIGKILL", round).isTrue();
+          .as("round %d: child should die of SIGKILL", round)
+          .isTrue();
       child.getOutputStream().close();
     }
-    assertThat(child.exitValue()).as("round %d: exit code of a SIGKILLed JVM", round)
+    assertThat(child.exitValue())
+        .as("round %d: exit code of a SIGKILLed JVM", round)
         .isEqualTo(SIGKILL_EXIT_CODE);
     reader.join(EXIT_TIMEOUT_MILLIS);
-    assertThat(reader.isAlive()).as("round %d: stdout reader should reach end of input", round)
+    assertThat(reader.isAlive())
+        .as("round %d: stdout reader should reach end of input", round)
         .isFalse();
     assertThat(lines.failure).as("round %d: error reading the child's stdout", round).isNull();
     return new Killed(List.copyOf(lines.acks), List.copyOf(lines.unexpected), readyMillis);
@@ -218,15 +261,26 @@ class CrashRecoveryTest {
 
   private void verifyWithTheRealCommand(Path data, int round, long transfers) throws Exception {
     Path output = dir.resolve("verify-" + round + ".log");
-    Process verify = start(new ProcessBuilder(javaCommand(), "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1", "-cp", classPath, "io.paywire.Paywire",
-        "verify", "--data-dir", data.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(output.toFile()));
+    Process verify =
+        start(
+            new ProcessBuilder(
+                    javaCommand(),
+                    "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1",
+                    "-cp",
+                    classPath,
+                    "io.paywire.Paywire",
+                    "verify",
+                    "--data-dir",
+                    data.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile()));
     assertThat(verify.waitFor(VERIFY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS))
-        .as("round %d: verify finished", round).isTrue();
+        .as("round %d: verify finished", round)
+        .isTrue();
     String printed = Files.readString(output);
-    assertThat(verify.exitValue()).as("round %d: verify exit code; it printed:%n%s", round, printed)
+    assertThat(verify.exitValue())
+        .as("round %d: verify exit code; it printed:%n%s", round, printed)
         .isZero();
     assertThat(printed).contains("verify: OK").contains("transfers " + transfers + "\n");
   }
@@ -242,8 +296,8 @@ class CrashRecoveryTest {
   }
 
   /**
-   * This JVM's classpath (test classes and every dependency: surefire runs with
-   * {@code useManifestOnlyJar=false}, so {@code java.class.path} lists the real entries), with its
+   * This JVM's classpath (test classes and every dependency: surefire runs with {@code
+   * useManifestOnlyJar=false}, so {@code java.class.path} lists the real entries), with its
    * directories copied under {@code into}. The children start over a minute, and a build running
    * meanwhile in the same tree can empty {@code target/classes} or {@code target/test-classes}.
    */
@@ -337,8 +391,8 @@ class CrashRecoveryTest {
       if (ack != null) {
         acks.add(ack);
       } else if (unexpected.size() < MAX_REPORTED_MISMATCHES) {
-        unexpected.add(new String(line.getBytes(StandardCharsets.ISO_8859_1),
-            StandardCharsets.UTF_8));
+        unexpected.add(
+            new String(line.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
       }
     }
   }

@@ -37,7 +37,9 @@ class LedgerVerticleBlocksTest {
   /** Segments of 65 KiB, so a few hundred signed transfers fill several. */
   private static final LedgerOptions SMALL_SEGMENTS =
       new LedgerOptions(new LedgerRules(1_000_000, 3_000), 64, 1 << 16, (1 << 16) + 1024, 0, 2);
+
   private static final String ZERO_HASH = "0".repeat(64);
+
   /** Enough signed payments to fill three segments. */
   private static final int PAYMENTS = 1_000;
 
@@ -48,8 +50,12 @@ class LedgerVerticleBlocksTest {
 
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
-    deploymentId = await(vertx.deployVerticle(new LedgerVerticle(
-        new LedgerVerticle.Settings(data, SMALL_SEGMENTS, 1_000, 10_000), Clock.systemUTC())));
+    deploymentId =
+        await(
+            vertx.deployVerticle(
+                new LedgerVerticle(
+                    new LedgerVerticle.Settings(data, SMALL_SEGMENTS, 1_000, 10_000),
+                    Clock.systemUTC())));
     client = new LedgerClient(vertx.eventBus(), 10_000);
   }
 
@@ -59,8 +65,7 @@ class LedgerVerticleBlocksTest {
   }
 
   @Test
-  void blocksChainFromZeroToTheStatusHeadAndProofsCarryTheJournaledSignatures()
-      throws Exception {
+  void blocksChainFromZeroToTheStatusHeadAndProofsCarryTheJournaledSignatures() throws Exception {
     LedgerViews.Registration joanne = ok(client.openAccount("Joanne", 500_000L, null));
     ok(client.openAccount("Lily", 500_000L, null));
     List<Future<LedgerReply<LedgerViews.Receipt>>> payments = new ArrayList<>();
@@ -69,8 +74,14 @@ class LedgerVerticleBlocksTest {
       byte[] payerSignature = signature();
       byte[] payeeSignature = i % 2 == 0 ? signature() : null;
       signatures.add(new byte[][] {payerSignature, payeeSignature});
-      payments.add(client.transfer(TransferId.random(random), i % 3 == 0 ? "Lily" : "Joanne",
-          i % 3 == 0 ? "Joanne" : "Lily", 1 + i % 7, payerSignature, payeeSignature));
+      payments.add(
+          client.transfer(
+              TransferId.random(random),
+              i % 3 == 0 ? "Lily" : "Joanne",
+              i % 3 == 0 ? "Joanne" : "Lily",
+              1 + i % 7,
+              payerSignature,
+              payeeSignature));
     }
     await(Future.all(payments));
     LedgerStatus status = ok(client.status());
@@ -94,11 +105,12 @@ class LedgerVerticleBlocksTest {
     }
     assertThat(previous).isEqualTo(status.headHash());
     assertThat(blocks.stream().mapToLong(LedgerViews.Block::count).sum())
-        .isEqualTo(status.transfers()).isEqualTo(2 + PAYMENTS);
+        .isEqualTo(status.transfers())
+        .isEqualTo(2 + PAYMENTS);
 
     for (int i : List.of(0, PAYMENTS / 2, PAYMENTS - 2, PAYMENTS - 1)) {
-      LedgerViews.Transfer paid = ((LedgerReply.Ok<LedgerViews.Receipt>) payments.get(i).result())
-          .value().transfer();
+      LedgerViews.Transfer paid =
+          ((LedgerReply.Ok<LedgerViews.Receipt>) payments.get(i).result()).value().transfer();
       LedgerViews.TransferProof proof = ok(client.transferProof(paid.id()));
       assertThat(proof.transfer()).isEqualTo(paid);
       assertThat(proof.blockHash()).isEqualTo(blocks.get((int) proof.block()).hash());
@@ -117,28 +129,34 @@ class LedgerVerticleBlocksTest {
     TransferId unknown = TransferId.random(random);
     LedgerReply<LedgerViews.TransferProof> proof = await(client.transferProof(unknown));
     LedgerReply<LedgerViews.Transfer> found = await(client.findTransfer(unknown));
-    assertThat(proof).isInstanceOfSatisfying(LedgerReply.Rejected.class,
-        rejected -> assertThat(rejected.code()).isEqualTo(LedgerApi.UNKNOWN_TRANSFER));
-    assertThat(found).isInstanceOfSatisfying(LedgerReply.Rejected.class,
-        rejected -> assertThat(rejected.code()).isEqualTo(LedgerApi.UNKNOWN_TRANSFER));
+    assertThat(proof)
+        .isInstanceOfSatisfying(
+            LedgerReply.Rejected.class,
+            rejected -> assertThat(rejected.code()).isEqualTo(LedgerApi.UNKNOWN_TRANSFER));
+    assertThat(found)
+        .isInstanceOfSatisfying(
+            LedgerReply.Rejected.class,
+            rejected -> assertThat(rejected.code()).isEqualTo(LedgerApi.UNKNOWN_TRANSFER));
 
     ok(client.openAccount("Joanne", 2_000L, null));
     assertThat(ok(client.blocks(1, 10))).isEqualTo(new LedgerViews.Blocks(List.of(), 1));
-    assertThat(ok(client.blocks(Long.MAX_VALUE, LedgerApi.MAX_BLOCKS_PER_PAGE)).blocks())
-        .isEmpty();
-    for (LedgerReply<LedgerViews.Blocks> bad : List.of(
-        await(client.blocks(0, LedgerApi.MAX_BLOCKS_PER_PAGE + 1)),
-        await(client.blocks(0, 0)),
-        await(client.blocks(-1, 10)))) {
-      assertThat(bad).isInstanceOfSatisfying(LedgerReply.Rejected.class,
-          rejected -> assertThat(rejected.code()).isEqualTo("BAD_REQUEST"));
+    assertThat(ok(client.blocks(Long.MAX_VALUE, LedgerApi.MAX_BLOCKS_PER_PAGE)).blocks()).isEmpty();
+    for (LedgerReply<LedgerViews.Blocks> bad :
+        List.of(
+            await(client.blocks(0, LedgerApi.MAX_BLOCKS_PER_PAGE + 1)),
+            await(client.blocks(0, 0)),
+            await(client.blocks(-1, 10)))) {
+      assertThat(bad)
+          .isInstanceOfSatisfying(
+              LedgerReply.Rejected.class,
+              rejected -> assertThat(rejected.code()).isEqualTo("BAD_REQUEST"));
     }
   }
 
   /**
-   * A proof asked right behind its payment (each sent before the payment's reply) must wait for
-   * the payment's batch to be written and read below the bound after it, finding the very
-   * signature that was sent.
+   * A proof asked right behind its payment (each sent before the payment's reply) must wait for the
+   * payment's batch to be written and read below the bound after it, finding the very signature
+   * that was sent.
    */
   @Test
   void proofAskedRightBehindItsPaymentIsReadOnceThePaymentIsDurable() throws Exception {

@@ -42,8 +42,8 @@ class PipeliningTest {
     }
 
     TlsLineClient loggedIn(TestNode node, long deposit) throws Exception {
-      TlsLineClient client = TlsLineClient.connect(node.tlsPort(), node.fingerprint(), keys,
-          certificate);
+      TlsLineClient client =
+          TlsLineClient.connect(node.tlsPort(), node.fingerprint(), keys, certificate);
       assertThat(client.ask("REGISTER#" + name + "#" + deposit)).isEqualTo("100 OK");
       assertThat(client.askList(name + "#0").get(0)).isEqualTo(Long.toString(deposit));
       return client;
@@ -71,7 +71,8 @@ class PipeliningTest {
         p.sendRaw(all.toString().getBytes(StandardCharsets.US_ASCII)); // about 60 KB, one write
         for (int i = 0; i < 1_000; i++) {
           // Balances fall by 2 each time: the replies come in the order of the commands.
-          assertThat(p.readLine()).isEqualTo("TRANS OK " + ids.get(i) + " " + (5_000 - 2 * (i + 1)));
+          assertThat(p.readLine())
+              .isEqualTo("TRANS OK " + ids.get(i) + " " + (5_000 - 2 * (i + 1)));
         }
         assertThat(q.askList("LIST").get(0)).isEqualTo("2001");
       }
@@ -96,17 +97,30 @@ class PipeliningTest {
       User payer = User.create("mix");
       User payee = User.create("other");
       try (TlsLineClient q = payee.loggedIn(node, 1);
-          TlsLineClient p = TlsLineClient.connect(node.tlsPort(), node.fingerprint(),
-              payer.keys(), payer.certificate())) {
+          TlsLineClient p =
+              TlsLineClient.connect(
+                  node.tlsPort(), node.fingerprint(), payer.keys(), payer.certificate())) {
         String first = id();
         String second = id();
-        String script = "LIST\n"
-            + "REGISTER#" + payer.name() + "#100\n"
-            + "PAY#" + payee.name() + "#5#" + first + "\n" // before the login: refused
-            + payer.name() + "#0\n"
-            + "PAY#" + payee.name() + "#10#" + second + "\n"
-            + "HISTORY#1\n"
-            + "LIST\n";
+        String script =
+            "LIST\n"
+                + "REGISTER#"
+                + payer.name()
+                + "#100\n"
+                + "PAY#"
+                + payee.name()
+                + "#5#"
+                + first
+                + "\n" // before the login: refused
+                + payer.name()
+                + "#0\n"
+                + "PAY#"
+                + payee.name()
+                + "#10#"
+                + second
+                + "\n"
+                + "HISTORY#1\n"
+                + "LIST\n";
         p.sendRaw(script.getBytes(StandardCharsets.US_ASCII));
         assertThat(p.readLine()).isEqualTo("Please login to access the list!");
         assertThat(p.readLine()).isEqualTo("100 OK");
@@ -126,27 +140,32 @@ class PipeliningTest {
 
   @Test
   void aClientThatNeverReadsIsCutOffAndTheNodeServesOthers() throws Exception {
-    try (TestNode node = TestNode.start(directory, new JsonObject()
-            .put("maxBufferedReplyBytes", 4096).put("writeStallTimeoutSeconds", 1));
+    try (TestNode node =
+            TestNode.start(
+                directory,
+                new JsonObject()
+                    .put("maxBufferedReplyBytes", 4096)
+                    .put("writeStallTimeoutSeconds", 1));
         TlsLineClient hog = TlsLineClient.connect(node.tlsPort(), node.fingerprint())) {
       AtomicReference<IOException> writeFailure = new AtomicReference<>();
       AtomicBoolean stop = new AtomicBoolean();
       byte[] helps = "HELP\n".repeat(1_000).getBytes(StandardCharsets.US_ASCII);
-      Thread writer = new Thread(() -> {
-        try {
-          while (!stop.get()) {
-            hog.sendRaw(helps); // about 800 KB of replies a round, never read
-          }
-        } catch (IOException e) {
-          writeFailure.set(e);
-        }
-      });
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  while (!stop.get()) {
+                    hog.sendRaw(helps); // about 800 KB of replies a round, never read
+                  }
+                } catch (IOException e) {
+                  writeFailure.set(e);
+                }
+              });
       writer.setDaemon(true);
       writer.start();
       try {
         // The server stops reading from the hog, then cuts it off; its writes fail.
-        Awaitility.await().atMost(Duration.ofSeconds(30))
-            .until(() -> writeFailure.get() != null);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> writeFailure.get() != null);
         try (TlsLineClient other = TlsLineClient.connect(node.tlsPort(), node.fingerprint())) {
           assertThat(other.ask("LIST")).isEqualTo("Please login to access the list!");
         }
@@ -158,8 +177,9 @@ class PipeliningTest {
 
   @Test
   void anUnknownOutcomeNamesItsIdAndTheRetryIsAppliedOnce() throws Exception {
-    try (TestNode node = TestNode.start(directory, new JsonObject(), null,
-        new JsonObject().put("requestTimeoutMillis", 300))) {
+    try (TestNode node =
+        TestNode.start(
+            directory, new JsonObject(), null, new JsonObject().put("requestTimeoutMillis", 300))) {
       User payer = User.create("unsure");
       User payee = User.create("sure");
       try (TlsLineClient p = payer.loggedIn(node, 1_000);
@@ -168,10 +188,10 @@ class PipeliningTest {
         BusDelay.first(node.node().vertx(), LedgerApi.TRANSFER, 1_000);
         String id = id();
         String pay = "PAY#" + payee.name() + "#100#" + id;
-        assertThat(p.ask(pay))
-            .isEqualTo("TRANS FAIL UNKNOWN " + id + ": retry with the same id");
+        assertThat(p.ask(pay)).isEqualTo("TRANS FAIL UNKNOWN " + id + ": retry with the same id");
         // It was applied after all; the retry says so and moves nothing more.
-        Awaitility.await().atMost(Duration.ofSeconds(10))
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
             .until(() -> q.askList("LIST").get(0).equals("101"));
         assertThat(p.ask(pay)).isEqualTo("TRANS OK " + id + " 900");
         assertThat(p.askList("LIST").get(0)).isEqualTo("900");
@@ -193,11 +213,14 @@ class PipeliningTest {
         c.sendRaw((keyless + "#0\n").getBytes(StandardCharsets.US_ASCII));
         c.close(); // at once, while the login is in flight
       }
-      Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        try (TlsLineClient c = TlsLineClient.connect(node.tlsPort(), node.fingerprint())) {
-          assertThat(c.askList(keyless + "#0").get(0)).isEqualTo("10");
-        }
-      });
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                try (TlsLineClient c = TlsLineClient.connect(node.tlsPort(), node.fingerprint())) {
+                  assertThat(c.askList(keyless + "#0").get(0)).isEqualTo("10");
+                }
+              });
     }
   }
 
@@ -216,7 +239,8 @@ class PipeliningTest {
         List<String> seen = new ArrayList<>();
         for (int offset = 0; offset < 6; offset += 2) {
           List<String> page = me.askList(offset == 0 ? "LIST" : "LIST#" + offset);
-          assertThat(Integer.parseInt(page.get(1))).isEqualTo(page.size() - 2)
+          assertThat(Integer.parseInt(page.get(1)))
+              .isEqualTo(page.size() - 2)
               .isLessThanOrEqualTo(2);
           page.subList(2, page.size()).forEach(line -> seen.add(line.split("#")[0]));
         }

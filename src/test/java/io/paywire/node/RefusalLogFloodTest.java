@@ -39,8 +39,10 @@ class RefusalLogFloodTest {
           }
         }
       }
-      List<String> lines = log.lines(Level.INFO).stream()
-          .filter(l -> l.contains("event=connections_refused")).toList();
+      List<String> lines =
+          log.lines(Level.INFO).stream()
+              .filter(l -> l.contains("event=connections_refused"))
+              .toList();
       assertThat(lines).as("%s", lines).hasSize(1);
       assertThat(lines.get(0)).contains("reason=max_connections_per_address");
     }

@@ -31,17 +31,20 @@ class TextListenerLimitsTest {
         open.add(TlsLineClient.connect(node.tlsPort(), node.fingerprint()));
         open.add(TlsLineClient.connect(node.tlsPort(), node.fingerprint()));
         // Refused as it is accepted, before any TLS: the handshake fails.
-        assertThatThrownBy(() -> TlsLineClient.open(node.tlsPort(), node.fingerprint(), null,
-            null).close()).isInstanceOf(IOException.class);
+        assertThatThrownBy(
+                () -> TlsLineClient.open(node.tlsPort(), node.fingerprint(), null, null).close())
+            .isInstanceOf(IOException.class);
         open.remove(0).close();
-        Awaitility.await().atMost(Duration.ofSeconds(10))
-            .untilAsserted(() -> {
-              try (TlsLineClient again = TlsLineClient.connect(node.tlsPort(),
-                  node.fingerprint())) {
-                assertThat(again.askList("LIST"))
-                    .containsExactly("Please login to access the list!");
-              }
-            });
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(
+                () -> {
+                  try (TlsLineClient again =
+                      TlsLineClient.connect(node.tlsPort(), node.fingerprint())) {
+                    assertThat(again.askList("LIST"))
+                        .containsExactly("Please login to access the list!");
+                  }
+                });
       } finally {
         for (TlsLineClient client : open) {
           client.close();
@@ -53,31 +56,36 @@ class TextListenerLimitsTest {
   @Test
   void connectionsFromOneAddressBeyondItsLimitAreRefusedWhileOtherAddressesGetIn()
       throws Exception {
-    try (TestNode node = TestNode.start(directory,
-        new JsonObject().put("maxConnectionsPerAddress", 2))) {
+    try (TestNode node =
+        TestNode.start(directory, new JsonObject().put("maxConnectionsPerAddress", 2))) {
       InetAddress busy = InetAddress.getByName("127.0.0.1");
       InetAddress other = InetAddress.getByName("127.0.0.2");
-      try (TlsLineClient a = TlsLineClient.open(busy, node.tlsPort(), node.fingerprint(), null,
-              null);
-          TlsLineClient b = TlsLineClient.open(busy, node.tlsPort(), node.fingerprint(), null,
-              null)) {
+      try (TlsLineClient a =
+              TlsLineClient.open(busy, node.tlsPort(), node.fingerprint(), null, null);
+          TlsLineClient b =
+              TlsLineClient.open(busy, node.tlsPort(), node.fingerprint(), null, null)) {
         assertThat(a.readLine()).isEqualTo("Connection accepted!");
         assertThat(b.readLine()).isEqualTo("Connection accepted!");
         // Refused as it is accepted, before any TLS: the handshake fails.
-        assertThatThrownBy(() -> TlsLineClient.open(busy, node.tlsPort(), node.fingerprint(),
-            null, null).close()).isInstanceOf(IOException.class);
-        try (TlsLineClient d = TlsLineClient.open(other, node.tlsPort(), node.fingerprint(), null,
-            null)) {
+        assertThatThrownBy(
+                () ->
+                    TlsLineClient.open(busy, node.tlsPort(), node.fingerprint(), null, null)
+                        .close())
+            .isInstanceOf(IOException.class);
+        try (TlsLineClient d =
+            TlsLineClient.open(other, node.tlsPort(), node.fingerprint(), null, null)) {
           assertThat(d.readLine()).isEqualTo("Connection accepted!");
         }
         a.close();
-        Awaitility.await().atMost(Duration.ofSeconds(10))
-            .untilAsserted(() -> {
-              try (TlsLineClient again = TlsLineClient.open(busy, node.tlsPort(),
-                  node.fingerprint(), null, null)) {
-                assertThat(again.readLine()).isEqualTo("Connection accepted!");
-              }
-            });
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(
+                () -> {
+                  try (TlsLineClient again =
+                      TlsLineClient.open(busy, node.tlsPort(), node.fingerprint(), null, null)) {
+                    assertThat(again.readLine()).isEqualTo("Connection accepted!");
+                  }
+                });
       }
     }
   }
@@ -86,8 +94,12 @@ class TextListenerLimitsTest {
   void aClientThatNeverFinishesItsHandshakeIsClosedByTheHandshakeTimeout() throws Exception {
     // The idle timeout is far away, so only the handshake timeout can close this connection
     // before the client's own read timeout gives up.
-    try (TestNode node = TestNode.start(directory, new JsonObject()
-            .put("handshakeTimeoutSeconds", 1).put("idleTimeoutSeconds", 3_600));
+    try (TestNode node =
+            TestNode.start(
+                directory,
+                new JsonObject()
+                    .put("handshakeTimeoutSeconds", 1)
+                    .put("idleTimeoutSeconds", 3_600));
         Socket raw = new Socket("127.0.0.1", node.tlsPort())) {
       raw.setSoTimeout(TlsLineClient.READ_TIMEOUT_MILLIS);
       raw.getOutputStream().write(new byte[] {0x16, 0x03, 0x01}); // a TLS record, never finished
@@ -97,8 +109,9 @@ class TextListenerLimitsTest {
 
   @Test
   void aClientFasterThanTheRateIsPacedNotRefused() throws Exception {
-    try (TestNode node = TestNode.start(directory,
-            new JsonObject().put("maxCommandsPerSecond", 4).put("commandBurst", 2));
+    try (TestNode node =
+            TestNode.start(
+                directory, new JsonObject().put("maxCommandsPerSecond", 4).put("commandBurst", 2));
         TlsLineClient client = TlsLineClient.connect(node.tlsPort(), node.fingerprint())) {
       StringBuilder burst = new StringBuilder();
       for (int i = 0; i < 10; i++) {

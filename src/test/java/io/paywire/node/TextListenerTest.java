@@ -55,11 +55,14 @@ class TextListenerTest {
 
   @BeforeAll
   static void startNode() throws Exception {
-    node = TestNode.start(directory, new JsonObject()
-        .put("maxLineBytes", 1024)
-        .put("handshakeTimeoutSeconds", 2)
-        .put("idleTimeoutSeconds", 3)
-        .put("maxFailedLoginsPerMinute", 5));
+    node =
+        TestNode.start(
+            directory,
+            new JsonObject()
+                .put("maxLineBytes", 1024)
+                .put("handshakeTimeoutSeconds", 2)
+                .put("idleTimeoutSeconds", 3)
+                .put("maxFailedLoginsPerMinute", 5));
   }
 
   @AfterAll
@@ -89,12 +92,14 @@ class TextListenerTest {
 
   private static String trans(User payer, long amount, User payee, String id) {
     TransferId transferId = TransferId.parseOrNull(id);
-    String payerSignature = payer.sign(
-        SignedText.signedByPayer(payer.name(), amount, payee.name(), transferId));
-    String payeeSignature = payee.sign(SignedText.signedByPayee(payer.name(), amount,
-        payee.name(), transferId, payerSignature));
-    return SignedText.transLine(payer.name(), amount, payee.name(), transferId, payerSignature,
-        payeeSignature);
+    String payerSignature =
+        payer.sign(SignedText.signedByPayer(payer.name(), amount, payee.name(), transferId));
+    String payeeSignature =
+        payee.sign(
+            SignedText.signedByPayee(
+                payer.name(), amount, payee.name(), transferId, payerSignature));
+    return SignedText.transLine(
+        payer.name(), amount, payee.name(), transferId, payerSignature, payeeSignature);
   }
 
   // ---- identity --------------------------------------------------------------------------------
@@ -122,8 +127,7 @@ class TextListenerTest {
     try (TlsLineClient j = registeredAndLoggedIn(joanne, 2000);
         TlsLineClient l = registeredAndLoggedIn(lily, 500);
         TlsLineClient again = joanne.connect()) {
-      assertThat(again.askList(joanne.name() + "#3000"))
-          .containsExactly("User already logged in!");
+      assertThat(again.askList(joanne.name() + "#3000")).containsExactly("User already logged in!");
       List<String> list = j.askList("list");
       assertThat(list.get(0)).isEqualTo("2000");
       assertThat(list.subList(2, list.size()))
@@ -198,7 +202,8 @@ class TextListenerTest {
   void keylessAccountsLogInByNameAndReceiveButNeverPay() throws Exception {
     String keyless = "keyless" + names.incrementAndGet();
     User payer = User.create("payer", KeyType.ED25519);
-    try (TlsLineClient k = anonymous(); TlsLineClient p = registeredAndLoggedIn(payer, 100)) {
+    try (TlsLineClient k = anonymous();
+        TlsLineClient p = registeredAndLoggedIn(payer, 100)) {
       assertThat(k.ask("REGISTER#" + keyless + "#50")).isEqualTo("100 OK");
       assertThat(k.askList(keyless + "#0").get(0)).isEqualTo("50");
       assertThat(k.ask("PAY#" + payer.name() + "#10")).startsWith("TRANS FAIL");
@@ -254,12 +259,13 @@ class TextListenerTest {
       String[] f = trans(payer, 100, payee, id).split("#");
       // Forged: mallory signs as the payer.
       String forged = trans(mallory, 100, payee, id).split("#")[5];
-      List<String> bad = List.of(
-          String.join("#", f[0], f[1], f[2], f[3], f[4], forged, f[6]),
-          String.join("#", f[0], f[1], f[2], f[3], f[4], f[6], f[5]),
-          String.join("#", f[0], f[1], f[2], f[3], f[4], f[5].substring(0, 40), f[6]),
-          String.join("#", f[0], f[1], "200", f[3], f[4], f[5], f[6]),
-          String.join("#", f[0], f[1], f[2], f[3], id(), f[5], f[6]));
+      List<String> bad =
+          List.of(
+              String.join("#", f[0], f[1], f[2], f[3], f[4], forged, f[6]),
+              String.join("#", f[0], f[1], f[2], f[3], f[4], f[6], f[5]),
+              String.join("#", f[0], f[1], f[2], f[3], f[4], f[5].substring(0, 40), f[6]),
+              String.join("#", f[0], f[1], "200", f[3], f[4], f[5], f[6]),
+              String.join("#", f[0], f[1], f[2], f[3], id(), f[5], f[6]));
       for (String line : bad) {
         assertThat(q.ask(line)).as(line).startsWith("TRANS FAIL");
       }
@@ -279,12 +285,26 @@ class TextListenerTest {
     User user = User.create("careful", KeyType.EC);
     try (TlsLineClient c = registeredAndLoggedIn(user, 100)) {
       String payee = user.name();
-      for (String line : List.of("", "#", "PAY##5", "PAY#" + payee + "#5#x#y", "PAY#x#-5",
-          "PAY#x#0", "PAY#x#99999999999999999999", "PAY#x#ten", "REGISTER#Jöanne#5",
-          "REGISTER#a b#5", "REGISTER#" + "x".repeat(40) + "#5", "REGISTER#list#5",
-          "FROBNICATE", "TRANS#a#1#b", "Joanne#99999")) {
+      for (String line :
+          List.of(
+              "",
+              "#",
+              "PAY##5",
+              "PAY#" + payee + "#5#x#y",
+              "PAY#x#-5",
+              "PAY#x#0",
+              "PAY#x#99999999999999999999",
+              "PAY#x#ten",
+              "REGISTER#Jöanne#5",
+              "REGISTER#a b#5",
+              "REGISTER#" + "x".repeat(40) + "#5",
+              "REGISTER#list#5",
+              "FROBNICATE",
+              "TRANS#a#1#b",
+              "Joanne#99999")) {
         String reply = c.ask(line);
-        assertThat(reply).as(line)
+        assertThat(reply)
+            .as(line)
             .matches("(230 INVALID|210 FAIL|TRANS FAIL|220 AUTH_FAIL|Only one).*");
       }
       assertThat(balance(c)).isEqualTo(100);
@@ -319,7 +339,8 @@ class TextListenerTest {
   @Test
   void aClientThatNeverFinishesItsLineIsClosedByTheIdleTimeout() throws Exception {
     User bystander = User.create("bystander", KeyType.EC);
-    try (TlsLineClient slow = anonymous(); TlsLineClient b = registeredAndLoggedIn(bystander, 5)) {
+    try (TlsLineClient slow = anonymous();
+        TlsLineClient b = registeredAndLoggedIn(bystander, 5)) {
       slow.sendRaw("LIS".getBytes(StandardCharsets.US_ASCII));
       assertThat(balance(b)).isEqualTo(5);
       assertThat(slow.closedByServer()).isTrue(); // idle timeout is 3 s, read timeout 10 s
@@ -334,8 +355,12 @@ class TextListenerTest {
         TlsLineClient w = registeredAndLoggedIn(watcher, 5)) {
       assertThat(l.ask("EXIT")).isEqualTo("Bye");
       assertThat(l.closedByServer()).isTrue();
-      Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(w.askList("LIST")).noneMatch(line -> line.startsWith(leaving.name() + "#")));
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(w.askList("LIST"))
+                      .noneMatch(line -> line.startsWith(leaving.name() + "#")));
     }
   }
 }

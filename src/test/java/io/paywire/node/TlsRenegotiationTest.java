@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Client-initiated renegotiation is refused on every TLS listener of a node started as an
- * operator starts it (a real process), as a TLS 1.2 client that asks for one sees it.
+ * Client-initiated renegotiation is refused on every TLS listener of a node started as an operator
+ * starts it (a real process), as a TLS 1.2 client that asks for one sees it.
  */
 class TlsRenegotiationTest {
 
@@ -39,30 +39,49 @@ class TlsRenegotiationTest {
 
   @Test
   void bothListenersRefuseAClientThatAsksToRenegotiate() throws Exception {
-    try (ChildJvm server = ChildJvm.start(work, "io.paywire.Paywire", "server",
-        "--data-dir", work.resolve("data").toString(), "--http-port", "0", "--tls-port", "0",
-        "--compat-port", "0", "--conf", "missing.json")) {
+    try (ChildJvm server =
+        ChildJvm.start(
+            work,
+            "io.paywire.Paywire",
+            "server",
+            "--data-dir",
+            work.resolve("data").toString(),
+            "--http-port",
+            "0",
+            "--tls-port",
+            "0",
+            "--compat-port",
+            "0",
+            "--conf",
+            "missing.json")) {
       List<String> lines = server.awaitLine("ready", START_TIMEOUT_MILLIS);
-      String fingerprint = lines.stream().filter(l -> l.startsWith("tls-fingerprint sha256 "))
-          .findFirst().orElseThrow().split(" ")[2];
+      String fingerprint =
+          lines.stream()
+              .filter(l -> l.startsWith("tls-fingerprint sha256 "))
+              .findFirst()
+              .orElseThrow()
+              .split(" ")[2];
       assertThat(renegotiationRefused(port(lines, "tls"), fingerprint, 1, "LIST\n")).isTrue();
       assertThat(renegotiationRefused(port(lines, "compat"), fingerprint, 2, "LIST")).isTrue();
     }
   }
 
   private static int port(List<String> lines, String endpoint) {
-    String line = lines.stream().filter(l -> l.startsWith("endpoint " + endpoint + " "))
-        .findFirst().orElseThrow();
+    String line =
+        lines.stream()
+            .filter(l -> l.startsWith("endpoint " + endpoint + " "))
+            .findFirst()
+            .orElseThrow();
     return Integer.parseInt(line.substring(line.lastIndexOf(':') + 1));
   }
 
   /**
    * Completes a TLS 1.2 handshake, reads the greeting, asks to renegotiate, and sends a command:
-   * true if the server answers the request with an alert or by closing, false if the
-   * renegotiation went through and the command was answered.
+   * true if the server answers the request with an alert or by closing, false if the renegotiation
+   * went through and the command was answered.
    */
-  private static boolean renegotiationRefused(int port, String fingerprint, int greetingLines,
-      String command) throws Exception {
+  private static boolean renegotiationRefused(
+      int port, String fingerprint, int greetingLines, String command) throws Exception {
     try (SSLSocket socket = tls12Socket(port, fingerprint)) {
       InputStream in = socket.getInputStream();
       socket.startHandshake();
@@ -90,14 +109,19 @@ class TlsRenegotiationTest {
     KeyPair keys = generator.generateKeyPair();
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);
-    store.setKeyEntry("client", keys.getPrivate(), new char[0], new Certificate[] {
-        Certificates.selfSigned(keys, "renegotiator", Duration.ofDays(1))});
+    store.setKeyEntry(
+        "client",
+        keys.getPrivate(),
+        new char[0],
+        new Certificate[] {Certificates.selfSigned(keys, "renegotiator", Duration.ofDays(1))});
     KeyManagerFactory keyManagers =
         KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     keyManagers.init(store, new char[0]);
     SSLContext context = SSLContext.getInstance("TLSv1.2");
-    context.init(keyManagers.getKeyManagers(),
-        new TrustManager[] {PinnedServerTrust.fingerprint(fingerprint)}, new SecureRandom());
+    context.init(
+        keyManagers.getKeyManagers(),
+        new TrustManager[] {PinnedServerTrust.fingerprint(fingerprint)},
+        new SecureRandom());
     SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
     socket.setEnabledProtocols(new String[] {"TLSv1.2"});
     socket.setSoTimeout(READ_TIMEOUT_MILLIS);

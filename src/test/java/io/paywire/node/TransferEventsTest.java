@@ -34,18 +34,27 @@ class TransferEventsTest {
 
   @Test
   void everyEntryPointsPaymentIsPublishedOnceAndRetriesAreNot() throws Exception {
-    try (TestNode node = TestNode.start(dir, new JsonObject(), null,
-        new JsonObject().put("requestTimeoutMillis", 1_000))) {
+    try (TestNode node =
+        TestNode.start(
+            dir, new JsonObject(), null, new JsonObject().put("requestTimeoutMillis", 1_000))) {
       List<JsonObject> events = new CopyOnWriteArrayList<>();
-      MessageConsumer<JsonObject> consumer = node.node().vertx().eventBus()
-          .<JsonObject>consumer(TransferEvents.ADDRESS, m -> events.addAll(TransferEvents.events(m.body())));
+      MessageConsumer<JsonObject> consumer =
+          node.node()
+              .vertx()
+              .eventBus()
+              .<JsonObject>consumer(
+                  TransferEvents.ADDRESS, m -> events.addAll(TransferEvents.events(m.body())));
       consumer.completion().toCompletionStage().toCompletableFuture().get();
       ApiClient api = ApiClient.of(node, dir);
       ApiUser web = ApiUser.of(api, "web", KeyType.EC);
       assertThat(web.register(1_000L, null).status()).isEqualTo(201);
       KeyPair keys = KeyType.EC.generate();
-      try (TlsLineClient text = TlsLineClient.connect(node.tlsPort(), node.fingerprint(), keys,
-          Certificates.selfSigned(keys, "texter", Duration.ofDays(1)))) {
+      try (TlsLineClient text =
+          TlsLineClient.connect(
+              node.tlsPort(),
+              node.fingerprint(),
+              keys,
+              Certificates.selfSigned(keys, "texter", Duration.ofDays(1)))) {
         assertThat(text.ask("REGISTER#texter#500")).isEqualTo("100 OK");
         text.askList("texter#0");
         assertThat(web.pay("texter", 250, id(1)).status()).isEqualTo(201);

@@ -52,15 +52,46 @@ class TextParserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "", "#", "REGISTER", "REGISTER#", "REGISTER#a#b", "REGISTER#a#1#2", "PAY#Lily",
-      "PAY#Lily#abc", "PAY#Lily#1.5", "PAY#Lily#1e3", "PAY#Lily#9999999999999999999",
-      "PAY#Lily# 5", "PAY##5", "PAY#Lily#5#xyz", "PAY#Lily#5#" + ID + "#extra",
-      "PAY#Lily#5#0123456789ABCDEF0123456789ABCDEF", "TRANS#a#1#b#" + ID + "#AA==",
-      "TRANS#a#1#b#" + ID + "#***#AA==", "TRANS#a#1#b#" + ID + "##AA==", "TRANS##1#b#" + ID
-          + "#AA==#AA==", "LIST#x", "LIST#-1", "LIST#1#2", "HELP#x", "EXIT#now", "KEY", "KEY#", "HISTORY#0",
-      "HISTORY#101", "HISTORY#x", "Joanne#80", "Joanne#65536", "Joanne#port", "#2000",
-      "Joanne#2000#extra", "hello", "GET / HTTP/1.1"})
+  @ValueSource(
+      strings = {
+        "",
+        "#",
+        "REGISTER",
+        "REGISTER#",
+        "REGISTER#a#b",
+        "REGISTER#a#1#2",
+        "PAY#Lily",
+        "PAY#Lily#abc",
+        "PAY#Lily#1.5",
+        "PAY#Lily#1e3",
+        "PAY#Lily#9999999999999999999",
+        "PAY#Lily# 5",
+        "PAY##5",
+        "PAY#Lily#5#xyz",
+        "PAY#Lily#5#" + ID + "#extra",
+        "PAY#Lily#5#0123456789ABCDEF0123456789ABCDEF",
+        "TRANS#a#1#b#" + ID + "#AA==",
+        "TRANS#a#1#b#" + ID + "#***#AA==",
+        "TRANS#a#1#b#" + ID + "##AA==",
+        "TRANS##1#b#" + ID + "#AA==#AA==",
+        "LIST#x",
+        "LIST#-1",
+        "LIST#1#2",
+        "HELP#x",
+        "EXIT#now",
+        "KEY",
+        "KEY#",
+        "HISTORY#0",
+        "HISTORY#101",
+        "HISTORY#x",
+        "Joanne#80",
+        "Joanne#65536",
+        "Joanne#port",
+        "#2000",
+        "Joanne#2000#extra",
+        "hello",
+        "GET / HTTP/1.1"
+      })
   void malformedLinesAreInvalidWithAReason(String line) {
     TextCommand command = parser.parse(line);
     assertThat(command).as(line).isInstanceOf(TextCommand.Invalid.class);

@@ -21,7 +21,10 @@ class ClusterSettingsTest {
 
   @Test
   void everyKeyReachesTheRaftSettings() throws Exception {
-    PaywireConfig config = PaywireConfig.fromJson(new JsonObject("""
+    PaywireConfig config =
+        PaywireConfig.fromJson(
+            new JsonObject(
+                """
         {"cluster": {"electionTimeoutMinMillis": 3000, "electionTimeoutMaxMillis": 6000,
           "raftRequestTimeoutMillis": 4000, "raftRequestAttempts": 5,
           "snapshotEveryEntries": 123, "logSegmentBytes": 1048576, "maxEntriesInFlight": 2}}
@@ -38,16 +41,21 @@ class ClusterSettingsTest {
 
   @Test
   void refusesWhatRaftWouldRefuseNamingTheKey() {
-    assertThatThrownBy(() -> PaywireConfig.fromJson(new JsonObject(
-            "{\"cluster\": {\"electionTimeoutMinMillis\": 2000, \"electionTimeoutMaxMillis\": 2000}}")))
+    assertThatThrownBy(
+            () ->
+                PaywireConfig.fromJson(
+                    new JsonObject(
+                        "{\"cluster\": {\"electionTimeoutMinMillis\": 2000, \"electionTimeoutMaxMillis\": 2000}}")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("cluster.electionTimeoutMaxMillis");
-    assertThatThrownBy(() -> PaywireConfig.fromJson(new JsonObject(
-            "{\"cluster\": {\"maxEntriesInFlight\": 17}}")))
+    assertThatThrownBy(
+            () ->
+                PaywireConfig.fromJson(
+                    new JsonObject("{\"cluster\": {\"maxEntriesInFlight\": 17}}")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("cluster.maxEntriesInFlight must be from 1 to 16");
-    assertThatThrownBy(() -> PaywireConfig.fromJson(new JsonObject(
-            "{\"cluster\": {\"raftPort\": 1}}")))
+    assertThatThrownBy(
+            () -> PaywireConfig.fromJson(new JsonObject("{\"cluster\": {\"raftPort\": 1}}")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("cluster.raftPort is not a known setting");
   }

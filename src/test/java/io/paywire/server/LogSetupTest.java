@@ -25,29 +25,58 @@ class LogSetupTest {
     String member = "m127_0_0_1_" + UUID.randomUUID().toString().substring(0, 8);
     try (LogCapture log = new LogCapture()) {
       for (int retry = 0; retry < 5; retry++) {
-        assertThat(LogSetup.appenderRecord(record(Level.WARNING, APPENDER + member
-            + "-AppendLogResponseHandler: Failed appendEntries: org.apache.ratis.thirdparty.io"
-            + ".grpc.StatusRuntimeException: UNAVAILABLE: io exception",
-            new RuntimeException("UNAVAILABLE: io exception")))).isFalse();
-        assertThat(LogSetup.appenderRecord(record(Level.WARNING, APPENDER + member
-            + "-GrpcLogAppender: Follower failed (request=null, errorCount=" + retry
-            + "); keep nextIndex (1) unchanged and retry.", null))).isFalse();
+        assertThat(
+                LogSetup.appenderRecord(
+                    record(
+                        Level.WARNING,
+                        APPENDER
+                            + member
+                            + "-AppendLogResponseHandler: Failed appendEntries: org.apache.ratis.thirdparty.io"
+                            + ".grpc.StatusRuntimeException: UNAVAILABLE: io exception",
+                        new RuntimeException("UNAVAILABLE: io exception"))))
+            .isFalse();
+        assertThat(
+                LogSetup.appenderRecord(
+                    record(
+                        Level.WARNING,
+                        APPENDER
+                            + member
+                            + "-GrpcLogAppender: Follower failed (request=null, errorCount="
+                            + retry
+                            + "); keep nextIndex (1) unchanged and retry.",
+                        null)))
+            .isFalse();
       }
-      assertThat(log.lines(Level.INFO)).filteredOn(line -> line.contains(member))
-          .containsExactly("event=raft_member_unreachable member=" + member
-              + " leader=m127_0_0_1_5701 error=UNAVAILABLE");
+      assertThat(log.lines(Level.INFO))
+          .filteredOn(line -> line.contains(member))
+          .containsExactly(
+              "event=raft_member_unreachable member="
+                  + member
+                  + " leader=m127_0_0_1_5701 error=UNAVAILABLE");
       assertThat(log.anyThrown()).isFalse();
     }
   }
 
   @Test
   void onlyVertxGaugeReRegistrationsAreDropped() {
-    assertThat(LogSetup.micrometerRecord(record(Level.WARNING, "This Gauge has been already "
-        + "registered (MeterId{name='vertx.eventbus.handlers', tags=[]}), the registration will "
-        + "be ignored.", null))).isFalse();
-    assertThat(LogSetup.micrometerRecord(record(Level.WARNING, "This Gauge has been already "
-        + "registered (MeterId{name='paywire.raft.term', tags=[]}), the registration will be "
-        + "ignored.", null))).isTrue();
+    assertThat(
+            LogSetup.micrometerRecord(
+                record(
+                    Level.WARNING,
+                    "This Gauge has been already "
+                        + "registered (MeterId{name='vertx.eventbus.handlers', tags=[]}), the registration will "
+                        + "be ignored.",
+                    null)))
+        .isFalse();
+    assertThat(
+            LogSetup.micrometerRecord(
+                record(
+                    Level.WARNING,
+                    "This Gauge has been already "
+                        + "registered (MeterId{name='paywire.raft.term', tags=[]}), the registration will be "
+                        + "ignored.",
+                    null)))
+        .isTrue();
   }
 
   @Test

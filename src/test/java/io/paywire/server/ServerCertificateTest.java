@@ -34,6 +34,7 @@ class ServerCertificateTest {
 
   /** The longest server-certificate validity some TLS clients (Apple's) accept. */
   private static final Duration BROWSER_LIMIT = Duration.ofDays(825);
+
   private static final Pattern PEM_CERTIFICATE = Pattern.compile("-----BEGIN CERTIFICATE-----");
   private static final DateTimeFormatter OPENSSL_DATE =
       DateTimeFormatter.ofPattern("MMM d HH:mm:ss yyyy z", Locale.ROOT);
@@ -48,8 +49,16 @@ class ServerCertificateTest {
   private int certificatesSent(int port) throws Exception {
     // The compatibility listener requires a client certificate: the handshake may fail after the
     // server sent its own, which is all that is looked at here.
-    String output = OpenSsl.attempt(dir, "s_client", "-showcerts", "-servername", "localhost",
-        "-connect", "127.0.0.1:" + port).output();
+    String output =
+        OpenSsl.attempt(
+                dir,
+                "s_client",
+                "-showcerts",
+                "-servername",
+                "localhost",
+                "-connect",
+                "127.0.0.1:" + port)
+            .output();
     Matcher m = PEM_CERTIFICATE.matcher(output);
     int count = 0;
     while (m.find()) {
@@ -73,8 +82,8 @@ class ServerCertificateTest {
       }
     }
     Path leaf = dir.resolve("certs").resolve(LocalCertificates.SERVER_CERTIFICATE);
-    Duration validity = Duration.between(opensslDate(leaf, "startdate"),
-        opensslDate(leaf, "enddate"));
+    Duration validity =
+        Duration.between(opensslDate(leaf, "startdate"), opensslDate(leaf, "enddate"));
     assertThat(validity).isLessThanOrEqualTo(BROWSER_LIMIT);
     assertThat(validity).isEqualTo(LocalCertificates.SERVER_VALIDITY);
   }
@@ -93,9 +102,10 @@ class ServerCertificateTest {
       assertThat(opensslDate(leaf, "enddate"))
           .isAfter(Instant.now().plus(LocalCertificates.SERVER_VALIDITY).minus(Duration.ofDays(1)));
       assertThat(Files.readAllBytes(certs.resolve(LocalCertificates.SERVER_KEY)))
-          .as("the key stays").isEqualTo(key);
-      String sent = OpenSsl.attempt(dir, "s_client", "-connect",
-          "127.0.0.1:" + node.port("http")).output();
+          .as("the key stays")
+          .isEqualTo(key);
+      String sent =
+          OpenSsl.attempt(dir, "s_client", "-connect", "127.0.0.1:" + node.port("http")).output();
       assertThat(sent).contains(Pem.toPem(Pem.readCertificate(leaf)).trim());
     }
   }
@@ -107,11 +117,16 @@ class ServerCertificateTest {
   private static X509Certificate nearItsEnd(Path certs) throws Exception {
     Path leaf = certs.resolve(LocalCertificates.SERVER_CERTIFICATE);
     X509Certificate ca = Pem.readCertificate(certs.resolve(LocalCertificates.CA_CERTIFICATE));
-    KeyPair caKeys = new KeyPair(ca.getPublicKey(),
-        Pem.readPrivateKey(certs.resolve(LocalCertificates.CA_KEY)));
-    X509Certificate ending = Certificates.serverCertificate(caKeys, ca,
-        Pem.readCertificate(leaf).getPublicKey(), LocalCertificates.SERVER_DNS_NAMES,
-        LocalCertificates.SERVER_IP_ADDRESSES, Duration.ofDays(10));
+    KeyPair caKeys =
+        new KeyPair(ca.getPublicKey(), Pem.readPrivateKey(certs.resolve(LocalCertificates.CA_KEY)));
+    X509Certificate ending =
+        Certificates.serverCertificate(
+            caKeys,
+            ca,
+            Pem.readCertificate(leaf).getPublicKey(),
+            LocalCertificates.SERVER_DNS_NAMES,
+            LocalCertificates.SERVER_IP_ADDRESSES,
+            Duration.ofDays(10));
     Pem.writeCertificate(leaf, ending);
     return ending;
   }
@@ -122,20 +137,41 @@ class ServerCertificateTest {
     try (TestNode node = start(dir)) {
       Path certs = dir.resolve("certs");
       X509Certificate ending = nearItsEnd(certs);
-      assertThat(node.node().renewCertificate().toCompletionStage().toCompletableFuture()
-          .get(30, TimeUnit.SECONDS)).isTrue();
-      String renewed = Pem.toPem(Pem.readCertificate(
-          certs.resolve(LocalCertificates.SERVER_CERTIFICATE))).trim();
+      assertThat(
+              node.node()
+                  .renewCertificate()
+                  .toCompletionStage()
+                  .toCompletableFuture()
+                  .get(30, TimeUnit.SECONDS))
+          .isTrue();
+      String renewed =
+          Pem.toPem(Pem.readCertificate(certs.resolve(LocalCertificates.SERVER_CERTIFICATE)))
+              .trim();
       assertThat(renewed).isNotEqualTo(Pem.toPem(ending).trim());
       assertThat(node.fingerprint()).isNotEqualTo(Certificates.sha256Fingerprint(ending));
       for (String endpoint : new String[] {"tls", "compat", "http"}) {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> OpenSsl.attempt(dir,
-            "s_client", "-showcerts", "-connect", "127.0.0.1:" + node.port(endpoint))
-            .output().contains(renewed));
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    OpenSsl.attempt(
+                            dir,
+                            "s_client",
+                            "-showcerts",
+                            "-connect",
+                            "127.0.0.1:" + node.port(endpoint))
+                        .output()
+                        .contains(renewed));
         assertThat(certificatesSent(node.port(endpoint))).as(endpoint).isEqualTo(2);
       }
-      assertThat(node.node().renewCertificate().toCompletionStage().toCompletableFuture()
-          .get(30, TimeUnit.SECONDS)).as("not due any more").isFalse();
+      assertThat(
+              node.node()
+                  .renewCertificate()
+                  .toCompletionStage()
+                  .toCompletableFuture()
+                  .get(30, TimeUnit.SECONDS))
+          .as("not due any more")
+          .isFalse();
     }
   }
 
@@ -145,14 +181,20 @@ class ServerCertificateTest {
     KeyPair keys = KeyType.EC.generate();
     Path certificate = dir.resolve("operator.crt");
     Path key = dir.resolve("operator.key");
-    Pem.writeCertificate(certificate,
-        Certificates.selfSigned(keys, "localhost", Duration.ofDays(10)));
+    Pem.writeCertificate(
+        certificate, Certificates.selfSigned(keys, "localhost", Duration.ofDays(10)));
     Pem.writePrivateKey(key, keys.getPrivate());
     byte[] before = Files.readAllBytes(certificate);
-    JsonObject tls = new JsonObject().put("tls", new JsonObject()
-        .put("certificateFile", certificate.toString()).put("privateKeyFile", key.toString()));
+    JsonObject tls =
+        new JsonObject()
+            .put(
+                "tls",
+                new JsonObject()
+                    .put("certificateFile", certificate.toString())
+                    .put("privateKeyFile", key.toString()));
     try (TestNode node = TestNode.startWith(dir, tls)) {
-      assertThat(certificatesSent(node.port("http"))).as("the operator's file, as it is")
+      assertThat(certificatesSent(node.port("http")))
+          .as("the operator's file, as it is")
           .isEqualTo(1);
     }
     assertThat(Files.readAllBytes(certificate)).isEqualTo(before);

@@ -55,6 +55,7 @@ class LedgerServiceTest {
   private LedgerService service;
   private Context context;
   private final Random random = new Random(7);
+
   /** Replies (or failures) in the order they arrived: "payer:code". */
   private final List<String> arrivals = new CopyOnWriteArrayList<>();
 
@@ -117,9 +118,17 @@ class LedgerServiceTest {
 
     /** Completes commit {@code i} as if each command was refused, naming its payer. */
     void complete(int i) {
-      List<Executed> executed = batches.get(i).stream().map(c -> new Executed(
-          new Outcome.Rejected(RejectCode.INSUFFICIENT_FUNDS, ((Command.Transfer) c).payer()),
-          Optional.empty(), OptionalLong.empty(), OptionalLong.empty())).toList();
+      List<Executed> executed =
+          batches.get(i).stream()
+              .map(
+                  c ->
+                      new Executed(
+                          new Outcome.Rejected(
+                              RejectCode.INSUFFICIENT_FUNDS, ((Command.Transfer) c).payer()),
+                          Optional.empty(),
+                          OptionalLong.empty(),
+                          OptionalLong.empty()))
+              .toList();
       context.runOnContext(v -> commits.get(i).complete(executed));
     }
 
@@ -139,12 +148,17 @@ class LedgerServiceTest {
   private void start(long roundTimeoutMillis) throws Exception {
     context = vertx.getOrCreateContext();
     CompletableFuture<LedgerService> made = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      LedgerService s = new LedgerService(vertx,
-          new LedgerService.Settings("test", 1_000, 100, roundTimeoutMillis), port,
-          Clock.systemUTC(), BatchObserver.NONE);
-      s.serve().onComplete(done -> made.complete(s));
-    });
+    context.runOnContext(
+        v -> {
+          LedgerService s =
+              new LedgerService(
+                  vertx,
+                  new LedgerService.Settings("test", 1_000, 100, roundTimeoutMillis),
+                  port,
+                  Clock.systemUTC(),
+                  BatchObserver.NONE);
+          s.serve().onComplete(done -> made.complete(s));
+        });
     service = made.get();
   }
 
@@ -156,18 +170,36 @@ class LedgerServiceTest {
 
   /** Sends a payment from {@code payer}; its reply or failure is recorded as it arrives. */
   private void pay(String payer) {
-    JsonObject body = new JsonObject().put("id", TransferId.random(random).toString())
-        .put("payer", payer).put("payee", "someone").put("amount", 1);
-    vertx.eventBus().<JsonObject>request(LedgerApi.TRANSFER, body,
-        new DeliveryOptions().setSendTimeout(WAIT.toMillis())).onComplete(done -> arrivals.add(
-            payer + ":" + (done.succeeded() ? done.result().body().getString("code")
-                : ((ReplyException) done.cause()).failureCode())));
+    JsonObject body =
+        new JsonObject()
+            .put("id", TransferId.random(random).toString())
+            .put("payer", payer)
+            .put("payee", "someone")
+            .put("amount", 1);
+    vertx
+        .eventBus()
+        .<JsonObject>request(
+            LedgerApi.TRANSFER, body, new DeliveryOptions().setSendTimeout(WAIT.toMillis()))
+        .onComplete(
+            done ->
+                arrivals.add(
+                    payer
+                        + ":"
+                        + (done.succeeded()
+                            ? done.result().body().getString("code")
+                            : ((ReplyException) done.cause()).failureCode())));
   }
 
   private void readAccount(String name) {
-    vertx.eventBus().<JsonObject>request(LedgerApi.ACCOUNT, new JsonObject().put("name", name))
-        .onComplete(done -> arrivals.add(name + ":" + (done.succeeded()
-            ? done.result().body().getString("code") : "failed")));
+    vertx
+        .eventBus()
+        .<JsonObject>request(LedgerApi.ACCOUNT, new JsonObject().put("name", name))
+        .onComplete(
+            done ->
+                arrivals.add(
+                    name
+                        + ":"
+                        + (done.succeeded() ? done.result().body().getString("code") : "failed")));
   }
 
   @Test
@@ -185,8 +217,8 @@ class LedgerServiceTest {
     await().during(Duration.ofMillis(200)).atMost(WAIT).until(arrivals::isEmpty);
     port.complete(0);
     await().atMost(WAIT).until(() -> arrivals.size() == 3);
-    assertThat(arrivals).containsExactly("a:INSUFFICIENT_FUNDS", "b:INSUFFICIENT_FUNDS",
-        "c:INSUFFICIENT_FUNDS");
+    assertThat(arrivals)
+        .containsExactly("a:INSUFFICIENT_FUNDS", "b:INSUFFICIENT_FUNDS", "c:INSUFFICIENT_FUNDS");
     await().atMost(WAIT).until(() -> port.commits.size() == 4);
     assertThat(port.batches.get(3)).hasSize(1);
   }
@@ -201,8 +233,9 @@ class LedgerServiceTest {
     port.complete(1);
     port.fail(0);
     await().atMost(WAIT).until(() -> arrivals.size() == 2);
-    assertThat(arrivals).containsExactly("a:" + LedgerApi.FAILURE_UNAVAILABLE,
-        "b:" + LedgerApi.FAILURE_UNAVAILABLE);
+    assertThat(arrivals)
+        .containsExactly(
+            "a:" + LedgerApi.FAILURE_UNAVAILABLE, "b:" + LedgerApi.FAILURE_UNAVAILABLE);
   }
 
   @Test
@@ -235,10 +268,13 @@ class LedgerServiceTest {
     assertThat(port.commits).hasSize(1);
 
     port.complete(0); // settled: the next request is taken again (a poll may send more)
-    await().atMost(WAIT).until(() -> {
-      pay("c");
-      return port.commits.size() >= 2;
-    });
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              pay("c");
+              return port.commits.size() >= 2;
+            });
   }
 
   @Test

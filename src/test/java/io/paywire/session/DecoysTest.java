@@ -8,9 +8,9 @@ import java.security.interfaces.RSAPublicKey;
 import org.junit.jupiter.api.Test;
 
 /**
- * A login or signed payment for a name with no key is checked against a decoy of the type and
- * size its signature implies, so it costs what a wrong signature for a real account costs: an
- * RSA-2048 account's wrong signature and an unknown name's are both an RSA-2048 check.
+ * A login or signed payment for a name with no key is checked against a decoy of the type and size
+ * its signature implies, so it costs what a wrong signature for a real account costs: an RSA-2048
+ * account's wrong signature and an unknown name's are both an RSA-2048 check.
  */
 class DecoysTest {
 
@@ -18,10 +18,8 @@ class DecoysTest {
   void theDecoyHasTheTypeAndSizeTheSignatureImplies() {
     assertThat(Decoys.forSignature(64)).isInstanceOf(ECPublicKey.class);
     assertThat(Decoys.forSignature(71)).as("DER ECDSA").isInstanceOf(ECPublicKey.class);
-    assertThat(((RSAPublicKey) Decoys.forSignature(256)).getModulus().bitLength())
-        .isEqualTo(2048);
-    assertThat(((RSAPublicKey) Decoys.forSignature(384)).getModulus().bitLength())
-        .isEqualTo(3072);
+    assertThat(((RSAPublicKey) Decoys.forSignature(256)).getModulus().bitLength()).isEqualTo(2048);
+    assertThat(((RSAPublicKey) Decoys.forSignature(384)).getModulus().bitLength()).isEqualTo(3072);
   }
 
   @Test

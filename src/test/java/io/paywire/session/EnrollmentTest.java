@@ -34,9 +34,11 @@ class EnrollmentTest {
   @Test
   void aBadLineIsNamedWithoutItsContent() {
     assertThatThrownBy(() -> load("e123,secret\nnot a pair with secret2\n"))
-        .isInstanceOf(IOException.class).hasMessageContaining("line 2")
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("line 2")
         .hasMessageNotContaining("secret2");
     assertThatThrownBy(() -> load("e123,one\nE123,two\n"))
-        .isInstanceOf(IOException.class).hasMessageContaining("twice");
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("twice");
   }
 }

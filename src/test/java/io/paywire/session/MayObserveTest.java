@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 /** Who may hear of a payment as it is applied: its payer and payee, whatever the case. */
 class MayObserveTest {
 
-  private static final LedgerViews.Transfer ALICE_TO_BOB = new LedgerViews.Transfer(1,
-      TransferId.random(new SecureRandom()), "Alice", "bob", 10, 0);
+  private static final LedgerViews.Transfer ALICE_TO_BOB =
+      new LedgerViews.Transfer(1, TransferId.random(new SecureRandom()), "Alice", "bob", 10, 0);
 
   @Test
   void thePayerAndThePayeeMayObserveAPaymentWhateverTheCase() {

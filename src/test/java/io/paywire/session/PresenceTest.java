@@ -19,46 +19,72 @@ class PresenceTest {
   @Test
   void secondLoginOfTheSameAccountIsRefusedWhateverTheCase(Vertx vertx, VertxTestContext context) {
     Presence presence = new Presence(vertx, new PresenceView());
-    presence.login(entry("Joanne", "s1", 1))
-        .compose(first -> presence.login(entry("JOANNE", "s2", 2)).map(second -> {
-          context.verify(() -> {
-            assertThat(first).isTrue();
-            assertThat(second).isFalse();
-          });
-          return second;
-        }))
+    presence
+        .login(entry("Joanne", "s1", 1))
+        .compose(
+            first ->
+                presence
+                    .login(entry("JOANNE", "s2", 2))
+                    .map(
+                        second -> {
+                          context.verify(
+                              () -> {
+                                assertThat(first).isTrue();
+                                assertThat(second).isFalse();
+                              });
+                          return second;
+                        }))
         .compose(v -> presence.online())
-        .onComplete(context.succeeding(online -> context.verify(() -> {
-          assertThat(online).extracting(Presence.Entry::session).containsExactly("s1");
-          context.completeNow();
-        })));
+        .onComplete(
+            context.succeeding(
+                online ->
+                    context.verify(
+                        () -> {
+                          assertThat(online)
+                              .extracting(Presence.Entry::session)
+                              .containsExactly("s1");
+                          context.completeNow();
+                        })));
   }
 
   @Test
-  void listsOnlineUsersInLoginOrderAndOnlyTheOwningSessionLogsOutWhateverTheCase(Vertx vertx,
-      VertxTestContext context) {
+  void listsOnlineUsersInLoginOrderAndOnlyTheOwningSessionLogsOutWhateverTheCase(
+      Vertx vertx, VertxTestContext context) {
     Presence presence = new Presence(vertx, new PresenceView());
     Presence.Entry joanne = entry("Joanne", "s1", 1);
-    presence.login(entry("Lily", "s2", 2))
+    presence
+        .login(entry("Lily", "s2", 2))
         .compose(v -> presence.login(joanne))
         .compose(v -> presence.online())
-        .compose(online -> {
-          context.verify(() -> assertThat(online).extracting(Presence.Entry::name)
-              .containsExactly("Joanne", "Lily"));
-          return presence.logoutSession("Joanne", "stale-session");
-        })
-        .compose(staleRemoved -> {
-          context.verify(() -> assertThat(staleRemoved).isFalse());
-          return presence.logoutSession("JOANNE", joanne.session());
-        })
-        .compose(removed -> {
-          context.verify(() -> assertThat(removed).isTrue());
-          return presence.online();
-        })
-        .onComplete(context.succeeding(online -> context.verify(() -> {
-          assertThat(online).extracting(Presence.Entry::name).containsExactly("Lily");
-          context.completeNow();
-        })));
+        .compose(
+            online -> {
+              context.verify(
+                  () ->
+                      assertThat(online)
+                          .extracting(Presence.Entry::name)
+                          .containsExactly("Joanne", "Lily"));
+              return presence.logoutSession("Joanne", "stale-session");
+            })
+        .compose(
+            staleRemoved -> {
+              context.verify(() -> assertThat(staleRemoved).isFalse());
+              return presence.logoutSession("JOANNE", joanne.session());
+            })
+        .compose(
+            removed -> {
+              context.verify(() -> assertThat(removed).isTrue());
+              return presence.online();
+            })
+        .onComplete(
+            context.succeeding(
+                online ->
+                    context.verify(
+                        () -> {
+                          assertThat(online)
+                              .extracting(Presence.Entry::name)
+                              .containsExactly("Lily");
+                          context.completeNow();
+                        })));
   }
 
   @Test
@@ -69,17 +95,25 @@ class PresenceTest {
     // already taken the entry out of the view), then another node's login.
     Presence.Entry late = entry("Joanne", "s1", 1);
     Presence.Entry remote = new Presence.Entry("Lily", "127.0.0.2", 0, "node-2", "tls", "s2", 2);
-    vertx.eventBus().publish(Presence.EVENTS, new JsonObject().put("op", "online")
-        .put("entry", late.toJson()));
-    vertx.eventBus().publish(Presence.EVENTS, new JsonObject().put("op", "online")
-        .put("entry", remote.toJson()));
-    vertx.setPeriodic(10, timer -> {
-      if (view.page(0, 10).stream().anyMatch(e -> e.name().equals("Lily"))) {
-        vertx.cancelTimer(timer);
-        context.verify(() -> assertThat(view.page(0, 10))
-            .extracting(Presence.Entry::name).containsExactly("Lily"));
-        context.completeNow();
-      }
-    });
+    vertx
+        .eventBus()
+        .publish(Presence.EVENTS, new JsonObject().put("op", "online").put("entry", late.toJson()));
+    vertx
+        .eventBus()
+        .publish(
+            Presence.EVENTS, new JsonObject().put("op", "online").put("entry", remote.toJson()));
+    vertx.setPeriodic(
+        10,
+        timer -> {
+          if (view.page(0, 10).stream().anyMatch(e -> e.name().equals("Lily"))) {
+            vertx.cancelTimer(timer);
+            context.verify(
+                () ->
+                    assertThat(view.page(0, 10))
+                        .extracting(Presence.Entry::name)
+                        .containsExactly("Lily"));
+            context.completeNow();
+          }
+        });
   }
 }

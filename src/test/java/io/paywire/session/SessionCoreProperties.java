@@ -45,20 +45,22 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * The session core against a model, over a real node's ledger (real journal, real fsync) and the
- * real presence map: random sequences of register, log in, log out, close (also while a login is
- * in flight), pay (also retried with the same id), countersigned payments, list and history, on
- * four sessions at once.
+ * real presence map: random sequences of register, log in, log out, close (also while a login is in
+ * flight), pay (also retried with the same id), countersigned payments, list and history, on four
+ * sessions at once.
  *
- * <p>After every step: presence holds exactly the model's logged-in users, each entry owned by
- * the session that made it; every payment answer names the id it was asked for. At the end: no
- * presence entry outlives its session, every balance is the model's (so nothing was applied
- * twice), and the accounts' balances add up to what was deposited.
+ * <p>After every step: presence holds exactly the model's logged-in users, each entry owned by the
+ * session that made it; every payment answer names the id it was asked for. At the end: no presence
+ * entry outlives its session, every balance is the model's (so nothing was applied twice), and the
+ * accounts' balances add up to what was deposited.
  */
 class SessionCoreProperties {
 
   private static final int USERS = 4;
+
   /** User 3 registers without a key: it logs in by name, unproven, and may not pay directly. */
   private static final int KEYLESS = 3;
+
   private static final long WAIT_SECONDS = 20;
   private static final AtomicInteger TRIES = new AtomicInteger();
 
@@ -109,20 +111,30 @@ class SessionCoreProperties {
     Arbitrary<Integer> slot = Arbitraries.integers().between(0, USERS - 1);
     Arbitrary<Integer> user = Arbitraries.integers().between(0, USERS - 1);
     Arbitrary<Long> amount = Arbitraries.longs().between(1, 60);
-    Arbitrary<Action> action = Arbitraries.frequencyOf(
-        Tuple.of(3, Combinators.combine(user, Arbitraries.longs().between(1, 100))
-            .as(Register::new)),
-        Tuple.of(4, Combinators.combine(slot, user, Arbitraries.of(false, false, true))
-            .as(Login::new)),
-        Tuple.of(1, slot.map(Logout::new)),
-        Tuple.of(1, slot.map(Close::new)),
-        Tuple.of(5, Combinators.combine(slot, user, amount,
-            Arbitraries.integers().between(-3, 5)).as(Pay::new)),
-        Tuple.of(2, Combinators.combine(slot, user, user, amount,
-            Arbitraries.of(false, false, false, true)).as(Trans::new)),
-        Tuple.of(1, Combinators.combine(slot, Arbitraries.integers().between(0, 3))
-            .as(ListOnline::new)),
-        Tuple.of(1, slot.map(History::new)));
+    Arbitrary<Action> action =
+        Arbitraries.frequencyOf(
+            Tuple.of(
+                3,
+                Combinators.combine(user, Arbitraries.longs().between(1, 100)).as(Register::new)),
+            Tuple.of(
+                4,
+                Combinators.combine(slot, user, Arbitraries.of(false, false, true)).as(Login::new)),
+            Tuple.of(1, slot.map(Logout::new)),
+            Tuple.of(1, slot.map(Close::new)),
+            Tuple.of(
+                5,
+                Combinators.combine(slot, user, amount, Arbitraries.integers().between(-3, 5))
+                    .as(Pay::new)),
+            Tuple.of(
+                2,
+                Combinators.combine(
+                        slot, user, user, amount, Arbitraries.of(false, false, false, true))
+                    .as(Trans::new)),
+            Tuple.of(
+                1,
+                Combinators.combine(slot, Arbitraries.integers().between(0, 3))
+                    .as(ListOnline::new)),
+            Tuple.of(1, slot.map(History::new)));
     return action.list().ofMinSize(5).ofMaxSize(40);
   }
 
@@ -163,14 +175,18 @@ class SessionCoreProperties {
     int run = TRIES.incrementAndGet();
     Model model = new Model();
     for (int u = 0; u < USERS; u++) {
-      model.names[u] = "core" + run + "u" + u + "x" + Integer.toHexString(
-          new SecureRandom().nextInt() & 0xffff);
+      model.names[u] =
+          "core" + run + "u" + u + "x" + Integer.toHexString(new SecureRandom().nextInt() & 0xffff);
       model.keys[u] = u == KEYLESS ? null : ecKeys();
     }
-    Sessions sessions = new Sessions(vertx, TestShared.of(
-        new LoginThrottle(1_000_000, 1_000_000, 60_000, 1_000, System::currentTimeMillis),
-        presenceView(), new KeyCache(1_000), new Challenges(60_000, 1_000,
-            System::currentTimeMillis)));
+    Sessions sessions =
+        new Sessions(
+            vertx,
+            TestShared.of(
+                new LoginThrottle(1_000_000, 1_000_000, 60_000, 1_000, System::currentTimeMillis),
+                presenceView(),
+                new KeyCache(1_000),
+                new Challenges(60_000, 1_000, System::currentTimeMillis)));
     Context context = vertx.getOrCreateContext();
     for (int s = 0; s < USERS; s++) {
       model.sessions[s] = openSession(sessions, model, s);
@@ -246,10 +262,9 @@ class SessionCoreProperties {
     }
   }
 
-  private void register(Context context, Model model, Register r)
-      throws Exception {
-    byte[] key = model.keys[r.user()] == null ? null
-        : model.keys[r.user()].getPublic().getEncoded();
+  private void register(Context context, Model model, Register r) throws Exception {
+    byte[] key =
+        model.keys[r.user()] == null ? null : model.keys[r.user()].getPublic().getEncoded();
     Result<LedgerViews.Registration> result =
         await(context, () -> model.sessions[0].register(model.names[r.user()], r.deposit(), key));
     if (model.balances.containsKey(r.user())) {
@@ -269,10 +284,11 @@ class SessionCoreProperties {
       // session's presence must not survive it.
       Promise<Result<Views.Login>> login = Promise.promise();
       Promise<Void> close = Promise.promise();
-      context.runOnContext(v -> {
-        session.login(model.names[l.user()], 0, new Proof.TlsHandshake()).onComplete(login);
-        session.close().onComplete(close);
-      });
+      context.runOnContext(
+          v -> {
+            session.login(model.names[l.user()], 0, new Proof.TlsHandshake()).onComplete(login);
+            session.close().onComplete(close);
+          });
       Result<Views.Login> result = get(login.future());
       get(close.future());
       assertThat(result).isInstanceOf(Result.Refused.class);
@@ -310,8 +326,10 @@ class SessionCoreProperties {
       model.payIds.add(id);
     }
     Pay pay = p;
-    Payment payment = await(context,
-        () -> model.sessions[pay.slot()].pay(id, model.names[pay.payee()], pay.amount()));
+    Payment payment =
+        await(
+            context,
+            () -> model.sessions[pay.slot()].pay(id, model.names[pay.payee()], pay.amount()));
     assertThat(payment.id()).isEqualTo(id);
     Integer payer = model.loggedIn[p.slot()];
     if (payer == null) {
@@ -325,28 +343,38 @@ class SessionCoreProperties {
 
   private void trans(Context context, Model model, Trans t) throws Exception {
     TransferId id = TransferId.random(new SecureRandom());
-    byte[] text = (id + "#" + model.names[t.payer()] + "#" + model.names[t.payee()] + "#"
-        + t.amount()).getBytes(StandardCharsets.UTF_8);
+    byte[] text =
+        (id + "#" + model.names[t.payer()] + "#" + model.names[t.payee()] + "#" + t.amount())
+            .getBytes(StandardCharsets.UTF_8);
     KeyPair payerKeys = model.keys[t.payer()];
     KeyPair payeeKeys = model.keys[t.payee()];
-    byte[] payerSignature = payerKeys == null ? new byte[64]
-        : Signatures.sign(payerKeys.getPrivate(), text);
-    byte[] payeeSignature = payeeKeys == null ? new byte[64]
-        : Signatures.sign(payeeKeys.getPrivate(), text);
+    byte[] payerSignature =
+        payerKeys == null ? new byte[64] : Signatures.sign(payerKeys.getPrivate(), text);
+    byte[] payeeSignature =
+        payeeKeys == null ? new byte[64] : Signatures.sign(payeeKeys.getPrivate(), text);
     if (t.forged()) {
       payerSignature[payerSignature.length / 2] ^= 1;
     }
     byte[] a = payerSignature;
     byte[] b = payeeSignature;
-    Session.Countersigned signed = new Session.Countersigned(id, model.names[t.payer()],
-        model.names[t.payee()], t.amount(), (payerKey, payeeKey) ->
-        Signatures.verify(payerKey, text, a) && Signatures.verify(payeeKey, text, b)
-            ? new Session.Proofs(a, b) : null);
+    Session.Countersigned signed =
+        new Session.Countersigned(
+            id,
+            model.names[t.payer()],
+            model.names[t.payee()],
+            t.amount(),
+            (payerKey, payeeKey) ->
+                Signatures.verify(payerKey, text, a) && Signatures.verify(payeeKey, text, b)
+                    ? new Session.Proofs(a, b)
+                    : null);
     Payment payment = await(context, () -> model.sessions[t.slot()].payCountersigned(signed));
     assertThat(payment.id()).isEqualTo(id);
     Integer submitter = model.loggedIn[t.slot()];
-    boolean keyed = model.balances.containsKey(t.payer()) && model.balances.containsKey(t.payee())
-        && t.payer() != KEYLESS && t.payee() != KEYLESS;
+    boolean keyed =
+        model.balances.containsKey(t.payer())
+            && model.balances.containsKey(t.payee())
+            && t.payer() != KEYLESS
+            && t.payee() != KEYLESS;
     if (submitter == null) {
       assertPaymentRefused(payment, Refusal.LOGIN_FIRST);
     } else if (submitter != t.payee()) {
@@ -363,14 +391,15 @@ class SessionCoreProperties {
   }
 
   /** What the ledger must answer for a payment the session core let through. */
-  private static void expectLedger(Model model, Payment payment, TransferId id, int payer,
-      int payee, long amount) {
+  private static void expectLedger(
+      Model model, Payment payment, TransferId id, int payer, int payee, long amount) {
     String content = payer + "|" + payee + "|" + amount;
     String before = model.applied.get(id);
     if (before != null) {
       if (before.equals(content)) {
-        assertThat(payment).isInstanceOfSatisfying(Payment.Paid.class,
-            paid -> assertThat(paid.duplicate()).isTrue());
+        assertThat(payment)
+            .isInstanceOfSatisfying(
+                Payment.Paid.class, paid -> assertThat(paid.duplicate()).isTrue());
       } else {
         assertPaymentRefused(payment, "ID_REUSED");
       }
@@ -381,10 +410,13 @@ class SessionCoreProperties {
       assertThat(payment).isInstanceOf(Payment.Refused.class);
       return;
     }
-    assertThat(payment).isInstanceOfSatisfying(Payment.Paid.class, paid -> {
-      assertThat(paid.duplicate()).isFalse();
-      assertThat(paid.payerBalance()).isEqualTo(payerBalance - amount);
-    });
+    assertThat(payment)
+        .isInstanceOfSatisfying(
+            Payment.Paid.class,
+            paid -> {
+              assertThat(paid.duplicate()).isFalse();
+              assertThat(paid.payerBalance()).isEqualTo(payerBalance - amount);
+            });
     model.applied.put(id, content);
     model.moved(payer, payee, amount);
   }
@@ -427,7 +459,8 @@ class SessionCoreProperties {
       assertThat(reply).isInstanceOf(LedgerReply.Ok.class);
       LedgerViews.Account account = ((LedgerReply.Ok<LedgerViews.Account>) reply).value();
       assertThat(account.balance()).as("balance of %s", name).isEqualTo(registered.getValue());
-      assertThat(account.transferCount()).as("transfers of %s", name)
+      assertThat(account.transferCount())
+          .as("transfers of %s", name)
           .isEqualTo((long) model.transfers.get(registered.getKey()));
       sum += account.balance();
     }
@@ -437,13 +470,15 @@ class SessionCoreProperties {
   // ---- plumbing --------------------------------------------------------------------------------
 
   private static void assertRefused(Result<?> result, String code) {
-    assertThat(result).isInstanceOfSatisfying(Result.Refused.class,
-        refused -> assertThat(refused.refusal().code()).isEqualTo(code));
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            Result.Refused.class, refused -> assertThat(refused.refusal().code()).isEqualTo(code));
   }
 
   private static void assertPaymentRefused(Payment payment, String code) {
-    assertThat(payment).isInstanceOfSatisfying(Payment.Refused.class,
-        refused -> assertThat(refused.refusal().code()).isEqualTo(code));
+    assertThat(payment)
+        .isInstanceOfSatisfying(
+            Payment.Refused.class, refused -> assertThat(refused.refusal().code()).isEqualTo(code));
   }
 
   /** Runs {@code call} on the sessions' context, as an entry point would, and waits for it. */

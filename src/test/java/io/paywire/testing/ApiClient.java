@@ -18,8 +18,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A real HTTPS client for a test node's API: the JDK's HttpClient, trusting only the node's
- * local CA ({@code certs/ca.crt}) and checking the host name as any client would.
+ * A real HTTPS client for a test node's API: the JDK's HttpClient, trusting only the node's local
+ * CA ({@code certs/ca.crt}) and checking the host name as any client would.
  */
 public final class ApiClient {
 
@@ -51,8 +51,12 @@ public final class ApiClient {
 
   public ApiClient(int port, Path caCertificate) throws Exception {
     this.base = "https://127.0.0.1:" + port;
-    this.http = HttpClient.newBuilder().sslContext(trusting(caCertificate))
-        .connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+    this.http =
+        HttpClient.newBuilder()
+            .sslContext(trusting(caCertificate))
+            .connectTimeout(TIMEOUT)
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
   }
 
   public static ApiClient of(TestNode node, Path directory) throws Exception {
@@ -77,8 +81,10 @@ public final class ApiClient {
 
   public Reply post(String path, byte[] body, String authorization, String contentType)
       throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(TIMEOUT)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
@@ -97,8 +103,8 @@ public final class ApiClient {
     KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
     trust.load(null, null);
     try (InputStream in = Files.newInputStream(caCertificate)) {
-      trust.setCertificateEntry("ca", (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(in));
+      trust.setCertificateEntry(
+          "ca", (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
     }
     TrustManagerFactory factory =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());

@@ -17,8 +17,8 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * A user of the HTTPS API as a program would be one: its own key pair, an encrypted
- * registration, a login by signed challenge, and payments authorised by JWTs it signs.
+ * A user of the HTTPS API as a program would be one: its own key pair, an encrypted registration, a
+ * login by signed challenge, and payments authorised by JWTs it signs.
  */
 public final class ApiUser {
 
@@ -54,8 +54,8 @@ public final class ApiUser {
 
   /** The registration JSON this user would encrypt. */
   public JsonObject registrationFields(Long deposit, String password) {
-    JsonObject fields = new JsonObject().put("student_id", name)
-        .put("public_key", Pem.toPem(keys.getPublic()));
+    JsonObject fields =
+        new JsonObject().put("student_id", name).put("public_key", Pem.toPem(keys.getPublic()));
     if (password != null) {
       fields.put("passwd", password);
     }
@@ -66,17 +66,25 @@ public final class ApiUser {
   }
 
   public ApiClient.Reply register(Long deposit, String password) throws Exception {
-    return api.post("/register", seal(api, registrationFields(deposit, password).encode()
-        .getBytes(StandardCharsets.UTF_8), RegistrationCipher.Mode.CBC));
+    return api.post(
+        "/register",
+        seal(
+            api,
+            registrationFields(deposit, password).encode().getBytes(StandardCharsets.UTF_8),
+            RegistrationCipher.Mode.CBC));
   }
 
   /** An envelope for {@code POST /register}, sealed by the project's own code. */
   public static JsonObject seal(ApiClient api, byte[] plaintext, RegistrationCipher.Mode mode)
       throws Exception {
     PublicKey registrationKey = registrationKey(api);
-    RegistrationCipher.Envelope envelope = RegistrationCipher.seal(registrationKey, plaintext, mode);
-    JsonObject body = new JsonObject().put("c", b64(envelope.c())).put("iv", b64(envelope.iv()))
-        .put("key", b64(envelope.key()));
+    RegistrationCipher.Envelope envelope =
+        RegistrationCipher.seal(registrationKey, plaintext, mode);
+    JsonObject body =
+        new JsonObject()
+            .put("c", b64(envelope.c()))
+            .put("iv", b64(envelope.iv()))
+            .put("key", b64(envelope.key()));
     if (mode == RegistrationCipher.Mode.GCM) {
       body.put("alg", "A128GCM");
     }
@@ -98,8 +106,13 @@ public final class ApiUser {
   public ApiClient.Reply login() throws Exception {
     ApiClient.Reply challenge = api.post("/auth/challenge", new JsonObject().put("name", name));
     byte[] nonce = Base64.getDecoder().decode(challenge.json().getString("nonce"));
-    ApiClient.Reply reply = api.post("/auth/login", new JsonObject().put("name", name)
-        .put("nonce", b64(nonce)).put("signature", b64(sign(keys.getPrivate(), nonce))));
+    ApiClient.Reply reply =
+        api.post(
+            "/auth/login",
+            new JsonObject()
+                .put("name", name)
+                .put("nonce", b64(nonce))
+                .put("signature", b64(sign(keys.getPrivate(), nonce))));
     if (reply.status() == 200) {
       token = reply.json().getString("token");
     }
@@ -108,8 +121,13 @@ public final class ApiUser {
 
   /** A payment body, exactly as sent (its bytes are what {@code tha} binds). */
   public static byte[] paymentBody(String source, String target, long amount, String id) {
-    return new JsonObject().put("source", source).put("target", target).put("amount", amount)
-        .put("id", id).encode().getBytes(StandardCharsets.UTF_8);
+    return new JsonObject()
+        .put("source", source)
+        .put("target", target)
+        .put("amount", amount)
+        .put("id", id)
+        .encode()
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   public ApiClient.Reply pay(String target, long amount, String id) throws Exception {
@@ -120,7 +138,9 @@ public final class ApiUser {
   /** A JWT over {@code body}, valid from now for two minutes, signed with this user's key. */
   public String paymentToken(byte[] body) throws Exception {
     long now = System.currentTimeMillis() / 1000;
-    return jws(keys.getPrivate(), algorithm(keys.getPrivate()),
+    return jws(
+        keys.getPrivate(),
+        algorithm(keys.getPrivate()),
         new JsonObject().put("tha", sha256Hex(body)).put("iat", now).put("exp", now + 120));
   }
 
@@ -134,19 +154,25 @@ public final class ApiUser {
 
   /** A compact JWS: any header algorithm, signed the way {@code alg} says for this key. */
   public static String jws(PrivateKey key, String alg, JsonObject claims) throws Exception {
-    String header = b64url(new JsonObject().put("alg", alg).put("typ", "JWT").encode()
-        .getBytes(StandardCharsets.UTF_8));
+    String header =
+        b64url(
+            new JsonObject()
+                .put("alg", alg)
+                .put("typ", "JWT")
+                .encode()
+                .getBytes(StandardCharsets.UTF_8));
     String payload = b64url(claims.encode().getBytes(StandardCharsets.UTF_8));
     byte[] input = (header + "." + payload).getBytes(StandardCharsets.US_ASCII);
     return header + "." + payload + "." + b64url(signJws(key, input));
   }
 
   private static byte[] signJws(PrivateKey key, byte[] input) throws Exception {
-    Signature signature = switch (KeyType.of(key)) {
-      case RSA -> Signature.getInstance("SHA256withRSA");
-      case EC -> Signature.getInstance("SHA256withECDSAinP1363Format");
-      case ED25519 -> Signature.getInstance("Ed25519");
-    };
+    Signature signature =
+        switch (KeyType.of(key)) {
+          case RSA -> Signature.getInstance("SHA256withRSA");
+          case EC -> Signature.getInstance("SHA256withECDSAinP1363Format");
+          case ED25519 -> Signature.getInstance("Ed25519");
+        };
     signature.initSign(key);
     signature.update(input);
     return signature.sign();

@@ -12,40 +12,47 @@ public final class BusDelay {
   private BusDelay() {}
 
   /**
-   * Whether {@code message} carries a request to {@code address}: sent there on its own, or as
-   * part of a batch of ledger requests ({@link LedgerApi#REQUESTS}), as entry points send them.
+   * Whether {@code message} carries a request to {@code address}: sent there on its own, or as part
+   * of a batch of ledger requests ({@link LedgerApi#REQUESTS}), as entry points send them.
    */
   public static boolean carries(Message<?> message, String address) {
     return message.address().equals(address)
         || (message.address().equals(LedgerApi.REQUESTS)
-            && message.body() instanceof RequestBatch batch && batch.carries(address));
+            && message.body() instanceof RequestBatch batch
+            && batch.carries(address));
   }
 
   /**
-   * The first message carrying a request to {@code address} ({@link #carries}) from now on
-   * reaches its consumer only after {@code millis}; every other message passes at once.
+   * The first message carrying a request to {@code address} ({@link #carries}) from now on reaches
+   * its consumer only after {@code millis}; every other message passes at once.
    */
   public static void first(Vertx vertx, String address, long millis) {
     AtomicBoolean delayed = new AtomicBoolean();
-    vertx.eventBus().addInboundInterceptor(delivery -> {
-      if (carries(delivery.message(), address) && delayed.compareAndSet(false, true)) {
-        vertx.setTimer(millis, t -> delivery.next());
-      } else {
-        delivery.next();
-      }
-    });
+    vertx
+        .eventBus()
+        .addInboundInterceptor(
+            delivery -> {
+              if (carries(delivery.message(), address) && delayed.compareAndSet(false, true)) {
+                vertx.setTimer(millis, t -> delivery.next());
+              } else {
+                delivery.next();
+              }
+            });
   }
 
   /**
-   * The first message carrying a request to {@code address} ({@link #carries}) from now on
-   * never reaches its consumer (as if lost on the way); every other message passes.
+   * The first message carrying a request to {@code address} ({@link #carries}) from now on never
+   * reaches its consumer (as if lost on the way); every other message passes.
    */
   public static void dropFirst(Vertx vertx, String address) {
     AtomicBoolean dropped = new AtomicBoolean();
-    vertx.eventBus().addInboundInterceptor(delivery -> {
-      if (!carries(delivery.message(), address) || !dropped.compareAndSet(false, true)) {
-        delivery.next();
-      }
-    });
+    vertx
+        .eventBus()
+        .addInboundInterceptor(
+            delivery -> {
+              if (!carries(delivery.message(), address) || !dropped.compareAndSet(false, true)) {
+                delivery.next();
+              }
+            });
   }
 }

@@ -19,10 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * A real child JVM running a main class from the test classpath, with its output lines collected
- * as they arrive, and optionally appended to a log file that outlives the test (so a failed run
- * can be read afterwards). Always {@link #close} it: that kills the process if it is still
- * running.
+ * A real child JVM running a main class from the test classpath, with its output lines collected as
+ * they arrive, and optionally appended to a log file that outlives the test (so a failed run can be
+ * read afterwards). Always {@link #close} it: that kills the process if it is still running.
  */
 public final class ChildJvm implements AutoCloseable {
 
@@ -34,8 +33,10 @@ public final class ChildJvm implements AutoCloseable {
 
   private ChildJvm(Process process, LogFile log) {
     this.process = process;
-    this.pumps = List.of(pump(process.getInputStream(), log.tee("out", stdout::add), log),
-        pump(process.getErrorStream(), log.tee("err", stderr::add), log));
+    this.pumps =
+        List.of(
+            pump(process.getInputStream(), log.tee("out", stdout::add), log),
+            pump(process.getErrorStream(), log.tee("err", stderr::add), log));
   }
 
   /** Where a child's lines are appended, each as it arrives, prefixed with its stream. */
@@ -45,19 +46,21 @@ public final class ChildJvm implements AutoCloseable {
 
     static LogFile appendingTo(Path file, String header) throws IOException {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Writer writer =
+          Files.newBufferedWriter(
+              file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       LogFile log = new LogFile(writer, new AtomicInteger(2));
       log.write("--- " + Instant.now() + " " + header);
       return log;
     }
 
-    Consumer<String> tee(String stream,
-        Consumer<String> sink) {
-      return writer == null ? sink : line -> {
-        write(stream + " " + line);
-        sink.accept(line);
-      };
+    Consumer<String> tee(String stream, Consumer<String> sink) {
+      return writer == null
+          ? sink
+          : line -> {
+            write(stream + " " + line);
+            sink.accept(line);
+          };
     }
 
     /** Closes the file once both of the child's streams have ended. */
@@ -100,14 +103,15 @@ public final class ChildJvm implements AutoCloseable {
    * As {@link #start}, with {@code jvmOptions} before the class path, and every output line also
    * appended to {@code log} (created if absent).
    */
-  public static ChildJvm startLogged(Path workingDirectory, Path log, List<String> jvmOptions,
-      String mainClass, String... args) throws IOException {
+  public static ChildJvm startLogged(
+      Path workingDirectory, Path log, List<String> jvmOptions, String mainClass, String... args)
+      throws IOException {
     LogFile file = LogFile.appendingTo(log, mainClass + " " + String.join(" ", args));
     return new ChildJvm(process(workingDirectory, jvmOptions, mainClass, args), file);
   }
 
-  private static Process process(Path workingDirectory, List<String> jvmOptions,
-      String mainClass, String... args)
+  private static Process process(
+      Path workingDirectory, List<String> jvmOptions, String mainClass, String... args)
       throws IOException {
     List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m"));
     command.addAll(jvmOptions);
@@ -116,20 +120,22 @@ public final class ChildJvm implements AutoCloseable {
     return new ProcessBuilder(command).directory(workingDirectory.toFile()).start();
   }
 
-  private static Thread pump(InputStream stream,
-      Consumer<String> sink, LogFile log) {
-    Thread thread = new Thread(() -> {
-      try (BufferedReader reader =
-          new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-        for (String line; (line = reader.readLine()) != null; ) {
-          sink.accept(line);
-        }
-      } catch (IOException closed) {
-        // the process ended; nothing more to read
-      } finally {
-        log.streamEnded();
-      }
-    }, "child-output");
+  private static Thread pump(InputStream stream, Consumer<String> sink, LogFile log) {
+    Thread thread =
+        new Thread(
+            () -> {
+              try (BufferedReader reader =
+                  new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                for (String line; (line = reader.readLine()) != null; ) {
+                  sink.accept(line);
+                }
+              } catch (IOException closed) {
+                // the process ended; nothing more to read
+              } finally {
+                log.streamEnded();
+              }
+            },
+            "child-output");
     thread.setDaemon(true);
     thread.start();
     return thread;
@@ -143,8 +149,15 @@ public final class ChildJvm implements AutoCloseable {
       long left = deadline - System.currentTimeMillis();
       String line = left > 0 ? stdout.poll(left, TimeUnit.MILLISECONDS) : null;
       if (line == null) {
-        throw new AssertionError("no line with '" + text + "' within " + timeoutMillis
-            + " ms; stdout so far " + seen + ", stderr " + stderr());
+        throw new AssertionError(
+            "no line with '"
+                + text
+                + "' within "
+                + timeoutMillis
+                + " ms; stdout so far "
+                + seen
+                + ", stderr "
+                + stderr());
       }
       seen.add(line);
       if (line.contains(text)) {
@@ -167,8 +180,8 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   /**
-   * Sends SIGTERM. Through the process handle, because {@link Process#destroy} also closes our
-   * ends of its pipes and the child's last lines would be lost.
+   * Sends SIGTERM. Through the process handle, because {@link Process#destroy} also closes our ends
+   * of its pipes and the child's last lines would be lost.
    */
   public void sigterm() {
     process.toHandle().destroy();
@@ -181,8 +194,8 @@ public final class ChildJvm implements AutoCloseable {
   /** Waits for the process to exit by itself and returns its exit code. */
   public int awaitExit(long timeoutMillis) throws InterruptedException {
     if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
-      throw new AssertionError("process still running after " + timeoutMillis + " ms; stderr "
-          + stderr());
+      throw new AssertionError(
+          "process still running after " + timeoutMillis + " ms; stderr " + stderr());
     }
     for (Thread pump : pumps) {
       pump.join(timeoutMillis); // the last lines may still be in flight

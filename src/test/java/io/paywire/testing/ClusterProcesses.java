@@ -26,44 +26,55 @@ import java.util.stream.Stream;
  * A cluster of real Paywire processes on 127.0.0.1 ({@code server --cluster}), each its own JVM
  * with its own data directory, sharing one working directory (so one {@code certs/}: one TLS
  * identity, one cluster key). Members can be killed (SIGKILL), paused (SIGSTOP), resumed and
- * started again. Closing kills whatever still runs. Each member's output is appended, restart
- * after restart, to {@code target/cluster-logs/<work directory's name>/member-<index>.log}, kept
- * after the test so that a failure can be read in the members' own words.
+ * started again. Closing kills whatever still runs. Each member's output is appended, restart after
+ * restart, to {@code target/cluster-logs/<work directory's name>/member-<index>.log}, kept after
+ * the test so that a failure can be read in the members' own words.
  *
- * <p>An {@link #outsider} is a process that is not one of the members: it lists them and itself
- * in {@code --members} but presents its own cluster key, to test that it cannot join.
+ * <p>An {@link #outsider} is a process that is not one of the members: it lists them and itself in
+ * {@code --members} but presents its own cluster key, to test that it cannot join.
  */
 public final class ClusterProcesses implements AutoCloseable {
 
   public static final long START_TIMEOUT_MILLIS = 120_000;
   private static final Path CLUSTER_XML = Path.of("conf", "cluster.xml").toAbsolutePath();
+
   /**
    * A member is started and restarted many times while other tests share the 2 cores: the client
-   * compiler alone (no C2) and the serial collector (no GC threads) take about a third less CPU
-   * to reach "ready" (6 to 10 s instead of 12 to 13 s, measured under the suite's load). Not for
-   * every child JVM: a single node's first start makes its keys (RSA 3072 among them) within the
-   * 30 s its tests allow, and one such start missed that under C1 on the loaded machine; members
-   * make the shared certificates once and have 120 s.
+   * compiler alone (no C2) and the serial collector (no GC threads) take about a third less CPU to
+   * reach "ready" (6 to 10 s instead of 12 to 13 s, measured under the suite's load). Not for every
+   * child JVM: a single node's first start makes its keys (RSA 3072 among them) within the 30 s its
+   * tests allow, and one such start missed that under C1 on the loaded machine; members make the
+   * shared certificates once and have 120 s.
    */
   private static final List<String> MEMBER_JVM_OPTIONS =
-      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+      List.of(
+          "-XX:TieredStopAtLevel=1",
+          "-XX:+UseSerialGC",
           // What paywire.jar's manifest gives Hazelcast (pom.xml, Add-Opens and Add-Exports):
           // a class-path start needs them as options.
-          "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-          "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-          "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-          "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-          "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED");
+          "--add-opens",
+          "java.base/java.lang=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens",
+          "java.management/sun.management=ALL-UNNAMED",
+          "--add-opens",
+          "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+          "--add-exports",
+          "java.base/jdk.internal.ref=ALL-UNNAMED");
 
   /** One member: its listed ports, and the process while it runs. */
   public final class Member {
     public final int index;
     public final int clusterPort;
     public final Path dataDirectory;
+
     /** {@code --cluster-keys}: null for the shared key, certs/cluster. */
     private final Path keys;
+
     /** Started with {@code --join}: it joins the running group rather than founding it. */
     private final boolean join;
+
     private ChildJvm jvm;
     private volatile int tlsPort;
     private int httpPort;
@@ -81,21 +92,40 @@ public final class ClusterProcesses implements AutoCloseable {
     /** Starts the process; {@link #awaitReady} waits for its "ready" line. */
     public Member start() throws IOException {
       tlsPort = 0; // unknown until ready
-      List<String> args = new ArrayList<>(List.of("server", "--cluster",
-          "--cluster-host", "127.0.0.1", "--cluster-port", Integer.toString(clusterPort),
-          "--members", members.contains(this) ? memberList()
-              : memberList() + ",127.0.0.1:" + clusterPort,
-          "--hazelcast-config", CLUSTER_XML.toString(),
-          "--data-dir", dataDirectory.toString(), "--tls-port", "0", "--http-port", "0",
-          "--compat-port", "-1", "--conf", configFile().toString()));
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "server",
+                  "--cluster",
+                  "--cluster-host",
+                  "127.0.0.1",
+                  "--cluster-port",
+                  Integer.toString(clusterPort),
+                  "--members",
+                  members.contains(this)
+                      ? memberList()
+                      : memberList() + ",127.0.0.1:" + clusterPort,
+                  "--hazelcast-config",
+                  CLUSTER_XML.toString(),
+                  "--data-dir",
+                  dataDirectory.toString(),
+                  "--tls-port",
+                  "0",
+                  "--http-port",
+                  "0",
+                  "--compat-port",
+                  "-1",
+                  "--conf",
+                  configFile().toString()));
       if (keys != null) {
         args.addAll(List.of("--cluster-keys", keys.toString()));
       }
       if (join) {
         args.add("--join");
       }
-      jvm = ChildJvm.startLogged(work, log(), MEMBER_JVM_OPTIONS, "io.paywire.Paywire",
-          args.toArray(String[]::new));
+      jvm =
+          ChildJvm.startLogged(
+              work, log(), MEMBER_JVM_OPTIONS, "io.paywire.Paywire", args.toArray(String[]::new));
       return this;
     }
 
@@ -109,7 +139,7 @@ public final class ClusterProcesses implements AutoCloseable {
             case "tls" -> tlsPort = port;
             case "http" -> httpPort = port;
             case "management" -> managementPort = port;
-            default -> { }
+            default -> {}
           }
         } else if (line.startsWith("tls-fingerprint sha256 ")) {
           fingerprint = words[2];
@@ -144,12 +174,11 @@ public final class ClusterProcesses implements AutoCloseable {
     }
 
     /**
-     * One client for every poll, so that polls reuse its connections: a client per poll leaves
-     * one open connection behind each, and the management port caps them
-     * ({@code node.managementMaxConnections}).
+     * One client for every poll, so that polls reuse its connections: a client per poll leaves one
+     * open connection behind each, and the management port caps them ({@code
+     * node.managementMaxConnections}).
      */
-    private static final HttpClient MANAGEMENT_CLIENT =
-        HttpClient.newHttpClient();
+    private static final HttpClient MANAGEMENT_CLIENT = HttpClient.newHttpClient();
 
     /** GET /health's JSON on the management port, if the member answers. */
     public Optional<JsonObject> health() {
@@ -163,18 +192,19 @@ public final class ClusterProcesses implements AutoCloseable {
 
     /** A meter's first sample in this member's /metrics (NaN if absent or it does not answer). */
     public double metric(String name) {
-      Matcher line = Pattern.compile(
-          "(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? (\\S+)$")
-          .matcher(metrics().orElse(""));
+      Matcher line =
+          Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? (\\S+)$")
+              .matcher(metrics().orElse(""));
       return line.find() ? Double.parseDouble(line.group(1)) : Double.NaN;
     }
 
     private Optional<String> management(String path) {
       try {
-        HttpResponse<String> reply = MANAGEMENT_CLIENT
-            .send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + managementPort + path))
-                .timeout(Duration.ofSeconds(3)).build(),
+        HttpResponse<String> reply =
+            MANAGEMENT_CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                    .timeout(Duration.ofSeconds(3))
+                    .build(),
                 BodyHandlers.ofString());
         return Optional.of(reply.body());
       } catch (Exception e) {
@@ -184,9 +214,14 @@ public final class ClusterProcesses implements AutoCloseable {
 
     /** This member's own view of the cluster, its health check {@code cluster}. */
     public Optional<JsonObject> clusterView() {
-      return health().flatMap(h -> h.getJsonArray("checks").stream()
-          .map(JsonObject.class::cast).filter(c -> "cluster".equals(c.getString("id")))
-          .findFirst().map(c -> c.getJsonObject("data")));
+      return health()
+          .flatMap(
+              h ->
+                  h.getJsonArray("checks").stream()
+                      .map(JsonObject.class::cast)
+                      .filter(c -> "cluster".equals(c.getString("id")))
+                      .findFirst()
+                      .map(c -> c.getJsonObject("data")));
     }
 
     /** This member's journal head after the last entry it applied, if it answers. */
@@ -224,8 +259,8 @@ public final class ClusterProcesses implements AutoCloseable {
     }
 
     private void signal(String name) throws Exception {
-      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(jvm.process().pid()))
-          .start();
+      Process kill =
+          new ProcessBuilder("kill", "-" + name, Long.toString(jvm.process().pid())).start();
       if (kill.waitFor() != 0) {
         throw new IOException("kill -" + name + " failed");
       }
@@ -247,12 +282,17 @@ public final class ClusterProcesses implements AutoCloseable {
     ClusterProcesses cluster = new ClusterProcesses(work);
     System.out.println("cluster member logs in " + cluster.logs);
     ClusterKeys.generate(work.resolve("certs").resolve("cluster"));
-    Files.writeString(cluster.configFile(), new JsonObject()
-        .put("node", new JsonObject().put("host", "127.0.0.1").put("managementPort", 0))
-        .put("ledger", new JsonObject().put("defaultDepositMinor", 10_000))
-        .put("session", new JsonObject().put("openingDeposit", "stated")
-            .put("registrationsPerMinute", 1_000_000))
-        .encodePrettily());
+    Files.writeString(
+        cluster.configFile(),
+        new JsonObject()
+            .put("node", new JsonObject().put("host", "127.0.0.1").put("managementPort", 0))
+            .put("ledger", new JsonObject().put("defaultDepositMinor", 10_000))
+            .put(
+                "session",
+                new JsonObject()
+                    .put("openingDeposit", "stated")
+                    .put("registrationsPerMinute", 1_000_000))
+            .encodePrettily());
     for (int i = 0; i < size; i++) {
       cluster.members.add(cluster.new Member(i, freeTriple(), null, false));
     }
@@ -264,8 +304,8 @@ public final class ClusterProcesses implements AutoCloseable {
    * the rest together; once the certificates exist (a restart), all together.
    */
   public ClusterProcesses startAll() throws Exception {
-    boolean identityMade = Files.exists(work.resolve("certs")
-        .resolve(LocalCertificates.SERVER_CERTIFICATE));
+    boolean identityMade =
+        Files.exists(work.resolve("certs").resolve(LocalCertificates.SERVER_CERTIFICATE));
     List<Member> together = identityMade ? members : members.subList(1, members.size());
     if (!identityMade) {
       members.get(0).start().awaitReady();
@@ -280,10 +320,10 @@ public final class ClusterProcesses implements AutoCloseable {
   }
 
   /**
-   * A process that is not a member: same working directory (TLS identity, configuration), its
-   * own data directory and ports, {@code --members} listing every member and itself, and
-   * {@code --cluster-keys keys}. Not among {@link #members()}; started by the caller, killed on
-   * {@link #close}.
+   * A process that is not a member: same working directory (TLS identity, configuration), its own
+   * data directory and ports, {@code --members} listing every member and itself, and {@code
+   * --cluster-keys keys}. Not among {@link #members()}; started by the caller, killed on {@link
+   * #close}.
    */
   public Member outsider(Path keys) throws IOException {
     Member outsider = new Member(members.size() + outsiders.size(), freeTriple(), keys, false);
@@ -292,9 +332,9 @@ public final class ClusterProcesses implements AutoCloseable {
   }
 
   /**
-   * A new member that joins the running group ({@code --join}), with the shared key, its own
-   * data directory and ports; from now on among {@link #members()}, so members started later
-   * list it too. Started by the caller.
+   * A new member that joins the running group ({@code --join}), with the shared key, its own data
+   * directory and ports; from now on among {@link #members()}, so members started later list it
+   * too. Started by the caller.
    */
   public Member joiner() throws IOException {
     Member joiner = new Member(members.size() + outsiders.size(), freeTriple(), null, true);
@@ -344,8 +384,7 @@ public final class ClusterProcesses implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    for (Member member : Stream.concat(members.stream(), outsiders.stream())
-        .toList()) {
+    for (Member member : Stream.concat(members.stream(), outsiders.stream()).toList()) {
       if (member.jvm != null) {
         member.jvm.close(); // SIGKILL, which also ends a paused (SIGSTOP) process
       }

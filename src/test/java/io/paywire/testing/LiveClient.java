@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /**
- * A client of a test node's live channel ({@code GET /ws}): a real TLS WebSocket (Vert.x's
- * client, trusting only the node's {@code certs/ca.crt} and checking the host name), which keeps
- * every message it is sent and how the server closed it.
+ * A client of a test node's live channel ({@code GET /ws}): a real TLS WebSocket (Vert.x's client,
+ * trusting only the node's {@code certs/ca.crt} and checking the host name), which keeps every
+ * message it is sent and how the server closed it.
  */
 public final class LiveClient implements AutoCloseable {
 
@@ -36,26 +36,32 @@ public final class LiveClient implements AutoCloseable {
     this.client = client;
     this.socket = socket;
     socket.textMessageHandler(text -> messages.add(new JsonObject(text)));
-    socket.closeHandler(v -> {
-      closeCode = socket.closeStatusCode();
-      closed = true;
-    });
+    socket.closeHandler(
+        v -> {
+          closeCode = socket.closeStatusCode();
+          closed = true;
+        });
   }
 
   /**
-   * A client that trusts the test node's CA, connecting from {@code local} (a 127.x.y.z address,
-   * so that tests can be several clients) or from the default address when it is null.
+   * A client that trusts the test node's CA, connecting from {@code local} (a 127.x.y.z address, so
+   * that tests can be several clients) or from the default address when it is null.
    */
   private static WebSocketClient client(Vertx vertx, Path directory, String local) {
-    return vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true)
-        .setVerifyHost(true).setMaxMessageSize(1 << 20).setLocalAddress(local)
-        .setTrustOptions(new PemTrustOptions()
-            .addCertPath(directory.resolve("certs").resolve("ca.crt").toString())));
+    return vertx.createWebSocketClient(
+        new WebSocketClientOptions()
+            .setSsl(true)
+            .setVerifyHost(true)
+            .setMaxMessageSize(1 << 20)
+            .setLocalAddress(local)
+            .setTrustOptions(
+                new PemTrustOptions()
+                    .addCertPath(directory.resolve("certs").resolve("ca.crt").toString())));
   }
 
   /**
-   * Opens {@code /ws} with exactly these extra headers: {@code Origin} only if given (Vert.x's
-   * own is turned off).
+   * Opens {@code /ws} with exactly these extra headers: {@code Origin} only if given (Vert.x's own
+   * is turned off).
    */
   public static LiveClient open(Vertx vertx, Path directory, int port, Map<String, String> headers)
       throws Exception {
@@ -63,17 +69,26 @@ public final class LiveClient implements AutoCloseable {
   }
 
   /** As {@link #open(Vertx, Path, int, Map)}, from the local address {@code local}. */
-  public static LiveClient open(Vertx vertx, Path directory, int port, Map<String, String> headers,
-      String local) throws Exception {
+  public static LiveClient open(
+      Vertx vertx, Path directory, int port, Map<String, String> headers, String local)
+      throws Exception {
     WebSocketClient client = client(vertx, directory, local);
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1")
-        .setPort(port).setURI("/ws").setSsl(true)
-        // Vert.x drops any Origin without this, and makes one up with it when none is given.
-        .setAllowOriginHeader(headers.containsKey("Origin"));
+    WebSocketConnectOptions options =
+        new WebSocketConnectOptions()
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setURI("/ws")
+            .setSsl(true)
+            // Vert.x drops any Origin without this, and makes one up with it when none is given.
+            .setAllowOriginHeader(headers.containsKey("Origin"));
     headers.forEach(options::putHeader);
     try {
-      WebSocket socket = client.connect(options).toCompletionStage().toCompletableFuture()
-          .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      WebSocket socket =
+          client
+              .connect(options)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       return new LiveClient(client, socket);
     } catch (Exception e) {
       client.close();
@@ -87,14 +102,15 @@ public final class LiveClient implements AutoCloseable {
   }
 
   /** The HTTP status a refused handshake got, or 101 when it was accepted (and closed again). */
-  public static int handshakeStatus(Vertx vertx, Path directory, int port,
-      Map<String, String> headers) throws Exception {
+  public static int handshakeStatus(
+      Vertx vertx, Path directory, int port, Map<String, String> headers) throws Exception {
     return handshakeStatus(vertx, directory, port, headers, null);
   }
 
   /** As {@link #handshakeStatus(Vertx, Path, int, Map)}, from the local address {@code local}. */
-  public static int handshakeStatus(Vertx vertx, Path directory, int port,
-      Map<String, String> headers, String local) throws Exception {
+  public static int handshakeStatus(
+      Vertx vertx, Path directory, int port, Map<String, String> headers, String local)
+      throws Exception {
     try (LiveClient accepted = open(vertx, directory, port, headers, local)) {
       return 101;
     } catch (ExecutionException e) {
@@ -112,10 +128,10 @@ public final class LiveClient implements AutoCloseable {
   }
 
   /** As {@link #ready(Vertx, Path, int, String)}, from the local address {@code local}. */
-  public static LiveClient ready(Vertx vertx, Path directory, int port, String token,
-      String local) throws Exception {
-    LiveClient live = open(vertx, directory, port,
-        Map.of("Origin", "https://127.0.0.1:" + port), local);
+  public static LiveClient ready(Vertx vertx, Path directory, int port, String token, String local)
+      throws Exception {
+    LiveClient live =
+        open(vertx, directory, port, Map.of("Origin", "https://127.0.0.1:" + port), local);
     live.send(new JsonObject().put("type", "auth").put("token", token));
     live.await("ready");
     return live;
@@ -127,7 +143,10 @@ public final class LiveClient implements AutoCloseable {
 
   /** Sends exactly this text, e.g. JSON no {@link JsonObject} would write. */
   public void sendText(String text) throws Exception {
-    socket.writeTextMessage(text).toCompletionStage().toCompletableFuture()
+    socket
+        .writeTextMessage(text)
+        .toCompletionStage()
+        .toCompletableFuture()
         .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 

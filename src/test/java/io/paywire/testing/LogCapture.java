@@ -9,8 +9,8 @@ import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
 /**
- * Every log record of this JVM (System.Logger, Vert.x and Netty all end in java.util.logging)
- * from creation to close, formatted as the node would print its message.
+ * Every log record of this JVM (System.Logger, Vert.x and Netty all end in java.util.logging) from
+ * creation to close, formatted as the node would print its message.
  */
 public final class LogCapture extends Handler implements AutoCloseable {
 
@@ -30,9 +30,14 @@ public final class LogCapture extends Handler implements AutoCloseable {
 
   /** The messages at {@code level} or above, formatted, with any thrown exception's class. */
   public List<String> lines(Level level) {
-    return records.stream().filter(r -> r.getLevel().intValue() >= level.intValue())
-        .map(r -> FORMAT.formatMessage(r)
-            + (r.getThrown() == null ? "" : " thrown=" + r.getThrown().getClass().getName()))
+    return records.stream()
+        .filter(r -> r.getLevel().intValue() >= level.intValue())
+        .map(
+            r ->
+                FORMAT.formatMessage(r)
+                    + (r.getThrown() == null
+                        ? ""
+                        : " thrown=" + r.getThrown().getClass().getName()))
         .toList();
   }
 

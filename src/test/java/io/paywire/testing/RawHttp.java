@@ -51,7 +51,8 @@ public final class RawHttp {
     Map<String, String> headers = new TreeMap<>();
     for (String line; (line = client.readLine()) != null && !line.strip().isEmpty(); ) {
       int colon = line.indexOf(':');
-      headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT),
+      headers.put(
+          line.substring(0, colon).strip().toLowerCase(Locale.ROOT),
           line.substring(colon + 1).strip());
     }
     String length = headers.get("content-length");

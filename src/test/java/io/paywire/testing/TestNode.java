@@ -25,8 +25,8 @@ public final class TestNode implements AutoCloseable {
   }
 
   /**
-   * Also starts the compatibility listener on a free port (endpoint "compat") with
-   * {@code compat} as the "compat" section, unless it is null.
+   * Also starts the compatibility listener on a free port (endpoint "compat") with {@code compat}
+   * as the "compat" section, unless it is null.
    */
   public static TestNode start(Path directory, JsonObject text, JsonObject compat)
       throws Exception {
@@ -34,8 +34,8 @@ public final class TestNode implements AutoCloseable {
   }
 
   /** As above, with {@code ledger} merged into the "ledger" section. */
-  public static TestNode start(Path directory, JsonObject text, JsonObject compat,
-      JsonObject ledger) throws Exception {
+  public static TestNode start(
+      Path directory, JsonObject text, JsonObject compat, JsonObject ledger) throws Exception {
     return startWith(directory, text, compat, ledger, new JsonObject());
   }
 
@@ -50,28 +50,50 @@ public final class TestNode implements AutoCloseable {
     return startWith(directory, new JsonObject(), null, new JsonObject(), sections, clock);
   }
 
-  private static TestNode startWith(Path directory, JsonObject text, JsonObject compat,
-      JsonObject ledger, JsonObject sections) throws Exception {
+  private static TestNode startWith(
+      Path directory, JsonObject text, JsonObject compat, JsonObject ledger, JsonObject sections)
+      throws Exception {
     return startWith(directory, text, compat, ledger, sections, Clock.systemUTC());
   }
 
-  private static TestNode startWith(Path directory, JsonObject text, JsonObject compat,
-      JsonObject ledger, JsonObject sections, Clock clock) throws Exception {
-    JsonObject json = new JsonObject()
-        .put("node", new JsonObject().put("host", "127.0.0.1").put("tlsPort", 0)
-            .put("httpPort", 0).put("managementPort", 0)
-            .put("compatPort", compat == null ? -1 : 0))
-        .put("compat", compat == null ? new JsonObject() : compat)
-        .put("ledger", new JsonObject().put("defaultDepositMinor", 10_000).mergeIn(ledger))
-        .put("tls", new JsonObject().put("certsDirectory", directory.resolve("certs").toString()))
-        .put("text", text)
-        // Tests register many accounts from 127.0.0.1 with the deposits they state; the
-        // defaults (a fixed opening balance, 30 registrations a minute) have tests of their own.
-        .put("session", new JsonObject().put("openingDeposit", "stated")
-            .put("registrationsPerMinute", 1_000_000));
+  private static TestNode startWith(
+      Path directory,
+      JsonObject text,
+      JsonObject compat,
+      JsonObject ledger,
+      JsonObject sections,
+      Clock clock)
+      throws Exception {
+    JsonObject json =
+        new JsonObject()
+            .put(
+                "node",
+                new JsonObject()
+                    .put("host", "127.0.0.1")
+                    .put("tlsPort", 0)
+                    .put("httpPort", 0)
+                    .put("managementPort", 0)
+                    .put("compatPort", compat == null ? -1 : 0))
+            .put("compat", compat == null ? new JsonObject() : compat)
+            .put("ledger", new JsonObject().put("defaultDepositMinor", 10_000).mergeIn(ledger))
+            .put(
+                "tls",
+                new JsonObject().put("certsDirectory", directory.resolve("certs").toString()))
+            .put("text", text)
+            // Tests register many accounts from 127.0.0.1 with the deposits they state; the
+            // defaults (a fixed opening balance, 30 registrations a minute) have tests of their
+            // own.
+            .put(
+                "session",
+                new JsonObject()
+                    .put("openingDeposit", "stated")
+                    .put("registrationsPerMinute", 1_000_000));
     json.mergeIn(sections, true);
-    PaywireNode node = PaywireNode.start(PaywireConfig.fromJson(json), directory.resolve("data"),
-        null, clock).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    PaywireNode node =
+        PaywireNode.start(PaywireConfig.fromJson(json), directory.resolve("data"), null, clock)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(60, TimeUnit.SECONDS);
     return new TestNode(node);
   }
 
@@ -80,8 +102,11 @@ public final class TestNode implements AutoCloseable {
   }
 
   public int port(String endpoint) {
-    return node.endpoints().stream().filter(e -> e.name().equals(endpoint)).findFirst()
-        .orElseThrow().port();
+    return node.endpoints().stream()
+        .filter(e -> e.name().equals(endpoint))
+        .findFirst()
+        .orElseThrow()
+        .port();
   }
 
   public int tlsPort() {

@@ -15,19 +15,30 @@ public final class TestShared {
 
   private TestShared() {}
 
-  public static Sessions.Shared of(LoginThrottle throttle, PresenceView presence, KeyCache keys,
-      Challenges challenges) {
+  public static Sessions.Shared of(
+      LoginThrottle throttle, PresenceView presence, KeyCache keys, Challenges challenges) {
     return of("test-node", throttle, presence, keys, challenges);
   }
 
   /** As above, for a node of the given name. */
-  public static Sessions.Shared of(String node, LoginThrottle throttle, PresenceView presence,
-      KeyCache keys, Challenges challenges) {
-    return new Sessions.Shared(node, 5_000, throttle, presence, keys, challenges,
+  public static Sessions.Shared of(
+      String node,
+      LoginThrottle throttle,
+      PresenceView presence,
+      KeyCache keys,
+      Challenges challenges) {
+    return new Sessions.Shared(
+        node,
+        5_000,
+        throttle,
+        presence,
+        keys,
+        challenges,
         SessionEvents.NONE,
         new RegistrationPolicy(null, RegistrationPolicy.Deposits.STATED, 10_000),
         new Sessions.Limits(limiter(), limiter(), limiter()),
-        new Sessions.Workers(new WorkerPool("test-signatures", 2, 10_000),
+        new Sessions.Workers(
+            new WorkerPool("test-signatures", 2, 10_000),
             new WorkerPool("test-registrations", 1, 10_000)));
   }
 

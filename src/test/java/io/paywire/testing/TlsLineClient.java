@@ -23,8 +23,8 @@ import javax.net.ssl.TrustManager;
 
 /**
  * A bare TLS line client for protocol tests: sends lines or raw bytes, reads lines, and shows
- * exactly what the server wrote. Optionally presents a client certificate. The server is pinned
- * by fingerprint, as real clients do.
+ * exactly what the server wrote. Optionally presents a client certificate. The server is pinned by
+ * fingerprint, as real clients do.
  */
 public final class TlsLineClient implements AutoCloseable {
 
@@ -41,8 +41,9 @@ public final class TlsLineClient implements AutoCloseable {
   }
 
   /** Connects, completes the handshake and reads the greeting line. */
-  public static TlsLineClient connect(int port, String serverFingerprint, KeyPair keys,
-      X509Certificate certificate) throws Exception {
+  public static TlsLineClient connect(
+      int port, String serverFingerprint, KeyPair keys, X509Certificate certificate)
+      throws Exception {
     TlsLineClient client = open(port, serverFingerprint, keys, certificate);
     String greeting = client.readLine();
     if (!"Connection accepted!".equals(greeting)) {
@@ -52,8 +53,9 @@ public final class TlsLineClient implements AutoCloseable {
   }
 
   /** Connects and completes the handshake, reading nothing. */
-  public static TlsLineClient open(int port, String serverFingerprint, KeyPair keys,
-      X509Certificate certificate) throws Exception {
+  public static TlsLineClient open(
+      int port, String serverFingerprint, KeyPair keys, X509Certificate certificate)
+      throws Exception {
     return open(null, port, serverFingerprint, keys, certificate);
   }
 
@@ -61,8 +63,13 @@ public final class TlsLineClient implements AutoCloseable {
    * Connects from {@code local} (any 127.x.y.z address works on Linux loopback, so tests can be
    * several clients), completes the handshake and reads nothing.
    */
-  public static TlsLineClient open(InetAddress local, int port, String serverFingerprint,
-      KeyPair keys, X509Certificate certificate) throws Exception {
+  public static TlsLineClient open(
+      InetAddress local,
+      int port,
+      String serverFingerprint,
+      KeyPair keys,
+      X509Certificate certificate)
+      throws Exception {
     SSLContext context = SSLContext.getInstance("TLS");
     KeyManager[] keyManagers = null;
     if (keys != null) {
@@ -74,13 +81,17 @@ public final class TlsLineClient implements AutoCloseable {
       factory.init(store, new char[0]);
       keyManagers = factory.getKeyManagers();
     }
-    context.init(keyManagers,
+    context.init(
+        keyManagers,
         new TrustManager[] {PinnedServerTrust.fingerprint(serverFingerprint)},
         new SecureRandom());
-    SSLSocket socket = (SSLSocket) (local == null
-        ? context.getSocketFactory().createSocket("127.0.0.1", port)
-        : context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port,
-            local, 0));
+    SSLSocket socket =
+        (SSLSocket)
+            (local == null
+                ? context.getSocketFactory().createSocket("127.0.0.1", port)
+                : context
+                    .getSocketFactory()
+                    .createSocket(InetAddress.getLoopbackAddress(), port, local, 0));
     socket.setSoTimeout(READ_TIMEOUT_MILLIS);
     socket.startHandshake();
     return new TlsLineClient(socket);
@@ -134,8 +145,8 @@ public final class TlsLineClient implements AutoCloseable {
   }
 
   /**
-   * Sends a login or LIST and reads the list: balance, count, then count lines. Returns all of
-   * it; an error line alone if the first line is not a number.
+   * Sends a login or LIST and reads the list: balance, count, then count lines. Returns all of it;
+   * an error line alone if the first line is not a number.
    */
   public List<String> askList(String line) throws IOException {
     send(line);
