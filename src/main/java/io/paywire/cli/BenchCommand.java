@@ -1,6 +1,10 @@
 package io.paywire.cli;
 
 import io.paywire.bus.LedgerApi;
+import io.paywire.cluster.ClusterKeys;
+import io.paywire.cluster.RaftLedger;
+import io.paywire.cluster.RaftLedgerVerticle;
+import io.paywire.cluster.RaftSettings;
 import io.paywire.config.PaywireConfig;
 import io.paywire.ledger.Command.OpenAccount;
 import io.paywire.ledger.Command.Transfer;
@@ -17,8 +21,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,6 +34,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -44,6 +52,11 @@ import picocli.CommandLine.ParameterException;
         "Measure the ledger: in-memory applies/s, durable transfers/s through the "
             + "event bus (fsync on), and journal replay records/s.")
 public final class BenchCommand implements Callable<Integer> {
+
+  private static final int CLUSTER_SIZE = 3;
+  private static final long LEADER_WAIT_NANOS = 60_000_000_000L;
+  private static final long LEADER_POLL_MILLIS = 500;
+  private static final long SNAPSHOT_WATCH_MILLIS = 5;
 
   @Option(names = "--accounts", defaultValue = "1000", description = "Accounts. Default: 1000")
   int accounts;
@@ -79,9 +92,18 @@ public final class BenchCommand implements Callable<Integer> {
       split = ",",
       defaultValue = "in-memory,durable,replay",
       description =
-          "Parts to run: in-memory, durable, replay (replay needs durable)."
-              + " Default: ${DEFAULT-VALUE}")
+          "Parts to run: in-memory, durable, replay (replay needs durable), cluster (the"
+              + " durable run against the leader of three Raft members in this process, with"
+              + " mutual TLS, instead of a single node's journal). Default: ${DEFAULT-VALUE}")
   List<String> parts;
+
+  @Option(
+      names = "--snapshot-every-entries",
+      defaultValue = "10000",
+      description =
+          "The cluster part's Raft snapshot interval, in entries (cluster.snapshotEveryEntries)."
+              + " Default: ${DEFAULT-VALUE}")
+  long snapshotEveryEntries;
 
   @Option(
       names = "--data-dir",
@@ -96,12 +118,22 @@ public final class BenchCommand implements Callable<Integer> {
         "machine: %d cores, java %s%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     for (String part : parts) {
-      if (!List.of("in-memory", "durable", "replay").contains(part)) {
+      if (!List.of("in-memory", "durable", "replay", "cluster").contains(part)) {
         throw new ParameterException(new CommandLine(this), "unknown part " + part);
       }
     }
     if (parts.contains("in-memory")) {
       inMemory();
+    }
+    if (parts.contains("cluster")) {
+      Path dir = dataDir != null ? dataDir : Files.createTempDirectory("paywire-bench");
+      try {
+        cluster(dir);
+      } finally {
+        if (dataDir == null) {
+          deleteRecursively(dir);
+        }
+      }
     }
     if (!parts.contains("durable")) {
       return 0;
@@ -209,6 +241,136 @@ public final class BenchCommand implements Callable<Integer> {
     } finally {
       await(vertx.close());
     }
+  }
+
+  /**
+   * The durable run against a three-member Raft cluster in this process (three Vert.x instances,
+   * Raft over mutual TLS on 127.0.0.1 with a cluster key made for the run), the pause probe on the
+   * leader's ledger service, and every finished snapshot of the leader listed with the transfers
+   * acknowledged when it finished: a pause that comes from a snapshot shows next to one.
+   */
+  private void cluster(Path dir) throws Exception {
+    PaywireConfig defaults = PaywireConfig.defaults();
+    Path keys = dir.resolve("cluster-keys");
+    ClusterKeys.generate(keys);
+    int[] ports = new int[CLUSTER_SIZE];
+    List<RaftLedger.Member> group = new ArrayList<>();
+    for (int i = 0; i < CLUSTER_SIZE; i++) {
+      try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        ports[i] = free.getLocalPort();
+      }
+      group.add(new RaftLedger.Member("n" + i, "127.0.0.1", ports[i]));
+    }
+    RaftSettings raft =
+        new RaftSettings(
+            RaftSettings.DEFAULTS.electionTimeoutMin(),
+            RaftSettings.DEFAULTS.electionTimeoutMax(),
+            RaftSettings.DEFAULTS.requestTimeout(),
+            RaftSettings.DEFAULTS.requestAttempts(),
+            RaftSettings.DEFAULTS.retrySleep(),
+            snapshotEveryEntries,
+            RaftSettings.DEFAULTS.logSegmentBytes(),
+            RaftSettings.DEFAULTS.logPurgeGapEntries(),
+            true,
+            RaftSettings.DEFAULTS.maxEntriesInFlight());
+    Vertx[] members = new Vertx[CLUSTER_SIZE];
+    RaftLedgerVerticle[] ledgers = new RaftLedgerVerticle[CLUSTER_SIZE];
+    try {
+      for (int i = 0; i < CLUSTER_SIZE; i++) {
+        members[i] = Vertx.vertx();
+        ledgers[i] =
+            new RaftLedgerVerticle(
+                new RaftLedgerVerticle.Settings(
+                    dir.resolve("n" + i),
+                    defaults.ledger().options(),
+                    10_000,
+                    Math.max(concurrency * 2, 100_000),
+                    group.get(i),
+                    group,
+                    raft,
+                    RaftLedgerVerticle.Settings.proposalTimeoutFor(
+                        defaults.ledger().requestTimeoutMillis()),
+                    RaftLedgerVerticle.Settings.DEFAULT_LEADERSHIP_CHECK_MILLIS,
+                    ClusterKeys.require(keys)),
+                Clock.systemUTC());
+        await(members[i].deployVerticle(ledgers[i]));
+      }
+      int leader = awaitLeader(members);
+      Vertx vertx = members[leader];
+      System.out.printf(
+          "cluster: 3 members, leader n%d, snapshot every %d entries%n",
+          leader, snapshotEveryEntries);
+      for (int i = 0; i < accounts; i++) {
+        await(
+            vertx
+                .eventBus()
+                .request(
+                    LedgerApi.OPEN_ACCOUNT,
+                    new JsonObject().put("name", "user" + i).put("deposit", 1_000_000_000)));
+      }
+      Load load = new Load(concurrency, accounts, seconds, durableTransfers);
+      PauseProbe probe = new PauseProbe(ledgers[leader].ledgerContext(), load.acknowledged);
+      List<long[]> snapshots = new ArrayList<>();
+      RaftLedgerVerticle watched = ledgers[leader];
+      long[] lastIndex = {watched.snapshotIndex()};
+      long watch =
+          members[(leader + 1) % CLUSTER_SIZE].setPeriodic(
+              SNAPSHOT_WATCH_MILLIS,
+              id -> {
+                long index = watched.snapshotIndex();
+                if (index != lastIndex[0]) {
+                  lastIndex[0] = index;
+                  snapshots.add(new long[] {index, load.acknowledged.get()});
+                }
+              });
+      await(probe.start());
+      await(vertx.deployVerticle(load));
+      long[] result = await(load.done.future());
+      String pauses = await(probe.stop());
+      members[(leader + 1) % CLUSTER_SIZE].cancelTimer(watch);
+      double secondsTaken = result[2] / 1e9;
+      System.out.printf(
+          "cluster: %d transfers acknowledged (%d rejected, %d failed) in %.2f s"
+              + " = %,.0f transfers/s, concurrency %d%n",
+          result[0], result[1], result[3], secondsTaken, result[0] / secondsTaken, concurrency);
+      System.out.println(pauses);
+      StringBuilder finished =
+          new StringBuilder("leader's snapshots finished (raft index @ transfers acknowledged):");
+      for (long[] snapshot : snapshots) {
+        finished.append(String.format(" %d@%d", snapshot[0], snapshot[1]));
+      }
+      System.out.println(finished);
+    } finally {
+      for (Vertx member : members) {
+        if (member != null) {
+          await(member.close());
+        }
+      }
+    }
+  }
+
+  /** The member whose bus the ledger answers on (the leader's), once exactly one does. */
+  private static int awaitLeader(Vertx[] members) throws Exception {
+    long deadline = System.nanoTime() + LEADER_WAIT_NANOS;
+    while (System.nanoTime() < deadline) {
+      for (int i = 0; i < members.length; i++) {
+        try {
+          members[i]
+              .eventBus()
+              .request(
+                  LedgerApi.STATUS,
+                  new JsonObject(),
+                  new DeliveryOptions().setSendTimeout(LEADER_POLL_MILLIS))
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get();
+          return i;
+        } catch (ExecutionException notServedHere) {
+          // this member does not lead (yet): ask the next
+        }
+      }
+    }
+    throw new IllegalStateException("no member leads after " + LEADER_WAIT_NANOS / 1e9 + " s");
   }
 
   private void replay(Path dir) throws Exception {

@@ -4,6 +4,7 @@ import io.paywire.bus.BatchObserver;
 import io.paywire.bus.LedgerApi;
 import io.paywire.ledger.LedgerOptions;
 import io.paywire.service.LedgerService;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -222,6 +223,27 @@ public final class RaftLedgerVerticle extends VerticleBase {
     this.settings = settings;
     this.clock = clock;
     this.observer = Objects.requireNonNull(observer, "observer");
+  }
+
+  /**
+   * The context the ledger service runs on, once deployed: the benchmark's pause probe puts a timer
+   * there to see how long the service keeps its event loop busy. Nothing else may run work there.
+   */
+  public Context ledgerContext() {
+    return context;
+  }
+
+  /**
+   * The Raft index of this member's newest finished snapshot, or -1: the benchmark ties event-loop
+   * pauses to snapshots with it. Safe from any thread.
+   */
+  public long snapshotIndex() {
+    RaftLedger member = raft;
+    if (member == null) {
+      return -1;
+    }
+    var latest = member.stateMachine().getLatestSnapshot();
+    return latest == null ? -1 : latest.getIndex();
   }
 
   /**
