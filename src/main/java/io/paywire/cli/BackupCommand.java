@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -78,17 +79,19 @@ public final class BackupCommand implements Callable<Integer> {
     }
     String failure;
     try {
+      List<String> copied = new ArrayList<>();
       for (Path ledger : ledgers) {
         Path relative = dataDir.relativize(ledger);
         LedgerBackup.Report report =
             LedgerBackup.copy(ledger, partial.resolve(relative.toString()));
-        stdout.println(okLine(ledger, out.resolve(relative.toString()).normalize(), report));
+        copied.add(okLine(ledger, out.resolve(relative.toString()).normalize(), report));
       }
       Files.move(partial, absoluteOut, StandardCopyOption.ATOMIC_MOVE);
       try (FileChannel parent =
           FileChannel.open(absoluteOut.getParent(), StandardOpenOption.READ)) {
         parent.force(true); // the rename itself survives a power cut
       }
+      copied.forEach(stdout::println); // only now do the paths they name exist
       return 0;
     } catch (JournalCorruptException e) {
       Path file = e.file().toAbsolutePath();
@@ -101,14 +104,16 @@ public final class BackupCommand implements Callable<Integer> {
               + e.offset()
               + " ("
               + e.getMessage()
-              + "); check the node's directory with verify";
+              + "); take the backup again (a cluster member may have installed a snapshot"
+              + " meanwhile), and if it fails the same way check the node's directory with verify";
     } catch (NoSuchFileException e) {
       failure =
           e.getFile()
               + " vanished while it was copied (a cluster member restarting or "
               + "installing a snapshot replaces files); take the backup again";
-    } catch (IOException | IllegalStateException e) {
-      failure = e.getMessage();
+    } catch (IOException | RuntimeException e) {
+      // Also a directory vanishing mid-walk (UncheckedIOException): named, and the copy removed.
+      failure = e.getMessage() != null ? e.getMessage() : e.toString();
     }
     stderr.println("backup: FAILED: " + failure + "; nothing was written to " + out);
     BenchCommand.deleteRecursively(partial); // made by this run, never anything else

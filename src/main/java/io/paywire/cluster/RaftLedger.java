@@ -228,6 +228,17 @@ public final class RaftLedger implements AutoCloseable {
   static void refuseLedgerWithoutRaftLog(Path dataDirectory) throws IOException {
     Path ledger = dataDirectory.resolve(LEDGER_DIRECTORY);
     Path raft = dataDirectory.resolve(RAFT_DIRECTORY);
+    if (LedgerDirectories.holdsJournal(dataDirectory)) {
+      throw new IOException(
+          "cannot start a cluster member on "
+              + dataDirectory
+              + ": it holds a single node's ledger ("
+              + LedgerDirectories.segmentPattern(dataDirectory)
+              + "), which a member would leave unused and start empty. Serve it as a single node"
+              + " (server --data-dir "
+              + dataDirectory
+              + "), or start the member on an empty data directory (docs/cluster.md, Backups)");
+    }
     if (!Files.isDirectory(raft) && LedgerDirectories.holdsJournal(ledger)) {
       throw new IOException(
           "cannot start a cluster member on "

@@ -47,6 +47,9 @@ public final class Operations {
   private static final LogRate HEAP_LOG = LogRate.nodeWide(LOG);
   private static final int PERCENT = 100;
 
+  /** The young generation's allocation pool, in every HotSpot collector's pool names. */
+  private static final String EDEN = "Eden";
+
   private Operations() {}
 
   /**
@@ -115,17 +118,18 @@ public final class Operations {
    * is above {@code warningPercent} of the second.
    */
   static JsonObject heap(int warningPercent) {
+    // What survives young collections: every heap pool but eden, each at the larger of its use
+    // after its last collection and its use now. An old generation's "after collection" figure is
+    // only refreshed by an old collection, which G1 may skip for a long time on a heap of live
+    // history, so it alone could stay low until just before the heap runs out; its use now counts
+    // garbage not yet collected too, so the warning may come early, never late.
     long used = 0;
-    boolean collected = false;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      MemoryUsage afterGc = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
-      if (afterGc != null) {
-        used += afterGc.getUsed();
-        collected |= afterGc.getUsed() > 0;
+      if (pool.getType() != MemoryType.HEAP || pool.getName().contains(EDEN)) {
+        continue;
       }
-    }
-    if (!collected) {
-      used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      MemoryUsage afterGc = pool.getCollectionUsage();
+      used += Math.max(afterGc == null ? 0 : afterGc.getUsed(), pool.getUsage().getUsed());
     }
     long max = Runtime.getRuntime().maxMemory();
     boolean warning = used * PERCENT > max * (long) warningPercent;
@@ -133,7 +137,7 @@ public final class Operations {
       HEAP_LOG.log(
           Level.WARNING,
           "heap_warning",
-          "event=heap_warning usedAfterGcBytes="
+          "event=heap_warning usedBytes="
               + used
               + " maxBytes="
               + max

@@ -47,6 +47,15 @@ public final class LogSetup {
   static final String RATIS_SERVICE = "org.apache.ratis.grpc.server.GrpcServerProtocolService";
 
   static final String MICROMETER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
+
+  static final String HAZELCAST_CONNECTION_ERRORS =
+      "com.hazelcast.internal.server.tcp.TcpServerConnectionErrorHandler";
+  private static final String HAZELCAST_REMOVING = "Removing connection to endpoint";
+
+  /** The appender's texts for a member it keeps retrying: unreachable, or behind its log. */
+  private static final List<String> APPENDER_RETRIES =
+      List.of("Failed appendEntries", "INCONSISTENCY", "retry");
+
   private static final Pattern APPENDER_PEER = Pattern.compile("^(\\S+?)@group-\\S+?->(\\S+?)-");
   private static final Pattern SERVICE_SELF = Pattern.compile("^(\\S+?): ");
   private static final Pattern GRPC_STATUS = Pattern.compile("\\b([A-Z_]{4,}): ");
@@ -77,7 +86,8 @@ public final class LogSetup {
         List.of(
             filtered(RATIS_APPENDER, LogSetup::appenderRecord),
             filtered(RATIS_SERVICE, LogSetup::serviceRecord),
-            filtered(MICROMETER_REGISTRY, LogSetup::micrometerRecord));
+            filtered(MICROMETER_REGISTRY, LogSetup::micrometerRecord),
+            filtered(HAZELCAST_CONNECTION_ERRORS, LogSetup::hazelcastConnectionRecord));
   }
 
   private static Logger filtered(String name, Filter filter) {
@@ -86,11 +96,15 @@ public final class LogSetup {
     return logger;
   }
 
-  /** The leader's appender to a follower: retries to an unreachable member, aggregated. */
+  /**
+   * The leader's appender to a follower: its warnings about retrying an unreachable or lagging
+   * member, aggregated. Anything else it says (an error, a configuration mismatch, a snapshot it
+   * cannot install) is kept as Ratis wrote it.
+   */
   static boolean appenderRecord(LogRecord record) {
     String message = String.valueOf(record.getMessage());
     Matcher peers = APPENDER_PEER.matcher(message);
-    if (!peers.find()) {
+    if (!isRetryWarning(record, message, APPENDER_RETRIES) || !peers.find()) {
       return true; // not a line about one follower: as Ratis wrote it
     }
     String kind =
@@ -106,12 +120,25 @@ public final class LogSetup {
   static boolean serviceRecord(LogRecord record) {
     String message = String.valueOf(record.getMessage());
     Matcher self = SERVICE_SELF.matcher(message);
-    if (!message.contains("onError") || !self.find()) {
+    if (!isRetryWarning(record, message, List.of("onError")) || !self.find()) {
       return true;
     }
     String kind = "event=raft_leader_stream_closed member=" + self.group(1);
     RAFT_RATE.log(Level.INFO, kind, kind + " error=" + status(record, message));
     return false;
+  }
+
+  /**
+   * Hazelcast's refusal of a connection to a member that left: {@code event=member_left} says it.
+   */
+  static boolean hazelcastConnectionRecord(LogRecord record) {
+    return !String.valueOf(record.getMessage()).startsWith(HAZELCAST_REMOVING);
+  }
+
+  /** A WARNING (not worse) whose text is one of {@code retries}. */
+  private static boolean isRetryWarning(LogRecord record, String message, List<String> retries) {
+    return record.getLevel().intValue() <= Level.WARNING.getSeverity()
+        && retries.stream().anyMatch(message::contains);
   }
 
   static boolean micrometerRecord(LogRecord record) {

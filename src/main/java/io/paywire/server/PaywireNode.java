@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.paywire.cluster.ClusterJoin;
 import io.paywire.cluster.ClusterOptions;
+import io.paywire.cluster.RaftLedger;
 import io.paywire.compat.CompatListenerVerticle;
 import io.paywire.config.ConfigException;
 import io.paywire.config.PaywireConfig;
@@ -12,6 +13,7 @@ import io.paywire.crypto.LocalCertificates;
 import io.paywire.http.ApiVerticle;
 import io.paywire.http.ManagementVerticle;
 import io.paywire.http.SessionTokens;
+import io.paywire.ledger.LedgerDirectories;
 import io.paywire.net.AcceptGates;
 import io.paywire.net.ConnectionGate;
 import io.paywire.net.DescriptorBudget;
@@ -254,7 +256,11 @@ public final class PaywireNode {
         .compose(
             t ->
                 joined == null
-                    ? vertx.deployVerticle(new LedgerVerticle(settings, Clock.systemUTC(), meters))
+                    ? refuseMemberLayout(dataDirectory)
+                        .compose(
+                            ok ->
+                                vertx.deployVerticle(
+                                    new LedgerVerticle(settings, Clock.systemUTC(), meters)))
                     : ClusterLedger.deploy(vertx, joined, cluster, settings, config, view, meters))
         .compose(
             id -> {
@@ -618,5 +624,33 @@ public final class PaywireNode {
     }
     closing = undeployed.eventually(vertx::close);
     return closing;
+  }
+
+  /**
+   * A single node keeps its journal in its data directory; a cluster member (and its backup) in
+   * {@code ledger/} below it. A single node started on a member's directory would open an empty
+   * ledger beside the real one and take registrations into it: refused, naming the directory to
+   * give instead.
+   */
+  private static Future<Void> refuseMemberLayout(Path dataDirectory) {
+    Path memberLedger = dataDirectory.resolve(RaftLedger.LEDGER_DIRECTORY);
+    try {
+      if (!LedgerDirectories.holdsJournal(dataDirectory)
+          && LedgerDirectories.holdsJournal(memberLedger)) {
+        return Future.failedFuture(
+            new IOException(
+                "cannot start a single node on "
+                    + dataDirectory
+                    + ": its ledger is in "
+                    + memberLedger
+                    + " (a cluster member's directory or its backup). Start the node with"
+                    + " --data-dir "
+                    + memberLedger
+                    + ", or the member with --cluster"));
+      }
+      return Future.succeededFuture();
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
   }
 }

@@ -3,6 +3,8 @@ package io.paywire.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paywire.ledger.Ledger;
+import io.paywire.ledger.LedgerOptions;
 import io.paywire.testing.ApiClient;
 import io.paywire.testing.ChildJvm;
 import java.io.RandomAccessFile;
@@ -97,6 +99,36 @@ class ServerProcessTest {
         assertThat(String.join("\n", second.stderr())).contains("in use by another process");
       }
     }
+  }
+
+  @Test
+  void aSingleNodeRefusesAClusterMembersDirectoryNamingTheLedgerInIt() throws Exception {
+    // A member's layout (or its backup's): the ledger one level down, in ledger/.
+    Path memberLedger = work.resolve("member").resolve("ledger");
+    try (Ledger ledger = Ledger.open(memberLedger, LedgerOptions.DEFAULTS)) {
+      assertThat(ledger.position().nextBatchSequence()).isZero();
+    }
+    try (ChildJvm server =
+        ChildJvm.start(
+            work,
+            "io.paywire.Paywire",
+            "server",
+            "--data-dir",
+            work.resolve("member").toString(),
+            "--http-port",
+            "0",
+            "--tls-port",
+            "0",
+            "--compat-port",
+            "0",
+            "--conf",
+            "missing.json")) {
+      assertThat(server.awaitExit(START_TIMEOUT_MILLIS)).isEqualTo(1);
+      assertThat(String.join("\n", server.stderr()))
+          .contains("cannot start a single node on")
+          .contains("--data-dir " + memberLedger);
+    }
+    assertThat(work.resolve("member").resolve("journal")).doesNotExist();
   }
 
   @Test

@@ -41,7 +41,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterFaultTest {
 
   private static final int ACCOUNTS = 6;
-  private static final long DEPOSIT = 1_000;
+
+  /**
+   * Large beside the payments (1 to 20): while a member is down its users pay nothing but still
+   * receive, so the others' balances drain towards them; with a small deposit a long restart on a
+   * loaded machine left every running payer short, every payment refused, and no acknowledgement to
+   * wait for. A million lasts far longer than any step.
+   */
+  private static final long DEPOSIT = 1_000_000;
+
   private static final Duration TAKEOVER = Duration.ofSeconds(60);
 
   /**

@@ -88,6 +88,22 @@ class RaftStartFailureTest {
   }
 
   @Test
+  void aMemberRefusesASingleNodesDirectory() throws Exception {
+    try (Ledger ledger = Ledger.open(root, RaftTestCluster.OPTIONS)) {
+      assertThat(ledger.position().nextBatchSequence()).isZero();
+    }
+    RaftLedger.Member self = new RaftLedger.Member("n0", "127.0.0.1", 1);
+    assertThatThrownBy(
+            () ->
+                RaftLedger.start(
+                    root, RaftTestCluster.OPTIONS, self, List.of(self), RaftTestCluster.settings()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("a single node's ledger")
+        .hasMessageContaining("server --data-dir " + root);
+    assertThat(root.resolve(RaftLedger.RAFT_DIRECTORY)).doesNotExist();
+  }
+
+  @Test
   void aMemberRefusesToBindEveryInterface() {
     assertThatThrownBy(() -> new RaftLedger.Member("n0", "0.0.0.0", 7000))
         .isInstanceOf(IllegalArgumentException.class);

@@ -129,7 +129,11 @@ class RequestTokenTest {
   @Test
   void refusesADerSignatureThoughItWouldVerify() throws Exception {
     // Node's dsaEncoding 'der' is what openssl dgst writes: valid ECDSA, but not JWS.
-    refused(() -> check(ES256_DER, ISSUED), "signature of the wrong length");
+    // The one refusal that explains itself: the likeliest mistake of anyone signing with openssl.
+    assertThatThrownBy(() -> check(ES256_DER, ISSUED))
+        .isInstanceOf(RequestToken.Refused.class)
+        .hasMessageContaining("DER-encoded")
+        .hasMessageContaining("r||s");
     byte[] der = Base64.getUrlDecoder().decode(ES256_DER.split("\\.")[2]);
     assertThat(
             EcdsaFormats.verifyAnyEncoding(

@@ -84,4 +84,33 @@ class LogSetupTest {
     assertThat(LogSetup.appenderRecord(record(Level.WARNING, "something else entirely", null)))
         .isTrue();
   }
+
+  @Test
+  void anErrorOfTheAppenderAboutOneMemberIsKeptAsWritten() {
+    String prefix = "n0@group-8E3435C52F2A->n1-GrpcLogAppender: ";
+    assertThat(
+            LogSetup.appenderRecord(
+                record(Level.SEVERE, prefix + "Failed appendEntries: UNAVAILABLE: io", null)))
+        .isTrue();
+    assertThat(
+            LogSetup.appenderRecord(
+                record(Level.WARNING, prefix + "Configuration Mismatch in snapshot reply", null)))
+        .isTrue();
+    assertThat(
+            LogSetup.serviceRecord(
+                record(Level.SEVERE, "n1: APPEND_ENTRIES onError: unexpected state", null)))
+        .isTrue();
+  }
+
+  @Test
+  void hazelcastDropsOnlyTheConnectionToAMemberThatLeft() {
+    assertThat(
+            LogSetup.hazelcastConnectionRecord(
+                record(Level.WARNING, "Removing connection to endpoint [127.0.0.1]:5702", null)))
+        .isFalse();
+    assertThat(
+            LogSetup.hazelcastConnectionRecord(
+                record(Level.WARNING, "Connection to [10.0.0.5]:5701 refused", null)))
+        .isTrue();
+  }
 }
