@@ -120,7 +120,9 @@ class RaftLedgerTakeoverTest {
       assertThat(leader).isNotEqualTo(old);
       assertThat(cluster.status(leader).orElseThrow().getLong("term")).isGreaterThan(termBefore);
 
-      assertEveryPaymentAppliedOnceAfterRetries(cluster, leader, acknowledged, viaOldLeader);
+      // Closing its node is an orderly stop: the leader drains what it proposed and hands the
+      // lead over, so on a quiet machine the whole burst may be answered applied, none unknown.
+      assertEveryPaymentAppliedOnceAfterRetries(cluster, leader, acknowledged, viaOldLeader, false);
       // The two members left agree, batch for batch.
       cluster.awaitConverged();
       cluster.closeAndVerify(survivors);
@@ -182,7 +184,7 @@ class RaftLedgerTakeoverTest {
           .as("a request on the former leader's bus")
           .isEqualTo(ReplyFailure.NO_HANDLERS);
 
-      assertEveryPaymentAppliedOnceAfterRetries(cluster, leader, acknowledged, Set.of());
+      assertEveryPaymentAppliedOnceAfterRetries(cluster, leader, acknowledged, Set.of(), true);
       cluster.awaitConverged();
       cluster.closeAndVerify(List.of(0, 1, 2));
     }
@@ -194,12 +196,14 @@ class RaftLedgerTakeoverTest {
    * once; and no payment was announced twice.
    *
    * @param viaClosedNode payments sent on a node that has closed since
+   * @param someUnknown whether the takeover certainly left some payments unknown
    */
   private void assertEveryPaymentAppliedOnceAfterRetries(
       VerticleTestCluster cluster,
       int leader,
       Set<TransferId> acknowledged,
-      Set<TransferId> viaClosedNode)
+      Set<TransferId> viaClosedNode,
+      boolean someUnknown)
       throws Exception {
     LedgerClient after = cluster.client(leader);
     Map<TransferId, LedgerReply<LedgerViews.Receipt>> first = new LinkedHashMap<>();
@@ -210,9 +214,11 @@ class RaftLedgerTakeoverTest {
     assertThat(first.values())
         .as("first answers")
         .allMatch(r -> r instanceof LedgerReply.Ok || r instanceof LedgerReply.Unknown);
-    assertThat(first.values())
-        .as("some were answered unknown, during the takeover")
-        .anyMatch(r -> r instanceof LedgerReply.Unknown);
+    if (someUnknown) {
+      assertThat(first.values())
+          .as("some were answered unknown, during the takeover")
+          .anyMatch(r -> r instanceof LedgerReply.Unknown);
+    }
     first.forEach(
         (id, reply) -> {
           if (reply instanceof LedgerReply.Ok) {
