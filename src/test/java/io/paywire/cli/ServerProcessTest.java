@@ -21,24 +21,28 @@ class ServerProcessTest {
 
   @TempDir Path work;
 
+  /** A node on {@code dataDir}, every port picked free, built-in defaults. */
+  private ChildJvm startServer(String dataDir) throws Exception {
+    return ChildJvm.start(
+        work,
+        "io.paywire.Paywire",
+        "server",
+        "--data-dir",
+        dataDir,
+        "--http-port",
+        "0",
+        "--tls-port",
+        "0",
+        "--compat-port",
+        "0",
+        "--conf",
+        "missing.json");
+  }
+
   @Test
   void serverPrintsEndpointsAndReadyServesHealthAndStopsCleanlyOnSigterm() throws Exception {
     Path data = work.resolve("data");
-    try (ChildJvm server =
-        ChildJvm.start(
-            work,
-            "io.paywire.Paywire",
-            "server",
-            "--data-dir",
-            data.toString(),
-            "--http-port",
-            "0",
-            "--tls-port",
-            "0",
-            "--compat-port",
-            "0",
-            "--conf",
-            "missing.json")) {
+    try (ChildJvm server = startServer(data.toString())) {
       List<String> lines = server.awaitLine("ready", START_TIMEOUT_MILLIS);
       String endpoint =
           lines.stream().filter(l -> l.startsWith("endpoint http ")).findFirst().orElseThrow();
@@ -64,37 +68,9 @@ class ServerProcessTest {
   @Test
   void secondServerOnTheSameDataDirectoryRefusesToStart() throws Exception {
     Path data = work.resolve("data");
-    try (ChildJvm first =
-        ChildJvm.start(
-            work,
-            "io.paywire.Paywire",
-            "server",
-            "--data-dir",
-            data.toString(),
-            "--http-port",
-            "0",
-            "--tls-port",
-            "0",
-            "--compat-port",
-            "0",
-            "--conf",
-            "missing.json")) {
+    try (ChildJvm first = startServer(data.toString())) {
       first.awaitLine("ready", START_TIMEOUT_MILLIS);
-      try (ChildJvm second =
-          ChildJvm.start(
-              work,
-              "io.paywire.Paywire",
-              "server",
-              "--data-dir",
-              data.toString(),
-              "--http-port",
-              "0",
-              "--tls-port",
-              "0",
-              "--compat-port",
-              "0",
-              "--conf",
-              "missing.json")) {
+      try (ChildJvm second = startServer(data.toString())) {
         assertThat(second.awaitExit(START_TIMEOUT_MILLIS)).isEqualTo(1);
         assertThat(String.join("\n", second.stderr())).contains("in use by another process");
       }
@@ -108,21 +84,7 @@ class ServerProcessTest {
     try (Ledger ledger = Ledger.open(memberLedger, LedgerOptions.DEFAULTS)) {
       assertThat(ledger.position().nextBatchSequence()).isZero();
     }
-    try (ChildJvm server =
-        ChildJvm.start(
-            work,
-            "io.paywire.Paywire",
-            "server",
-            "--data-dir",
-            work.resolve("member").toString(),
-            "--http-port",
-            "0",
-            "--tls-port",
-            "0",
-            "--compat-port",
-            "0",
-            "--conf",
-            "missing.json")) {
+    try (ChildJvm server = startServer(work.resolve("member").toString())) {
       assertThat(server.awaitExit(START_TIMEOUT_MILLIS)).isEqualTo(1);
       assertThat(String.join("\n", server.stderr()))
           .contains("cannot start a single node on")
