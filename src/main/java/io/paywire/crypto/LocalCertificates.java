@@ -232,6 +232,30 @@ public final class LocalCertificates {
         });
   }
 
+  /** A Gradecoin network's RSA key is this size, as Gradecoin's own ({@code openssl genrsa 2048}). */
+  public static final int GRADECOIN_RSA_BITS = 2048;
+
+  /**
+   * A Gradecoin network's key pair, in {@code networks/<network>/} below {@code certsDirectory}
+   * ({@code gradecoin.key}, {@code gradecoin.pub}), made there the first time: students seal their
+   * registration to the public half, which they load from a file ({@code GET /gradecoin.pub}).
+   */
+  public static KeyPair gradecoinKeys(Path certsDirectory, String network) throws IOException {
+    return keyPair(
+        certsDirectory.resolve("networks").resolve(network),
+        "gradecoin.key",
+        "gradecoin.pub",
+        () -> {
+          try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(GRADECOIN_RSA_BITS);
+            return generator.generateKeyPair();
+          } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has RSA", e);
+          }
+        });
+  }
+
   /**
    * The key pair the node signs its API session tokens with (EC P-256, ES256), from {@code
    * certsDirectory}, made there the first time. A private key without its public file, or the
