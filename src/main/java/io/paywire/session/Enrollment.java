@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who may register, when a course or club hands out one-time passwords: an enrollment file of
@@ -31,13 +32,22 @@ public final class Enrollment {
 
   /** Reads and hashes the file; blocking and slow (one Argon2 hash a line). */
   public static Enrollment load(Path file) throws IOException {
+    return load(file, 0, MAX_ENTRIES);
+  }
+
+  /**
+   * Reads and hashes the file, ignoring its first {@code headerLines} lines (Gradecoin's
+   * students.csv has one) and refusing more than {@code maxEntries} entries. Blocking; the hashes
+   * are computed in parallel on the common fork-join pool, since each costs tens of milliseconds.
+   */
+  public static Enrollment load(Path file, int headerLines, int maxEntries) throws IOException {
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    Map<String, PasswordHash> hashes = new HashMap<>();
+    Map<String, String> passwords = new HashMap<>();
     int number = 0;
     for (String line : lines) {
       number++;
       String trimmed = line.strip();
-      if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+      if (number <= headerLines || trimmed.isEmpty() || trimmed.startsWith("#")) {
         continue;
       }
       int comma = trimmed.indexOf(',');
@@ -52,13 +62,16 @@ public final class Enrollment {
                 + ": expected <id>,<password> with an "
                 + "account name as id");
       }
-      if (hashes.put(AccountName.key(id), PasswordHash.of(password)) != null) {
+      if (passwords.put(AccountName.key(id), password) != null) {
         throw new IOException(file + " line " + number + ": the id appears twice");
       }
-      if (hashes.size() > MAX_ENTRIES) {
-        throw new IOException(file + ": more than " + MAX_ENTRIES + " entries");
+      if (passwords.size() > maxEntries) {
+        throw new IOException(file + ": more than " + maxEntries + " entries");
       }
     }
+    Map<String, PasswordHash> hashes = new ConcurrentHashMap<>();
+    passwords.entrySet().parallelStream()
+        .forEach(e -> hashes.put(e.getKey(), PasswordHash.of(e.getValue())));
     return new Enrollment(Map.copyOf(hashes));
   }
 
