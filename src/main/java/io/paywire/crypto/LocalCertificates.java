@@ -232,7 +232,9 @@ public final class LocalCertificates {
         });
   }
 
-  /** A Gradecoin network's RSA key is this size, as Gradecoin's own ({@code openssl genrsa 2048}). */
+  /**
+   * A Gradecoin network's RSA key is this size, as Gradecoin's own ({@code openssl genrsa 2048}).
+   */
   public static final int GRADECOIN_RSA_BITS = 2048;
 
   /**

@@ -1,5 +1,6 @@
 package io.paywire.http;
 
+import io.paywire.gradecoin.GradecoinTexts;
 import io.paywire.gradecoin.GradecoinTime;
 import io.paywire.net.ServerIdentity;
 import io.paywire.net.TlsServerOptions;
@@ -21,9 +22,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Gradecoin network's HTTPS listener: Gradecoin's routes (docs/gradecoin.md), at the root or under
- * the network's {@code url_prefix}, with Gradecoin's reply shapes, statuses and texts. A codec and
- * a transport only: every rule is {@link GradecoinSessions}'s.
+ * A Gradecoin network's HTTPS listener: Gradecoin's routes (docs/gradecoin.md), at the root or
+ * under the network's {@code url_prefix}, with Gradecoin's reply shapes, statuses and texts. A
+ * codec and a transport only: every rule is {@link GradecoinSessions}'s.
  */
 public final class GradecoinVerticle extends VerticleBase {
 
@@ -32,13 +33,6 @@ public final class GradecoinVerticle extends VerticleBase {
 
   /** Most transaction ids one proposed block may list; a larger list is a malformed body. */
   public static final int MAX_BLOCK_TRANSACTIONS = 1_000;
-
-  /** The placeholder GET /block answers before the first block (Gradecoin's own). */
-  static final String NO_BLOCK_YET =
-      "{\"transaction_list\":[\"gradecoin_bank\"],\"nonce\":0,"
-          + "\"timestamp\":\"2022-04-11T20:45:00\",\"hash\":\"not_actually_mined\"}";
-
-  static final String VERSION = "gradecoin - version 0.3.1";
 
   /**
    * @param publicKeyPem the network's RSA public key as clients load it ({@code openssl rsa
@@ -76,8 +70,7 @@ public final class GradecoinVerticle extends VerticleBase {
         .setIdleTimeout(settings.idleTimeoutSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
     server = vertx.createHttpServer(options).requestHandler(router());
-    TlsServerOptions.followRenewals(
-        vertx, settings.identity(), options, server::updateSSLOptions);
+    TlsServerOptions.followRenewals(vertx, settings.identity(), options, server::updateSSLOptions);
     return server.listen();
   }
 
@@ -108,7 +101,7 @@ public final class GradecoinVerticle extends VerticleBase {
     router.post(base + "/block").handler(this::proposeBlock);
     router.get(base + "/user").handler(this::users);
     router.get(base + "/config").handler(this::config);
-    router.get(base + "/version").handler(ctx -> html(ctx, 200, VERSION));
+    router.get(base + "/version").handler(ctx -> html(ctx, 200, GradecoinTexts.VERSION));
     router.errorHandler(413, ctx -> plain(ctx, 413, "Payload too large"));
     router.errorHandler(405, ctx -> plain(ctx, 405, "HTTP method not allowed"));
     router.errorHandler(404, ctx -> plain(ctx, 404, ""));
@@ -245,7 +238,12 @@ public final class GradecoinVerticle extends VerticleBase {
                 unavailable(ctx);
                 return;
               }
-              json(ctx, 200, read.result().map(GradecoinVerticle::blockJson).orElse(NO_BLOCK_YET));
+              json(
+                  ctx,
+                  200,
+                  read.result()
+                      .map(GradecoinVerticle::blockJson)
+                      .orElse(GradecoinTexts.PLACEHOLDER_BLOCK));
             });
   }
 
@@ -302,9 +300,7 @@ public final class GradecoinVerticle extends VerticleBase {
       if (account.bot()) {
         html.append(" <span title=\"I'm a bot!\">\uD83D\uDC4B\uD83E\uDD16</span>");
       }
-      html.append("</td>\n        <td>")
-          .append(account.balance())
-          .append("</td>\n    </tr>\n");
+      html.append("</td>\n        <td>").append(account.balance()).append("</td>\n    </tr>\n");
     }
     return html.append("</table>\n</body>\n</html>\n").toString();
   }
@@ -416,7 +412,7 @@ public final class GradecoinVerticle extends VerticleBase {
   private static String authorization(RoutingContext ctx) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null) {
-      plain(ctx, 400, "Missing request header \"Authorization\"");
+      plain(ctx, 400, GradecoinTexts.MISSING_AUTHORIZATION);
     }
     return header;
   }
@@ -445,7 +441,7 @@ public final class GradecoinVerticle extends VerticleBase {
   }
 
   private static void deserialize(RoutingContext ctx, String detail) {
-    plain(ctx, 400, "Request body deserialize error: " + detail);
+    plain(ctx, 400, GradecoinTexts.deserializeError(detail));
   }
 
   private static void json(RoutingContext ctx, int status, String body) {

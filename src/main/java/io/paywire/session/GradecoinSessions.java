@@ -5,6 +5,7 @@ import io.paywire.gradecoin.GradecoinConfig;
 import io.paywire.gradecoin.GradecoinHashes;
 import io.paywire.gradecoin.GradecoinJwt;
 import io.paywire.gradecoin.GradecoinPem;
+import io.paywire.gradecoin.GradecoinTexts;
 import io.paywire.gradecoin.GradecoinTime;
 import io.paywire.gradecoin.StudentList;
 import io.paywire.ledger.TransferId;
@@ -14,6 +15,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,12 +31,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Every rule of who may do what on a Gradecoin network: who may register (the enrollment list,
- * each pair once), who may propose a transaction or a block (the source's or proposer's registered
- * key signed the request's JWT, and the JWT names this very transaction or block), and how long a
- * token may be valid. The checks run in Gradecoin's order with its texts; the ledger then applies
- * its own rules (balances, the pool, blocks) and has the last word. Each entry point (the network's
- * HTTPS listener) only decodes requests and encodes these replies.
+ * Every rule of who may do what on a Gradecoin network: who may register (the enrollment list, each
+ * pair once), who may propose a transaction or a block (the source's or proposer's registered key
+ * signed the request's JWT, and the JWT names this very transaction or block), and how long a token
+ * may be valid. The checks run in Gradecoin's order with its texts; the ledger then applies its own
+ * rules (balances, the pool, blocks) and has the last word. Each entry point (the network's HTTPS
+ * listener) only decodes requests and encodes these replies.
  *
  * <p>Differences from Gradecoin (docs/gradecoin.md): one reply for every refused registration,
  * after the same work; a signed request is accepted once, ever; a token may not be valid for longer
@@ -57,7 +59,9 @@ public final class GradecoinSessions {
     }
 
     public JsonObject json() {
-      return new JsonObject().put("res", success ? "Success" : "Error").put("message", message);
+      return new JsonObject()
+          .put("res", success ? GradecoinTexts.RES_SUCCESS : GradecoinTexts.RES_ERROR)
+          .put("message", message);
     }
   }
 
@@ -169,9 +173,7 @@ public final class GradecoinSessions {
                   .map(
                       written ->
                           written instanceof GradecoinLedger.Applied applied && !applied.replay()
-                              ? Reply.ok(
-                                  "You have authenticated to use Gradecoin with identifier "
-                                      + admitted.fingerprint())
+                              ? Reply.ok(GradecoinTexts.registered(admitted.fingerprint()))
                               : registrationNotApplied(written));
             });
   }
@@ -212,7 +214,8 @@ public final class GradecoinSessions {
     String pem = text(fields, "public_key");
     byte[] publicKey = spki(pem);
     // The password is hashed whatever came before: a refusal takes the same time at every step.
-    boolean admitted = students.admits(studentId == null ? "" : studentId, password == null ? "" : password);
+    boolean admitted =
+        students.admits(studentId == null ? "" : studentId, password == null ? "" : password);
     if (!good || studentId == null || password == null || publicKey == null || !admitted) {
       return null;
     }
@@ -240,11 +243,10 @@ public final class GradecoinSessions {
         .compose(
             found -> {
               if (found.isEmpty()) {
-                return done(
-                    Reply.error("User with the given public key signature is not authorized"));
+                return done(Reply.error(GradecoinTexts.TX_SOURCE_UNKNOWN));
               }
               if (found.get().bot()) {
-                return done(Reply.error("Don't send transactions on behalf of bots"));
+                return done(Reply.error(GradecoinTexts.TX_FROM_BOT));
               }
               return verify(token, found.get().publicKey())
                   .compose(
@@ -257,10 +259,7 @@ public final class GradecoinSessions {
                             GradecoinHashes.transactionHash(
                                 tx.source(), tx.target(), tx.amount(), tx.timestamp());
                         if (!hash.equals(valid.tha())) {
-                          return done(
-                              Reply.error(
-                                  "The hash of the transaction did not match the hash given in"
-                                      + " JWT"));
+                          return done(Reply.error(GradecoinTexts.TX_HASH_MISMATCH));
                         }
                         return submit(token, tx);
                       });
@@ -284,7 +283,9 @@ public final class GradecoinSessions {
         .map(
             written -> {
               if (written instanceof GradecoinLedger.Applied applied) {
-                return applied.replay() ? Reply.error(REPLAYED) : Reply.ok("Transaction accepted");
+                return applied.replay()
+                    ? Reply.error(REPLAYED)
+                    : Reply.ok(GradecoinTexts.TX_ACCEPTED);
               }
               return notApplied(written, tx);
             });
@@ -300,20 +301,15 @@ public final class GradecoinSessions {
   /** Gradecoin's text for each refusal of the ledger's transaction rules. */
   private String transactionText(GradecoinLedger.Refused refused, Transaction tx) {
     return switch (refused.code()) {
-      case "UNKNOWN_ACCOUNT" -> "User with the given public key signature is not authorized";
-      case "BOT_SOURCE" -> "Don't send transactions on behalf of bots";
-      case "GAS_UNAFFORDABLE" -> "You cannot afford the gas fee for this transaction";
-      case "UNKNOWN_TARGET" -> "Target of the transaction " + tx.target() + " is not found in the system";
-      case "PENDING_PAIR" ->
-          "This user already has another pending transaction with this recipient";
-      case "SELF_TRANSFER" -> "transaction to yourself, you had to try didn't you? :)";
+      case "UNKNOWN_ACCOUNT" -> GradecoinTexts.TX_SOURCE_UNKNOWN;
+      case "BOT_SOURCE" -> GradecoinTexts.TX_FROM_BOT;
+      case "GAS_UNAFFORDABLE" -> GradecoinTexts.TX_GAS_FEE;
+      case "UNKNOWN_TARGET" -> GradecoinTexts.txTargetUnknown(tx.target());
+      case "PENDING_PAIR" -> GradecoinTexts.TX_PENDING_TWICE;
+      case "SELF_TRANSFER" -> GradecoinTexts.TX_TO_SELF;
       case "AMOUNT_OUT_OF_BOUNDS" ->
-          "Transaction amount should be between "
-              + config.txLowerLimit()
-              + " and "
-              + config.txUpperLimit();
-      case "INSUFFICIENT_FUNDS" ->
-          "User does not have enough balance in their account for this transaction";
+          GradecoinTexts.txAmountBounds(config.txLowerLimit(), config.txUpperLimit());
+      case "INSUFFICIENT_FUNDS" -> GradecoinTexts.TX_BALANCE;
       case "ID_REUSED" -> REPLAYED;
       default -> refused.message();
     };
@@ -326,8 +322,7 @@ public final class GradecoinSessions {
     String token = GradecoinJwt.stripBearer(authorization);
     int minimum = config.blockTransactionCount();
     if (block.txIds().size() < minimum) {
-      return done(
-          Reply.error("There should be at least " + minimum + " transactions in the block"));
+      return done(Reply.error(GradecoinTexts.blockTooFew(minimum)));
     }
     return ledger
         .pool(limits.maxPoolRead())
@@ -339,18 +334,14 @@ public final class GradecoinSessions {
               }
               GradecoinLedger.PoolEntry first = pending.get(block.txIds().get(0));
               if (first == null) {
-                return done(
-                    Reply.error("First transaction in the block is not found in the system"));
+                return done(Reply.error(GradecoinTexts.BLOCK_FIRST_UNKNOWN));
               }
               return ledger
                   .account(first.source())
                   .compose(
                       proposer -> {
                         if (proposer.isEmpty()) {
-                          return done(
-                              Reply.error(
-                                  "User with that public key signature is not found in the"
-                                      + " database"));
+                          return done(Reply.error(GradecoinTexts.BLOCK_PROPOSER_UNKNOWN));
                         }
                         return verify(token, proposer.get().publicKey())
                             .compose(claims -> checkBlock(claims, block, pending.keySet()));
@@ -365,36 +356,36 @@ public final class GradecoinSessions {
     }
     GradecoinJwt.Claims valid = (GradecoinJwt.Claims) claims;
     if (!block.hash().equals(valid.tha())) {
-      return done(Reply.error("The hash of the block did not match the hash given in JWT tha field"));
+      return done(Reply.error(GradecoinTexts.BLOCK_HASH_MISMATCH_JWT));
     }
     if (new HashSet<>(block.txIds()).size() != block.txIds().size()) {
-      return done(Reply.error("Block cannot contain duplicate transactions"));
+      return done(Reply.error(GradecoinTexts.BLOCK_DUPLICATES));
     }
     if (!pending.containsAll(block.txIds())) {
-      return done(Reply.error("Block contains an unknown transaction"));
+      return done(Reply.error(GradecoinTexts.BLOCK_UNKNOWN_TX));
     }
     String actual = GradecoinHashes.blockHash(block.txIds(), block.nonce(), block.timestamp());
     if (!actual.equals(block.hash())) {
-      return done(Reply.error("Given hash value does not match the actual block hash"));
+      return done(Reply.error(GradecoinTexts.BLOCK_HASH_WRONG));
     }
     if (!GradecoinHashes.startsWithZeros(block.hash(), config.hashZeros())) {
-      return done(
-          Reply.error(
-              "Given block hash does not start with "
-                  + config.hashZeros()
-                  + " zero hexadecimal characters"));
+      return done(Reply.error(GradecoinTexts.blockZeros(config.hashZeros())));
     }
     return ledger
         .proposeBlock(
-            id("block", block.hash()), block.txIds(), block.nonce(), block.timestamp(), block.hash())
+            id("block", block.hash()),
+            block.txIds(),
+            block.nonce(),
+            block.timestamp(),
+            block.hash())
         .map(
             written -> {
               if (written instanceof GradecoinLedger.Applied applied) {
                 // A racing proposal of the same block finds its transactions gone, as a later one
                 // would: exactly one proposal is accepted.
                 return applied.replay()
-                    ? Reply.error("First transaction in the block is not found in the system")
-                    : Reply.ok("Block accepted, coinbase reward awarded");
+                    ? Reply.error(GradecoinTexts.BLOCK_FIRST_UNKNOWN)
+                    : Reply.ok(GradecoinTexts.BLOCK_ACCEPTED);
               }
               if (written instanceof GradecoinLedger.Refused refused) {
                 return Reply.error(blockText(refused));
@@ -405,14 +396,10 @@ public final class GradecoinSessions {
 
   private String blockText(GradecoinLedger.Refused refused) {
     return switch (refused.code()) {
-      case "BLOCK_TOO_SMALL" ->
-          "There should be at least "
-              + config.blockTransactionCount()
-              + " transactions in the block";
-      case "FIRST_NOT_PENDING", "ID_REUSED" ->
-          "First transaction in the block is not found in the system";
-      case "DUPLICATE_TRANSACTION" -> "Block cannot contain duplicate transactions";
-      case "UNKNOWN_TRANSACTION" -> "Block contains an unknown transaction";
+      case "BLOCK_TOO_SMALL" -> GradecoinTexts.blockTooFew(config.blockTransactionCount());
+      case "FIRST_NOT_PENDING", "ID_REUSED" -> GradecoinTexts.BLOCK_FIRST_UNKNOWN;
+      case "DUPLICATE_TRANSACTION" -> GradecoinTexts.BLOCK_DUPLICATES;
+      case "UNKNOWN_TRANSACTION" -> GradecoinTexts.BLOCK_UNKNOWN_TX;
       default -> refused.message();
     };
   }
@@ -423,8 +410,8 @@ public final class GradecoinSessions {
   private record Refusal(String message) {}
 
   /**
-   * On a signature worker: the token's claims, or a {@link Refusal} with Gradecoin's text (also
-   * for a token that would stay valid too long).
+   * On a signature worker: the token's claims, or a {@link Refusal} with Gradecoin's text (also for
+   * a token that would stay valid too long).
    */
   private Future<Object> verify(String token, byte[] publicKey) {
     return workers
@@ -433,9 +420,10 @@ public final class GradecoinSessions {
             () -> {
               PublicKey key;
               try {
-                key = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(publicKey));
-              } catch (java.security.GeneralSecurityException | RuntimeException unusable) {
-                return (Object) new Refusal("The RSA key does not have a valid format");
+                key =
+                    KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(publicKey));
+              } catch (GeneralSecurityException | RuntimeException unusable) {
+                return (Object) new Refusal(GradecoinTexts.JWT_INVALID_RSA_KEY);
               }
               long now = clock.instant().getEpochSecond();
               try {

@@ -1,0 +1,222 @@
+package io.paywire.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paywire.testing.TestNode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Gradecoin network served by a real node over real HTTPS, driven by a student client written
+ * with Node's own crypto ({@code src/test/resources/gradecoin/student.mjs}): registration sealed
+ * with RSA-OAEP and AES-CBC, RS256 JWTs over the MD5 of the transaction, blocks mined with BLAKE2s.
+ * Nothing of a request is made by Paywire's code.
+ */
+class GradecoinNetworkTest {
+
+  static final Path SCRIPT = Path.of("src/test/resources/gradecoin/student.mjs");
+  static final int SCRIPT_TIMEOUT_SECONDS = 60;
+
+  static final String CONFIG =
+      String.join(
+          "\n",
+          "name: testnet",
+          "url_prefix: \"\"",
+          "preapproved_users: students.csv",
+          "block_transaction_count: 2",
+          "hash_zeros: 2",
+          "register_bonus: 40",
+          "block_reward: 3",
+          "tx_gas_fee: 1",
+          "tx_upper_limit: 10",
+          "tx_lower_limit: 1",
+          "tx_traffic_reward: 1",
+          "bots:",
+          "  StockFish:",
+          "    starting_balance: 64",
+          "");
+
+  static final String STUDENTS =
+      "User ID, Password\ne100001,alicepw\ne100002,bobpw\ne100003,carolpw\n";
+
+  @TempDir Path dir;
+
+  private Path node;
+  private String url;
+  private Path ca;
+
+  @Test
+  void aStudentRegistersPaysAndMinesAndTheMainLedgerIsUntouched() throws Exception {
+    try (TestNode paywire = start()) {
+      Files.writeString(dir.resolve("gradecoin.pub"), get("gradecoin.pub").getString("body"));
+      student("keygen", "alice.key", "alice.pem");
+      student("keygen", "bob.key", "bob.pem", "2047", "pkcs1", "oneline");
+      String alice = student("fingerprint", "alice.pem").getString("fingerprint");
+      String bob = student("fingerprint", "bob.pem").getString("fingerprint");
+
+      JsonObject registered = register("e100001", "alicepw", "alice.pem");
+      assertThat(registered.getInteger("status")).isEqualTo(201);
+      assertThat(new JsonObject(registered.getString("body")))
+          .isEqualTo(
+              new JsonObject()
+                  .put("res", "Success")
+                  .put(
+                      "message",
+                      "You have authenticated to use Gradecoin with identifier " + alice));
+      assertThat(register("e100002", "bobpw", "bob.pem").getInteger("status")).isEqualTo(201);
+
+      JsonObject paid =
+          student("transaction", url, "alice.key", alice, bob, "5", "2026-12-05T10:00:00.120");
+      assertThat(paid.getString("body"))
+          .isEqualTo("{\"res\":\"Success\",\"message\":\"Transaction accepted\"}");
+      assertThat(paid.getInteger("status")).isEqualTo(201);
+      JsonObject pool = new JsonObject(get("transaction").getString("body"));
+      assertThat(pool.size()).isEqualTo(1);
+      String txId = pool.fieldNames().iterator().next();
+      assertThat(txId).matches("[0-9a-f]{64}");
+      assertThat(pool.getJsonObject(txId))
+          .isEqualTo(
+              new JsonObject()
+                  .put("source", alice)
+                  .put("target", bob)
+                  .put("amount", 5)
+                  .put("timestamp", "2026-12-05T10:00:00.120"));
+
+      JsonObject toBot =
+          student("transaction", url, "alice.key", alice, "StockFish", "3", "2026-12-05T10:00:01");
+      assertThat(toBot.getInteger("status")).as(toBot.encode()).isEqualTo(201);
+
+      JsonObject mined = student("mine", url, "alice.key", "2", "2", "2026-12-05T10:01:00");
+      assertThat(mined.getString("body"))
+          .isEqualTo(
+              "{\"res\":\"Success\",\"message\":\"Block accepted, coinbase reward awarded\"}");
+      JsonObject last = new JsonObject(get("block").getString("body"));
+      assertThat(last.getString("hash")).isEqualTo(mined.getString("hash"));
+      assertThat(last.getJsonArray("transaction_list")).hasSize(2);
+
+      // The bot pays the same amount back, as a new pending transaction.
+      JsonObject after = new JsonObject(get("transaction").getString("body"));
+      assertThat(after.size()).isEqualTo(1);
+      JsonObject reply = after.getJsonObject(after.fieldNames().iterator().next());
+      assertThat(reply.getString("source")).isEqualTo("StockFish");
+      assertThat(reply.getString("target")).isEqualTo(alice);
+      assertThat(reply.getInteger("amount")).isEqualTo(3);
+
+      // alice: 40 bonus - 2 gas fees - (5 - 1) - (3 - 1) paid + 3 reward; bob: 40 + 5.
+      JsonArray users = new JsonArray(get("user", "application/json").getString("body"));
+      assertThat(balance(users, alice)).isEqualTo(35);
+      assertThat(balance(users, bob)).isEqualTo(45);
+      assertThat(balance(users, "StockFish")).isEqualTo(67);
+      String html = get("user").getString("body");
+      assertThat(html).contains(alice, bob, "StockFish \uD83D\uDC4B\uD83E\uDD16", "<td>35</td>");
+
+      assertThat(get("version").getString("body")).isEqualTo("gradecoin - version 0.3.1");
+      JsonObject config = new JsonObject(get("config").getString("body"));
+      assertThat(new ArrayList<>(config.fieldNames()))
+          .containsExactly(
+              "name",
+              "url_prefix",
+              "preapproved_users",
+              "block_transaction_count",
+              "hash_zeros",
+              "register_bonus",
+              "block_reward",
+              "tx_gas_fee",
+              "tx_upper_limit",
+              "tx_lower_limit",
+              "tx_traffic_reward",
+              "bots");
+
+      assertThat(paywire.node().ledgerStatusForTest().transferCount())
+          .as("the main ledger holds nothing of the network")
+          .isZero();
+    }
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private TestNode start() throws Exception {
+    node = ApiClientScriptTest.nodeOnPath();
+    Path config = dir.resolve("config.yaml");
+    Files.writeString(config, CONFIG);
+    Path students = dir.resolve("students.csv");
+    Files.writeString(students, STUDENTS);
+    TestNode paywire =
+        TestNode.startWith(
+            dir,
+            new JsonObject()
+                .put(
+                    "networks",
+                    new JsonObject()
+                        .put(
+                            "testnet",
+                            new JsonObject()
+                                .put("kind", "gradecoin")
+                                .put("host", "127.0.0.1")
+                                .put("port", 0)
+                                .put("gradecoinConfig", config.toString())
+                                .put("students", students.toString()))));
+    url = "https://127.0.0.1:" + paywire.port("network:testnet") + "/";
+    ca = dir.resolve("certs").resolve("ca.crt");
+    return paywire;
+  }
+
+  private JsonObject register(String id, String password, String pem) throws Exception {
+    return student("register", url, "gradecoin.pub", id, password, pem);
+  }
+
+  private JsonObject get(String path) throws Exception {
+    return student("get", url, path);
+  }
+
+  private JsonObject get(String path, String accept) throws Exception {
+    return student("get", url, path, accept);
+  }
+
+  private static long balance(JsonArray users, String fingerprint) {
+    for (Object row : users) {
+      JsonObject user = (JsonObject) row;
+      if (user.getString("fingerprint").equals(fingerprint)) {
+        return user.getLong("balance");
+      }
+    }
+    throw new AssertionError("no user " + fingerprint + " in " + users.encode());
+  }
+
+  /** Runs the student client once; its one line of JSON. */
+  JsonObject student(String... arguments) throws Exception {
+    List<String> command =
+        new ArrayList<>(List.of(node.toString(), SCRIPT.toAbsolutePath().toString()));
+    command.addAll(List.of(arguments));
+    Path out = Files.createTempFile(dir, "student", ".out");
+    Path err = Files.createTempFile(dir, "student", ".err");
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
+    if (ca != null) {
+      builder.environment().put("GRADECOIN_CA", ca.toString());
+    }
+    Process process = builder.start();
+    if (!process.waitFor(SCRIPT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      throw new AssertionError(String.join(" ", command) + " did not finish");
+    }
+    String printed = Files.readString(out, StandardCharsets.UTF_8).strip();
+    assertThat(process.exitValue())
+        .as("%s printed %s %s", command, printed, Files.readString(err))
+        .isZero();
+    return new JsonObject(printed);
+  }
+}
