@@ -80,6 +80,12 @@ public record PaywireConfig(
       String dialect,
       long openingBalance) {
 
+    /** The same network listening on {@code port} (a free port picked for 0). */
+    public Network withPort(int port) {
+      return new Network(
+          name, kind, host, port, gradecoinConfig, students, dialect, openingBalance);
+    }
+
     /** What a network speaks: its listener and the rules of its ledger. */
     public enum Kind {
       GRADECOIN,
