@@ -48,27 +48,20 @@ public final class TestNode implements AutoCloseable {
   /** As above, with session tokens expiring on {@code clock} (a {@link MovableClock}). */
   public static TestNode startWith(Path directory, JsonObject sections, Clock clock)
       throws Exception {
-    return startWith(
-        directory,
-        new JsonObject(),
-        null,
-        new JsonObject(),
-        sections,
-        clock,
-        NetworkListeners.BUILT_IN);
+    return startWith(directory, sections, clock, NetworkListeners.BUILT_IN);
   }
 
   /** As above, with the networks' listeners made by {@code listeners}. */
   public static TestNode startWith(Path directory, JsonObject sections, NetworkListeners listeners)
       throws Exception {
+    return startWith(directory, sections, Clock.systemUTC(), listeners);
+  }
+
+  private static TestNode startWith(
+      Path directory, JsonObject sections, Clock clock, NetworkListeners listeners)
+      throws Exception {
     return startWith(
-        directory,
-        new JsonObject(),
-        null,
-        new JsonObject(),
-        sections,
-        Clock.systemUTC(),
-        listeners);
+        directory, new JsonObject(), null, new JsonObject(), sections, clock, listeners);
   }
 
   private static TestNode startWith(
