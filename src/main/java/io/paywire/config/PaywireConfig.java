@@ -612,39 +612,26 @@ public record PaywireConfig(
     }
     String host = section.string("host", "127.0.0.1");
     int port = (int) section.required("port").number("port", 0, 0, 65535);
-    Network network;
+    // Each kind reads its own keys; the other kind's are left unread, so finish() refuses them.
+    Path gradecoinConfig = null;
+    Path students = null;
+    String dialect = null;
+    long openingBalance = 0;
     if (kind == Network.Kind.GRADECOIN) {
-      network =
-          new Network(
-              name,
-              kind,
-              host,
-              port,
-              section.required("gradecoinConfig").file("gradecoinConfig", base),
-              section.required("students").file("students", base),
-              null,
-              0);
+      gradecoinConfig = section.required("gradecoinConfig").file("gradecoinConfig", base);
+      students = section.required("students").file("students", base);
     } else {
-      String dialect = section.required("dialect").string("dialect", null);
+      dialect = section.required("dialect").string("dialect", null);
       if (!COURSE_DIALECTS.contains(dialect)) {
         throw new ConfigException(section.key("dialect") + " must be \"2020\" or \"2021\"");
       }
       long maxDeposit = ledger.options().rules().maxDepositMinor();
-      network =
-          new Network(
-              name,
-              kind,
-              host,
-              port,
-              null,
-              null,
-              dialect,
-              section.number(
-                  "openingBalance",
-                  Math.min(ledger.defaultDepositMinor(), maxDeposit),
-                  1,
-                  maxDeposit));
+      openingBalance =
+          section.number(
+              "openingBalance", Math.min(ledger.defaultDepositMinor(), maxDeposit), 1, maxDeposit);
     }
+    Network network =
+        new Network(name, kind, host, port, gradecoinConfig, students, dialect, openingBalance);
     section.finish();
     return network;
   }

@@ -114,7 +114,7 @@ class NetworksConfigTest {
         file, "{\"networks\": {\"phase1\": " + COURSE + ", \"phase1\": " + COURSE + "}}");
     assertThatThrownBy(() -> PaywireConfig.load(file))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("phase1");
+        .hasMessageContaining("not valid JSON: Duplicate field 'phase1'");
   }
 
   private static JsonObject networks(String networks) {
