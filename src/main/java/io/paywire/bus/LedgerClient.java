@@ -36,25 +36,35 @@ import java.util.function.Function;
 public final class LedgerClient {
 
   private final EventBus bus;
+  private final LedgerAddresses addresses;
   private final DeliveryOptions delivery;
   private final RequestCoalescer coalescer;
 
   /** How to abandon each request in flight: answer it unknown, with the reason given. */
   private final Set<Consumer<String>> inFlight = ConcurrentHashMap.newKeySet();
 
-  /**
-   * Registers a local consumer of {@link LedgerApi#LEADER_CHANGED}; made in a verticle, it goes
-   * when the verticle is undeployed.
-   */
+  /** A client of the node's main ledger. */
   public LedgerClient(EventBus bus, long requestTimeoutMillis) {
+    this(bus, LedgerAddresses.MAIN, requestTimeoutMillis);
+  }
+
+  /**
+   * A client of the ledger served at {@code addresses} (the main ledger's or a network's).
+   * Registers a local consumer of that ledger's {@link LedgerApi#LEADER_CHANGED}; made in a
+   * verticle, it goes when the verticle is undeployed.
+   */
+  public LedgerClient(EventBus bus, LedgerAddresses addresses, long requestTimeoutMillis) {
     if (requestTimeoutMillis <= 0) {
       throw new IllegalArgumentException("requestTimeoutMillis must be positive");
     }
     this.bus = bus;
+    this.addresses = addresses;
     this.delivery = new DeliveryOptions().setSendTimeout(requestTimeoutMillis);
-    this.coalescer = new RequestCoalescer(bus, delivery, LedgerApi.MAX_REQUESTS_PER_MESSAGE);
+    this.coalescer =
+        new RequestCoalescer(
+            bus, addresses.requests(), delivery, LedgerApi.MAX_REQUESTS_PER_MESSAGE);
     bus.<JsonObject>localConsumer(
-        LedgerApi.LEADER_CHANGED,
+        addresses.leaderChanged(),
         message ->
             abandonInFlight(
                 "the ledger's leader changed (now "
@@ -157,8 +167,13 @@ public final class LedgerClient {
     return request(LedgerApi.STATUS, new JsonObject(), LedgerStatus::fromJson);
   }
 
+  /**
+   * @param operation one of {@link LedgerApi}'s addresses; sent to this client's ledger's form of
+   *     it
+   */
   private <T> Future<LedgerReply<T>> request(
-      String address, JsonObject body, Function<JsonObject, T> view) {
+      String operation, JsonObject body, Function<JsonObject, T> view) {
+    String address = addresses.of(operation);
     Promise<LedgerReply<T>> answer = Promise.promise();
     Consumer<String> abandon = reason -> answer.tryComplete(new LedgerReply.Unknown<>(reason));
     inFlight.add(abandon);
@@ -178,7 +193,7 @@ public final class LedgerClient {
   private <T> Future<LedgerReply<T>> ask(
       String address, JsonObject body, Function<JsonObject, T> view) {
     Future<JsonObject> answered =
-        address.equals(LedgerApi.STATUS)
+        address.equals(addresses.status())
             ? bus.<JsonObject>request(address, body, delivery).map(Message::body)
             : coalescer.request(address, body);
     return answered

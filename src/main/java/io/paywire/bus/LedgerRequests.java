@@ -113,15 +113,25 @@ public final class LedgerRequests {
     Request parse(RequestReader body);
   }
 
+  private final LedgerAddresses addresses;
   private final long defaultDepositMinor;
   private final Random random;
+
+  /** Keyed by operation: {@link LedgerApi}'s addresses, the main ledger's. */
   private final Map<String, Parser> parsers;
 
+  /** The main ledger's requests. */
+  public LedgerRequests(long defaultDepositMinor, Random random) {
+    this(LedgerAddresses.MAIN, defaultDepositMinor, random);
+  }
+
   /**
+   * @param addresses where this ledger is served
    * @param defaultDepositMinor the deposit of a registration that names none
    * @param random where a registration without an id gets its id, when its request is read
    */
-  public LedgerRequests(long defaultDepositMinor, Random random) {
+  public LedgerRequests(LedgerAddresses addresses, long defaultDepositMinor, Random random) {
+    this.addresses = addresses;
     this.defaultDepositMinor = defaultDepositMinor;
     this.random = random;
     this.parsers =
@@ -137,16 +147,17 @@ public final class LedgerRequests {
   }
 
   /**
-   * Consumes every one of {@link #ADDRESSES} on {@code bus}, and {@link LedgerApi#REQUESTS},
-   * reading each request with {@link #accept} and handing it, with where its answer goes, to {@code
-   * queue}: a request of a batch message in the batch's order, its answer a slot of the batch's one
-   * reply. The consumers are returned so the ledger can remove them. Each ledger verticle serves
-   * its addresses this way.
+   * Consumes every one of {@link #ADDRESSES} on {@code bus}, and {@link LedgerApi#REQUESTS}, each
+   * at this ledger's form of it ({@link LedgerAddresses#of}), reading each request with {@link
+   * #accept} and handing it, with where its answer goes, to {@code queue}: a request of a batch
+   * message in the batch's order, its answer a slot of the batch's one reply. The consumers are
+   * returned so the ledger can remove them. Each ledger verticle serves its addresses this way.
    */
   public List<MessageConsumer<Object>> serve(EventBus bus, BiConsumer<Responder, Request> queue) {
     BatchCodecs.register(bus);
     List<MessageConsumer<Object>> consumers = new ArrayList<>(ADDRESSES.size() + 1);
-    for (String address : ADDRESSES) {
+    for (String operation : ADDRESSES) {
+      String address = addresses.of(operation);
       consumers.add(
           bus.consumer(
               address,
@@ -157,7 +168,8 @@ public final class LedgerRequests {
               }));
     }
     consumers.add(
-        bus.consumer(LedgerApi.REQUESTS, (Message<Object> message) -> acceptBatch(message, queue)));
+        bus.consumer(
+            addresses.requests(), (Message<Object> message) -> acceptBatch(message, queue)));
     return consumers;
   }
 
@@ -199,7 +211,8 @@ public final class LedgerRequests {
     }
     for (int i = 0; i < size; i++) {
       String address = batch.items().get(i).address();
-      if (address == null || !parsers.containsKey(address)) {
+      String operation = addresses.operation(address);
+      if (operation == null || !parsers.containsKey(operation)) {
         throw new BadRequest(
             "request " + i + " of the batch names no ledger request address: " + address);
       }
@@ -212,10 +225,12 @@ public final class LedgerRequests {
    * field missing, of the wrong type or out of range) is answered with {@link
    * LedgerApi#FAILURE_BAD_REQUEST}, naming the field, and gives nothing.
    *
-   * @throws IllegalArgumentException if {@code address} is not one of {@link #ADDRESSES}
+   * @throws IllegalArgumentException if {@code address} is not this ledger's form of one of {@link
+   *     #ADDRESSES}
    */
   public Optional<Request> accept(String address, Object body, Responder responder) {
-    Parser parser = parsers.get(address);
+    String operation = addresses.operation(address);
+    Parser parser = operation == null ? null : parsers.get(operation);
     if (parser == null) {
       throw new IllegalArgumentException("no ledger request at " + address);
     }

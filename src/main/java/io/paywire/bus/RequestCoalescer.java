@@ -30,19 +30,24 @@ final class RequestCoalescer {
   private record Pending(RequestBatch.Item item, Promise<JsonObject> answer) {}
 
   private final EventBus bus;
+  private final String batchAddress;
   private final DeliveryOptions delivery;
   private final int maxPerMessage;
 
   /** This coalescer's outbox in a context's data; one per context, so per event loop turn. */
   private final Object outboxKey = new Object();
 
-  RequestCoalescer(EventBus bus, DeliveryOptions delivery, int maxPerMessage) {
+  /**
+   * @param batchAddress the ledger's {@link LedgerApi#REQUESTS} ({@link LedgerAddresses#requests})
+   */
+  RequestCoalescer(EventBus bus, String batchAddress, DeliveryOptions delivery, int maxPerMessage) {
     if (maxPerMessage < 1 || maxPerMessage > LedgerApi.MAX_REQUESTS_PER_MESSAGE) {
       throw new IllegalArgumentException(
           "maxPerMessage must be 1 to " + LedgerApi.MAX_REQUESTS_PER_MESSAGE);
     }
     BatchCodecs.register(bus);
     this.bus = bus;
+    this.batchAddress = batchAddress;
     this.delivery = delivery;
     this.maxPerMessage = maxPerMessage;
   }
@@ -82,7 +87,7 @@ final class RequestCoalescer {
   private void send(List<Pending> outbox) {
     List<RequestBatch.Item> items = new ArrayList<>(outbox.size());
     outbox.forEach(p -> items.add(p.item()));
-    bus.<ReplyBatch>request(LedgerApi.REQUESTS, new RequestBatch(items), delivery)
+    bus.<ReplyBatch>request(batchAddress, new RequestBatch(items), delivery)
         .onComplete(
             done -> {
               if (done.failed()) {

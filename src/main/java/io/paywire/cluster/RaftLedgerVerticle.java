@@ -1,6 +1,7 @@
 package io.paywire.cluster;
 
 import io.paywire.bus.BatchObserver;
+import io.paywire.bus.LedgerAddresses;
 import io.paywire.bus.LedgerApi;
 import io.paywire.ledger.LedgerOptions;
 import io.paywire.service.LedgerService;
@@ -503,7 +504,7 @@ public final class RaftLedgerVerticle extends VerticleBase {
       vertx
           .eventBus()
           .publish(
-              LedgerApi.LEADER_CHANGED,
+              LedgerAddresses.MAIN.leaderChanged(),
               new JsonObject().put("leader", leader).put("term", term),
               new DeliveryOptions().setLocalOnly(true));
     }

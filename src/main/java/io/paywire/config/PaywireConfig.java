@@ -1,5 +1,8 @@
 package io.paywire.config;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import io.paywire.crypto.LocalCertificates;
 import io.paywire.ledger.LedgerOptions;
 import io.paywire.ledger.LedgerRules;
@@ -29,7 +32,71 @@ public record PaywireConfig(
     Compat compat,
     Session session,
     Http http,
-    Cluster cluster) {
+    Cluster cluster,
+    List<Network> networks) {
+
+  public PaywireConfig {
+    networks = List.copyOf(networks);
+  }
+
+  /**
+   * Most networks one node hosts. Each is a ledger of its own (journal, snapshots, a worker pool
+   * for journal reads) and a listener; the bound keeps a configuration typo from starting hundreds.
+   */
+  public static final int MAX_NETWORKS = 16;
+
+  /**
+   * A network's name: lower case, so two names never differ only in case; it appears in event-bus
+   * addresses and in the data directory ({@code networks/<name>/}), so it holds no dot or slash.
+   */
+  public static final Pattern NETWORK_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+
+  /** The course client dialects a {@code course} network speaks (issue 25). */
+  public static final List<String> COURSE_DIALECTS = List.of("2020", "2021");
+
+  /**
+   * A named network the node hosts beside its main ledger (issue 24): an isolated ledger of its
+   * own, under {@code <data>/networks/<name>/}, served at its own event-bus addresses, with a
+   * listener of its kind. Keys of the other kind are refused.
+   *
+   * @param host the address the network's listener binds to
+   * @param port the network's listener's port (0 picks a free port)
+   * @param gradecoinConfig {@code gradecoin} only: Gradecoin's {@code config.yaml}, resolved
+   *     against the configuration file's directory; null for {@code course}
+   * @param students {@code gradecoin} only: Gradecoin's {@code students.csv}, resolved likewise;
+   *     null for {@code course}
+   * @param dialect {@code course} only: {@code "2020"} or {@code "2021"}; null for {@code
+   *     gradecoin}
+   * @param openingBalance {@code course} only: a new account's balance in minor units, 1 to {@code
+   *     ledger.maxDepositMinor}; 0 for {@code gradecoin}
+   */
+  public record Network(
+      String name,
+      Kind kind,
+      String host,
+      int port,
+      Path gradecoinConfig,
+      Path students,
+      String dialect,
+      long openingBalance) {
+
+    /** The same network listening on {@code port} (a free port picked for 0). */
+    public Network withPort(int port) {
+      return new Network(
+          name, kind, host, port, gradecoinConfig, students, dialect, openingBalance);
+    }
+
+    /** What a network speaks: its listener and the rules of its ledger. */
+    public enum Kind {
+      GRADECOIN,
+      COURSE;
+
+      /** As written in the configuration: {@code gradecoin}, {@code course}. */
+      public String key() {
+        return name().toLowerCase(Locale.ROOT);
+      }
+    }
+  }
 
   /**
    * @param host the address every listener binds to
@@ -272,7 +339,7 @@ public record PaywireConfig(
 
   public static PaywireConfig defaults() {
     try {
-      return fromJson(new JsonObject());
+      return fromJson(new JsonObject(), WORKING_DIRECTORY);
     } catch (ConfigException e) {
       throw new IllegalStateException("defaults must be valid", e);
     }
@@ -284,7 +351,9 @@ public record PaywireConfig(
       return defaults();
     }
     try {
-      return fromJson(new JsonObject(Files.readString(file)));
+      String text = Files.readString(file);
+      refuseDuplicateKeys(text);
+      return fromJson(new JsonObject(text), file.toAbsolutePath().getParent());
     } catch (DecodeException e) {
       throw new ConfigException(file + " is not valid JSON: " + e.getMessage());
     } catch (IOException e) {
@@ -292,7 +361,35 @@ public record PaywireConfig(
     }
   }
 
+  /** Where the relative paths of a configuration with no file are resolved. */
+  private static final Path WORKING_DIRECTORY = Path.of("");
+
+  /** Configuration read from JSON with no file: relative paths are the working directory's. */
   public static PaywireConfig fromJson(JsonObject json) throws ConfigException {
+    return fromJson(json, WORKING_DIRECTORY);
+  }
+
+  /**
+   * A key given twice in one object is refused, not left to the parser's last-one-wins: a network
+   * (or any setting) written twice would otherwise silently take the later of the two.
+   */
+  private static void refuseDuplicateKeys(String text) throws DecodeException {
+    JsonFactory strict =
+        JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    try (JsonParser parser = strict.createParser(text)) {
+      while (parser.nextToken() != null) {
+        // the parser throws at the second occurrence of a key
+      }
+    } catch (IOException e) {
+      throw new DecodeException(e.getMessage());
+    }
+  }
+
+  /**
+   * @param base the configuration file's directory, against which relative paths of {@code
+   *     networks} are resolved
+   */
+  public static PaywireConfig fromJson(JsonObject json, Path base) throws ConfigException {
     Section root = new Section("", json);
     Section node = root.section("node");
     Section ledger = root.section("ledger");
@@ -302,6 +399,7 @@ public record PaywireConfig(
     Section session = root.section("session");
     Section http = root.section("http");
     Section cluster = root.section("cluster");
+    Section networks = root.section("networks");
     root.finish();
 
     Node nodeConfig =
@@ -457,7 +555,85 @@ public record PaywireConfig(
         compatConfig,
         sessionConfig,
         httpConfig,
-        clusterConfig);
+        clusterConfig,
+        networks(networks, base, ledgerConfig));
+  }
+
+  /** The {@code networks} section: every network, in the order written. */
+  private static List<Network> networks(Section networks, Path base, Ledger ledger)
+      throws ConfigException {
+    List<String> names = networks.names();
+    if (names.size() > MAX_NETWORKS) {
+      throw new ConfigException(
+          "networks: at most " + MAX_NETWORKS + " networks, not " + names.size());
+    }
+    List<Network> list = new ArrayList<>(names.size());
+    Set<String> seen = new HashSet<>();
+    for (String name : names) {
+      if (!NETWORK_NAME.matcher(name).matches()) {
+        throw new ConfigException(
+            networks.key(name)
+                + ": a network's name is 1 to 32 of a-z, 0-9 and '-', starting with a letter or"
+                + " digit");
+      }
+      if (!seen.add(name.toLowerCase(Locale.ROOT))) {
+        throw new ConfigException(networks.key(name) + " is given twice");
+      }
+      Network network = network(name, networks.section(name), base, ledger);
+      for (Network other : list) {
+        if (network.port() != 0 && network.port() == other.port()) {
+          throw new ConfigException(
+              networks.key(name)
+                  + ".port "
+                  + network.port()
+                  + " is also networks."
+                  + other.name()
+                  + "'s");
+        }
+      }
+      list.add(network);
+    }
+    networks.finish();
+    return list;
+  }
+
+  private static Network network(String name, Section section, Path base, Ledger ledger)
+      throws ConfigException {
+    String kindName = section.required("kind").string("kind", null);
+    Network.Kind kind = null;
+    for (Network.Kind k : Network.Kind.values()) {
+      if (k.key().equals(kindName)) {
+        kind = k;
+      }
+    }
+    if (kind == null) {
+      throw new ConfigException(
+          section.key("kind") + " must be \"gradecoin\" or \"course\", not \"" + kindName + "\"");
+    }
+    String host = section.string("host", "127.0.0.1");
+    int port = (int) section.required("port").number("port", 0, 0, 65535);
+    // Each kind reads its own keys; the other kind's are left unread, so finish() refuses them.
+    Path gradecoinConfig = null;
+    Path students = null;
+    String dialect = null;
+    long openingBalance = 0;
+    if (kind == Network.Kind.GRADECOIN) {
+      gradecoinConfig = section.required("gradecoinConfig").file("gradecoinConfig", base);
+      students = section.required("students").file("students", base);
+    } else {
+      dialect = section.required("dialect").string("dialect", null);
+      if (!COURSE_DIALECTS.contains(dialect)) {
+        throw new ConfigException(section.key("dialect") + " must be \"2020\" or \"2021\"");
+      }
+      long maxDeposit = ledger.options().rules().maxDepositMinor();
+      openingBalance =
+          section.number(
+              "openingBalance", Math.min(ledger.defaultDepositMinor(), maxDeposit), 1, maxDeposit);
+    }
+    Network network =
+        new Network(name, kind, host, port, gradecoinConfig, students, dialect, openingBalance);
+    section.finish();
+    return network;
   }
 
   /** The ranges are those {@code cluster/RaftSettings} accepts, checked here to name the key. */
@@ -534,7 +710,8 @@ public record PaywireConfig(
         compat,
         session,
         http,
-        cluster);
+        cluster,
+        networks);
   }
 
   private static void checkPort(String name, Integer port, int min) throws ConfigException {
@@ -625,6 +802,38 @@ public record PaywireConfig(
             key(name) + " must be from " + min + " to " + max + ", not " + number);
       }
       return number;
+    }
+
+    /** The keys of this object, in the order written; {@code _} keys left out. */
+    List<String> names() {
+      List<String> names = new ArrayList<>();
+      for (String name : json.fieldNames()) {
+        if (!name.startsWith("_")) {
+          read.add(name);
+          names.add(name);
+        }
+      }
+      return names;
+    }
+
+    /** This section, once {@code name} is known to be given. */
+    Section required(String name) throws ConfigException {
+      if (json.getValue(name) == null) {
+        throw new ConfigException(key(name) + " is required");
+      }
+      return this;
+    }
+
+    /**
+     * A file's path, resolved against {@code base} (the configuration file's directory); the file
+     * must be there and readable, so a wrong path stops the node at start.
+     */
+    Path file(String name, Path base) throws ConfigException {
+      Path path = base.resolve(string(name, null)).toAbsolutePath().normalize();
+      if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+        throw new ConfigException(key(name) + ": no readable file at " + path);
+      }
+      return path;
     }
 
     void finish() throws ConfigException {

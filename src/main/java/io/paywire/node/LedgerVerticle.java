@@ -1,6 +1,7 @@
 package io.paywire.node;
 
 import io.paywire.bus.BatchObserver;
+import io.paywire.bus.LedgerAddresses;
 import io.paywire.bus.LedgerApi;
 import io.paywire.ledger.Ledger;
 import io.paywire.ledger.LedgerOptions;
@@ -13,8 +14,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * A single node's ledger: the {@link LedgerService} over a {@link LocalJournalCommit}, serving the
- * addresses of {@link LedgerApi} from start to stop. Everything about requests (the queue, group
+ * A single node's ledger (its main ledger, or a network's): the {@link LedgerService} over a {@link
+ * LocalJournalCommit}, serving the addresses of {@link LedgerApi} in the form {@link
+ * Settings#addresses} gives them, from start to stop. Everything about requests (the queue, group
  * commit, reads, answers, unknown outcomes) is the service's; this shell only opens the ledger,
  * starts serving and drains on stop.
  */
@@ -23,12 +25,29 @@ public final class LedgerVerticle extends VerticleBase {
   /**
    * @param defaultDepositMinor the deposit of a registration that names none
    * @param maxPendingRequests requests queued beyond this are refused as overloaded
+   * @param addresses where the ledger is served: the node's main ledger's or a network's
    */
   public record Settings(
       Path dataDirectory,
       LedgerOptions options,
       long defaultDepositMinor,
-      int maxPendingRequests) {}
+      int maxPendingRequests,
+      LedgerAddresses addresses) {
+
+    /** The node's main ledger. */
+    public Settings(
+        Path dataDirectory,
+        LedgerOptions options,
+        long defaultDepositMinor,
+        int maxPendingRequests) {
+      this(dataDirectory, options, defaultDepositMinor, maxPendingRequests, LedgerAddresses.MAIN);
+    }
+
+    /** What the service's log lines call this ledger: {@code local}, or the network's prefix. */
+    String name() {
+      return addresses.isMain() ? "local" : addresses.prefix();
+    }
+  }
 
   /** Opens the ledger at start; a seam for tests that need a fault injected into it. */
   interface Opener extends LocalJournalCommit.Opener {}
@@ -80,10 +99,11 @@ public final class LedgerVerticle extends VerticleBase {
                   new LedgerService(
                       vertx,
                       new LedgerService.Settings(
-                          "local",
+                          settings.name(),
                           settings.defaultDepositMinor(),
                           settings.maxPendingRequests(),
-                          0),
+                          0,
+                          settings.addresses()),
                       journal,
                       clock,
                       observer);

@@ -3,6 +3,7 @@ package io.paywire.server;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paywire.bus.LedgerAddresses;
 import io.paywire.cluster.ClusterJoin;
 import io.paywire.cluster.ClusterOptions;
 import io.paywire.cluster.RaftLedger;
@@ -49,6 +50,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -151,11 +153,28 @@ public final class PaywireNode {
   /** As above, with session tokens expiring on {@code clock} (tests move it). */
   public static Future<PaywireNode> start(
       PaywireConfig config, Path dataDirectory, ClusterOptions cluster, Clock clock) {
+    return start(config, dataDirectory, cluster, clock, NetworkListeners.BUILT_IN);
+  }
+
+  /** As above, with the networks' listeners made by {@code listeners}. */
+  public static Future<PaywireNode> start(
+      PaywireConfig config,
+      Path dataDirectory,
+      ClusterOptions cluster,
+      Clock clock,
+      NetworkListeners listeners) {
     // Metrics per node (not a global registry), so several nodes in one JVM stay apart.
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     VertxOptions options =
         new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
     MicrometerMetricsFactory factory = new MicrometerMetricsFactory(metrics);
+    if (cluster != null && !config.networks().isEmpty()) {
+      // Not replicated yet: a network on one member alone would lose writes with that member.
+      return Future.failedFuture(
+          new ConfigException(
+              "networks are not replicated in a cluster yet (docs/cluster.md): start a cluster"
+                  + " member with no networks configured, or run the networks on a single node"));
+    }
     try {
       DescriptorBudget.check(config, DescriptorBudget.processLimit());
     } catch (ConfigException e) {
@@ -170,13 +189,21 @@ public final class PaywireNode {
               .withMetrics(factory)
               .withTransport(gates.transport())
               .build();
-      return assemble(vertx, null, null, config, dataDirectory, metrics, gates, clock);
+      return assemble(vertx, null, null, config, dataDirectory, metrics, gates, clock, listeners);
     }
     return ClusterJoin.start(options, factory, gates.transport(), cluster)
         .compose(
             joined ->
                 assemble(
-                    joined.vertx(), joined, cluster, config, dataDirectory, metrics, gates, clock));
+                    joined.vertx(),
+                    joined,
+                    cluster,
+                    config,
+                    dataDirectory,
+                    metrics,
+                    gates,
+                    clock,
+                    listeners));
   }
 
   private static Future<PaywireNode> assemble(
@@ -187,7 +214,8 @@ public final class PaywireNode {
       Path dataDirectory,
       PrometheusMeterRegistry metrics,
       AcceptGates gates,
-      Clock clock) {
+      Clock clock,
+      NetworkListeners listeners) {
     LedgerVerticle.Settings settings =
         new LedgerVerticle.Settings(
             dataDirectory,
@@ -265,9 +293,18 @@ public final class PaywireNode {
         .compose(
             id -> {
               deployments.add(id);
-              return deployTextListeners(
-                  vertx, config, identity.result(), shared.result(), deployments, endpoints, gates);
+              return deployNetworkLedgers(vertx, config, dataDirectory, deployments);
             })
+        .compose(
+            v ->
+                deployTextListeners(
+                    vertx,
+                    config,
+                    identity.result(),
+                    shared.result(),
+                    deployments,
+                    endpoints,
+                    gates))
         .compose(
             tlsPort ->
                 deployApi(
@@ -286,6 +323,15 @@ public final class PaywireNode {
             v ->
                 deployManagement(
                     vertx, config, metrics, clusterHealth, deployments, endpoints, gates))
+        .compose(
+            v ->
+                deployNetworkListeners(
+                    new NetworkListeners.Serving(
+                        vertx, null, null, identity.result(), config.tls().engine(), config, gates),
+                    listeners,
+                    dataDirectory,
+                    deployments,
+                    endpoints))
         .map(
             v ->
                 new PaywireNode(
@@ -303,6 +349,106 @@ public final class PaywireNode {
               vertx.close();
               return Future.failedFuture(e);
             });
+  }
+
+  /**
+   * Each network's ledger (a single node's: a cluster refuses networks for now), one after the
+   * other, after the main ledger and before any listener, so a listener never finds a ledger
+   * missing; undeployed after every listener, in the reverse order.
+   */
+  private static Future<Void> deployNetworkLedgers(
+      Vertx vertx, PaywireConfig config, Path dataDirectory, List<String> deployments) {
+    Future<Void> deployed = Future.succeededFuture();
+    for (PaywireConfig.Network network : config.networks()) {
+      LedgerVerticle.Settings settings = NetworkLedgers.settings(network, config, dataDirectory);
+      deployed =
+          deployed
+              .compose(v -> vertx.deployVerticle(new LedgerVerticle(settings, Clock.systemUTC())))
+              .map(
+                  id -> {
+                    deployments.add(id);
+                    return null;
+                  });
+    }
+    return deployed;
+  }
+
+  /**
+   * Each network's listener, after the node's own, from its kind's factory; a kind with no factory
+   * in this build serves no endpoint, which the network's start line says ({@code listener=none}).
+   *
+   * @param common what every network's listener gets, network and addresses left null
+   */
+  private static Future<Void> deployNetworkListeners(
+      NetworkListeners.Serving common,
+      NetworkListeners listeners,
+      Path dataDirectory,
+      List<String> deployments,
+      List<Endpoint> endpoints) {
+    Future<Void> deployed = Future.succeededFuture();
+    for (PaywireConfig.Network network : common.config().networks()) {
+      deployed =
+          deployed.compose(
+              v ->
+                  deployNetworkListener(
+                      common, network, listeners, dataDirectory, deployments, endpoints));
+    }
+    return deployed;
+  }
+
+  private static Future<Void> deployNetworkListener(
+      NetworkListeners.Serving common,
+      PaywireConfig.Network network,
+      NetworkListeners listeners,
+      Path dataDirectory,
+      List<String> deployments,
+      List<Endpoint> endpoints) {
+    Path ledger = NetworkLedgers.directory(dataDirectory, network);
+    Optional<NetworkListeners.Factory> factory = listeners.factory(network.kind());
+    if (factory.isEmpty()) {
+      logNetwork(network, ledger, "none");
+      return Future.succeededFuture();
+    }
+    int port;
+    try {
+      port = TlsServerOptions.resolvePort(network.host(), network.port());
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+    String name = "network:" + network.name();
+    NetworkListeners.Serving serving =
+        new NetworkListeners.Serving(
+            common.vertx(),
+            network.withPort(port),
+            LedgerAddresses.network(network.name()),
+            common.identity(),
+            common.tlsEngine(),
+            common.config(),
+            common.gates());
+    return bound(
+            factory.get().deploy(serving),
+            name + " (" + network.kind().key() + ")",
+            network.host(),
+            port,
+            "networks." + network.name() + ".port in the configuration")
+        .map(
+            id -> {
+              deployments.add(id);
+              endpoints.add(new Endpoint(name, network.host(), port));
+              logNetwork(network, ledger, network.host() + ":" + port);
+              return null;
+            });
+  }
+
+  /** One line per network at start: its kind, its ledger, and where it listens, if anywhere. */
+  private static void logNetwork(PaywireConfig.Network network, Path ledger, String listener) {
+    LOG.log(
+        Level.INFO,
+        "event=network name={0} kind={1} ledger={2} listener={3}",
+        network.name(),
+        network.kind().key(),
+        ledger.toString(),
+        listener);
   }
 
   /** The HTTPS API, one instance per event loop on one port. */

@@ -1,6 +1,7 @@
 package io.paywire.service;
 
 import io.paywire.bus.BatchObserver;
+import io.paywire.bus.LedgerAddresses;
 import io.paywire.bus.LedgerApi;
 import io.paywire.bus.LedgerRequests;
 import io.paywire.bus.LedgerRequests.Answer;
@@ -69,11 +70,24 @@ public final class LedgerService {
    *     as overloaded
    * @param roundTimeoutMillis a round not answered within this fails its requests as unknown
    *     outcomes; 0 for none (a local journal: its fsync is the only wait)
+   * @param addresses where the ledger is served: the main ledger's, or a network's
    */
   public record Settings(
-      String name, long defaultDepositMinor, int maxPendingRequests, long roundTimeoutMillis) {
+      String name,
+      long defaultDepositMinor,
+      int maxPendingRequests,
+      long roundTimeoutMillis,
+      LedgerAddresses addresses) {
+
+    /** The main ledger's. */
+    public Settings(
+        String name, long defaultDepositMinor, int maxPendingRequests, long roundTimeoutMillis) {
+      this(name, defaultDepositMinor, maxPendingRequests, roundTimeoutMillis, LedgerAddresses.MAIN);
+    }
+
     public Settings {
       Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(addresses, "addresses");
       if (maxPendingRequests < 1) {
         throw new IllegalArgumentException("maxPendingRequests must be at least 1");
       }
@@ -151,7 +165,9 @@ public final class LedgerService {
     this.port = port;
     this.clock = clock;
     this.observer = Objects.requireNonNull(observer, "observer");
-    this.requests = new LedgerRequests(settings.defaultDepositMinor(), new SecureRandom());
+    this.requests =
+        new LedgerRequests(
+            settings.addresses(), settings.defaultDepositMinor(), new SecureRandom());
     this.journalReadWorker =
         vertx.createSharedWorkerExecutor(
             "paywire-journal-read-" + settings.name() + "-" + System.identityHashCode(this),
@@ -176,7 +192,9 @@ public final class LedgerService {
     serving = true;
     consumers.addAll(requests.serve(vertx.eventBus(), this::enqueue));
     consumers.add(
-        vertx.eventBus().consumer(LedgerApi.STATUS, message -> status(Responder.of(message))));
+        vertx
+            .eventBus()
+            .consumer(settings.addresses().status(), message -> status(Responder.of(message))));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 
@@ -493,7 +511,7 @@ public final class LedgerService {
   /** One message for a batch's payments: on a cluster, one frame per member, not one each. */
   private void publish(List<JsonObject> events) {
     if (!events.isEmpty()) {
-      vertx.eventBus().publish(TransferEvents.ADDRESS, TransferEvents.batch(events));
+      vertx.eventBus().publish(settings.addresses().transferEvents(), TransferEvents.batch(events));
     }
   }
 

@@ -1,6 +1,7 @@
 package io.paywire.testing;
 
 import io.paywire.config.PaywireConfig;
+import io.paywire.server.NetworkListeners;
 import io.paywire.server.PaywireNode;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -47,13 +48,27 @@ public final class TestNode implements AutoCloseable {
   /** As above, with session tokens expiring on {@code clock} (a {@link MovableClock}). */
   public static TestNode startWith(Path directory, JsonObject sections, Clock clock)
       throws Exception {
-    return startWith(directory, new JsonObject(), null, new JsonObject(), sections, clock);
+    return startWith(directory, sections, clock, NetworkListeners.BUILT_IN);
+  }
+
+  /** As above, with the networks' listeners made by {@code listeners}. */
+  public static TestNode startWith(Path directory, JsonObject sections, NetworkListeners listeners)
+      throws Exception {
+    return startWith(directory, sections, Clock.systemUTC(), listeners);
+  }
+
+  private static TestNode startWith(
+      Path directory, JsonObject sections, Clock clock, NetworkListeners listeners)
+      throws Exception {
+    return startWith(
+        directory, new JsonObject(), null, new JsonObject(), sections, clock, listeners);
   }
 
   private static TestNode startWith(
       Path directory, JsonObject text, JsonObject compat, JsonObject ledger, JsonObject sections)
       throws Exception {
-    return startWith(directory, text, compat, ledger, sections, Clock.systemUTC());
+    return startWith(
+        directory, text, compat, ledger, sections, Clock.systemUTC(), NetworkListeners.BUILT_IN);
   }
 
   private static TestNode startWith(
@@ -62,7 +77,8 @@ public final class TestNode implements AutoCloseable {
       JsonObject compat,
       JsonObject ledger,
       JsonObject sections,
-      Clock clock)
+      Clock clock,
+      NetworkListeners listeners)
       throws Exception {
     JsonObject json =
         new JsonObject()
@@ -90,7 +106,8 @@ public final class TestNode implements AutoCloseable {
                     .put("registrationsPerMinute", 1_000_000));
     json.mergeIn(sections, true);
     PaywireNode node =
-        PaywireNode.start(PaywireConfig.fromJson(json), directory.resolve("data"), null, clock)
+        PaywireNode.start(
+                PaywireConfig.fromJson(json), directory.resolve("data"), null, clock, listeners)
             .toCompletionStage()
             .toCompletableFuture()
             .get(60, TimeUnit.SECONDS);
