@@ -48,8 +48,9 @@ public final class NetworkListeners {
     Future<String> deploy(Serving serving);
   }
 
-  /** The listeners of this build: none yet (gradecoin and course come with their entry points). */
-  public static final NetworkListeners BUILT_IN = new NetworkListeners(Map.of());
+  /** The listeners of this build: gradecoin (course comes with its entry point). */
+  public static final NetworkListeners BUILT_IN =
+      new NetworkListeners(Map.of(PaywireConfig.Network.Kind.GRADECOIN, GradecoinNetworks::deploy));
 
   private final Map<PaywireConfig.Network.Kind, Factory> factories;
 

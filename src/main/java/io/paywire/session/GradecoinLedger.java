@@ -12,12 +12,12 @@ import java.util.Optional;
  */
 public interface GradecoinLedger {
 
-  /** A user or a bot; a bot has no key. */
-  record Account(String fingerprint, byte[] publicKey, long balance) {
-    public boolean bot() {
-      return publicKey.length == 0;
-    }
-  }
+  /**
+   * A user or a bot.
+   *
+   * @param publicKey the registered key (SPKI DER); empty for a bot, and in {@link #accounts}
+   */
+  record Account(String fingerprint, byte[] publicKey, long balance, boolean bot) {}
 
   /** A transaction waiting in the pool for a block. */
   record PoolEntry(String txId, String source, String target, long amount, String timestamp) {}

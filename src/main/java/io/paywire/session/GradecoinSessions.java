@@ -463,8 +463,16 @@ public final class GradecoinSessions {
     return Future.succeededFuture(reply);
   }
 
-  /** A ledger id: the first 16 bytes of SHA-256 over the network, a kind and a value. */
   private TransferId id(String kind, String value) {
+    return ledgerId(network, kind, value);
+  }
+
+  /**
+   * The ledger id of what a network keeps once: the first 16 bytes of SHA-256 over the network's
+   * name, a kind ("register": a student id; "token": a signed request; "block": a block's hash;
+   * "bot": a bot's name) and the value.
+   */
+  public static TransferId ledgerId(String network, String kind, String value) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       sha.update(("gradecoin\0" + network + "\0" + kind + "\0").getBytes(StandardCharsets.UTF_8));

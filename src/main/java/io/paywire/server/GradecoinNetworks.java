@@ -1,0 +1,140 @@
+package io.paywire.server;
+
+import io.paywire.bus.LedgerClient;
+import io.paywire.config.PaywireConfig;
+import io.paywire.crypto.LocalCertificates;
+import io.paywire.crypto.Pem;
+import io.paywire.gradecoin.GradecoinConfig;
+import io.paywire.gradecoin.StudentList;
+import io.paywire.http.GradecoinVerticle;
+import io.paywire.net.TlsServerOptions;
+import io.paywire.session.GradecoinBusLedger;
+import io.paywire.session.GradecoinLedger;
+import io.paywire.session.GradecoinSessions;
+import io.paywire.session.WorkerPool;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Serves a network of kind {@code gradecoin}: loads its Gradecoin files (config.yaml,
+ * students.csv) and its RSA key, opens its bots' accounts, and deploys its HTTPS listener over the
+ * session core. docs/gradecoin.md.
+ */
+final class GradecoinNetworks {
+
+  private static final System.Logger LOG = System.getLogger(GradecoinNetworks.class.getName());
+
+  /** Worker threads per network for registrations (RSA, Argon2) and JWT checks. */
+  static final int WORKER_THREADS = 2;
+
+  /** Requests waiting for those workers; beyond, a request is answered 503 at once. */
+  static final int MAX_QUEUED_WORK = 256;
+
+  /** Entries one ledger read returns (the ledger's own bound on a page). */
+  static final int PAGE_SIZE = 1_000;
+
+  private GradecoinNetworks() {}
+
+  /** The network's files and key, loaded off the event loop. */
+  private record Loaded(GradecoinConfig config, StudentList students, KeyPair keys) {}
+
+  static Future<String> deploy(NetworkListeners.Serving serving) {
+    Vertx vertx = serving.vertx();
+    PaywireConfig.Network network = serving.network();
+    PaywireConfig config = serving.config();
+    return vertx
+        .executeBlocking(
+            () ->
+                new Loaded(
+                    GradecoinConfig.load(network.gradecoinConfig()),
+                    StudentList.load(network.students()),
+                    LocalCertificates.gradecoinKeys(
+                        Path.of(config.tls().certsDirectory()), network.name())),
+            false)
+        .compose(
+            loaded -> {
+              GradecoinLedger ledger =
+                  new GradecoinBusLedger(
+                      new LedgerClient(
+                          vertx.eventBus(),
+                          serving.addresses(),
+                          config.ledger().requestTimeoutMillis()),
+                      PAGE_SIZE);
+              return openBots(ledger, network.name(), loaded.config())
+                  .compose(
+                      unused -> {
+                        GradecoinSessions sessions =
+                            new GradecoinSessions(
+                                vertx,
+                                network.name(),
+                                loaded.config(),
+                                loaded.students(),
+                                loaded.keys().getPrivate(),
+                                ledger,
+                                new WorkerPool(
+                                    "gradecoin-" + network.name(),
+                                    WORKER_THREADS,
+                                    MAX_QUEUED_WORK),
+                                GradecoinSessions.Limits.DEFAULTS,
+                                Clock.systemUTC());
+                        return vertx.deployVerticle(
+                            new GradecoinVerticle(
+                                new GradecoinVerticle.Settings(
+                                    network.name(),
+                                    network.host(),
+                                    network.port(),
+                                    serving.identity(),
+                                    TlsServerOptions.engine(serving.tlsEngine()),
+                                    config.text().handshakeTimeoutSeconds(),
+                                    config.http().idleTimeoutSeconds(),
+                                    sessions,
+                                    Pem.toPem(loaded.keys().getPublic()))));
+                      });
+            });
+  }
+
+  /**
+   * Opens each bot of config.yaml once, with its starting balance from the network's issuer. A bot
+   * already open is left as it is (its id is the hash of its name); a bot whose starting balance
+   * changed since is logged, not changed.
+   */
+  private static Future<Void> openBots(
+      GradecoinLedger ledger, String network, GradecoinConfig config) {
+    List<Future<?>> opened = new ArrayList<>();
+    for (Map.Entry<String, Long> bot : config.bots().entrySet()) {
+      opened.add(
+          ledger
+              .register(GradecoinSessions.ledgerId(network, "bot", bot.getKey()), bot.getKey(), new byte[0], bot.getValue())
+              .compose(
+                  written -> {
+                    if (written instanceof GradecoinLedger.Refused refused) {
+                      LOG.log(
+                          Level.WARNING,
+                          "event=gradecoin_bot_not_opened network={0} bot={1} code={2}",
+                          network,
+                          bot.getKey(),
+                          refused.code());
+                      return Future.succeededFuture();
+                    }
+                    if (written instanceof GradecoinLedger.Applied) {
+                      return Future.succeededFuture();
+                    }
+                    return Future.failedFuture(
+                        "cannot open the bot "
+                            + bot.getKey()
+                            + " of network "
+                            + network
+                            + ": "
+                            + written);
+                  }));
+    }
+    return Future.all(opened).mapEmpty();
+  }
+}
