@@ -2,6 +2,7 @@ package io.paywire.bus;
 
 import io.paywire.ledger.AccountView;
 import io.paywire.ledger.Executed;
+import io.paywire.ledger.GradecoinView;
 import io.paywire.ledger.JournalBlocks;
 import io.paywire.ledger.Outcome;
 import io.paywire.ledger.TransferView;
@@ -31,6 +32,33 @@ public final class LedgerApi {
   public static final String STATUS = "paywire.ledger.status";
   public static final String BLOCKS = "paywire.ledger.blocks";
   public static final String TRANSFER_PROOF = "paywire.ledger.transfer-proof";
+
+  // ---- a Gradecoin network's ledger (docs/event-bus.md, "Gradecoin") ----
+
+  /** Write: a transaction into the pending pool, its gas fee charged if it is accepted. */
+  public static final String GRADECOIN_TRANSACTION = "paywire.ledger.gradecoin.transaction";
+
+  /** Write: a mined block of pending transactions. */
+  public static final String GRADECOIN_BLOCK = "paywire.ledger.gradecoin.block";
+
+  /** Read: a page of the pending pool, oldest first. */
+  public static final String GRADECOIN_POOL = "paywire.ledger.gradecoin.pool";
+
+  /** Read: the last accepted block and the height. */
+  public static final String GRADECOIN_LAST_BLOCK = "paywire.ledger.gradecoin.last-block";
+
+  /** Read: a page of the accounts in registration order, with balance and bot flag. */
+  public static final String GRADECOIN_USERS = "paywire.ledger.gradecoin.users";
+
+  /** Most pool entries or users one page may hold: the ledger's own bound. */
+  public static final int MAX_GRADECOIN_PAGE = GradecoinView.MAX_PAGE;
+
+  /**
+   * The code of a Gradecoin read sent to a ledger without Gradecoin rules, and of a transfer proof
+   * or a history with blocks asked of a Gradecoin ledger (its journal records are not one transfer
+   * each, so a transfer's record cannot be found by counting).
+   */
+  public static final String UNSUPPORTED = "UNSUPPORTED";
 
   /**
    * Several requests in one message ({@link RequestBatch}), answered with one reply ({@link
@@ -154,6 +182,36 @@ public final class LedgerApi {
       reply.put("payeeSignature", Base64.getEncoder().encodeToString(journaled.payeeSignature()));
     }
     return reply;
+  }
+
+  /** A pending transaction of a Gradecoin pool. */
+  public static JsonObject poolEntry(GradecoinView.PoolEntry e) {
+    return new JsonObject()
+        .put("txId", e.txId())
+        .put("source", e.source())
+        .put("target", e.target())
+        .put("amount", e.amount())
+        .put("timestamp", e.timestamp());
+  }
+
+  /** An accepted Gradecoin block. */
+  public static JsonObject gradecoinBlock(GradecoinView.Block b) {
+    return new JsonObject()
+        .put("txIds", new JsonArray(List.copyOf(b.txIds())))
+        .put("nonce", b.nonce())
+        .put("timestamp", b.timestamp())
+        .put("hash", b.hash())
+        .put("previousHash", b.previousHash())
+        .put("height", b.height());
+  }
+
+  /** An account of a Gradecoin network, as its user list shows it. */
+  public static JsonObject gradecoinUser(GradecoinView.User u) {
+    return new JsonObject()
+        .put("number", u.number())
+        .put("name", u.name())
+        .put("balance", u.balance())
+        .put("bot", u.bot());
   }
 
   public static JsonObject account(AccountView a) {

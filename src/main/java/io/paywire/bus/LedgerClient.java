@@ -7,8 +7,10 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -160,6 +162,67 @@ public final class LedgerClient {
         LedgerApi.TRANSFER_PROOF,
         new JsonObject().put("id", id.toString()),
         LedgerViews.TransferProof::from);
+  }
+
+  /**
+   * Gradecoin: a transaction into the pending pool. {@code id} is the request's id (the entry
+   * point's hash of the signed token): a second request with it is a duplicate.
+   */
+  public Future<LedgerReply<LedgerViews.PoolReceipt>> gradecoinTransaction(
+      TransferId id,
+      String source,
+      String target,
+      long amount,
+      long gasFee,
+      String txId,
+      String timestamp) {
+    JsonObject body =
+        new JsonObject()
+            .put("id", id.toString())
+            .put("source", source)
+            .put("target", target)
+            .put("amount", amount)
+            .put("gasFee", gasFee)
+            .put("txId", txId)
+            .put("timestamp", timestamp);
+    return request(LedgerApi.GRADECOIN_TRANSACTION, body, LedgerViews.PoolReceipt::from);
+  }
+
+  /** Gradecoin: a mined block; the reply holds the block as accepted. */
+  public Future<LedgerReply<LedgerViews.GradecoinBlock>> gradecoinBlock(
+      TransferId id, List<String> txIds, long nonce, String timestamp, String hash) {
+    JsonObject body =
+        new JsonObject()
+            .put("id", id.toString())
+            .put("txIds", new JsonArray(List.copyOf(txIds)))
+            .put("nonce", nonce)
+            .put("timestamp", timestamp)
+            .put("hash", hash);
+    return request(
+        LedgerApi.GRADECOIN_BLOCK,
+        body,
+        json -> LedgerViews.GradecoinBlock.from(json.getJsonObject("block")));
+  }
+
+  /** Gradecoin: a page of the pending pool, oldest first. */
+  public Future<LedgerReply<LedgerViews.Pool>> gradecoinPool(int offset, int limit) {
+    return request(
+        LedgerApi.GRADECOIN_POOL,
+        new JsonObject().put("offset", offset).put("limit", limit),
+        LedgerViews.Pool::from);
+  }
+
+  /** Gradecoin: the last accepted block (none before the first) and the height. */
+  public Future<LedgerReply<LedgerViews.LastBlock>> gradecoinLastBlock() {
+    return request(LedgerApi.GRADECOIN_LAST_BLOCK, new JsonObject(), LedgerViews.LastBlock::from);
+  }
+
+  /** Gradecoin: a page of the accounts in registration order, with balance and bot flag. */
+  public Future<LedgerReply<LedgerViews.GradecoinUsers>> gradecoinUsers(int offset, int limit) {
+    return request(
+        LedgerApi.GRADECOIN_USERS,
+        new JsonObject().put("offset", offset).put("limit", limit),
+        LedgerViews.GradecoinUsers::from);
   }
 
   /** The ledger's status as it stands (see docs/event-bus.md); for health and metrics. */

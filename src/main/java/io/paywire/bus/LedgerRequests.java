@@ -2,9 +2,12 @@ package io.paywire.bus;
 
 import io.paywire.ledger.Command;
 import io.paywire.ledger.Executed;
+import io.paywire.ledger.GradecoinRules;
+import io.paywire.ledger.GradecoinView;
 import io.paywire.ledger.JournalBlocks;
 import io.paywire.ledger.LedgerView;
 import io.paywire.ledger.Outcome;
+import io.paywire.ledger.RejectCode;
 import io.paywire.ledger.TransferId;
 import io.paywire.ledger.TransferView;
 import io.vertx.core.Future;
@@ -49,7 +52,12 @@ public final class LedgerRequests {
           LedgerApi.HISTORY,
           LedgerApi.FIND_TRANSFER,
           LedgerApi.BLOCKS,
-          LedgerApi.TRANSFER_PROOF);
+          LedgerApi.TRANSFER_PROOF,
+          LedgerApi.GRADECOIN_TRANSACTION,
+          LedgerApi.GRADECOIN_BLOCK,
+          LedgerApi.GRADECOIN_POOL,
+          LedgerApi.GRADECOIN_LAST_BLOCK,
+          LedgerApi.GRADECOIN_USERS);
 
   /** What a request asks of the ledger, once its body has been read. */
   public sealed interface Request permits Write, Read {}
@@ -68,7 +76,13 @@ public final class LedgerRequests {
                 executed.payerBalance().orElseThrow(),
                 executed.payeeBalance().orElseThrow());
       }
-      return new Answer.Ready(LedgerApi.executed(executed), event);
+      JsonObject reply = LedgerApi.executed(executed);
+      if (command instanceof Command.PoolTransaction tx
+          && executed.outcome() instanceof Outcome.Accepted) {
+        reply.put("txId", tx.txId());
+      }
+      executed.block().ifPresent(b -> reply.put("block", LedgerApi.gradecoinBlock(b)));
+      return new Answer.Ready(reply, event);
     }
   }
 
@@ -135,14 +149,19 @@ public final class LedgerRequests {
     this.defaultDepositMinor = defaultDepositMinor;
     this.random = random;
     this.parsers =
-        Map.of(
-            LedgerApi.OPEN_ACCOUNT, this::openAccount,
-            LedgerApi.TRANSFER, LedgerRequests::transfer,
-            LedgerApi.ACCOUNT, LedgerRequests::account,
-            LedgerApi.HISTORY, LedgerRequests::history,
-            LedgerApi.FIND_TRANSFER, LedgerRequests::findTransfer,
-            LedgerApi.BLOCKS, LedgerRequests::blocks,
-            LedgerApi.TRANSFER_PROOF, LedgerRequests::transferProof);
+        Map.ofEntries(
+            Map.entry(LedgerApi.OPEN_ACCOUNT, this::openAccount),
+            Map.entry(LedgerApi.TRANSFER, LedgerRequests::transfer),
+            Map.entry(LedgerApi.ACCOUNT, LedgerRequests::account),
+            Map.entry(LedgerApi.HISTORY, LedgerRequests::history),
+            Map.entry(LedgerApi.FIND_TRANSFER, LedgerRequests::findTransfer),
+            Map.entry(LedgerApi.BLOCKS, LedgerRequests::blocks),
+            Map.entry(LedgerApi.TRANSFER_PROOF, LedgerRequests::transferProof),
+            Map.entry(LedgerApi.GRADECOIN_TRANSACTION, LedgerRequests::gradecoinTransaction),
+            Map.entry(LedgerApi.GRADECOIN_BLOCK, LedgerRequests::gradecoinBlock),
+            Map.entry(LedgerApi.GRADECOIN_POOL, LedgerRequests::gradecoinPool),
+            Map.entry(LedgerApi.GRADECOIN_LAST_BLOCK, LedgerRequests::gradecoinLastBlock),
+            Map.entry(LedgerApi.GRADECOIN_USERS, LedgerRequests::gradecoinUsers));
     assert parsers.keySet().equals(Set.copyOf(ADDRESSES));
   }
 
@@ -284,25 +303,27 @@ public final class LedgerRequests {
     boolean blocks = body.flag("blocks");
     return new Read(
         state ->
-            state
-                .account(name)
-                .<Answer>map(
-                    a -> {
-                      List<TransferView> page = state.history(name, offset, limit);
-                      JsonObject reply =
-                          new JsonObject()
-                              .put("ok", true)
-                              .put("total", a.transferCount())
-                              .put("transfers", LedgerApi.transfers(page));
-                      return blocks
-                          ? new Answer.FromJournal(
-                              (journal, bound) -> withBlocks(reply, page, journal, bound))
-                          : new Answer.Ready(reply);
-                    })
-                .orElseGet(
-                    () ->
-                        new Answer.Ready(
-                            LedgerApi.rejection("UNKNOWN_ACCOUNT", "no account " + name))));
+            blocks && state.gradecoin().isPresent()
+                ? new Answer.Ready(proofUnsupported())
+                : state
+                    .account(name)
+                    .<Answer>map(
+                        a -> {
+                          List<TransferView> page = state.history(name, offset, limit);
+                          JsonObject reply =
+                              new JsonObject()
+                                  .put("ok", true)
+                                  .put("total", a.transferCount())
+                                  .put("transfers", LedgerApi.transfers(page));
+                          return blocks
+                              ? new Answer.FromJournal(
+                                  (journal, bound) -> withBlocks(reply, page, journal, bound))
+                              : new Answer.Ready(reply);
+                        })
+                    .orElseGet(
+                        () ->
+                            new Answer.Ready(
+                                LedgerApi.rejection("UNKNOWN_ACCOUNT", "no account " + name))));
   }
 
   /** Puts each row's {@code block} into {@code reply}'s transfers, read below {@code bound}. */
@@ -341,11 +362,88 @@ public final class LedgerRequests {
     TransferId id = body.id("id");
     return new Read(
         state ->
+            state.gradecoin().isPresent()
+                ? new Answer.Ready(proofUnsupported())
+                : state
+                    .transfer(id)
+                    .<Answer>map(
+                        t -> new Answer.FromJournal((journal, bound) -> proof(journal, t, bound)))
+                    .orElseGet(() -> new Answer.Ready(unknownTransfer(id))));
+  }
+
+  private static JsonObject proofUnsupported() {
+    return LedgerApi.rejection(
+        LedgerApi.UNSUPPORTED,
+        "a Gradecoin ledger's journal records are not one transfer each: no transfer proofs");
+  }
+
+  private static Request gradecoinTransaction(RequestReader body) {
+    return new Write(
+        new Command.PoolTransaction(
+            body.id("id"),
+            body.string("source"),
+            body.string("target"),
+            body.longValue("amount", 0),
+            body.longValue("gasFee", 0),
+            body.string("txId"),
+            body.string("timestamp")));
+  }
+
+  private static Request gradecoinBlock(RequestReader body) {
+    return new Write(
+        new Command.MineBlock(
+            body.id("id"),
+            body.strings("txIds", GradecoinRules.MAX_BLOCK_TRANSACTIONS),
+            body.longValue("nonce", 0),
+            body.string("timestamp"),
+            body.string("hash")));
+  }
+
+  private static Request gradecoinPool(RequestReader body) {
+    int offset = body.intValue("offset", 0, 0, Integer.MAX_VALUE);
+    int limit =
+        body.intValue("limit", LedgerApi.MAX_GRADECOIN_PAGE, 1, LedgerApi.MAX_GRADECOIN_PAGE);
+    return gradecoinRead(
+        gc -> {
+          JsonArray pool = new JsonArray();
+          gc.pool(offset, limit).forEach(e -> pool.add(LedgerApi.poolEntry(e)));
+          return new JsonObject().put("ok", true).put("total", gc.poolSize()).put("pool", pool);
+        });
+  }
+
+  private static Request gradecoinLastBlock(RequestReader body) {
+    return gradecoinRead(
+        gc ->
+            new JsonObject()
+                .put("ok", true)
+                .put("height", gc.height())
+                .put("block", gc.lastBlock().map(LedgerApi::gradecoinBlock).orElse(null)));
+  }
+
+  private static Request gradecoinUsers(RequestReader body) {
+    int offset = body.intValue("offset", 0, 0, Integer.MAX_VALUE);
+    int limit =
+        body.intValue("limit", LedgerApi.MAX_GRADECOIN_PAGE, 1, LedgerApi.MAX_GRADECOIN_PAGE);
+    return gradecoinRead(
+        gc -> {
+          JsonArray users = new JsonArray();
+          gc.users(offset, limit).forEach(u -> users.add(LedgerApi.gradecoinUser(u)));
+          return new JsonObject().put("ok", true).put("total", gc.userCount()).put("users", users);
+        });
+  }
+
+  /** A read of a Gradecoin ledger's own state; a plain ledger answers NOT_GRADECOIN. */
+  private static Request gradecoinRead(Function<GradecoinView, JsonObject> lookup) {
+    return ready(
+        state ->
             state
-                .transfer(id)
-                .<Answer>map(
-                    t -> new Answer.FromJournal((journal, bound) -> proof(journal, t, bound)))
-                .orElseGet(() -> new Answer.Ready(unknownTransfer(id))));
+                .gradecoin()
+                .map(lookup)
+                .orElseGet(
+                    () ->
+                        LedgerApi.rejection(
+                            RejectCode.NOT_GRADECOIN.name(),
+                            "this ledger is no Gradecoin network")));
   }
 
   private static JsonObject proof(JournalBlocks journal, TransferView t, long bound)

@@ -178,4 +178,125 @@ public final class LedgerViews {
       return new History(json.getLong("total"), List.copyOf(transfers), List.copyOf(blocks));
     }
   }
+
+  // ---- a Gradecoin network ---------------------------------------------------------------------
+
+  /**
+   * A pending transaction of a Gradecoin pool.
+   *
+   * @param txId the pool key, 64 lowercase hex characters
+   * @param timestamp zone-less, as the wire codec re-wrote it (a bot's reply: the batch time, UTC)
+   */
+  public record PoolEntry(
+      String txId, String source, String target, long amount, String timestamp) {
+
+    static PoolEntry from(JsonObject json) {
+      return new PoolEntry(
+          json.getString("txId"),
+          json.getString("source"),
+          json.getString("target"),
+          json.getLong("amount"),
+          json.getString("timestamp"));
+    }
+  }
+
+  /** A page of the pending pool, oldest first, and how many are pending in all. */
+  public record Pool(long total, List<PoolEntry> entries) {
+
+    static Pool from(JsonObject json) {
+      JsonArray array = json.getJsonArray("pool");
+      List<PoolEntry> entries = new ArrayList<>(array.size());
+      for (int i = 0; i < array.size(); i++) {
+        entries.add(PoolEntry.from(array.getJsonObject(i)));
+      }
+      return new Pool(json.getLong("total"), List.copyOf(entries));
+    }
+  }
+
+  /**
+   * An accepted Gradecoin block.
+   *
+   * @param previousHash the hash of the block accepted before it, or "" for the first
+   * @param height 1 for the first block, then one more per block
+   */
+  public record GradecoinBlock(
+      List<String> txIds,
+      long nonce,
+      String timestamp,
+      String hash,
+      String previousHash,
+      long height) {
+
+    static GradecoinBlock from(JsonObject json) {
+      JsonArray ids = json.getJsonArray("txIds");
+      List<String> txIds = new ArrayList<>(ids.size());
+      for (int i = 0; i < ids.size(); i++) {
+        txIds.add(ids.getString(i));
+      }
+      return new GradecoinBlock(
+          List.copyOf(txIds),
+          json.getLong("nonce"),
+          json.getString("timestamp"),
+          json.getString("hash"),
+          json.getString("previousHash"),
+          json.getLong("height"));
+    }
+  }
+
+  /**
+   * The last accepted block and the height.
+   *
+   * @param block null before the first block
+   */
+  public record LastBlock(long height, GradecoinBlock block) {
+
+    static LastBlock from(JsonObject json) {
+      JsonObject block = json.getJsonObject("block");
+      return new LastBlock(
+          json.getLong("height"), block == null ? null : GradecoinBlock.from(block));
+    }
+  }
+
+  /**
+   * A transaction accepted into the pool.
+   *
+   * @param duplicate the same request id (token) was accepted before: nothing happened this time
+   * @param gasFee the gas fee row (source to issuer, with the request's id)
+   * @param sourceBalance the source's balance after the fee, as of this reply
+   */
+  public record PoolReceipt(String txId, boolean duplicate, Transfer gasFee, long sourceBalance) {
+
+    static PoolReceipt from(JsonObject json) {
+      return new PoolReceipt(
+          json.getString("txId"),
+          json.getBoolean("duplicate", false),
+          Transfer.from(json.getJsonObject("transfer")),
+          json.getLong("payerBalance", -1L));
+    }
+  }
+
+  /** An account of a Gradecoin network; a bot has no key and never sends. */
+  public record GradecoinUser(long number, String name, long balance, boolean bot) {
+
+    static GradecoinUser from(JsonObject json) {
+      return new GradecoinUser(
+          json.getLong("number"),
+          json.getString("name"),
+          json.getLong("balance"),
+          json.getBoolean("bot"));
+    }
+  }
+
+  /** A page of a Gradecoin network's accounts in registration order, and how many there are. */
+  public record GradecoinUsers(long total, List<GradecoinUser> users) {
+
+    static GradecoinUsers from(JsonObject json) {
+      JsonArray array = json.getJsonArray("users");
+      List<GradecoinUser> users = new ArrayList<>(array.size());
+      for (int i = 0; i < array.size(); i++) {
+        users.add(GradecoinUser.from(array.getJsonObject(i)));
+      }
+      return new GradecoinUsers(json.getLong("total"), List.copyOf(users));
+    }
+  }
 }

@@ -1,8 +1,11 @@
 package io.paywire.bus;
 
 import io.paywire.ledger.TransferId;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 /** Typed reads of request fields; each failure names the field, as {@link BadRequest}. */
 final class RequestReader {
@@ -64,6 +67,25 @@ final class RequestReader {
       throw new BadRequest(field + " must be 32 hex characters");
     }
     return id;
+  }
+
+  /** A JSON array of 0 to {@code max} strings. */
+  List<String> strings(String field, int max) {
+    Object value = body.getValue(field);
+    if (!(value instanceof JsonArray array)) {
+      throw new BadRequest(field + " must be an array of strings");
+    }
+    if (array.size() > max) {
+      throw new BadRequest(field + " holds at most " + max + " strings");
+    }
+    List<String> strings = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof String s)) {
+        throw new BadRequest(field + " must be an array of strings");
+      }
+      strings.add(s);
+    }
+    return strings;
   }
 
   TransferId optionalId(String field) {

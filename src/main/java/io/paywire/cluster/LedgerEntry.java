@@ -22,8 +22,13 @@ import java.util.List;
  * terms 24                    maxDepositMinor 8 | maxTransferMinor 8 | maxBatchCommands 4
  *                             | maxBatchBytes 4: what every member must apply it under
  * commandCount 4
- * commands                    type 1 (1 open account, 2 transfer) | idHigh 8 | idLow 8
- *                             | deposit or amount 8 | strings | byte arrays, in Command's order
+ * commands                    type 1 (1 open account, 2 transfer, 3 Gradecoin pool
+ *                             transaction, 4 Gradecoin block) | idHigh 8 | idLow 8
+ *                             | deposit, amount or nonce 8 | then, in Command's order:
+ *                             1, 2: strings | byte arrays
+ *                             3: gasFee 8 | source, target, txId, timestamp (strings)
+ *                             4: blockReward 8 | trafficReward 8 | txIdCount 4 (-1 for none)
+ *                             | txIds (strings) | timestamp, hash (strings)
  * string                      length 4 (-1 for none) | UTF-16 code units 2 each
  * byte array                  length 4 | bytes
  * </pre>
@@ -45,6 +50,8 @@ record LedgerEntry(long timeMillis, Terms terms, List<Command> commands) {
 
   private static final byte OPEN_ACCOUNT = 1;
   private static final byte TRANSFER = 2;
+  private static final byte POOL_TRANSACTION = 3;
+  private static final byte MINE_BLOCK = 4;
   private static final int HEADER_BYTES = 1 + 8 + Terms.BYTES + 4;
 
   /** type, id, amount: what every command has before its strings and byte arrays. */
@@ -110,6 +117,29 @@ record LedgerEntry(long timeMillis, Terms terms, List<Command> commands) {
             .putLong(open.deposit());
         putString(out, open.name());
         putBytes(out, open.publicKey());
+      } else if (command instanceof Command.PoolTransaction tx) {
+        out.put(POOL_TRANSACTION)
+            .putLong(tx.id().high())
+            .putLong(tx.id().low())
+            .putLong(tx.amount())
+            .putLong(tx.gasFee());
+        putString(out, tx.source());
+        putString(out, tx.target());
+        putString(out, tx.txId());
+        putString(out, tx.timestamp());
+      } else if (command instanceof Command.MineBlock block) {
+        out.put(MINE_BLOCK)
+            .putLong(block.id().high())
+            .putLong(block.id().low())
+            .putLong(block.nonce())
+            .putLong(block.blockReward())
+            .putLong(block.trafficReward());
+        out.putInt(block.txIds() == null ? -1 : block.txIds().size());
+        if (block.txIds() != null) {
+          block.txIds().forEach(txId -> putString(out, txId));
+        }
+        putString(out, block.timestamp());
+        putString(out, block.hash());
       } else {
         Command.Transfer t = (Command.Transfer) command;
         out.put(TRANSFER).putLong(t.id().high()).putLong(t.id().low()).putLong(t.amount());
@@ -126,6 +156,29 @@ record LedgerEntry(long timeMillis, Terms terms, List<Command> commands) {
   static int encodedLength(Command command) {
     if (command instanceof Command.OpenAccount open) {
       return COMMAND_FIXED_BYTES + stringLength(open.name()) + 4 + open.publicKey().length;
+    }
+    if (command instanceof Command.PoolTransaction tx) {
+      return COMMAND_FIXED_BYTES
+          + 8
+          + stringLength(tx.source())
+          + stringLength(tx.target())
+          + stringLength(tx.txId())
+          + stringLength(tx.timestamp());
+    }
+    if (command instanceof Command.MineBlock block) {
+      int length =
+          COMMAND_FIXED_BYTES
+              + 8
+              + 8
+              + 4
+              + stringLength(block.timestamp())
+              + stringLength(block.hash());
+      if (block.txIds() != null) {
+        for (String txId : block.txIds()) {
+          length = Math.addExact(length, stringLength(txId));
+        }
+      }
+      return length;
     }
     Command.Transfer t = (Command.Transfer) command;
     return COMMAND_FIXED_BYTES
@@ -203,6 +256,32 @@ record LedgerEntry(long timeMillis, Terms terms, List<Command> commands) {
     if (type == TRANSFER) {
       return new Command.Transfer(
           id, getString(in), getString(in), amount, getBytes(in), getBytes(in));
+    }
+    if (type == POOL_TRANSACTION) {
+      long gasFee = in.getLong();
+      return new Command.PoolTransaction(
+          id, getString(in), getString(in), amount, gasFee, getString(in), getString(in));
+    }
+    if (type == MINE_BLOCK) {
+      long blockReward = in.getLong();
+      long trafficReward = in.getLong();
+      int count = in.getInt();
+      if (count < -1 || (long) count * 4 > in.remaining()) {
+        throw new IllegalArgumentException("id count " + count + " does not fit the entry");
+      }
+      List<String> txIds = null;
+      if (count >= 0) {
+        txIds = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+          String txId = getString(in);
+          if (txId == null) {
+            throw new IllegalArgumentException("a block's transaction id is missing");
+          }
+          txIds.add(txId);
+        }
+      }
+      return new Command.MineBlock(
+          id, txIds, amount, getString(in), getString(in), blockReward, trafficReward);
     }
     throw new IllegalArgumentException("unknown command type " + type);
   }

@@ -24,7 +24,15 @@ public final class AccountName {
 
   /** True for 1 to {@value #MAX_LENGTH} characters of ASCII letters, digits, '_', '-' and '.'. */
   public static boolean isValid(String name) {
-    if (name == null || name.isEmpty() || name.length() > MAX_LENGTH) {
+    return isValid(name, MAX_LENGTH);
+  }
+
+  /**
+   * True for 1 to {@code maxLength} characters of ASCII letters, digits, '_', '-' and '.': a ledger
+   * may allow longer names than {@value #MAX_LENGTH} ({@link LedgerRules#maxNameLength}).
+   */
+  public static boolean isValid(String name, int maxLength) {
+    if (name == null || name.isEmpty() || name.length() > maxLength) {
       return false;
     }
     for (int i = 0; i < name.length(); i++) {

@@ -54,7 +54,7 @@ public final class Batch {
     try {
       Outcome outcome = state.execute(command, timeMillis);
       if (outcome instanceof Outcome.Accepted accepted && !accepted.duplicate()) {
-        append(canonical(command, accepted.transfer()));
+        append(canonical(command, accepted.transfer(), state));
       }
       return outcome;
     } catch (RuntimeException | Error e) {
@@ -80,6 +80,18 @@ public final class Batch {
       return new Executed(
           outcome, state.account(open.name()), OptionalLong.empty(), OptionalLong.empty());
     }
+    if (command instanceof Command.PoolTransaction tx) {
+      return new Executed(
+          outcome, Optional.empty(), state.balance(tx.source()), OptionalLong.empty());
+    }
+    if (command instanceof Command.MineBlock) {
+      return new Executed(
+          outcome,
+          Optional.empty(),
+          OptionalLong.empty(),
+          OptionalLong.empty(),
+          state.gradecoin().flatMap(GradecoinView::lastBlock));
+    }
     Command.Transfer transfer = (Command.Transfer) command;
     return new Executed(
         outcome,
@@ -96,7 +108,9 @@ public final class Batch {
    */
   public static long recordBytesAtMost(Command command) {
     if ((command instanceof Command.OpenAccount open && open.name() == null)
-        || (command instanceof Command.Transfer t && (t.payer() == null || t.payee() == null))) {
+        || (command instanceof Command.Transfer t && (t.payer() == null || t.payee() == null))
+        || ((command instanceof Command.PoolTransaction || command instanceof Command.MineBlock)
+            && !RecordCodec.fits(command))) {
       return 0; // refused before any rule that could accept it
     }
     return JournalFormat.RECORD_OVERHEAD_BYTES + (long) RecordCodec.encodedLength(command);
@@ -112,8 +126,34 @@ public final class Batch {
         && recordBytes + LedgerOptions.MAX_RECORD_BYTES <= options.maxBatchBytes();
   }
 
-  /** Journals names as registered, so the journal reads the same whatever case a client used. */
-  private static Command canonical(Command command, TransferView applied) {
+  /**
+   * Journals names as registered, so the journal reads the same whatever case a client used, and a
+   * block with the rewards it applied, so its replay does not depend on the rules.
+   */
+  private static Command canonical(Command command, TransferView applied, LedgerState state) {
+    if (command instanceof Command.PoolTransaction tx) {
+      GradecoinView.PoolEntry entry =
+          state.gradecoin().flatMap(g -> g.pending(tx.txId())).orElseThrow();
+      return new Command.PoolTransaction(
+          tx.id(),
+          entry.source(),
+          entry.target(),
+          tx.amount(),
+          tx.gasFee(),
+          tx.txId(),
+          tx.timestamp());
+    }
+    if (command instanceof Command.MineBlock block && block.blockReward() < 0) {
+      GradecoinRules rules = state.gradecoin().flatMap(GradecoinView::rules).orElseThrow();
+      return new Command.MineBlock(
+          block.id(),
+          block.txIds(),
+          block.nonce(),
+          block.timestamp(),
+          block.hash(),
+          rules.blockReward(),
+          rules.txTrafficReward());
+    }
     if (command instanceof Command.Transfer t) {
       return new Command.Transfer(
           t.id(),

@@ -188,7 +188,7 @@ public final class Ledger implements AutoCloseable {
   private static Ledger recover(
       Path directory, Storage storage, LedgerOptions options, Closeable lock, long started)
       throws IOException {
-    LedgerState state = new LedgerState(options.rules());
+    LedgerState state = new LedgerState(options.rules(), options.gradecoin());
     JournalPosition from = JournalPosition.START;
     Optional<Path> used = Optional.empty();
     int temporaries = Snapshot.deleteTemporaries(storage, snapshotDirectory(directory));
@@ -199,7 +199,7 @@ public final class Ledger implements AutoCloseable {
     for (int i = snapshots.size() - 1; i >= 0; i--) {
       Optional<Snapshot.Image> image = Snapshot.read(storage, snapshots.get(i));
       if (image.isPresent()) {
-        state = LedgerState.restore(options.rules(), image.get());
+        state = LedgerState.restore(options.rules(), options.gradecoin(), image.get());
         from = image.get().position();
         used = Optional.of(snapshots.get(i));
         break;

@@ -9,6 +9,7 @@ package io.paywire.ledger;
  * @param segmentBytes a journal segment file is closed and a new one started past this size
  * @param snapshotEveryTransfers a snapshot is written after this many new transfers (0: never)
  * @param snapshotsKept how many snapshot files stay on disk
+ * @param gradecoin the rules of a Gradecoin network's ledger, or null for a plain ledger
  */
 public record LedgerOptions(
     LedgerRules rules,
@@ -16,16 +17,18 @@ public record LedgerOptions(
     int maxBatchBytes,
     long segmentBytes,
     long snapshotEveryTransfers,
-    int snapshotsKept) {
+    int snapshotsKept,
+    GradecoinRules gradecoin) {
 
-  /** The largest record: a transfer with two 255-character names and two maximal signatures. */
+  /**
+   * The largest record: a block of the most transactions ({@link RecordCodec#maxBlockBytes}), above
+   * a transfer with two 255-character names and two maximal signatures.
+   */
   static final int MAX_RECORD_BYTES =
       JournalFormat.RECORD_OVERHEAD_BYTES
-          + 1
-          + 16
-          + 8
-          + 2 * (1 + 255)
-          + 2 * (2 + RecordCodec.MAX_SIGNATURE_BYTES);
+          + Math.max(
+              1 + 16 + 8 + 2 * (1 + 255) + 2 * (2 + RecordCodec.MAX_SIGNATURE_BYTES),
+              RecordCodec.maxBlockBytes());
 
   /** The largest {@code maxBatchBytes} allowed, so the largest frame a journal can hold. */
   static final int MAX_BATCH_BYTES = 256 << 20;
@@ -45,6 +48,36 @@ public record LedgerOptions(
         "segmentBytes must exceed maxBatchBytes and be at most 1073741824");
     require(snapshotEveryTransfers >= 0, "snapshotEveryTransfers must be 0 or more");
     require(snapshotsKept >= 1 && snapshotsKept <= 100, "snapshotsKept must be 1 to 100");
+  }
+
+  /** Options of a plain ledger, without Gradecoin rules. */
+  public LedgerOptions(
+      LedgerRules rules,
+      int maxBatchCommands,
+      int maxBatchBytes,
+      long segmentBytes,
+      long snapshotEveryTransfers,
+      int snapshotsKept) {
+    this(
+        rules,
+        maxBatchCommands,
+        maxBatchBytes,
+        segmentBytes,
+        snapshotEveryTransfers,
+        snapshotsKept,
+        null);
+  }
+
+  /** These options for a Gradecoin network's ledger with {@code gradecoin} rules. */
+  public LedgerOptions withGradecoin(GradecoinRules gradecoin) {
+    return new LedgerOptions(
+        rules,
+        maxBatchCommands,
+        maxBatchBytes,
+        segmentBytes,
+        snapshotEveryTransfers,
+        snapshotsKept,
+        gradecoin);
   }
 
   private static void require(boolean condition, String message) {

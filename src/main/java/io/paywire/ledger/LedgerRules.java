@@ -7,8 +7,13 @@ package io.paywire.ledger;
  *
  * @param maxDepositMinor largest initial deposit, in minor units
  * @param maxTransferMinor largest single transfer, in minor units
+ * @param maxNameLength longest account name, in characters: {@value AccountName#MAX_LENGTH} on the
+ *     main ledger, 64 on a Gradecoin network (a name is a hex SHA-256 fingerprint there)
  */
-public record LedgerRules(long maxDepositMinor, long maxTransferMinor) {
+public record LedgerRules(long maxDepositMinor, long maxTransferMinor, int maxNameLength) {
+
+  /** The longest name the journal's and the snapshot's formats hold (one length byte). */
+  public static final int MAX_NAME_LENGTH = 255;
 
   public static final LedgerRules DEFAULTS = new LedgerRules(1_000_000_000L, 1_000_000_000L);
 
@@ -19,5 +24,13 @@ public record LedgerRules(long maxDepositMinor, long maxTransferMinor) {
     if (maxTransferMinor < 1) {
       throw new IllegalArgumentException("maxTransferMinor must be at least 1");
     }
+    if (maxNameLength < 1 || maxNameLength > MAX_NAME_LENGTH) {
+      throw new IllegalArgumentException("maxNameLength must be 1 to " + MAX_NAME_LENGTH);
+    }
+  }
+
+  /** Rules with names of at most {@value AccountName#MAX_LENGTH} characters. */
+  public LedgerRules(long maxDepositMinor, long maxTransferMinor) {
+    this(maxDepositMinor, maxTransferMinor, AccountName.MAX_LENGTH);
   }
 }

@@ -28,6 +28,14 @@ final class LedgerState implements LedgerView {
   static final int ISSUER_NUMBER = 0;
 
   private final LedgerRules rules;
+
+  /**
+   * The pool and the chain of a Gradecoin ledger; null for a plain one. Also made at replay, rules
+   * unknown, when the journal holds a Gradecoin record (a verifier opens every ledger the same
+   * way).
+   */
+  private GradecoinState gradecoin;
+
   final List<Account> accounts = new ArrayList<>();
   private final Map<String, Account> accountsByKey = new HashMap<>();
   private final Map<String, Account> accountsByFingerprint = new HashMap<>();
@@ -41,20 +49,36 @@ final class LedgerState implements LedgerView {
   private long balanceSum;
 
   LedgerState(LedgerRules rules) {
-    this(rules, TransferTable.CHUNK_SHIFT);
+    this(rules, null, TransferTable.CHUNK_SHIFT);
+  }
+
+  /** A Gradecoin ledger's state if {@code gradecoinRules} is not null, else a plain one. */
+  LedgerState(LedgerRules rules, GradecoinRules gradecoinRules) {
+    this(rules, gradecoinRules, TransferTable.CHUNK_SHIFT);
   }
 
   /** A state whose transfer columns use chunks of {@code 1 << chunkShift} rows (tests: small). */
   LedgerState(LedgerRules rules, int chunkShift) {
+    this(rules, null, chunkShift);
+  }
+
+  private LedgerState(LedgerRules rules, GradecoinRules gradecoinRules, int chunkShift) {
     this.rules = rules;
     this.transfers = new TransferTable(chunkShift);
+    this.gradecoin = gradecoinRules == null ? null : new GradecoinState(this, gradecoinRules);
     addAccount(AccountName.ISSUER, new byte[0], 0L);
   }
 
   /** Rebuilds the state a snapshot captured, then checks every invariant. */
   static LedgerState restore(LedgerRules rules, Snapshot.Image image) {
+    return restore(rules, null, image);
+  }
+
+  /** Rebuilds the state a snapshot captured, then checks every invariant. */
+  static LedgerState restore(
+      LedgerRules rules, GradecoinRules gradecoinRules, Snapshot.Image image) {
     TransferTable.Columns columns = image.transfers();
-    LedgerState state = new LedgerState(rules, columns.shift());
+    LedgerState state = new LedgerState(rules, gradecoinRules, columns.shift());
     if (image.names().length < 1 || !AccountName.ISSUER.equals(image.names()[ISSUER_NUMBER])) {
       throw new IllegalStateException("snapshot does not start with the issuer account");
     }
@@ -68,6 +92,12 @@ final class LedgerState implements LedgerView {
     for (int sequence = 0; sequence < columns.count(); sequence++) {
       state.accounts.get(state.transfers.payer(sequence)).history.add(sequence);
       state.accounts.get(state.transfers.payee(sequence)).history.add(sequence);
+    }
+    if (image.gradecoin() != null) {
+      if (state.gradecoin == null) {
+        state.gradecoin = new GradecoinState(state, null);
+      }
+      state.gradecoin.load(image.gradecoin());
     }
     state.checkInvariants();
     return state;
@@ -98,6 +128,17 @@ final class LedgerState implements LedgerView {
     if (command instanceof Command.Transfer t && (t.payer() == null || t.payee() == null)) {
       return reject(RejectCode.UNKNOWN_ACCOUNT, "payer and payee must be named");
     }
+    boolean gradecoinCommand =
+        command instanceof Command.PoolTransaction || command instanceof Command.MineBlock;
+    if (gradecoinCommand && (gradecoin == null || gradecoin.rules().isEmpty()) && checkRules) {
+      return reject(RejectCode.NOT_GRADECOIN, "this ledger has no Gradecoin rules");
+    }
+    if (gradecoinCommand && !RecordCodec.fits(command)) {
+      return reject(RejectCode.MALFORMED, "a transaction id, hash or timestamp is malformed");
+    }
+    if (gradecoinCommand && gradecoin == null) {
+      gradecoin = new GradecoinState(this, null); // replay of a Gradecoin ledger's journal
+    }
     int existing = transfers.find(command.id().high(), command.id().low());
     if (existing >= 0) {
       return sameContent(existing, command)
@@ -112,14 +153,21 @@ final class LedgerState implements LedgerView {
     if (command instanceof Command.OpenAccount open) {
       return openAccount(open, timeMillis, checkRules);
     }
+    if (command instanceof Command.PoolTransaction pool) {
+      return gradecoin.poolTransaction(pool, timeMillis, checkRules);
+    }
+    if (command instanceof Command.MineBlock block) {
+      return gradecoin.mineBlock(block, timeMillis, checkRules);
+    }
     return transfer((Command.Transfer) command, timeMillis, checkRules);
   }
 
   private Outcome openAccount(Command.OpenAccount open, long timeMillis, boolean checkRules) {
-    if (!AccountName.isValid(open.name())) {
+    // At replay, only what the journal's format holds: a name accepted under a longer limit stays.
+    int maxLength = checkRules ? rules.maxNameLength() : LedgerRules.MAX_NAME_LENGTH;
+    if (!AccountName.isValid(open.name(), maxLength)) {
       return reject(
-          RejectCode.BAD_NAME,
-          "names are 1 to " + AccountName.MAX_LENGTH + " letters, digits, '_', '-' or '.'");
+          RejectCode.BAD_NAME, "names are 1 to " + maxLength + " letters, digits, '_', '-' or '.'");
     }
     if (accountsByKey.containsKey(AccountName.key(open.name()))) {
       return reject(RejectCode.NAME_TAKEN, "name " + open.name() + " is taken");
@@ -200,6 +248,30 @@ final class LedgerState implements LedgerView {
     return new Outcome.Accepted(applied, false);
   }
 
+  /**
+   * Moves {@code amount} (0 allowed: a Gradecoin gas fee of 0) as one new transfer row: for the
+   * Gradecoin commands, whose caller checked the id is new and the payer can pay. Reserves first,
+   * then records, then changes the balances with plain writes, so a failure leaves either nothing
+   * or a whole row that {@link #rollBack} undoes.
+   */
+  TransferView move(TransferId id, Account payer, Account payee, long amount, long timeMillis) {
+    long payerBalance =
+        payer.number == ISSUER_NUMBER
+            ? Math.subtractExact(payer.balance, amount)
+            : payer.balance - amount;
+    if (payer.number != ISSUER_NUMBER && payerBalance < 0) {
+      throw new IllegalStateException(payer.name + " cannot pay " + amount);
+    }
+    long payeeBalance = Math.addExact(payee.balance, amount);
+    transfers.reserveOne();
+    payer.history.reserveOne();
+    payee.history.reserveOne();
+    TransferView applied = record(id, payer, payee, amount, timeMillis);
+    setBalance(payer, payerBalance);
+    setBalance(payee, payeeBalance);
+    return applied;
+  }
+
   private TransferView record(TransferId id, Account payer, Account payee, long amount, long time) {
     int sequence = transfers.append(id.high(), id.low(), payer.number, payee.number, amount, time);
     payer.history.add(sequence);
@@ -218,7 +290,14 @@ final class LedgerState implements LedgerView {
           && amount == open.deposit()
           && Arrays.equals(payee.publicKey, open.publicKey());
     }
-    Command.Transfer transfer = (Command.Transfer) command;
+    if (command instanceof Command.PoolTransaction tx) {
+      return payee.number == ISSUER_NUMBER
+          && AccountName.key(tx.source()).equals(AccountName.key(payer.name))
+          && amount == tx.gasFee();
+    }
+    if (!(command instanceof Command.Transfer transfer)) {
+      return false; // a block's own id is never a row's: a block is not retried by its id
+    }
     return payer.number != ISSUER_NUMBER
         && AccountName.key(transfer.payer()).equals(AccountName.key(payer.name))
         && AccountName.key(transfer.payee()).equals(AccountName.key(payee.name))
@@ -292,7 +371,14 @@ final class LedgerState implements LedgerView {
   /** How far the state went before a batch: what {@link #rollBack} returns to. */
   record Mark(int transfers, int accounts) {}
 
+  /**
+   * Marks where a batch starts. Only the newest mark can be rolled back to: a Gradecoin ledger's
+   * undo log starts afresh here.
+   */
   Mark mark() {
+    if (gradecoin != null) {
+      gradecoin.mark();
+    }
     return new Mark(transfers.size(), accounts.size());
   }
 
@@ -303,6 +389,9 @@ final class LedgerState implements LedgerView {
    * after recording its transfer, with plain writes that cannot fail.
    */
   void rollBack(Mark mark) {
+    if (gradecoin != null) {
+      gradecoin.rollBack(); // first: its undo reads accounts the rows below may remove
+    }
     for (int sequence = transfers.size() - 1; sequence >= mark.transfers(); sequence--) {
       Account payer = accounts.get(transfers.payer(sequence));
       Account payee = accounts.get(transfers.payee(sequence));
@@ -324,7 +413,7 @@ final class LedgerState implements LedgerView {
   }
 
   /** A user account by name, or null: the issuer takes part in deposits only. */
-  private Account user(String name) {
+  Account user(String name) {
     if (name == null) {
       return null;
     }
@@ -377,6 +466,16 @@ final class LedgerState implements LedgerView {
   }
 
   @Override
+  public Optional<GradecoinView> gradecoin() {
+    return Optional.ofNullable(gradecoin);
+  }
+
+  /** The Gradecoin state, or null: for snapshots. */
+  GradecoinState gradecoinState() {
+    return gradecoin;
+  }
+
+  @Override
   public int accountCount() {
     return accounts.size();
   }
@@ -405,7 +504,10 @@ final class LedgerState implements LedgerView {
       int from = transfers.payer(sequence);
       int to = transfers.payee(sequence);
       long amount = transfers.amount(sequence);
-      if (amount <= 0 || from == to || (to == ISSUER_NUMBER)) {
+      // A Gradecoin ledger's users pay the issuer gas fees, of 0 when the fee is 0; no other row
+      // pays the issuer or moves nothing.
+      boolean gasFee = gradecoin != null && to == ISSUER_NUMBER && amount >= 0;
+      if (from == to || (!gasFee && (amount <= 0 || to == ISSUER_NUMBER))) {
         throw new IllegalStateException("transfer " + sequence + " is malformed");
       }
       computed[from] = Math.subtractExact(computed[from], amount);
@@ -436,6 +538,9 @@ final class LedgerState implements LedgerView {
     if (sum != balanceSum) {
       throw new IllegalStateException(
           "running sum of balances is " + balanceSum + " but the balances sum to " + sum);
+    }
+    if (gradecoin != null) {
+      gradecoin.checkInvariants();
     }
   }
 }

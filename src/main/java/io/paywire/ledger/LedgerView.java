@@ -32,6 +32,11 @@ public interface LedgerView {
    */
   List<TransferView> history(String name, int offset, int limit);
 
+  /** A Gradecoin ledger's pool, chain and users; empty for a plain ledger. */
+  default Optional<GradecoinView> gradecoin() {
+    return Optional.empty();
+  }
+
   /** The number of accounts, the issuer included. */
   int accountCount();
 

@@ -21,5 +21,28 @@ public enum RejectCode {
   /** A field is longer than the journal's record format holds (a signature over 1,024 bytes). */
   MALFORMED,
   /** The ledger holds as many transfers as its tables can index. */
-  LEDGER_FULL
+  LEDGER_FULL,
+
+  // ---- Gradecoin networks (Command.PoolTransaction, Command.MineBlock) ----
+
+  /** A Gradecoin command sent to a ledger without Gradecoin rules. */
+  NOT_GRADECOIN,
+  /** The source of a transaction is a bot (a keyless account): bots do not send. */
+  BOT_SOURCE,
+  /** The source's balance is below the gas fee. */
+  GAS_UNAFFORDABLE,
+  /** The target of a transaction is no account (the source's absence is UNKNOWN_ACCOUNT). */
+  UNKNOWN_TARGET,
+  /** The source already has a pending transaction to this target. */
+  PENDING_PAIR,
+  /** The amount lies outside the network's [txLowerLimit, txUpperLimit]. */
+  AMOUNT_OUT_OF_BOUNDS,
+  /** A block holds fewer transactions than blockTransactionCount. */
+  BLOCK_TOO_SMALL,
+  /** A block's first transaction is not pending (also: a block already mined). */
+  FIRST_NOT_PENDING,
+  /** A block names one transaction twice. */
+  DUPLICATE_TRANSACTION,
+  /** A block names a transaction that is not pending. */
+  UNKNOWN_TRANSACTION
 }

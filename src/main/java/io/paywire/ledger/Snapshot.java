@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.CRC32C;
@@ -20,13 +22,30 @@ import java.util.zip.CRC32C;
  * "PWS1" 4 | version 4 | segmentId 8 | offset 8 | nextBatchSequence 8 | headHash 32
  * | accountCount 4 | per account: nameLength 1 | name | keyLength 2 | key | balance 8 | created 8
  * | transferCount 4 | idHigh 8*n | idLow 8*n | payer 4*n | payee 4*n | amount 8*n | time 8*n
+ * | Gradecoin section                                                              (version 2 only)
  * | CRC32C 4 of everything before it
+ *
+ * A plain ledger's snapshot is version 1, byte for byte as before Gradecoin networks; a Gradecoin
+ * ledger's is version 2, with its section: poolCount 4 | per pending transaction, oldest first: txId 32
+ *   | sourceLength 1 | source | targetLength 1 | target | amount 8 | timestampLength 1 | timestamp
+ * | hasBlock 1 | if 1, the last block: height 8 | nonce 8 | hash 32 | previousHashLength 1
+ *   | previousHash (64 hex characters, or none before the first) | timestampLength 1 | timestamp
+ *   | txIdCount 2 | txId 32 * txIdCount
  * </pre>
  */
 public final class Snapshot {
 
   static final int MAGIC = 0x50575331; // "PWS1"
-  static final int VERSION = 1;
+
+  /** A Gradecoin ledger's snapshot: version 1 and the Gradecoin section. */
+  static final int VERSION = 2;
+
+  /** A plain ledger's snapshot, as written before Gradecoin networks. */
+  static final int VERSION_1 = 1;
+
+  /** txId 32, two names and a timestamp of at least a length byte each, amount 8. */
+  private static final int MIN_POOL_ENTRY_BYTES = 32 + 1 + 1 + 8 + 1;
+
   private static final String PREFIX = "snapshot-";
   private static final String SUFFIX = ".bin";
   private static final int BUFFER_BYTES = 1 << 20;
@@ -49,7 +68,8 @@ public final class Snapshot {
       byte[][] keys,
       long[] balances,
       long[] created,
-      TransferTable.Columns transfers) {
+      TransferTable.Columns transfers,
+      GradecoinState.Image gradecoin) {
 
     public int transferCount() {
       return transfers.count();
@@ -76,7 +96,15 @@ public final class Snapshot {
       balances[i] = account.balance;
       created[i] = account.createdMillis;
     }
-    return new Image(position, names, keys, balances, created, state.transfers.capture());
+    GradecoinState gradecoin = state.gradecoinState();
+    return new Image(
+        position,
+        names,
+        keys,
+        balances,
+        created,
+        state.transfers.capture(),
+        gradecoin == null ? null : gradecoin.capture());
   }
 
   static Path fileFor(Path directory, JournalPosition position) {
@@ -93,7 +121,7 @@ public final class Snapshot {
     Path target = fileFor(directory, image.position());
     Path temporary = directory.resolve(target.getFileName() + ".tmp");
     try (Output out = new Output(storage.create(temporary))) {
-      out.putInt(MAGIC).putInt(VERSION);
+      out.putInt(MAGIC).putInt(image.gradecoin() == null ? VERSION_1 : VERSION);
       JournalPosition p = image.position();
       out.putLong(p.segmentId())
           .putLong(p.offset())
@@ -115,6 +143,9 @@ public final class Snapshot {
           .putInts(t, t.payee())
           .putLongs(t, t.amount())
           .putLongs(t, t.time());
+      if (image.gradecoin() != null) {
+        writeGradecoin(out, image.gradecoin());
+      }
       out.finish();
     }
     // The content is durable before the name points to it, and the name before this returns.
@@ -157,7 +188,8 @@ public final class Snapshot {
   /** Reads and checks one snapshot; empty if it is damaged or of another format. */
   static Optional<Image> read(Storage storage, Path file) throws IOException {
     try (Input in = new Input(storage.openRead(file))) {
-      if (in.getInt() != MAGIC || in.getInt() != VERSION) {
+      int version = in.getInt() == MAGIC ? in.getInt() : -1;
+      if (version != VERSION && version != VERSION_1) {
         return Optional.empty();
       }
       long segmentId = in.getLong();
@@ -196,6 +228,7 @@ public final class Snapshot {
               in.getInts(n, shift),
               in.getLongs(n, shift),
               in.getLongs(n, shift));
+      GradecoinState.Image gradecoin = version == VERSION_1 ? null : readGradecoin(in);
       Image image =
           new Image(
               new JournalPosition(segmentId, offset, nextBatch, head),
@@ -203,11 +236,84 @@ public final class Snapshot {
               keys,
               balances,
               created,
-              columns);
+              columns,
+              gradecoin);
       return in.checksumMatches() ? Optional.of(image) : Optional.empty();
     } catch (EOFException | IllegalArgumentException truncated) {
       return Optional.empty();
     }
+  }
+
+  private static void writeGradecoin(Output out, GradecoinState.Image gradecoin)
+      throws IOException {
+    out.putInt(gradecoin.pool().size());
+    for (GradecoinView.PoolEntry entry : gradecoin.pool()) {
+      out.put(HexFormat.of().parseHex(entry.txId()));
+      putText(out, entry.source());
+      putText(out, entry.target());
+      out.putLong(entry.amount());
+      putText(out, entry.timestamp());
+    }
+    GradecoinView.Block block = gradecoin.lastBlock();
+    if (block == null) {
+      out.putByte((byte) 0);
+      return;
+    }
+    out.putByte((byte) 1).putLong(block.height()).putLong(block.nonce());
+    out.put(HexFormat.of().parseHex(block.hash()));
+    putText(out, block.previousHash());
+    putText(out, block.timestamp());
+    out.putShort((short) block.txIds().size());
+    for (String txId : block.txIds()) {
+      out.put(HexFormat.of().parseHex(txId));
+    }
+  }
+
+  private static void putText(Output out, String ascii) throws IOException {
+    byte[] bytes = ascii.getBytes(StandardCharsets.ISO_8859_1);
+    out.putByte((byte) bytes.length).put(bytes);
+  }
+
+  private static GradecoinState.Image readGradecoin(Input in) throws IOException {
+    int count = in.getInt();
+    if (count < 0 || count > in.remaining() / MIN_POOL_ENTRY_BYTES) {
+      throw new IllegalArgumentException("pool of " + count + " does not fit");
+    }
+    List<GradecoinView.PoolEntry> pool = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      String txId = getHash(in);
+      String source = getText(in);
+      String target = getText(in);
+      long amount = in.getLong();
+      pool.add(new GradecoinView.PoolEntry(txId, source, target, amount, getText(in)));
+    }
+    GradecoinView.Block block = null;
+    byte hasBlock = in.getByte();
+    if (hasBlock != 0 && hasBlock != 1) {
+      throw new IllegalArgumentException("block flag " + hasBlock);
+    }
+    if (hasBlock == 1) {
+      long height = in.getLong();
+      long nonce = in.getLong();
+      String hash = getHash(in);
+      String previousHash = getText(in);
+      String timestamp = getText(in);
+      int ids = Short.toUnsignedInt(in.getShort());
+      List<String> txIds = new ArrayList<>(ids);
+      for (int i = 0; i < ids; i++) {
+        txIds.add(getHash(in));
+      }
+      block = new GradecoinView.Block(txIds, nonce, timestamp, hash, previousHash, height);
+    }
+    return new GradecoinState.Image(pool, block);
+  }
+
+  private static String getHash(Input in) throws IOException {
+    return HexFormat.of().formatHex(in.getBytes(RecordCodec.HASH_BYTES));
+  }
+
+  private static String getText(Input in) throws IOException {
+    return new String(in.getBytes(Byte.toUnsignedInt(in.getByte())), StandardCharsets.ISO_8859_1);
   }
 
   /** Buffered writes to a channel, with a running CRC32C. */

@@ -41,6 +41,26 @@ class LedgerEntryTest {
   }
 
   @Test
+  void readsBackGradecoinCommandsWhateverTheyHold() {
+    List<Command> commands =
+        List.of(
+            new Command.PoolTransaction(
+                new TransferId(5, 6), "Alice", "b\u00f6b", 4, 2, "not hex", "2022-04-11T20:45:00"),
+            new Command.PoolTransaction(new TransferId(7, 8), null, null, -1, -2, null, null),
+            new Command.MineBlock(new TransferId(9, 10), List.of("a", "b\uD800"), 42, "t", "h"),
+            new Command.MineBlock(new TransferId(11, 12), null, 0, null, null, 3, 1));
+    byte[] bytes = entry(commands).encode();
+    LedgerEntry read = LedgerEntry.decode(ByteBuffer.wrap(bytes));
+
+    assertThat(read.commands()).hasSize(4);
+    assertThat(read.commands().get(0)).isEqualTo(commands.get(0));
+    assertThat(read.commands().get(1)).isEqualTo(commands.get(1));
+    assertThat(read.commands().get(2)).isEqualTo(commands.get(2));
+    assertThat(read.commands().get(3)).isEqualTo(commands.get(3));
+    assertThat(read.encode()).isEqualTo(bytes);
+  }
+
+  @Test
   void readsBackTheSmallestCommands() {
     List<Command> smallest =
         List.of(

@@ -60,7 +60,8 @@ class LedgerViewTest {
             "history",
             "accountCount",
             "transferCount",
-            "checkInvariants");
+            "checkInvariants",
+            "gradecoin");
   }
 
   @Test
