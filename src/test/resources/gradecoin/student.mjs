@@ -58,7 +58,7 @@ if (command === 'keygen') {
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   });
   fs.writeFileSync(privatePath, privateKey);
-  fs.writeFileSync(publicPath, oneline ? publicKey.replace(/\n/g, ' ').trim() : publicKey);
+  fs.writeFileSync(publicPath, oneline ? publicKey.replace(/\n/g, '') : publicKey);
   out({ ok: true });
 } else if (command === 'fingerprint') {
   out({ fingerprint: sha256(fs.readFileSync(args[0], 'utf8')) });

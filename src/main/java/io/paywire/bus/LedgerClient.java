@@ -85,7 +85,19 @@ public final class LedgerClient {
 
   public Future<LedgerReply<LedgerViews.Registration>> openAccount(
       String name, Long deposit, byte[] publicKey) {
+    return openAccount(null, name, deposit, publicKey);
+  }
+
+  /**
+   * As above, under {@code id} (null: the ledger picks one): a second request with the same id is a
+   * duplicate, as for a transfer; a Gradecoin network registers each student once this way.
+   */
+  public Future<LedgerReply<LedgerViews.Registration>> openAccount(
+      TransferId id, String name, Long deposit, byte[] publicKey) {
     JsonObject body = new JsonObject().put("name", name);
+    if (id != null) {
+      body.put("id", id.toString());
+    }
     if (deposit != null) {
       body.put("deposit", deposit);
     }
@@ -189,7 +201,7 @@ public final class LedgerClient {
   }
 
   /** Gradecoin: a mined block; the reply holds the block as accepted. */
-  public Future<LedgerReply<LedgerViews.GradecoinBlock>> gradecoinBlock(
+  public Future<LedgerReply<LedgerViews.BlockReceipt>> gradecoinBlock(
       TransferId id, List<String> txIds, long nonce, String timestamp, String hash) {
     JsonObject body =
         new JsonObject()
@@ -198,10 +210,7 @@ public final class LedgerClient {
             .put("nonce", nonce)
             .put("timestamp", timestamp)
             .put("hash", hash);
-    return request(
-        LedgerApi.GRADECOIN_BLOCK,
-        body,
-        json -> LedgerViews.GradecoinBlock.from(json.getJsonObject("block")));
+    return request(LedgerApi.GRADECOIN_BLOCK, body, LedgerViews.BlockReceipt::from);
   }
 
   /** Gradecoin: a page of the pending pool, oldest first. */

@@ -248,6 +248,19 @@ public final class LedgerViews {
    *
    * @param block null before the first block
    */
+  /**
+   * The answer to a mined block: the block as accepted, or for a duplicate (the same block's id
+   * applied before) perhaps none.
+   */
+  public record BlockReceipt(boolean duplicate, GradecoinBlock block) {
+
+    static BlockReceipt from(JsonObject json) {
+      JsonObject block = json.getJsonObject("block");
+      return new BlockReceipt(
+          json.getBoolean("duplicate", false), block == null ? null : GradecoinBlock.from(block));
+    }
+  }
+
   public record LastBlock(long height, GradecoinBlock block) {
 
     static LastBlock from(JsonObject json) {

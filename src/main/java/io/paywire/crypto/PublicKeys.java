@@ -42,8 +42,19 @@ public final class PublicKeys {
     return Optional.ofNullable(parse(subjectPublicKeyInfo)).map(Parsed::type);
   }
 
+  /**
+   * The smallest RSA modulus a Gradecoin network accepts: what its JWT library (jsonwebtoken 7.2.0
+   * over ring) verifies with, 256 bytes, so 2,041 bits and up.
+   */
+  public static final int MIN_GRADECOIN_RSA_BITS = 2041;
+
   /** Why the key is refused, or empty if it is acceptable. Never throws on bad input. */
   public static Optional<String> problemWith(byte[] subjectPublicKeyInfo) {
+    return problemWith(subjectPublicKeyInfo, MIN_RSA_BITS);
+  }
+
+  /** As {@link #problemWith(byte[])}, with RSA keys of {@code minRsaBits} and up acceptable. */
+  public static Optional<String> problemWith(byte[] subjectPublicKeyInfo, int minRsaBits) {
     if (subjectPublicKeyInfo == null || subjectPublicKeyInfo.length == 0) {
       return Optional.of("no key");
     }
@@ -56,9 +67,9 @@ public final class PublicKeys {
     }
     if (parsed.type == Type.RSA) {
       int bits = ((RSAPublicKey) parsed.key).getModulus().bitLength();
-      if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
+      if (bits < minRsaBits || bits > MAX_RSA_BITS) {
         return Optional.of(
-            "RSA key of " + bits + " bits, not " + MIN_RSA_BITS + " to " + MAX_RSA_BITS);
+            "RSA key of " + bits + " bits, not " + minRsaBits + " to " + MAX_RSA_BITS);
       }
     }
     return Optional.empty();

@@ -90,10 +90,10 @@ public final class GradecoinVerticle extends VerticleBase {
     String prefix = settings.sessions().config().urlPrefix();
     String base = prefix == null || prefix.isEmpty() ? "" : "/" + prefix;
     router.get("/gradecoin.pub").handler(this::publicKey);
-    router
-        .post()
-        .handler(this::contentType)
-        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    // Two routes: a body handler must be the first of its route, and warp refuses a wrong
+    // Content-Type (415) or a declared length over the limit (413) before reading the body.
+    router.post().handler(this::contentType);
+    router.post().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.post(base + "/register").handler(this::register);
     router.get(base + "/transaction").handler(this::pool);
     router.post(base + "/transaction").handler(this::proposeTransaction);

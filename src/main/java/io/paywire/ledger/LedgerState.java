@@ -180,7 +180,12 @@ final class LedgerState implements LedgerView {
           RejectCode.DEPOSIT_OUT_OF_RANGE, "deposit must be 1 to " + rules.maxDepositMinor());
     }
     if (checkRules && open.publicKey().length > 0) {
-      Optional<String> problem = PublicKeys.problemWith(open.publicKey());
+      // A Gradecoin network takes the RSA keys Gradecoin's JWT library verifies with: a modulus of
+      // 256 bytes or more, so a 2,047-bit key a student client made is accepted.
+      Optional<String> problem =
+          PublicKeys.problemWith(
+              open.publicKey(),
+              gradecoin == null ? PublicKeys.MIN_RSA_BITS : PublicKeys.MIN_GRADECOIN_RSA_BITS);
       if (problem.isPresent()) {
         return reject(RejectCode.BAD_PUBLIC_KEY, problem.get());
       }

@@ -23,9 +23,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Serves a network of kind {@code gradecoin}: loads its Gradecoin files (config.yaml,
- * students.csv) and its RSA key, opens its bots' accounts, and deploys its HTTPS listener over the
- * session core. docs/gradecoin.md.
+ * Serves a network of kind {@code gradecoin}: loads its Gradecoin files (config.yaml, students.csv)
+ * and its RSA key, opens its bots' accounts, and deploys its HTTPS listener over the session core.
+ * docs/gradecoin.md.
  */
 final class GradecoinNetworks {
 
@@ -79,9 +79,7 @@ final class GradecoinNetworks {
                                 loaded.keys().getPrivate(),
                                 ledger,
                                 new WorkerPool(
-                                    "gradecoin-" + network.name(),
-                                    WORKER_THREADS,
-                                    MAX_QUEUED_WORK),
+                                    "gradecoin-" + network.name(), WORKER_THREADS, MAX_QUEUED_WORK),
                                 GradecoinSessions.Limits.DEFAULTS,
                                 Clock.systemUTC());
                         return vertx.deployVerticle(
@@ -111,7 +109,11 @@ final class GradecoinNetworks {
     for (Map.Entry<String, Long> bot : config.bots().entrySet()) {
       opened.add(
           ledger
-              .register(GradecoinSessions.ledgerId(network, "bot", bot.getKey()), bot.getKey(), new byte[0], bot.getValue())
+              .register(
+                  GradecoinSessions.ledgerId(network, "bot", bot.getKey()),
+                  bot.getKey(),
+                  new byte[0],
+                  bot.getValue())
               .compose(
                   written -> {
                     if (written instanceof GradecoinLedger.Refused refused) {

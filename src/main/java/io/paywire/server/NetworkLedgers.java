@@ -2,8 +2,12 @@ package io.paywire.server;
 
 import io.paywire.bus.LedgerAddresses;
 import io.paywire.config.PaywireConfig;
+import io.paywire.gradecoin.GradecoinConfig;
+import io.paywire.ledger.GradecoinRules;
 import io.paywire.ledger.LedgerOptions;
+import io.paywire.ledger.LedgerRules;
 import io.paywire.node.LedgerVerticle;
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -23,18 +27,58 @@ public final class NetworkLedgers {
     return dataDirectory.resolve(DIRECTORY).resolve(network.name());
   }
 
+  /** Longest account name of a Gradecoin network: a fingerprint is 64 hex characters. */
+  public static final int GRADECOIN_MAX_NAME_LENGTH = 64;
+
   /**
    * The network ledger's options: the main ledger's batching, segment and snapshot settings, with
-   * the rules of the network's kind. The seam where a kind's own rules plug in (Gradecoin's: issue
-   * 24); until then every kind takes the main ledger's rules (names up to 32 characters).
+   * the rules of the network's kind: for Gradecoin, those of its config.yaml ({@link
+   * GradecoinRules}) and names up to {@value #GRADECOIN_MAX_NAME_LENGTH} characters.
+   *
+   * @throws IllegalArgumentException naming the file, if a Gradecoin config.yaml cannot be read
    */
   public static LedgerOptions options(PaywireConfig.Network network, LedgerOptions main) {
-    return main;
+    if (network.kind() != PaywireConfig.Network.Kind.GRADECOIN) {
+      return main;
+    }
+    GradecoinConfig gradecoin = gradecoinConfig(network);
+    LedgerRules rules = main.rules();
+    return new LedgerOptions(
+            new LedgerRules(
+                rules.maxDepositMinor(), rules.maxTransferMinor(), GRADECOIN_MAX_NAME_LENGTH),
+            main.maxBatchCommands(),
+            main.maxBatchBytes(),
+            main.segmentBytes(),
+            main.snapshotEveryTransfers(),
+            main.snapshotsKept())
+        .withGradecoin(
+            new GradecoinRules(
+                gradecoin.blockTransactionCount(),
+                gradecoin.txLowerLimit(),
+                gradecoin.txUpperLimit(),
+                gradecoin.txGasFee(),
+                gradecoin.blockReward(),
+                gradecoin.txTrafficReward()));
+  }
+
+  private static GradecoinConfig gradecoinConfig(PaywireConfig.Network network) {
+    try {
+      return GradecoinConfig.load(network.gradecoinConfig());
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException(
+          "networks."
+              + network.name()
+              + ".gradecoinConfig "
+              + network.gradecoinConfig()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
   }
 
   /**
-   * The deposit of a registration that names none: a course network's {@code openingBalance}; for
-   * Gradecoin the main ledger's default until its rules (the register bonus) plug in.
+   * The deposit of a registration that names none: a course network's {@code openingBalance}; a
+   * Gradecoin network states every deposit (register bonus, bots' starting balances).
    */
   static long defaultDepositMinor(PaywireConfig.Network network, PaywireConfig.Ledger main) {
     return network.kind() == PaywireConfig.Network.Kind.COURSE

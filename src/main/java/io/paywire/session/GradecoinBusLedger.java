@@ -11,9 +11,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * A Gradecoin network's ledger reached over the event bus, at the network's own addresses: the
- * one ledger service, as for the main ledger. Pages are read until {@code limit} entries or the
- * end.
+ * A Gradecoin network's ledger reached over the event bus, at the network's own addresses: the one
+ * ledger service, as for the main ledger. Pages are read until {@code limit} entries or the end.
  */
 public final class GradecoinBusLedger implements GradecoinLedger {
 
@@ -77,7 +76,11 @@ public final class GradecoinBusLedger implements GradecoinLedger {
                             .map(
                                 e ->
                                     new PoolEntry(
-                                        e.txId(), e.source(), e.target(), e.amount(), e.timestamp()))
+                                        e.txId(),
+                                        e.source(),
+                                        e.target(),
+                                        e.amount(),
+                                        e.timestamp()))
                             .toList()));
   }
 
@@ -113,8 +116,7 @@ public final class GradecoinBusLedger implements GradecoinLedger {
   }
 
   @Override
-  public Future<Written> register(
-      TransferId id, String fingerprint, byte[] publicKey, long bonus) {
+  public Future<Written> register(TransferId id, String fingerprint, byte[] publicKey, long bonus) {
     return written(
         client.openAccount(id, fingerprint, bonus, publicKey),
         LedgerViews.Registration::duplicate,
@@ -141,7 +143,7 @@ public final class GradecoinBusLedger implements GradecoinLedger {
       TransferId id, List<String> txIds, long nonce, String timestamp, String hash) {
     return written(
         client.gradecoinBlock(id, txIds, nonce, timestamp, hash),
-        LedgerViews.GradecoinBlock::duplicate,
+        LedgerViews.BlockReceipt::duplicate,
         id);
   }
 

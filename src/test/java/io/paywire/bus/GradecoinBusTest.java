@@ -97,7 +97,7 @@ class GradecoinBusTest {
             new LedgerViews.PoolEntry(sha256("tx2"), BOB, ALICE, 1, "2022-04-11T20:45:01"));
     assertThat(ok(client.gradecoinLastBlock())).isEqualTo(new LedgerViews.LastBlock(0, null));
 
-    LedgerViews.GradecoinBlock block =
+    LedgerViews.BlockReceipt mined =
         ok(
             client.gradecoinBlock(
                 id(),
@@ -105,6 +105,8 @@ class GradecoinBusTest {
                 42,
                 "2022-04-11T21:00:00",
                 sha256("b")));
+    assertThat(mined.duplicate()).isFalse();
+    LedgerViews.GradecoinBlock block = mined.block();
     assertThat(block)
         .isEqualTo(
             new LedgerViews.GradecoinBlock(

@@ -2,6 +2,9 @@ package io.paywire.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paywire.bus.LedgerClient;
+import io.paywire.bus.LedgerReply;
+import io.paywire.bus.LedgerStatus;
 import io.paywire.testing.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -117,7 +120,11 @@ class GradecoinNetworkTest {
       assertThat(balance(users, bob)).isEqualTo(45);
       assertThat(balance(users, "StockFish")).isEqualTo(67);
       String html = get("user").getString("body");
-      assertThat(html).contains(alice, bob, "StockFish \uD83D\uDC4B\uD83E\uDD16", "<td>35</td>");
+      assertThat(html)
+          .contains(
+              "<td>" + alice + "</td>\n        <td>35</td>",
+              "<td>" + bob + "</td>\n        <td>45</td>",
+              "<td>StockFish <span title=\"I'm a bot!\">\uD83D\uDC4B\uD83E\uDD16</span></td>");
 
       assertThat(get("version").getString("body")).isEqualTo("gradecoin - version 0.3.1");
       JsonObject config = new JsonObject(get("config").getString("body"));
@@ -136,9 +143,13 @@ class GradecoinNetworkTest {
               "tx_traffic_reward",
               "bots");
 
-      assertThat(paywire.node().ledgerStatusForTest().transferCount())
-          .as("the main ledger holds nothing of the network")
-          .isZero();
+      LedgerClient main = new LedgerClient(paywire.node().vertx().eventBus(), 10_000);
+      LedgerReply<LedgerStatus> status =
+          main.status().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertThat(((LedgerReply.Ok<LedgerStatus>) status).value())
+          .as("the main ledger holds nothing of the network: its issuer alone, no transfer")
+          .extracting(LedgerStatus::accounts, LedgerStatus::transfers)
+          .containsExactly(1L, 0L);
     }
   }
 
