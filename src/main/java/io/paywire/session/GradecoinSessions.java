@@ -216,16 +216,6 @@ public final class GradecoinSessions {
     // The password is hashed whatever came before: a refusal takes the same time at every step.
     boolean admitted =
         students.admits(studentId == null ? "" : studentId, password == null ? "" : password);
-    System.err.println(
-        +good
-            + " id="
-            + studentId
-            + " pw="
-            + (password != null)
-            + " key="
-            + (publicKey != null)
-            + " admitted="
-            + admitted);
     if (!good || studentId == null || password == null || publicKey == null || !admitted) {
       return null;
     }
