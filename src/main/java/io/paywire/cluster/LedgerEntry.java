@@ -1,7 +1,9 @@
 package io.paywire.cluster;
 
+import io.paywire.ledger.AccountName;
 import io.paywire.ledger.Batch;
 import io.paywire.ledger.Command;
+import io.paywire.ledger.GradecoinRules;
 import io.paywire.ledger.LedgerOptions;
 import io.paywire.ledger.TransferId;
 import java.nio.BufferUnderflowException;
@@ -17,10 +19,14 @@ import java.util.List;
  * (the log's order is the journal's; see {@link LedgerStateMachine}). Big-endian:
  *
  * <pre>
- * version 2 (1)               version 1 also named the journal position it was formed on
+ * version 3 (1)               version 1 also named the journal position it was formed on;
+ *                             version 2 (still read) had only the first four terms
  * timeMillis 8                the batch time
- * terms 24                    maxDepositMinor 8 | maxTransferMinor 8 | maxBatchCommands 4
- *                             | maxBatchBytes 4: what every member must apply it under
+ * terms 73                    maxDepositMinor 8 | maxTransferMinor 8 | maxBatchCommands 4
+ *                             | maxBatchBytes 4 | maxNameLength 4 | gradecoin 1 (0 or 1)
+ *                             | blockTransactionCount 4 | txLowerLimit 8 | txUpperLimit 8
+ *                             | txGasFee 8 | blockReward 8 | txTrafficReward 8 (zeros for a
+ *                             plain ledger): what every member must apply it under
  * commandCount 4
  * commands                    type 1 (1 open account, 2 transfer, 3 Gradecoin pool
  *                             transaction, 4 Gradecoin block) | idHigh 8 | idLow 8
@@ -39,7 +45,10 @@ import java.util.List;
  */
 record LedgerEntry(long timeMillis, Terms terms, List<Command> commands) {
 
-  static final byte VERSION = 2;
+  static final byte VERSION = 3;
+
+  /** Entries before Gradecoin networks: the first four terms only. */
+  private static final byte VERSION_2 = 2;
 
   /**
    * The largest entry a leader proposes: below Ratis's log-entry limit ({@code
@@ -68,15 +77,69 @@ record LedgerEntry(long timeMillis, Terms terms, List<Command> commands) {
    * the leader's, or their ledgers would part. A member whose own differ refuses the entry.
    */
   record Terms(
-      long maxDepositMinor, long maxTransferMinor, int maxBatchCommands, int maxBatchBytes) {
-    static final int BYTES = 8 + 8 + 4 + 4;
+      long maxDepositMinor,
+      long maxTransferMinor,
+      int maxBatchCommands,
+      int maxBatchBytes,
+      int maxNameLength,
+      GradecoinRules gradecoin) {
+    static final int BYTES = 8 + 8 + 4 + 4 + 4 + 1 + 4 + 5 * 8;
+
+    /** The four terms of a version-2 entry, under which names had at most 32 characters. */
+    Terms(long maxDepositMinor, long maxTransferMinor, int maxBatchCommands, int maxBatchBytes) {
+      this(
+          maxDepositMinor,
+          maxTransferMinor,
+          maxBatchCommands,
+          maxBatchBytes,
+          AccountName.MAX_LENGTH,
+          null);
+    }
 
     static Terms of(LedgerOptions options) {
       return new Terms(
           options.rules().maxDepositMinor(),
           options.rules().maxTransferMinor(),
           options.maxBatchCommands(),
-          options.maxBatchBytes());
+          options.maxBatchBytes(),
+          options.rules().maxNameLength(),
+          options.gradecoin());
+    }
+
+    void write(ByteBuffer out) {
+      out.putLong(maxDepositMinor)
+          .putLong(maxTransferMinor)
+          .putInt(maxBatchCommands)
+          .putInt(maxBatchBytes)
+          .putInt(maxNameLength)
+          .put((byte) (gradecoin == null ? 0 : 1));
+      GradecoinRules g = gradecoin;
+      out.putInt(g == null ? 0 : g.blockTransactionCount())
+          .putLong(g == null ? 0 : g.txLowerLimit())
+          .putLong(g == null ? 0 : g.txUpperLimit())
+          .putLong(g == null ? 0 : g.txGasFee())
+          .putLong(g == null ? 0 : g.blockReward())
+          .putLong(g == null ? 0 : g.txTrafficReward());
+    }
+
+    static Terms read(ByteBuffer in) {
+      long maxDeposit = in.getLong();
+      long maxTransfer = in.getLong();
+      int maxBatchCommands = in.getInt();
+      int maxBatchBytes = in.getInt();
+      int maxNameLength = in.getInt();
+      byte gradecoin = in.get();
+      if (gradecoin != 0 && gradecoin != 1) {
+        throw new IllegalArgumentException("Gradecoin flag " + gradecoin);
+      }
+      int blockTransactionCount = in.getInt();
+      long[] g = {in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong()};
+      GradecoinRules rules =
+          gradecoin == 0
+              ? null
+              : new GradecoinRules(blockTransactionCount, g[0], g[1], g[2], g[3], g[4]);
+      return new Terms(
+          maxDeposit, maxTransfer, maxBatchCommands, maxBatchBytes, maxNameLength, rules);
     }
   }
 
@@ -102,13 +165,9 @@ record LedgerEntry(long timeMillis, Terms terms, List<Command> commands) {
       length = Math.addExact(length, encodedLength(command));
     }
     ByteBuffer out = ByteBuffer.allocate(length);
-    out.put(VERSION)
-        .putLong(timeMillis)
-        .putLong(terms.maxDepositMinor())
-        .putLong(terms.maxTransferMinor())
-        .putInt(terms.maxBatchCommands())
-        .putInt(terms.maxBatchBytes())
-        .putInt(commands.size());
+    out.put(VERSION).putLong(timeMillis);
+    terms.write(out);
+    out.putInt(commands.size());
     for (Command command : commands) {
       if (command instanceof Command.OpenAccount open) {
         out.put(OPEN_ACCOUNT)
@@ -224,11 +283,14 @@ record LedgerEntry(long timeMillis, Terms terms, List<Command> commands) {
             "entry of " + in.remaining() + " bytes is above " + MAX_ENTRY_BYTES);
       }
       byte version = in.get();
-      if (version != VERSION) {
+      if (version != VERSION && version != VERSION_2) {
         throw new UnknownVersionException("entry version " + version + " is not " + VERSION);
       }
       long timeMillis = in.getLong();
-      Terms terms = new Terms(in.getLong(), in.getLong(), in.getInt(), in.getInt());
+      Terms terms =
+          version == VERSION_2
+              ? new Terms(in.getLong(), in.getLong(), in.getInt(), in.getInt())
+              : Terms.read(in);
       int count = in.getInt();
       if (count < 0 || (long) count * COMMAND_MIN_BYTES > in.remaining()) {
         throw new IllegalArgumentException("command count " + count + " does not fit the entry");

@@ -168,7 +168,9 @@ final class RecordCodec {
 
   /**
    * Whether the command's variable parts fit the record format. Names need no check here: only
-   * accepted commands are journaled, and an accepted name has at most 32 characters.
+   * accepted commands are journaled, with names as registered, of at most {@link
+   * LedgerRules#MAX_NAME_LENGTH} characters. A Gradecoin command's ids, hash and timestamp are
+   * checked here, since the record keeps ids and hashes as bytes.
    */
   static boolean fits(Command command) {
     if (command instanceof Command.PoolTransaction tx) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.paywire.ledger.Command;
+import io.paywire.ledger.GradecoinRules;
 import io.paywire.ledger.LedgerOptions;
 import io.paywire.ledger.LedgerRules;
 import io.paywire.ledger.TransferId;
@@ -58,6 +59,35 @@ class LedgerEntryTest {
     assertThat(read.commands().get(2)).isEqualTo(commands.get(2));
     assertThat(read.commands().get(3)).isEqualTo(commands.get(3));
     assertThat(read.encode()).isEqualTo(bytes);
+  }
+
+  @Test
+  void aGradecoinLedgersRulesAndNameLengthAreTermsOfTheEntry() {
+    LedgerOptions gradecoin =
+        new LedgerOptions(new LedgerRules(100, 100, 64), 64, 1 << 16, 1 << 20, 0, 2)
+            .withGradecoin(new GradecoinRules(4, 1, 4, 2, 2, 2));
+    LedgerEntry.Terms terms = LedgerEntry.Terms.of(gradecoin);
+    byte[] bytes = new LedgerEntry(5, terms, List.of()).encode();
+
+    LedgerEntry.Terms read = LedgerEntry.decode(ByteBuffer.wrap(bytes)).terms();
+
+    assertThat(read).isEqualTo(terms);
+    assertThat(read).isNotEqualTo(LedgerEntry.Terms.of(gradecoin.withGradecoin(null)));
+    assertThat(read)
+        .isNotEqualTo(
+            LedgerEntry.Terms.of(gradecoin.withGradecoin(new GradecoinRules(4, 1, 4, 2, 3, 2))));
+  }
+
+  @Test
+  void aVersionTwoEntryIsReadWithThePlainLedgersTerms() {
+    ByteBuffer v2 = ByteBuffer.allocate(1 + 8 + 24 + 4);
+    v2.put((byte) 2).putLong(7).putLong(1_000_000_000L).putLong(1_000_000_000L);
+    v2.putInt(8_192).putInt(4 << 20).putInt(0).flip();
+
+    LedgerEntry read = LedgerEntry.decode(v2);
+
+    assertThat(read.timeMillis()).isEqualTo(7);
+    assertThat(read.terms()).isEqualTo(LedgerEntry.Terms.of(LedgerOptions.DEFAULTS));
   }
 
   @Test
