@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paywire.bus.LedgerClient;
 import io.paywire.bus.LedgerReply;
 import io.paywire.bus.LedgerStatus;
+import io.paywire.testing.GradecoinStudent;
 import io.paywire.testing.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,9 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Nothing of a request is made by Paywire's code.
  */
 class GradecoinNetworkTest {
-
-  static final Path SCRIPT = Path.of("src/test/resources/gradecoin/student.mjs");
-  static final int SCRIPT_TIMEOUT_SECONDS = 60;
 
   static final String CONFIG =
       String.join(
@@ -157,28 +152,35 @@ class GradecoinNetworkTest {
 
   private TestNode start() throws Exception {
     node = ApiClientScriptTest.nodeOnPath();
-    Path config = dir.resolve("config.yaml");
-    Files.writeString(config, CONFIG);
-    Path students = dir.resolve("students.csv");
-    Files.writeString(students, STUDENTS);
-    TestNode paywire =
-        TestNode.startWith(
-            dir,
-            new JsonObject()
-                .put(
-                    "networks",
-                    new JsonObject()
-                        .put(
-                            "testnet",
-                            new JsonObject()
-                                .put("kind", "gradecoin")
-                                .put("host", "127.0.0.1")
-                                .put("port", 0)
-                                .put("gradecoinConfig", config.toString())
-                                .put("students", students.toString()))));
+    TestNode paywire = startNetwork(dir, CONFIG, STUDENTS);
     url = "https://127.0.0.1:" + paywire.port("network:testnet") + "/";
     ca = dir.resolve("certs").resolve("ca.crt");
     return paywire;
+  }
+
+  /**
+   * A node in {@code dir} with one Gradecoin network, "testnet", on a free port of 127.0.0.1, from
+   * the text of a config.yaml and of a students.csv.
+   */
+  static TestNode startNetwork(Path dir, String configYaml, String studentsCsv) throws Exception {
+    Path config = dir.resolve("config.yaml");
+    Files.writeString(config, configYaml);
+    Path students = dir.resolve("students.csv");
+    Files.writeString(students, studentsCsv);
+    return TestNode.startWith(
+        dir,
+        new JsonObject()
+            .put(
+                "networks",
+                new JsonObject()
+                    .put(
+                        "testnet",
+                        new JsonObject()
+                            .put("kind", "gradecoin")
+                            .put("host", "127.0.0.1")
+                            .put("port", 0)
+                            .put("gradecoinConfig", config.toString())
+                            .put("students", students.toString()))));
   }
 
   private JsonObject register(String id, String password, String pem) throws Exception {
@@ -203,31 +205,7 @@ class GradecoinNetworkTest {
     throw new AssertionError("no user " + fingerprint + " in " + users.encode());
   }
 
-  /** Runs the student client once; its one line of JSON. */
-  JsonObject student(String... arguments) throws Exception {
-    List<String> command =
-        new ArrayList<>(List.of(node.toString(), SCRIPT.toAbsolutePath().toString()));
-    command.addAll(List.of(arguments));
-    Path out = Files.createTempFile(dir, "student", ".out");
-    Path err = Files.createTempFile(dir, "student", ".err");
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(dir.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile());
-    if (ca != null) {
-      builder.environment().put("GRADECOIN_CA", ca.toString());
-    }
-    Process process = builder.start();
-    if (!process.waitFor(SCRIPT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      throw new AssertionError(String.join(" ", command) + " did not finish");
-    }
-    String printed = Files.readString(out, StandardCharsets.UTF_8).strip();
-    assertThat(process.exitValue())
-        .as("%s printed %s %s", command, printed, Files.readString(err))
-        .isZero();
-    return new JsonObject(printed);
+  private JsonObject student(String... arguments) throws Exception {
+    return new GradecoinStudent(node, dir, ca).run(arguments);
   }
 }
