@@ -148,6 +148,54 @@ class GradecoinNetworkTest {
     }
   }
 
+  @Test
+  void aRestartInTheMiddleOfTheFlowLosesNothing() throws Exception {
+    String alice;
+    String bob;
+    try (TestNode paywire = start()) {
+      Files.writeString(dir.resolve("gradecoin.pub"), get("gradecoin.pub").getString("body"));
+      student("keygen", "alice.key", "alice.pem");
+      student("keygen", "bob.key", "bob.pem");
+      student("keygen", "carol.key", "carol.pem");
+      alice = student("fingerprint", "alice.pem").getString("fingerprint");
+      bob = student("fingerprint", "bob.pem").getString("fingerprint");
+      assertThat(register("e100001", "alicepw", "alice.pem").getInteger("status")).isEqualTo(201);
+      assertThat(register("e100002", "bobpw", "bob.pem").getInteger("status")).isEqualTo(201);
+      assertThat(
+              student("transaction", url, "alice.key", alice, bob, "5", "2026-12-05T10:00:00")
+                  .getInteger("status"))
+          .isEqualTo(201);
+      assertThat(
+              student(
+                      "transaction",
+                      url,
+                      "alice.key",
+                      alice,
+                      "StockFish",
+                      "3",
+                      "2026-12-05T10:00:01")
+                  .getInteger("status"))
+          .isEqualTo(201);
+    }
+    try (TestNode paywire = start()) {
+      // The pool, the users, their enrollment and the network's key all outlive the restart.
+      assertThat(new JsonObject(get("transaction").getString("body")).size()).isEqualTo(2);
+      assertThat(register("e100001", "alicepw", "alice.pem").getInteger("status")).isEqualTo(400);
+      assertThat(register("e100003", "carolpw", "carol.pem").getInteger("status")).isEqualTo(201);
+      JsonObject mined = student("mine", url, "alice.key", "2", "2", "2026-12-05T10:01:00");
+      assertThat(mined.getInteger("status")).as(mined.encode()).isEqualTo(201);
+    }
+    try (TestNode paywire = start()) {
+      assertThat(new JsonObject(get("block").getString("body")).getString("hash"))
+          .isNotEqualTo("not_actually_mined");
+      JsonArray users = new JsonArray(get("user", "application/json").getString("body"));
+      assertThat(balance(users, alice)).isEqualTo(35);
+      assertThat(balance(users, bob)).isEqualTo(45);
+      JsonObject pool = new JsonObject(get("transaction").getString("body"));
+      assertThat(pool.size()).as("the bot's reply, pending").isEqualTo(1);
+    }
+  }
+
   // ---- helpers ---------------------------------------------------------------------------------
 
   private TestNode start() throws Exception {
