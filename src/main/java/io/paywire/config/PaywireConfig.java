@@ -69,6 +69,8 @@ public record PaywireConfig(
    *     gradecoin}
    * @param openingBalance {@code course} only: a new account's balance in minor units, 1 to {@code
    *     ledger.maxDepositMinor}; 0 for {@code gradecoin}
+   * @param maxTokenLifetimeSeconds {@code gradecoin} only: a JWT whose {@code exp} lies further
+   *     ahead is refused (Gradecoin takes any); 0 for {@code course}
    */
   public record Network(
       String name,
@@ -78,12 +80,24 @@ public record PaywireConfig(
       Path gradecoinConfig,
       Path students,
       String dialect,
-      long openingBalance) {
+      long openingBalance,
+      long maxTokenLifetimeSeconds) {
+
+    /** The default of {@code maxTokenLifetimeSeconds}: a day. */
+    public static final long DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86_400;
 
     /** The same network listening on {@code port} (a free port picked for 0). */
     public Network withPort(int port) {
       return new Network(
-          name, kind, host, port, gradecoinConfig, students, dialect, openingBalance);
+          name,
+          kind,
+          host,
+          port,
+          gradecoinConfig,
+          students,
+          dialect,
+          openingBalance,
+          maxTokenLifetimeSeconds);
     }
 
     /** What a network speaks: its listener and the rules of its ledger. */
@@ -617,9 +631,16 @@ public record PaywireConfig(
     Path students = null;
     String dialect = null;
     long openingBalance = 0;
+    long maxTokenLifetimeSeconds = 0;
     if (kind == Network.Kind.GRADECOIN) {
       gradecoinConfig = section.required("gradecoinConfig").file("gradecoinConfig", base);
       students = section.required("students").file("students", base);
+      maxTokenLifetimeSeconds =
+          section.number(
+              "maxTokenLifetimeSeconds",
+              Network.DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+              60,
+              31L * 86_400);
     } else {
       dialect = section.required("dialect").string("dialect", null);
       if (!COURSE_DIALECTS.contains(dialect)) {
@@ -631,7 +652,16 @@ public record PaywireConfig(
               "openingBalance", Math.min(ledger.defaultDepositMinor(), maxDeposit), 1, maxDeposit);
     }
     Network network =
-        new Network(name, kind, host, port, gradecoinConfig, students, dialect, openingBalance);
+        new Network(
+            name,
+            kind,
+            host,
+            port,
+            gradecoinConfig,
+            students,
+            dialect,
+            openingBalance,
+            maxTokenLifetimeSeconds);
     section.finish();
     return network;
   }

@@ -80,7 +80,7 @@ final class GradecoinNetworks {
                                 ledger,
                                 new WorkerPool(
                                     "gradecoin-" + network.name(), WORKER_THREADS, MAX_QUEUED_WORK),
-                                GradecoinSessions.Limits.DEFAULTS,
+                                GradecoinSessions.Limits.of(network.maxTokenLifetimeSeconds()),
                                 Clock.systemUTC());
                         return vertx.deployVerticle(
                             new GradecoinVerticle(

@@ -79,7 +79,16 @@ public final class GradecoinSessions {
    * @param maxUsersListed most accounts GET /user shows
    */
   public record Limits(long maxTokenLifetimeSeconds, int maxPoolRead, int maxUsersListed) {
-    public static final Limits DEFAULTS = new Limits(86_400, 100_000, 10_000);
+    /** Most pending transactions GET /transaction shows, and a block's checks read. */
+    public static final int MAX_POOL_READ = 100_000;
+
+    /** Most accounts GET /user shows. */
+    public static final int MAX_USERS_LISTED = 10_000;
+
+    /** The limits with {@code maxTokenLifetimeSeconds} (networks.NAME.maxTokenLifetimeSeconds). */
+    public static Limits of(long maxTokenLifetimeSeconds) {
+      return new Limits(maxTokenLifetimeSeconds, MAX_POOL_READ, MAX_USERS_LISTED);
+    }
   }
 
   /** The one reply of every refused registration, whatever was wrong. */

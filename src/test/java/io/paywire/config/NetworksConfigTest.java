@@ -45,6 +45,8 @@ class NetworksConfigTest {
     assertThat(ceng.port()).isEqualTo(8080);
     assertThat(ceng.gradecoinConfig()).isEqualTo(dir.resolve("conf/g/config.yaml"));
     assertThat(ceng.students()).isEqualTo(dir.resolve("conf/g/students.csv"));
+    assertThat(ceng.maxTokenLifetimeSeconds())
+        .isEqualTo(PaywireConfig.Network.DEFAULT_MAX_TOKEN_LIFETIME_SECONDS);
     PaywireConfig.Network phase1 = config.networks().get(1);
     assertThat(phase1.kind()).isEqualTo(PaywireConfig.Network.Kind.COURSE);
     assertThat(phase1.host()).isEqualTo("127.0.0.2");
@@ -88,6 +90,10 @@ class NetworksConfigTest {
     assertRefused(
         "{\"p\": {\"kind\": \"course\", \"port\": 1, \"dialect\": \"2021\", \"students\": \"s\"}}",
         "networks.p.students is not a known setting");
+    assertRefused(
+        "{\"p\": {\"kind\": \"course\", \"port\": 1, \"dialect\": \"2021\","
+            + " \"maxTokenLifetimeSeconds\": 60}}",
+        "networks.p.maxTokenLifetimeSeconds is not a known setting");
     assertRefused("{\"p\": 5}", "networks.p must be an object");
     assertRefused(
         "{\"p\": {\"kind\": \"course\", \"port\": 9, \"dialect\": \"2021\"},"
