@@ -7,6 +7,7 @@ import io.paywire.crypto.Pem;
 import io.paywire.gradecoin.GradecoinConfig;
 import io.paywire.gradecoin.StudentList;
 import io.paywire.http.GradecoinVerticle;
+import io.paywire.net.ConnectionGate;
 import io.paywire.net.TlsServerOptions;
 import io.paywire.session.GradecoinBusLedger;
 import io.paywire.session.GradecoinLedger;
@@ -49,6 +50,14 @@ final class GradecoinNetworks {
     Vertx vertx = serving.vertx();
     PaywireConfig.Network network = serving.network();
     PaywireConfig config = serving.config();
+    // The same caps as the HTTPS API's, counted from accept on this listener's own port.
+    serving
+        .gates()
+        .guard(
+            "network:" + network.name(),
+            network.port(),
+            new ConnectionGate(
+                config.http().maxConnections(), config.http().maxConnectionsPerAddress()));
     return vertx
         .executeBlocking(
             () ->
