@@ -150,7 +150,8 @@ public final class GradecoinVerticle extends VerticleBase {
     if (key == null) {
       return;
     }
-    answer(ctx, settings.sessions().register(c, iv, key));
+    answer(
+        ctx, settings.sessions().register(c, iv, key, ctx.request().remoteAddress().hostAddress()));
   }
 
   private void proposeTransaction(RoutingContext ctx) {

@@ -12,6 +12,7 @@ import io.paywire.net.TlsServerOptions;
 import io.paywire.session.GradecoinBusLedger;
 import io.paywire.session.GradecoinLedger;
 import io.paywire.session.GradecoinSessions;
+import io.paywire.session.RateLimiter;
 import io.paywire.session.WorkerPool;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -90,6 +91,11 @@ final class GradecoinNetworks {
                                 new WorkerPool(
                                     "gradecoin-" + network.name(), WORKER_THREADS, MAX_QUEUED_WORK),
                                 GradecoinSessions.Limits.of(network.maxTokenLifetimeSeconds()),
+                                new RateLimiter(
+                                    config.session().registrationsPerMinute(),
+                                    60_000,
+                                    config.session().maxThrottledAddresses(),
+                                    System::currentTimeMillis),
                                 Clock.systemUTC());
                         return vertx.deployVerticle(
                             new GradecoinVerticle(

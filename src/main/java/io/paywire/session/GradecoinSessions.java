@@ -112,6 +112,7 @@ public final class GradecoinSessions {
   private final WorkerExecutor executor;
   private final Limits limits;
   private final Clock clock;
+  private final RateLimiter registrations;
 
   public GradecoinSessions(
       Vertx vertx,
@@ -122,6 +123,7 @@ public final class GradecoinSessions {
       GradecoinLedger ledger,
       WorkerPool workers,
       Limits limits,
+      RateLimiter registrations,
       Clock clock) {
     this.vertx = vertx;
     this.network = network;
@@ -132,6 +134,7 @@ public final class GradecoinSessions {
     this.workers = workers;
     this.executor = workers.executor(vertx);
     this.limits = limits;
+    this.registrations = registrations;
     this.clock = clock;
   }
 
@@ -159,9 +162,14 @@ public final class GradecoinSessions {
   /**
    * {@code POST /register}: the three base64 fields of the envelope. Every refusal is {@link
    * #REGISTRATION_REFUSED}, after one RSA decryption, one AES decryption and one password hash,
-   * whatever was wrong.
+   * whatever was wrong. A client address registers at most {@code session.registrationsPerMinute}
+   * times a minute (429 beyond, before any work).
    */
-  public Future<Reply> register(String c, String iv, String key) {
+  public Future<Reply> register(String c, String iv, String key, String clientAddress) {
+    if (registrations.tryAcquire(clientAddress) != RateLimiter.Admission.ADMITTED) {
+      return done(
+          new Reply(429, false, "Too many registrations from this address: try again in a minute"));
+    }
     return workers
         .run(executor, () -> open(c, iv, key))
         .transform(
