@@ -196,6 +196,21 @@ class GradecoinNetworkTest {
     }
   }
 
+  @Test
+  void aUrlPrefixMovesTheRoutesAsInGradecoin() throws Exception {
+    node = ApiClientScriptTest.nodeOnPath();
+    String prefixed = CONFIG.replace("url_prefix: \"\"", "url_prefix: testnet");
+    try (TestNode paywire = startNetwork(dir, prefixed, STUDENTS)) {
+      url = "https://127.0.0.1:" + paywire.port("network:testnet") + "/";
+      ca = dir.resolve("certs").resolve("ca.crt");
+      assertThat(get("testnet/version").getString("body")).isEqualTo("gradecoin - version 0.3.1");
+      assertThat(new JsonObject(get("testnet/config").getString("body")).getString("url_prefix"))
+          .isEqualTo("testnet");
+      assertThat(get("version").getInteger("status")).isEqualTo(404);
+      assertThat(get("gradecoin.pub").getString("body")).startsWith("-----BEGIN PUBLIC KEY-----");
+    }
+  }
+
   // ---- helpers ---------------------------------------------------------------------------------
 
   private TestNode start() throws Exception {
