@@ -4,7 +4,7 @@
 //
 //   node docs/bench/gradecoin-load.mjs --url https://127.0.0.1:PORT/ --ca certs/ca.crt \
 //     --pub gradecoin.pub --students students.csv [--users 60] [--connections 64] \
-//     [--amount 1] [--blocks 2] [--server-pid PID]
+//     [--amount 1] [--warmup-rounds 1] [--blocks 2] [--server-pid PID]
 //
 // 1. Makes --users RSA-2048 keys and registers each with a line of students.csv (header skipped),
 //    four registrations in flight (each costs the server an Argon2 hash).
@@ -12,7 +12,7 @@
 //    (users x (users - 1) requests; the pool holds one pending transaction per source and target,
 //    so each is a new one): RS256 JWT with tha = MD5 of the compact transaction, iat, exp = now +
 //    1 h. Pairs are ordered so that requests in flight have different sources.
-// 3. The timed run: --connections keep-alive HTTPS connections (one agent), one request in flight
+// 3. A run: --connections keep-alive HTTPS connections (one agent), one request in flight
 //    on each. Prints accepted (201) per second, other replies by status and text, latency p50/p99
 //    from a request's write to its reply; with --server-pid the server's CPU per accepted
 //    transaction (utime + stime of /proc/PID/stat before and after) and the server threads that
@@ -23,6 +23,8 @@
 //    one POST /block body (Gradecoin's body limit is 32 KiB: about 485 ids of 64 hex characters),
 //    mines the nonce at the network's hash_zeros (GET /config), signs the JWT with the first
 //    transaction's source's key (the proposer) and times POST /block from its write to the 201.
+// Steps 2 to 4 run --warmup-rounds times first (the JIT compiles the server's path; their blocks
+// empty the pool, so every pair may be pending again), then once measured with --blocks blocks.
 // Every figure is printed as one "key=value" line group; exits 1 if a step fails.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -30,7 +32,7 @@ import https from 'node:https';
 import os from 'node:os';
 import { execSync } from 'node:child_process';
 
-const options = { users: '60', connections: '64', amount: '1', blocks: '2' };
+const options = { users: '60', connections: '64', amount: '1', blocks: '2', 'warmup-rounds': '1' };
 for (let i = 2; i < process.argv.length; i += 2) {
   options[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
 }
@@ -184,113 +186,131 @@ await Promise.all(Array.from({ length: 4 }, async () => {
 console.log(`registered=${users} seconds=${((Date.now() - registrationStarted) / 1000).toFixed(1)}`);
 
 // ---- 2. every transaction signed before the clock starts ---------------------------------------
-const signingStarted = Date.now();
-const requests = [];
-for (let offset = 1; offset < users; offset++) {
-  for (let i = 0; i < users; i++) {
-    const source = accounts[i];
-    const target = accounts[(i + offset) % users];
-    const body = JSON.stringify({
-      source: source.fingerprint, target: target.fingerprint, amount, timestamp: timestamp(),
-    });
-    requests.push({
-      body,
-      headers: {
-        'Content-Type': 'application/json',
-        Authorization: `Bearer ${jwt(source.privateKey, md5(body))}`,
-      },
-    });
+// Round r's transactions are stamped r seconds apart from the other rounds', so that no token of
+// one round equals one of another (a token is accepted once).
+function signAll(round) {
+  const signingStarted = Date.now();
+  const requests = [];
+  const stamp = new Date(Date.now() + round * 1000).toISOString().slice(0, 19);
+  for (let offset = 1; offset < users; offset++) {
+    for (let i = 0; i < users; i++) {
+      const source = accounts[i];
+      const target = accounts[(i + offset) % users];
+      const body = JSON.stringify({
+        source: source.fingerprint, target: target.fingerprint, amount, timestamp: stamp,
+      });
+      requests.push({
+        body,
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: `Bearer ${jwt(source.privateKey, md5(body))}`,
+        },
+      });
+    }
   }
+  console.log(`round ${round}: signed=${requests.length}`
+    + ` seconds=${((Date.now() - signingStarted) / 1000).toFixed(1)}`);
+  return requests;
 }
-console.log(`signed=${requests.length} seconds=${((Date.now() - signingStarted) / 1000).toFixed(1)}`);
 
-// ---- 3. the timed run ----------------------------------------------------------------------------
+// ---- 3. a run: every request sent, one in flight per connection --------------------------------
 // One request per connection first, untimed, so that every connection's TLS handshake is done.
 await Promise.all(Array.from({ length: connections }, () => request('version', 'GET', {})));
 
-const latencies = [];
-const refused = new Map();
-let accepted = 0;
-let next = 0;
-const serverBefore = serverPid ? ticks(`/proc/${serverPid}/stat`) : 0;
-const threadsBefore = serverPid ? threadTicks(serverPid) : new Map();
-const ownBefore = process.cpuUsage();
-const loadAtStart = load();
-const started = process.hrtime.bigint();
-await Promise.all(Array.from({ length: connections }, async () => {
-  while (next < requests.length) {
-    const { body, headers } = requests[next++];
-    const answer = await request('transaction', 'POST', headers, body);
-    latencies.push(answer.nanos);
-    if (answer.status === 201) {
-      accepted++;
-    } else {
-      const key = `${answer.status} ${answer.body}`;
-      refused.set(key, (refused.get(key) || 0) + 1);
+async function fire(round, requests) {
+  const latencies = [];
+  const refused = new Map();
+  let accepted = 0;
+  let next = 0;
+  const serverBefore = serverPid ? ticks(`/proc/${serverPid}/stat`) : 0;
+  const threadsBefore = serverPid ? threadTicks(serverPid) : new Map();
+  const ownBefore = process.cpuUsage();
+  const loadAtStart = load();
+  const started = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: connections }, async () => {
+    while (next < requests.length) {
+      const { body, headers } = requests[next++];
+      const answer = await request('transaction', 'POST', headers, body);
+      latencies.push(answer.nanos);
+      if (answer.status === 201) {
+        accepted++;
+      } else {
+        const key = `${answer.status} ${answer.body}`;
+        refused.set(key, (refused.get(key) || 0) + 1);
+      }
     }
-  }
-}));
-const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-const serverAfter = serverPid ? ticks(`/proc/${serverPid}/stat`) : 0;
-const threadsAfter = serverPid ? threadTicks(serverPid) : new Map();
-const own = process.cpuUsage(ownBefore);
+  }));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const serverAfter = serverPid ? ticks(`/proc/${serverPid}/stat`) : 0;
+  const threadsAfter = serverPid ? threadTicks(serverPid) : new Map();
+  const own = process.cpuUsage(ownBefore);
 
-latencies.sort((a, b) => a - b);
-console.log(`transactions: sent=${requests.length} accepted=${accepted} seconds=${seconds.toFixed(2)}`
-  + ` accepted_per_second=${(accepted / seconds).toFixed(0)}`
-  + ` p50_ms=${ms(percentile(latencies, 0.5))} p99_ms=${ms(percentile(latencies, 0.99))}`
-  + ` load_start=${loadAtStart} load_end=${load()}`);
-for (const [reply, count] of refused) console.log(`  not accepted: ${count} x ${reply}`);
-if (serverPid) {
-  const serverUs = (serverAfter - serverBefore) * TICK_US;
-  console.log(`server_cpu: seconds=${(serverUs / 1e6).toFixed(2)}`
-    + ` cores=${(serverUs / 1e6 / seconds).toFixed(2)}`
-    + ` us_per_accepted=${(serverUs / Math.max(1, accepted)).toFixed(0)}`);
-  const name = threadNames(serverPid);
-  const used = [...threadsAfter].map(([tid, t]) => [name(tid), t - (threadsBefore.get(tid) || 0)])
-    .filter(([, t]) => t > 0).sort((a, b) => b[1] - a[1]).slice(0, 12);
-  console.log('server_threads (share of one core over the run):'
-    + used.map(([n, t]) => ` "${n}"=${((t * TICK_US) / 1e4 / seconds).toFixed(0)}%`).join(''));
+  latencies.sort((a, b) => a - b);
+  console.log(`round ${round} transactions: sent=${requests.length} accepted=${accepted}`
+    + ` seconds=${seconds.toFixed(2)} accepted_per_second=${(accepted / seconds).toFixed(0)}`
+    + ` p50_ms=${ms(percentile(latencies, 0.5))} p99_ms=${ms(percentile(latencies, 0.99))}`
+    + ` load_start=${loadAtStart} load_end=${load()}`);
+  for (const [reply, count] of refused) console.log(`  not accepted: ${count} x ${reply}`);
+  if (serverPid) {
+    const serverUs = (serverAfter - serverBefore) * TICK_US;
+    console.log(`round ${round} server_cpu: seconds=${(serverUs / 1e6).toFixed(2)}`
+      + ` cores=${(serverUs / 1e6 / seconds).toFixed(2)}`
+      + ` us_per_accepted=${(serverUs / Math.max(1, accepted)).toFixed(0)}`);
+    const name = threadNames(serverPid);
+    const used = [...threadsAfter].map(([tid, t]) => [name(tid), t - (threadsBefore.get(tid) || 0)])
+      .filter(([, t]) => t > 0).sort((a, b) => b[1] - a[1]).slice(0, 12);
+    console.log(`round ${round} server_threads (share of one core over the run):`
+      + used.map(([n, t]) => ` "${n}"=${((t * TICK_US) / 1e4 / seconds).toFixed(0)}%`).join(''));
+  }
+  const ownUs = own.user + own.system;
+  console.log(`round ${round} generator_cpu: cores=${(ownUs / 1e6 / seconds).toFixed(2)}`
+    + ` us_per_request=${(ownUs / requests.length).toFixed(0)}`);
+  if (accepted === 0) fail('no transaction accepted');
 }
-const ownUs = own.user + own.system;
-console.log(`generator_cpu: cores=${(ownUs / 1e6 / seconds).toFixed(2)}`
-  + ` us_per_request=${(ownUs / requests.length).toFixed(0)}`);
-if (accepted === 0) fail('no transaction accepted');
 
 // ---- 4. blocks -----------------------------------------------------------------------------------
 const config = JSON.parse((await request('config', 'GET', {})).body);
 const zeros = '0'.repeat(config.hash_zeros);
 const byFingerprint = new Map(accounts.map((a) => [a.fingerprint, a]));
-for (let b = 0; b < Number(options.blocks); b++) {
-  const pool = JSON.parse((await request('transaction', 'GET', {})).body);
-  const ids = Object.keys(pool);
-  const blockTimestamp = timestamp();
-  // As many ids as fit the body limit, with room for a 10-digit nonce.
-  let count = Math.min(ids.length, 1000);
-  const size = (n) => JSON.stringify({
-    transaction_list: ids.slice(0, n), nonce: 4294967295, timestamp: blockTimestamp, hash: '0'.repeat(64),
-  }).length;
-  while (count > 0 && size(count) > MAX_BODY_BYTES) count--;
-  if (count < config.block_transaction_count) {
-    console.log(`block ${b}: the pool holds ${ids.length}, fewer than a block needs`);
-    break;
+
+// Mines up to `blocks` blocks of the pool's first ids (as many as fit a body), one at a time.
+async function mine(label, blocks) {
+  for (let b = 0; b < blocks; b++) {
+    const pool = JSON.parse((await request('transaction', 'GET', {})).body);
+    const ids = Object.keys(pool);
+    const blockTimestamp = timestamp();
+    // As many ids as fit the body limit, with room for a 10-digit nonce.
+    let count = Math.min(ids.length, 1000);
+    const size = (n) => JSON.stringify({
+      transaction_list: ids.slice(0, n), nonce: 4294967295, timestamp: blockTimestamp, hash: '0'.repeat(64),
+    }).length;
+    while (count > 0 && size(count) > MAX_BODY_BYTES) count--;
+    if (count < config.block_transaction_count) return;
+    const transactionList = ids.slice(0, count);
+    const proposer = byFingerprint.get(pool[transactionList[0]].source);
+    const miningStarted = Date.now();
+    let nonce = 0;
+    let hash;
+    for (;; nonce++) {
+      hash = blake2s(JSON.stringify({ transaction_list: transactionList, nonce, timestamp: blockTimestamp }));
+      if (hash.startsWith(zeros)) break;
+    }
+    const body = JSON.stringify({ transaction_list: transactionList, nonce, timestamp: blockTimestamp, hash });
+    const answer = await request('block', 'POST', {
+      'Content-Type': 'application/json', Authorization: `Bearer ${jwt(proposer.privateKey, hash)}`,
+    }, body);
+    console.log(`${label} block ${b}: transactions=${count} body_bytes=${body.length} status=${answer.status}`
+      + ` ms=${ms(answer.nanos)} mined_ms=${Date.now() - miningStarted} pool_before=${ids.length}`
+      + ` load=${load()} reply=${answer.body}`);
+    if (answer.status !== 201) fail('block refused');
   }
-  const transactionList = ids.slice(0, count);
-  const proposer = byFingerprint.get(pool[transactionList[0]].source);
-  const miningStarted = Date.now();
-  let nonce = 0;
-  let hash;
-  for (;; nonce++) {
-    hash = blake2s(JSON.stringify({ transaction_list: transactionList, nonce, timestamp: blockTimestamp }));
-    if (hash.startsWith(zeros)) break;
-  }
-  const body = JSON.stringify({ transaction_list: transactionList, nonce, timestamp: blockTimestamp, hash });
-  const answer = await request('block', 'POST', {
-    'Content-Type': 'application/json', Authorization: `Bearer ${jwt(proposer.privateKey, hash)}`,
-  }, body);
-  console.log(`block ${b}: transactions=${count} body_bytes=${body.length} status=${answer.status}`
-    + ` ms=${ms(answer.nanos)} mined_ms=${Date.now() - miningStarted} pool_before=${ids.length}`
-    + ` load=${load()} reply=${answer.body}`);
-  if (answer.status !== 201) fail('block refused');
+}
+
+// Warm-up rounds (the JIT compiles the server's path), each followed by blocks that empty the
+// pool, so that every pair may be pending again; then the measured round and its blocks.
+const warmups = Number(options['warmup-rounds']);
+for (let round = 0; round <= warmups; round++) {
+  await fire(round < warmups ? `${round} (warm-up)` : `${round} (measured)`, signAll(round));
+  await mine(`round ${round}`, round < warmups ? 1000 : Number(options.blocks));
 }
 agent.destroy();
