@@ -94,7 +94,9 @@ public final class BenchCommand implements Callable<Integer> {
       description =
           "Parts to run: in-memory, durable, replay (replay needs durable), cluster (the"
               + " durable run against the leader of three Raft members in this process, with"
-              + " mutual TLS, instead of a single node's journal). Default: ${DEFAULT-VALUE}")
+              + " mutual TLS, instead of a single node's journal), gradecoin (a Gradecoin"
+              + " network's ledger alone: blocks of --block-transactions pool transactions"
+              + " validated, applied and fsynced). Default: ${DEFAULT-VALUE}")
   List<String> parts;
 
   @Option(
@@ -104,6 +106,21 @@ public final class BenchCommand implements Callable<Integer> {
           "The cluster part's Raft snapshot interval, in entries (cluster.snapshotEveryEntries)."
               + " Default: ${DEFAULT-VALUE}")
   long snapshotEveryEntries;
+
+  @Option(
+      names = "--block-transactions",
+      defaultValue = "1000",
+      description =
+          "The gradecoin part's transactions per block (1 to 1000). Default: ${DEFAULT-VALUE}")
+  int blockTransactions;
+
+  @Option(
+      names = "--blocks",
+      defaultValue = "30",
+      description =
+          "The gradecoin part's blocks; the first third warm the JIT up and are not counted."
+              + " Default: ${DEFAULT-VALUE}")
+  int blocks;
 
   @Option(
       names = "--data-dir",
@@ -118,12 +135,22 @@ public final class BenchCommand implements Callable<Integer> {
         "machine: %d cores, java %s%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     for (String part : parts) {
-      if (!List.of("in-memory", "durable", "replay", "cluster").contains(part)) {
+      if (!List.of("in-memory", "durable", "replay", "cluster", "gradecoin").contains(part)) {
         throw new ParameterException(new CommandLine(this), "unknown part " + part);
       }
     }
     if (parts.contains("in-memory")) {
       inMemory();
+    }
+    if (parts.contains("gradecoin")) {
+      Path dir = dataDir != null ? dataDir : Files.createTempDirectory("paywire-bench");
+      try {
+        GradecoinBench.run(dir, blockTransactions, blocks);
+      } finally {
+        if (dataDir == null) {
+          deleteRecursively(dir);
+        }
+      }
     }
     if (parts.contains("cluster")) {
       Path dir = dataDir != null ? dataDir : Files.createTempDirectory("paywire-bench");
