@@ -75,7 +75,15 @@ final class GradecoinBench {
     Files.writeString(yaml, CONFIG_YAML);
     PaywireConfig.Network network =
         new PaywireConfig.Network(
-            "bench", PaywireConfig.Network.Kind.GRADECOIN, "127.0.0.1", 0, yaml, null, null, 0);
+            "bench",
+            PaywireConfig.Network.Kind.GRADECOIN,
+            "127.0.0.1",
+            0,
+            yaml,
+            null,
+            null,
+            0,
+            PaywireConfig.Network.DEFAULT_MAX_TOKEN_LIFETIME_SECONDS);
     LedgerOptions options =
         NetworkLedgers.options(network, PaywireConfig.defaults().ledger().options());
     String[] names = new String[ACCOUNTS];

@@ -74,12 +74,6 @@ public final class GradecoinVerticle extends VerticleBase {
     return server.listen();
   }
 
-  @Override
-  public Future<?> stop() {
-    settings.sessions().close();
-    return Future.succeededFuture();
-  }
-
   /** The port actually bound. */
   public int actualPort() {
     return server.actualPort();

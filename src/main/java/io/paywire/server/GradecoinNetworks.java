@@ -14,6 +14,7 @@ import io.paywire.session.GradecoinLedger;
 import io.paywire.session.GradecoinSessions;
 import io.paywire.session.RateLimiter;
 import io.paywire.session.WorkerPool;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.lang.System.Logger.Level;
@@ -97,18 +98,21 @@ final class GradecoinNetworks {
                                     config.session().maxThrottledAddresses(),
                                     System::currentTimeMillis),
                                 Clock.systemUTC());
+                        GradecoinVerticle.Settings listener =
+                            new GradecoinVerticle.Settings(
+                                network.name(),
+                                network.host(),
+                                network.port(),
+                                serving.identity(),
+                                TlsServerOptions.engine(serving.tlsEngine()),
+                                config.text().handshakeTimeoutSeconds(),
+                                config.http().idleTimeoutSeconds(),
+                                sessions,
+                                Pem.toPem(loaded.keys().getPublic()));
+                        // One instance per event loop, as the HTTPS API: TLS and HTTP spread.
                         return vertx.deployVerticle(
-                            new GradecoinVerticle(
-                                new GradecoinVerticle.Settings(
-                                    network.name(),
-                                    network.host(),
-                                    network.port(),
-                                    serving.identity(),
-                                    TlsServerOptions.engine(serving.tlsEngine()),
-                                    config.text().handshakeTimeoutSeconds(),
-                                    config.http().idleTimeoutSeconds(),
-                                    sessions,
-                                    Pem.toPem(loaded.keys().getPublic()))));
+                            () -> new GradecoinVerticle(listener),
+                            new DeploymentOptions().setInstances(PaywireNode.EVENT_LOOPS));
                       });
             });
   }

@@ -90,7 +90,7 @@ public final class PaywireNode {
   private final ClusterView cluster;
 
   /** Vert.x's default event-loop count: two per core. */
-  private static final int EVENT_LOOPS = 2 * Runtime.getRuntime().availableProcessors();
+  static final int EVENT_LOOPS = 2 * Runtime.getRuntime().availableProcessors();
 
   /** The window of every per-minute rate limit (registrations, challenges, logins, failures). */
   private static final long RATE_WINDOW_MILLIS = 60_000;

@@ -150,10 +150,6 @@ public final class GradecoinSessions {
     return limits;
   }
 
-  public void close() {
-    executor.close();
-  }
-
   // ---- registration ----------------------------------------------------------------------------
 
   /** What an admitted registration opens. */
