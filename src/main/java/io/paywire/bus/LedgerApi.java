@@ -44,6 +44,13 @@ public final class LedgerApi {
   /** Read: a page of the pending pool, oldest first. */
   public static final String GRADECOIN_POOL = "paywire.ledger.gradecoin.pool";
 
+  /**
+   * Gradecoin: which of the given transaction ids are pending ({@code {txIds: [..]}}, at most a
+   * block's worth), answered {@code {ok, pool: [entries found, in the order asked]}}: what a
+   * proposed block's checks read, whatever the pool's size.
+   */
+  public static final String GRADECOIN_PENDING = "paywire.ledger.gradecoin.pending";
+
   /** Read: the last accepted block and the height. */
   public static final String GRADECOIN_LAST_BLOCK = "paywire.ledger.gradecoin.last-block";
 

@@ -213,6 +213,14 @@ public final class LedgerClient {
     return request(LedgerApi.GRADECOIN_BLOCK, body, LedgerViews.BlockReceipt::from);
   }
 
+  /** Gradecoin: the entries of {@code txIds} that are pending, in the order asked. */
+  public Future<LedgerReply<LedgerViews.Pool>> gradecoinPending(List<String> txIds) {
+    return request(
+        LedgerApi.GRADECOIN_PENDING,
+        new JsonObject().put("txIds", new JsonArray(List.copyOf(txIds))),
+        LedgerViews.Pool::from);
+  }
+
   /** Gradecoin: a page of the pending pool, oldest first. */
   public Future<LedgerReply<LedgerViews.Pool>> gradecoinPool(int offset, int limit) {
     return request(

@@ -56,6 +56,7 @@ public final class LedgerRequests {
           LedgerApi.GRADECOIN_TRANSACTION,
           LedgerApi.GRADECOIN_BLOCK,
           LedgerApi.GRADECOIN_POOL,
+          LedgerApi.GRADECOIN_PENDING,
           LedgerApi.GRADECOIN_LAST_BLOCK,
           LedgerApi.GRADECOIN_USERS);
 
@@ -160,6 +161,7 @@ public final class LedgerRequests {
             Map.entry(LedgerApi.GRADECOIN_TRANSACTION, LedgerRequests::gradecoinTransaction),
             Map.entry(LedgerApi.GRADECOIN_BLOCK, LedgerRequests::gradecoinBlock),
             Map.entry(LedgerApi.GRADECOIN_POOL, LedgerRequests::gradecoinPool),
+            Map.entry(LedgerApi.GRADECOIN_PENDING, LedgerRequests::gradecoinPending),
             Map.entry(LedgerApi.GRADECOIN_LAST_BLOCK, LedgerRequests::gradecoinLastBlock),
             Map.entry(LedgerApi.GRADECOIN_USERS, LedgerRequests::gradecoinUsers));
     assert parsers.keySet().equals(Set.copyOf(ADDRESSES));
@@ -397,6 +399,18 @@ public final class LedgerRequests {
             body.longValue("nonce", 0),
             body.string("timestamp"),
             body.string("hash")));
+  }
+
+  private static Request gradecoinPending(RequestReader body) {
+    List<String> txIds = body.strings("txIds", GradecoinRules.MAX_BLOCK_TRANSACTIONS);
+    return gradecoinRead(
+        gc -> {
+          JsonArray pool = new JsonArray();
+          for (String txId : txIds) {
+            gc.pending(txId).ifPresent(e -> pool.add(LedgerApi.poolEntry(e)));
+          }
+          return new JsonObject().put("ok", true).put("total", gc.poolSize()).put("pool", pool);
+        });
   }
 
   private static Request gradecoinPool(RequestReader body) {

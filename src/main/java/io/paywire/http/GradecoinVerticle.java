@@ -7,6 +7,7 @@ import io.paywire.net.TlsServerOptions;
 import io.paywire.session.GradecoinLedger;
 import io.paywire.session.GradecoinSessions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
@@ -84,15 +85,13 @@ public final class GradecoinVerticle extends VerticleBase {
     String prefix = settings.sessions().config().urlPrefix();
     String base = prefix == null || prefix.isEmpty() ? "" : "/" + prefix;
     router.get("/gradecoin.pub").handler(this::publicKey);
-    // Two routes: a body handler must be the first of its route, and warp refuses a wrong
-    // Content-Type (415) or a declared length over the limit (413) before reading the body.
-    router.post().handler(this::contentType);
-    router.post().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-    router.post(base + "/register").handler(this::register);
+    // Two routes per POST: a body handler must be the first of its route, and warp refuses a
+    // wrong Content-Type (415) or a declared length over the limit (413) before reading the body.
+    post(router, base + "/register", this::register);
+    post(router, base + "/transaction", this::proposeTransaction);
+    post(router, base + "/block", this::proposeBlock);
     router.get(base + "/transaction").handler(this::pool);
-    router.post(base + "/transaction").handler(this::proposeTransaction);
     router.get(base + "/block").handler(this::lastBlock);
-    router.post(base + "/block").handler(this::proposeBlock);
     router.get(base + "/user").handler(this::users);
     router.get(base + "/config").handler(this::config);
     router.get(base + "/version").handler(ctx -> html(ctx, 200, GradecoinTexts.VERSION));
@@ -101,6 +100,14 @@ public final class GradecoinVerticle extends VerticleBase {
     router.errorHandler(404, ctx -> plain(ctx, 404, ""));
     router.errorHandler(500, ctx -> plain(ctx, 500, "Internal Server Error"));
     return router;
+  }
+
+  private void post(Router router, String path, Handler<RoutingContext> handler) {
+    router.post(path).handler(this::contentType);
+    router
+        .post(path)
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+        .handler(handler);
   }
 
   // ---- filters (warp's plain-text refusals) ----------------------------------------------------

@@ -84,6 +84,20 @@ public final class GradecoinBusLedger implements GradecoinLedger {
                             .toList()));
   }
 
+  @Override
+  public Future<List<PoolEntry>> pending(List<String> txIds) {
+    return client
+        .gradecoinPending(txIds)
+        .map(
+            reply ->
+                value(reply).entries().stream()
+                    .map(
+                        e ->
+                            new PoolEntry(
+                                e.txId(), e.source(), e.target(), e.amount(), e.timestamp()))
+                    .toList());
+  }
+
   /** Reads pages from offset 0 until one comes back short or {@code limit} entries are read. */
   private <T> Future<List<T>> pages(int limit, Function<Integer, Future<List<T>>> page) {
     List<T> all = new ArrayList<>();

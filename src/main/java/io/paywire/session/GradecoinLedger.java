@@ -54,6 +54,9 @@ public interface GradecoinLedger {
   /** The pool in the order transactions were accepted (at most {@code limit}). */
   Future<List<PoolEntry>> pool(int limit);
 
+  /** Which of {@code txIds} (at most a block's worth) are pending, in the order asked. */
+  Future<List<PoolEntry>> pending(List<String> txIds);
+
   Future<Optional<Block>> lastBlock();
 
   Future<Written> register(TransferId id, String fingerprint, byte[] publicKey, long bonus);

@@ -75,11 +75,11 @@ public final class GradecoinSessions {
    * The network's limits, beyond Gradecoin's own configuration.
    *
    * @param maxTokenLifetimeSeconds a token whose {@code exp} lies further ahead is refused
-   * @param maxPoolRead most pool entries one read returns (GET /transaction, a block's checks)
+   * @param maxPoolRead most pool entries GET /transaction shows
    * @param maxUsersListed most accounts GET /user shows
    */
   public record Limits(long maxTokenLifetimeSeconds, int maxPoolRead, int maxUsersListed) {
-    /** Most pending transactions GET /transaction shows, and a block's checks read. */
+    /** Most pending transactions GET /transaction shows. */
     public static final int MAX_POOL_READ = 100_000;
 
     /** Most accounts GET /user shows. */
@@ -338,7 +338,7 @@ public final class GradecoinSessions {
       return done(Reply.error(GradecoinTexts.blockTooFew(minimum)));
     }
     return ledger
-        .pool(limits.maxPoolRead())
+        .pending(block.txIds())
         .compose(
             pool -> {
               Map<String, GradecoinLedger.PoolEntry> pending = new HashMap<>();
