@@ -120,6 +120,21 @@ public final class LedgerViews {
       }
       return new Blocks(List.copyOf(blocks), json.getLong("head"));
     }
+
+    /** The page as {@code GET /blocks} shows it: {@code {"head", "blocks": [..]}}. */
+    public JsonObject json() {
+      JsonArray array = new JsonArray();
+      for (Block b : blocks) {
+        array.add(
+            new JsonObject()
+                .put("sequence", b.sequence())
+                .put("previousHash", b.previousHash())
+                .put("hash", b.hash())
+                .put("timeMillis", b.timeMillis())
+                .put("count", b.count()));
+      }
+      return new JsonObject().put("head", head).put("blocks", array);
+    }
   }
 
   /**

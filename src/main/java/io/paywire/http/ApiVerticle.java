@@ -807,22 +807,7 @@ public final class ApiVerticle extends VerticleBase {
             done -> {
               LedgerReply<LedgerViews.Blocks> reply = done.result();
               if (reply instanceof LedgerReply.Ok<LedgerViews.Blocks> ok) {
-                JsonArray blocks = new JsonArray();
-                ok.value()
-                    .blocks()
-                    .forEach(
-                        b ->
-                            blocks.add(
-                                new JsonObject()
-                                    .put("sequence", b.sequence())
-                                    .put("previousHash", b.previousHash())
-                                    .put("hash", b.hash())
-                                    .put("timeMillis", b.timeMillis())
-                                    .put("count", b.count())));
-                send(
-                    ctx,
-                    200,
-                    new JsonObject().put("head", ok.value().head()).put("blocks", blocks));
+                send(ctx, 200, ok.value().json());
               } else if (reply instanceof LedgerReply.Rejected<LedgerViews.Blocks> rejected) {
                 ApiError.send(ctx, 400, ApiError.BAD_REQUEST, rejected.reason());
               } else {

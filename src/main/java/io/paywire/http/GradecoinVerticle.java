@@ -1,5 +1,8 @@
 package io.paywire.http;
 
+import io.paywire.bus.LedgerApi;
+import io.paywire.bus.LedgerReply;
+import io.paywire.bus.LedgerViews;
 import io.paywire.gradecoin.GradecoinTexts;
 import io.paywire.gradecoin.GradecoinTime;
 import io.paywire.net.ServerIdentity;
@@ -85,6 +88,7 @@ public final class GradecoinVerticle extends VerticleBase {
     String prefix = settings.sessions().config().urlPrefix();
     String base = prefix == null || prefix.isEmpty() ? "" : "/" + prefix;
     router.get("/gradecoin.pub").handler(this::publicKey);
+    router.get("/paywire/blocks").handler(this::journal);
     // Two routes per POST: a body handler must be the first of its route, and warp refuses a
     // wrong Content-Type (415) or a declared length over the limit (413) before reading the body.
     post(router, base + "/register", this::register);
@@ -312,6 +316,47 @@ public final class GradecoinVerticle extends VerticleBase {
         .replace("<", "&lt;")
         .replace(">", "&gt;")
         .replace("\"", "&quot;");
+  }
+
+  /**
+   * {@code GET /paywire/blocks?from=&limit=}: not Gradecoin's; Paywire's own view of the network's
+   * journal (docs/gradecoin.md), as the HTTPS API's {@code GET /blocks} shows the main ledger's.
+   */
+  private void journal(RoutingContext ctx) {
+    long from;
+    int limit;
+    try {
+      from =
+          Long.parseLong(
+              ctx.request().params().get("from") == null
+                  ? "0"
+                  : ctx.request().params().get("from"));
+      String asked = ctx.request().params().get("limit");
+      limit = asked == null ? LedgerApi.DEFAULT_BLOCKS_PER_PAGE : Integer.parseInt(asked);
+    } catch (NumberFormatException notANumber) {
+      plain(ctx, 400, "from and limit must be integers");
+      return;
+    }
+    if (from < 0 || limit < 1 || limit > LedgerApi.MAX_BLOCKS_PER_PAGE) {
+      plain(ctx, 400, "from must be 0 or more, limit 1 to " + LedgerApi.MAX_BLOCKS_PER_PAGE);
+      return;
+    }
+    settings
+        .sessions()
+        .ledger()
+        .journal(from, limit)
+        .onComplete(
+            done -> {
+              if (done.succeeded()
+                  && done.result() instanceof LedgerReply.Ok<LedgerViews.Blocks> ok) {
+                json(ctx, 200, ok.value().json().encode());
+              } else if (done.succeeded()
+                  && done.result() instanceof LedgerReply.Rejected<LedgerViews.Blocks> refused) {
+                plain(ctx, 400, refused.reason());
+              } else {
+                unavailable(ctx);
+              }
+            });
   }
 
   private void config(RoutingContext ctx) {

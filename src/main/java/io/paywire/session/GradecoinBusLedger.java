@@ -119,6 +119,11 @@ public final class GradecoinBusLedger implements GradecoinLedger {
   }
 
   @Override
+  public Future<LedgerReply<LedgerViews.Blocks>> journal(long from, int limit) {
+    return client.blocks(from, limit);
+  }
+
+  @Override
   public Future<Optional<Block>> lastBlock() {
     return client
         .gradecoinLastBlock()

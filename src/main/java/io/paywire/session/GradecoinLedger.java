@@ -1,5 +1,7 @@
 package io.paywire.session;
 
+import io.paywire.bus.LedgerReply;
+import io.paywire.bus.LedgerViews;
 import io.paywire.ledger.TransferId;
 import io.vertx.core.Future;
 import java.util.List;
@@ -58,6 +60,12 @@ public interface GradecoinLedger {
   Future<List<PoolEntry>> pending(List<String> txIds);
 
   Future<Optional<Block>> lastBlock();
+
+  /**
+   * A page of the network's journal, Paywire's own hash-chained view of everything the network
+   * applied (each batch, its hash and its predecessor's), oldest first.
+   */
+  Future<LedgerReply<LedgerViews.Blocks>> journal(long from, int limit);
 
   Future<Written> register(TransferId id, String fingerprint, byte[] publicKey, long bonus);
 

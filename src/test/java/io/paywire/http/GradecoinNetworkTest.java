@@ -121,6 +121,16 @@ class GradecoinNetworkTest {
               "<td>" + bob + "</td>\n        <td>45</td>",
               "<td>StockFish <span title=\"I'm a bot!\">\uD83D\uDC4B\uD83E\uDD16</span></td>");
 
+      // Paywire's own view: the network's journal, every batch linked to the one before.
+      JsonObject journal = new JsonObject(get("paywire/blocks?from=0&limit=100").getString("body"));
+      JsonArray batches = journal.getJsonArray("blocks");
+      assertThat(batches.size()).isGreaterThanOrEqualTo(5); // bot, 2 users, 2 payments, 1 block
+      for (int i = 1; i < batches.size(); i++) {
+        assertThat(batches.getJsonObject(i).getString("previousHash"))
+            .isEqualTo(batches.getJsonObject(i - 1).getString("hash"));
+      }
+      assertThat(journal.getLong("head")).as("every batch on one page").isEqualTo(batches.size());
+
       assertThat(get("version").getString("body")).isEqualTo("gradecoin - version 0.3.1");
       JsonObject config = new JsonObject(get("config").getString("body"));
       assertThat(new ArrayList<>(config.fieldNames()))
