@@ -264,6 +264,12 @@ public final class GradecoinSessions {
               return verify(token, found.get().publicKey())
                   .compose(
                       claims -> {
+                        if (claims instanceof Busy) {
+                          return done(Reply.unavailable("The server is busy: try again"));
+                        }
+                        if (claims instanceof Busy) {
+                          return done(Reply.unavailable("The server is busy: try again"));
+                        }
                         if (claims instanceof Refusal refusal) {
                           return done(Reply.error(refusal.message()));
                         }
@@ -364,6 +370,9 @@ public final class GradecoinSessions {
   }
 
   private Future<Reply> checkBlock(Object claims, ProposedBlock block, Set<String> pending) {
+    if (claims instanceof Busy) {
+      return done(Reply.unavailable("The server is busy: try again"));
+    }
     if (claims instanceof Refusal refusal) {
       return done(Reply.error(refusal.message()));
     }
@@ -422,6 +431,9 @@ public final class GradecoinSessions {
   /** A JWT refused: Gradecoin's text. */
   private record Refusal(String message) {}
 
+  /** No worker could check the token now: answered 503, the request may be sent again. */
+  private record Busy() {}
+
   /**
    * On a signature worker: the token's claims, or a {@link Refusal} with Gradecoin's text (also for
    * a token that would stay valid too long).
@@ -452,7 +464,7 @@ public final class GradecoinSessions {
                 return new Refusal(refused.getMessage());
               }
             })
-        .recover(busy -> Future.succeededFuture(new Refusal("The server is busy: try again")));
+        .recover(busy -> Future.succeededFuture(new Busy()));
   }
 
   private static Reply failedWrite(GradecoinLedger.Written written) {
