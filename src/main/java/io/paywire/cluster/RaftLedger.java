@@ -48,14 +48,16 @@ import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
 /**
- * This node's member of the ledger's Raft group: a Ratis server (gRPC) whose state machine is the
- * node's own {@link LedgerStateMachine}, to which the node, while it leads, proposes batches, and a
- * Ratis client for confirming and handing over the lead. Plain Java, no Vert.x: the node's
- * verticles wire it to the event bus. Its gRPC traffic, between members and from its client, runs
- * mutual TLS with the cluster key ({@link RaftTls}).
+ * One ledger's part of this node's Raft member: its division of the ledger's group on the member's
+ * one Ratis server ({@link RaftMember}), whose state machine is the ledger's own {@link
+ * LedgerStateMachine}, to which the node, while it leads that group, proposes batches, and a Ratis
+ * client for confirming and handing over the lead and for joining. Plain Java, no Vert.x: the
+ * node's verticles wire it to the event bus. Its gRPC traffic, between members and from its client,
+ * runs mutual TLS with the cluster key ({@link RaftTls}).
  *
- * <p>A node's data directory holds {@code ledger/} (the ledger, which {@code paywire verify} checks
- * like a single node's) and {@code raft/} (Ratis's log and metadata).
+ * <p>A node's data directory holds {@code ledger/} (the main ledger, which {@code paywire verify}
+ * checks like a single node's), {@code networks/<name>/ledger/} per network, and {@code raft/}
+ * (Ratis's log and metadata, {@code raft/<group id>/} per ledger).
  */
 public final class RaftLedger implements AutoCloseable {
 
@@ -65,7 +67,10 @@ public final class RaftLedger implements AutoCloseable {
   /** Inside a member's data directory: Ratis's storage (its log, its metadata). */
   public static final String RAFT_DIRECTORY = "raft";
 
-  /** The one Raft group of a Paywire cluster: the ledger's. Fixed, so every member agrees. */
+  /**
+   * The Raft group of a Paywire cluster's main ledger; each network has one of its own ({@link
+   * RaftMember#networkGroupId}). Fixed, so every member agrees.
+   */
   public static final RaftGroupId GROUP_ID =
       RaftGroupId.valueOf(
           UUID.nameUUIDFromBytes("paywire-ledger".getBytes(StandardCharsets.US_ASCII)));

@@ -553,14 +553,16 @@ public final class RaftLedgerVerticle extends VerticleBase {
           if (done.succeeded()) {
             LOG.log(
                 Level.INFO,
-                "event=raft_member_added member={0} group={1}",
+                "event=raft_member_added member={0} ledger={1} group={2}",
                 settings.self().id(),
+                raft.ledger().name(),
                 raft.memberIds());
           } else if (!stopping) {
             LOG.log(
                 Level.WARNING,
-                "event=raft_join_pending member={0} error={1}",
+                "event=raft_join_pending member={0} ledger={1} error={2}",
                 settings.self().id(),
+                raft.ledger().name(),
                 String.valueOf(done.cause()));
             vertx.setTimer(Settings.JOIN_RETRY_MILLIS, id -> join());
           }
