@@ -4,9 +4,7 @@ import io.paywire.ledger.Command;
 import io.paywire.ledger.Executed;
 import io.paywire.ledger.LedgerDirectories;
 import io.paywire.ledger.LedgerOptions;
-import io.paywire.net.PortTaken;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,25 +43,23 @@ import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
-import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
-import org.apache.ratis.util.ExitUtils;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
 /**
- * This node's member of the ledger's Raft group: a Ratis server (gRPC) whose state machine is the
- * node's own {@link LedgerStateMachine}, to which the node, while it leads, proposes batches, and a
- * Ratis client for confirming and handing over the lead. Plain Java, no Vert.x: the node's
- * verticles wire it to the event bus. Its gRPC traffic, between members and from its client, runs
- * mutual TLS with the cluster key ({@link RaftTls}).
+ * One ledger's part of this node's Raft member: its division of the ledger's group on the member's
+ * one Ratis server ({@link RaftMember}), whose state machine is the ledger's own {@link
+ * LedgerStateMachine}, to which the node, while it leads that group, proposes batches, and a Ratis
+ * client for confirming and handing over the lead and for joining. Plain Java, no Vert.x: the
+ * node's verticles wire it to the event bus. Its gRPC traffic, between members and from its client,
+ * runs mutual TLS with the cluster key ({@link RaftTls}).
  *
- * <p>A node's data directory holds {@code ledger/} (the ledger, which {@code paywire verify} checks
- * like a single node's) and {@code raft/} (Ratis's log and metadata).
+ * <p>A node's data directory holds {@code ledger/} (the main ledger, which {@code paywire verify}
+ * checks like a single node's), {@code networks/<name>/ledger/} per network, and {@code raft/}
+ * (Ratis's log and metadata, {@code raft/<group id>/} per ledger).
  */
 public final class RaftLedger implements AutoCloseable {
-
-  private static final System.Logger LOG = System.getLogger(RaftLedger.class.getName());
 
   /** Inside a member's data directory: its ledger (journal, snapshots, marks). */
   public static final String LEDGER_DIRECTORY = "ledger";
@@ -71,7 +67,10 @@ public final class RaftLedger implements AutoCloseable {
   /** Inside a member's data directory: Ratis's storage (its log, its metadata). */
   public static final String RAFT_DIRECTORY = "raft";
 
-  /** The one Raft group of a Paywire cluster: the ledger's. Fixed, so every member agrees. */
+  /**
+   * The Raft group of a Paywire cluster's main ledger; each network has one of its own ({@link
+   * RaftMember#networkGroupId}). Fixed, so every member agrees.
+   */
   public static final RaftGroupId GROUP_ID =
       RaftGroupId.valueOf(
           UUID.nameUUIDFromBytes("paywire-ledger".getBytes(StandardCharsets.US_ASCII)));
@@ -103,13 +102,16 @@ public final class RaftLedger implements AutoCloseable {
     }
   }
 
+  private final RaftMember member;
   private final Member self;
 
   /** {@code self}'s id as Ratis names it. */
   private final RaftPeerId selfId;
 
+  /** This ledger's group: its id and the members. */
+  private final RaftMember.Group ledger;
+
   private final RaftGroup group;
-  private final RaftServer server;
   private final RaftServer.Division division;
   private final RaftClient client;
   private final LedgerStateMachine stateMachine;
@@ -118,6 +120,9 @@ public final class RaftLedger implements AutoCloseable {
 
   /** The TLS parameters of its Raft traffic; null in plaintext (tests only). */
   private final Parameters parameters;
+
+  /** Whether closing this part closes the member's server too (a member of one ledger). */
+  private final boolean closesMember;
 
   /** Proposals made and not yet completed: at most {@link RaftSettings#maxEntriesInFlight}. */
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -134,26 +139,28 @@ public final class RaftLedger implements AutoCloseable {
 
   private final AtomicLong proposalCalls = new AtomicLong();
 
-  private RaftLedger(
-      Member self,
+  RaftLedger(
+      RaftMember member,
+      RaftMember.Group ledger,
       RaftGroup group,
-      RaftServer server,
       RaftServer.Division division,
       RaftClient client,
       LedgerStateMachine stateMachine,
-      LedgerOptions options,
       RaftSettings settings,
-      Parameters parameters) {
-    this.division = division;
-    this.parameters = parameters;
-    this.self = self;
+      Parameters parameters,
+      boolean closesMember) {
+    this.member = member;
+    this.self = member.self();
     this.selfId = RaftPeerId.valueOf(self.id());
+    this.ledger = ledger;
     this.group = group;
-    this.server = server;
+    this.division = division;
     this.client = client;
     this.stateMachine = stateMachine;
-    this.options = options;
+    this.options = ledger.options();
     this.settings = settings;
+    this.parameters = parameters;
+    this.closesMember = closesMember;
   }
 
   /**
@@ -257,7 +264,7 @@ public final class RaftLedger implements AutoCloseable {
     }
   }
 
-  /** Starts a member; {@code tls} null is plaintext (tests only). */
+  /** Starts a member of the main ledger alone; {@code tls} null is plaintext (tests only). */
   private static RaftLedger start(
       Path dataDirectory,
       LedgerOptions options,
@@ -267,83 +274,20 @@ public final class RaftLedger implements AutoCloseable {
       RaftTls tls,
       boolean joining)
       throws IOException {
-    if (!members.contains(self)) {
-      throw new IllegalArgumentException("member " + self.id() + " is not among " + members);
-    }
-    refuseLedgerWithoutRaftLog(dataDirectory);
-    keepRatisFromExiting();
-    Parameters parameters = tls == null ? null : tls.parameters();
-    RaftGroup group = RaftGroup.valueOf(GROUP_ID, members.stream().map(Member::peer).toList());
-    LedgerStateMachine stateMachine =
-        new LedgerStateMachine(dataDirectory.resolve(LEDGER_DIRECTORY), options);
-    RaftServer server = null;
-    RaftClient client = null;
+    RaftMember member =
+        RaftMember.start(
+            dataDirectory,
+            List.of(RaftMember.Group.main(dataDirectory, options)),
+            self,
+            members,
+            settings,
+            tls,
+            joining);
     try {
-      server =
-          RaftServer.newBuilder()
-              .setServerId(RaftPeerId.valueOf(self.id()))
-              // A joining member starts with no configuration: Ratis then waits to be added.
-              .setGroup(joining ? RaftGroup.valueOf(GROUP_ID) : group)
-              .setProperties(
-                  serverProperties(dataDirectory.resolve(RAFT_DIRECTORY), self, settings))
-              .setStateMachine(stateMachine)
-              .setOption(RaftStorage.StartupOption.RECOVER)
-              .setParameters(parameters)
-              .build();
-      server.start();
-      RaftServer.Division division = server.getDivision(GROUP_ID);
-      client =
-          RaftClient.newBuilder()
-              .setProperties(clientProperties(settings))
-              .setRaftGroup(group)
-              .setLeaderId(RaftPeerId.valueOf(self.id()))
-              .setParameters(parameters)
-              .setRetryPolicy(
-                  RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                      settings.requestAttempts(), millis(settings.retrySleep())))
-              .build();
-      LOG.log(
-          Level.INFO,
-          "event=raft_member_started id={0} address={1}:{2} members={3} tls={4} joining={5}",
-          self.id(),
-          self.host(),
-          String.valueOf(self.port()),
-          members.size(),
-          tls == null ? "off" : "mutual cluster=" + tls.fingerprint(),
-          joining);
-      return new RaftLedger(
-          self, group, server, division, client, stateMachine, options, settings, parameters);
-    } catch (IOException | RuntimeException | Error e) {
-      closeQuietly(client);
-      closeQuietly(server);
-      if (e instanceof ExitUtils.ExitException exit && PortTaken.is(exit)) {
-        throw PortTaken.named(
-            "raft (Raft between members)",
-            self.host(),
-            self.port(),
-            "--raft-port",
-            exit.getCause());
-      }
-      if (e instanceof ExitUtils.ExitException exit) {
-        throw new IOException(
-            "raft member " + self.id() + " did not start: " + exit.getMessage(), exit.getCause());
-      }
+      return member.ledger(GROUP_ID, true);
+    } catch (IOException | RuntimeException e) {
+      RaftMember.closeQuietly(member);
       throw e;
-    }
-  }
-
-  /**
-   * Ratis calls {@code System.exit} when its gRPC server cannot bind, and the first use of its
-   * {@code ExitUtils} makes every uncaught exception in the JVM exit it too. A node decides for
-   * itself: a failed start throws from {@link #start} (the server command then exits non-zero once
-   * it has closed what it opened), and the JVM's own handler of uncaught exceptions stays.
-   */
-  private static void keepRatisFromExiting() {
-    synchronized (RaftLedger.class) {
-      Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
-      ExitUtils.disableSystemExit();
-      ExitUtils.setTerminateOnUncaughtException(false);
-      Thread.setDefaultUncaughtExceptionHandler(before);
     }
   }
 
@@ -386,7 +330,7 @@ public final class RaftLedger implements AutoCloseable {
     return properties;
   }
 
-  private static TimeDuration millis(Duration duration) {
+  static TimeDuration millis(Duration duration) {
     return TimeDuration.valueOf(duration.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -447,7 +391,7 @@ public final class RaftLedger implements AutoCloseable {
     if (!isLeaderReady()) {
       return CompletableFuture.failedFuture(
           new ProposalNotAppliedException(
-              "member " + self.id() + " does not lead the ledger's group"));
+              "member " + self.id() + " does not lead the group of " + ledger.name()));
     }
     byte[] entry;
     try {
@@ -463,14 +407,14 @@ public final class RaftLedger implements AutoCloseable {
         RaftClientRequest.newBuilder()
             .setClientId(proposer)
             .setServerId(selfId)
-            .setGroupId(GROUP_ID)
+            .setGroupId(group.getGroupId())
             .setCallId(call)
             .setRepliedCallIds(drainRepliedCalls())
             .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry)))
             .setType(RaftClientRequest.writeRequestType())
             .build();
     try {
-      return server.submitClientRequestAsync(request).thenApply(RaftLedger::results);
+      return member.server().submitClientRequestAsync(request).thenApply(RaftLedger::results);
     } catch (IOException | RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -527,7 +471,7 @@ public final class RaftLedger implements AutoCloseable {
     if (!isLeaderReady()) {
       return CompletableFuture.failedFuture(
           new ProposalNotAppliedException(
-              "member " + self.id() + " does not lead the ledger's group"));
+              "member " + self.id() + " does not lead the group of " + ledger.name()));
     }
     return client
         .async()
@@ -620,7 +564,7 @@ public final class RaftLedger implements AutoCloseable {
     try (RaftClient admin =
         RaftClient.newBuilder()
             .setProperties(clientProperties(settings))
-            .setRaftGroup(RaftGroup.valueOf(GROUP_ID, others))
+            .setRaftGroup(RaftGroup.valueOf(group.getGroupId(), others))
             .setParameters(parameters)
             .setRetryPolicy(
                 RetryPolicies.retryUpToMaximumCountWithFixedSleep(
@@ -690,25 +634,23 @@ public final class RaftLedger implements AutoCloseable {
     return inFlight.get();
   }
 
-  /** Closes the client, then the server (which takes a last snapshot and closes the ledger). */
+  /** Which ledger this part serves: its name, group and directory. */
+  public RaftMember.Group ledger() {
+    return ledger;
+  }
+
+  /**
+   * Closes this ledger's client; with the member of one ledger ({@link #start}), the server too
+   * (which takes a last snapshot and closes every ledger).
+   */
   @Override
   public void close() throws IOException {
     try {
       client.close();
     } finally {
-      server.close();
-    }
-    LOG.log(Level.INFO, "event=raft_member_stopped id={0}", self.id());
-  }
-
-  private static void closeQuietly(AutoCloseable closeable) {
-    if (closeable == null) {
-      return;
-    }
-    try {
-      closeable.close();
-    } catch (Exception e) {
-      LOG.log(Level.WARNING, "event=raft_close_failed error={0}", e.toString());
+      if (closesMember) {
+        member.close();
+      }
     }
   }
 }

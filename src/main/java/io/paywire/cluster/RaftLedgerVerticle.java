@@ -16,6 +16,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -68,7 +69,11 @@ public final class RaftLedgerVerticle extends VerticleBase {
    *     ClusterKeys.KeyFiles)}); every member must be given the same. Null only in this package's
    *     tests, for plaintext: a cluster node always passes its key
    * @param join this member joins a running group (the others in {@code group}) rather than
-   *     founding it: it asks the leader to add it ({@link RaftLedger#requestMembership})
+   *     founding it: it asks the leader to add it ({@link RaftLedger#requestMembership}), group by
+   *     group
+   * @param networks the member's networks: each one more Raft group on the member's one server
+   *     ({@link RaftMember}), served by a verticle of its own that this one deploys, at the
+   *     network's addresses, while this member leads that group
    */
   public record Settings(
       Path dataDirectory,
@@ -81,7 +86,8 @@ public final class RaftLedgerVerticle extends VerticleBase {
       long proposalTimeoutMillis,
       long leadershipCheckMillis,
       ClusterKeys.KeyFiles clusterKeys,
-      boolean join) {
+      boolean join,
+      List<Network> networks) {
 
     /** Below the default {@code ledger.requestTimeoutMillis}, 5 s. */
     public static final long DEFAULT_PROPOSAL_TIMEOUT_MILLIS = 3_000;
@@ -94,7 +100,7 @@ public final class RaftLedgerVerticle extends VerticleBase {
     /** How long a joining member waits between requests to be added to the group. */
     public static final long JOIN_RETRY_MILLIS = 1_000;
 
-    /** A member that founds the group with the others listed (not {@code join}). */
+    /** A member of the main ledger alone that founds the group with the others listed. */
     public Settings(
         Path dataDirectory,
         LedgerOptions options,
@@ -117,7 +123,8 @@ public final class RaftLedgerVerticle extends VerticleBase {
           proposalTimeoutMillis,
           leadershipCheckMillis,
           clusterKeys,
-          false);
+          false,
+          List.of());
     }
 
     public Settings {
@@ -126,6 +133,10 @@ public final class RaftLedgerVerticle extends VerticleBase {
       Objects.requireNonNull(self, "self");
       Objects.requireNonNull(raft, "raft");
       group = List.copyOf(group);
+      networks = List.copyOf(networks);
+      require(
+          new HashSet<>(networks.stream().map(Network::name).toList()).size() == networks.size(),
+          "network names must differ: " + networks);
       require(maxPendingRequests >= 1, "maxPendingRequests must be at least 1");
       require(group.contains(self), "member " + self.id() + " is not in the group " + group);
       require(
@@ -164,6 +175,37 @@ public final class RaftLedgerVerticle extends VerticleBase {
           null);
     }
 
+    /**
+     * The settings of the network's own verticle: this member's, with the network's directory,
+     * options and deposit, and no networks of its own.
+     */
+    Settings forNetwork(Network network) {
+      return new Settings(
+          network.directory(),
+          network.options(),
+          network.defaultDepositMinor(),
+          maxPendingRequests,
+          self,
+          group,
+          raft,
+          proposalTimeoutMillis,
+          leadershipCheckMillis,
+          clusterKeys,
+          join,
+          List.of());
+    }
+
+    /** The Raft groups of the member's ledgers: the main ledger's first, then each network's. */
+    List<RaftMember.Group> raftGroups() {
+      List<RaftMember.Group> groups = new ArrayList<>();
+      groups.add(RaftMember.Group.main(dataDirectory, options));
+      for (Network network : networks) {
+        groups.add(
+            RaftMember.Group.network(network.name(), network.directory(), network.options()));
+      }
+      return groups;
+    }
+
     /** Entries the leader may have proposed and not yet seen applied: the Raft settings'. */
     public int maxEntriesInFlight() {
       return raft.maxEntriesInFlight();
@@ -189,6 +231,24 @@ public final class RaftLedgerVerticle extends VerticleBase {
       if (!condition) {
         throw new IllegalArgumentException(message);
       }
+    }
+  }
+
+  /**
+   * A network's ledger on a cluster member: one more Raft group on the member's one server.
+   *
+   * @param name the network's name (its addresses are {@link LedgerAddresses#network})
+   * @param directory the network's directory, {@code <data>/networks/<name>}: its ledger is in
+   *     {@code ledger/} below it, its group's Raft log in the member's {@code raft/<group id>/}
+   * @param options the network ledger's options (its rules and terms)
+   * @param defaultDepositMinor the deposit of a registration that names none
+   */
+  public record Network(
+      String name, Path directory, LedgerOptions options, long defaultDepositMinor) {
+    public Network {
+      Objects.requireNonNull(directory, "directory");
+      Objects.requireNonNull(options, "options");
+      LedgerAddresses.network(name); // validates the name
     }
   }
 
@@ -221,10 +281,37 @@ public final class RaftLedgerVerticle extends VerticleBase {
 
   /** With an observer of the entries it proposed and saw applied (the node's metrics). */
   public RaftLedgerVerticle(Settings settings, Clock clock, BatchObserver observer) {
+    this(settings, clock, observer, null, null);
+  }
+
+  /** A network's verticle, on the main ledger's started member. */
+  private RaftLedgerVerticle(
+      Settings settings,
+      Clock clock,
+      BatchObserver observer,
+      RaftMember sharedMember,
+      String network) {
     this.settings = settings;
     this.clock = clock;
     this.observer = Objects.requireNonNull(observer, "observer");
+    this.sharedMember = sharedMember;
+    this.network = network;
+    this.addresses = network == null ? LedgerAddresses.MAIN : LedgerAddresses.network(network);
   }
+
+  /** The member's one Raft server: started by the main ledger's verticle, shared by networks'. */
+  private RaftMember sharedMember;
+
+  /** Null for the main ledger's verticle; a network's name otherwise. */
+  private final String network;
+
+  /** Where this verticle's ledger is served. */
+  private final LedgerAddresses addresses;
+
+  /** The networks' verticles this one deployed, each undeployed by Vert.x before this one. */
+  private final List<RaftLedgerVerticle> networkVerticles = new ArrayList<>();
+
+  private final List<String> networkDeployments = new ArrayList<>();
 
   /**
    * The context the ledger service runs on, once deployed: the benchmark's pause probe puts a timer
@@ -282,60 +369,124 @@ public final class RaftLedgerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     raftWorker = vertx.createSharedWorkerExecutor("paywire-raft-" + deploymentID(), 1);
-    return raftWorker
-        .executeBlocking(
-            () ->
-                settings.clusterKeys() == null
-                    ? RaftLedger.start(
-                        settings.dataDirectory(),
-                        settings.options(),
-                        settings.self(),
-                        settings.group(),
-                        settings.raft())
-                    : RaftLedger.start(
-                        settings.dataDirectory(),
-                        settings.options(),
-                        settings.self(),
-                        settings.group(),
-                        settings.raft(),
-                        settings.clusterKeys(),
-                        settings.join()))
-        .onSuccess(
-            started -> {
-              raft = started;
-              service =
-                  new LedgerService(
-                      vertx,
-                      new LedgerService.Settings(
-                          settings.self().id(),
-                          settings.defaultDepositMinor(),
-                          settings.maxPendingRequests(),
-                          settings.proposalTimeoutMillis()),
-                      new RaftCommit(
-                          raft,
-                          settings.options(),
-                          context,
-                          raftWorker,
-                          settings.maxEntriesInFlight()),
-                      clock,
-                      observer);
-              if (settings.join()) {
-                join();
-              }
-              raft.onLeadershipChange(() -> context.runOnContext(v -> checkLeadership()));
-              leadershipTimer =
-                  vertx.setPeriodic(settings.leadershipCheckMillis(), id -> checkLeadership());
-              checkLeadership();
-            })
-        .onFailure(
-            e -> {
-              LOG.log(
-                  Level.ERROR,
-                  "event=raft_ledger_start_failed member={0} error={1}",
-                  settings.self().id(),
-                  e.toString());
-              closeWorkers();
-            });
+    Future<Void> started =
+        raftWorker
+            .executeBlocking(this::startRaft)
+            .onFailure(
+                e -> {
+                  LOG.log(
+                      Level.ERROR,
+                      "event=raft_ledger_start_failed member={0} ledger={1} error={2}",
+                      settings.self().id(),
+                      addresses,
+                      e.toString());
+                  closeWorkers();
+                })
+            .map(
+                member -> {
+                  raft = member;
+                  serveWhileLeading();
+                  return null;
+                });
+    // A network that fails to start fails the member's start: its networks started so far are
+    // undeployed, and this member closed, before the failure is reported.
+    return started.compose(
+        v ->
+            deployNetworks()
+                .recover(
+                    e ->
+                        undeployNetworks()
+                            .eventually(this::stop)
+                            .transform(stopped -> Future.failedFuture(e))));
+  }
+
+  /**
+   * This verticle's part of the member: the main ledger's verticle starts the member's one Raft
+   * server with every ledger's group (closed with its part); a network's takes its part of it.
+   */
+  private RaftLedger startRaft() throws IOException {
+    if (sharedMember != null) {
+      return sharedMember.ledger(RaftMember.networkGroupId(network));
+    }
+    sharedMember =
+        RaftMember.start(
+            settings.dataDirectory(),
+            settings.raftGroups(),
+            settings.self(),
+            settings.group(),
+            settings.raft(),
+            settings.clusterKeys() == null ? null : RaftTls.load(settings.clusterKeys()),
+            settings.join());
+    try {
+      return sharedMember.ledger(RaftLedger.GROUP_ID, true);
+    } catch (IOException | RuntimeException e) {
+      RaftMember.closeQuietly(sharedMember);
+      throw e;
+    }
+  }
+
+  /** The ledger service over this member's group, serving while the member leads it. */
+  private void serveWhileLeading() {
+    service =
+        new LedgerService(
+            vertx,
+            new LedgerService.Settings(
+                network == null ? settings.self().id() : settings.self().id() + "-" + network,
+                settings.defaultDepositMinor(),
+                settings.maxPendingRequests(),
+                settings.proposalTimeoutMillis(),
+                addresses),
+            new RaftCommit(
+                raft, settings.options(), context, raftWorker, settings.maxEntriesInFlight()),
+            clock,
+            observer);
+    if (settings.join()) {
+      join();
+    }
+    raft.onLeadershipChange(() -> context.runOnContext(v -> checkLeadership()));
+    leadershipTimer = vertx.setPeriodic(settings.leadershipCheckMillis(), id -> checkLeadership());
+    checkLeadership();
+  }
+
+  /**
+   * One verticle per network, each on its own event loop as a single node's network ledgers are,
+   * deployed by this one so that Vert.x undeploys them first: the member's server, which this one
+   * closes, outlives every group's part.
+   */
+  private Future<Void> deployNetworks() {
+    Future<Void> deployed = Future.succeededFuture();
+    for (Network each : settings.networks()) {
+      RaftLedgerVerticle verticle =
+          new RaftLedgerVerticle(
+              settings.forNetwork(each), clock, BatchObserver.NONE, sharedMember, each.name());
+      deployed =
+          deployed.compose(
+              v ->
+                  vertx
+                      .deployVerticle(verticle)
+                      .map(
+                          id -> {
+                            networkVerticles.add(verticle);
+                            networkDeployments.add(id);
+                            return null;
+                          }));
+    }
+    return deployed;
+  }
+
+  /** Undeploys the networks' verticles, the last deployed first. */
+  private Future<Void> undeployNetworks() {
+    Future<Void> undeployed = Future.succeededFuture();
+    for (int i = networkDeployments.size() - 1; i >= 0; i--) {
+      String id = networkDeployments.get(i);
+      undeployed = undeployed.eventually(() -> vertx.undeploy(id));
+    }
+    return undeployed;
+  }
+
+  /** The verticles of this member's networks, in their configuration's order; for tests. */
+  List<RaftLedgerVerticle> networkVerticles() {
+    return List.copyOf(networkVerticles);
   }
 
   /**
@@ -402,14 +553,16 @@ public final class RaftLedgerVerticle extends VerticleBase {
           if (done.succeeded()) {
             LOG.log(
                 Level.INFO,
-                "event=raft_member_added member={0} group={1}",
+                "event=raft_member_added member={0} ledger={1} group={2}",
                 settings.self().id(),
+                raft.ledger().name(),
                 raft.memberIds());
           } else if (!stopping) {
             LOG.log(
                 Level.WARNING,
-                "event=raft_join_pending member={0} error={1}",
+                "event=raft_join_pending member={0} ledger={1} error={2}",
                 settings.self().id(),
+                raft.ledger().name(),
                 String.valueOf(done.cause()));
             vertx.setTimer(Settings.JOIN_RETRY_MILLIS, id -> join());
           }
@@ -473,10 +626,11 @@ public final class RaftLedgerVerticle extends VerticleBase {
       service.serve();
       LOG.log(
           Level.INFO,
-          "event=ledger_leading member={0} term={1} members={2}",
+          "event=ledger_leading member={0} term={1} members={2} ledger={3}",
           settings.self().id(),
           raft.term(),
-          raft.groupSize());
+          raft.groupSize(),
+          raft.ledger().name());
     } else if (!ready && service.serving()) {
       service.stopServing(
           "this member stopped leading the ledger's group; outcome unknown, "
@@ -484,10 +638,11 @@ public final class RaftLedgerVerticle extends VerticleBase {
           true);
       LOG.log(
           Level.INFO,
-          "event=ledger_not_leading member={0} term={1} leader={2}",
+          "event=ledger_not_leading member={0} term={1} leader={2} ledger={3}",
           settings.self().id(),
           raft.term(),
-          raft.leaderId().orElse("none"));
+          raft.leaderId().orElse("none"),
+          raft.ledger().name());
     }
   }
 
@@ -504,7 +659,7 @@ public final class RaftLedgerVerticle extends VerticleBase {
       vertx
           .eventBus()
           .publish(
-              LedgerAddresses.MAIN.leaderChanged(),
+              addresses.leaderChanged(),
               new JsonObject().put("leader", leader).put("term", term),
               new DeliveryOptions().setLocalOnly(true));
     }

@@ -88,7 +88,14 @@
  * ({@code RaftTls}). Reads alone confirm the lead first ({@link
  * io.paywire.cluster.RaftLedger#confirmLeadership}); every member announces a new leader or term on
  * {@code bus/LedgerApi#LEADER_CHANGED}, so entry points stop waiting for a former leader; a leader
- * that stops hands the lead over. docs/cluster.md says what is guaranteed and what is not; a change
- * of the group's members (a Raft configuration change) is not supported.
+ * that stops hands the lead over. docs/cluster.md says what is guaranteed and what is not.
+ *
+ * <h2>Networks</h2>
+ *
+ * Every ledger of a member is one Raft group on the member's one Ratis server ({@link
+ * io.paywire.cluster.RaftMember}): the main ledger's and one per network, each with its own state
+ * machine, log ({@code raft/<group id>/}), leader and {@link io.paywire.cluster.RaftLedgerVerticle}
+ * serving that ledger's addresses while its member leads the group. The main ledger's verticle
+ * starts the server and deploys the networks' verticles; it closes the server after them.
  */
 package io.paywire.cluster;

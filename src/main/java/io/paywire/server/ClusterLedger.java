@@ -12,14 +12,16 @@ import io.paywire.node.LedgerVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * Deploys a cluster member's ledger: Raft-replicated, its addresses served by the Raft leader. The
- * group is the listed members, at the Raft addresses Hazelcast's member attributes announce; their
- * Raft traffic runs mutual TLS with the cluster key, as the event bus does.
+ * Deploys a cluster member's ledgers: the main one and each network's, each Raft-replicated in a
+ * group of its own on the member's one Raft server, its addresses served by that group's leader.
+ * The group is the listed members, at the Raft addresses Hazelcast's member attributes announce;
+ * their Raft traffic runs mutual TLS with the cluster key, as the event bus does.
  */
 final class ClusterLedger {
 
@@ -61,11 +63,28 @@ final class ClusterLedger {
                 proposalTimeout,
                 RaftLedgerVerticle.Settings.DEFAULT_LEADERSHIP_CHECK_MILLIS,
                 keys,
-                cluster.join()),
+                cluster.join(),
+                networks(config, settings.dataDirectory())),
             Clock.systemUTC(),
             observer);
     view.raft(verticle::raftState);
     return vertx.deployVerticle(verticle);
+  }
+
+  /**
+   * Each configured network as one more Raft group of the member, its ledger in {@code
+   * <data>/networks/<name>/ledger} (a member's layout, as the main ledger's {@code <data>/ledger}).
+   */
+  static List<RaftLedgerVerticle.Network> networks(PaywireConfig config, Path dataDirectory) {
+    return config.networks().stream()
+        .map(
+            network ->
+                new RaftLedgerVerticle.Network(
+                    network.name(),
+                    NetworkLedgers.directory(dataDirectory, network),
+                    NetworkLedgers.options(network, config.ledger().options()),
+                    NetworkLedgers.defaultDepositMinor(network, config.ledger())))
+        .toList();
   }
 
   /** The configured settings over Ratis-level defaults an operator has no reason to change. */

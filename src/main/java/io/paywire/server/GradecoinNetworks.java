@@ -43,6 +43,9 @@ final class GradecoinNetworks {
   /** Entries one ledger read returns (the ledger's own bound on a page). */
   static final int PAGE_SIZE = 1_000;
 
+  /** A cluster member retries opening the bots this long after a failed attempt. */
+  static final long BOT_RETRY_MILLIS = 1_000;
+
   private GradecoinNetworks() {}
 
   /** The network's files and key, loaded off the event loop. */
@@ -78,42 +81,70 @@ final class GradecoinNetworks {
                           serving.addresses(),
                           config.ledger().requestTimeoutMillis()),
                       PAGE_SIZE);
-              return openBots(ledger, network.name(), loaded.config())
-                  .compose(
-                      unused -> {
-                        GradecoinSessions sessions =
-                            new GradecoinSessions(
-                                vertx,
-                                network.name(),
-                                loaded.config(),
-                                loaded.students(),
-                                loaded.keys().getPrivate(),
-                                ledger,
-                                new WorkerPool(
-                                    "gradecoin-" + network.name(), WORKER_THREADS, MAX_QUEUED_WORK),
-                                GradecoinSessions.Limits.of(network.maxTokenLifetimeSeconds()),
-                                new RateLimiter(
-                                    config.session().registrationsPerMinute(),
-                                    60_000,
-                                    config.session().maxThrottledAddresses(),
-                                    System::currentTimeMillis),
-                                Clock.systemUTC());
-                        GradecoinVerticle.Settings listener =
-                            new GradecoinVerticle.Settings(
-                                network.name(),
-                                network.host(),
-                                network.port(),
-                                serving.identity(),
-                                TlsServerOptions.engine(serving.tlsEngine()),
-                                config.text().handshakeTimeoutSeconds(),
-                                config.http().idleTimeoutSeconds(),
-                                sessions,
-                                Pem.toPem(loaded.keys().getPublic()));
-                        // One instance per event loop, as the HTTPS API: TLS and HTTP spread.
-                        return vertx.deployVerticle(
-                            () -> new GradecoinVerticle(listener),
-                            new DeploymentOptions().setInstances(PaywireNode.EVENT_LOOPS));
-                      });
+              // A cluster member may start before its network's group has a leader (a majority of
+              // members up): it serves at once and opens the bots as soon as the group can.
+              Future<Void> bots;
+              if (vertx.isClustered()) {
+                openBotsUntilDone(vertx, ledger, network.name(), loaded.config());
+                bots = Future.succeededFuture();
+              } else {
+                bots = openBots(ledger, network.name(), loaded.config());
+              }
+              return bots.compose(
+                  unused -> {
+                    GradecoinSessions sessions =
+                        new GradecoinSessions(
+                            vertx,
+                            network.name(),
+                            loaded.config(),
+                            loaded.students(),
+                            loaded.keys().getPrivate(),
+                            ledger,
+                            new WorkerPool(
+                                "gradecoin-" + network.name(), WORKER_THREADS, MAX_QUEUED_WORK),
+                            GradecoinSessions.Limits.of(network.maxTokenLifetimeSeconds()),
+                            new RateLimiter(
+                                config.session().registrationsPerMinute(),
+                                60_000,
+                                config.session().maxThrottledAddresses(),
+                                System::currentTimeMillis),
+                            Clock.systemUTC());
+                    GradecoinVerticle.Settings listener =
+                        new GradecoinVerticle.Settings(
+                            network.name(),
+                            network.host(),
+                            network.port(),
+                            serving.identity(),
+                            TlsServerOptions.engine(serving.tlsEngine()),
+                            config.text().handshakeTimeoutSeconds(),
+                            config.http().idleTimeoutSeconds(),
+                            sessions,
+                            Pem.toPem(loaded.keys().getPublic()));
+                    // One instance per event loop, as the HTTPS API: TLS and HTTP spread.
+                    return vertx.deployVerticle(
+                        () -> new GradecoinVerticle(listener),
+                        new DeploymentOptions().setInstances(PaywireNode.EVENT_LOOPS));
+                  });
+            });
+  }
+
+  /**
+   * {@link #openBots Opens the bots}, again every {@link #BOT_RETRY_MILLIS} until it succeeds (the
+   * group has no leader yet, or a takeover left an outcome unknown: the bots' ids are fixed, so a
+   * retry applies each at most once), and until the node closes.
+   */
+  private static void openBotsUntilDone(
+      Vertx vertx, GradecoinLedger ledger, String network, GradecoinConfig config) {
+    openBots(ledger, network, config)
+        .onFailure(
+            e -> {
+              LOG.log(
+                  Level.INFO,
+                  "event=gradecoin_bots_pending network={0} error={1}",
+                  network,
+                  e.getMessage());
+              vertx.setTimer(
+                  BOT_RETRY_MILLIS, t -> openBotsUntilDone(vertx, ledger, network, config));
             });
   }
 

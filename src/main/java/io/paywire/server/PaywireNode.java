@@ -168,13 +168,6 @@ public final class PaywireNode {
     VertxOptions options =
         new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
     MicrometerMetricsFactory factory = new MicrometerMetricsFactory(metrics);
-    if (cluster != null && !config.networks().isEmpty()) {
-      // Not replicated yet: a network on one member alone would lose writes with that member.
-      return Future.failedFuture(
-          new ConfigException(
-              "networks are not replicated in a cluster yet (docs/cluster.md): start a cluster"
-                  + " member with no networks configured, or run the networks on a single node"));
-    }
     try {
       DescriptorBudget.check(config, DescriptorBudget.processLimit());
     } catch (ConfigException e) {
@@ -293,7 +286,11 @@ public final class PaywireNode {
         .compose(
             id -> {
               deployments.add(id);
-              return deployNetworkLedgers(vertx, config, dataDirectory, deployments);
+              // A cluster member's networks are Raft groups of its ledger's member, deployed
+              // with it (ClusterLedger).
+              return joined == null
+                  ? deployNetworkLedgers(vertx, config, dataDirectory, deployments)
+                  : Future.<Void>succeededFuture();
             })
         .compose(
             v ->
@@ -352,9 +349,9 @@ public final class PaywireNode {
   }
 
   /**
-   * Each network's ledger (a single node's: a cluster refuses networks for now), one after the
-   * other, after the main ledger and before any listener, so a listener never finds a ledger
-   * missing; undeployed after every listener, in the reverse order.
+   * Each network's ledger on a single node, one after the other, after the main ledger and before
+   * any listener, so a listener never finds a ledger missing; undeployed after every listener, in
+   * the reverse order.
    */
   private static Future<Void> deployNetworkLedgers(
       Vertx vertx, PaywireConfig config, Path dataDirectory, List<String> deployments) {

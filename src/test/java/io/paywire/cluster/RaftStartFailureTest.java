@@ -11,6 +11,7 @@ import io.paywire.ledger.TransferId;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -63,16 +64,7 @@ class RaftStartFailureTest {
   void aMemberRefusesALedgerWithNoRaftLogBesideItAndLeavesItAsItWas() throws Exception {
     // A backup's layout: the member's ledger with a batch in it, and no raft/ directory.
     Path ledgerDir = root.resolve(RaftLedger.LEDGER_DIRECTORY);
-    try (Ledger ledger = Ledger.open(ledgerDir, RaftTestCluster.OPTIONS)) {
-      ledger.apply(
-          1_000,
-          List.of(
-              new Command.OpenAccount(
-                  TransferId.random(new Random(1)),
-                  "alice",
-                  KeyType.EC.generate().getPublic().getEncoded(),
-                  500)));
-    }
+    writeOneBatch(ledgerDir);
     RaftLedger.Member self = new RaftLedger.Member("n0", "127.0.0.1", 1);
     assertThatThrownBy(
             () ->
@@ -101,6 +93,65 @@ class RaftStartFailureTest {
         .hasMessageContaining("a single node's ledger")
         .hasMessageContaining("server --data-dir " + root);
     assertThat(root.resolve(RaftLedger.RAFT_DIRECTORY)).doesNotExist();
+  }
+
+  @Test
+  void aMemberRefusesANetworkLedgerWithNoRaftLogOfItsGroupAndLeavesItAsItWas() throws Exception {
+    // A network's ledger in a member's layout, with a batch in it, and no Raft log of its group.
+    RaftMember.Group network =
+        RaftMember.Group.network(
+            "phase1", root.resolve("networks/phase1"), RaftTestCluster.OPTIONS);
+    writeOneBatch(network.ledgerDirectory());
+    RaftLedger.Member self = new RaftLedger.Member("n0", "127.0.0.1", 1);
+    assertThatThrownBy(
+            () ->
+                RaftMember.start(
+                    root,
+                    List.of(RaftMember.Group.main(root, RaftTestCluster.OPTIONS), network),
+                    self,
+                    List.of(self),
+                    RaftTestCluster.settings(),
+                    null,
+                    false))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("network phase1")
+        .hasMessageContaining("no Raft log")
+        .hasMessageContaining("server --data-dir " + network.ledgerDirectory());
+    assertThat(root.resolve(RaftLedger.RAFT_DIRECTORY)).doesNotExist();
+    try (Ledger ledger = Ledger.open(network.ledgerDirectory(), RaftTestCluster.OPTIONS)) {
+      assertThat(ledger.position().nextBatchSequence()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aMemberRefusesTheRaftLogOfALedgerItDoesNotHave() throws Exception {
+    // A network removed from the configuration: its group's log is still in raft/.
+    Path removed =
+        root.resolve(RaftLedger.RAFT_DIRECTORY)
+            .resolve(RaftMember.networkGroupId("gone").getUuid().toString());
+    Files.createDirectories(removed);
+    RaftLedger.Member self = new RaftLedger.Member("n0", "127.0.0.1", 1);
+    assertThatThrownBy(
+            () ->
+                RaftLedger.start(
+                    root, RaftTestCluster.OPTIONS, self, List.of(self), RaftTestCluster.settings()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(removed.toString())
+        .hasMessageContaining("not configured");
+  }
+
+  /** A ledger in {@code directory} with one batch: a registration. */
+  private static void writeOneBatch(Path directory) throws Exception {
+    try (Ledger ledger = Ledger.open(directory, RaftTestCluster.OPTIONS)) {
+      ledger.apply(
+          1_000,
+          List.of(
+              new Command.OpenAccount(
+                  TransferId.random(new Random(1)),
+                  "alice",
+                  KeyType.EC.generate().getPublic().getEncoded(),
+                  500)));
+    }
   }
 
   @Test

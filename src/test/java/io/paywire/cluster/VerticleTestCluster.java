@@ -3,7 +3,7 @@ package io.paywire.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.paywire.bus.LedgerApi;
+import io.paywire.bus.LedgerAddresses;
 import io.paywire.bus.LedgerClient;
 import io.paywire.bus.TransferEvents;
 import io.paywire.ledger.JournalPosition;
@@ -51,8 +51,19 @@ final class VerticleTestCluster implements AutoCloseable {
   private final RaftLedgerVerticle[] verticles = new RaftLedgerVerticle[SIZE];
   private final List<List<JsonObject>> events = new ArrayList<>();
 
+  /** The deposit of a registration on a network that names none. */
+  static final long NETWORK_DEPOSIT = 500;
+
+  private final List<String> networks;
+
   VerticleTestCluster(Path root) throws IOException {
+    this(root, List.of());
+  }
+
+  /** With the networks {@code networks}: each one more Raft group of every member. */
+  VerticleTestCluster(Path root, List<String> networks) throws IOException {
     this.root = root;
+    this.networks = List.copyOf(networks);
     int[] ports = RaftTestCluster.freePorts(SIZE);
     for (int i = 0; i < SIZE; i++) {
       members.add(new RaftLedger.Member("n" + i, "127.0.0.1", ports[i]));
@@ -65,8 +76,33 @@ final class VerticleTestCluster implements AutoCloseable {
   }
 
   RaftLedgerVerticle.Settings settings(int i) {
+    if (networks.isEmpty()) {
+      return new RaftLedgerVerticle.Settings(
+          root.resolve("n" + i), OPTIONS, 1_000, 10_000, members.get(i), members);
+    }
     return new RaftLedgerVerticle.Settings(
-        root.resolve("n" + i), OPTIONS, 1_000, 10_000, members.get(i), members);
+        root.resolve("n" + i),
+        OPTIONS,
+        1_000,
+        10_000,
+        members.get(i),
+        members,
+        RaftSettings.DEFAULTS,
+        RaftLedgerVerticle.Settings.DEFAULT_PROPOSAL_TIMEOUT_MILLIS,
+        RaftLedgerVerticle.Settings.DEFAULT_LEADERSHIP_CHECK_MILLIS,
+        null,
+        false,
+        networks.stream()
+            .map(
+                name ->
+                    new RaftLedgerVerticle.Network(
+                        name, networkDirectory(i, name), OPTIONS, NETWORK_DEPOSIT))
+            .toList());
+  }
+
+  /** Node {@code i}'s directory of the network {@code name}: its ledger is in ledger/ below. */
+  Path networkDirectory(int i, String name) {
+    return root.resolve("n" + i).resolve("networks").resolve(name);
   }
 
   Path ledgerDirectory(int i) {
@@ -115,6 +151,20 @@ final class VerticleTestCluster implements AutoCloseable {
     return new LedgerClient(nodes[i].eventBus(), REQUEST_TIMEOUT_MILLIS);
   }
 
+  /** A client, on node {@code i}'s bus, of the ledger at {@code addresses}. */
+  LedgerClient client(int i, LedgerAddresses addresses) {
+    return new LedgerClient(nodes[i].eventBus(), addresses, REQUEST_TIMEOUT_MILLIS);
+  }
+
+  /** Node {@code i}'s part of the network {@code name}'s group. */
+  RaftLedger networkRaft(int i, String name) {
+    return verticles[i].networkVerticles().stream()
+        .map(RaftLedgerVerticle::raft)
+        .filter(raft -> raft.ledger().name().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
   /** The transfer events published on node {@code i}'s bus so far. */
   List<JsonObject> events(int i) {
     return events.get(i);
@@ -126,13 +176,18 @@ final class VerticleTestCluster implements AutoCloseable {
 
   /** The status reply of node {@code i}'s own bus, if a ledger answers there. */
   Optional<JsonObject> status(int i) {
+    return status(i, LedgerAddresses.MAIN);
+  }
+
+  /** The status reply of the ledger at {@code addresses} on node {@code i}'s own bus, if any. */
+  Optional<JsonObject> status(int i, LedgerAddresses addresses) {
     try {
       return Optional.of(
           get(
               nodes[i]
                   .eventBus()
                   .<JsonObject>request(
-                      LedgerApi.STATUS,
+                      addresses.status(),
                       new JsonObject(),
                       new DeliveryOptions().setSendTimeout(1_000))
                   .map(Message::body)));
@@ -160,17 +215,27 @@ final class VerticleTestCluster implements AutoCloseable {
 
   /** Waits until exactly one running node's bus answers the ledger's status: its index. */
   int awaitLeader() {
+    return awaitLeader(LedgerAddresses.MAIN);
+  }
+
+  /** Waits until exactly one running node's bus answers the ledger at {@code addresses}. */
+  int awaitLeader(LedgerAddresses addresses) {
     return await()
         .atMost(WAIT)
         .pollInterval(Duration.ofMillis(50))
-        .until(this::servingNode, i -> i >= 0);
+        .until(() -> servingNode(addresses), i -> i >= 0);
   }
 
   /** The one running node whose bus the ledger answers on, or -1 if none or several. */
   int servingNode() {
+    return servingNode(LedgerAddresses.MAIN);
+  }
+
+  /** The one running node whose bus the ledger at {@code addresses} answers on, or -1. */
+  int servingNode(LedgerAddresses addresses) {
     int serving = -1;
     for (int i : running()) {
-      if (status(i).isPresent()) {
+      if (status(i, addresses).isPresent()) {
         if (serving >= 0) {
           return -1;
         }

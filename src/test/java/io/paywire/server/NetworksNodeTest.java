@@ -9,8 +9,6 @@ import io.paywire.bus.LedgerStatus;
 import io.paywire.bus.LedgerViews;
 import io.paywire.cli.BackupCommand;
 import io.paywire.cli.VerifyCommand;
-import io.paywire.cluster.ClusterOptions;
-import io.paywire.config.ConfigException;
 import io.paywire.config.PaywireConfig;
 import io.paywire.ledger.TransferId;
 import io.paywire.testing.LogCapture;
@@ -23,8 +21,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -156,25 +152,6 @@ class NetworksNodeTest {
                   line.startsWith("event=network name=phase2 kind=course ledger=")
                       && line.endsWith("listener=none"));
     }
-  }
-
-  @Test
-  void aClusterMemberWithNetworksRefusesToStart() throws Exception {
-    List<ClusterOptions.HostPort> members =
-        List.of(
-            new ClusterOptions.HostPort("127.0.0.1", 1),
-            new ClusterOptions.HostPort("127.0.0.1", 2),
-            new ClusterOptions.HostPort("127.0.0.1", 3));
-    ClusterOptions member =
-        new ClusterOptions("127.0.0.1", 1, 4, 5, members, work.resolve("keys"), null);
-    Future<PaywireNode> started =
-        PaywireNode.start(
-            PaywireConfig.fromJson(config()), work.resolve("data"), member, Clock.systemUTC());
-    assertThat(started.failed()).isTrue();
-    assertThat(started.cause())
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("networks are not replicated in a cluster yet");
-    assertThat(work.resolve("data")).doesNotExist();
   }
 
   /** A stand-in network listener: a plain TCP server on the network's host and port. */
