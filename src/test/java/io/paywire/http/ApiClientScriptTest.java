@@ -7,6 +7,7 @@ import io.paywire.crypto.Pem;
 import io.paywire.crypto.PublicKeys;
 import io.paywire.testing.ApiClient;
 import io.paywire.testing.ApiUser;
+import io.paywire.testing.NodeJs;
 import io.paywire.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -28,7 +29,6 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -368,35 +368,7 @@ class ApiClientScriptTest {
 
   /** The {@code node} executable on the PATH; fails (never skips) without it. */
   static Path nodeOnPath() throws Exception {
-    String path = System.getenv().getOrDefault("PATH", "");
-    Path found =
-        Arrays.stream(path.split(File.pathSeparator))
-            .filter(d -> !d.isEmpty())
-            .map(d -> Path.of(d, "node"))
-            .filter(Files::isExecutable)
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new AssertionError(
-                        "Node.js (the `node` command, version 18.11 or "
-                            + "newer; written for 20) is not on the PATH ("
-                            + path
-                            + "): this test runs "
-                            + SCRIPT
-                            + " with it and fails rather than skip. Install it, e.g. apt-get install "
-                            + "-y nodejs"));
-    Process version =
-        new ProcessBuilder(found.toString(), "--version").redirectErrorStream(true).start();
-    String text =
-        new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assertThat(version.waitFor(SCRIPT_TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
-    Matcher major = Pattern.compile("v(\\d+)\\.(\\d+)").matcher(text);
-    assertThat(major.lookingAt()).as("%s --version printed %s", found, text).isTrue();
-    int[] release = {Integer.parseInt(major.group(1)), Integer.parseInt(major.group(2))};
-    assertThat(release[0] > 18 || (release[0] == 18 && release[1] >= 11))
-        .as("%s is Node.js %s; %s needs 18.11 or newer (util.parseArgs)", found, text, SCRIPT)
-        .isTrue();
-    return found;
+    return NodeJs.onPath(SCRIPT.toString());
   }
 
   /** Runs the script in the test's directory, bounded by {@link #SCRIPT_TIMEOUT_SECONDS}. */

@@ -24,27 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GradecoinNetworkTest {
 
-  static final String CONFIG =
-      String.join(
-          "\n",
-          "name: testnet",
-          "url_prefix: \"\"",
-          "preapproved_users: students.csv",
-          "block_transaction_count: 2",
-          "hash_zeros: 2",
-          "register_bonus: 40",
-          "block_reward: 3",
-          "tx_gas_fee: 1",
-          "tx_upper_limit: 10",
-          "tx_lower_limit: 1",
-          "tx_traffic_reward: 1",
-          "bots:",
-          "  StockFish:",
-          "    starting_balance: 64",
-          "");
+  static final String CONFIG = GradecoinStudent.TESTNET_CONFIG;
 
-  static final String STUDENTS =
-      "User ID, Password\ne100001,alicepw\ne100002,bobpw\ne100003,carolpw\n";
+  static final String STUDENTS = GradecoinStudent.TESTNET_STUDENTS;
 
   @TempDir Path dir;
 

@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,6 +78,7 @@ public final class ClusterProcesses implements AutoCloseable {
     private final boolean join;
 
     private ChildJvm jvm;
+    private final Map<String, Integer> endpoints = new ConcurrentHashMap<>();
     private volatile int tlsPort;
     private int httpPort;
     private int managementPort;
@@ -135,6 +138,7 @@ public final class ClusterProcesses implements AutoCloseable {
         String[] words = line.split(" ");
         if (line.startsWith("endpoint ")) {
           int port = Integer.parseInt(words[2].substring(words[2].lastIndexOf(':') + 1));
+          endpoints.put(words[1], port);
           switch (words[1]) {
             case "tls" -> tlsPort = port;
             case "http" -> httpPort = port;
@@ -163,6 +167,41 @@ public final class ClusterProcesses implements AutoCloseable {
 
     public int httpPort() {
       return httpPort;
+    }
+
+    /** The port of the endpoint the member printed, e.g. {@code network:testnet}. */
+    public int port(String endpoint) {
+      Integer port = endpoints.get(endpoint);
+      if (port == null) {
+        throw new AssertionError("member " + index + " printed no endpoint " + endpoint);
+      }
+      return port;
+    }
+
+    /**
+     * The term in which this member last said it leads {@code ledger}'s group ({@code
+     * event=ledger_leading ... ledger=<name>} in its log, this run or before), or -1.
+     */
+    public long leadingTerm(String ledger) throws IOException {
+      long term = -1;
+      if (!Files.exists(log())) {
+        return term;
+      }
+      Pattern leading =
+          Pattern.compile(
+              "event=ledger_leading member=\\S+ term=(\\d+) .*ledger="
+                  + Pattern.quote(ledger)
+                  + "$");
+      for (String line : Files.readAllLines(log())) {
+        if (line.startsWith("---")) {
+          term = -1; // a new run: its leadership is what counts
+        }
+        Matcher m = leading.matcher(line.strip());
+        if (m.find()) {
+          term = Long.parseLong(m.group(1));
+        }
+      }
+      return term;
     }
 
     public String fingerprint() {
@@ -279,6 +318,13 @@ public final class ClusterProcesses implements AutoCloseable {
 
   /** Makes the cluster key and picks the ports of {@code size} members; starts none. */
   public static ClusterProcesses of(Path work, int size) throws Exception {
+    return of(work, size, new JsonObject());
+  }
+
+  /**
+   * As above, with {@code sections} (e.g. {@code {"networks": {...}}}) in every member's config.
+   */
+  public static ClusterProcesses of(Path work, int size, JsonObject sections) throws Exception {
     ClusterProcesses cluster = new ClusterProcesses(work);
     System.out.println("cluster member logs in " + cluster.logs);
     ClusterKeys.generate(work.resolve("certs").resolve("cluster"));
@@ -292,6 +338,7 @@ public final class ClusterProcesses implements AutoCloseable {
                 new JsonObject()
                     .put("openingDeposit", "stated")
                     .put("registrationsPerMinute", 1_000_000))
+            .mergeIn(sections, true)
             .encodePrettily());
     for (int i = 0; i < size; i++) {
       cluster.members.add(cluster.new Member(i, freeTriple(), null, false));
@@ -351,6 +398,20 @@ public final class ClusterProcesses implements AutoCloseable {
   }
 
   /** The member that says it leads, among those running. */
+  /** The running member that leads {@code ledger}'s group by the latest term its log names. */
+  public Optional<Member> leaderOf(String ledger) throws IOException {
+    Member best = null;
+    long bestTerm = -1;
+    for (Member member : members) {
+      long term = member.running() ? member.leadingTerm(ledger) : -1;
+      if (term > bestTerm) {
+        best = member;
+        bestTerm = term;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
   public Optional<Member> leader() {
     return members.stream().filter(Member::running).filter(Member::leading).findFirst();
   }

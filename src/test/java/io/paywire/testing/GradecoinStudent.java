@@ -22,6 +22,33 @@ public final class GradecoinStudent {
   public static final Path SCRIPT = Path.of("src/test/resources/gradecoin/student.mjs");
   static final int TIMEOUT_SECONDS = 60;
 
+  /**
+   * A config.yaml for tests: 2 transactions a block, 2 hash zeros, register bonus 40, block reward
+   * 3, gas fee 1, amounts 1 to 10, traffic reward 1, one bot (StockFish, 64).
+   */
+  public static final String TESTNET_CONFIG =
+      String.join(
+          "\n",
+          "name: testnet",
+          "url_prefix: \"\"",
+          "preapproved_users: students.csv",
+          "block_transaction_count: 2",
+          "hash_zeros: 2",
+          "register_bonus: 40",
+          "block_reward: 3",
+          "tx_gas_fee: 1",
+          "tx_upper_limit: 10",
+          "tx_lower_limit: 1",
+          "tx_traffic_reward: 1",
+          "bots:",
+          "  StockFish:",
+          "    starting_balance: 64",
+          "");
+
+  /** A students.csv for tests: e100001/alicepw, e100002/bobpw, e100003/carolpw. */
+  public static final String TESTNET_STUDENTS =
+      "User ID, Password\ne100001,alicepw\ne100002,bobpw\ne100003,carolpw\n";
+
   private final Path node;
   private final Path dir;
   private final Path ca;
