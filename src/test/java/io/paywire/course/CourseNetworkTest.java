@@ -4,15 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paywire.bus.LedgerClient;
 import io.paywire.bus.LedgerReply;
+import io.paywire.cli.VerifyCommand;
 import io.paywire.testing.TestNode;
 import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * A course network's listener over real TCP on 127.0.0.1, with the exact bytes of the TA server's
@@ -21,13 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CourseNetworkTest {
 
+  private static final long PROCESS_TIMEOUT_SECONDS = 60;
+
   @TempDir static Path work;
 
   private static TestNode node;
 
   @BeforeAll
   static void startNode() throws Exception {
-    node = TestNode.startWith(work, networks("scenario", "moves", "edges"));
+    node = TestNode.startWith(work, networks("scenario", "moves", "edges", "students"));
   }
 
   @AfterAll
@@ -125,6 +133,69 @@ class CourseNetworkTest {
       String at6002 = "10000\npublic key\n1\ncarol#127.0.0.1#6002\n";
       assertThat(second.ask("carol#6002", at6002)).isEqualTo(at6002);
     }
+  }
+
+  @Test
+  void aStudentsCClientWorksAsIs(@TempDir Path build) throws Exception {
+    Path source = build.resolve("student_client.c");
+    try (InputStream in = CourseNetworkTest.class.getResourceAsStream("student_client.c")) {
+      Files.copy(in, source);
+    }
+    Path binary = build.resolve("student_client");
+    assertThat(run(build, "gcc", "-O0", "-o", binary.toString(), source.toString()))
+        .startsWith("exit=0");
+    assertThat(run(build, binary.toString(), Integer.toString(port(node, "students"))))
+        .isEqualTo("exit=0 OK\n");
+  }
+
+  /** Runs a process to its end (bounded in time): "exit=<status> <output>". */
+  private static String run(Path directory, String... command) throws Exception {
+    Path output = Files.createTempFile(directory, "output", ".txt");
+    Process process =
+        new ProcessBuilder(command)
+            .directory(directory.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
+    try {
+      assertThat(process.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+      return "exit=" + process.exitValue() + " " + Files.readString(output);
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aRestartKeepsBalancesAndVerifyChecksTheNetworksJournal(@TempDir Path own) throws Exception {
+    String both = "public key\n2\nhana#127.0.0.1#8001\nivan#127.0.0.1#8002\n";
+    TestNode first = TestNode.startWith(own, networks("sandbox"));
+    try (CourseClient hana = new CourseClient(port(first, "sandbox"));
+        CourseClient ivan = new CourseClient(port(first, "sandbox"))) {
+      assertThat(hana.ask("REGISTER#hana", "100 OK\n")).isEqualTo("100 OK\n");
+      assertThat(ivan.ask("REGISTER#ivan", "100 OK\n")).isEqualTo("100 OK\n");
+      hana.ask("hana#8001", "10000\npublic key\n1\nhana#127.0.0.1#8001\n");
+      assertThat(ivan.ask("ivan#8002", "10000\n" + both)).isEqualTo("10000\n" + both);
+      ivan.send("hana#42#ivan");
+      assertThat(hana.read("Transfer OK!\n")).isEqualTo("Transfer OK!\n");
+    } finally {
+      first.close();
+    }
+    TestNode second = TestNode.startWith(own, networks("sandbox"));
+    try (CourseClient hana = new CourseClient(port(second, "sandbox"));
+        CourseClient ivan = new CourseClient(port(second, "sandbox"))) {
+      hana.ask("hana#8001", "9958\npublic key\n1\nhana#127.0.0.1#8001\n");
+      assertThat(ivan.ask("ivan#8002", "10042\n" + both)).isEqualTo("10042\n" + both);
+    } finally {
+      second.close();
+    }
+    StringWriter out = new StringWriter();
+    int verified =
+        new CommandLine(new VerifyCommand())
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(out, true))
+            .execute("--data-dir", own.resolve("data").toString());
+    assertThat(verified).as(out.toString()).isZero();
+    assertThat(out.toString()).contains("networks/sandbox").contains("2 of 2 ledgers OK");
   }
 
   @Test
