@@ -27,14 +27,7 @@ class NameLoginOnlyOnASandboxTest {
   void theMainLedgersSessionsRefuseANameAlone() throws Exception {
     try (TestNode node = TestNode.start(dir)) {
       Vertx vertx = node.node().vertx();
-      Sessions sessions =
-          new Sessions(
-              vertx,
-              TestShared.of(
-                  new LoginThrottle(100, 100, 60_000, 100, System::currentTimeMillis),
-                  new PresenceView(),
-                  new KeyCache(100),
-                  new Challenges(60_000, 100, System::currentTimeMillis)));
+      Sessions sessions = new Sessions(vertx, TestShared.generous());
       Context context = vertx.getOrCreateContext();
       Session owner = sessions.open(new Peer("test", "127.0.0.1", null));
       assertThat(await(context, () -> owner.register("keylessJo", 100L, null)))
