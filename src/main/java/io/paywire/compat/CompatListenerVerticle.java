@@ -102,23 +102,7 @@ public final class CompatListenerVerticle extends VerticleBase {
             Buffer.buffer(CompatSession.INVALID),
             Buffer.buffer(CompatSession.INVALID),
             "compat");
-    socket.closeHandler(
-        closed -> {
-          pipeline.closed();
-          session
-              .close()
-              .onFailure(
-                  e ->
-                      LOG.log(
-                          Level.WARNING, "event=presence_cleanup_failed error={0}", e.toString()));
-        });
-    socket.exceptionHandler(
-        e ->
-            LOG.log(
-                Level.DEBUG,
-                "event=connection_error listener=compat " + "remote={0} error={1}",
-                socket.remoteAddress(),
-                e.toString()));
+    pipeline.endWithSocket(session::close);
 
     CompatFramer framer = new CompatFramer(settings.maxMessageBytes());
     // Nothing is read before both greetings are out.

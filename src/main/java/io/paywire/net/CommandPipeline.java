@@ -110,6 +110,33 @@ public final class CommandPipeline {
         });
   }
 
+  /**
+   * Ends the connection's session when the socket closes (after {@link #closed}) and logs its
+   * errors, one line each: what every listener of a node does with a connection's end.
+   *
+   * @param endSession closes the connection's session (its presence goes)
+   */
+  public void endWithSocket(Supplier<Future<Void>> endSession) {
+    socket.closeHandler(
+        closed -> {
+          closed();
+          endSession
+              .get()
+              .onFailure(
+                  e ->
+                      LOG.log(
+                          Level.WARNING, "event=presence_cleanup_failed error={0}", e.toString()));
+        });
+    socket.exceptionHandler(
+        e ->
+            LOG.log(
+                Level.DEBUG,
+                "event=connection_error listener={0} remote={1} error={2}",
+                listener,
+                socket.remoteAddress(),
+                e.toString()));
+  }
+
   /** The connection closed: nothing more is written; commands in flight finish unseen. */
   public void closed() {
     closed = true;

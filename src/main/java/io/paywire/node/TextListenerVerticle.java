@@ -17,7 +17,6 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -30,8 +29,6 @@ import java.nio.charset.StandardCharsets;
  * instances share the node's session objects.
  */
 public final class TextListenerVerticle extends VerticleBase {
-
-  private static final System.Logger LOG = System.getLogger(TextListenerVerticle.class.getName());
 
   /** Lines an outsider can cause at will: the first of a kind, then a count per interval. */
   private final ListenerSettings settings;
@@ -95,23 +92,7 @@ public final class TextListenerVerticle extends VerticleBase {
                     + " s; closing"),
             invalid("internal error; closing"),
             "tls");
-    socket.closeHandler(
-        closed -> {
-          pipeline.closed();
-          session
-              .close()
-              .onFailure(
-                  e ->
-                      LOG.log(
-                          Level.WARNING, "event=presence_cleanup_failed error={0}", e.toString()));
-        });
-    socket.exceptionHandler(
-        e ->
-            LOG.log(
-                Level.DEBUG,
-                "event=connection_error remote={0} " + "error={1}",
-                socket.remoteAddress(),
-                e.toString()));
+    pipeline.endWithSocket(session::close);
     socket.write(line(Replies.GREETING));
 
     CommandPipeline.Out tooLong =

@@ -48,9 +48,14 @@ public final class NetworkListeners {
     Future<String> deploy(Serving serving);
   }
 
-  /** The listeners of this build: gradecoin (course comes with its entry point). */
+  /** The listeners of this build: gradecoin and course. */
   public static final NetworkListeners BUILT_IN =
-      new NetworkListeners(Map.of(PaywireConfig.Network.Kind.GRADECOIN, GradecoinNetworks::deploy));
+      new NetworkListeners(
+          Map.of(
+              PaywireConfig.Network.Kind.GRADECOIN,
+              GradecoinNetworks::deploy,
+              PaywireConfig.Network.Kind.COURSE,
+              CourseNetworks::deploy));
 
   private final Map<PaywireConfig.Network.Kind, Factory> factories;
 

@@ -681,12 +681,7 @@ public final class PaywireNode {
     return new Sessions.Shared(
         nodeName,
         config.ledger().requestTimeoutMillis(),
-        new LoginThrottle(
-            config.text().maxFailedLoginsPerMinute(),
-            config.text().maxFailedLoginsPerAddressPerMinute(),
-            RATE_WINDOW_MILLIS,
-            addresses,
-            System::currentTimeMillis),
+        loginThrottle(config),
         presence,
         new KeyCache(s.maxCachedKeys()),
         new Challenges(
@@ -697,6 +692,16 @@ public final class PaywireNode {
         registration,
         limits,
         workers);
+  }
+
+  /** Failed logins counted per account and address (text.maxFailedLogins*), on the wall clock. */
+  static LoginThrottle loginThrottle(PaywireConfig config) {
+    return new LoginThrottle(
+        config.text().maxFailedLoginsPerMinute(),
+        config.text().maxFailedLoginsPerAddressPerMinute(),
+        RATE_WINDOW_MILLIS,
+        config.session().maxThrottledAddresses(),
+        System::currentTimeMillis);
   }
 
   /** The TLS certificate's SHA-256 fingerprint, for clients to pin. */

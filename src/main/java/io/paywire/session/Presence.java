@@ -28,11 +28,25 @@ public final class Presence {
   public static final String EVENTS = "paywire.presence.events";
 
   /**
-   * @param via the entry point: "tls", "compat", "http", "console"
+   * @param via the entry point: "tls", "compat", "http", "console", "course"
    * @param session unique per session, so only the owning session removes the entry
+   * @param account the account's number in its ledger (its registration order), or 0 if unknown
    */
   public record Entry(
-      String name, String ip, int port, String node, String via, String session, long sinceMillis) {
+      String name,
+      String ip,
+      int port,
+      String node,
+      String via,
+      String session,
+      long sinceMillis,
+      long account) {
+
+    /** An entry whose account number is not known (0). */
+    public Entry(
+        String name, String ip, int port, String node, String via, String session, long since) {
+      this(name, ip, port, node, via, session, since, 0);
+    }
 
     public JsonObject toJson() {
       return new JsonObject()
@@ -42,7 +56,8 @@ public final class Presence {
           .put("node", node)
           .put("via", via)
           .put("session", session)
-          .put("sinceMillis", sinceMillis);
+          .put("sinceMillis", sinceMillis)
+          .put("account", account);
     }
 
     public static Entry fromJson(JsonObject json) {
@@ -53,18 +68,34 @@ public final class Presence {
           json.getString("node"),
           json.getString("via"),
           json.getString("session"),
-          json.getLong("sinceMillis"));
+          json.getLong("sinceMillis"),
+          json.getLong("account", 0L));
     }
   }
 
   private final Vertx vertx;
   private final PresenceView view;
   private final Future<AsyncMap<String, JsonObject>> map;
+  private final String events;
 
   public Presence(Vertx vertx, PresenceView view) {
+    this(vertx, view, MAP_NAME, EVENTS);
+  }
+
+  private Presence(Vertx vertx, PresenceView view, String mapName, String events) {
     this.vertx = vertx;
     this.view = view;
-    this.map = vertx.sharedData().getAsyncMap(MAP_NAME);
+    this.map = vertx.sharedData().getAsyncMap(mapName);
+    this.events = events;
+  }
+
+  /**
+   * The presence of a network, apart from the main ledger's and every other network's: the same
+   * name may be online in each ({@value #MAP_NAME}{@code .network.<name>}, events likewise).
+   */
+  static Presence ofNetwork(Vertx vertx, PresenceView view, String network) {
+    String scope = ".network." + network;
+    return new Presence(vertx, view, MAP_NAME + scope, EVENTS + scope);
   }
 
   /** Records a login; false if the account is already online somewhere. */
@@ -173,6 +204,6 @@ public final class Presence {
   }
 
   private void publish(String op, Entry entry) {
-    vertx.eventBus().publish(EVENTS, new JsonObject().put("op", op).put("entry", entry.toJson()));
+    vertx.eventBus().publish(events, new JsonObject().put("op", op).put("entry", entry.toJson()));
   }
 }

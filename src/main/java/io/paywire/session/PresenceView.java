@@ -23,8 +23,25 @@ public final class PresenceView {
           .thenComparing(Presence.Entry::name)
           .thenComparing(Presence.Entry::session);
 
-  private final ConcurrentSkipListSet<Presence.Entry> ordered =
-      new ConcurrentSkipListSet<>(LOGIN_ORDER);
+  /** Registration order (the account's number), as the course's TA server lists its users. */
+  private static final Comparator<Presence.Entry> REGISTRATION_ORDER =
+      Comparator.comparingLong(Presence.Entry::account).thenComparing(LOGIN_ORDER);
+
+  private final ConcurrentSkipListSet<Presence.Entry> ordered;
+
+  /** In login order. */
+  public PresenceView() {
+    this(LOGIN_ORDER);
+  }
+
+  private PresenceView(Comparator<Presence.Entry> order) {
+    this.ordered = new ConcurrentSkipListSet<>(order);
+  }
+
+  /** A view whose pages list accounts in the order they registered (a course network's). */
+  public static PresenceView inRegistrationOrder() {
+    return new PresenceView(REGISTRATION_ORDER);
+  }
 
   /** By session id, so a repeated event changes nothing. */
   private final Map<String, Presence.Entry> bySession = new ConcurrentHashMap<>();
@@ -46,7 +63,7 @@ public final class PresenceView {
     return bySession.size();
   }
 
-  /** At most {@code limit} entries from {@code offset}, in login order. */
+  /** At most {@code limit} entries from {@code offset}, in the view's order. */
   public List<Presence.Entry> page(int offset, int limit) {
     List<Presence.Entry> page = new ArrayList<>(Math.min(limit, 128));
     Iterator<Presence.Entry> it = ordered.iterator();

@@ -15,4 +15,11 @@ public sealed interface Proof {
    * signatures may be DER or IEEE P1363 ({@code r||s}, as WebCrypto makes them).
    */
   record SignedChallenge(byte[] nonce, byte[] signature) implements Proof {}
+
+  /**
+   * No proof at all: the name alone, as the course's phase-1 dialects log in. Accepted only by a
+   * sandbox network's sessions ({@link Sessions#sandbox}), whose ledger holds play money apart from
+   * the main ledger; everywhere else it fails as a wrong key would.
+   */
+  record Name() implements Proof {}
 }

@@ -220,6 +220,10 @@ public final class Session {
     if (closed) {
       return refused(Refusal.CLOSED, "session closed");
     }
+    if (user != null && !loginInFlight && proof instanceof Proof.Name && sessions.sandbox()) {
+      // A sandbox's dialect logs in again on the same connection, to change the port or the name.
+      return logout().compose(v -> login(name, port, proof, replaced));
+    }
     if (user != null || loginInFlight) {
       return refused(Refusal.ALREADY_LOGGED_IN, "this session is logged in already");
     }
@@ -253,8 +257,7 @@ public final class Session {
                           return refused(Refusal.AUTH_FAIL, "unknown account or wrong key");
                         }
                         throttle.refund(throttled, name);
-                        return goOnline(
-                            account.name(), port, proof2 == ProofCheck.PROVEN, replaced);
+                        return goOnline(account, port, proof2, replaced);
                       },
                       failure -> {
                         if (!blocked) {
@@ -271,6 +274,8 @@ public final class Session {
   private enum ProofCheck {
     PROVEN,
     NOT_NEEDED,
+    /** A name alone, on a sandbox: logs in, and moves the name from another connection. */
+    NAME_ONLY,
     FAILED
   }
 
@@ -308,6 +313,9 @@ public final class Session {
     if (account == null) {
       return Future.succeededFuture(ProofCheck.FAILED);
     }
+    if (proof instanceof Proof.Name) {
+      return Future.succeededFuture(sessions.sandbox() ? ProofCheck.NAME_ONLY : ProofCheck.FAILED);
+    }
     if (!account.hasKey()) {
       return Future.succeededFuture(ProofCheck.NOT_NEEDED); // as in the original program
     }
@@ -317,7 +325,9 @@ public final class Session {
   }
 
   private Future<Result<Views.Login>> goOnline(
-      String name, int port, boolean proven, Consumer<String> replaced) {
+      LedgerViews.Account account, int port, ProofCheck check, Consumer<String> replaced) {
+    String name = account.name();
+    boolean proven = check == ProofCheck.PROVEN;
     Presence presence = sessions.presenceWriter();
     id = UUID.randomUUID().toString(); // a new login token, never shown to a client
     Presence.Entry entry =
@@ -328,9 +338,10 @@ public final class Session {
             sessions.shared().node(),
             peer.via(),
             id,
-            sessions.shared().clockMillis().getAsLong());
+            sessions.shared().clockMillis().getAsLong(),
+            account.number());
     Future<Boolean> wentOnline = presence.login(entry);
-    if (replaced != null && proven) {
+    if (replaced != null && (proven || check == ProofCheck.NAME_ONLY)) {
       wentOnline =
           wentOnline.compose(
               online ->
@@ -608,15 +619,64 @@ public final class Session {
             noAnswer -> refusedPayment(refusedId, Refusal.UNAVAILABLE, noAnswer.getMessage()));
   }
 
+  /**
+   * A sandbox payment and who hears of it.
+   *
+   * @param payerLogin the payer's login ({@link #id()} of the payer's session) that is told the
+   *     outcome, or null when only the sender is: the payer hears of every payment submitted in its
+   *     name by the logged-in payee while it is online, paid or refused, so no payer waits for an
+   *     answer that cannot come
+   */
+  public record SandboxPayment(Payment payment, String payerLogin) {}
+
+  /**
+   * A payment with no proof, on a sandbox network only (the course's phase-1 dialects): submitted
+   * by the logged-in payee in the payer's name, while the payer is online, with a fresh id; the
+   * ledger's rules apply (positive amounts, no overdraft). {@code amount} null: not a whole number,
+   * refused as a non-positive amount would be.
+   */
+  public Future<SandboxPayment> paySandbox(String payer, String payee, Long amount) {
+    TransferId id = sessions.newTransferId();
+    if (!sessions.sandbox()) {
+      return refusedSandbox(id, Refusal.KEY_PROOF_REQUIRED, "a payment needs signatures here");
+    }
+    Refusal notPayee = mayPayeeSubmit(payee, false);
+    if (notPayee != null) {
+      return Future.succeededFuture(new SandboxPayment(new Payment.Refused(id, notPayee), null));
+    }
+    return loginTokenOf(payer)
+        .compose(
+            login -> {
+              if (login == null) {
+                return refusedSandbox(id, Refusal.PAYER_OFFLINE, "the payer is not online");
+              }
+              Future<Payment> paid =
+                  amount == null
+                      ? refusedPayment(
+                          id, RejectCode.AMOUNT_NOT_POSITIVE.name(), "not a whole number")
+                      : transfer(id, payer, payee, amount, null, null);
+              return paid.map(payment -> new SandboxPayment(payment, login));
+            },
+            noAnswer -> refusedSandbox(id, Refusal.UNAVAILABLE, noAnswer.getMessage()));
+  }
+
+  private static Future<SandboxPayment> refusedSandbox(TransferId id, String code, String reason) {
+    return refusedPayment(id, code, reason).map(payment -> new SandboxPayment(payment, null));
+  }
+
   /** Null when this session may submit a countersigned payment to {@code payee}, else why not. */
   private Refusal mayPayeeSubmit(String payee) {
+    return mayPayeeSubmit(payee, true);
+  }
+
+  private Refusal mayPayeeSubmit(String payee, boolean keyProofNeeded) {
     if (user == null) {
       return Refusal.of(Refusal.LOGIN_FIRST, "log in first");
     }
     if (!AccountName.key(user).equals(AccountName.key(payee))) {
       return Refusal.of(Refusal.NOT_PAYEE, "only the payee may submit this payment");
     }
-    if (!keyProven) {
+    if (keyProofNeeded && !keyProven) {
       return Refusal.of(
           Refusal.KEY_PROOF_REQUIRED, "submitting needs a login proven by the payee's key");
     }

@@ -1,5 +1,6 @@
 package io.paywire.session;
 
+import io.paywire.bus.LedgerAddresses;
 import io.paywire.bus.LedgerClient;
 import io.paywire.bus.LedgerReply;
 import io.paywire.bus.LedgerViews.Account;
@@ -101,14 +102,49 @@ public final class Sessions {
   private final SecureRandom random = new SecureRandom();
   private final WorkerExecutor signatureWorkers;
   private final WorkerExecutor registrationWorkers;
+  private final boolean sandbox;
 
+  /** The main ledger's sessions. */
   public Sessions(Vertx vertx, Shared shared) {
+    this(
+        vertx,
+        shared,
+        new LedgerClient(vertx.eventBus(), shared.ledgerTimeoutMillis()),
+        new Presence(vertx, shared.presence()),
+        false);
+  }
+
+  private Sessions(
+      Vertx vertx, Shared shared, LedgerClient ledger, Presence presence, boolean sandbox) {
     this.vertx = vertx;
     this.shared = shared;
-    this.ledger = new LedgerClient(vertx.eventBus(), shared.ledgerTimeoutMillis());
-    this.presence = new Presence(vertx, shared.presence());
+    this.ledger = ledger;
+    this.presence = presence;
+    this.sandbox = sandbox;
     this.signatureWorkers = shared.workers().signatures().executor(vertx);
     this.registrationWorkers = shared.workers().registrations().executor(vertx);
+  }
+
+  /**
+   * The sessions of a sandbox network (kind {@code course}), whose clients carry no proof of who is
+   * speaking: a name alone logs in ({@link Proof.Name}), and a login by name moves the name from
+   * the connection that held it. So its ledger is the network's own, apart from the main ledger
+   * (docs/dialects.md), and so is its presence: {@code shared.presence()} must be the network's own
+   * view, and its entries live apart from every other ledger's.
+   */
+  public static Sessions sandbox(
+      Vertx vertx, Shared shared, LedgerAddresses addresses, String network) {
+    return new Sessions(
+        vertx,
+        shared,
+        new LedgerClient(vertx.eventBus(), addresses, shared.ledgerTimeoutMillis()),
+        Presence.ofNetwork(vertx, shared.presence(), network),
+        true);
+  }
+
+  /** Whether a name alone logs in here (a sandbox network's sessions). */
+  boolean sandbox() {
+    return sandbox;
   }
 
   /** A new session for a connection (or, for HTTP, a login token or a single request). */

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashRecoveryTest {
 
-  private static final int ROUNDS = 20;
+  private static final int ROUNDS = 12;
   private static final int MIN_RUN_MILLIS = 200;
   private static final int MAX_RUN_MILLIS = 1_500;
   private static final long READY_TIMEOUT_MILLIS = 30_000;

@@ -38,12 +38,15 @@ class NetworksNodeTest {
 
   private static final long TIMEOUT_SECONDS = 60;
 
+  /** A build without network listeners: the ledgers alone (the course listener has its tests). */
+  private static final NetworkListeners NO_LISTENERS = new NetworkListeners(Map.of());
+
   @TempDir Path work;
 
   @Test
   void eachNetworkIsALedgerOfItsOwn() throws Exception {
     Path data = work.resolve("data");
-    PaywireNode node = start(config(), NetworkListeners.BUILT_IN);
+    PaywireNode node = start(config(), NO_LISTENERS);
     try {
       assertThat(data.resolve("networks/phase1/journal")).isDirectory();
       assertThat(data.resolve("networks/phase2/journal")).isDirectory();
@@ -73,7 +76,7 @@ class NetworksNodeTest {
       await(node.close());
     }
 
-    node = start(config(), NetworkListeners.BUILT_IN);
+    node = start(config(), NO_LISTENERS);
     try {
       LedgerClient phase1 =
           new LedgerClient(node.vertx().eventBus(), LedgerAddresses.network("phase1"), 10_000);
@@ -144,7 +147,7 @@ class NetworksNodeTest {
   @Test
   void aKindWithNoListenerStillRunsItsLedgerAndLogsSo() throws Exception {
     try (LogCapture logs = new LogCapture()) {
-      PaywireNode node = start(config(), NetworkListeners.BUILT_IN);
+      PaywireNode node = start(config(), NO_LISTENERS);
       await(node.close());
       assertThat(logs.lines(Level.INFO))
           .anyMatch(

@@ -20,6 +20,15 @@ public final class TestShared {
     return of("test-node", throttle, presence, keys, challenges);
   }
 
+  /** As above, with a generous login throttle, a presence view, a key cache and challenges. */
+  public static Sessions.Shared generous() {
+    return of(
+        new LoginThrottle(100, 100, 60_000, 100, System::currentTimeMillis),
+        new PresenceView(),
+        new KeyCache(100),
+        new Challenges(60_000, 100, System::currentTimeMillis));
+  }
+
   /** As above, for a node of the given name. */
   public static Sessions.Shared of(
       String node,

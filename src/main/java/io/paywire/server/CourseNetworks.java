@@ -1,0 +1,104 @@
+package io.paywire.server;
+
+import io.paywire.config.PaywireConfig;
+import io.paywire.course.CourseListenerVerticle;
+import io.paywire.net.CommandPipeline;
+import io.paywire.net.ConnectionGate;
+import io.paywire.net.TokenBucket;
+import io.paywire.session.Challenges;
+import io.paywire.session.KeyCache;
+import io.paywire.session.PresenceView;
+import io.paywire.session.RateLimiter;
+import io.paywire.session.RegistrationPolicy;
+import io.paywire.session.SessionEvents;
+import io.paywire.session.Sessions;
+import io.paywire.session.WorkerPool;
+import io.vertx.core.Future;
+
+/**
+ * Serves a network of kind {@code course}: a sandbox for the course's phase-1 clients, its own
+ * ledger, presence and plain-TCP listener, under the text protocol's limits (docs/dialects.md).
+ */
+final class CourseNetworks {
+
+  /** The dialect this build serves: the TA's 2021/2024 server. */
+  static final String DIALECT_2021 = "2021";
+
+  /** Registrations run on one worker thread per network: they are cheap here (no key, no hash). */
+  static final int WORKER_THREADS = 1;
+
+  /** Registrations waiting for that worker; beyond, one is refused as busy. */
+  static final int MAX_QUEUED_WORK = 256;
+
+  private static final long RATE_WINDOW_MILLIS = 60_000;
+
+  private CourseNetworks() {}
+
+  static Future<String> deploy(NetworkListeners.Serving serving) {
+    PaywireConfig.Network network = serving.network();
+    if (!DIALECT_2021.equals(network.dialect())) {
+      return Future.failedFuture(
+          new IllegalArgumentException(
+              "networks."
+                  + network.name()
+                  + ".dialect \""
+                  + network.dialect()
+                  + "\" is not served by this build yet: only \"2021\" (the 2021 and 2024 TA"
+                  + " server) is; see docs/dialects.md"));
+    }
+    PaywireConfig config = serving.config();
+    PaywireConfig.Text text = config.text();
+    // The text protocol's caps, counted from accept on this listener's own port.
+    serving
+        .gates()
+        .guard(
+            "network:" + network.name(),
+            network.port(),
+            new ConnectionGate(text.maxConnections(), text.maxConnectionsPerAddress()));
+    Sessions.Shared shared = shared(network, config);
+    CourseListenerVerticle.Settings settings =
+        new CourseListenerVerticle.Settings(
+            network.name(),
+            network.host(),
+            network.port(),
+            vertx -> Sessions.sandbox(vertx, shared, serving.addresses(), network.name()),
+            text.maxLineBytes(),
+            text.idleTimeoutSeconds(),
+            new CommandPipeline.Limits(
+                1, text.maxBufferedReplyBytes(), text.writeStallTimeoutSeconds() * 1000L),
+            () ->
+                new TokenBucket(
+                    text.maxCommandsPerSecond(), text.commandBurst(), System.nanoTime()));
+    return serving.vertx().deployVerticle(new CourseListenerVerticle(settings));
+  }
+
+  /**
+   * The network's own session objects: its presence in registration order, its opening balance for
+   * everyone, no enrollment (the main ledger's enrollment file names main-ledger users), and the
+   * node's rate settings on counters of its own.
+   */
+  private static Sessions.Shared shared(PaywireConfig.Network network, PaywireConfig config) {
+    PaywireConfig.Session s = config.session();
+    int addresses = s.maxThrottledAddresses();
+    return new Sessions.Shared(
+        "network:" + network.name(),
+        config.ledger().requestTimeoutMillis(),
+        PaywireNode.loginThrottle(config),
+        PresenceView.inRegistrationOrder(),
+        new KeyCache(1),
+        new Challenges(s.challengeTtlSeconds() * 1000L, 1, System::currentTimeMillis),
+        SessionEvents.NONE,
+        new RegistrationPolicy(null, RegistrationPolicy.Deposits.FIXED, network.openingBalance()),
+        new Sessions.Limits(
+            limiter(s.registrationsPerMinute(), addresses),
+            limiter(config.http().challengesPerMinute(), addresses),
+            limiter(config.http().loginsPerMinute(), addresses)),
+        new Sessions.Workers(
+            new WorkerPool("course-" + network.name() + "-checks", WORKER_THREADS, 1),
+            new WorkerPool("course-" + network.name(), WORKER_THREADS, MAX_QUEUED_WORK)));
+  }
+
+  private static RateLimiter limiter(int perMinute, int addresses) {
+    return new RateLimiter(perMinute, RATE_WINDOW_MILLIS, addresses, System::currentTimeMillis);
+  }
+}

@@ -1,0 +1,61 @@
+package io.paywire.course;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/** A plain-TCP client of a course network, as a student's: one write per command, raw bytes. */
+final class CourseClient implements AutoCloseable {
+
+  private static final int READ_TIMEOUT_MILLIS = 10_000;
+
+  private final Socket socket;
+  private final InputStream in;
+
+  CourseClient(int port) throws IOException {
+    socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+    socket.setTcpNoDelay(true);
+    in = socket.getInputStream();
+  }
+
+  /** Sends {@code text} as is, in one write. */
+  void send(String text) throws IOException {
+    send(text.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  void send(byte[] bytes) throws IOException {
+    socket.getOutputStream().write(bytes);
+    socket.getOutputStream().flush();
+  }
+
+  /** Exactly {@code expected}'s length in bytes, as text (fails on a timeout). */
+  String read(String expected) throws IOException {
+    byte[] got = in.readNBytes(expected.getBytes(StandardCharsets.US_ASCII).length);
+    return new String(got, StandardCharsets.US_ASCII);
+  }
+
+  /** Sends a command and reads a reply of {@code expected}'s length. */
+  String ask(String command, String expected) throws IOException {
+    send(command);
+    return read(expected);
+  }
+
+  /** Whether the server closed the connection (the next read finds its end). */
+  boolean closedByServer() throws IOException {
+    return in.read() < 0;
+  }
+
+  /** A 1,000-byte buffer holding {@code text}, padded with NULs, as C clients send one. */
+  static byte[] padded(String text) {
+    byte[] buffer = Arrays.copyOf(text.getBytes(StandardCharsets.US_ASCII), 1_000);
+    return buffer;
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
