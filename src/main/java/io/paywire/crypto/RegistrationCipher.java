@@ -1,11 +1,14 @@
 package io.paywire.crypto;
 
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
+import java.util.Base64;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
@@ -72,6 +75,27 @@ public final class RegistrationCipher {
   }
 
   private RegistrationCipher() {}
+
+  /** A field of an envelope decoded from standard base64, or null if it is not a base64 string. */
+  public static byte[] base64OrNull(Object value) {
+    if (!(value instanceof String s)) {
+      return null;
+    }
+    try {
+      return Base64.getDecoder().decode(s);
+    } catch (IllegalArgumentException notBase64) {
+      return null;
+    }
+  }
+
+  /** An opened envelope's plaintext as a JSON object, or null if it is not one. */
+  public static JsonObject jsonOrNull(byte[] plain) {
+    try {
+      return new JsonObject(new String(plain, StandardCharsets.UTF_8));
+    } catch (RuntimeException notJson) {
+      return null;
+    }
+  }
 
   /** Decrypts an envelope with the node's registration private key. */
   public static byte[] open(PrivateKey registrationKey, Envelope envelope) throws Refused {

@@ -7,9 +7,7 @@ import io.paywire.crypto.RegistrationCipher;
 import io.paywire.ledger.AccountName;
 import io.paywire.session.Session;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
-import java.util.Base64;
 
 /**
  * Opens the body of {@code POST /register}: {@code {c, iv, key, alg?}} in base64, sealed as {@link
@@ -50,9 +48,9 @@ final class EncryptedRegistration {
     } else if (alg != null && !"A128CBC".equals(alg)) {
       good = false;
     }
-    byte[] c = base64(body.getValue("c"));
-    byte[] iv = base64(body.getValue("iv"));
-    byte[] key = base64(body.getValue("key"));
+    byte[] c = RegistrationCipher.base64OrNull(body.getValue("c"));
+    byte[] iv = RegistrationCipher.base64OrNull(body.getValue("iv"));
+    byte[] key = RegistrationCipher.base64OrNull(body.getValue("key"));
     if (c == null || iv == null || key == null) {
       good = false;
     }
@@ -69,7 +67,7 @@ final class EncryptedRegistration {
     } catch (RegistrationCipher.Refused refused) {
       good = false;
     }
-    JsonObject fields = good ? json(plain) : null;
+    JsonObject fields = good ? RegistrationCipher.jsonOrNull(plain) : null;
     String name = fields != null && fields.getValue("student_id") instanceof String s ? s : null;
     String password = fields != null && fields.getValue("passwd") instanceof String p ? p : null;
     String pem = fields != null && fields.getValue("public_key") instanceof String k ? k : null;
@@ -88,24 +86,5 @@ final class EncryptedRegistration {
     }
     return new Session.Registration(
         name, deposit == null ? null : ((Number) deposit).longValue(), publicKey, password);
-  }
-
-  private static byte[] base64(Object value) {
-    if (!(value instanceof String s)) {
-      return null;
-    }
-    try {
-      return Base64.getDecoder().decode(s);
-    } catch (IllegalArgumentException notBase64) {
-      return null;
-    }
-  }
-
-  private static JsonObject json(byte[] plain) {
-    try {
-      return new JsonObject(new String(plain, StandardCharsets.UTF_8));
-    } catch (RuntimeException notJson) {
-      return null;
-    }
   }
 }

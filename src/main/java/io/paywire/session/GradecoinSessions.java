@@ -23,7 +23,6 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -204,9 +203,9 @@ public final class GradecoinSessions {
 
   /** On a worker: the admitted registration, or null; the same work whatever fails. */
   private Admitted open(String c, String iv, String key) {
-    byte[] cBytes = base64(c);
-    byte[] ivBytes = base64(iv);
-    byte[] keyBytes = base64(key);
+    byte[] cBytes = RegistrationCipher.base64OrNull(c);
+    byte[] ivBytes = RegistrationCipher.base64OrNull(iv);
+    byte[] keyBytes = RegistrationCipher.base64OrNull(key);
     boolean good = cBytes != null && ivBytes != null && keyBytes != null;
     byte[] plain = null;
     try {
@@ -221,7 +220,7 @@ public final class GradecoinSessions {
     } catch (RegistrationCipher.Refused refused) {
       good = false;
     }
-    JsonObject fields = good ? json(plain) : null;
+    JsonObject fields = good ? RegistrationCipher.jsonOrNull(plain) : null;
     String studentId = text(fields, "student_id");
     String password = text(fields, "passwd");
     String pem = text(fields, "public_key");
@@ -505,25 +504,6 @@ public final class GradecoinSessions {
       return new TransferId(digest.getLong(), digest.getLong());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
-  }
-
-  private static byte[] base64(String value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return Base64.getDecoder().decode(value);
-    } catch (IllegalArgumentException notBase64) {
-      return null;
-    }
-  }
-
-  private static JsonObject json(byte[] plain) {
-    try {
-      return new JsonObject(new String(plain, StandardCharsets.UTF_8));
-    } catch (RuntimeException notJson) {
-      return null;
     }
   }
 
