@@ -22,9 +22,10 @@ import java.util.function.Supplier;
  * server's wire over the session core (docs/dialects.md). No greeting; every chunk is a command
  * ({@link CourseFramer}); each reply is one write, one command in flight per connection.
  *
- * <p>A login's connection listens on its own local event-bus address ({@link #loginAddress}) while
- * the login lasts: there the payer of a payment hears {@code Transfer OK!} or {@code Transfer
- * Fail!}, and a connection whose name another connection took is told to log out.
+ * <p>A login's connection listens on its own event-bus address ({@link #loginAddress}) while the
+ * login lasts, cluster-wide in a cluster: there the payer of a payment hears {@code Transfer OK!}
+ * or {@code Transfer Fail!}, and a connection whose name another connection took is told to log
+ * out, whichever member the payee or the new connection is on.
  */
 public final class CourseListenerVerticle extends VerticleBase {
 
@@ -116,7 +117,13 @@ public final class CourseListenerVerticle extends VerticleBase {
               pipeline.submit(
                   CourseSession.changesSession(command),
                   () ->
-                      session.handle(command).map(reply -> out(reply)).andThen(d -> inbox.sync()));
+                      session
+                          .handle(command)
+                          .compose(
+                              reply ->
+                                  inbox
+                                      .sync()
+                                      .transform(done -> Future.succeededFuture(out(reply)))));
             }
           }
         });
@@ -138,34 +145,39 @@ public final class CourseListenerVerticle extends VerticleBase {
       this.pipeline = pipeline;
     }
 
-    /** Listens at the current login's address, or at none when logged out. */
-    void sync() {
+    /**
+     * Listens at the current login's address, or at none when logged out; done once the address is
+     * registered (in a cluster, on every member), so a payment that follows the login's reply finds
+     * the connection.
+     */
+    Future<Void> sync() {
       String current = core.user() == null ? null : core.id();
       if (current != null && current.equals(login)) {
-        return;
+        return Future.succeededFuture();
       }
       stop();
       if (current == null) {
-        return;
+        return Future.succeededFuture();
       }
       login = current;
       String listening = current;
       consumer =
           vertx
               .eventBus()
-              .localConsumer(
+              .consumer(
                   loginAddress(settings.network(), current),
                   message -> {
                     String text = message.body().getString(TEXT);
                     if (text == null) {
                       // The name moved to another connection: this one is logged out.
                       if (listening.equals(core.id())) {
-                        Future<Void> unused = core.logout().onComplete(v -> sync());
+                        Future<Void> unused = core.logout().compose(v -> sync());
                       }
                       return;
                     }
                     pipeline.reply(new CommandPipeline.Out(Buffer.buffer(text), false));
                   });
+      return consumer.completion();
     }
 
     void stop() {

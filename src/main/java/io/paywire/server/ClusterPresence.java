@@ -25,8 +25,18 @@ final class ClusterPresence {
 
   private ClusterPresence() {}
 
+  /** The main ledger's presence. */
   static Future<Void> follow(Vertx vertx, ClusterJoin.Joined joined, PresenceView view) {
-    Presence presence = new Presence(vertx, view);
+    return follow(vertx, joined, new Presence(vertx, view), null);
+  }
+
+  /**
+   * One presence: the main ledger's ({@code network} null) or a network's ({@link
+   * Presence#ofNetwork}), whose view already follows the others' events ({@link Presence#follow}).
+   */
+  static Future<Void> follow(
+      Vertx vertx, ClusterJoin.Joined joined, Presence presence, String network) {
+    PresenceView view = presence.view();
     joined
         .hazelcast()
         .getCluster()
@@ -50,16 +60,27 @@ final class ClusterPresence {
                         presence
                             .removeNode(node)
                             .onComplete(
-                                done ->
+                                done -> {
+                                  Object removed =
+                                      done.succeeded() ? done.result() : "failed: " + done.cause();
+                                  if (network == null) {
                                     LOG.log(
                                         Level.INFO,
                                         "event=member_left member={0} address={1} node={2} presence_removed={3}",
                                         address.raftId(),
                                         address,
                                         node,
-                                        done.succeeded()
-                                            ? done.result()
-                                            : "failed: " + done.cause())));
+                                        removed);
+                                  } else {
+                                    LOG.log(
+                                        Level.INFO,
+                                        "event=member_left_network network={0} member={1} node={2} presence_removed={3}",
+                                        network,
+                                        address.raftId(),
+                                        node,
+                                        removed);
+                                  }
+                                }));
               }
             });
     return presence

@@ -7,6 +7,7 @@ import io.paywire.net.ConnectionGate;
 import io.paywire.net.TokenBucket;
 import io.paywire.session.Challenges;
 import io.paywire.session.KeyCache;
+import io.paywire.session.Presence;
 import io.paywire.session.PresenceView;
 import io.paywire.session.RateLimiter;
 import io.paywire.session.RegistrationPolicy;
@@ -55,7 +56,18 @@ final class CourseNetworks {
             "network:" + network.name(),
             network.port(),
             new ConnectionGate(text.maxConnections(), text.maxConnectionsPerAddress()));
-    Sessions.Shared shared = shared(network, config);
+    Sessions.Shared shared = shared(network, config, serving.node());
+    // The network's presence spans the cluster, as the main ledger's: every member's view follows
+    // the others' logins, and the entries of a member that leaves are removed.
+    Presence presence = Presence.ofNetwork(serving.vertx(), shared.presence(), network.name());
+    Future<Void> following = presence.follow().completion();
+    if (serving.joined() != null) {
+      following =
+          following.compose(
+              v ->
+                  ClusterPresence.follow(
+                      serving.vertx(), serving.joined(), presence, network.name()));
+    }
     CourseListenerVerticle.Settings settings =
         new CourseListenerVerticle.Settings(
             network.name(),
@@ -69,19 +81,22 @@ final class CourseNetworks {
             () ->
                 new TokenBucket(
                     text.maxCommandsPerSecond(), text.commandBurst(), System.nanoTime()));
-    return serving.vertx().deployVerticle(new CourseListenerVerticle(settings));
+    return following.compose(
+        v -> serving.vertx().deployVerticle(new CourseListenerVerticle(settings)));
   }
 
   /**
    * The network's own session objects: its presence in registration order, its opening balance for
-   * everyone, no enrollment (the main ledger's enrollment file names main-ledger users), and the
-   * node's rate settings on counters of its own.
+   * everyone, entries stamped with this node's name (so a cluster removes them with the member), no
+   * enrollment (the main ledger's enrollment file names main-ledger users), and the node's rate
+   * settings on counters of its own.
    */
-  private static Sessions.Shared shared(PaywireConfig.Network network, PaywireConfig config) {
+  private static Sessions.Shared shared(
+      PaywireConfig.Network network, PaywireConfig config, String node) {
     PaywireConfig.Session s = config.session();
     int addresses = s.maxThrottledAddresses();
     return new Sessions.Shared(
-        "network:" + network.name(),
+        node,
         config.ledger().requestTimeoutMillis(),
         PaywireNode.loginThrottle(config),
         PresenceView.inRegistrationOrder(),

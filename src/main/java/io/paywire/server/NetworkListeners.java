@@ -1,6 +1,7 @@
 package io.paywire.server;
 
 import io.paywire.bus.LedgerAddresses;
+import io.paywire.cluster.ClusterJoin;
 import io.paywire.config.PaywireConfig;
 import io.paywire.net.AcceptGates;
 import io.paywire.net.ServerIdentity;
@@ -32,6 +33,8 @@ public final class NetworkListeners {
    * @param config the node's whole configuration (limits shared with other listeners)
    * @param gates where the listener registers its connection caps, counted from accept ({@link
    *     AcceptGates#guard})
+   * @param node this node's name, as its presence entries record it (in a cluster, its member id)
+   * @param joined the cluster this node is a member of, or null on a single node
    */
   public record Serving(
       Vertx vertx,
@@ -40,7 +43,9 @@ public final class NetworkListeners {
       ServerIdentity identity,
       String tlsEngine,
       PaywireConfig config,
-      AcceptGates gates) {}
+      AcceptGates gates,
+      String node,
+      ClusterJoin.Joined joined) {}
 
   /** Deploys one network's listener; the future's value is its deployment id. */
   @FunctionalInterface

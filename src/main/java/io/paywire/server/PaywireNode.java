@@ -324,7 +324,15 @@ public final class PaywireNode {
             v ->
                 deployNetworkListeners(
                     new NetworkListeners.Serving(
-                        vertx, null, null, identity.result(), config.tls().engine(), config, gates),
+                        vertx,
+                        null,
+                        null,
+                        identity.result(),
+                        config.tls().engine(),
+                        config,
+                        gates,
+                        nodeName,
+                        joined),
                     listeners,
                     dataDirectory,
                     deployments,
@@ -421,7 +429,9 @@ public final class PaywireNode {
             common.identity(),
             common.tlsEngine(),
             common.config(),
-            common.gates());
+            common.gates(),
+            common.node(),
+            common.joined());
     return bound(
             factory.get().deploy(serving),
             name + " (" + network.kind().key() + ")",
@@ -649,7 +659,7 @@ public final class PaywireNode {
       SessionEvents events,
       Enrollment enrollment) {
     PresenceView presence = new PresenceView();
-    presence.follow(vertx, nodeName);
+    presence.follow(vertx);
     PaywireConfig.Session s = config.session();
     int addresses = s.maxThrottledAddresses();
     Sessions.Limits limits =

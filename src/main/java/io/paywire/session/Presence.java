@@ -3,6 +3,7 @@ package io.paywire.session;
 import io.paywire.ledger.AccountName;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import java.util.List;
@@ -24,7 +25,10 @@ public final class Presence {
 
   public static final String MAP_NAME = "paywire.presence";
 
-  /** Published on every change: {@code {"op": "online"|"offline", "entry": {...}}}. */
+  /**
+   * Published on every change: {@code {"op": "online"|"offline", "entry": {...}, "by": <the
+   * publishing node's view>}}.
+   */
   public static final String EVENTS = "paywire.presence.events";
 
   /**
@@ -93,9 +97,17 @@ public final class Presence {
    * The presence of a network, apart from the main ledger's and every other network's: the same
    * name may be online in each ({@value #MAP_NAME}{@code .network.<name>}, events likewise).
    */
-  static Presence ofNetwork(Vertx vertx, PresenceView view, String network) {
+  public static Presence ofNetwork(Vertx vertx, PresenceView view, String network) {
     String scope = ".network." + network;
     return new Presence(vertx, view, MAP_NAME + scope, EVENTS + scope);
+  }
+
+  /**
+   * Keeps the view current with other nodes' logins and logouts (this node's own are in it at
+   * once): one consumer per node and presence, for as long as the node runs.
+   */
+  public MessageConsumer<JsonObject> follow() {
+    return view.follow(vertx, events);
   }
 
   /** Records a login; false if the account is already online somewhere. */
@@ -204,6 +216,13 @@ public final class Presence {
   }
 
   private void publish(String op, Entry entry) {
-    vertx.eventBus().publish(events, new JsonObject().put("op", op).put("entry", entry.toJson()));
+    vertx
+        .eventBus()
+        .publish(
+            events,
+            new JsonObject()
+                .put("op", op)
+                .put("entry", entry.toJson())
+                .put(PresenceView.PUBLISHED_BY, view.origin()));
   }
 }

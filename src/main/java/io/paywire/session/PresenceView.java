@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 
@@ -27,7 +28,13 @@ public final class PresenceView {
   private static final Comparator<Presence.Entry> REGISTRATION_ORDER =
       Comparator.comparingLong(Presence.Entry::account).thenComparing(LOGIN_ORDER);
 
+  /** The key of a presence event that names the view whose node published it. */
+  static final String PUBLISHED_BY = "by";
+
   private final ConcurrentSkipListSet<Presence.Entry> ordered;
+
+  /** Names this view, so it knows the events its own node published. */
+  private final String origin = UUID.randomUUID().toString();
 
   /** In login order. */
   public PresenceView() {
@@ -59,6 +66,11 @@ public final class PresenceView {
     }
   }
 
+  /** What this node's events carry under {@link #PUBLISHED_BY}. */
+  String origin() {
+    return origin;
+  }
+
   public int count() {
     return bySession.size();
   }
@@ -77,19 +89,26 @@ public final class PresenceView {
   }
 
   /**
-   * Follows other nodes' changes; one consumer per node. This node's own events are skipped: its
-   * logins and logouts are in the view already, and replaying an "online" event that arrives after
-   * the logout it preceded would show a user who has left.
+   * Follows other nodes' changes; one consumer per node. The events this node published itself are
+   * skipped, whoever's entry they carry: its own changes are in the view already, and replaying an
+   * "online" event that arrives after the logout it preceded would show a user who has left. An
+   * event another node published is applied even when the entry is this node's: a login on another
+   * member that replaces one here removes this node's entry.
    */
-  public MessageConsumer<JsonObject> follow(Vertx vertx, String ownNode) {
+  public MessageConsumer<JsonObject> follow(Vertx vertx) {
+    return follow(vertx, Presence.EVENTS);
+  }
+
+  /** As {@link #follow(Vertx)}, the events of one presence ({@link Presence#follow}). */
+  MessageConsumer<JsonObject> follow(Vertx vertx, String events) {
     return vertx
         .eventBus()
         .<JsonObject>consumer(
-            Presence.EVENTS,
+            events,
             message -> {
               JsonObject body = message.body();
               Presence.Entry entry = Presence.Entry.fromJson(body.getJsonObject("entry"));
-              if (ownNode.equals(entry.node())) {
+              if (origin.equals(body.getString(PUBLISHED_BY))) {
                 return;
               }
               if ("online".equals(body.getString("op"))) {

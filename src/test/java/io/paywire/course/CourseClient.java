@@ -7,14 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** A plain-TCP client of a course network, as a student's: one write per command, raw bytes. */
-final class CourseClient implements AutoCloseable {
+public final class CourseClient implements AutoCloseable {
 
   private static final int READ_TIMEOUT_MILLIS = 10_000;
 
   private final Socket socket;
   private final InputStream in;
 
-  CourseClient(int port) throws IOException {
+  public CourseClient(int port) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(READ_TIMEOUT_MILLIS);
     socket.setTcpNoDelay(true);
@@ -22,7 +22,7 @@ final class CourseClient implements AutoCloseable {
   }
 
   /** Sends {@code text} as is, in one write. */
-  void send(String text) throws IOException {
+  public void send(String text) throws IOException {
     send(text.getBytes(StandardCharsets.US_ASCII));
   }
 
@@ -32,15 +32,31 @@ final class CourseClient implements AutoCloseable {
   }
 
   /** Exactly {@code expected}'s length in bytes, as text (fails on a timeout). */
-  String read(String expected) throws IOException {
+  public String read(String expected) throws IOException {
     byte[] got = in.readNBytes(expected.getBytes(StandardCharsets.US_ASCII).length);
     return new String(got, StandardCharsets.US_ASCII);
   }
 
   /** Sends a command and reads a reply of {@code expected}'s length. */
-  String ask(String command, String expected) throws IOException {
+  public String ask(String command, String expected) throws IOException {
     send(command);
     return read(expected);
+  }
+
+  /**
+   * What one {@code recv()} into a 1,024-byte buffer returns, as a student's client reads a reply:
+   * a reply is one write, so on loopback it arrives whole.
+   */
+  public String recvOnce() throws IOException {
+    byte[] buffer = new byte[1_024];
+    int read = in.read(buffer);
+    return read < 0 ? "" : new String(buffer, 0, read, StandardCharsets.US_ASCII);
+  }
+
+  /** Sends {@code command} and returns what one read gets ({@link #recvOnce}). */
+  public String exchange(String command) throws IOException {
+    send(command);
+    return recvOnce();
   }
 
   /** Whether the server closed the connection (the next read finds its end). */

@@ -109,7 +109,7 @@ class ClusteredLoginReplacedTest {
             .get(120, TimeUnit.SECONDS);
     started.add(joined);
     PresenceView view = new PresenceView();
-    view.follow(joined.vertx(), name);
+    view.follow(joined.vertx());
     Sessions.Shared shared =
         TestShared.of(
             name,

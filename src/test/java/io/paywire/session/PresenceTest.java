@@ -90,14 +90,19 @@ class PresenceTest {
   @Test
   void aViewAppliesOtherNodesEventsButNotItsOwnLateOnes(Vertx vertx, VertxTestContext context) {
     PresenceView view = new PresenceView();
-    view.follow(vertx, "node-1");
+    view.follow(vertx);
     // This node's own "online" event, arriving after the logout it preceded (the logout has
     // already taken the entry out of the view), then another node's login.
     Presence.Entry late = entry("Joanne", "s1", 1);
     Presence.Entry remote = new Presence.Entry("Lily", "127.0.0.2", 0, "node-2", "tls", "s2", 2);
     vertx
         .eventBus()
-        .publish(Presence.EVENTS, new JsonObject().put("op", "online").put("entry", late.toJson()));
+        .publish(
+            Presence.EVENTS,
+            new JsonObject()
+                .put("op", "online")
+                .put("entry", late.toJson())
+                .put(PresenceView.PUBLISHED_BY, view.origin()));
     vertx
         .eventBus()
         .publish(
@@ -112,6 +117,36 @@ class PresenceTest {
                     assertThat(view.page(0, 10))
                         .extracting(Presence.Entry::name)
                         .containsExactly("Lily"));
+            context.completeNow();
+          }
+        });
+  }
+
+  @Test
+  void anotherNodeRemovingThisNodesEntryRemovesItFromTheView(
+      Vertx vertx, VertxTestContext context) {
+    // A login on another member replaced one here: that member removed this node's entry and
+    // published it as offline; this node's view must drop it (else the name is listed twice).
+    PresenceView view = new PresenceView();
+    view.add(entry("Joanne", "s1", 1));
+    view.follow(vertx)
+        .completion()
+        .onComplete(
+            context.succeeding(
+                v ->
+                    vertx
+                        .eventBus()
+                        .publish(
+                            Presence.EVENTS,
+                            new JsonObject()
+                                .put("op", "offline")
+                                .put("entry", entry("Joanne", "s1", 1).toJson())
+                                .put(PresenceView.PUBLISHED_BY, "another node's view"))));
+    vertx.setPeriodic(
+        10,
+        timer -> {
+          if (view.count() == 0) {
+            vertx.cancelTimer(timer);
             context.completeNow();
           }
         });
