@@ -2,6 +2,7 @@ package io.paywire.course;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -15,7 +16,12 @@ public final class CourseClient implements AutoCloseable {
   private final InputStream in;
 
   public CourseClient(int port) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+    this(InetAddress.getLoopbackAddress(), port);
+  }
+
+  /** Connecting from {@code local} (another 127.0.0.x is another client address). */
+  public CourseClient(InetAddress local, int port) throws IOException {
+    socket = new Socket(InetAddress.getLoopbackAddress(), port, local, 0);
     socket.setSoTimeout(READ_TIMEOUT_MILLIS);
     socket.setTcpNoDelay(true);
     in = socket.getInputStream();
@@ -51,6 +57,16 @@ public final class CourseClient implements AutoCloseable {
     byte[] buffer = new byte[1_024];
     int read = in.read(buffer);
     return read < 0 ? "" : new String(buffer, 0, read, StandardCharsets.US_ASCII);
+  }
+
+  /** As {@link #recvOnce}, waiting at most {@code millis}; "" when the server closed. */
+  public String recvWithin(int millis) throws IOException {
+    socket.setSoTimeout(millis);
+    try {
+      return recvOnce();
+    } finally {
+      socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+    }
   }
 
   /** Sends {@code command} and returns what one read gets ({@link #recvOnce}). */
