@@ -47,15 +47,18 @@ class CourseNetworkTest {
   static JsonObject networks(String... names) {
     JsonObject networks = new JsonObject();
     for (String name : names) {
-      networks.put(
-          name,
-          new JsonObject()
-              .put("kind", "course")
-              .put("port", 0)
-              .put("dialect", "2021")
-              .put("openingBalance", 10_000));
+      networks.put(name, course("2021"));
     }
     return new JsonObject().put("networks", networks);
+  }
+
+  /** A course network of {@code dialect} on a free port, with the TA's opening balance. */
+  static JsonObject course(String dialect) {
+    return new JsonObject()
+        .put("kind", "course")
+        .put("port", 0)
+        .put("dialect", dialect)
+        .put("openingBalance", 10_000);
   }
 
   static int port(TestNode node, String network) {
@@ -112,11 +115,15 @@ class CourseNetworkTest {
       assertThat(bob.ask("alice#1#bob", "Transfer Fail!\n")).isEqualTo("Transfer Fail!\n");
       assertThat(bob.ask("List", bobAlone)).isEqualTo(bobAlone);
     }
-    // The main ledger never heard of any of it.
+    assertUnknownToTheMainLedger(node, "alice");
+  }
+
+  /** The main ledger never heard of {@code name}. */
+  static void assertUnknownToTheMainLedger(TestNode node, String name) throws Exception {
     LedgerClient main = new LedgerClient(node.node().vertx().eventBus(), 10_000);
-    LedgerReply<?> alice =
-        main.account("alice").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    assertThat(alice).isInstanceOf(LedgerReply.Rejected.class);
+    LedgerReply<?> account =
+        main.account(name).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(account).isInstanceOf(LedgerReply.Rejected.class);
   }
 
   @Test
