@@ -30,7 +30,8 @@ class Course2020NetworkTest {
         new JsonObject()
             .put("y2020", CourseNetworkTest.course("2020"))
             .put("edges2020", CourseNetworkTest.course("2020"))
-            .put("greeted", CourseNetworkTest.course("2020").put("greeting", GREETING));
+            .put("greeted", CourseNetworkTest.course("2020").put("greeting", GREETING))
+            .put("students2020", CourseNetworkTest.course("2020").put("greeting", GREETING));
     // A short line limit, so a line over it is over it in every read it arrives in.
     node =
         TestNode.startWith(
@@ -123,5 +124,13 @@ class Course2020NetworkTest {
       // No greeting where none is configured: the first bytes are the first reply.
       assertThat(plain.ask("REGISTER#hank#1\r\n", "100 OK\r\n")).isEqualTo("100 OK\r\n");
     }
+  }
+
+  @Test
+  void aStudentsCClientFromThe2020SpecificationWorksAsIs(@TempDir Path build) throws Exception {
+    assertThat(
+            CourseNetworkTest.buildAndRun(
+                build, "student_client_2020", CourseNetworkTest.port(node, "students2020")))
+        .isEqualTo("exit=0 OK\n");
   }
 }

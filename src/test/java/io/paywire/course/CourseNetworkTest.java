@@ -144,15 +144,23 @@ class CourseNetworkTest {
 
   @Test
   void aStudentsCClientWorksAsIs(@TempDir Path build) throws Exception {
-    Path source = build.resolve("student_client.c");
-    try (InputStream in = CourseNetworkTest.class.getResourceAsStream("student_client.c")) {
+    assertThat(buildAndRun(build, "student_client", port(node, "students")))
+        .isEqualTo("exit=0 OK\n");
+  }
+
+  /**
+   * Builds the C client {@code <name>.c} (a test resource of this package) with gcc in {@code
+   * build} and runs it against {@code port}: "exit=<status> <output>".
+   */
+  static String buildAndRun(Path build, String name, int port) throws Exception {
+    Path source = build.resolve(name + ".c");
+    try (InputStream in = CourseNetworkTest.class.getResourceAsStream(name + ".c")) {
       Files.copy(in, source);
     }
-    Path binary = build.resolve("student_client");
+    Path binary = build.resolve(name);
     assertThat(run(build, "gcc", "-O0", "-o", binary.toString(), source.toString()))
         .startsWith("exit=0");
-    assertThat(run(build, binary.toString(), Integer.toString(port(node, "students"))))
-        .isEqualTo("exit=0 OK\n");
+    return run(build, binary.toString(), Integer.toString(port));
   }
 
   /** Runs a process to its end (bounded in time): "exit=<status> <output>". */
