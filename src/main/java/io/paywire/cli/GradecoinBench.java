@@ -83,7 +83,8 @@ final class GradecoinBench {
             null,
             null,
             0,
-            PaywireConfig.Network.DEFAULT_MAX_TOKEN_LIFETIME_SECONDS);
+            PaywireConfig.Network.DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+            null);
     LedgerOptions options =
         NetworkLedgers.options(network, PaywireConfig.defaults().ledger().options());
     String[] names = new String[ACCOUNTS];

@@ -55,6 +55,16 @@ public record PaywireConfig(
   public static final List<String> COURSE_DIALECTS = List.of("2020", "2021");
 
   /**
+   * The longest greeting a {@code course} network sends on connect: one line, read by a client's
+   * first {@code recv()} (buffers of 1,000 bytes and more), well within it.
+   */
+  public static final int MAX_GREETING_BYTES = 256;
+
+  /** A greeting: printable ASCII, so it is one line and the same bytes in every encoding. */
+  private static final Pattern GREETING =
+      Pattern.compile("[\\x20-\\x7e]{1," + MAX_GREETING_BYTES + "}");
+
+  /**
    * A named network the node hosts beside its main ledger (issue 24): an isolated ledger of its
    * own, under {@code <data>/networks/<name>/}, served at its own event-bus addresses, with a
    * listener of its kind. Keys of the other kind are refused.
@@ -71,6 +81,9 @@ public record PaywireConfig(
    *     ledger.maxDepositMinor}; 0 for {@code gradecoin}
    * @param maxTokenLifetimeSeconds {@code gradecoin} only: a JWT whose {@code exp} lies further
    *     ahead is refused (Gradecoin takes any); 0 for {@code course}
+   * @param greeting {@code course} only: a line sent once on connect (the dialect's line end
+   *     appended), 1 to {@link #MAX_GREETING_BYTES} printable ASCII characters; null for none (the
+   *     default, as the TA servers)
    */
   public record Network(
       String name,
@@ -81,7 +94,8 @@ public record PaywireConfig(
       Path students,
       String dialect,
       long openingBalance,
-      long maxTokenLifetimeSeconds) {
+      long maxTokenLifetimeSeconds,
+      String greeting) {
 
     /** The default of {@code maxTokenLifetimeSeconds}: a day. */
     public static final long DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86_400;
@@ -97,7 +111,8 @@ public record PaywireConfig(
           students,
           dialect,
           openingBalance,
-          maxTokenLifetimeSeconds);
+          maxTokenLifetimeSeconds,
+          greeting);
     }
 
     /** What a network speaks: its listener and the rules of its ledger. */
@@ -632,6 +647,7 @@ public record PaywireConfig(
     String dialect = null;
     long openingBalance = 0;
     long maxTokenLifetimeSeconds = 0;
+    String greeting = null;
     if (kind == Network.Kind.GRADECOIN) {
       gradecoinConfig = section.required("gradecoinConfig").file("gradecoinConfig", base);
       students = section.required("students").file("students", base);
@@ -650,6 +666,14 @@ public record PaywireConfig(
       openingBalance =
           section.number(
               "openingBalance", Math.min(ledger.defaultDepositMinor(), maxDeposit), 1, maxDeposit);
+      greeting = section.string("greeting", null);
+      if (greeting != null && !GREETING.matcher(greeting).matches()) {
+        throw new ConfigException(
+            section.key("greeting")
+                + " must be 1 to "
+                + MAX_GREETING_BYTES
+                + " printable ASCII characters (one line)");
+      }
     }
     Network network =
         new Network(
@@ -661,7 +685,8 @@ public record PaywireConfig(
             students,
             dialect,
             openingBalance,
-            maxTokenLifetimeSeconds);
+            maxTokenLifetimeSeconds,
+            greeting);
     section.finish();
     return network;
   }

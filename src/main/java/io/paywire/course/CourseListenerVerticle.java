@@ -18,9 +18,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * A course network's plain-TCP listener (kind {@code course}, dialect 2021): the TA's phase-1
- * server's wire over the session core (docs/dialects.md). No greeting; every chunk is a command
- * ({@link CourseFramer}); each reply is one write, one command in flight per connection.
+ * A course network's plain-TCP listener (kind {@code course}, dialect 2021 or 2020): the TA's
+ * phase-1 server's wire over the session core (docs/dialects.md). No greeting unless configured;
+ * every chunk is a command, or lines of commands in 2020 ({@link CourseFramer}); each reply is one
+ * write, one command in flight per connection.
  *
  * <p>A login's connection listens on its own event-bus address ({@link #loginAddress}) while the
  * login lasts, cluster-wide in a cluster: there the payer of a payment hears {@code Transfer OK!}
@@ -31,6 +32,8 @@ public final class CourseListenerVerticle extends VerticleBase {
 
   /**
    * @param network the network's name
+   * @param dialect the network's wire ({@code networks.<name>.dialect})
+   * @param greeting a line sent once on connect, its line end appended; null for none
    * @param host where the listener binds
    * @param port its port (resolved: never 0)
    * @param sessions the network's sessions for this instance's context ({@link Sessions#sandbox})
@@ -42,6 +45,8 @@ public final class CourseListenerVerticle extends VerticleBase {
    */
   public record Settings(
       String network,
+      CourseDialect dialect,
+      String greeting,
       String host,
       int port,
       Function<Vertx, Sessions> sessions,
@@ -85,6 +90,7 @@ public final class CourseListenerVerticle extends VerticleBase {
     CourseSession session =
         new CourseSession(
             core,
+            settings.dialect(),
             settings.network(),
             (login, text) ->
                 vertx
@@ -106,12 +112,15 @@ public final class CourseListenerVerticle extends VerticleBase {
           inbox.stop();
           return core.close();
         });
-    CourseFramer framer = new CourseFramer(settings.maxCommandBytes());
+    if (settings.greeting() != null) {
+      pipeline.reply(out(session.line(settings.greeting())));
+    }
+    CourseFramer framer = new CourseFramer(settings.dialect(), settings.maxCommandBytes());
     socket.handler(
         chunk -> {
           CourseFramer.Framed framed = framer.frame(chunk, core.user());
           if (framed instanceof CourseFramer.TooLong) {
-            pipeline.reply(out(CourseSession.Reply.of(CourseSession.FORMAT_ERROR)));
+            pipeline.reply(out(session.line(CourseSession.FORMAT_ERROR)));
           } else if (framed instanceof CourseFramer.Commands commands) {
             for (String command : commands.commands()) {
               pipeline.submit(

@@ -15,20 +15,22 @@ import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
- * The 2021/2024 course dialect (the TA's phase-1 server) over the session core: its command words
- * and reply strings, byte for byte (docs/dialects.md). Every rule of who may do what is the session
- * core's; what only this dialect has is here: how a port and an amount are read, and how a list is
- * cut to fit one read of a student's buffer.
+ * The course dialects (the TA's phase-1 server of 2021/2024, and the 2018/2020 specifications) over
+ * the session core: their command words and reply strings, byte for byte (docs/dialects.md), the
+ * wire differences between them in a {@link CourseDialect}. Every rule of who may do what is the
+ * session core's; what only these dialects have is here: how a port, a deposit and an amount are
+ * read, and how a list is cut to fit one read of a student's buffer.
  */
 final class CourseSession {
 
-  static final String REGISTERED = "100 OK\n";
-  static final String REGISTER_FAILED = "210 FAIL\n";
-  static final String AUTH_FAILED = "220 AUTH_FAIL\n";
-  static final String LOGIN_FIRST = "Please login first\n";
-  static final String FORMAT_ERROR = "230 Input format error\n";
-  static final String TRANSFER_OK = "Transfer OK!\n";
-  static final String TRANSFER_FAILED = "Transfer Fail!\n";
+  // Reply lines, without the dialect's line end.
+  static final String REGISTERED = "100 OK";
+  static final String REGISTER_FAILED = "210 FAIL";
+  static final String AUTH_FAILED = "220 AUTH_FAIL";
+  static final String LOGIN_FIRST = "Please login first";
+  static final String FORMAT_ERROR = "230 Input format error";
+  static final String TRANSFER_OK = "Transfer OK!";
+  static final String TRANSFER_FAILED = "Transfer Fail!";
 
   /** The literal key line of the list: the TA server lists no key, only these words. */
   static final String KEY_LINE = "public key";
@@ -63,14 +65,18 @@ final class CourseSession {
   }
 
   private final Session session;
+  private final CourseDialect dialect;
   private final String network;
   private final BiConsumer<String, String> tell;
 
   /**
-   * @param tell writes a line to the connection of a login ({@link Session#id()}), wherever it is
+   * @param tell writes a reply (its line end included) to the connection of a login ({@link
+   *     Session#id()}), wherever it is
    */
-  CourseSession(Session session, String network, BiConsumer<String, String> tell) {
+  CourseSession(
+      Session session, CourseDialect dialect, String network, BiConsumer<String, String> tell) {
     this.session = session;
+    this.dialect = dialect;
     this.network = network;
     this.tell = tell;
   }
@@ -92,7 +98,7 @@ final class CourseSession {
       return list();
     }
     if (command.equals(EXIT)) {
-      return session.close().map(v -> new Reply("", true));
+      return session.close().map(v -> new Reply(dialect.exitReply(), true));
     }
     String[] f = command.split("#", -1);
     if (f.length == 2) {
@@ -104,21 +110,42 @@ final class CourseSession {
     if (f.length == 3) {
       return transfer(f[0], f[1], f[2]);
     }
-    return Future.succeededFuture(Reply.of(FORMAT_ERROR));
+    return Future.succeededFuture(line(FORMAT_ERROR));
   }
 
-  private Future<Reply> register(String name) {
+  /** A reply of one line in this dialect. */
+  Reply line(String text) {
+    return Reply.of(dialect.line(text));
+  }
+
+  /**
+   * 2021: {@code REGISTER#<name>}, the rest of the command being the name. 2020: {@code
+   * REGISTER#<name>#<deposit>}, the deposit a whole number the network's deposit policy then
+   * ignores (every account opens with its {@code openingBalance}), or {@code REGISTER#<name>} alone
+   * (the 2018 specification's form).
+   */
+  private Future<Reply> register(String request) {
+    String name = request;
+    Long deposit = null;
+    int cut = request.indexOf('#');
+    if (dialect.deposit() && cut >= 0) {
+      name = request.substring(0, cut);
+      String stated = request.substring(cut + 1);
+      if (!AMOUNT.matcher(stated).matches()) {
+        return Future.succeededFuture(line(REGISTER_FAILED));
+      }
+      deposit = Long.valueOf(stated);
+    }
     return session
-        .register(name, null, null)
-        .map(r -> Reply.of(r instanceof Result.Ok<?> ? REGISTERED : REGISTER_FAILED));
+        .register(name, deposit, null)
+        .map(r -> line(r instanceof Result.Ok<?> ? REGISTERED : REGISTER_FAILED));
   }
 
   private Future<Reply> login(String name, int port) {
     return session
         .login(name, port, new Proof.Name(), this::moved)
         .compose(
-            r ->
-                r instanceof Result.Ok<?> ? list() : Future.succeededFuture(Reply.of(AUTH_FAILED)));
+            r -> r instanceof Result.Ok<?> ? list() : Future.succeededFuture(line(AUTH_FAILED)));
   }
 
   /** The name of a login moved to another connection: that one's session logs out. */
@@ -126,39 +153,45 @@ final class CourseSession {
     tell.accept(formerLogin, null);
   }
 
-  /** {@code <balance>\npublic key\n<count>\n} and a row per user online, cut to one read. */
+  /**
+   * {@code <balance>\npublic key\n<count>\n} (2020: no key line, CRLF) and a row per user online,
+   * cut to one read.
+   */
   private Future<Reply> list() {
     return session
         .online(0, MAX_LIST_ROWS)
         .map(
             r -> {
               if (!(r instanceof Result.Ok<Views.OnlinePage> ok)) {
-                return Reply.of(
+                return line(
                     ((Result.Refused<?>) r).refusal().code().equals(Refusal.LOGIN_FIRST)
                         ? LOGIN_FIRST
                         : FORMAT_ERROR);
               }
-              return Reply.of(listText(ok.value().balance(), ok.value().users()));
+              return Reply.of(listText(dialect, ok.value().balance(), ok.value().users()));
             });
   }
 
   /** The list, with as many rows as fit in {@link #MAX_LIST_BYTES}. */
-  static String listText(long balance, List<Views.Online> users) {
+  static String listText(CourseDialect dialect, long balance, List<Views.Online> users) {
     StringBuilder rows = new StringBuilder();
     int shown = 0;
     for (Views.Online o : users) {
-      String row = o.name() + "#" + o.ip() + "#" + o.port() + "\n";
-      if (head(balance, shown + 1).length() + rows.length() + bytes(row) > MAX_LIST_BYTES) {
+      String row = dialect.line(o.name() + "#" + o.ip() + "#" + o.port());
+      if (head(dialect, balance, shown + 1).length() + rows.length() + bytes(row)
+          > MAX_LIST_BYTES) {
         break;
       }
       rows.append(row);
       shown++;
     }
-    return head(balance, shown) + rows;
+    return head(dialect, balance, shown) + rows;
   }
 
-  private static String head(long balance, int count) {
-    return balance + "\n" + KEY_LINE + "\n" + count + "\n";
+  private static String head(CourseDialect dialect, long balance, int count) {
+    return dialect.line(Long.toString(balance))
+        + (dialect.keyLine() ? dialect.line(KEY_LINE) : "")
+        + dialect.line(Integer.toString(count));
   }
 
   private static int bytes(String text) {
@@ -181,9 +214,9 @@ final class CourseSession {
               boolean ownConnection = session.id().equals(payerLogin);
               if (payment instanceof Payment.Paid) {
                 if (ownConnection) {
-                  return Reply.of(TRANSFER_OK);
+                  return line(TRANSFER_OK);
                 }
-                tell.accept(payerLogin, TRANSFER_OK);
+                tell.accept(payerLogin, dialect.line(TRANSFER_OK));
                 return Reply.of("");
               }
               String reason =
@@ -192,9 +225,9 @@ final class CourseSession {
               OUTSIDER_LOG.log(
                   Level.INFO, kind, kind + " network=" + network + " id=" + payment.id());
               if (payerLogin != null && !ownConnection) {
-                tell.accept(payerLogin, TRANSFER_FAILED);
+                tell.accept(payerLogin, dialect.line(TRANSFER_FAILED));
               }
-              return Reply.of(TRANSFER_FAILED);
+              return line(TRANSFER_FAILED);
             });
   }
 

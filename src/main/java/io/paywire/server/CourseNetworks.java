@@ -1,6 +1,7 @@
 package io.paywire.server;
 
 import io.paywire.config.PaywireConfig;
+import io.paywire.course.CourseDialect;
 import io.paywire.course.CourseListenerVerticle;
 import io.paywire.net.CommandPipeline;
 import io.paywire.net.ConnectionGate;
@@ -22,9 +23,6 @@ import io.vertx.core.Future;
  */
 final class CourseNetworks {
 
-  /** The dialect this build serves: the TA's 2021/2024 server. */
-  static final String DIALECT_2021 = "2021";
-
   /** Registrations run on one worker thread per network: they are cheap here (no key, no hash). */
   static final int WORKER_THREADS = 1;
 
@@ -37,16 +35,6 @@ final class CourseNetworks {
 
   static Future<String> deploy(NetworkListeners.Serving serving) {
     PaywireConfig.Network network = serving.network();
-    if (!DIALECT_2021.equals(network.dialect())) {
-      return Future.failedFuture(
-          new IllegalArgumentException(
-              "networks."
-                  + network.name()
-                  + ".dialect \""
-                  + network.dialect()
-                  + "\" is not served by this build yet: only \"2021\" (the 2021 and 2024 TA"
-                  + " server) is; see docs/dialects.md"));
-    }
     PaywireConfig config = serving.config();
     PaywireConfig.Text text = config.text();
     // The text protocol's caps, counted from accept on this listener's own port.
@@ -71,6 +59,8 @@ final class CourseNetworks {
     CourseListenerVerticle.Settings settings =
         new CourseListenerVerticle.Settings(
             network.name(),
+            CourseDialect.named(network.dialect()),
+            network.greeting(),
             network.host(),
             network.port(),
             vertx -> Sessions.sandbox(vertx, shared, serving.addresses(), network.name()),

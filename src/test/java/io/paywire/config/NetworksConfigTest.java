@@ -28,10 +28,7 @@ class NetworksConfigTest {
 
   @Test
   void readsBothKindsWithPathsAgainstTheFilesDirectory(@TempDir Path dir) throws Exception {
-    Files.createDirectories(dir.resolve("conf/g"));
-    Files.writeString(dir.resolve("conf/g/config.yaml"), "hash_zeros: 1\n");
-    Files.writeString(dir.resolve("conf/g/students.csv"), "User ID,Password\n");
-    Path file = dir.resolve("conf/paywire.json");
+    Path file = gradecoinFilesBeside(dir.resolve("conf/paywire.json"));
     Files.writeString(
         file, "{\"networks\": {\"ceng489\": " + GRADECOIN + ", \"phase1\": " + COURSE + "}}");
 
@@ -102,6 +99,47 @@ class NetworksConfigTest {
   }
 
   @Test
+  void aCourseGreetingIsOptionalPrintableAsciiAndBounded() throws Exception {
+    assertThat(PaywireConfig.fromJson(networks("{\"p\": " + COURSE + "}")).networks().get(0))
+        .extracting(PaywireConfig.Network::greeting)
+        .isNull();
+    String longest = "g".repeat(PaywireConfig.MAX_GREETING_BYTES);
+    assertThat(
+            PaywireConfig.fromJson(networks("{\"p\": " + greeted(longest) + "}"))
+                .networks()
+                .get(0)
+                .greeting())
+        .isEqualTo(longest);
+    assertRefused(
+        "{\"p\": " + greeted(longest + "g") + "}",
+        "networks.p.greeting must be 1 to 256 printable ASCII characters");
+    assertRefused(
+        "{\"p\": " + greeted("hi\\r\\nthere") + "}",
+        "networks.p.greeting must be 1 to 256 printable ASCII characters");
+    assertRefused(
+        "{\"p\": " + greeted("caf\u00e9") + "}",
+        "networks.p.greeting must be 1 to 256 printable ASCII characters");
+  }
+
+  @Test
+  void aGradecoinNetworkTakesNoGreeting(@TempDir Path dir) throws Exception {
+    Path file = gradecoinFilesBeside(dir.resolve("paywire.json"));
+    Files.writeString(
+        file,
+        "{\"networks\": {\"p\": "
+            + GRADECOIN.substring(0, GRADECOIN.length() - 1)
+            + ", \"greeting\": \"hi\"}}}");
+    assertThatThrownBy(() -> PaywireConfig.load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("networks.p.greeting is not a known setting");
+  }
+
+  /** The course network above, with a greeting (JSON-escaped as given). */
+  private static String greeted(String greeting) {
+    return COURSE.substring(0, COURSE.length() - 1) + ", \"greeting\": \"" + greeting + "\"}";
+  }
+
+  @Test
   void refusesMoreThanTheNamedLimit() {
     JsonObject many = new JsonObject();
     for (int i = 0; i <= PaywireConfig.MAX_NETWORKS; i++) {
@@ -121,6 +159,15 @@ class NetworksConfigTest {
     assertThatThrownBy(() -> PaywireConfig.load(file))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("not valid JSON: Duplicate field 'phase1'");
+  }
+
+  /** Writes the files {@link #GRADECOIN} names next to the configuration file {@code file}. */
+  private static Path gradecoinFilesBeside(Path file) throws Exception {
+    Path g = file.resolveSibling("g");
+    Files.createDirectories(g);
+    Files.writeString(g.resolve("config.yaml"), "hash_zeros: 1\n");
+    Files.writeString(g.resolve("students.csv"), "User ID,Password\n");
+    return file;
   }
 
   private static JsonObject networks(String networks) {

@@ -47,15 +47,18 @@ class CourseNetworkTest {
   static JsonObject networks(String... names) {
     JsonObject networks = new JsonObject();
     for (String name : names) {
-      networks.put(
-          name,
-          new JsonObject()
-              .put("kind", "course")
-              .put("port", 0)
-              .put("dialect", "2021")
-              .put("openingBalance", 10_000));
+      networks.put(name, course("2021"));
     }
     return new JsonObject().put("networks", networks);
+  }
+
+  /** A course network of {@code dialect} on a free port, with the TA's opening balance. */
+  static JsonObject course(String dialect) {
+    return new JsonObject()
+        .put("kind", "course")
+        .put("port", 0)
+        .put("dialect", dialect)
+        .put("openingBalance", 10_000);
   }
 
   static int port(TestNode node, String network) {
@@ -112,11 +115,15 @@ class CourseNetworkTest {
       assertThat(bob.ask("alice#1#bob", "Transfer Fail!\n")).isEqualTo("Transfer Fail!\n");
       assertThat(bob.ask("List", bobAlone)).isEqualTo(bobAlone);
     }
-    // The main ledger never heard of any of it.
+    assertUnknownToTheMainLedger(node, "alice");
+  }
+
+  /** The main ledger never heard of {@code name}. */
+  static void assertUnknownToTheMainLedger(TestNode node, String name) throws Exception {
     LedgerClient main = new LedgerClient(node.node().vertx().eventBus(), 10_000);
-    LedgerReply<?> alice =
-        main.account("alice").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    assertThat(alice).isInstanceOf(LedgerReply.Rejected.class);
+    LedgerReply<?> account =
+        main.account(name).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(account).isInstanceOf(LedgerReply.Rejected.class);
   }
 
   @Test
@@ -137,15 +144,23 @@ class CourseNetworkTest {
 
   @Test
   void aStudentsCClientWorksAsIs(@TempDir Path build) throws Exception {
-    Path source = build.resolve("student_client.c");
-    try (InputStream in = CourseNetworkTest.class.getResourceAsStream("student_client.c")) {
+    assertThat(buildAndRun(build, "student_client", port(node, "students")))
+        .isEqualTo("exit=0 OK\n");
+  }
+
+  /**
+   * Builds the C client {@code <name>.c} (a test resource of this package) with gcc in {@code
+   * build} and runs it against {@code port}: "exit=<status> <output>".
+   */
+  static String buildAndRun(Path build, String name, int port) throws Exception {
+    Path source = build.resolve(name + ".c");
+    try (InputStream in = CourseNetworkTest.class.getResourceAsStream(name + ".c")) {
       Files.copy(in, source);
     }
-    Path binary = build.resolve("student_client");
+    Path binary = build.resolve(name);
     assertThat(run(build, "gcc", "-O0", "-o", binary.toString(), source.toString()))
         .startsWith("exit=0");
-    assertThat(run(build, binary.toString(), Integer.toString(port(node, "students"))))
-        .isEqualTo("exit=0 OK\n");
+    return run(build, binary.toString(), Integer.toString(port));
   }
 
   /** Runs a process to its end (bounded in time): "exit=<status> <output>". */
