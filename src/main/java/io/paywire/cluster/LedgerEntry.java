@@ -19,11 +19,13 @@ import java.util.List;
  * (the log's order is the journal's; see {@link LedgerStateMachine}). Big-endian:
  *
  * <pre>
- * version 3 (1)               version 1 also named the journal position it was formed on;
- *                             version 2 (still read) had only the first four terms
+ * version 4 (1)               version 1 also named the journal position it was formed on;
+ *                             version 2 (still read) had only the first four terms; version 3
+ *                             (still read) had no distinct-names flag (bit 1 below)
  * timeMillis 8                the batch time
  * terms 73                    maxDepositMinor 8 | maxTransferMinor 8 | maxBatchCommands 4
- *                             | maxBatchBytes 4 | maxNameLength 4 | gradecoin 1 (0 or 1)
+ *                             | maxBatchBytes 4 | maxNameLength 4 | flags 1 (bit 0: Gradecoin,
+ *                             bit 1: distinct names, the rest 0)
  *                             | blockTransactionCount 4 | txLowerLimit 8 | txUpperLimit 8
  *                             | txGasFee 8 | blockReward 8 | txTrafficReward 8 (zeros for a
  *                             plain ledger): what every member must apply it under
@@ -45,7 +47,10 @@ import java.util.List;
  */
 record LedgerEntry(long timeMillis, Terms terms, List<Command> commands) {
 
-  static final byte VERSION = 3;
+  static final byte VERSION = 4;
+
+  /** Entries before the distinct-names rule of course networks: flags bit 1 always 0. */
+  private static final byte VERSION_3 = 3;
 
   /** Entries before Gradecoin networks: the first four terms only. */
   private static final byte VERSION_2 = 2;
@@ -56,6 +61,9 @@ record LedgerEntry(long timeMillis, Terms terms, List<Command> commands) {
    * as it is), with room for Ratis's own framing.
    */
   static final int MAX_ENTRY_BYTES = (4 << 20) - (64 << 10);
+
+  private static final int GRADECOIN_FLAG = 1;
+  private static final int DISTINCT_FLAG = 2;
 
   private static final byte OPEN_ACCOUNT = 1;
   private static final byte TRANSFER = 2;
@@ -82,7 +90,8 @@ record LedgerEntry(long timeMillis, Terms terms, List<Command> commands) {
       int maxBatchCommands,
       int maxBatchBytes,
       int maxNameLength,
-      GradecoinRules gradecoin) {
+      GradecoinRules gradecoin,
+      boolean distinctNames) {
     static final int BYTES = 8 + 8 + 4 + 4 + 4 + 1 + 4 + 5 * 8;
 
     /** The four terms of a version-2 entry, under which names had at most 32 characters. */
@@ -93,7 +102,8 @@ record LedgerEntry(long timeMillis, Terms terms, List<Command> commands) {
           maxBatchCommands,
           maxBatchBytes,
           AccountName.MAX_LENGTH,
-          null);
+          null,
+          false);
     }
 
     static Terms of(LedgerOptions options) {
@@ -103,7 +113,8 @@ record LedgerEntry(long timeMillis, Terms terms, List<Command> commands) {
           options.maxBatchCommands(),
           options.maxBatchBytes(),
           options.rules().maxNameLength(),
-          options.gradecoin());
+          options.gradecoin(),
+          options.rules().distinctNames());
     }
 
     void write(ByteBuffer out) {
@@ -112,7 +123,9 @@ record LedgerEntry(long timeMillis, Terms terms, List<Command> commands) {
           .putInt(maxBatchCommands)
           .putInt(maxBatchBytes)
           .putInt(maxNameLength)
-          .put((byte) (gradecoin == null ? 0 : 1));
+          .put(
+              (byte)
+                  ((gradecoin == null ? 0 : GRADECOIN_FLAG) | (distinctNames ? DISTINCT_FLAG : 0)));
       GradecoinRules g = gradecoin;
       out.putInt(g == null ? 0 : g.blockTransactionCount())
           .putLong(g == null ? 0 : g.txLowerLimit())
@@ -122,24 +135,33 @@ record LedgerEntry(long timeMillis, Terms terms, List<Command> commands) {
           .putLong(g == null ? 0 : g.txTrafficReward());
     }
 
-    static Terms read(ByteBuffer in) {
+    static Terms read(ByteBuffer in, byte version) {
       long maxDeposit = in.getLong();
       long maxTransfer = in.getLong();
       int maxBatchCommands = in.getInt();
       int maxBatchBytes = in.getInt();
       int maxNameLength = in.getInt();
-      byte gradecoin = in.get();
-      if (gradecoin != 0 && gradecoin != 1) {
-        throw new IllegalArgumentException("Gradecoin flag " + gradecoin);
+      byte flags = in.get();
+      int known = version == VERSION_3 ? GRADECOIN_FLAG : GRADECOIN_FLAG | DISTINCT_FLAG;
+      if ((flags & ~known) != 0) {
+        throw new IllegalArgumentException(
+            "flags " + flags + " of a version " + version + " entry");
       }
+      boolean gradecoin = (flags & GRADECOIN_FLAG) != 0;
       int blockTransactionCount = in.getInt();
       long[] g = {in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong()};
       GradecoinRules rules =
-          gradecoin == 0
+          !gradecoin
               ? null
               : new GradecoinRules(blockTransactionCount, g[0], g[1], g[2], g[3], g[4]);
       return new Terms(
-          maxDeposit, maxTransfer, maxBatchCommands, maxBatchBytes, maxNameLength, rules);
+          maxDeposit,
+          maxTransfer,
+          maxBatchCommands,
+          maxBatchBytes,
+          maxNameLength,
+          rules,
+          (flags & DISTINCT_FLAG) != 0);
     }
   }
 
@@ -283,14 +305,14 @@ record LedgerEntry(long timeMillis, Terms terms, List<Command> commands) {
             "entry of " + in.remaining() + " bytes is above " + MAX_ENTRY_BYTES);
       }
       byte version = in.get();
-      if (version != VERSION && version != VERSION_2) {
+      if (version != VERSION && version != VERSION_3 && version != VERSION_2) {
         throw new UnknownVersionException("entry version " + version + " is not " + VERSION);
       }
       long timeMillis = in.getLong();
       Terms terms =
           version == VERSION_2
               ? new Terms(in.getLong(), in.getLong(), in.getInt(), in.getInt())
-              : Terms.read(in);
+              : Terms.read(in, version);
       int count = in.getInt();
       if (count < 0 || (long) count * COMMAND_MIN_BYTES > in.remaining()) {
         throw new IllegalArgumentException("command count " + count + " does not fit the entry");

@@ -9,8 +9,12 @@ package io.paywire.ledger;
  * @param maxTransferMinor largest single transfer, in minor units
  * @param maxNameLength longest account name, in characters: {@value AccountName#MAX_LENGTH} on the
  *     main ledger, 64 on a Gradecoin network (a name is a hex SHA-256 fingerprint there)
+ * @param distinctNames whether a new name may neither contain another account's name nor be part of
+ *     one, case aside ({@code bob} and {@code bobby}): a course network's, whose students' clients
+ *     find a payee's row in the list's text with C's {@code strstr()} (docs/dialects.md)
  */
-public record LedgerRules(long maxDepositMinor, long maxTransferMinor, int maxNameLength) {
+public record LedgerRules(
+    long maxDepositMinor, long maxTransferMinor, int maxNameLength, boolean distinctNames) {
 
   /** The longest name the journal's and the snapshot's formats hold (one length byte). */
   public static final int MAX_NAME_LENGTH = 255;
@@ -27,6 +31,16 @@ public record LedgerRules(long maxDepositMinor, long maxTransferMinor, int maxNa
     if (maxNameLength < 1 || maxNameLength > MAX_NAME_LENGTH) {
       throw new IllegalArgumentException("maxNameLength must be 1 to " + MAX_NAME_LENGTH);
     }
+  }
+
+  /** Rules under which names need only differ (every ledger but a course network's). */
+  public LedgerRules(long maxDepositMinor, long maxTransferMinor, int maxNameLength) {
+    this(maxDepositMinor, maxTransferMinor, maxNameLength, false);
+  }
+
+  /** The same rules, with names that may not contain one another. */
+  public LedgerRules withDistinctNames() {
+    return new LedgerRules(maxDepositMinor, maxTransferMinor, maxNameLength, true);
   }
 
   /** Rules with names of at most {@value AccountName#MAX_LENGTH} characters. */

@@ -162,6 +162,22 @@ final class LedgerState implements LedgerView {
     return transfer((Command.Transfer) command, timeMillis, checkRules);
   }
 
+  /**
+   * Whether {@code name} contains a user's name or is part of one, case aside (the issuer, never
+   * listed, aside too): one pass over the accounts, for a ledger with {@link
+   * LedgerRules#distinctNames} only, whose registrations are few.
+   */
+  private boolean overlapsAName(String name) {
+    String key = AccountName.key(name);
+    for (int i = ISSUER_NUMBER + 1; i < accounts.size(); i++) {
+      String other = AccountName.key(accounts.get(i).name);
+      if (other.contains(key) || key.contains(other)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private Outcome openAccount(Command.OpenAccount open, long timeMillis, boolean checkRules) {
     // At replay, only what the journal's format holds: a name accepted under a longer limit stays.
     int maxLength = checkRules ? rules.maxNameLength() : LedgerRules.MAX_NAME_LENGTH;
@@ -171,6 +187,11 @@ final class LedgerState implements LedgerView {
     }
     if (accountsByKey.containsKey(AccountName.key(open.name()))) {
       return reject(RejectCode.NAME_TAKEN, "name " + open.name() + " is taken");
+    }
+    if (checkRules && rules.distinctNames() && overlapsAName(open.name())) {
+      return reject(
+          RejectCode.NAME_TAKEN,
+          "on this ledger a name may not contain another account's name, nor be part of one");
     }
     if (checkRules && AccountName.RESERVED.contains(AccountName.key(open.name()))) {
       return reject(RejectCode.BAD_NAME, open.name() + " is a reserved word");

@@ -33,11 +33,21 @@ public final class NetworkLedgers {
   /**
    * The network ledger's options: the main ledger's batching, segment and snapshot settings, with
    * the rules of the network's kind: for Gradecoin, those of its config.yaml ({@link
-   * GradecoinRules}) and names up to {@value #GRADECOIN_MAX_NAME_LENGTH} characters.
+   * GradecoinRules}) and names up to {@value #GRADECOIN_MAX_NAME_LENGTH} characters; for a course
+   * network, names that do not contain one another ({@link LedgerRules#distinctNames}).
    *
    * @throws IllegalArgumentException naming the file, if a Gradecoin config.yaml cannot be read
    */
   public static LedgerOptions options(PaywireConfig.Network network, LedgerOptions main) {
+    if (network.kind() == PaywireConfig.Network.Kind.COURSE) {
+      return new LedgerOptions(
+          main.rules().withDistinctNames(),
+          main.maxBatchCommands(),
+          main.maxBatchBytes(),
+          main.segmentBytes(),
+          main.snapshotEveryTransfers(),
+          main.snapshotsKept());
+    }
     if (network.kind() != PaywireConfig.Network.Kind.GRADECOIN) {
       return main;
     }

@@ -151,4 +151,33 @@ class LedgerEntryTest {
     assertThatThrownBy(() -> LedgerEntry.decode(ByteBuffer.wrap(bytes)))
         .isInstanceOf(LedgerEntry.UnknownVersionException.class);
   }
+
+  @Test
+  void theDistinctNamesRuleIsATermOfVersion4AndNeverOfVersion3() {
+    LedgerOptions course =
+        new LedgerOptions(
+            LedgerOptions.DEFAULTS.rules().withDistinctNames(),
+            LedgerOptions.DEFAULTS.maxBatchCommands(),
+            LedgerOptions.DEFAULTS.maxBatchBytes(),
+            LedgerOptions.DEFAULTS.segmentBytes(),
+            LedgerOptions.DEFAULTS.snapshotEveryTransfers(),
+            LedgerOptions.DEFAULTS.snapshotsKept());
+    LedgerEntry.Terms terms = LedgerEntry.Terms.of(course);
+    List<Command> commands = List.of(Command.Transfer.unsigned(new TransferId(1, 1), "a", "b", 1));
+    byte[] bytes = new LedgerEntry(1L, terms, commands).encode();
+    assertThat(bytes[0]).isEqualTo((byte) 4);
+    LedgerEntry read = LedgerEntry.decode(ByteBuffer.wrap(bytes));
+    assertThat(read.terms()).isEqualTo(terms);
+    assertThat(read.terms()).isNotEqualTo(LedgerEntry.Terms.of(LedgerOptions.DEFAULTS));
+
+    // A version-3 entry is read with the rule off; one that claims it is malformed.
+    byte[] plain = entry(commands).encode();
+    plain[0] = 3;
+    assertThat(LedgerEntry.decode(ByteBuffer.wrap(plain)).terms())
+        .isEqualTo(LedgerEntry.Terms.of(LedgerOptions.DEFAULTS));
+    bytes[0] = 3;
+    assertThatThrownBy(() -> LedgerEntry.decode(ByteBuffer.wrap(bytes)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .isNotInstanceOf(LedgerEntry.UnknownVersionException.class);
+  }
 }

@@ -223,6 +223,11 @@ class CourseNetworkTest {
       // Names by the session core's rules: the TA would register these.
       assertThat(dave.ask("REGISTER#", "210 FAIL\n")).isEqualTo("210 FAIL\n");
       assertThat(dave.ask("REGISTER#a#b", "210 FAIL\n")).isEqualTo("210 FAIL\n");
+      // A name that holds another, or is part of one: a client's strstr() would find the wrong
+      // row of the list. The TA would register both.
+      assertThat(dave.ask("REGISTER#davey", "210 FAIL\n")).isEqualTo("210 FAIL\n");
+      assertThat(dave.ask("REGISTER#Av", "210 FAIL\n")).isEqualTo("210 FAIL\n");
+      assertThat(dave.ask("REGISTER#erin", "100 OK\n")).isEqualTo("100 OK\n");
       assertThat(dave.ask("hello", "230 Input format error\n"))
           .isEqualTo("230 Input format error\n");
       byte[] tooLong = "x".repeat(9_000).getBytes(StandardCharsets.US_ASCII);

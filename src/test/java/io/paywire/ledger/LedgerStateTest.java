@@ -67,6 +67,27 @@ class LedgerStateTest {
     rejects(openCommand("ALICE", 10), RejectCode.NAME_TAKEN);
   }
 
+  @Test
+  void withDistinctNamesANameMayNotContainAnotherNorBePartOfOne() {
+    state = new LedgerState(RULES.withDistinctNames());
+    accepted(open("bob", 500));
+
+    rejects(openCommand("bobby", 10), RejectCode.NAME_TAKEN);
+    rejects(openCommand("Abob2", 10), RejectCode.NAME_TAKEN);
+    rejects(openCommand("bo", 10), RejectCode.NAME_TAKEN);
+    rejects(openCommand("B", 10), RejectCode.NAME_TAKEN);
+    // The issuer is never listed: a name may hold "issuer" (nor is it reserved as a part).
+    accepted(open("alice", 500));
+    accepted(open("issuers1", 500));
+  }
+
+  @Test
+  void withoutDistinctNamesOnlyTheSameNameIsTaken() {
+    accepted(open("bob", 500));
+    accepted(open("bobby", 500));
+    accepted(open("bo", 500));
+  }
+
   @ParameterizedTest
   @NullAndEmptySource
   @ValueSource(
