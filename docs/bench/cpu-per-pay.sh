@@ -20,7 +20,11 @@
 # A generator's own report (<label>*.out) covers its whole run, warm-up included.
 # Results are appended to <work dir>/results.txt. Run from the checkout after
 # `mvn -o -q -DskipTests package`; every process it starts is on 127.0.0.1 and killed at exit.
-# Usage: [WARMUP=s] [MARGIN=s] [PARTS="single pinned cluster leader takeover"]
+# JFR=1 records a flight recording (settings=profile) of every server JVM into
+# <work dir>/<label>.jfr (single.jfr, pinned.jfr, c0.jfr c1.jfr c2.jfr for the members), for
+# docs/bench/jfr-summary.sh; it costs the servers a few percent of CPU, so compare figures taken
+# with JFR only to figures taken with JFR.
+# Usage: [WARMUP=s] [MARGIN=s] [PARTS="single pinned cluster leader takeover"] [JFR=1] [JAR=path]
 #        [SINGLE_PAYMENTS=n] [CLUSTER_PAYMENTS=n] bash docs/bench/cpu-per-pay.sh [seconds] [work dir]
 set -euo pipefail
 SECONDS_RUN=${1:-20}
@@ -31,7 +35,10 @@ J=$W/paywire.jar
 # The code measured: the last commit that changed src/ or pom.xml, "+changes" if the tree differs.
 REV=$(git log -1 --format=%h -- src pom.xml)$(git diff --quiet HEAD -- src pom.xml || echo "+changes")
 HEAD_REV=$(git rev-parse --short HEAD)
-rm -rf "$W"; mkdir -p "$W"; cp target/paywire.jar "$J"
+# JAR=path measures another build (e.g. a copy of the jar before a change), same script.
+JAR=${JAR:-target/paywire.jar}
+[ "$JAR" = target/paywire.jar ] || REV="jar $JAR"
+rm -rf "$W"; mkdir -p "$W"; cp "$JAR" "$W/paywire.jar.tmp"; mv "$W/paywire.jar.tmp" "$J"
 CONF=$(pwd)/conf/cluster.xml
 source docs/bench/lib.sh
 cd "$W"
@@ -92,14 +99,23 @@ measure() {
   local label=$1 url=$2 s0 s1 ended="" p vm
   sleep "$WARMUP"
   s0=$(sample "$url")
+  date +%s%3N > "$label.window"   # the window's ends in ms since the epoch, for JFR summaries
+  busy0=$(busy_ticks)
   vmstat "$SECONDS_RUN" 2 | tail -1 > "$label.vmstat" &
   vm=$!
   sleep "$SECONDS_RUN"
+  date +%s%3N >> "$label.window"
+  busy1=$(busy_ticks)
   s1=$(sample "$url")
   for p in "${GEN_OUT[@]}"; do grep -q '^run:' "$p" && ended+=" $p"; done
   wait "$vm" || true
   [ -n "$ended" ] \
     && log "WARNING:$ended ended before the window did (raise *_PAYMENTS or MARGIN)"
+  # Everything the machine ran in the window, ours or not: far above servers + generators means
+  # someone else's work shared the cores (the figures then read high).
+  log "$label: machine busy $(awk -v a="$busy0" -v b="$busy1" -v t="$SECONDS_RUN" \
+    -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz / t }') cores in the window" \
+    "(/proc/stat; servers and generators below)"
   awk -v l="$label" -v s0="$s0" -v s1="$s1" -v ended="$ended" -v vm="$(cat "$label.vmstat")" \
       -v load="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
     m = split(s0, a, " "); split(s1, b, " ")
@@ -116,6 +132,9 @@ measure() {
   source "$label.vars"
 }
 
+# Busy clock ticks of the whole machine so far (/proc/stat: user nice system irq softirq steal).
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+
 # Waits for the generators in GENS to end, then forgets them.
 finish_generators() {
   wait "${GENS[@]}" 2>/dev/null || true
@@ -128,9 +147,15 @@ stop_nodes() {
   NODES=()
 }
 
+# JVM options of a server JVM labelled $1: a flight recording into $W/$1.jfr if JFR=1.
+jvm_opts() {
+  [ "${JFR:-0}" = 1 ] && echo "-XX:StartFlightRecording=filename=$W/$1.jfr,settings=profile"
+  return 0
+}
+
 NODES=(); GENS=(); GEN_OUT=()
 single_node() { # $1 label, $2 taskset prefix for the node, $3 for the generator
-  $2 java -jar "$J" server --conf n0.json --data-dir "$W/$1" > single.log 2>&1 &
+  $2 java $(jvm_opts "$1") -jar "$J" server --conf n0.json --data-dir "$W/$1" > single.log 2>&1 &
   NODES=($!); PIDS+=($!)
   await_ready single.log; FP_LOG=single.log
   GEN_OUT=("$1.out"); start_generator "$1.out" 16100 "$SINGLE_PAYMENTS" "$3"
@@ -145,7 +170,7 @@ case " $PARTS " in *" cluster "*|*" leader "*|*" takeover "*)
   java -jar "$J" cluster-keys --out "$W/certs/cluster" > /dev/null
   M=127.0.0.1:5801,127.0.0.1:5811,127.0.0.1:5821
   for i in 0 1 2; do
-    java -jar "$J" server --conf n$i.json --data-dir "$W/c$i" --cluster --cluster-host 127.0.0.1 \
+    java $(jvm_opts c$i) -jar "$J" server --conf n$i.json --data-dir "$W/c$i" --cluster --cluster-host 127.0.0.1 \
       --cluster-port 58${i}1 --members $M --cluster-keys "$W/certs/cluster" \
       --hazelcast-config "$CONF" > c$i.log 2>&1 &
     NODES+=($!); PIDS+=($!)

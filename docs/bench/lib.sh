@@ -4,12 +4,14 @@
 # 1644$1, management 1808$1, certificates under $2. Pacing and per-address limits are raised: a
 # benchmark sends faster than a person, from one address. The connection caps stay within the
 # descriptor budget a node checks at start (16 sessions a generator need far fewer).
+# NODE_CONF_EXTRA adds sections, e.g. NODE_CONF_EXTRA='"cluster": {"maxEntriesInFlight": 2}'.
 write_node_conf() {
   cat > "n$1.json" <<JSON
 {"node": {"host": "127.0.0.1", "tlsPort": 1610$1, "httpPort": 1644$1, "compatPort": -1, "managementPort": 1808$1},
  "tls": {"certsDirectory": "$2"},
  "text": {"maxCommandsPerSecond": 1000000, "commandBurst": 100000, "maxConnections": 10000, "maxConnectionsPerAddress": 10000},
- "session": {"openingDeposit": "stated", "registrationsPerMinute": 1000000}}
+ "session": {"openingDeposit": "stated", "registrationsPerMinute": 1000000}${NODE_CONF_EXTRA:+,
+ $NODE_CONF_EXTRA}}
 JSON
 }
 

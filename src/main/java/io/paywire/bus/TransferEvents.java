@@ -33,6 +33,45 @@ public final class TransferEvents {
     return new JsonObject().put("events", new JsonArray(events));
   }
 
+  /**
+   * What the ledger publishes: the {@link #batch} body of {@code events}, in a wrapper whose codec
+   * ({@link BatchCodecs}) hands every local consumer that body as it is and encodes it once for all
+   * the remote members of a cluster. Consumers receive the {@link JsonObject} body.
+   */
+  public static Published publication(List<JsonObject> events) {
+    return new Published(batch(events));
+  }
+
+  /**
+   * A {@link #batch} body being published. Its consumers receive {@link #body} itself, shared, and
+   * must only read it; the sender never touches it after publishing. On a clustered bus its JSON
+   * form is encoded once, on the first remote member's turn, and copied to the others.
+   */
+  public static final class Published {
+    private final JsonObject body;
+    private volatile byte[] json;
+
+    Published(JsonObject body) {
+      this.body = body;
+    }
+
+    /** The body every consumer receives. */
+    public JsonObject body() {
+      return body;
+    }
+
+    /** The body's JSON form (UTF-8), encoded on the first call. */
+    byte[] json() {
+      byte[] encoded = json;
+      if (encoded == null) {
+        // Two remote members' turns on two threads may both encode: the same bytes either way.
+        encoded = body.toBuffer().getBytes();
+        json = encoded;
+      }
+      return encoded;
+    }
+  }
+
   /** The events a body published on {@link #ADDRESS} carries, in order. */
   public static List<JsonObject> events(JsonObject body) {
     JsonArray events = body.getJsonArray("events");

@@ -1,6 +1,7 @@
 package io.paywire.http;
 
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.paywire.bus.BatchCodecs;
 import io.paywire.bus.LedgerViews;
 import io.paywire.bus.TransferEvents;
 import io.paywire.config.PaywireConfig;
@@ -115,6 +116,8 @@ final class LiveChannel {
     vertx.setPeriodic(limits.idleTimeoutSeconds() * 500L, t -> open.forEach(Live::ping));
     // Registered on the verticle's context, so they go when it is undeployed.
     EventBus bus = vertx.eventBus();
+    // Transfer events arrive from other members in their own codec's frame (BatchCodecs).
+    BatchCodecs.register(bus);
     MessageConsumer<JsonObject> presence = bus.consumer(Presence.EVENTS, m -> presence(m.body()));
     // The body is read only when a socket follows someone: on a cluster's bus, reading it is
     // decoding it, and every member hears every batch of payments.

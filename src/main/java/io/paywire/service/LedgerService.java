@@ -511,7 +511,9 @@ public final class LedgerService {
   /** One message for a batch's payments: on a cluster, one frame per member, not one each. */
   private void publish(List<JsonObject> events) {
     if (!events.isEmpty()) {
-      vertx.eventBus().publish(settings.addresses().transferEvents(), TransferEvents.batch(events));
+      vertx
+          .eventBus()
+          .publish(settings.addresses().transferEvents(), TransferEvents.publication(events));
     }
   }
 

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.hazelcast.cluster.Member;
+import io.paywire.bus.BatchCodecs;
+import io.paywire.bus.TransferEvents;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three members on a real Hazelcast cluster with a mutual-TLS event bus, in one JVM: a message
- * crosses members; a process with another cluster key neither joins their cluster nor, even when it
- * forces its way into Hazelcast, gets a message onto their event bus.
+ * crosses members, and so do published transfer events; a process with another cluster key neither
+ * joins their cluster nor, even when it forces its way into Hazelcast, gets a message onto their
+ * event bus.
  */
 class ClusterJoinTest {
 
@@ -111,6 +116,36 @@ class ClusterJoinTest {
                             .toCompletableFuture()
                             .get(10, TimeUnit.SECONDS)
                             .body()));
+
+    // Transfer events cross in their own codec's frame (BatchCodecs): a member that registered the
+    // codecs, as the live channel does, hears the body the publisher built.
+    BatchCodecs.register(nodes.get(0).vertx().eventBus());
+    BatchCodecs.register(nodes.get(1).vertx().eventBus());
+    List<JsonObject> heard = new CopyOnWriteArrayList<>();
+    nodes
+        .get(1)
+        .vertx()
+        .eventBus()
+        .<JsonObject>consumer(TransferEvents.ADDRESS, m -> heard.add(m.body()))
+        .completion()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+    List<JsonObject> events =
+        List.of(new JsonObject().put("transfer", new JsonObject().put("sequence", 7)));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              nodes
+                  .get(0)
+                  .vertx()
+                  .eventBus()
+                  .publish(TransferEvents.ADDRESS, TransferEvents.publication(events));
+              return !heard.isEmpty();
+            });
+    assertThat(TransferEvents.events(heard.get(0))).isEqualTo(events);
 
     // The Raft group is the listed members, at the Raft ports they announce: each member's
     // attribute carries its Raft host:port, and the group (as member 1 sees it) has them.
