@@ -32,7 +32,7 @@ public final class CourseClient implements AutoCloseable {
     send(text.getBytes(StandardCharsets.US_ASCII));
   }
 
-  void send(byte[] bytes) throws IOException {
+  public void send(byte[] bytes) throws IOException {
     socket.getOutputStream().write(bytes);
     socket.getOutputStream().flush();
   }
@@ -81,7 +81,7 @@ public final class CourseClient implements AutoCloseable {
   }
 
   /** A 1,000-byte buffer holding {@code text}, padded with NULs, as C clients send one. */
-  static byte[] padded(String text) {
+  public static byte[] padded(String text) {
     byte[] buffer = Arrays.copyOf(text.getBytes(StandardCharsets.US_ASCII), 1_000);
     return buffer;
   }
