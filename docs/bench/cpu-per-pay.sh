@@ -22,9 +22,17 @@
 # `mvn -o -q -DskipTests package`; every process it starts is on 127.0.0.1 and killed at exit.
 # JFR=1 records a flight recording (settings=profile) of every server JVM into
 # <work dir>/<label>.jfr (single.jfr, pinned.jfr, c0.jfr c1.jfr c2.jfr for the members), for
-# docs/bench/jfr-summary.sh; it costs the servers a few percent of CPU, so compare figures taken
+# docs/bench/JfrSummary.java; it costs the servers a few percent of CPU, so compare figures taken
 # with JFR only to figures taken with JFR.
+# PERF=1 records each server with `perf record -g` (199 Hz) over the window into
+# <work dir>/<label>-<member>.perf, the JVMs started with frame pointers and writing
+# /tmp/perf-<pid>.map at exit (for Java frames): `perf report -i <file> --sort comm,dso`.
+# Every window also prints the servers' CPU per PAY by group of threads (/proc/<pid>/task),
+# with the JIT compilers apart: a short run's figure carries their warm-up.
+# SERVER_JAVA_OPTS adds options to every server JVM; SESSIONS sets the sessions of a generator
+# (default 16, each with 64 PAYs in flight at most).
 # Usage: [WARMUP=s] [MARGIN=s] [PARTS="single pinned cluster leader takeover"] [JFR=1] [JAR=path]
+#        [PERF=1] [SESSIONS=n] [SERVER_JAVA_OPTS=...]
 #        [SINGLE_PAYMENTS=n] [CLUSTER_PAYMENTS=n] bash docs/bench/cpu-per-pay.sh [seconds] [work dir]
 set -euo pipefail
 SECONDS_RUN=${1:-20}
@@ -61,8 +69,9 @@ log "== $(date -u +%FT%TZ) code of $REV (HEAD $HEAD_REV)," \
 # prefix or empty. Its pid joins GENS and PIDS. The node's certificate is pinned from FP_LOG.
 start_generator() {
   local fp; fp=$(grep '^tls-fingerprint' "$FP_LOG" | cut -d' ' -f3)
-  $4 java -jar "$J" bench-client --server-fingerprint "$fp" --sessions 16 --window 64 \
-    --payments "$3" --port "$2" --seconds "${RUN_SECONDS}" --status-url none > "$1" 2>&1 &
+  $4 java -jar "$J" bench-client --server-fingerprint "$fp" --sessions "${SESSIONS:-16}" \
+    --window 64 --setup-concurrency 8 --payments "$3" --port "$2" --seconds "${RUN_SECONDS}" \
+    --status-url none > "$1" 2>&1 &
   GENS+=($!); PIDS+=($!)
 }
 
@@ -96,9 +105,16 @@ sample() {
 # generators' output files (their runs must have started). The generators' CPU is only
 # reported if none has ended before the window did.
 measure() {
-  local label=$1 url=$2 s0 s1 ended="" p vm
+  local label=$1 url=$2 s0 s1 ended="" p vm i us
   sleep "$WARMUP"
+  thread_ticks > "$label.threads0"
   s0=$(sample "$url")
+  if [ "${PERF:-0}" = 1 ]; then
+    for i in "${!NODES[@]}"; do
+      perf record -q -F 199 -g -p "${NODES[$i]}" -o "$W/$label-$i.perf" \
+        -- sleep "$SECONDS_RUN" > /dev/null 2>&1 &
+    done
+  fi
   date +%s%3N > "$label.window"   # the window's ends in ms since the epoch, for JFR summaries
   busy0=$(busy_ticks)
   vmstat "$SECONDS_RUN" 2 | tail -1 > "$label.vmstat" &
@@ -107,6 +123,7 @@ measure() {
   date +%s%3N >> "$label.window"
   busy1=$(busy_ticks)
   s1=$(sample "$url")
+  thread_ticks > "$label.threads1"
   for p in "${GEN_OUT[@]}"; do grep -q '^run:' "$p" && ended+=" $p"; done
   wait "$vm" || true
   [ -n "$ended" ] \
@@ -130,6 +147,44 @@ measure() {
     printf "US_%s=%.2f PS_%s=%.0f\n", l, c / n, l, n / (t / 1e6) > "/dev/stderr"
   }' 2> "$label.vars" | tee -a results.txt
   source "$label.vars"
+  us=US_$label; thread_groups "$label" "${!us}"
+}
+
+# Clock ticks so far of every thread of every server, a line each: "pid name ticks" (the name
+# as the kernel keeps it, 15 characters at most, spaces made "_").
+thread_ticks() {
+  local p
+  for p in "${NODES[@]}"; do
+    awk -v p="$p" '{
+      f = $0; o = index(f, "("); c = length(f); while (substr(f, c, 1) != ")") c--
+      name = substr(f, o + 1, c - o - 1); gsub(/ /, "_", name)
+      split(substr(f, c + 2), a, " "); print p, name, a[12] + a[13] }' /proc/"$p"/task/*/stat \
+      2> /dev/null || true
+  done
+}
+
+# Prints the window's server CPU per PAY by group of threads, all members together: the JIT
+# compilers, the collectors and VM thread, Vert.x's event loops, the rest; each group's share of
+# the threads' ticks between $1.threads0 and $1.threads1 (read just outside the window's
+# samples) times the window's server CPU per PAY ($2). A thread that ended in between is not
+# counted, so the JIT's share is a lower bound (compiler threads come and go).
+thread_groups() {
+  awk -v total="$2" -v l="$1" '
+    FNR == 1 { file++ }
+    file == 1 { before[$1 " " $2] += $3; next }
+    { g = "rest"
+      if ($2 ~ /^C[12]_Compiler/) g = "jit"
+      else if ($2 ~ /^(GC_Thread|G1_|VM_Thread)/) g = "gc+vm"
+      else if ($2 ~ /^vert\.x-eventloo/) g = "eventloops"
+      after[$1 " " $2] += $3; grp[$1 " " $2] = g }
+    END {
+      for (k in after) { d = after[k] - (k in before ? before[k] : 0); sum[grp[k]] += d; all += d }
+      if (all == 0) exit
+      f = total / all
+      printf "%-8s threads, us/PAY: jit %.1f, gc+vm %.1f, event loops %.1f, rest %.1f; " \
+        "all but jit %.1f\n", l, sum["jit"] * f, sum["gc+vm"] * f, sum["eventloops"] * f,
+        sum["rest"] * f, (all - sum["jit"]) * f
+    }' "$1.threads0" "$1.threads1" | tee -a results.txt
 }
 
 # Busy clock ticks of the whole machine so far (/proc/stat: user nice system irq softirq steal).
@@ -149,7 +204,10 @@ stop_nodes() {
 
 # JVM options of a server JVM labelled $1: a flight recording into $W/$1.jfr if JFR=1.
 jvm_opts() {
+  echo "${SERVER_JAVA_OPTS:-}"
   [ "${JFR:-0}" = 1 ] && echo "-XX:StartFlightRecording=filename=$W/$1.jfr,settings=profile"
+  [ "${PERF:-0}" = 1 ] \
+    && echo "-XX:+PreserveFramePointer -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit"
   return 0
 }
 
