@@ -23,6 +23,7 @@ import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 
@@ -49,11 +50,52 @@ public final class AcceptGates implements Transport {
   /** Connections refused in one accept round before the acceptor turns to other work. */
   private static final int MAX_REFUSALS_PER_READ = 64;
 
+  /** Probes for a free port before one is given up as taken by this node's own listeners. */
+  private static final int MAX_PORT_PROBES = 16;
+
   private final Transport nio = io.vertx.core.transport.Transport.NIO.implementation();
   private final ConcurrentHashMap<Integer, Guard> byPort = new ConcurrentHashMap<>();
 
+  /** Ports {@link #freePort} gave this node's listeners: none is given twice. */
+  private final Set<Integer> given = ConcurrentHashMap.newKeySet();
+
+  /** Finds a free port on a host (the kernel's choice: a socket bound to port 0, then closed). */
+  @FunctionalInterface
+  interface PortProbe {
+    int probe(String host) throws IOException;
+  }
+
   /** A listener's gate, and its refusals not logged yet. */
   private record Guard(String listener, ConnectionGate gate) {}
+
+  /**
+   * {@code configured}, or when it is 0 a free port on {@code host} that no other listener of this
+   * node was given or guards. A probe's port is free only until it is bound, and the kernel may
+   * hand the same port to the next probe: two listeners resolved before either binds (the text and
+   * compatibility ports) could otherwise get one port.
+   */
+  public int freePort(String host, int configured) throws IOException {
+    return freePort(host, configured, h -> TlsServerOptions.resolvePort(h, 0));
+  }
+
+  int freePort(String host, int configured, PortProbe probe) throws IOException {
+    if (configured != 0) {
+      return configured;
+    }
+    for (int i = 0; i < MAX_PORT_PROBES; i++) {
+      int port = probe.probe(host);
+      if (!byPort.containsKey(port) && given.add(port)) {
+        return port;
+      }
+    }
+    throw new IOException(
+        "no free port on "
+            + host
+            + " in "
+            + MAX_PORT_PROBES
+            + " probes that this node's other"
+            + " listeners do not already have");
+  }
 
   /**
    * Caps the listener bound to {@code port} (any host) by {@code gate}; before it binds. Several

@@ -416,7 +416,7 @@ public final class PaywireNode {
     }
     int port;
     try {
-      port = TlsServerOptions.resolvePort(network.host(), network.port());
+      port = common.gates().freePort(network.host(), network.port());
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
@@ -473,7 +473,7 @@ public final class PaywireNode {
       AcceptGates gates) {
     int port;
     try {
-      port = TlsServerOptions.resolvePort(config.node().host(), config.node().httpPort());
+      port = gates.freePort(config.node().host(), config.node().httpPort());
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
@@ -530,7 +530,7 @@ public final class PaywireNode {
     }
     int port;
     try {
-      port = TlsServerOptions.resolvePort(ManagementVerticle.HOST, config.node().managementPort());
+      port = gates.freePort(ManagementVerticle.HOST, config.node().managementPort());
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
@@ -579,11 +579,11 @@ public final class PaywireNode {
     int port;
     int compatPort;
     try {
-      port = TlsServerOptions.resolvePort(config.node().host(), config.node().tlsPort());
+      port = gates.freePort(config.node().host(), config.node().tlsPort());
       compatPort =
           config.node().compatPort() < 0
               ? -1
-              : TlsServerOptions.resolvePort(config.node().host(), config.node().compatPort());
+              : gates.freePort(config.node().host(), config.node().compatPort());
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
