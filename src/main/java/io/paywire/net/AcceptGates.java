@@ -88,13 +88,8 @@ public final class AcceptGates implements Transport {
         return port;
       }
     }
-    throw new IOException(
-        "no free port on "
-            + host
-            + " in "
-            + MAX_PORT_PROBES
-            + " probes that this node's other"
-            + " listeners do not already have");
+    String why = MAX_PORT_PROBES + " probes, each a port another listener of this node has";
+    throw new IOException("no free port on " + host + " after " + why);
   }
 
   /**
