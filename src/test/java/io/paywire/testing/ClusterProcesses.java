@@ -424,10 +424,14 @@ public final class ClusterProcesses implements AutoCloseable {
     return work.resolve("paywire.json");
   }
 
-  /** A port p with p, p + 1 (Raft) and p + 2 (event bus) free. */
+  /**
+   * A port p with p, p + 1 (Raft) and p + 2 (event bus) free, below Linux's ephemeral range
+   * (32768-60999 by default): a port there may be taken between this check and the member's bind by
+   * any process's outgoing connection or port-0 listener (the members' own HTTPS and TLS ports).
+   */
   private static int freeTriple() throws IOException {
     for (int attempt = 0; attempt < 200; attempt++) {
-      int base = ThreadLocalRandom.current().nextInt(20_000, 60_000);
+      int base = ThreadLocalRandom.current().nextInt(20_000, 32_000);
       if (free(base) && free(base + 1) && free(base + 2)) {
         return base;
       }
