@@ -22,6 +22,9 @@ class RaftRestartTest {
       cluster.startAll();
       cluster.openAccounts();
       cluster.pay(20, 6);
+      // Snapshots were taken; the entries from here on lie past every member's latest one.
+      cluster.holdSnapshots();
+      cluster.pay(2, 6);
       cluster.awaitConverged();
       RaftTestCluster.State before = cluster.state(cluster.awaitLeader());
       long snapshotIndex = cluster.node(0).stateMachine().getLatestSnapshot().getIndex();

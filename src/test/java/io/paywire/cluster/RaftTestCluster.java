@@ -129,6 +129,24 @@ final class RaftTestCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * From now on no running member finishes a snapshot: each write fails before it starts (logged as
+   * {@code raft_snapshot_failed}), and a write already under way finishes at the index it captured.
+   * So every entry applied after this call lies past each member's latest snapshot, and its journal
+   * bytes stay unforced: what a restart re-applies and a power cut can take. Members started later
+   * snapshot as usual.
+   */
+  void holdSnapshots() {
+    for (int i : running()) {
+      nodes[i]
+          .stateMachine()
+          .beforeSnapshotWrite(
+              () -> {
+                throw new IllegalStateException("snapshots held by the test");
+              });
+    }
+  }
+
   void start(int i) throws IOException {
     assertThat(nodes[i]).as("member %d already runs", i).isNull();
     nodes[i] =
