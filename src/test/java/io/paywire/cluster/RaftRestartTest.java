@@ -1,6 +1,7 @@
 package io.paywire.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,10 @@ class RaftRestartTest {
       cluster.startAll();
       cluster.openAccounts();
       cluster.pay(20, 6);
+      for (int i = 0; i < RaftTestCluster.SIZE; i++) {
+        RaftLedger member = cluster.node(i);
+        await().atMost(RaftTestCluster.WAIT).until(() -> member.stateMachine().snapshotIndex() > 0);
+      }
       // Snapshots were taken; the entries from here on lie past every member's latest one.
       cluster.holdSnapshots();
       cluster.pay(2, 6);
