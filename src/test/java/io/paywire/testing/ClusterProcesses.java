@@ -38,6 +38,14 @@ import java.util.stream.Stream;
 public final class ClusterProcesses implements AutoCloseable {
 
   public static final long START_TIMEOUT_MILLIS = 120_000;
+
+  /** A member's block of ports (see {@link #freeBlock}) and where its listeners lie in it. */
+  private static final int PORTS_PER_MEMBER = 8;
+
+  private static final int TLS_OFFSET = 3;
+  private static final int HTTP_OFFSET = 4;
+  private static final int MANAGEMENT_OFFSET = 5;
+  private static final int FIRST_NETWORK_OFFSET = 6;
   private static final Path CLUSTER_XML = Path.of("conf", "cluster.xml").toAbsolutePath();
 
   /**
@@ -113,13 +121,13 @@ public final class ClusterProcesses implements AutoCloseable {
                   "--data-dir",
                   dataDirectory.toString(),
                   "--tls-port",
-                  "0",
+                  Integer.toString(clusterPort + TLS_OFFSET),
                   "--http-port",
-                  "0",
+                  Integer.toString(clusterPort + HTTP_OFFSET),
                   "--compat-port",
                   "-1",
                   "--conf",
-                  configFile().toString()));
+                  memberConfig().toString()));
       if (keys != null) {
         args.addAll(List.of("--cluster-keys", keys.toString()));
       }
@@ -130,6 +138,29 @@ public final class ClusterProcesses implements AutoCloseable {
           ChildJvm.startLogged(
               work, log(), MEMBER_JVM_OPTIONS, "io.paywire.Paywire", args.toArray(String[]::new));
       return this;
+    }
+
+    /**
+     * The shared configuration with this member's own listener ports: its management port and, for
+     * each network asked on port 0, one of its block's network ports.
+     */
+    private Path memberConfig() throws IOException {
+      JsonObject config = new JsonObject(Files.readString(configFile()));
+      config.getJsonObject("node").put("managementPort", clusterPort + MANAGEMENT_OFFSET);
+      JsonObject networks = config.getJsonObject("networks", new JsonObject());
+      int next = clusterPort + FIRST_NETWORK_OFFSET;
+      for (String name : networks.fieldNames()) {
+        JsonObject network = networks.getJsonObject(name);
+        if (network.getInteger("port", -1) == 0) {
+          if (next == clusterPort + PORTS_PER_MEMBER) {
+            throw new IOException("more networks on port 0 than a member's block of ports holds");
+          }
+          network.put("port", next++);
+        }
+      }
+      Path file = work.resolve("paywire-" + index + ".json");
+      Files.writeString(file, config.encodePrettily());
+      return file;
     }
 
     public Member awaitReady() throws InterruptedException {
@@ -341,7 +372,7 @@ public final class ClusterProcesses implements AutoCloseable {
             .mergeIn(sections, true)
             .encodePrettily());
     for (int i = 0; i < size; i++) {
-      cluster.members.add(cluster.new Member(i, freeTriple(), null, false));
+      cluster.members.add(cluster.new Member(i, freeBlock(), null, false));
     }
     return cluster;
   }
@@ -373,7 +404,7 @@ public final class ClusterProcesses implements AutoCloseable {
    * #close}.
    */
   public Member outsider(Path keys) throws IOException {
-    Member outsider = new Member(members.size() + outsiders.size(), freeTriple(), keys, false);
+    Member outsider = new Member(members.size() + outsiders.size(), freeBlock(), keys, false);
     outsiders.add(outsider);
     return outsider;
   }
@@ -384,7 +415,7 @@ public final class ClusterProcesses implements AutoCloseable {
    * too. Started by the caller.
    */
   public Member joiner() throws IOException {
-    Member joiner = new Member(members.size() + outsiders.size(), freeTriple(), null, true);
+    Member joiner = new Member(members.size() + outsiders.size(), freeBlock(), null, true);
     members.add(joiner);
     return joiner;
   }
@@ -425,18 +456,24 @@ public final class ClusterProcesses implements AutoCloseable {
   }
 
   /**
-   * A port p with p, p + 1 (Raft) and p + 2 (event bus) free, below Linux's ephemeral range
-   * (32768-60999 by default): a port there may be taken between this check and the member's bind by
-   * any process's outgoing connection or port-0 listener (the members' own HTTPS and TLS ports).
+   * A port p with the whole block p to p + {@link #PORTS_PER_MEMBER} - 1 free, below Linux's
+   * ephemeral range (32768-60999 by default): Hazelcast (p), Raft (p + 1), the event bus (p + 2),
+   * then the member's TLS, HTTPS, management and network listeners. No member listener is asked on
+   * port 0: a port the kernel hands out there may be taken between the node's probe and its bind by
+   * any process's outgoing connection (seen once: a member's HTTPS port).
    */
-  private static int freeTriple() throws IOException {
+  private static int freeBlock() throws IOException {
     for (int attempt = 0; attempt < 200; attempt++) {
-      int base = ThreadLocalRandom.current().nextInt(20_000, 32_000);
-      if (free(base) && free(base + 1) && free(base + 2)) {
+      int base = ThreadLocalRandom.current().nextInt(20_000, 32_000 - PORTS_PER_MEMBER);
+      boolean free = true;
+      for (int port = base; free && port < base + PORTS_PER_MEMBER; port++) {
+        free = free(port);
+      }
+      if (free) {
         return base;
       }
     }
-    throw new IOException("no three consecutive free ports");
+    throw new IOException("no " + PORTS_PER_MEMBER + " consecutive free ports");
   }
 
   private static boolean free(int port) {
