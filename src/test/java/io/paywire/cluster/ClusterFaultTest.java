@@ -355,11 +355,11 @@ class ClusterFaultTest {
       Steps steps = new Steps();
       Set<String> acknowledged;
       try (Bank bank = Bank.paying(cluster)) {
-        steps.done("start");
+        steps.done("start", bank.acknowledged.size());
         long takeover = killTheLeaderAndRestartIt(cluster, bank);
         System.out.println("takeover after SIGKILL of the leader: " + takeover + " ms");
         assertThat(takeover).isLessThan(TAKEOVER.toMillis());
-        steps.done("leader killed and restarted");
+        steps.done("leader killed and restarted", bank.acknowledged.size());
 
         ClusterProcesses.Member follower =
             cluster.members().stream()
@@ -371,10 +371,10 @@ class ClusterFaultTest {
         bank.awaitAckAfter(followerKilledAt);
         follower.start().awaitReady();
         bank.awaitAckAfter(System.currentTimeMillis());
-        steps.done("follower killed and restarted");
+        steps.done("follower killed and restarted", bank.acknowledged.size());
 
         pauseTheLeaderAndResumeIt(cluster, bank);
-        steps.done("leader paused and resumed");
+        steps.done("leader paused and resumed", bank.acknowledged.size());
 
         bank.awaitAckAfter(System.currentTimeMillis());
         for (ClusterProcesses.Member member : cluster.members()) {
@@ -387,7 +387,7 @@ class ClusterFaultTest {
         checkCopies(cluster, Set.copyOf(bank.acknowledged), 0);
         cluster.startAll();
         bank.awaitAckAfter(System.currentTimeMillis());
-        steps.done("whole cluster killed and restarted");
+        steps.done("whole cluster killed and restarted", bank.acknowledged.size());
 
         ClusterProcesses.Member added = cluster.joiner();
         assertThat(added.start().awaitReady().running()).isTrue();
@@ -404,13 +404,13 @@ class ClusterFaultTest {
             "takeover after SIGKILL of the leader of four: "
                 + bank.awaitAckAfter(killedAt)
                 + " ms");
-        steps.done("member joined, leader of four killed");
+        steps.done("member joined, leader of four killed", bank.acknowledged.size());
         acknowledged = Set.copyOf(bank.acknowledged);
       }
       // The running members' head, and the shorter one of the member killed last.
       assertThat(ClusterProcessTest.verifiedHeads(cluster)).hasSize(2);
       checkCopies(cluster, acknowledged, 3);
-      steps.done("checked");
+      steps.done("checked", acknowledged.size());
     }
   }
 
@@ -455,13 +455,14 @@ class ClusterFaultTest {
                         .anyMatch(ClusterProcesses.Member::leading));
   }
 
-  /** Prints how long each step took, for the suite's time budget. */
+  /** Prints how long each step took (for the suite's time budget) and the payments so far. */
   private static final class Steps {
     private long since = System.nanoTime();
 
-    void done(String step) {
+    void done(String step, int acknowledged) {
       long now = System.nanoTime();
-      System.out.printf("step=\"%s\" seconds=%.1f%n", step, (now - since) / 1e9);
+      System.out.printf(
+          "step=\"%s\" seconds=%.1f acknowledged=%d%n", step, (now - since) / 1e9, acknowledged);
       since = now;
     }
   }
