@@ -9,6 +9,7 @@ import io.paywire.ledger.Fingerprint;
 import io.paywire.testing.ApiClient;
 import io.paywire.testing.ApiUser;
 import io.paywire.testing.ChildJvm;
+import io.paywire.testing.FreePorts;
 import io.paywire.testing.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -167,7 +168,7 @@ class ClientCommandTest {
   void twoClientProcessesMakeAPeerPayment() throws Exception {
     keygen("Joanne");
     keygen("Lily");
-    int lilyPort = OriginalScenarioTest.freePort();
+    int lilyPort = FreePorts.one();
     try (ChildJvm lily =
         client(
             "Lily",

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.paywire.crypto.KeyType;
 import io.paywire.protocol.Replies;
+import io.paywire.testing.FreePorts;
 import io.paywire.testing.TestNode;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -56,8 +57,8 @@ class OriginalScenarioTest {
     PaywireClient lily = client("Lily", KeyType.EC, lilyEvents::add);
     assertThat(lily.register("Lily", 500)).containsExactly(Replies.REGISTERED);
 
-    int portA = freePort();
-    int portB = freePort();
+    int portA = FreePorts.one();
+    int portB = FreePorts.one();
     assertThat(Listing.parse(joanne.login("Joanne", portA)))
         .get()
         .extracting(Listing::balance)
@@ -103,7 +104,7 @@ class OriginalScenarioTest {
   void loginErrorsAreOneLineAndLeaveNoListenerRunning() throws Exception {
     PaywireClient joanne = client("Joanne", KeyType.EC, e -> {});
     assertThat(joanne.command("LIST")).containsExactly(Replies.LOGIN_FIRST);
-    int port = freePort();
+    int port = FreePorts.one();
     assertThat(joanne.login("Nobody", port)).containsExactly(Replies.AUTH_FAILED);
     assertThat(joanne.listener()).isEmpty();
     // The port is free again: the listener started for the login was stopped.
@@ -151,7 +152,7 @@ class OriginalScenarioTest {
     mallory.register("Mallory", 100);
     joanne.login("Joanne", 0);
     mallory.login("Mallory", 0);
-    int port = freePort();
+    int port = FreePorts.one();
     lily.login("Lily", port);
 
     // Mallory takes over Lily's port, presenting her own certificate.
@@ -186,11 +187,5 @@ class OriginalScenarioTest {
             events);
     opened.add(client);
     return client;
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

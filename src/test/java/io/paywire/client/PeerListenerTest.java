@@ -8,6 +8,7 @@ import io.paywire.crypto.Signatures;
 import io.paywire.ledger.TransferId;
 import io.paywire.protocol.Replies;
 import io.paywire.protocol.SignedText;
+import io.paywire.testing.FreePorts;
 import io.paywire.testing.TestNode;
 import java.io.BufferedInputStream;
 import java.net.InetSocketAddress;
@@ -55,7 +56,7 @@ class PeerListenerTest {
     joanne.register("Joanne", 2000);
     lily.register("Lily", 500);
     joanne.login("Joanne", 0);
-    lilyPort = OriginalScenarioTest.freePort();
+    lilyPort = FreePorts.one();
     lily.login("Lily", lilyPort);
   }
 

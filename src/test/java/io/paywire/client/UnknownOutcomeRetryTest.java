@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.paywire.bus.LedgerApi;
 import io.paywire.crypto.KeyType;
 import io.paywire.testing.BusDelay;
+import io.paywire.testing.FreePorts;
 import io.paywire.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -63,7 +64,7 @@ class UnknownOutcomeRetryTest {
         payer.register("Payer", 1_000);
         payee.register("Payee", 10);
         payer.login("Payer", 0);
-        payee.login("Payee", OriginalScenarioTest.freePort());
+        payee.login("Payee", FreePorts.one());
 
         toDelay.set(1);
         assertThat(payer.pay("Payee", 100)).matches("TRANS OK [0-9a-f]{32} 900");

@@ -7,14 +7,13 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.hazelcast.cluster.Member;
 import io.paywire.bus.BatchCodecs;
 import io.paywire.bus.TransferEvents;
+import io.paywire.testing.FreePorts;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,12 +47,6 @@ class ClusterJoinTest {
     }
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
   private ClusterJoin.Joined join(ClusterOptions options) throws Exception {
     ClusterJoin.Joined joined =
         ClusterJoin.start(new VertxOptions(), null, options)
@@ -70,16 +63,22 @@ class ClusterJoinTest {
     ClusterKeys.generate(keys);
     List<ClusterOptions.HostPort> members =
         List.of(
-            new ClusterOptions.HostPort("127.0.0.1", freePort()),
-            new ClusterOptions.HostPort("127.0.0.1", freePort()),
-            new ClusterOptions.HostPort("127.0.0.1", freePort()));
+            new ClusterOptions.HostPort("127.0.0.1", FreePorts.one()),
+            new ClusterOptions.HostPort("127.0.0.1", FreePorts.one()),
+            new ClusterOptions.HostPort("127.0.0.1", FreePorts.one()));
     List<ClusterOptions> options = new ArrayList<>();
     List<ClusterJoin.Joined> nodes = new ArrayList<>();
     for (ClusterOptions.HostPort member : members) {
       // Raft ports picked free, not the listed port + 1: the group can only find them announced.
       options.add(
           new ClusterOptions(
-              "127.0.0.1", member.port(), freePort(), freePort(), members, keys, CLUSTER_XML));
+              "127.0.0.1",
+              member.port(),
+              FreePorts.one(),
+              FreePorts.one(),
+              members,
+              keys,
+              CLUSTER_XML));
       nodes.add(join(options.get(options.size() - 1)));
     }
     Awaitility.await()
@@ -176,15 +175,15 @@ class ClusterJoinTest {
     // Another key: another cluster name, so it never joins theirs.
     Path otherKeys = dir.resolve("other");
     ClusterKeys.generate(otherKeys);
-    ClusterOptions.HostPort intruder = new ClusterOptions.HostPort("127.0.0.1", freePort());
+    ClusterOptions.HostPort intruder = new ClusterOptions.HostPort("127.0.0.1", FreePorts.one());
     List<ClusterOptions.HostPort> withIntruder = List.of(members.get(0), members.get(1), intruder);
     ClusterJoin.Joined outsider =
         join(
             new ClusterOptions(
                 "127.0.0.1",
                 intruder.port(),
-                freePort(),
-                freePort(),
+                FreePorts.one(),
+                FreePorts.one(),
                 withIntruder,
                 otherKeys,
                 CLUSTER_XML));
@@ -205,14 +204,26 @@ class ClusterJoinTest {
     // Forced into their Hazelcast cluster (its name copied), but with another key on the event
     // bus: it is a Hazelcast member and sees the consumer, and still cannot deliver to it.
     int seen = received.get();
-    ClusterOptions.HostPort forced = new ClusterOptions.HostPort("127.0.0.1", freePort());
+    ClusterOptions.HostPort forced = new ClusterOptions.HostPort("127.0.0.1", FreePorts.one());
     List<ClusterOptions.HostPort> withForced = List.of(members.get(0), members.get(1), forced);
     ClusterOptions rightName =
         new ClusterOptions(
-            "127.0.0.1", forced.port(), freePort(), freePort(), withForced, keys, CLUSTER_XML);
+            "127.0.0.1",
+            forced.port(),
+            FreePorts.one(),
+            FreePorts.one(),
+            withForced,
+            keys,
+            CLUSTER_XML);
     ClusterOptions wrongKey =
         new ClusterOptions(
-            "127.0.0.1", forced.port(), freePort(), freePort(), withForced, otherKeys, CLUSTER_XML);
+            "127.0.0.1",
+            forced.port(),
+            FreePorts.one(),
+            FreePorts.one(),
+            withForced,
+            otherKeys,
+            CLUSTER_XML);
     Vertx intruderVertx =
         Vertx.builder()
             .with(new VertxOptions().setEventBusOptions(ClusterJoin.eventBus(wrongKey)))

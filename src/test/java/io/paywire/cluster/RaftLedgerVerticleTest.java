@@ -14,6 +14,7 @@ import io.paywire.bus.TransferEvents;
 import io.paywire.ledger.Ledger;
 import io.paywire.ledger.TransferId;
 import io.paywire.ledger.Verifier;
+import io.paywire.testing.FreePorts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -240,8 +241,7 @@ class RaftLedgerVerticleTest {
     Vertx vertx = Vertx.vertx();
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       RaftLedger.Member self = new RaftLedger.Member("n0", "127.0.0.1", taken.getLocalPort());
-      RaftLedger.Member other =
-          new RaftLedger.Member("n1", "127.0.0.1", VerticleTestCluster.freePort());
+      RaftLedger.Member other = new RaftLedger.Member("n1", "127.0.0.1", FreePorts.one());
       RaftLedgerVerticle.Settings settings =
           new RaftLedgerVerticle.Settings(
               root, VerticleTestCluster.OPTIONS, 1_000, 100, self, List.of(self, other));

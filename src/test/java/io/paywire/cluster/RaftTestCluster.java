@@ -10,9 +10,8 @@ import io.paywire.ledger.LedgerOptions;
 import io.paywire.ledger.Outcome;
 import io.paywire.ledger.TransferId;
 import io.paywire.ledger.Verifier;
+import io.paywire.testing.FreePorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,21 +87,7 @@ final class RaftTestCluster implements AutoCloseable {
   }
 
   static int[] freePorts(int count) throws IOException {
-    ServerSocket[] sockets = new ServerSocket[count];
-    int[] ports = new int[count];
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        ports[i] = sockets[i].getLocalPort();
-      }
-    } finally {
-      for (ServerSocket socket : sockets) {
-        if (socket != null) {
-          socket.close();
-        }
-      }
-    }
-    return ports;
+    return FreePorts.some(count);
   }
 
   /** Member {@code i} runs Raft over mutual TLS with this cluster key from its next start on. */

@@ -71,10 +71,6 @@ final class VerticleTestCluster implements AutoCloseable {
     }
   }
 
-  static int freePort() throws IOException {
-    return RaftTestCluster.freePorts(1)[0];
-  }
-
   RaftLedgerVerticle.Settings settings(int i) {
     if (networks.isEmpty()) {
       return new RaftLedgerVerticle.Settings(

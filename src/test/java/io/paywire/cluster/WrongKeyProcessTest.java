@@ -7,6 +7,7 @@ import io.paywire.bus.LedgerApi;
 import io.paywire.cluster.ClusterProcessTest.User;
 import io.paywire.ledger.TransferId;
 import io.paywire.testing.ClusterProcesses;
+import io.paywire.testing.FreePorts;
 import io.paywire.testing.TlsLineClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -14,8 +15,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -183,14 +182,14 @@ class WrongKeyProcessTest {
    */
   private static Vertx forcedIntoCluster(ClusterProcesses cluster, Path hazelcastKeys, Path busKeys)
       throws Exception {
-    ClusterOptions.HostPort self = new ClusterOptions.HostPort("127.0.0.1", freePort());
+    ClusterOptions.HostPort self = new ClusterOptions.HostPort("127.0.0.1", FreePorts.one());
     List<ClusterOptions.HostPort> members = new ArrayList<>();
     cluster
         .members()
         .forEach(m -> members.add(new ClusterOptions.HostPort("127.0.0.1", m.clusterPort)));
     members.add(self);
-    int raftPort = freePort();
-    int busPort = freePort();
+    int raftPort = FreePorts.one();
+    int busPort = FreePorts.one();
     ClusterOptions name =
         new ClusterOptions(
             "127.0.0.1", self.port(), raftPort, busPort, members, hazelcastKeys, CLUSTER_XML);
@@ -217,11 +216,5 @@ class WrongKeyProcessTest {
         .toCompletableFuture()
         .get(60, TimeUnit.SECONDS)
         .body();
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -19,13 +19,12 @@ import io.paywire.session.Result;
 import io.paywire.session.Session;
 import io.paywire.session.Sessions;
 import io.paywire.session.Views;
+import io.paywire.testing.FreePorts;
 import io.paywire.testing.TestShared;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VertxOptions;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
@@ -95,12 +94,6 @@ class ClusteredLoginReplacedTest {
     }
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
   private Node node(ClusterOptions options, String name) throws Exception {
     ClusterJoin.Joined joined =
         ClusterJoin.start(new VertxOptions(), null, options)
@@ -130,16 +123,16 @@ class ClusteredLoginReplacedTest {
     // Three listed (a cluster's minimum); two are enough for Hazelcast and the event bus.
     List<ClusterOptions.HostPort> members =
         List.of(
-            new ClusterOptions.HostPort("127.0.0.1", freePort()),
-            new ClusterOptions.HostPort("127.0.0.1", freePort()),
-            new ClusterOptions.HostPort("127.0.0.1", freePort()));
+            new ClusterOptions.HostPort("127.0.0.1", FreePorts.one()),
+            new ClusterOptions.HostPort("127.0.0.1", FreePorts.one()),
+            new ClusterOptions.HostPort("127.0.0.1", FreePorts.one()));
     Node a =
         node(
             new ClusterOptions(
                 "127.0.0.1",
                 members.get(0).port(),
-                freePort(),
-                freePort(),
+                FreePorts.one(),
+                FreePorts.one(),
                 members,
                 keys,
                 CLUSTER_XML),
@@ -149,8 +142,8 @@ class ClusteredLoginReplacedTest {
             new ClusterOptions(
                 "127.0.0.1",
                 members.get(1).port(),
-                freePort(),
-                freePort(),
+                FreePorts.one(),
+                FreePorts.one(),
                 members,
                 keys,
                 CLUSTER_XML),

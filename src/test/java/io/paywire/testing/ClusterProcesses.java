@@ -4,8 +4,6 @@ import io.paywire.cluster.ClusterKeys;
 import io.paywire.crypto.LocalCertificates;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -39,7 +36,13 @@ public final class ClusterProcesses implements AutoCloseable {
 
   public static final long START_TIMEOUT_MILLIS = 120_000;
 
-  /** A member's block of ports (see {@link #freeBlock}) and where its listeners lie in it. */
+  /**
+   * A member's block of consecutive ports ({@link FreePorts#block}): Hazelcast (its first), Raft
+   * (+1), the event bus (+2), then its TLS, HTTPS, management and network listeners. No member
+   * listener is asked on port 0: the node would probe a port in the kernel's ephemeral range and
+   * bind it a moment later, and any process's outgoing connection may take it in between (seen
+   * once, a member's HTTPS port).
+   */
   private static final int PORTS_PER_MEMBER = 8;
 
   private static final int TLS_OFFSET = 3;
@@ -372,7 +375,7 @@ public final class ClusterProcesses implements AutoCloseable {
             .mergeIn(sections, true)
             .encodePrettily());
     for (int i = 0; i < size; i++) {
-      cluster.members.add(cluster.new Member(i, freeBlock(), null, false));
+      cluster.members.add(cluster.new Member(i, FreePorts.block(PORTS_PER_MEMBER), null, false));
     }
     return cluster;
   }
@@ -404,7 +407,9 @@ public final class ClusterProcesses implements AutoCloseable {
    * #close}.
    */
   public Member outsider(Path keys) throws IOException {
-    Member outsider = new Member(members.size() + outsiders.size(), freeBlock(), keys, false);
+    Member outsider =
+        new Member(
+            members.size() + outsiders.size(), FreePorts.block(PORTS_PER_MEMBER), keys, false);
     outsiders.add(outsider);
     return outsider;
   }
@@ -415,7 +420,9 @@ public final class ClusterProcesses implements AutoCloseable {
    * too. Started by the caller.
    */
   public Member joiner() throws IOException {
-    Member joiner = new Member(members.size() + outsiders.size(), freeBlock(), null, true);
+    Member joiner =
+        new Member(
+            members.size() + outsiders.size(), FreePorts.block(PORTS_PER_MEMBER), null, true);
     members.add(joiner);
     return joiner;
   }
@@ -453,35 +460,6 @@ public final class ClusterProcesses implements AutoCloseable {
 
   private Path configFile() {
     return work.resolve("paywire.json");
-  }
-
-  /**
-   * A port p with the whole block p to p + {@link #PORTS_PER_MEMBER} - 1 free, below Linux's
-   * ephemeral range (32768-60999 by default): Hazelcast (p), Raft (p + 1), the event bus (p + 2),
-   * then the member's TLS, HTTPS, management and network listeners. No member listener is asked on
-   * port 0: a port the kernel hands out there may be taken between the node's probe and its bind by
-   * any process's outgoing connection (seen once: a member's HTTPS port).
-   */
-  private static int freeBlock() throws IOException {
-    for (int attempt = 0; attempt < 200; attempt++) {
-      int base = ThreadLocalRandom.current().nextInt(20_000, 32_000 - PORTS_PER_MEMBER);
-      boolean free = true;
-      for (int port = base; free && port < base + PORTS_PER_MEMBER; port++) {
-        free = free(port);
-      }
-      if (free) {
-        return base;
-      }
-    }
-    throw new IOException("no " + PORTS_PER_MEMBER + " consecutive free ports");
-  }
-
-  private static boolean free(int port) {
-    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   @Override
