@@ -58,7 +58,7 @@ final class RaftTestCluster implements AutoCloseable {
   RaftTestCluster(Path root, RaftSettings settings) throws IOException {
     this.root = root;
     this.settings = settings;
-    int[] ports = freePorts(SIZE);
+    int[] ports = FreePorts.some(SIZE);
     for (int i = 0; i < SIZE; i++) {
       members.add(new RaftLedger.Member("n" + i, "127.0.0.1", ports[i]));
     }
@@ -84,10 +84,6 @@ final class RaftTestCluster implements AutoCloseable {
         logSegmentBytes,
         logPurgeGapEntries,
         false);
-  }
-
-  static int[] freePorts(int count) throws IOException {
-    return FreePorts.some(count);
   }
 
   /** Member {@code i} runs Raft over mutual TLS with this cluster key from its next start on. */

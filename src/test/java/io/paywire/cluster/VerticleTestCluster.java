@@ -9,6 +9,7 @@ import io.paywire.bus.TransferEvents;
 import io.paywire.ledger.JournalPosition;
 import io.paywire.ledger.LedgerOptions;
 import io.paywire.ledger.Verifier;
+import io.paywire.testing.FreePorts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -64,7 +65,7 @@ final class VerticleTestCluster implements AutoCloseable {
   VerticleTestCluster(Path root, List<String> networks) throws IOException {
     this.root = root;
     this.networks = List.copyOf(networks);
-    int[] ports = RaftTestCluster.freePorts(SIZE);
+    int[] ports = FreePorts.some(SIZE);
     for (int i = 0; i < SIZE; i++) {
       members.add(new RaftLedger.Member("n" + i, "127.0.0.1", ports[i]));
       events.add(new CopyOnWriteArrayList<>());
